@@ -1,0 +1,20 @@
+/* app: what one running instance knows about itself, shared read-only by every
+ * request: its directory, settings, store and what `sava init` recorded. */
+#ifndef SAVA_APP_H
+#define SAVA_APP_H
+
+#include "app/config.h"
+#include "store/store.h"
+
+struct vault;
+
+typedef struct app {
+	const char *dir;
+	config_t config;
+	store_t *store;
+	struct vault *vault;          /* key custody; see vault/vault.h */
+	store_instance_t instance;   /* kdf profile, creation day */
+	bool test_instance;          /* --insecure-fast-kdf: banner on every page */
+} app_t;
+
+#endif

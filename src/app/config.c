@@ -1,0 +1,262 @@
+/* config: sava.conf through libinih (no hand-written INI parser). Hostile input is
+ * possible (an operator's typo, a tampered file): every value is range-checked. */
+#include "app/config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+
+const char config_default_text[] =
+"# sava.conf: settings for one sava instance (INI). Lines starting with # are comments.\n"
+"# Every key below shows its default. sava refuses unknown keys, so a typo is caught\n"
+"# at start instead of being ignored.\n"
+"\n"
+"[server]\n"
+"# Address and port to listen on. Keep it on loopback: put Tor or nginx in front.\n"
+"listen = 127.0.0.1:8080\n"
+"# Worker threads (libmicrohttpd thread pool). One per core is right.\n"
+"threads = 2\n"
+"# Connections served at once; further ones wait in the kernel's queue.\n"
+"max_connections = 1024\n"
+"# Seconds an idle connection stays open.\n"
+"timeout = 30\n"
+"# yes when visitors reach sava over HTTPS or a Tor onion service: cookies then get\n"
+"# the Secure flag and the __Host- prefix. Leave no for plain http://127.0.0.1 tests.\n"
+"tls = no\n"
+"# One log line per request (method, route, status, duration; never an address,\n"
+"# User-Agent, Referer, query string or form value).\n"
+"log_requests = yes\n"
+"\n"
+"[site]\n"
+"# Language that / redirects to: be, ru or en.\n"
+"default_language = ru\n"
+"# The onion service address (for example abc...xyz.onion). When set, pages carry an\n"
+"# Onion-Location header so Tor Browser offers the onion version.\n"
+"onion_address =\n";
+
+void
+config_defaults(config_t *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen_addr, sizeof(c->listen_addr), "127.0.0.1");
+	c->listen_port = 8080;
+	c->threads = 2;
+	c->max_connections = LIMIT_CONNECTIONS;
+	c->timeout_s = LIMIT_CONN_TIMEOUT_S;
+	c->tls = false;
+	c->log_requests = true;
+	snprintf(c->default_lang, sizeof(c->default_lang), "ru");
+}
+
+struct config_ctx {
+	config_t *c;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static int
+config_bool(const char *v, bool *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0) {
+		*out = true;
+		return 0;
+	}
+	if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0) {
+		*out = false;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+config_uint(const char *v, unsigned min, unsigned max, unsigned *out)
+{
+	uint64_t n;
+	if (num_parse_u64(sv_from_cstr(v), min, max, &n) != 0)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080"; the address must be numeric. */
+static int
+config_listen(const char *v, config_t *c)
+{
+	sv_t s = sv_from_cstr(v), host, port;
+	const char *colon = memrchr(s.p, ':', s.len);
+	if (!colon)
+		return -1;
+	host = (sv_t){ s.p, (size_t)(colon - s.p) };
+	port = (sv_t){ colon + 1, s.len - host.len - 1 };
+	if (host.len >= 2 && host.p[0] == '[' && host.p[host.len - 1] == ']') {
+		host.p++;
+		host.len -= 2;
+	}
+	uint64_t p;
+	if (num_parse_u64(port, 1, 65535, &p) != 0 || host.len == 0 || host.len >= sizeof(c->listen_addr))
+		return -1;
+	char tmp[64];
+	memcpy(tmp, host.p, host.len);
+	tmp[host.len] = '\0';
+	unsigned char addr[16];
+	if (inet_pton(AF_INET, tmp, addr) != 1 && inet_pton(AF_INET6, tmp, addr) != 1)
+		return -1;
+	memcpy(c->listen_addr, tmp, host.len + 1);
+	c->listen_port = (uint16_t)p;
+	return 0;
+}
+
+/* An onion address: 56 base32 characters and ".onion" (v3), or empty. */
+static int
+config_onion(const char *v, config_t *c)
+{
+	size_t n = strlen(v);
+	if (n == 0) {
+		c->onion_address[0] = '\0';
+		return 0;
+	}
+	if (n != 62 || strcmp(v + 56, ".onion") != 0)
+		return -1;
+	for (size_t i = 0; i < 56; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '2' && v[i] <= '7')))
+			return -1;
+	memcpy(c->onion_address, v, n + 1);
+	return 0;
+}
+
+static int
+config_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct config_ctx *x = user;
+	config_t *c = x->c;
+	int bad = 0;
+	const char *want = NULL;
+
+	if (x->failed)
+		return 0;
+	if (strcmp(section, "server") == 0) {
+		if (strcmp(name, "listen") == 0) {
+			bad = config_listen(value, c);
+			want = "an address and port such as 127.0.0.1:8080";
+		} else if (strcmp(name, "threads") == 0) {
+			bad = config_uint(value, 1, 64, &c->threads);
+			want = "a number from 1 to 64";
+		} else if (strcmp(name, "max_connections") == 0) {
+			bad = config_uint(value, 4, 65536, &c->max_connections);
+			want = "a number from 4 to 65536";
+		} else if (strcmp(name, "timeout") == 0) {
+			bad = config_uint(value, 1, 3600, &c->timeout_s);
+			want = "a number of seconds from 1 to 3600";
+		} else if (strcmp(name, "tls") == 0) {
+			bad = config_bool(value, &c->tls);
+			want = "yes or no";
+		} else if (strcmp(name, "log_requests") == 0) {
+			bad = config_bool(value, &c->log_requests);
+			want = "yes or no";
+		} else {
+			goto unknown;
+		}
+	} else if (strcmp(section, "site") == 0) {
+		if (strcmp(name, "default_language") == 0) {
+			bad = !(strcmp(value, "be") == 0 || strcmp(value, "ru") == 0 || strcmp(value, "en") == 0);
+			if (!bad)
+				snprintf(c->default_lang, sizeof(c->default_lang), "%s", value);
+			want = "be, ru or en";
+		} else if (strcmp(name, "onion_address") == 0) {
+			bad = config_onion(value, c);
+			want = "a v3 onion address (56 letters and digits, then .onion) or nothing";
+		} else {
+			goto unknown;
+		}
+	} else {
+		snprintf(x->err, x->errlen, "unknown section [%.40s]", section);
+		x->failed = 1;
+		return 0;
+	}
+	if (bad) {
+		snprintf(x->err, x->errlen, "%.40s must be %s", name, want);
+		x->failed = 1;
+		return 0;
+	}
+	return 1;
+unknown:
+	snprintf(x->err, x->errlen, "unknown setting %.40s in [%.40s]", name, section);
+	x->failed = 1;
+	return 0;
+}
+
+int
+config_parse(config_t *c, const char *text, size_t len, char *err, size_t errlen)
+{
+	char why[200] = "";
+	struct config_ctx x = { c, why, sizeof(why), 0 };
+
+	if (len > 64 * 1024 || memchr(text, '\0', len)) {
+		snprintf(err, errlen, "the file is larger than 64 KiB or is not text");
+		return -1;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = ini_parse_string(copy, config_handler, &x);
+	free(copy);
+	if (x.failed) {
+		/* inih returns the line of the first line a handler refused */
+		snprintf(err, errlen, "line %d: %s", rc, why);
+		return -1;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "line %d: not a valid line (expected [section] or key = value)", rc);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_load(config_t *c, const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	char text[64 * 1024 + 1];
+	char why[256];
+
+	snprintf(path, sizeof(path), "%s/sava.conf", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, text + len, sizeof(text) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(text))
+			break;
+	}
+	close(fd);
+	if (config_parse(c, text, len, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* config: DIR/sava.conf, an INI file read with libinih. Every key is validated and an
+ * unknown section or key is an error naming its line, so a typo never silently falls
+ * back to a default. Pure: config_parse works on bytes; config_load reads the file. */
+#ifndef SAVA_CONFIG_H
+#define SAVA_CONFIG_H
+
+#include "core/buf.h"
+
+#define CONFIG_LANG_MAX 3
+
+typedef struct {
+	char listen_addr[64];      /* [server] listen = 127.0.0.1:8080 (IPv4 or [IPv6]) */
+	uint16_t listen_port;
+	unsigned threads;          /* [server] threads: libmicrohttpd's pool */
+	unsigned max_connections;  /* [server] max_connections */
+	unsigned timeout_s;        /* [server] timeout: idle connection seconds */
+	bool tls;                  /* [server] tls: the public side is HTTPS or an onion */
+	bool log_requests;         /* [server] log_requests: one line per request */
+	char onion_address[128];   /* [site] onion_address: adds Onion-Location when set */
+	char default_lang[4];      /* [site] default_language: be, ru or en */
+} config_t;
+
+void config_defaults(config_t *c);
+/* Parses INI text (need not be NUL-terminated) over c, which holds the defaults.
+ * Returns 0, or -1 with a sentence in err (including the line number). */
+int config_parse(config_t *c, const char *text, size_t len, char *err, size_t errlen) WUR;
+/* Reads and parses DIR/sava.conf. Returns 0, or -1 with a sentence in err. */
+int config_load(config_t *c, const char *dir, char *err, size_t errlen) WUR;
+/* The documented sava.conf that `sava init` writes. */
+extern const char config_default_text[];
+
+#endif

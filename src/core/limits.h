@@ -1,0 +1,30 @@
+/* limits: every hard bound on hostile input, in one place. A route may choose a
+ * smaller body limit; nothing may exceed these. */
+#ifndef SAVA_LIMITS_H
+#define SAVA_LIMITS_H
+
+#define LIMIT_URI_BYTES          2048    /* request target, path and query: else 414 */
+#define LIMIT_HEADER_BYTES       8192    /* all request header names and values: else 431 */
+#define LIMIT_HEADER_COUNT       64      /* request header fields: else 431 */
+#define LIMIT_MHD_POOL_BYTES     32768   /* libmicrohttpd's per-connection memory */
+#define LIMIT_CONNECTIONS        1024    /* open connections at once */
+#define LIMIT_CONN_TIMEOUT_S     30      /* idle connection timeout */
+
+#define LIMIT_QUERY_FIELDS       16      /* fields in a query string */
+#define LIMIT_FORM_FIELDS        64      /* fields in one form */
+#define LIMIT_FIELD_NAME_BYTES   64      /* a form or query field name */
+#define LIMIT_FORM_BODY_BYTES    (256 * 1024)  /* a whole urlencoded body */
+#define LIMIT_FIELD_BYTES        (128 * 1024)  /* one text field, decoded */
+
+#define LIMIT_MP_PART_HEADER_BYTES 2048  /* the header block of one multipart part */
+#define LIMIT_MP_PARTS           32      /* parts in one multipart body */
+#define LIMIT_MP_FILES           5       /* file parts in one multipart body (default) */
+#define LIMIT_MP_BOUNDARY_BYTES  70      /* RFC 2046 */
+#define LIMIT_FILENAME_BYTES     255
+
+#define LIMIT_COOKIE_BYTES       4096    /* one Cookie header */
+#define LIMIT_COOKIE_COUNT       32      /* cookie pairs scanned */
+
+#define LIMIT_PAGE_BYTES         (1024 * 1024)  /* one rendered page */
+
+#endif

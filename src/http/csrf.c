@@ -1,0 +1,84 @@
+/* csrf: form tokens. A visitor without a session gets a random 32-byte form secret in
+ * a cookie (HttpOnly, SameSite=Strict; Secure and __Host- behind TLS or an onion). The
+ * token in each form is KDF(secret, 3, "savaSESS"), as for staff sessions (CRYPTO.md),
+ * checked with sodium_memcmp. The server stores nothing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/server.h"
+#include "parse/cookie.h"
+
+#define CSRF_COOKIE_TLS   "__Host-a"
+#define CSRF_COOKIE_PLAIN "sava_a"
+#define CSRF_B64_LEN      43   /* 32 bytes, base64url without padding */
+
+static const char *
+csrf_cookie_name(const request_t *rq)
+{
+	return rq->app->config.tls ? CSRF_COOKIE_TLS : CSRF_COOKIE_PLAIN;
+}
+
+static int
+csrf_decode(sv_t s, unsigned char out[32])
+{
+	size_t n = 0;
+	if (s.len != CSRF_B64_LEN)
+		return -1;
+	if (sodium_base642bin(out, 32, s.p, s.len, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != 32)
+		return -1;
+	return 0;
+}
+
+void
+http_csrf_read_cookie(request_t *rq, sv_t header)
+{
+	sv_t v;
+	if (cookie_find(header, sv_from_cstr(csrf_cookie_name(rq)), &v) == 0 && csrf_decode(v, rq->csrf_key) == 0)
+		rq->csrf_have = true;
+}
+
+static void
+csrf_derive(const unsigned char key[32], unsigned char token[32])
+{
+	crypto_kdf_derive_from_key(token, 32, 3, "savaSESS", key);
+}
+
+int
+http_csrf_token(request_t *rq, char out[64])
+{
+	unsigned char token[32];
+	if (!rq->csrf_have) {
+		randombytes_buf(rq->csrf_key, sizeof(rq->csrf_key));
+		rq->csrf_have = true;
+		rq->csrf_set_cookie = true;
+	}
+	csrf_derive(rq->csrf_key, token);
+	sodium_bin2base64(out, 64, token, sizeof(token), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(token, sizeof(token));
+	return 0;
+}
+
+bool
+http_csrf_ok(const request_t *rq)
+{
+	unsigned char want[32], got[32];
+	const sv_t *field = form_get(&rq->form, "csrf");
+	if (!rq->csrf_have || !field || csrf_decode(*field, got) != 0)
+		return false;
+	csrf_derive(rq->csrf_key, want);
+	bool ok = sodium_memcmp(want, got, sizeof(want)) == 0;
+	sodium_memzero(want, sizeof(want));
+	return ok;
+}
+
+int
+http_csrf_cookie(const request_t *rq, char *out, size_t outlen)
+{
+	char v[64];
+	sodium_bin2base64(v, sizeof(v), rq->csrf_key, sizeof(rq->csrf_key), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	int n = snprintf(out, outlen, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf_cookie_name(rq), v,
+	    rq->app->config.tls ? "; Secure" : "");
+	sodium_memzero(v, sizeof(v));
+	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+}

@@ -1,0 +1,85 @@
+/* http: what the HTTP layer hands to pages and takes back. A request arrives parsed and
+ * bounded (route, language, form fields); a page fills a response; the server adds the
+ * security headers, logs the route (never the path, query or client) and sends it. */
+#ifndef SAVA_HTTP_H
+#define SAVA_HTTP_H
+
+#include <sodium.h>
+
+struct MHD_Response;
+
+#include "app/app.h"
+#include "core/buf.h"
+#include "core/limits.h"
+#include "pages/i18n.h"
+#include "parse/urlenc.h"
+
+enum { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4 };
+
+typedef enum { BODY_NONE = 0, BODY_FORM } body_kind_t;
+
+typedef struct request request_t;
+typedef struct response response_t;
+typedef void (*page_fn)(request_t *rq, response_t *rs);
+
+typedef struct route {
+	const char *pattern;   /* "/{lang}/guide": matched segment by segment; logged as is */
+	unsigned methods;      /* HTTP_GET | HTTP_HEAD | HTTP_POST */
+	body_kind_t body;      /* what a POST carries */
+	size_t body_limit;     /* bytes; larger bodies get 413 before they are read */
+	page_fn handler;
+	bool shared;           /* same bytes for every request in a language: built once */
+} route_t;
+
+struct response {
+	int status;                /* 200 when left 0 */
+	const char *content_type;  /* text/html; charset=utf-8 when NULL */
+	buf_t body;
+	char location[LIMIT_URI_BYTES + 16];   /* for 3xx */
+	const char *allow;         /* for 405 */
+	struct MHD_Response *shared;   /* a prebuilt response to send instead (not owned) */
+};
+
+struct request {
+	const app_t *app;
+	const route_t *route;
+	unsigned method;           /* one of HTTP_* */
+	lang_t lang;               /* from the URL prefix, else the configured default */
+	bool lang_from_url;
+	char target[LIMIT_URI_BYTES + 1];   /* raw request target; never logged */
+	size_t target_len;
+	bool target_too_long;
+	sv_t path;                 /* views into target */
+	sv_t query;
+	sv_t rest;                 /* the path after "/{lang}", e.g. "/guide" */
+	buf_t body;                /* a form body while it arrives */
+	form_t form;               /* parsed form fields (POST with BODY_FORM) */
+	int error;                 /* an error status decided while reading the request */
+	/* CSRF: the anonymous form secret from the cookie, or a new one to set */
+	unsigned char csrf_key[32];
+	bool csrf_have;
+	bool csrf_set_cookie;
+	char if_none_match[80];    /* for static files; empty when absent or too long */
+	int status;                /* what was sent, for the log */
+	uint64_t started_ns;
+	void *conn;                /* struct MHD_Connection * */
+};
+
+/* The CSRF token for forms on this page (base64url, NUL-terminated in out[64]);
+ * creates the form secret, and marks its cookie to be set, when the request had none. */
+int http_csrf_token(request_t *rq, char out[64]) WUR;
+/* True when the form's csrf field matches the request's cookie (constant time). */
+bool http_csrf_ok(const request_t *rq);
+
+/* Sets a redirect. */
+void http_redirect(response_t *rs, int status, const char *location);
+
+/* The routing table and its matcher. Returns the route for path (and fills rq->lang,
+ * rq->rest), or NULL for 404. */
+const route_t *routes_match(request_t *rq, sv_t path);
+const route_t *routes_table(size_t *count);
+
+/* Starts the daemon and serves until SIGINT or SIGTERM. Returns a process exit code. */
+int http_serve(app_t *app);
+
+#endif

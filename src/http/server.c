@@ -1,0 +1,452 @@
+/* server: libmicrohttpd glue. Turns each connection's request into a bounded request_t
+ * (target, headers, body within the route's limit), calls the route's page, and sends
+ * the response with the security headers. Sees plaintext bodies in memory only; wipes
+ * them when the request ends. Logs method, route pattern, status and duration only. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "pages/pages.h"
+#include "parse/cookie.h"
+
+static atomic_int server_in_flight;
+
+static uint64_t
+server_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const char *
+server_method_name(unsigned m)
+{
+	switch (m) {
+	case HTTP_GET: return "GET";
+	case HTTP_HEAD: return "HEAD";
+	case HTTP_POST: return "POST";
+	default: return "OTHER";
+	}
+}
+
+/* ---- responses ---- */
+
+struct owned_body {
+	char *p;
+	size_t len;
+};
+
+static void
+server_body_free(void *cls)
+{
+	struct owned_body *ob = cls;
+	if (ob->p) {
+		sodium_memzero(ob->p, ob->len);
+		free(ob->p);
+	}
+	free(ob);
+}
+
+static const char server_csp[] =
+    "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/* Adds the headers every response carries. cache is the Cache-Control value. */
+static int
+server_add_headers(struct MHD_Response *r, const char *cache, const char *content_type, const char *lang)
+{
+	int ok = 1;
+	ok &= MHD_add_response_header(r, "Content-Security-Policy", server_csp) == MHD_YES;
+	ok &= MHD_add_response_header(r, "Referrer-Policy", "no-referrer") == MHD_YES;
+	ok &= MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES;
+	ok &= MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES;
+	ok &= MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin") == MHD_YES;
+	ok &= MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin") == MHD_YES;
+	ok &= MHD_add_response_header(r, "Permissions-Policy",
+	          "camera=(), microphone=(), geolocation=(), interest-cohort=()") == MHD_YES;
+	ok &= MHD_add_response_header(r, "Cache-Control", cache) == MHD_YES;
+	if (content_type)
+		ok &= MHD_add_response_header(r, "Content-Type", content_type) == MHD_YES;
+	if (lang)
+		ok &= MHD_add_response_header(r, "Content-Language", lang) == MHD_YES;
+	return ok ? 0 : -1;
+}
+
+struct MHD_Response *
+server_response_build(const app_t *app, response_t *rs, lang_t lang, const char *onion_path)
+{
+	struct owned_body *ob = calloc(1, sizeof(*ob));
+	if (!ob)
+		return NULL;
+	ob->p = buf_detach(&rs->body, &ob->len);
+	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+	    ob->len, ob->p ? ob->p : "", server_body_free, ob);
+	if (!r) {
+		server_body_free(ob);
+		return NULL;
+	}
+	const char *ct = rs->content_type ? rs->content_type : "text/html; charset=utf-8";
+	int rc = server_add_headers(r, "no-store", ct, lang_code(lang));
+	if (rs->location[0])
+		rc |= MHD_add_response_header(r, "Location", rs->location) == MHD_YES ? 0 : -1;
+	if (rs->allow)
+		rc |= MHD_add_response_header(r, "Allow", rs->allow) == MHD_YES ? 0 : -1;
+	if (onion_path && app->config.onion_address[0]) {
+		char v[LIMIT_URI_BYTES + 160];
+		snprintf(v, sizeof(v), "http://%s%s", app->config.onion_address, onion_path);
+		rc |= MHD_add_response_header(r, "Onion-Location", v) == MHD_YES ? 0 : -1;
+	}
+	if (rc != 0) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct MHD_Response *
+server_static_build(const char *data, size_t len, const char *content_type, const char *etag, bool not_modified)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(not_modified ? 0 : len, (void *)data,
+	    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return NULL;
+	if (server_add_headers(r, "public, max-age=31536000, immutable", not_modified ? NULL : content_type, NULL) != 0 ||
+	    MHD_add_response_header(r, "ETag", etag) != MHD_YES) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* ---- one request ---- */
+
+static enum MHD_Result
+server_queue(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_Response *r, bool destroy)
+{
+	if (!r)
+		return MHD_NO;
+	if (rq->csrf_set_cookie) {
+		/* A per-request cookie cannot go on a shared response. */
+		char cookie[200];
+		if (http_csrf_cookie(rq, cookie, sizeof(cookie)) != 0 || !destroy ||
+		    MHD_add_response_header(r, "Set-Cookie", cookie) != MHD_YES) {
+			if (destroy)
+				MHD_destroy_response(r);
+			return MHD_NO;
+		}
+	}
+	rq->status = status;
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
+	if (destroy)
+		MHD_destroy_response(r);
+	return ret;
+}
+
+/* Renders status as an error page in the request's language (shared when possible). */
+static enum MHD_Result
+server_error(request_t *rq, struct MHD_Connection *conn, int status)
+{
+	struct MHD_Response *shared = pages_error_shared(status, rq->lang);
+	if (shared && !rq->csrf_set_cookie)
+		return server_queue(rq, conn, status, shared, false);
+	response_t rs = { .status = status };
+	buf_init(&rs.body, LIMIT_PAGE_BYTES);
+	page_error(rq, &rs, status);
+	return server_queue(rq, conn, rs.status, server_response_build(rq->app, &rs, rq->lang, NULL), true);
+}
+
+static enum MHD_Result
+server_run_page(request_t *rq, struct MHD_Connection *conn)
+{
+	struct MHD_Response *shared = rq->route->shared ? pages_shared(rq->route, rq->lang) : NULL;
+	if (shared)
+		return server_queue(rq, conn, 200, shared, false);
+
+	response_t rs = { 0 };
+	buf_init(&rs.body, LIMIT_PAGE_BYTES);
+	rq->route->handler(rq, &rs);
+	if (rs.status == 0)
+		rs.status = 200;
+	if (rs.shared) {
+		buf_free(&rs.body);
+		return server_queue(rq, conn, rs.status, rs.shared, false);
+	}
+	if (rs.status >= 400 && rs.body.len == 0) {
+		buf_free(&rs.body);
+		return server_error(rq, conn, rs.status);
+	}
+	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, NULL);
+	buf_free(&rs.body);
+	return server_queue(rq, conn, rs.status, r, true);
+}
+
+struct header_tally {
+	size_t bytes;
+	size_t count;
+};
+
+static enum MHD_Result
+server_tally_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct header_tally *t = cls;
+	(void)kind;
+	t->count++;
+	t->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static unsigned
+server_method_parse(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	return 0;
+}
+
+/* First call for a request: everything that can be decided from the request line
+ * and headers. Returns 0 to go on, or an HTTP status to answer with at once. */
+static int
+server_begin(request_t *rq, struct MHD_Connection *conn, const char *method)
+{
+	const app_t *app = rq->app;
+	lang_parse(sv_from_cstr(app->config.default_lang), &rq->lang) == 0 || (rq->lang = LANG_EN);
+	rq->method = server_method_parse(method);
+	if (rq->target_too_long)
+		return 414;
+
+	struct header_tally tally = { 0, 0 };
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, server_tally_header, &tally);
+	if (tally.bytes > LIMIT_HEADER_BYTES || tally.count > LIMIT_HEADER_COUNT)
+		return 431;
+
+	sv_t target = { rq->target, rq->target_len };
+	if (target.len == 0 || target.p[0] != '/')
+		return 400;
+	sv_split(target, '?', &rq->path, &rq->query);
+	if (sv_index(rq->path, '#') >= 0)
+		return 400;
+
+	rq->route = routes_match(rq, rq->path);
+	if (!rq->route)
+		return 404;
+	if (!(rq->route->methods & rq->method))
+		return 405;
+
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm && strlen(inm) < sizeof(rq->if_none_match))
+		memcpy(rq->if_none_match, inm, strlen(inm) + 1);
+
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	if (cookie)
+		http_csrf_read_cookie(rq, sv_from_cstr(cookie));
+
+	if (rq->method == HTTP_POST) {
+		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+		sv_t type, params;
+		sv_split(sv_from_cstr(ct ? ct : ""), ';', &type, &params);
+		if (rq->route->body == BODY_FORM && !sv_eq_nocase(sv_trim_ows(type), SV("application/x-www-form-urlencoded")))
+			return 415;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		uint64_t n;
+		if (cl && num_parse_u64(sv_from_cstr(cl), 0, UINT64_MAX, &n) == 0 && n > rq->route->body_limit)
+			return 413;
+		buf_init(&rq->body, rq->route->body_limit);
+		if (form_init(&rq->form, LIMIT_FORM_FIELDS, LIMIT_FIELD_BYTES) != 0)
+			return 503;
+	}
+	return 0;
+}
+
+/* The whole body has arrived: parse it and check the CSRF token. */
+static int
+server_finish_body(request_t *rq)
+{
+	switch (urlenc_parse(&rq->form, rq->body.data ? rq->body.data : "", rq->body.len)) {
+	case URLENC_OK:
+		break;
+	case URLENC_TOO_LONG:
+	case URLENC_TOO_MANY:
+		return 413;
+	case URLENC_NOMEM:
+		return 503;
+	default:
+		return 400;
+	}
+	buf_free(&rq->body);
+	if (!http_csrf_ok(rq))
+		return 403;
+	return 0;
+}
+
+static enum MHD_Result
+server_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	request_t *rq = *con_cls;
+	int status;
+	(void)cls;
+	(void)url;
+	(void)version;
+
+	if (!rq)
+		return MHD_NO;   /* out of memory when the request began: drop the connection */
+	if (!rq->route && rq->error == 0 && rq->status == 0) {
+		status = server_begin(rq, conn, method);
+		if (status != 0) {
+			rq->error = status;
+			if (status == 405)
+				return server_method_not_allowed(rq, conn);
+			return server_error(rq, conn, status);
+		}
+		if (rq->method != HTTP_POST)
+			return server_run_page(rq, conn);
+		return MHD_YES;
+	}
+	if (rq->error)   /* an answer is queued; MHD discards the rest of the body */
+		return MHD_YES;
+	if (*upload_data_size > 0) {
+		if (buf_append(&rq->body, upload_data, *upload_data_size) != 0) {
+			*upload_data_size = 0;
+			rq->error = 413;
+			return server_error(rq, conn, 413);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	status = server_finish_body(rq);
+	if (status != 0) {
+		rq->error = status;
+		return server_error(rq, conn, status);
+	}
+	return server_run_page(rq, conn);
+}
+
+enum MHD_Result
+server_method_not_allowed(request_t *rq, struct MHD_Connection *conn)
+{
+	response_t rs = { .status = 405 };
+	buf_init(&rs.body, LIMIT_PAGE_BYTES);
+	rs.allow = (rq->route->methods & HTTP_POST) ? "GET, HEAD, POST" : "GET, HEAD";
+	page_error(rq, &rs, 405);
+	return server_queue(rq, conn, 405, server_response_build(rq->app, &rs, rq->lang, NULL), true);
+}
+
+static void *
+server_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	request_t *rq = calloc(1, sizeof(*rq));
+	if (!rq)
+		return NULL;
+	atomic_fetch_add(&server_in_flight, 1);
+	rq->app = cls;
+	rq->conn = conn;
+	rq->started_ns = server_now_ns();
+	size_t n = strnlen(uri, LIMIT_URI_BYTES + 1);
+	if (n > LIMIT_URI_BYTES) {
+		rq->target_too_long = true;
+	} else {
+		memcpy(rq->target, uri, n);
+		rq->target_len = n;
+	}
+	return rq;
+}
+
+static void
+server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	request_t *rq = *con_cls;
+	const app_t *app = cls;
+	(void)conn;
+	if (!rq)
+		return;
+	if (app->config.log_requests) {
+		uint64_t us = (server_now_ns() - rq->started_ns) / 1000;
+		log_info("%s %s %d %llu.%03llums%s", server_method_name(rq->method),
+		    rq->route ? rq->route->pattern : "-", rq->status,
+		    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000),
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
+	}
+	buf_free(&rq->body);
+	form_free(&rq->form);
+	sodium_memzero(rq, sizeof(*rq));
+	free(rq);
+	*con_cls = NULL;
+	atomic_fetch_sub(&server_in_flight, 1);
+}
+
+int
+http_serve(app_t *app)
+{
+	const config_t *c = &app->config;
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, c->listen_addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(c->listen_port);
+	} else if (inet_pton(AF_INET6, c->listen_addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(c->listen_port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		log_warnx("listen address %s is not numeric", c->listen_addr);
+		return 1;
+	}
+
+	/* Signals are taken by this thread only, with sigwait. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, server_access, app,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 1 ? c->threads : 0),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_MHD_POOL_BYTES,
+	    MHD_OPTION_URI_LOG_CALLBACK, server_uri_log, app,
+	    MHD_OPTION_NOTIFY_COMPLETED, server_completed, app,
+	    MHD_OPTION_END);
+	if (!d) {
+		log_warnx("cannot listen on %s port %u: is another program using it?", c->listen_addr, c->listen_port);
+		return 1;
+	}
+	log_info("listening on http://%s%s%s:%u/", strchr(c->listen_addr, ':') ? "[" : "", c->listen_addr,
+	    strchr(c->listen_addr, ':') ? "]" : "", c->listen_port);
+	if (app->test_instance)
+		log_warnx("this is a TEST instance (--insecure-fast-kdf): keys are cheap to guess; never use it for real people");
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("stopping (signal %d): finishing requests in flight", sig);
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	for (int i = 0; i < 100 && atomic_load(&server_in_flight) > 0; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(d);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* server: the libmicrohttpd side of the HTTP layer; pages never include this. */
+#ifndef SAVA_SERVER_H
+#define SAVA_SERVER_H
+
+#include <microhttpd.h>
+
+#include "http/http.h"
+
+/* Builds a response from rs (its body is taken over and wiped when sent) with the
+ * security headers, no-store, and Onion-Location for onion_path when configured. */
+struct MHD_Response *server_response_build(const app_t *app, response_t *rs, lang_t lang, const char *onion_path);
+/* A response for a static file, with ETag and a long cache; a 304 when not_modified. */
+struct MHD_Response *server_static_build(const char *data, size_t len, const char *content_type,
+    const char *etag, bool not_modified);
+enum MHD_Result server_method_not_allowed(request_t *rq, struct MHD_Connection *conn);
+
+/* csrf.c */
+void http_csrf_read_cookie(request_t *rq, sv_t cookie_header);
+int http_csrf_cookie(const request_t *rq, char *out, size_t outlen) WUR;
+
+#endif

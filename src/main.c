@@ -1,0 +1,296 @@
+/* main: the sava command line. One executable, subcommands init and serve; every error
+ * is one sentence on stderr and a non-zero exit status. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/log.h"
+#include "http/http.h"
+#include "pages/pages.h"
+#include "vault/vault.h"
+
+#ifndef SAVA_VERSION
+#define SAVA_VERSION "0.1.0"
+#endif
+
+static const char usage_main[] =
+"usage: sava COMMAND [OPTIONS]\n"
+"\n"
+"sava is a self-hosted platform for a volunteer human-rights network: anonymous help\n"
+"requests with a receipt and a mailbox, and case work for the volunteers.\n"
+"\n"
+"Commands:\n"
+"  init [--insecure-fast-kdf] DIR   create a new instance in DIR\n"
+"  serve DIR [--listen ADDR:PORT]   run the web service in the foreground\n"
+"\n"
+"Options:\n"
+"  -h, --help       this help; `sava COMMAND --help` for one command\n"
+"  -V, --version    the version\n";
+
+static const char usage_init[] =
+"usage: sava init [--insecure-fast-kdf] DIR\n"
+"\n"
+"Creates a new instance in DIR (made with mode 0700; it must not exist, or be empty):\n"
+"  DIR/sava.conf          settings, documented inside (INI)\n"
+"  DIR/sava.db            the database (SQLite, WAL, secure_delete)\n"
+"  DIR/keys/instance.key  instance secrets and the Ed25519 instance key (0600)\n"
+"  DIR/keys/shred.kf      per-case shred keys; losing it loses every case (0600)\n"
+"Prints the first audit key once: give it to your security lead to keep offline.\n"
+"Neither file under DIR/keys may go into a backup.\n"
+"\n"
+"  --insecure-fast-kdf  every Argon2id derivation in this instance uses libsodium's\n"
+"                       minimum cost. For tests and demos only: every page then shows\n"
+"                       a \"test instance\" banner and the log warns at start.\n";
+
+static const char usage_serve[] =
+"usage: sava serve DIR [--listen ADDR:PORT]\n"
+"\n"
+"Runs the instance in DIR in the foreground, on 127.0.0.1:8080 unless DIR/sava.conf or\n"
+"--listen says otherwise. Put a Tor onion service or an nginx TLS proxy in front.\n"
+"SIGINT or SIGTERM finishes the requests in flight and stops cleanly. Database\n"
+"migrations run forward at start; a database from a newer sava is refused.\n"
+"\n"
+"  --listen ADDR:PORT   address and port to listen on (e.g. 127.0.0.1:8080, [::1]:8080)\n";
+
+/* Core dumps could hold keys and plaintext: none, from anywhere in the process. */
+static void
+harden_process(void)
+{
+	struct rlimit rl = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	umask(077);
+}
+
+static int
+dir_is_empty_or_absent(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 1 : -1;
+	struct dirent *e;
+	int empty = 1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+static void
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Removes what a failed init created, so nothing half-made is left behind. */
+static void
+init_undo(const char *dir)
+{
+	static const char *const files[] = { "sava.db-wal", "sava.db-shm", "sava.db", "sava.conf",
+		"keys/instance.key", "keys/shred.kf" };
+	char path[4096];
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/keys", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/blobs", dir);
+	rmdir(path);
+}
+
+static int
+write_new_file(const char *path, const char *text, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t n = strlen(text);
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0) {
+		snprintf(err, errlen, "cannot write %.300s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "insecure-fast-kdf", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool fast = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'f') {
+			fast = true;
+		} else if (c == 'h') {
+			fputs(usage_init, stdout);
+			return 0;
+		} else {
+			fputs(usage_init, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "sava init: name one directory for the new instance\n\n%s", usage_init);
+		return 2;
+	}
+	const char *dir = argv[optind];
+	char err[512], path[4096];
+	int empty = dir_is_empty_or_absent(dir);
+	if (empty != 1) {
+		fprintf(stderr, "sava init: %s %s; sava init never touches an existing instance\n", dir,
+		    empty == 0 ? "already exists and is not empty" : "cannot be read");
+		return 1;
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "sava init: cannot create %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if (chmod(dir, 0700) != 0) {
+		fprintf(stderr, "sava init: cannot set the mode of %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	unsigned char k0[VAULT_AUDIT_KEY_BYTES];
+	store_t *st = NULL;
+	snprintf(path, sizeof(path), "%s/keys", dir);
+	int ok = mkdir(path, 0700) == 0;
+	snprintf(path, sizeof(path), "%s/blobs", dir);
+	ok = ok && mkdir(path, 0700) == 0;
+	if (!ok)
+		snprintf(err, sizeof(err), "cannot create %.300s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/sava.conf", dir);
+	ok = ok && vault_instance_create(dir, k0, err, sizeof(err)) == 0 &&
+	     write_new_file(path, config_default_text, err, sizeof(err)) == 0 &&
+	     store_create(dir, fast ? KDF_INSECURE_FAST : KDF_PRODUCTION, &st, err, sizeof(err)) == 0;
+	if (!ok) {
+		fprintf(stderr, "sava init: %s\n", err);
+		init_undo(dir);
+		return 1;
+	}
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/keys", dir);
+	fsync_dir(path);
+	fsync_dir(dir);
+
+	char hex[2 * VAULT_AUDIT_KEY_BYTES + 1];
+	sodium_bin2hex(hex, sizeof(hex), k0, sizeof(k0));
+	sodium_memzero(k0, sizeof(k0));
+	printf("Created a sava instance in %s%s.\n\n", dir, fast ? " (TEST instance: --insecure-fast-kdf)" : "");
+	printf("Audit key K0, shown this once. Give it to your security lead to keep offline;\n"
+	       "`sava audit verify --key K0` will need it to prove the log was not rewritten:\n\n"
+	       "  %s\n\n", hex);
+	sodium_memzero(hex, sizeof(hex));
+	printf("Next: read %s/sava.conf, then run: sava serve %s\n", dir, dir);
+	return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *listen = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'l') {
+			listen = optarg;
+		} else if (c == 'h') {
+			fputs(usage_serve, stdout);
+			return 0;
+		} else {
+			fputs(usage_serve, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "sava serve: name the instance directory\n\n%s", usage_serve);
+		return 2;
+	}
+	app_t app = { .dir = argv[optind] };
+	char err[512];
+	config_defaults(&app.config);
+	if (config_load(&app.config, app.dir, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sava serve: %s\n", err);
+		return 1;
+	}
+	if (listen) {
+		char line[128];
+		snprintf(line, sizeof(line), "[server]\nlisten = %s\n", listen);
+		if (config_parse(&app.config, line, strlen(line), err, sizeof(err)) != 0) {
+			fprintf(stderr, "sava serve: --listen must be an address and port such as 127.0.0.1:8080\n");
+			return 2;
+		}
+	}
+	if (store_open(app.dir, &app.store, err, sizeof(err)) != 0 || store_instance_get(app.store, &app.instance) != 0) {
+		fprintf(stderr, "sava serve: %s\n", app.store ? "the database has no instance record" : err);
+		store_close(app.store);
+		return 1;
+	}
+	app.test_instance = app.instance.kdf == KDF_INSECURE_FAST;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (vault_open(app.dir, app.instance.kdf, cores > 0 ? (unsigned)cores : 1, 64, &app.vault, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sava serve: %s\n", err);
+		store_close(app.store);
+		return 1;
+	}
+	if (i18n_init() != 0 || pages_init(&app, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sava serve: the built-in pages are broken: %s\n", err);
+		return 1;
+	}
+	int rc = http_serve(&app);
+	pages_shutdown();
+	vault_close(app.vault);
+	store_close(app.store);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	harden_process();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "sava: libsodium could not start\n");
+		return 1;
+	}
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("sava %s\n", SAVA_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
+	return 2;
+}

@@ -1,0 +1,106 @@
+/* help: the front door for requesters: the help page and the mailbox form. The receipt
+ * arrives only in a POST body and is never logged; every response is no-store. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "pages/pages.h"
+#include "vault/vault.h"
+
+void
+page_help(request_t *rq, response_t *rs)
+{
+	tvars_t *v = tvars_new();
+	int ready = store_group_ready(rq->app->store, "triage");
+	if (ready < 0) {
+		tvars_free(v);
+		rs->status = 500;
+		return;
+	}
+	if (v) {
+		tvars_setf(v, "mailbox_href", "/%s/mailbox", lang_code(rq->lang));
+		tvars_setf(v, "guide_href", "/%s/guide", lang_code(rq->lang));
+		if (ready)
+			tvars_set_cstr(v, "accepting", "1");
+	}
+	/* Until the first coordinator has created the triage key there is nobody to
+	 * encrypt a request to, so the page says so and takes nothing. */
+	page_render(rq, rs, "help", N_("Ask for help"), v);
+}
+
+/* Keeps the digits of a receipt typed with spaces or dashes. Returns the digit count,
+ * or 0 when anything else is in it or the count is wrong. */
+static size_t
+mailbox_receipt_digits(sv_t in, char out[RECEIPT_DIGITS_MAX + 1])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < in.len; i++) {
+		char c = in.p[i];
+		if (c == ' ' || c == '-' || c == '\t')
+			continue;
+		if (c < '0' || c > '9' || n == RECEIPT_DIGITS_MAX)
+			return 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return (n == 16 || n == 20) ? n : 0;
+}
+
+static void
+mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notice)
+{
+	char token[64];
+	tvars_t *v = tvars_new();
+	if (v && http_csrf_token(rq, token) == 0) {
+		tvars_set_cstr(v, "csrf", token);
+		tvars_setf(v, "action", "/%s/mailbox", lang_code(rq->lang));
+		tvars_setf(v, "help_href", "/%s/help", lang_code(rq->lang));
+		if (error)
+			tvars_set_cstr(v, "error", i18n(rq->lang, error));
+		if (notice)
+			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+	}
+	sodium_memzero(token, sizeof(token));
+	page_render(rq, rs, "mailbox", N_("Open your mailbox"), v);
+}
+
+void
+page_mailbox(request_t *rq, response_t *rs)
+{
+	char digits[RECEIPT_DIGITS_MAX + 1];
+
+	if (rq->method != HTTP_POST) {
+		mailbox_form(rq, rs, NULL, NULL);
+		return;
+	}
+	const sv_t *receipt = form_get(&rq->form, "receipt");
+	size_t n = receipt ? mailbox_receipt_digits(*receipt, digits) : 0;
+	if (n == 0) {
+		mailbox_form(rq, rs, N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."), NULL);
+		if (rs->status == 0)
+			rs->status = 400;
+		return;
+	}
+	vault_status_t st = vault_receipt_find(rq->app->vault, digits, n);
+	sodium_memzero(digits, sizeof(digits));
+	switch (st) {
+	case VAULT_NOT_FOUND:
+		/* The same page, whatever was wrong with the receipt. */
+		mailbox_form(rq, rs, NULL,
+		    N_("No mailbox opened with this receipt. Check the digits and try again. A request that was closed, or not answered for a long time, is deleted with its mailbox."));
+		return;
+	case VAULT_BUSY:
+		rs->status = 503;
+		return;
+	case VAULT_OK:
+		/* Live receipts exist only once requests are taken; until then a match
+		 * means the key files do not belong to this database. */
+		log_warnx("a receipt matched a shred-key slot that has no case");
+		rs->status = 500;
+		return;
+	case VAULT_ERROR:
+	default:
+		rs->status = 500;
+		return;
+	}
+}

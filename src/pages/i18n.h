@@ -1,0 +1,24 @@
+/* i18n: the languages sava speaks and their catalogs (compiled .mo files built into the
+ * binary). The language of a request comes from its URL prefix; a missing translation
+ * falls back to the English source text, never to an empty string. */
+#ifndef SAVA_I18N_H
+#define SAVA_I18N_H
+
+#include "core/buf.h"
+
+typedef enum { LANG_BE = 0, LANG_RU, LANG_EN, LANG_COUNT } lang_t;
+
+/* Marks a string for extraction into po/ without translating it here. */
+#define N_(s) (s)
+
+/* Loads every embedded catalog; -1 when one is missing or malformed. */
+int i18n_init(void) WUR;
+const char *lang_code(lang_t l);        /* "be" */
+const char *lang_name(lang_t l);        /* "Беларуская", in its own language */
+/* Parses a two-letter code; -1 when sava does not speak it. */
+int lang_parse(sv_t code, lang_t *out) WUR;
+/* The translation of msgid into l, or msgid itself. */
+sv_t i18n_sv(lang_t l, sv_t msgid);
+const char *i18n(lang_t l, const char *msgid);  /* NUL-terminated convenience form */
+
+#endif

@@ -1,0 +1,239 @@
+/* page: the template registry, the layout, error pages and the responses built once at
+ * start for pages that are the same for everyone (landing, guide, about, errors). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "http/server.h"
+#include "pages/pages.h"
+
+static const char *const page_template_names[] = {
+	"layout", "landing", "article", "help", "mailbox", "error",
+};
+#define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
+static tmpl_t *page_templates[PAGE_TEMPLATES];
+
+#define PAGE_MAX_ROUTES 32
+static struct MHD_Response *page_shared[PAGE_MAX_ROUTES][LANG_COUNT];
+
+static const int page_error_codes[] = { 400, 403, 404, 413, 414, 415, 431, 500, 503 };
+#define PAGE_ERRORS (sizeof(page_error_codes) / sizeof(page_error_codes[0]))
+static struct MHD_Response *page_errors[PAGE_ERRORS][LANG_COUNT];
+
+static const struct {
+	int status;
+	const char *title;
+	const char *text;
+} page_error_texts[] = {
+	{ 400, N_("This request could not be understood"),
+	  N_("Something in the address or the form was not valid. Nothing was saved. Go back and try again.") },
+	{ 403, N_("This form has expired"),
+	  N_("For your safety, a form works only on the page it came from. Nothing was saved. Go back, reload the page and send the form again.") },
+	{ 404, N_("Page not found"),
+	  N_("There is no page at this address. Check the address, or start again from the home page.") },
+	{ 405, N_("This action is not possible here"),
+	  N_("This page cannot be used that way. Go back and use the links and buttons on the page.") },
+	{ 413, N_("What you sent is too large"),
+	  N_("Nothing was saved. Shorten the text or send fewer or smaller files, then try again.") },
+	{ 414, N_("The address is too long"),
+	  N_("This address is longer than sava accepts. Start again from the home page.") },
+	{ 415, N_("This form was sent in a way sava does not accept"),
+	  N_("Nothing was saved. Go back, reload the page and send the form again.") },
+	{ 431, N_("The request is too large"),
+	  N_("Your browser sent more information with this request than sava accepts. Clear this site's cookies, then try again.") },
+	{ 500, N_("Something went wrong on our side"),
+	  N_("Nothing you sent was saved. Please try again in a few minutes.") },
+	{ 503, N_("The service is busy"),
+	  N_("Too many people are using it right now. Nothing was saved. Please try again in a minute.") },
+};
+
+const tmpl_t *
+pages_template(const char *name)
+{
+	for (size_t i = 0; i < PAGE_TEMPLATES; i++)
+		if (strcmp(page_template_names[i], name) == 0)
+			return page_templates[i];
+	return NULL;
+}
+
+/* The layout around body: language switcher (same page, other languages), the test
+ * instance banner, navigation. */
+static int
+page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
+{
+	tvars_t *v = tvars_new();
+	if (!v)
+		return -1;
+	const char *code = lang_code(rq->lang);
+	tvars_set_cstr(v, "lang", code);
+	tvars_set_cstr(v, "title", i18n(rq->lang, title));
+	tvars_set_html(v, "content", body);
+	tvars_setf(v, "home", "/%s/", code);
+	tvars_set_cstr(v, "css_href", pages_css_href());
+	tvars_setf(v, "guide_href", "/%s/guide", code);
+	tvars_setf(v, "about_href", "/%s/about", code);
+	tvars_setf(v, "help_href", "/%s/help", code);
+	tvars_setf(v, "mailbox_href", "/%s/mailbox", code);
+	if (rq->app->test_instance)
+		tvars_set_cstr(v, "test_instance", "1");
+	/* Switcher links keep the page; error pages and unknown paths link to home. */
+	sv_t rest = (rq->route && rq->lang_from_url) ? rq->rest : SV("/");
+	for (int l = 0; l < LANG_COUNT; l++) {
+		tvars_t *it = tvars_add_item(v, "langs");
+		if (!it)
+			break;
+		tvars_setf(it, "href", "/%s%.*s", lang_code((lang_t)l), (int)rest.len, rest.p);
+		tvars_set_cstr(it, "name", lang_name((lang_t)l));
+		tvars_set_cstr(it, "code", lang_code((lang_t)l));
+		if ((lang_t)l == rq->lang)
+			tvars_set_cstr(it, "current", "1");
+	}
+	int rc = tmpl_render(pages_template("layout"), v, rq->lang, out);
+	tvars_free(v);
+	return rc;
+}
+
+void
+page_render(request_t *rq, response_t *rs, const char *tmpl, const char *title, tvars_t *v)
+{
+	buf_t body;
+	buf_init(&body, LIMIT_PAGE_BYTES);
+	const tmpl_t *t = pages_template(tmpl);
+	if (!v || !t || tmpl_render(t, v, rq->lang, &body) != 0 || page_layout(rq, title, buf_sv(&body), &rs->body) != 0) {
+		buf_free(&body);
+		buf_free(&rs->body);
+		tvars_free(v);
+		rs->status = 500;   /* the server renders the error page */
+		return;
+	}
+	buf_free(&body);
+	tvars_free(v);
+}
+
+void
+page_error(request_t *rq, response_t *rs, int status)
+{
+	size_t i = 0;
+	while (i < sizeof(page_error_texts) / sizeof(page_error_texts[0]) - 1 && page_error_texts[i].status != status)
+		i++;
+	if (page_error_texts[i].status != status)
+		i = 8;   /* 500 */
+	tvars_t *v = tvars_new();
+	if (v) {
+		tvars_setf(v, "status", "%d", status);
+		tvars_set_cstr(v, "title", i18n(rq->lang, page_error_texts[i].title));
+		tvars_set_cstr(v, "text", i18n(rq->lang, page_error_texts[i].text));
+		tvars_setf(v, "home", "/%s/", lang_code(rq->lang));
+	}
+	page_render(rq, rs, "error", page_error_texts[i].title, v);
+	rs->status = status;
+	if (rs->body.len == 0) {
+		/* Even the error page failed: a plain sentence, still with every header. */
+		buf_free(&rs->body);
+		buf_init(&rs->body, 256);
+		if (buf_append_cstr(&rs->body, "Something went wrong. Please try again later.\n") == 0)
+			rs->content_type = "text/plain; charset=utf-8";
+	}
+}
+
+struct MHD_Response *
+pages_shared(const route_t *route, lang_t lang)
+{
+	size_t n;
+	const route_t *table = routes_table(&n);
+	size_t i = (size_t)(route - table);
+	return i < n && i < PAGE_MAX_ROUTES ? page_shared[i][lang] : NULL;
+}
+
+struct MHD_Response *
+pages_error_shared(int status, lang_t lang)
+{
+	for (size_t i = 0; i < PAGE_ERRORS; i++)
+		if (page_error_codes[i] == status)
+			return page_errors[i][lang];
+	return NULL;
+}
+
+int
+pages_init(const app_t *app, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "templates/%s.html", page_template_names[i]);
+		const embedded_file_t *f = embedded_find(name);
+		if (!f) {
+			snprintf(err, errlen, "%s is not built in", name);
+			return -1;
+		}
+		page_templates[i] = tmpl_parse(name, f->data, f->len, err, errlen);
+		if (!page_templates[i])
+			return -1;
+	}
+	if (pages_public_init(err, errlen) != 0)
+		return -1;
+
+	size_t n;
+	const route_t *table = routes_table(&n);
+	for (size_t i = 0; i < n && i < PAGE_MAX_ROUTES; i++) {
+		if (!table[i].shared)
+			continue;
+		for (int l = 0; l < LANG_COUNT; l++) {
+			request_t rq = { .app = app, .route = &table[i], .method = HTTP_GET, .lang = (lang_t)l,
+				.lang_from_url = true };
+			rq.rest = sv_from_cstr(table[i].pattern + strlen("/{lang}"));
+			response_t rs = { 0 };
+			buf_init(&rs.body, LIMIT_PAGE_BYTES);
+			table[i].handler(&rq, &rs);
+			char path[128];
+			snprintf(path, sizeof(path), "/%s%s", lang_code((lang_t)l), table[i].pattern + strlen("/{lang}"));
+			if (rs.status != 0 && rs.status != 200) {
+				snprintf(err, errlen, "the page %s could not be built", path);
+				buf_free(&rs.body);
+				return -1;
+			}
+			page_shared[i][l] = server_response_build(app, &rs, (lang_t)l, path);
+			buf_free(&rs.body);
+			if (!page_shared[i][l]) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+	}
+	for (size_t i = 0; i < PAGE_ERRORS; i++) {
+		for (int l = 0; l < LANG_COUNT; l++) {
+			request_t rq = { .app = app, .lang = (lang_t)l };
+			response_t rs = { 0 };
+			buf_init(&rs.body, LIMIT_PAGE_BYTES);
+			page_error(&rq, &rs, page_error_codes[i]);
+			page_errors[i][l] = server_response_build(app, &rs, (lang_t)l, NULL);
+			buf_free(&rs.body);
+			if (!page_errors[i][l]) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+void
+pages_shutdown(void)
+{
+	for (size_t i = 0; i < PAGE_MAX_ROUTES; i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			if (page_shared[i][l]) {
+				MHD_destroy_response(page_shared[i][l]);
+				page_shared[i][l] = NULL;
+			}
+	for (size_t i = 0; i < PAGE_ERRORS; i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			if (page_errors[i][l]) {
+				MHD_destroy_response(page_errors[i][l]);
+				page_errors[i][l] = NULL;
+			}
+	pages_public_shutdown();
+	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
+		tmpl_free(page_templates[i]);
+		page_templates[i] = NULL;
+	}
+}

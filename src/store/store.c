@@ -1,0 +1,234 @@
+/* store: SQLite behind one narrow API. Nothing outside this file sees SQL or a
+ * sqlite3 handle, so PostgreSQL can later stand behind the same functions. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct store {
+	sqlite3 *db;
+};
+
+/* Migration i brings the schema from version i to i + 1. Append only: never edit a
+ * migration that has shipped. */
+static const char *const store_migrations[] = {
+	/* 1: the instance row */
+	"CREATE TABLE instance ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  created_day INTEGER NOT NULL,"
+	"  kdf_profile TEXT NOT NULL CHECK (kdf_profile IN ('production', 'insecure-fast'))"
+	") STRICT;"
+	/* Groups that share work (triage first): public key of the current epoch only;
+	 * members' sealed copies arrive with staff accounts. */
+	"CREATE TABLE groups ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  epoch INTEGER NOT NULL CHECK (epoch >= 0),"
+	"  pk BLOB NOT NULL CHECK (length(pk) = 32),"
+	"  rotation_pending INTEGER NOT NULL DEFAULT 0"
+	") STRICT;",
+};
+
+#define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+int
+store_schema_version(void)
+{
+	return STORE_VERSION;
+}
+
+static int
+store_exec(store_t *st, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "database error: %s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_user_version(store_t *st, int *version)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Runs every migration past the current version, each in its own transaction. */
+static int
+store_migrate(store_t *st, char *err, size_t errlen)
+{
+	int version;
+	if (store_user_version(st, &version) != 0) {
+		snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (version > STORE_VERSION) {
+		snprintf(err, errlen,
+		    "this database was written by a newer sava (schema %d; this sava knows up to %d). "
+		    "Run the newer sava, or restore a backup made by this version.",
+		    version, STORE_VERSION);
+		return -1;
+	}
+	for (int v = version; v < STORE_VERSION; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", v + 1);
+		if (store_exec(st, "BEGIN IMMEDIATE;", err, errlen) != 0)
+			return -1;
+		if (store_exec(st, store_migrations[v], err, errlen) != 0 ||
+		    store_exec(st, pragma, err, errlen) != 0) {
+			char ignored[64];
+			(void)store_exec(st, "ROLLBACK;", ignored, sizeof(ignored));
+			return -1;
+		}
+		if (store_exec(st, "COMMIT;", err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+store_open_path(const char *dir, int flags, store_t **out, char *err, size_t errlen)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/sava.db", dir);
+
+	store_t *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return -1;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* WAL for concurrent readers; FULL so a commit is on disk before we say so;
+	 * secure_delete so freed pages are overwritten with zeros. */
+	if (store_exec(st,
+	        "PRAGMA journal_mode = WAL;"
+	        "PRAGMA synchronous = FULL;"
+	        "PRAGMA secure_delete = ON;"
+	        "PRAGMA foreign_keys = ON;"
+	        "PRAGMA trusted_schema = OFF;",
+	        err, errlen) != 0 ||
+	    store_migrate(st, err, errlen) != 0) {
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+int
+store_create(const char *dir, kdf_profile_t kdf, store_t **out, char *err, size_t errlen)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/sava.db", dir);
+	/* Create the file ourselves so it is 0600 from its first byte. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (store_open_path(dir, SQLITE_OPEN_READWRITE, out, err, errlen) != 0)
+		return -1;
+
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2((*out)->db,
+	    "INSERT INTO instance (id, created_day, kdf_profile) VALUES (1, ?, ?)", -1, &q, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, (int64_t)(time(NULL) / 86400));
+		sqlite3_bind_text(q, 2, kdf == KDF_INSECURE_FAST ? "insecure-fast" : "production", -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "cannot record the instance: %s", sqlite3_errmsg((*out)->db));
+		store_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_open(const char *dir, store_t **out, char *err, size_t errlen)
+{
+	char path[4096];
+	struct stat sb;
+	snprintf(path, sizeof(path), "%s/sava.db", dir);
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errlen, "no database at %s: is %s an instance made by `sava init`?", path, dir);
+		return -1;
+	}
+	return store_open_path(dir, SQLITE_OPEN_READWRITE, out, err, errlen);
+}
+
+void
+store_close(store_t *st)
+{
+	if (!st)
+		return;
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	free(st);
+}
+
+int
+store_instance_get(store_t *st, store_instance_t *out)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db, "SELECT created_day, kdf_profile FROM instance WHERE id = 1", -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->created_day = sqlite3_column_int64(q, 0);
+		const unsigned char *k = sqlite3_column_text(q, 1);
+		out->kdf = (k && strcmp((const char *)k, "insecure-fast") == 0) ? KDF_INSECURE_FAST : KDF_PRODUCTION;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_check(store_t *st)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	int ok = sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
+	sqlite3_finalize(q);
+	return ok ? 0 : -1;
+}
+
+int
+store_group_ready(store_t *st, const char *name)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM groups WHERE name = ?", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,274 @@
+/* vault: instance key custody, the receipt derivation and the bounded queue that keeps
+ * a flood of Argon2id requests from exhausting memory. Formats are in docs/formats.md
+ * and pinned by known-answer tests; a stored format starts with a version byte. */
+#include "vault/vault.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+/* instance.key, format 1 (192 bytes):
+ *   "SAVAIK" | 01 | 00 | inst_root 32 | receipt_salt 16 | audit_index u64 |
+ *   audit_key 32 | ed25519_pk 32 | ed25519_sk 64 */
+#define IK_MAGIC     "SAVAIK"
+#define IK_FORMAT    1
+#define IK_LEN       192
+#define IK_OFF_ROOT  8
+#define IK_OFF_SALT  40
+#define IK_OFF_AIDX  56
+#define IK_OFF_AKEY  64
+#define IK_OFF_EDPK  96
+#define IK_OFF_EDSK  128
+
+/* shred.kf (CRYPTO.md): header 16 = "SAVAKF" | 01 | 00 | slot_count u32 | reserved 4;
+ * slot 128 = state | kind | rsv 2 | e u32 | object_id 16 | z 32 | lookup 32 | rsv 40 */
+#define KF_HEADER     16
+#define KF_SLOT       128
+#define KF_OFF_LOOKUP 56
+#define KF_INIT_SLOTS 1024
+
+struct vault {
+	unsigned char *ik;          /* sodium_malloc: the instance key file's bytes */
+	char kf_path[4096];
+	kdf_profile_t kdf;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned kdf_running, kdf_waiting, kdf_max, kdf_queue;
+};
+
+size_t
+vault_padme(size_t len)
+{
+	if (len <= 256)
+		return 256;
+	unsigned e = 63u - (unsigned)__builtin_clzll((unsigned long long)len);
+	unsigned s = 32u - (unsigned)__builtin_clz(e);   /* floor(log2 e) + 1 */
+	size_t m = ((size_t)1 << (e - s)) - 1;
+	return (len + m) & ~m;
+}
+
+static int
+vault_write_file(const char *path, const unsigned char *p, size_t n, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t off = 0;
+	while (off < n) {
+		ssize_t w = write(fd, p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		snprintf(err, errlen, "cannot sync %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return close(fd) == 0 ? 0 : -1;
+}
+
+static void
+vault_put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t
+vault_get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int
+vault_instance_create(const char *dir, unsigned char k0[VAULT_AUDIT_KEY_BYTES], char *err, size_t errlen)
+{
+	char path[4096];
+	unsigned char *ik = sodium_malloc(IK_LEN);
+	if (!ik) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memset(ik, 0, IK_LEN);
+	memcpy(ik, IK_MAGIC, 6);
+	ik[6] = IK_FORMAT;
+	randombytes_buf(ik + IK_OFF_ROOT, 32);
+	randombytes_buf(ik + IK_OFF_SALT, 16);
+	randombytes_buf(ik + IK_OFF_AKEY, 32);   /* K_0: the next audit entry is index 0 */
+	crypto_sign_keypair(ik + IK_OFF_EDPK, ik + IK_OFF_EDSK);
+	memcpy(k0, ik + IK_OFF_AKEY, VAULT_AUDIT_KEY_BYTES);
+
+	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
+	int rc = vault_write_file(path, ik, IK_LEN, err, errlen);
+	sodium_free(ik);
+	if (rc != 0)
+		return -1;
+
+	/* The shred-key file is preallocated so slots are later overwritten in place. */
+	snprintf(path, sizeof(path), "%s/keys/shred.kf", dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	unsigned char hdr[KF_HEADER] = { 'S', 'A', 'V', 'A', 'K', 'F', 1, 0 };
+	vault_put_u32(hdr + 8, KF_INIT_SLOTS);
+	off_t size = KF_HEADER + (off_t)KF_SLOT * KF_INIT_SLOTS;
+	int e = posix_fallocate(fd, 0, size);
+	if (e != 0 || pwrite(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) || fdatasync(fd) != 0) {
+		snprintf(err, errlen, "cannot prepare %s: %s", path, strerror(e ? e : errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue, vault_t **out, char *err,
+    size_t errlen)
+{
+	char path[4096];
+	vault_t *v = calloc(1, sizeof(*v));
+	if (!v || !(v->ik = sodium_malloc(IK_LEN))) {
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->cond, NULL);
+	v->kdf = kdf;
+	v->kdf_max = max_kdf ? max_kdf : 1;
+	v->kdf_queue = queue;
+	snprintf(v->kf_path, sizeof(v->kf_path), "%s/keys/shred.kf", dir);
+
+	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, v->ik, IK_LEN) : -1;
+	unsigned char extra;
+	ssize_t more = fd >= 0 ? read(fd, &extra, 1) : 0;
+	if (fd >= 0)
+		close(fd);
+	if (n != IK_LEN || more != 0 || memcmp(v->ik, IK_MAGIC, 6) != 0 || v->ik[6] != IK_FORMAT) {
+		snprintf(err, errlen, "%s is missing or is not a sava instance key (format %d)", path, IK_FORMAT);
+		vault_close(v);
+		return -1;
+	}
+	sodium_mprotect_readonly(v->ik);
+	*out = v;
+	return 0;
+}
+
+void
+vault_close(vault_t *v)
+{
+	if (!v)
+		return;
+	if (v->ik)
+		sodium_free(v->ik);
+	pthread_mutex_destroy(&v->lock);
+	pthread_cond_destroy(&v->cond);
+	free(v);
+}
+
+/* Takes a place among the derivations running at once, waiting in the bounded queue
+ * when needed. Returns -1 when the queue is full too. */
+static int
+vault_kdf_enter(vault_t *v)
+{
+	pthread_mutex_lock(&v->lock);
+	if (v->kdf_running >= v->kdf_max) {
+		if (v->kdf_waiting >= v->kdf_queue) {
+			pthread_mutex_unlock(&v->lock);
+			return -1;
+		}
+		v->kdf_waiting++;
+		while (v->kdf_running >= v->kdf_max)
+			pthread_cond_wait(&v->cond, &v->lock);
+		v->kdf_waiting--;
+	}
+	v->kdf_running++;
+	pthread_mutex_unlock(&v->lock);
+	return 0;
+}
+
+static void
+vault_kdf_leave(vault_t *v)
+{
+	pthread_mutex_lock(&v->lock);
+	v->kdf_running--;
+	pthread_cond_signal(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+int
+vault_receipt_lookup(const unsigned char salt[16], const char *digits, size_t n, unsigned long long ops,
+    size_t mem, unsigned char lookup[32])
+{
+	unsigned char *a = sodium_malloc(32);
+	if (!a)
+		return -1;
+	int rc = crypto_pwhash(a, 32, digits, n, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13);
+	if (rc == 0)
+		crypto_kdf_derive_from_key(lookup, 32, 1, "savaRCPT", a);
+	sodium_free(a);
+	return rc == 0 ? 0 : -1;
+}
+
+vault_status_t
+vault_receipt_find(vault_t *v, const char *digits, size_t n)
+{
+	unsigned char lookup[32];
+	unsigned long long ops = v->kdf == KDF_INSECURE_FAST ? crypto_pwhash_OPSLIMIT_MIN : 3;
+	size_t mem = v->kdf == KDF_INSECURE_FAST ? crypto_pwhash_MEMLIMIT_MIN : 256u * 1024 * 1024;
+
+	if (n < RECEIPT_DIGITS_MIN || n > RECEIPT_DIGITS_MAX)
+		return VAULT_NOT_FOUND;
+	if (vault_kdf_enter(v) != 0)
+		return VAULT_BUSY;
+	int rc = vault_receipt_lookup(v->ik + IK_OFF_SALT, digits, n, ops, mem, lookup);
+	vault_kdf_leave(v);
+	if (rc != 0)
+		return VAULT_ERROR;
+
+	/* Scan every slot, live or not, comparing in constant time. */
+	vault_status_t st = VAULT_ERROR;
+	int fd = open(v->kf_path, O_RDONLY | O_CLOEXEC);
+	unsigned char hdr[KF_HEADER], slot[KF_SLOT];
+	if (fd >= 0 && pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) && memcmp(hdr, "SAVAKF\x01", 7) == 0) {
+		uint32_t count = vault_get_u32(hdr + 8);
+		int found = 0;
+		st = VAULT_NOT_FOUND;
+		for (uint32_t i = 0; i < count; i++) {
+			if (pread(fd, slot, sizeof(slot), KF_HEADER + (off_t)i * KF_SLOT) != (ssize_t)sizeof(slot)) {
+				st = VAULT_ERROR;
+				break;
+			}
+			int same = sodium_memcmp(slot + KF_OFF_LOOKUP, lookup, 32) == 0;
+			found |= (slot[0] == 1) & same;
+		}
+		if (st == VAULT_NOT_FOUND && found)
+			st = VAULT_OK;
+		sodium_memzero(slot, sizeof(slot));
+	}
+	if (fd >= 0)
+		close(fd);
+	sodium_memzero(lookup, sizeof(lookup));
+	return st;
+}
