@@ -32,7 +32,8 @@ REPLAYS  := $(FUZZERS:%=$(BUILD)/fuzz/replay_%)
 all: $(BUILD)/sava
 
 $(BUILD)/sava: $(OBJ) $(BUILD)/obj/src/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/obj/%.o: %.c $(wildcard src/*/*.h) | $(BUILD)/gen/embedded.c
 	@mkdir -p $(dir $@)
@@ -46,23 +47,27 @@ $(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
-	cc -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+	@cc -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/mo/%.mo: po/%.po
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	@echo "  MSGFMT  $<"
+	@msgfmt --check -o $@ $<
 
 $(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(EMBEDDED) $(MO)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ $(foreach f,$(EMBEDDED),$(f)=$(f)) $(foreach l,$(LANGS),mo/$(l).mo=$(BUILD)/mo/$(l).mo)
+	@echo "  EMBED   $@"
+	@$(BUILD)/tools/embed $@ $(foreach f,$(EMBEDDED),$(f)=$(f)) $(foreach l,$(LANGS),mo/$(l).mo=$(BUILD)/mo/$(l).mo)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/check.h $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(OBJ) $(LIBS)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(OBJ) $(LIBS)
 
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c $(OBJ) $(LIBS)
+	@echo "  FUZZ    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay.c $(OBJ) $(LIBS)
 
 tests: $(BUILD)/sava $(UNITS) $(REPLAYS)
 
@@ -85,11 +90,14 @@ check-one: tests
 	@sh tools/check.sh $(BUILD) build/check-counts
 
 # Coverage-guided fuzzing with clang's libFuzzer: make fuzz FUZZ=urlenc SECONDS=60
+# New inputs it finds land in build-fuzz/corpus-NAME; copy the interesting ones into
+# fuzz/corpus/NAME so that `make check` replays them from then on.
 FUZZ    ?= urlenc
 SECONDS ?= 60
-fuzz:
-	@mkdir -p build-fuzz
-	$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=1 build-fuzz/obj/gen/embedded.o $(SRC:%.c=build-fuzz/obj/%.o)
+FUZZOPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="$(FUZZOPT)" \
+		build-fuzz/obj/gen/embedded.o $(SRC:%.c=build-fuzz/obj/%.o)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_$(FUZZ) \
 		fuzz/fuzz_$(FUZZ).c $(SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/gen/embedded.o $(LIBS)
 	@mkdir -p build-fuzz/corpus-$(FUZZ)

@@ -54,6 +54,7 @@ struct request {
 	sv_t rest;                 /* the path after "/{lang}", e.g. "/guide" */
 	buf_t body;                /* a form body while it arrives */
 	form_t form;               /* parsed form fields (POST with BODY_FORM) */
+	bool begun;                /* the headers have been seen */
 	int error;                 /* an error status decided while reading the request */
 	/* CSRF: the anonymous form secret from the cookie, or a new one to set */
 	unsigned char csrf_key[32];

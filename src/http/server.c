@@ -218,6 +218,14 @@ server_method_parse(const char *m)
 	return 0;
 }
 
+static enum MHD_Result
+server_answer_error(request_t *rq, struct MHD_Connection *conn)
+{
+	if (rq->error == 405)
+		return server_method_not_allowed(rq, conn);
+	return server_error(rq, conn, rq->error);
+}
+
 /* First call for a request: everything that can be decided from the request line
  * and headers. Returns 0 to go on, or an HTTP status to answer with at once. */
 static int
@@ -298,41 +306,39 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	request_t *rq = *con_cls;
-	int status;
 	(void)cls;
 	(void)url;
 	(void)version;
 
 	if (!rq)
 		return MHD_NO;   /* out of memory when the request began: drop the connection */
-	if (!rq->route && rq->error == 0 && rq->status == 0) {
-		status = server_begin(rq, conn, method);
-		if (status != 0) {
-			rq->error = status;
-			if (status == 405)
-				return server_method_not_allowed(rq, conn);
-			return server_error(rq, conn, status);
-		}
-		if (rq->method != HTTP_POST)
-			return server_run_page(rq, conn);
+	if (!rq->begun) {
+		/* First call: headers only. Answers are queued on the next call, once the
+		 * request is complete, so the connection can stay open; only a POST whose
+		 * body we refuse is answered now (libmicrohttpd then drops the body). */
+		rq->begun = true;
+		rq->error = server_begin(rq, conn, method);
+		if (rq->error != 0 && rq->method == HTTP_POST)
+			return server_answer_error(rq, conn);
 		return MHD_YES;
 	}
-	if (rq->error)   /* an answer is queued; MHD discards the rest of the body */
+	if (rq->status != 0)   /* answered; libmicrohttpd discards the rest of the body */
 		return MHD_YES;
 	if (*upload_data_size > 0) {
-		if (buf_append(&rq->body, upload_data, *upload_data_size) != 0) {
-			*upload_data_size = 0;
-			rq->error = 413;
-			return server_error(rq, conn, 413);
-		}
+		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		if (rq->error != 0)
+			return MHD_YES;
+		if (buf_append(&rq->body, upload_data, n) != 0) {
+			rq->error = 413;
+			return server_answer_error(rq, conn);
+		}
 		return MHD_YES;
 	}
-	status = server_finish_body(rq);
-	if (status != 0) {
-		rq->error = status;
-		return server_error(rq, conn, status);
-	}
+	if (rq->error == 0 && rq->method == HTTP_POST)
+		rq->error = server_finish_body(rq);
+	if (rq->error != 0)
+		return server_answer_error(rq, conn);
 	return server_run_page(rq, conn);
 }
 

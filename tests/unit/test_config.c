@@ -1,0 +1,50 @@
+/* Unit tests for app/config: the shipped default text, every key, and the errors an
+ * operator sees (with line numbers). */
+#include "app/config.h"
+#include "check.h"
+
+static char err[256];
+
+static int
+parse(config_t *c, const char *text)
+{
+	config_defaults(c);
+	err[0] = '\0';
+	return config_parse(c, text, strlen(text), err, sizeof(err));
+}
+
+int
+main(void)
+{
+	config_t c, d;
+	config_defaults(&d);
+	CHECK(parse(&c, config_default_text) == 0);
+	CHECK(memcmp(&c, &d, sizeof(c)) == 0);   /* the documented file says the defaults */
+	CHECK(strcmp(c.listen_addr, "127.0.0.1") == 0 && c.listen_port == 8080);
+	CHECK(strcmp(c.default_lang, "ru") == 0 && !c.tls && c.log_requests);
+
+	CHECK(parse(&c, "[server]\nlisten = [::1]:9000\nthreads = 4\ntls = yes\nlog_requests = off\n") == 0);
+	CHECK(strcmp(c.listen_addr, "::1") == 0 && c.listen_port == 9000 && c.threads == 4);
+	CHECK(c.tls && !c.log_requests);
+	CHECK(parse(&c, "[site]\ndefault_language = be\n") == 0 && strcmp(c.default_lang, "be") == 0);
+	const char *onion = "[site]\nonion_address = abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion\n";
+	CHECK(parse(&c, onion) == 0 && strlen(c.onion_address) == 62);
+	CHECK(parse(&c, "[site]\nonion_address =\n") == 0 && c.onion_address[0] == '\0');
+
+	CHECK(parse(&c, "[server]\nthreads = lots\n") == -1 && strstr(err, "line 2") && strstr(err, "threads"));
+	CHECK(parse(&c, "[server]\nthreads = 0\n") == -1);
+	CHECK(parse(&c, "[server]\nthreads = 65\n") == -1);
+	CHECK(parse(&c, "\n\n[server]\ncolour = red\n") == -1 && strstr(err, "line 4") && strstr(err, "colour"));
+	CHECK(parse(&c, "[garden]\nx = 1\n") == -1 && strstr(err, "garden"));
+	CHECK(parse(&c, "[server]\nlisten = localhost:80\n") == -1);   /* numeric only */
+	CHECK(parse(&c, "[server]\nlisten = 127.0.0.1\n") == -1);
+	CHECK(parse(&c, "[server]\nlisten = 127.0.0.1:0\n") == -1);
+	CHECK(parse(&c, "[server]\nlisten = 127.0.0.1:65536\n") == -1);
+	CHECK(parse(&c, "[server]\ntls = maybe\n") == -1);
+	CHECK(parse(&c, "[site]\ndefault_language = de\n") == -1);
+	CHECK(parse(&c, "[site]\nonion_address = example.com\n") == -1);
+	CHECK(parse(&c, "[site]\nonion_address = ABCDEFGHIJKLMNOPQRSTUVWXYZ234567abcdefghijklmnopqrstuvwx.onion\n") == -1);
+	CHECK(parse(&c, "just words\n") == -1 && strstr(err, "line 1"));
+	CHECK(config_parse(&c, "a\0b", 3, err, sizeof(err)) == -1);   /* not text */
+	return check_done("config");
+}
