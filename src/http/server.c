@@ -186,7 +186,10 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 		buf_free(&rs.body);
 		return server_error(rq, conn, rs.status);
 	}
-	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, NULL);
+	/* Onion-Location names this page's path (never its query) on successful pages. */
+	char path[LIMIT_URI_BYTES + 1];
+	snprintf(path, sizeof(path), "%.*s", (int)rq->path.len, rq->path.p);
+	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, rs.status == 200 ? path : NULL);
 	buf_free(&rs.body);
 	return server_queue(rq, conn, rs.status, r, true);
 }
@@ -314,11 +317,12 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		return MHD_NO;   /* out of memory when the request began: drop the connection */
 	if (!rq->begun) {
 		/* First call: headers only. Answers are queued on the next call, once the
-		 * request is complete, so the connection can stay open; only a POST whose
-		 * body we refuse is answered now (libmicrohttpd then drops the body). */
+		 * request is complete, so the connection can stay open; a request that may
+		 * carry a body we refuse is answered now (libmicrohttpd then drops the body
+		 * and closes the connection), so nobody can make us read a body we discard. */
 		rq->begun = true;
 		rq->error = server_begin(rq, conn, method);
-		if (rq->error != 0 && rq->method == HTTP_POST)
+		if (rq->error != 0 && rq->method != HTTP_GET && rq->method != HTTP_HEAD)
 			return server_answer_error(rq, conn);
 		return MHD_YES;
 	}
