@@ -11,20 +11,12 @@ void
 page_help(request_t *rq, response_t *rs)
 {
 	tvars_t *v = tvars_new();
-	int ready = store_group_ready(rq->app->store, "triage");
-	if (ready < 0) {
-		tvars_free(v);
-		rs->status = 500;
-		return;
-	}
 	if (v) {
 		tvars_setf(v, "mailbox_href", "/%s/mailbox", lang_code(rq->lang));
 		tvars_setf(v, "guide_href", "/%s/guide", lang_code(rq->lang));
-		if (ready)
-			tvars_set_cstr(v, "accepting", "1");
 	}
-	/* Until the first coordinator has created the triage key there is nobody to
-	 * encrypt a request to, so the page says so and takes nothing. */
+	/* Requests need a triage group key to be encrypted to, and staff accounts (which
+	 * create it) do not exist yet: until then the page says so and takes nothing. */
 	page_render(rq, rs, "help", N_("Ask for help"), v);
 }
 
@@ -87,7 +79,7 @@ page_mailbox(request_t *rq, response_t *rs)
 	case VAULT_NOT_FOUND:
 		/* The same page, whatever was wrong with the receipt. */
 		mailbox_form(rq, rs, NULL,
-		    N_("No mailbox opened with this receipt. Check the digits and try again. A request that was closed, or not answered for a long time, is deleted with its mailbox."));
+		    N_("We could not open a mailbox with this receipt. Check the digits and try again. A request is deleted, with its mailbox, when it is closed or has had no activity for a long time."));
 		return;
 	case VAULT_BUSY:
 		rs->status = 503;

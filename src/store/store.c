@@ -24,15 +24,6 @@ static const char *const store_migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  created_day INTEGER NOT NULL,"
 	"  kdf_profile TEXT NOT NULL CHECK (kdf_profile IN ('production', 'insecure-fast'))"
-	") STRICT;"
-	/* Groups that share work (triage first): public key of the current epoch only;
-	 * members' sealed copies arrive with staff accounts. */
-	"CREATE TABLE groups ("
-	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  epoch INTEGER NOT NULL CHECK (epoch >= 0),"
-	"  pk BLOB NOT NULL CHECK (length(pk) = 32),"
-	"  rotation_pending INTEGER NOT NULL DEFAULT 0"
 	") STRICT;",
 };
 
@@ -219,16 +210,4 @@ store_check(store_t *st)
 	int ok = sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
 	sqlite3_finalize(q);
 	return ok ? 0 : -1;
-}
-
-int
-store_group_ready(store_t *st, const char *name)
-{
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM groups WHERE name = ?", -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

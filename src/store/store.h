@@ -29,9 +29,6 @@ int store_open(const char *dir, store_t **out, char *err, size_t errlen) WUR;
 void store_close(store_t *st);
 
 int store_instance_get(store_t *st, store_instance_t *out) WUR;
-/* 1 when the group has a key pair (members can receive what is sealed to it),
- * 0 when not, -1 on error. */
-int store_group_ready(store_t *st, const char *name) WUR;
 /* PRAGMA integrity_check; 0 when "ok". */
 int store_check(store_t *st) WUR;
 
