@@ -11,10 +11,12 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
 #include "core/log.h"
+#include "domain/audit.h"
 #include "http/http.h"
 #include "pages/pages.h"
 #include "vault/vault.h"
@@ -99,7 +101,7 @@ fsync_dir(const char *dir)
 
 /* Removes what a failed init created, so nothing half-made is left behind. */
 static void
-init_undo(const char *dir)
+init_undo(const char *dir, bool created)
 {
 	static const char *const files[] = { "sava.db-wal", "sava.db-shm", "sava.db", "sava.conf",
 		"keys/instance.key", "keys/shred.kf" };
@@ -112,6 +114,8 @@ init_undo(const char *dir)
 	rmdir(path);
 	snprintf(path, sizeof(path), "%s/blobs", dir);
 	rmdir(path);
+	if (created)
+		rmdir(dir);
 }
 
 static int
@@ -161,7 +165,8 @@ cmd_init(int argc, char **argv)
 		    empty == 0 ? "already exists and is not empty" : "cannot be read");
 		return 1;
 	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	bool created = mkdir(dir, 0700) == 0;
+	if (!created && errno != EEXIST) {
 		fprintf(stderr, "sava init: cannot create %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
@@ -169,7 +174,9 @@ cmd_init(int argc, char **argv)
 		fprintf(stderr, "sava init: cannot set the mode of %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	unsigned char k0[VAULT_AUDIT_KEY_BYTES];
+	vault_audit_first_t first;
+	uint8_t entry0[AUDIT_ENTRY_BYTES];
+	audit_entry_encode(entry0, time(NULL), NULL, AUDIT_INSTANCE_CREATED, NULL);
 	store_t *st = NULL;
 	snprintf(path, sizeof(path), "%s/keys", dir);
 	int ok = mkdir(path, 0700) == 0;
@@ -178,25 +185,31 @@ cmd_init(int argc, char **argv)
 	if (!ok)
 		snprintf(err, sizeof(err), "cannot create %.300s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/sava.conf", dir);
-	ok = ok && vault_instance_create(dir, k0, err, sizeof(err)) == 0 &&
+	ok = ok && vault_instance_create(dir, entry0, sizeof(entry0), &first, err, sizeof(err)) == 0 &&
 	     write_new_file(path, config_default_text, err, sizeof(err)) == 0 &&
 	     store_create(dir, fast ? KDF_INSECURE_FAST : KDF_PRODUCTION, &st, err, sizeof(err)) == 0;
-	if (!ok) {
-		fprintf(stderr, "sava init: %s\n", err);
-		init_undo(dir);
-		return 1;
+	if (ok && store_audit_append(st, 0, entry0, sizeof(entry0), first.h, first.u) != 0) {
+		snprintf(err, sizeof(err), "cannot write the first audit entry");
+		ok = 0;
 	}
 	store_close(st);
+	if (!ok) {
+		fprintf(stderr, "sava init: %s\n", err);
+		sodium_memzero(&first, sizeof(first));
+		init_undo(dir, created);
+		return 1;
+	}
 	snprintf(path, sizeof(path), "%s/keys", dir);
 	fsync_dir(path);
 	fsync_dir(dir);
 
 	char hex[2 * VAULT_AUDIT_KEY_BYTES + 1];
-	sodium_bin2hex(hex, sizeof(hex), k0, sizeof(k0));
-	sodium_memzero(k0, sizeof(k0));
+	sodium_bin2hex(hex, sizeof(hex), first.k0, sizeof(first.k0));
+	sodium_memzero(&first, sizeof(first));
 	printf("Created a sava instance in %s%s.\n\n", dir, fast ? " (TEST instance: --insecure-fast-kdf)" : "");
-	printf("Audit key K0, shown this once. Give it to your security lead to keep offline;\n"
-	       "`sava audit verify --key K0` will need it to prove the log was not rewritten:\n\n"
+	printf("Audit key K0, shown this once and stored nowhere. Give it to your security lead\n"
+	       "to keep offline: with it, the audit log can be proved not to have been rewritten,\n"
+	       "even by whoever runs this server:\n\n"
 	       "  %s\n\n", hex);
 	sodium_memzero(hex, sizeof(hex));
 	printf("Next: read %s/sava.conf, then run: sava serve %s\n", dir, dir);

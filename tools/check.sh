@@ -69,7 +69,7 @@ rc=$?
 tail -n 30 "$out" | grep -vE '^\s*$' | tail -n 25
 last=$(grep -E '(passed|failed|error)' "$out" | tail -n 1)
 p=$(printf '%s' "$last" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
-f=$(printf '%s' "$last" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | paste -sd+ - | bc 2>/dev/null || true)
+f=$(printf '%s' "$last" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
 p=${p:-0}; f=${f:-0}
 if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # exit 5 (no tests) or a crash counts as failure
 count "$p" "$f"

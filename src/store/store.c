@@ -24,6 +24,14 @@ static const char *const store_migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  created_day INTEGER NOT NULL,"
 	"  kdf_profile TEXT NOT NULL CHECK (kdf_profile IN ('production', 'insecure-fast'))"
+	") STRICT;"
+	/* The audit log (CRYPTO.md "Audit"): append only; entry i with its keyed link h
+	 * and unkeyed link u. No content and no address is ever in an entry. */
+	"CREATE TABLE audit ("
+	"  idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
+	"  entry BLOB NOT NULL CHECK (length(entry) = 42),"
+	"  h BLOB NOT NULL CHECK (length(h) = 32),"
+	"  u BLOB NOT NULL CHECK (length(u) = 32)"
 	") STRICT;",
 };
 
@@ -210,4 +218,21 @@ store_check(store_t *st)
 	int ok = sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
 	sqlite3_finalize(q);
 	return ok ? 0 : -1;
+}
+
+int
+store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t len, const unsigned char h[32],
+    const unsigned char u[32])
+{
+	sqlite3_stmt *q;
+	if (idx > INT64_MAX ||
+	    sqlite3_prepare_v2(st->db, "INSERT INTO audit (idx, entry, h, u) VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(q, 1, (int64_t)idx);
+	sqlite3_bind_blob(q, 2, entry, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, h, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, u, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

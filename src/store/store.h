@@ -29,6 +29,9 @@ int store_open(const char *dir, store_t **out, char *err, size_t errlen) WUR;
 void store_close(store_t *st);
 
 int store_instance_get(store_t *st, store_instance_t *out) WUR;
+/* Appends audit entry idx with its chain links. */
+int store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t len, const unsigned char h[32],
+    const unsigned char u[32]) WUR;
 /* PRAGMA integrity_check; 0 when "ok". */
 int store_check(store_t *st) WUR;
 

@@ -96,9 +96,27 @@ vault_get_u32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-int
-vault_instance_create(const char *dir, unsigned char k0[VAULT_AUDIT_KEY_BYTES], char *err, size_t errlen)
+void
+vault_audit_link(const unsigned char *key, const unsigned char prev[32], uint64_t i, const unsigned char *entry,
+    size_t len, unsigned char out[32])
 {
+	crypto_generichash_state st;
+	unsigned char idx[8];
+	for (int b = 0; b < 8; b++)
+		idx[b] = (unsigned char)(i >> (8 * b));
+	crypto_generichash_init(&st, key, key ? 32 : 0, 32);
+	crypto_generichash_update(&st, prev, 32);
+	crypto_generichash_update(&st, idx, sizeof(idx));
+	crypto_generichash_update(&st, entry, len);
+	crypto_generichash_final(&st, out, 32);
+	sodium_memzero(&st, sizeof(st));
+}
+
+int
+vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry_len, vault_audit_first_t *out,
+    char *err, size_t errlen)
+{
+	static const unsigned char zero[32];
 	char path[4096];
 	unsigned char *ik = sodium_malloc(IK_LEN);
 	if (!ik) {
@@ -110,9 +128,13 @@ vault_instance_create(const char *dir, unsigned char k0[VAULT_AUDIT_KEY_BYTES], 
 	ik[6] = IK_FORMAT;
 	randombytes_buf(ik + IK_OFF_ROOT, 32);
 	randombytes_buf(ik + IK_OFF_SALT, 16);
-	randombytes_buf(ik + IK_OFF_AKEY, 32);   /* K_0: the next audit entry is index 0 */
 	crypto_sign_keypair(ik + IK_OFF_EDPK, ik + IK_OFF_EDSK);
-	memcpy(k0, ik + IK_OFF_AKEY, VAULT_AUDIT_KEY_BYTES);
+	/* Entry 0 is chained under K_0; the file keeps only K_1 and the next index. */
+	randombytes_buf(out->k0, sizeof(out->k0));
+	vault_audit_link(out->k0, zero, 0, entry0, entry_len, out->h);
+	vault_audit_link(NULL, zero, 0, entry0, entry_len, out->u);
+	crypto_kdf_derive_from_key(ik + IK_OFF_AKEY, 32, 1, "savaAUDK", out->k0);
+	ik[IK_OFF_AIDX] = 1;
 
 	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
 	int rc = vault_write_file(path, ik, IK_LEN, err, errlen);
@@ -165,8 +187,24 @@ vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue,
 	ssize_t more = fd >= 0 ? read(fd, &extra, 1) : 0;
 	if (fd >= 0)
 		close(fd);
-	if (n != IK_LEN || more != 0 || memcmp(v->ik, IK_MAGIC, 6) != 0 || v->ik[6] != IK_FORMAT) {
-		snprintf(err, errlen, "%s is missing or is not a sava instance key (format %d)", path, IK_FORMAT);
+	if (n != IK_LEN || more != 0 || memcmp(v->ik, IK_MAGIC, 6) != 0 || v->ik[6] != IK_FORMAT || v->ik[7] != 0) {
+		snprintf(err, errlen, "%.300s is missing or is not a sava instance key (format %d)", path, IK_FORMAT);
+		vault_close(v);
+		return -1;
+	}
+	struct stat sb;
+	if (stat(path, &sb) != 0 || (sb.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%.300s can be read by other users: run chmod 600 on it (and 700 on its directory)", path);
+		vault_close(v);
+		return -1;
+	}
+	unsigned char hdr[KF_HEADER];
+	fd = open(v->kf_path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? pread(fd, hdr, sizeof(hdr), 0) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n != KF_HEADER || memcmp(hdr, "SAVAKF\x01\x00", 8) != 0) {
+		snprintf(err, errlen, "%.300s is missing or damaged; without it no case can be opened", v->kf_path);
 		vault_close(v);
 		return -1;
 	}

@@ -21,10 +21,23 @@ typedef enum {
 	VAULT_ERROR,
 } vault_status_t;
 
+/* The first audit entry, made by `sava init` under K_0. */
+typedef struct {
+	unsigned char k0[VAULT_AUDIT_KEY_BYTES];   /* printed once by init, then wiped; never stored */
+	unsigned char h[32];                       /* keyed link h_0 */
+	unsigned char u[32];                       /* unkeyed link u_0 */
+} vault_audit_first_t;
+
 /* `sava init`: writes DIR/keys/instance.key (0600, created exclusively, fsynced) and a
- * preallocated DIR/keys/shred.kf; returns the first audit key K_0 in k0 so that init
- * prints it once. Nothing else ever sees K_0. */
-int vault_instance_create(const char *dir, unsigned char k0[VAULT_AUDIT_KEY_BYTES], char *err, size_t errlen) WUR;
+ * preallocated DIR/keys/shred.kf. Chains entry 0 (AUDIT_ENTRY_BYTES) under a new K_0
+ * and stores K_1 = KDF(K_0, 1, "savaAUDK") with index 1, so K_0 exists only in out. */
+int vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry_len,
+    vault_audit_first_t *out, char *err, size_t errlen) WUR;
+
+/* One link of an audit chain (CRYPTO.md "Audit"): H(key, prev | i u64 | entry), or the
+ * unkeyed H(prev | i u64 | entry) when key is NULL. prev is 32 zero bytes for i = 0. */
+void vault_audit_link(const unsigned char *key, const unsigned char prev[32], uint64_t i,
+    const unsigned char *entry, size_t len, unsigned char out[32]);
 
 /* Loads the instance key. max_kdf is how many Argon2id derivations may run at once;
  * queue is how many more may wait. Returns 0, or -1 with a sentence in err. */

@@ -57,14 +57,41 @@ main(void)
 	          crypto_pwhash_MEMLIMIT_MIN, again) == 0);
 	CHECK(memcmp(lookup, again, 32) != 0);
 
+	/* Audit chain links, known answers cross-checked with hashlib.blake2b. */
+	{
+		unsigned char key[32], prev[32], e[42], out[32];
+		for (int i = 0; i < 32; i++)
+			key[i] = (unsigned char)i;
+		for (int i = 0; i < 42; i++)
+			e[i] = (unsigned char)i;
+		memset(prev, 0, sizeof(prev));
+		vault_audit_link(key, prev, 0, e, sizeof(e), out);
+		sodium_bin2hex(hex, sizeof(hex), out, 32);
+		CHECK(strcmp(hex, "f1f8c3779ebb443b2b63130750de057253a4c857210625ad49055475b0a163ae") == 0);
+		vault_audit_link(NULL, prev, 0, e, sizeof(e), out);
+		sodium_bin2hex(hex, sizeof(hex), out, 32);
+		CHECK(strcmp(hex, "aca41e9c647f27a5c953fa20b08aa2926eb7b193223fe9426a5c5c379eb55669") == 0);
+		memset(prev, 7, sizeof(prev));
+		vault_audit_link(key, prev, 5, e, sizeof(e), out);
+		sodium_bin2hex(hex, sizeof(hex), out, 32);
+		CHECK(strcmp(hex, "07404deb6b398fc2ea88e1db86d9714cba674ce082e2f2cd8c088a5c8a663a73") == 0);
+	}
+
 	/* instance.key and shred.kf */
 	char dir[] = "/tmp/sava-vault-XXXXXX", path[256], err[256];
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/keys", dir);
 	CHECK(mkdir(path, 0700) == 0);
-	unsigned char k0[VAULT_AUDIT_KEY_BYTES], k0b[VAULT_AUDIT_KEY_BYTES];
-	CHECK(vault_instance_create(dir, k0, err, sizeof(err)) == 0);
-	CHECK(vault_instance_create(dir, k0b, err, sizeof(err)) == -1);   /* never overwrites */
+	vault_audit_first_t first, second;
+	unsigned char entry[42], zero[32] = { 0 }, link[32];
+	for (int i = 0; i < 42; i++)
+		entry[i] = (unsigned char)i;
+	CHECK(vault_instance_create(dir, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
+	CHECK(vault_instance_create(dir, entry, sizeof(entry), &second, err, sizeof(err)) == -1);   /* never overwrites */
+	vault_audit_link(first.k0, zero, 0, entry, sizeof(entry), link);
+	CHECK(memcmp(link, first.h, 32) == 0);
+	vault_audit_link(NULL, zero, 0, entry, sizeof(entry), link);
+	CHECK(memcmp(link, first.u, 32) == 0);
 	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
 	CHECK(mode_of(path) == 0600);
 	unsigned char ik[193];
@@ -72,7 +99,12 @@ main(void)
 	CHECK(fd >= 0 && read(fd, ik, sizeof(ik)) == 192);
 	close(fd);
 	CHECK(memcmp(ik, "SAVAIK\x01\x00", 8) == 0);
-	CHECK(memcmp(ik + 64, k0, 32) == 0);   /* K_0 is the current audit key */
+	/* K_0 is stored nowhere: the file holds K_1 = KDF(K_0, 1, "savaAUDK") and index 1. */
+	unsigned char k1[32];
+	crypto_kdf_derive_from_key(k1, 32, 1, "savaAUDK", first.k0);
+	CHECK(memcmp(ik + 64, k1, 32) == 0);
+	CHECK(memcmp(ik + 64, first.k0, 32) != 0);
+	CHECK(ik[56] == 1 && memcmp(ik + 57, zero, 7) == 0);
 	snprintf(path, sizeof(path), "%s/keys/shred.kf", dir);
 	CHECK(mode_of(path) == 0600);
 	struct stat sb;
@@ -96,6 +128,22 @@ main(void)
 	close(fd);
 	CHECK(vault_receipt_find(v, "5555666677778888", 16) == VAULT_NOT_FOUND);
 	vault_close(v);
+
+	/* A key file others can read is refused. */
+	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
+	chmod(path, 0644);
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == -1 && strstr(err, "chmod"));
+	chmod(path, 0600);
+	/* A damaged shred-key file is refused at start, not at the first receipt. */
+	snprintf(path, sizeof(path), "%s/keys/shred.kf", dir);
+	fd = open(path, O_WRONLY);
+	CHECK(fd >= 0 && pwrite(fd, "X", 1, 0) == 1);
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == -1 && strstr(err, "damaged"));
+	CHECK(pwrite(fd, "S", 1, 0) == 1);
+	close(fd);
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == 0);
+	vault_close(v);
+	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
 
 	/* A tampered format byte or a truncated key file is refused. */
 	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
