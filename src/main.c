@@ -262,8 +262,10 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	app.test_instance = app.instance.kdf == KDF_INSECURE_FAST;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	if (vault_open(app.dir, app.instance.kdf, cores > 0 ? (unsigned)cores : 1, 64, &app.vault, err, sizeof(err)) != 0) {
+	/* The worker pool already bounds how many derivations run; the vault's own bound
+	 * is the same, so it never makes a worker wait. */
+	if (vault_open(app.dir, app.instance.kdf, app.config.kdf_threads, app.config.kdf_queue, &app.vault, err,
+	        sizeof(err)) != 0) {
 		fprintf(stderr, "sava serve: %s\n", err);
 		store_close(app.store);
 		return 1;

@@ -33,6 +33,12 @@ const char config_default_text[] =
 "# One log line per request (method, route, status, duration; never an address,\n"
 "# User-Agent, Referer, query string or form value).\n"
 "log_requests = yes\n"
+"# Passphrase and receipt checks (Argon2id, 256 MiB each in production) run on their\n"
+"# own threads, never on the ones that serve pages. auto = one per core.\n"
+"kdf_threads = auto\n"
+"# Checks that may wait for a thread; past this, visitors see \"busy, try again in a\n"
+"# minute\" (503) instead of the server running out of memory.\n"
+"kdf_queue = 64\n"
 "\n"
 "[site]\n"
 "# Language that / redirects to: be, ru or en.\n"
@@ -52,6 +58,9 @@ config_defaults(config_t *c)
 	c->timeout_s = LIMIT_CONN_TIMEOUT_S;
 	c->tls = false;
 	c->log_requests = true;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	c->kdf_threads = cores > 0 ? (unsigned)(cores < 16 ? cores : 16) : 1;
+	c->kdf_queue = 64;
 	snprintf(c->default_lang, sizeof(c->default_lang), "ru");
 }
 
@@ -161,6 +170,12 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "log_requests") == 0) {
 			bad = config_bool(value, &c->log_requests);
 			want = "yes or no";
+		} else if (strcmp(name, "kdf_threads") == 0) {
+			bad = strcmp(value, "auto") != 0 && config_uint(value, 1, 16, &c->kdf_threads);
+			want = "auto or a number from 1 to 16";
+		} else if (strcmp(name, "kdf_queue") == 0) {
+			bad = config_uint(value, 1, 100000, &c->kdf_queue);
+			want = "a number from 1 to 100000";
 		} else {
 			goto unknown;
 		}

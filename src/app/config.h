@@ -16,6 +16,8 @@ typedef struct {
 	unsigned timeout_s;        /* [server] timeout: idle connection seconds */
 	bool tls;                  /* [server] tls: the public side is HTTPS or an onion */
 	bool log_requests;         /* [server] log_requests: one line per request */
+	unsigned kdf_threads;      /* [server] kdf_threads: key derivations at once */
+	unsigned kdf_queue;        /* [server] kdf_queue: derivations that may wait */
 	char onion_address[128];   /* [site] onion_address: adds Onion-Location when set */
 	char default_lang[4];      /* [site] default_language: be, ru or en */
 } config_t;

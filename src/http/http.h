@@ -21,6 +21,7 @@ typedef enum { BODY_NONE = 0, BODY_FORM } body_kind_t;
 typedef struct request request_t;
 typedef struct response response_t;
 typedef void (*page_fn)(request_t *rq, response_t *rs);
+typedef void (*work_fn)(request_t *rq);
 
 typedef struct route {
 	const char *pattern;   /* "/{lang}/guide": matched segment by segment; logged as is */
@@ -55,12 +56,18 @@ struct request {
 	buf_t body;                /* a form body while it arrives */
 	form_t form;               /* parsed form fields (POST with BODY_FORM) */
 	bool begun;                /* the headers have been seen */
+	bool body_done;            /* the body has been parsed and checked */
 	int error;                 /* an error status decided while reading the request */
 	/* CSRF: the anonymous form secret from the cookie, or a new one to set */
 	unsigned char csrf_key[32];
 	bool csrf_have;
 	bool csrf_set_cookie;
 	char if_none_match[80];    /* for static files; empty when absent or too long */
+	/* Slow work (see http_defer): the page's input and output live in scratch. */
+	work_fn work;
+	bool work_done;
+	int work_status;
+	char scratch[64];
 	int status;                /* what was sent, for the log */
 	uint64_t started_ns;
 	void *conn;                /* struct MHD_Connection * */
@@ -71,6 +78,11 @@ struct request {
 int http_csrf_token(request_t *rq, char out[64]) WUR;
 /* True when the form's csrf field matches the request's cookie (constant time). */
 bool http_csrf_ok(const request_t *rq);
+
+/* Asks for fn(rq) to run on the worker pool, off the threads that serve pages; the
+ * route's handler is then called again with rq->work_done set. The handler returns
+ * at once after this call. When the pool's queue is full the server answers 503. */
+void http_defer(request_t *rq, work_fn fn);
 
 /* Sets a redirect. */
 void http_redirect(response_t *rs, int status, const char *location);

@@ -67,3 +67,10 @@ http_redirect(response_t *rs, int status, const char *location)
 	rs->status = status;
 	snprintf(rs->location, sizeof(rs->location), "%s", location);
 }
+
+void
+http_defer(request_t *rq, work_fn fn)
+{
+	rq->work = fn;
+	rq->work_done = false;
+}

@@ -176,6 +176,17 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	response_t rs = { 0 };
 	buf_init(&rs.body, LIMIT_PAGE_BYTES);
 	rq->route->handler(rq, &rs);
+	if (rq->work && !rq->work_done) {
+		/* Suspend first, then queue: the worker may resume us at once. */
+		buf_free(&rs.body);
+		if (work_reserve() != 0) {
+			rq->work = NULL;
+			return server_error(rq, conn, 503);
+		}
+		MHD_suspend_connection(conn);
+		work_push(rq);
+		return MHD_YES;
+	}
 	if (rs.status == 0)
 		rs.status = 200;
 	if (rs.shared) {
@@ -339,8 +350,10 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		}
 		return MHD_YES;
 	}
-	if (rq->error == 0 && rq->method == HTTP_POST)
+	if (rq->error == 0 && rq->method == HTTP_POST && !rq->body_done) {
+		rq->body_done = true;   /* a resumed request comes back here: parse once */
 		rq->error = server_finish_body(rq);
+	}
 	if (rq->error != 0)
 		return server_answer_error(rq, conn);
 	return server_run_page(rq, conn);
@@ -404,7 +417,7 @@ http_serve(app_t *app)
 {
 	const config_t *c = &app->config;
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 	memset(&ss, 0, sizeof(ss));
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -441,6 +454,11 @@ http_serve(app_t *app)
 		log_warnx("cannot listen on %s port %u: is another program using it?", c->listen_addr, c->listen_port);
 		return 1;
 	}
+	if (work_start(c->kdf_threads, c->kdf_queue) != 0) {
+		log_warnx("cannot start the worker threads");
+		MHD_stop_daemon(d);
+		return 1;
+	}
 	log_info("listening on http://%s%s%s:%u/", strchr(c->listen_addr, ':') ? "[" : "", c->listen_addr,
 	    strchr(c->listen_addr, ':') ? "]" : "", c->listen_port);
 	if (app->test_instance)
@@ -456,6 +474,7 @@ http_serve(app_t *app)
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
+	work_stop();   /* finishes queued work and resumes its requests */
 	MHD_stop_daemon(d);
 	log_info("stopped");
 	return 0;

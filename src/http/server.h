@@ -14,6 +14,12 @@ struct MHD_Response *server_static_build(const char *data, size_t len, const cha
     const char *etag, bool not_modified);
 enum MHD_Result server_method_not_allowed(request_t *rq, struct MHD_Connection *conn);
 
+/* work.c: the pool for slow work. */
+int work_start(unsigned threads, unsigned queue_max) WUR;
+void work_stop(void);
+int work_reserve(void) WUR;   /* a place in the queue, or -1 when full */
+void work_push(request_t *rq);
+
 /* csrf.c */
 void http_csrf_read_cookie(request_t *rq, sv_t cookie_header);
 int http_csrf_cookie(const request_t *rq, char *out, size_t outlen) WUR;

@@ -56,26 +56,34 @@ mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notic
 	page_render(rq, rs, "mailbox", N_("Open your mailbox"), v);
 }
 
+/* Runs on the worker pool: the Argon2id derivation and the slot scan. */
+static void
+mailbox_find(request_t *rq)
+{
+	rq->work_status = vault_receipt_find(rq->app->vault, rq->scratch, strlen(rq->scratch));
+	sodium_memzero(rq->scratch, sizeof(rq->scratch));
+}
+
 void
 page_mailbox(request_t *rq, response_t *rs)
 {
-	char digits[RECEIPT_DIGITS_MAX + 1];
-
 	if (rq->method != HTTP_POST) {
 		mailbox_form(rq, rs, NULL, NULL);
 		return;
 	}
-	const sv_t *receipt = form_get(&rq->form, "receipt");
-	size_t n = receipt ? mailbox_receipt_digits(*receipt, digits) : 0;
-	if (n == 0) {
-		mailbox_form(rq, rs, N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."), NULL);
-		if (rs->status == 0)
-			rs->status = 400;
+	if (!rq->work_done) {
+		const sv_t *receipt = form_get(&rq->form, "receipt");
+		size_t n = receipt ? mailbox_receipt_digits(*receipt, rq->scratch) : 0;
+		if (n == 0) {
+			mailbox_form(rq, rs, N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."), NULL);
+			if (rs->status == 0)
+				rs->status = 400;
+			return;
+		}
+		http_defer(rq, mailbox_find);
 		return;
 	}
-	vault_status_t st = vault_receipt_find(rq->app->vault, digits, n);
-	sodium_memzero(digits, sizeof(digits));
-	switch (st) {
+	switch ((vault_status_t)rq->work_status) {
 	case VAULT_NOT_FOUND:
 		/* The same page, whatever was wrong with the receipt. */
 		mailbox_form(rq, rs, NULL,

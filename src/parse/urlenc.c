@@ -28,20 +28,28 @@ form_init(form_t *f, size_t max_fields, size_t max_value)
 	return f->fields != NULL ? 0 : -1;
 }
 
-/* Wipes and frees the decoded bytes. Everything a successful parse wrote lies before
- * the end of the last field's value (empty pairs write nothing, and a failed parse
- * wipes its whole store at once), so that is the extent to wipe. */
+/* The store is one block: its size, then the decoded bytes f->store points at. It is
+ * wiped whole on release, whatever a caller did with the views into it. */
+static char *
+form_store_alloc(size_t size)
+{
+	char *block = malloc(sizeof(size) + size);
+
+	if (block == NULL)
+		return NULL;
+	memcpy(block, &size, sizeof(size));
+	return block + sizeof(size);
+}
+
 static void
 form_store_release(form_t *f)
 {
 	if (f->store != NULL) {
-		size_t used = 0;
-		if (f->count > 0 && f->fields != NULL) {
-			const sv_t *last = &f->fields[f->count - 1].value;
-			used = (size_t)(last->p - f->store) + last->len;
-		}
-		sodium_memzero(f->store, used);
-		free(f->store);
+		char *block = f->store - sizeof(size_t);
+		size_t size;
+		memcpy(&size, block, sizeof(size));
+		sodium_memzero(block, sizeof(size) + size);
+		free(block);
 		f->store = NULL;
 	}
 	if (f->fields != NULL && f->count > 0)
@@ -159,13 +167,11 @@ urlenc_parse(form_t *f, const char *p, size_t len)
 	if (len == 0)
 		return URLENC_OK;
 
-	/* Decoded bytes fit in len, and in what the bounds let the form hold. */
+	/* Decoded bytes fit in len, and in what the bounds let the form hold (a few MB). */
 	size_t size = f->max_fields * (LIMIT_FIELD_NAME_BYTES + f->max_value);
 	if (size > len)
 		size = len;
-	size += 1;
-	f->store = malloc(size);
-	if (f->store == NULL)
+	if ((f->store = form_store_alloc(size)) == NULL)
 		return URLENC_NOMEM;
 
 	sv_t rest = { p, len };
@@ -179,14 +185,8 @@ urlenc_parse(form_t *f, const char *p, size_t len)
 			break;
 	} while (more);
 
-	if (st != URLENC_OK) {
-		/* A failed parse leaves nothing behind, not even half-decoded bytes. */
-		sodium_memzero(f->store, size);
-		free(f->store);
-		f->store = NULL;
-		memset(f->fields, 0, f->count * sizeof(*f->fields));
-		f->count = 0;
-	}
+	if (st != URLENC_OK)
+		form_store_release(f);   /* nothing left behind, not even half-decoded bytes */
 	return st;
 }
 
