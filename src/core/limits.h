@@ -13,6 +13,7 @@
 #define LIMIT_QUERY_FIELDS       16      /* fields in a query string */
 #define LIMIT_FORM_FIELDS        64      /* fields in one form */
 #define LIMIT_FIELD_NAME_BYTES   64      /* a form or query field name */
+#define LIMIT_DISCARD_BYTES      (1024 * 1024)  /* body read and dropped after a refusal */
 #define LIMIT_FORM_BODY_BYTES    (256 * 1024)  /* a whole urlencoded body */
 #define LIMIT_FIELD_BYTES        (128 * 1024)  /* one text field, decoded */
 

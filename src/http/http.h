@@ -57,6 +57,8 @@ struct request {
 	form_t form;               /* parsed form fields (POST with BODY_FORM) */
 	bool begun;                /* the headers have been seen */
 	bool body_done;            /* the body has been parsed and checked */
+	size_t discarded;          /* body bytes dropped after an error */
+	const char *raw_target;    /* libmicrohttpd's copy, to detect a NUL inside it */
 	int error;                 /* an error status decided while reading the request */
 	/* CSRF: the anonymous form secret from the cookie, or a new one to set */
 	unsigned char csrf_key[32];

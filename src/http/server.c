@@ -243,13 +243,19 @@ server_answer_error(request_t *rq, struct MHD_Connection *conn)
 /* First call for a request: everything that can be decided from the request line
  * and headers. Returns 0 to go on, or an HTTP status to answer with at once. */
 static int
-server_begin(request_t *rq, struct MHD_Connection *conn, const char *method)
+server_begin(request_t *rq, struct MHD_Connection *conn, const char *method, const char *version)
 {
 	const app_t *app = rq->app;
 	lang_parse(sv_from_cstr(app->config.default_lang), &rq->lang) == 0 || (rq->lang = LANG_EN);
 	rq->method = server_method_parse(method);
 	if (rq->target_too_long)
 		return 414;
+	/* libmicrohttpd hands the target over as a C string: a NUL inside it would cut
+	 * "/en/\0guide" to "/en/". Its request line keeps the version right after the
+	 * target, so a target shorter than that gap had a NUL in it. */
+	if (version && version[0] && rq->raw_target && version > rq->raw_target &&
+	    (size_t)(version - rq->raw_target) != rq->target_len + 1)
+		return 400;
 
 	struct header_tally tally = { 0, 0 };
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, server_tally_header, &tally);
@@ -322,7 +328,6 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	request_t *rq = *con_cls;
 	(void)cls;
 	(void)url;
-	(void)version;
 
 	if (!rq)
 		return MHD_NO;   /* out of memory when the request began: drop the connection */
@@ -332,7 +337,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		 * carry a body we refuse is answered now (libmicrohttpd then drops the body
 		 * and closes the connection), so nobody can make us read a body we discard. */
 		rq->begun = true;
-		rq->error = server_begin(rq, conn, method);
+		rq->error = server_begin(rq, conn, method, version);
 		if (rq->error != 0 && rq->method != HTTP_GET && rq->method != HTTP_HEAD)
 			return server_answer_error(rq, conn);
 		return MHD_YES;
@@ -342,11 +347,14 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		if (rq->error != 0)
-			return MHD_YES;
-		if (buf_append(&rq->body, upload_data, n) != 0) {
+		if (rq->error == 0 && buf_append(&rq->body, upload_data, n) != 0)
 			rq->error = 413;
-			return server_answer_error(rq, conn);
+		if (rq->error != 0) {
+			/* libmicrohttpd cannot answer in the middle of a body (a chunked one, whose
+			 * length we could not refuse up front), so the rest is read and dropped,
+			 * up to a bound; past it the connection is closed without an answer. */
+			rq->discarded += n;
+			return rq->discarded > LIMIT_DISCARD_BYTES ? MHD_NO : MHD_YES;
 		}
 		return MHD_YES;
 	}
@@ -378,6 +386,7 @@ server_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 	atomic_fetch_add(&server_in_flight, 1);
 	rq->app = cls;
 	rq->conn = conn;
+	rq->raw_target = uri;
 	rq->started_ns = server_now_ns();
 	size_t n = strnlen(uri, LIMIT_URI_BYTES + 1);
 	if (n > LIMIT_URI_BYTES) {

@@ -1,0 +1,181 @@
+"""The command line: help, version, init and the ways serve refuses to start."""
+
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+
+import pytest
+
+from conftest import (CLI_TIMEOUT, SAVA_BIN, conf_set, free_port, run_cli, sava_init,
+                      start_instance, stop_process)
+
+HEX64_LINE = re.compile(r"^\s*([0-9a-fA-F]{64})\s*$", re.M)
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def snapshot(d):
+    """Every file and directory under d with its mode, size and content."""
+    out = {}
+    for root, dirs, files in os.walk(d):
+        for name in dirs + files:
+            p = os.path.join(root, name)
+            st = os.lstat(p)
+            data = open(p, "rb").read() if stat.S_ISREG(st.st_mode) else None
+            out[os.path.relpath(p, d)] = (stat.S_IMODE(st.st_mode), st.st_size, data)
+    out["."] = (mode(d), None, None)
+    return out
+
+
+def serve_expect_exit(dir_path, timeout=None):
+    """Runs `sava serve DIR` that must refuse to start; bounded. If it starts serving
+    instead, it is stopped by its PID and the test fails."""
+    port = free_port()
+    proc = subprocess.Popen([str(SAVA_BIN), "serve", str(dir_path), "--listen", f"127.0.0.1:{port}"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        out, err = proc.communicate(timeout=timeout or CLI_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        stop_process(proc)
+        out, err = proc.communicate(timeout=10)
+        pytest.fail(f"sava serve {dir_path} kept running instead of refusing to start; stderr: {err}")
+    finally:
+        if proc.poll() is None:
+            stop_process(proc)
+    return proc.returncode, out, err
+
+
+# ---------------------------------------------------------------- help and version
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_exits_0_with_usage_naming_commands(flag):
+    r = run_cli(flag)
+    assert r.returncode == 0
+    assert "usage" in r.stdout.lower()
+    assert re.search(r"\binit\b", r.stdout)
+    assert re.search(r"\bserve\b", r.stdout)
+
+
+def test_version():
+    r = run_cli("--version")
+    assert r.returncode == 0
+    assert re.fullmatch(r"sava \d+\.\d+\.\d+", r.stdout.strip()), r.stdout
+
+
+@pytest.mark.parametrize("cmd", ["init", "serve"])
+def test_subcommand_help(cmd):
+    r = run_cli(cmd, "--help")
+    assert r.returncode == 0
+    assert "usage" in r.stdout.lower()
+    assert cmd in r.stdout
+
+
+def test_unknown_command_exits_2_with_a_sentence():
+    r = run_cli("frobnicate")
+    assert r.returncode == 2
+    assert len(r.stderr.split()) >= 3, f"no explanation on stderr: {r.stderr!r}"
+    assert r.stdout == ""
+
+
+def test_no_arguments_exits_2():
+    r = run_cli()
+    assert r.returncode == 2
+
+
+# ---------------------------------------------------------------- init
+
+def test_init_refuses_non_empty_dir_and_changes_nothing(tmp_path):
+    d = tmp_path / "existing"
+    d.mkdir(mode=0o755)
+    os.chmod(d, 0o755)
+    (d / "notes.txt").write_text("keep me\n")
+    (d / "sub").mkdir()
+    (d / "sub" / "x").write_bytes(b"\x00\x01")
+    before = snapshot(d)
+    r = run_cli("init", "--insecure-fast-kdf", d)
+    assert r.returncode == 1
+    assert r.stderr.strip(), "no explanation on stderr"
+    assert snapshot(d) == before
+
+
+def test_init_creates_private_files_and_prints_audit_key(tmp_path):
+    d = tmp_path / "inst"
+    r = sava_init(d)
+    assert mode(d) == 0o700
+    assert mode(d / "keys") == 0o700
+    for f in ("sava.conf", "sava.db", "keys/instance.key", "keys/shred.kf"):
+        assert (d / f).is_file(), f"{f} missing"
+        assert mode(d / f) == 0o600, f"{f} has mode {oct(mode(d / f))}"
+    keys = HEX64_LINE.findall(r.stdout)
+    assert len(keys) == 1, f"expected one 64-hex-digit audit key line in:\n{r.stdout}"
+
+
+def test_two_inits_give_different_audit_keys(tmp_path):
+    k1 = HEX64_LINE.findall(sava_init(tmp_path / "a").stdout)
+    k2 = HEX64_LINE.findall(sava_init(tmp_path / "b").stdout)
+    assert len(k1) == 1 and len(k2) == 1
+    assert k1[0].lower() != k2[0].lower()
+
+
+# ---------------------------------------------------------------- serve refuses
+
+@pytest.mark.parametrize("section,key,value", [
+    ("server", "threads", "lots"),
+    ("server", "colour", "red"),
+])
+def test_serve_refuses_broken_config_naming_the_line(tmp_path, section, key, value):
+    d = tmp_path / "inst"
+    sava_init(d)
+    line = conf_set(d, section, key, value)
+    assert f"{key} = {value}" == (d / "sava.conf").read_text().split("\n")[line - 1]
+    rc, _out, err = serve_expect_exit(d)
+    assert rc == 1, err
+    assert re.search(rf"\bline {line}\b", err), f"expected 'line {line}' in stderr: {err!r}"
+
+
+def test_serve_refuses_a_dir_that_is_not_an_instance(tmp_path):
+    d = tmp_path / "empty"
+    d.mkdir()
+    rc, _out, err = serve_expect_exit(d)
+    assert rc == 1
+    assert err.strip()
+
+
+def test_serve_refuses_a_missing_dir(tmp_path):
+    rc, _out, err = serve_expect_exit(tmp_path / "nothing-here")
+    assert rc == 1
+    assert err.strip()
+
+
+def test_serve_refuses_database_from_newer_sava(tmp_path):
+    d = tmp_path / "inst"
+    sava_init(d)
+    con = sqlite3.connect(str(d / "sava.db"), timeout=10)
+    try:
+        con.execute("PRAGMA user_version = 999")
+        con.commit()
+    finally:
+        con.close()
+    rc, _out, err = serve_expect_exit(d)
+    assert rc != 0
+    assert "newer" in err.lower(), err
+
+
+def test_serve_leaves_database_in_wal_with_a_schema_version(tmp_path):
+    inst = start_instance(tmp_path)
+    try:
+        inst.assert_answers()
+    finally:
+        rc = inst.stop()
+    assert rc == 0
+    con = sqlite3.connect(str(inst.dir / "sava.db"), timeout=10)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+        assert con.execute("PRAGMA user_version").fetchone()[0] >= 1
+    finally:
+        con.close()
