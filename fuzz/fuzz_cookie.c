@@ -44,15 +44,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (memchr(v.p, ';', v.len) != NULL)
 		abort();
-	if (v.len > 0 && (ows(v.p[0]) || ows(v.p[v.len - 1])))
-		abort();
 
 	/* Walk back from the value: optional quote, OWS, '=', OWS, the name, then the
-	 * start of the header or of a pair. */
+	 * start of the header or of a pair. Only quotes keep spaces at the value's ends. */
 	const char *q = v.p;
 	bool quoted = q > hs && q[-1] == '"' && v.p + v.len < he && v.p[v.len] == '"';
 	if (quoted)
 		q--;
+	else if (v.len > 0 && (ows(v.p[0]) || ows(v.p[v.len - 1])))
+		abort();
 	while (q > hs && ows(q[-1]))
 		q--;
 	if (q == hs || q[-1] != '=')

@@ -102,12 +102,11 @@ parse_checked(form_t *f, const char *p, size_t size)
 		char cname[LIMIT_FIELD_NAME_BYTES + 1];
 		memcpy(cname, n.p, n.len);
 		cname[n.len] = '\0';
-		const sv_t *got = form_get(f, cname);
-		if (got == NULL)
+		size_t first = 0;
+		while (!sv_eq(f->fields[first].name, n))
+			first++;
+		if (form_get(f, cname) != &f->fields[first].value)
 			abort();
-		for (size_t k = 0; k < i; k++)
-			if (sv_eq(f->fields[k].name, n) && got != &f->fields[k].value)
-				abort();
 	}
 	if (total > size)
 		abort();

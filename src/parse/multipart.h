@@ -10,7 +10,8 @@
 
 typedef enum {
 	MP_OK = 0,
-	MP_BAD,          /* malformed: missing boundary, bad part header, junk after close */
+	MP_BAD,          /* malformed: missing boundary, bad part header (the epilogue after
+	                  * the close delimiter is ignored, as RFC 2046 says) */
 	MP_TOO_MANY,     /* more parts than LIMIT_MP_PARTS, or more files than max_files */
 	MP_TOO_LONG,     /* a part header block or a name over its limit */
 	MP_ABORTED,      /* a sink callback returned non-zero */
@@ -55,7 +56,10 @@ int mp_boundary_from_content_type(sv_t ct, sv_t *boundary) WUR;
 
 /* Starts a parser for this boundary (copied). max_files <= LIMIT_MP_FILES. */
 void mp_init(mp_parser_t *mp, sv_t boundary, size_t max_files, const mp_sink_t *sink, void *ctx);
-/* Feeds the next n bytes of the body. Returns MP_OK or the (sticky) error. */
+/* Feeds the next n bytes of the body. Returns MP_OK or the (sticky) error. After an
+ * error, part_end is not called for the open part: the caller must throw away
+ * everything from a body that does not end in MP_OK, so no partial upload is kept.
+ * A bad boundary given to mp_init shows as MP_BAD on the first feed. */
 mp_status_t mp_feed(mp_parser_t *mp, const char *p, size_t n) WUR;
 /* Ends the body: MP_OK only if the closing boundary was seen (epilogue ignored). */
 mp_status_t mp_finish(mp_parser_t *mp) WUR;

@@ -212,7 +212,8 @@ expect_n(int line, const char *bnd, const char *body, size_t len, size_t max_fil
 	expect_n(__LINE__, bnd, (b)->data, (b)->len, max_files, want, log, sizeof(log) - 1)
 
 #define CD(name) "Content-Disposition: form-data; name=\"" name "\"\r\n"
-#define CDF(name, file) "Content-Disposition: form-data; name=\"" name "\"; filename=\"" file "\"\r\n"
+#define CDF(name, file) \
+	"Content-Disposition: form-data; name=\"" name "\"; filename=\"" file "\"\r\n"
 
 static int
 ct(const char *s, const char *want)
@@ -296,7 +297,8 @@ test_basic(void)
 	    "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
 	    "tok\r\n"
 	    "------WebKitFormBoundary7MA4YWxkTrZu0gW\r\n"
-	    "Content-Disposition: form-data; name=\"video\"; filename=\"\xd1\x81\xd0\xb0\xd0\xb2\xd0\xb0.mp4\"\r\n"
+	    "Content-Disposition: form-data; name=\"video\"; "
+	    "filename=\"\xd1\x81\xd0\xb0\xd0\xb2\xd0\xb0.mp4\"\r\n"
 	    "Content-Type: video/mp4\r\n\r\n"
 	    "\x00\x01\xff\r\n-\r\n--\r\n---\r\n"
 	    "------WebKitFormBoundary7MA4YWxkTrZu0gW--\r\n",
@@ -361,7 +363,8 @@ test_headers(void)
 {
 	/* Header and parameter names ignore case; values are tokens or quoted. */
 	EXPECT("bnd",
-	    "--bnd\r\ncontent-disposition: FORM-DATA; NAME=tok\r\nCONTENT-TYPE: text/plain; charset=utf-8\r\n\r\n"
+	    "--bnd\r\ncontent-disposition: FORM-DATA; NAME=tok\r\n"
+	    "CONTENT-TYPE: text/plain; charset=utf-8\r\n\r\n"
 	    "x\r\n--bnd--",
 	    LIMIT_MP_FILES, MP_OK, "<tok ct=text/plain; charset=utf-8>x</>");
 	EXPECT("bnd",
@@ -626,7 +629,9 @@ test_streaming(void)
 
 	rec_init(&r, 0);
 	mp_init(&mp, SV("bnd"), 1, &rec_sink, &r);
-	CHECK(mp_feed(&mp, "--bnd\r\n" CD("a") "\r\nhello", strlen("--bnd\r\n" CD("a") "\r\nhello")) == MP_OK);
+	const char *head = "--bnd\r\n" CD("a") "\r\n";
+	CHECK(mp_feed(&mp, head, strlen(head)) == MP_OK);
+	CHECK(mp_feed(&mp, "hello", 5) == MP_OK);
 	CHECK_SV(buf_sv(&r.log), "<a>hello");
 	CHECK(mp_feed(&mp, "\r\n--bn", 6) == MP_OK);
 	CHECK_SV(buf_sv(&r.log), "<a>hello");
@@ -637,7 +642,8 @@ test_streaming(void)
 
 	rec_init(&r, 0);
 	mp_init(&mp, SV("bnd"), 1, &rec_sink, &r);
-	CHECK(mp_feed(&mp, "--bnd\r\n" CD("a") "\r\nab\r", strlen("--bnd\r\n" CD("a") "\r\nab\r")) == MP_OK);
+	CHECK(mp_feed(&mp, head, strlen(head)) == MP_OK);
+	CHECK(mp_feed(&mp, "ab\r", 3) == MP_OK);
 	CHECK_SV(buf_sv(&r.log), "<a>ab");
 	CHECK(mp_feed(&mp, "\r", 1) == MP_OK);
 	CHECK_SV(buf_sv(&r.log), "<a>ab\r");

@@ -172,6 +172,13 @@ test_basic(void)
 	CHECK_SV(f.fields[0].value, "vA");
 	CHECK(f.fields[0].name.p >= f.store && f.fields[0].value.p >= f.store);
 
+	/* A caller that edits the views cannot upset the wipe on release. */
+	CHECK(parse_cstr(&f, "a=1&b=secret") == URLENC_OK && f.count == 2);
+	f.fields[1].value = SV_NULL;
+	f.fields[0].name = SV("elsewhere");
+	CHECK(parse_cstr(&f, "c=3") == URLENC_OK && f.count == 1);
+	CHECK(form_get(&f, "b") == NULL);
+
 	form_free(&f);
 	CHECK(f.fields == NULL && f.store == NULL && f.count == 0);
 	form_free(&f);   /* twice is safe */
