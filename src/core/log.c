@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void
+static void PRINTF_LIKE(2, 0)
 log_emit(const char *level, const char *fmt, va_list ap, int err)
 {
 	char line[1024];
