@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/commands.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "http/http.h"
@@ -34,6 +35,7 @@ static const char usage_main[] =
 "Commands:\n"
 "  init [--insecure-fast-kdf] DIR   create a new instance in DIR\n"
 "  serve DIR [--listen ADDR:PORT]   run the web service in the foreground\n"
+"  audit verify [--key K0] DIR      check the audit log's hash chains\n"
 "\n"
 "Options:\n"
 "  -h, --help       this help; `sava COMMAND --help` for one command\n"
@@ -306,6 +308,8 @@ main(int argc, char **argv)
 		return cmd_init(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

@@ -1,6 +1,6 @@
 /* store: SQLite behind one narrow API. Nothing outside this file sees SQL or a
  * sqlite3 handle, so PostgreSQL can later stand behind the same functions. */
-#include "store/store.h"
+#include "store/store_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct store {
-	sqlite3 *db;
-};
 
 /* Migration i brings the schema from version i to i + 1. Append only: never edit a
  * migration that has shipped. */

@@ -14,35 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-
-/* instance.key, format 1 (192 bytes):
- *   "SAVAIK" | 01 | 00 | inst_root 32 | receipt_salt 16 | audit_index u64 |
- *   audit_key 32 | ed25519_pk 32 | ed25519_sk 64 */
-#define IK_MAGIC     "SAVAIK"
-#define IK_FORMAT    1
-#define IK_LEN       192
-#define IK_OFF_ROOT  8
-#define IK_OFF_SALT  40
-#define IK_OFF_AIDX  56
-#define IK_OFF_AKEY  64
-#define IK_OFF_EDPK  96
-#define IK_OFF_EDSK  128
-
-/* shred.kf (CRYPTO.md): header 16 = "SAVAKF" | 01 | 00 | slot_count u32 | reserved 4;
- * slot 128 = state | kind | rsv 2 | e u32 | object_id 16 | z 32 | lookup 32 | rsv 40 */
-#define KF_HEADER     16
-#define KF_SLOT       128
-#define KF_OFF_LOOKUP 56
-#define KF_INIT_SLOTS 1024
-
-struct vault {
-	unsigned char *ik;          /* sodium_malloc: the instance key file's bytes */
-	char kf_path[4096];
-	kdf_profile_t kdf;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned kdf_running, kdf_waiting, kdf_max, kdf_queue;
-};
+#include "vault/vault_private.h"
 
 size_t
 vault_padme(size_t len)
@@ -175,6 +147,8 @@ vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue,
 	}
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->cond, NULL);
+	pthread_mutex_init(&v->audit_lock, NULL);
+	snprintf(v->ik_path, sizeof(v->ik_path), "%s/keys/instance.key", dir);
 	v->kdf = kdf;
 	v->kdf_max = max_kdf ? max_kdf : 1;
 	v->kdf_queue = queue;
@@ -222,6 +196,7 @@ vault_close(vault_t *v)
 		sodium_free(v->ik);
 	pthread_mutex_destroy(&v->lock);
 	pthread_cond_destroy(&v->cond);
+	pthread_mutex_destroy(&v->audit_lock);
 	free(v);
 }
 

@@ -1,0 +1,42 @@
+/* vault_private: the vault's own layout, shared only by the files of src/vault/. Nothing
+ * outside the vault includes this: the rest of sava sees only vault.h. */
+#ifndef SAVA_VAULT_PRIVATE_H
+#define SAVA_VAULT_PRIVATE_H
+
+#include <pthread.h>
+
+#include "vault/vault.h"
+
+/* instance.key, format 1 (192 bytes):
+ *   "SAVAIK" | 01 | 00 | inst_root 32 | receipt_salt 16 | audit_index u64 |
+ *   audit_key 32 | ed25519_pk 32 | ed25519_sk 64 */
+#define IK_MAGIC     "SAVAIK"
+#define IK_FORMAT    1
+#define IK_LEN       192
+#define IK_OFF_ROOT  8
+#define IK_OFF_SALT  40
+#define IK_OFF_AIDX  56
+#define IK_OFF_AKEY  64
+#define IK_OFF_EDPK  96
+#define IK_OFF_EDSK  128
+
+/* shred.kf (CRYPTO.md): header 16 = "SAVAKF" | 01 | 00 | slot_count u32 | reserved 4;
+ * slot 128 = state | kind | rsv 2 | e u32 | object_id 16 | z 32 | lookup 32 | rsv 40 */
+#define KF_HEADER     16
+#define KF_SLOT       128
+#define KF_OFF_LOOKUP 56
+#define KF_INIT_SLOTS 1024
+
+struct vault {
+	unsigned char *ik;          /* sodium_malloc: the instance key file's bytes */
+	char ik_path[4096];
+	char kf_path[4096];
+	pthread_mutex_t audit_lock; /* one audit append at a time (audit_key.c) */
+	kdf_profile_t kdf;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned kdf_running, kdf_waiting, kdf_max, kdf_queue;
+};
+
+
+#endif
