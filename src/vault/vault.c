@@ -202,7 +202,7 @@ vault_close(vault_t *v)
 
 /* Takes a place among the derivations running at once, waiting in the bounded queue
  * when needed. Returns -1 when the queue is full too. */
-static int
+int
 vault_kdf_enter(vault_t *v)
 {
 	pthread_mutex_lock(&v->lock);
@@ -221,7 +221,7 @@ vault_kdf_enter(vault_t *v)
 	return 0;
 }
 
-static void
+void
 vault_kdf_leave(vault_t *v)
 {
 	pthread_mutex_lock(&v->lock);

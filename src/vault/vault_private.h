@@ -39,4 +39,8 @@ struct vault {
 };
 
 
+/* The bounded gate around every Argon2id derivation (vault.c). */
+int vault_kdf_enter(vault_t *v);
+void vault_kdf_leave(vault_t *v);
+
 #endif
