@@ -36,6 +36,8 @@ static const char usage_main[] =
 "  init [--insecure-fast-kdf] DIR   create a new instance in DIR\n"
 "  serve DIR [--listen ADDR:PORT]   run the web service in the foreground\n"
 "  audit verify [--key K0] DIR      check the audit log's hash chains\n"
+"  invite DIR --role ROLE [--note T] a one-time enrollment link for a new staff member\n"
+"  revoke DIR HANDLE                revoke a staff account\n"
 "\n"
 "Options:\n"
 "  -h, --help       this help; `sava COMMAND --help` for one command\n"
@@ -267,8 +269,10 @@ cmd_serve(int argc, char **argv)
 	/* The worker pool already bounds how many derivations run; the vault's own bound
 	 * is the same, so it never makes a worker wait. */
 	if (vault_open(app.dir, app.instance.kdf, app.config.kdf_threads, app.config.kdf_queue, &app.vault, err,
-	        sizeof(err)) != 0) {
+	        sizeof(err)) != 0 ||
+	    audit_reconcile(app.vault, app.store, err, sizeof(err)) != 0) {   /* the log and the audit key agree */
 		fprintf(stderr, "sava serve: %s\n", err);
+		vault_close(app.vault);
 		store_close(app.store);
 		return 1;
 	}
@@ -310,6 +314,10 @@ main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "invite") == 0)
+		return cmd_invite(argc - 1, argv + 1);
+	if (strcmp(cmd, "revoke") == 0)
+		return cmd_revoke(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

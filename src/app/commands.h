@@ -5,5 +5,7 @@
 #define SAVA_COMMANDS_H
 
 int cmd_audit(int argc, char **argv);
+int cmd_invite(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
 
 #endif

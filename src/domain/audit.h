@@ -1,22 +1,94 @@
-/* audit: the byte form of an audit-log entry (CRYPTO.md "Audit"): an hour-rounded time,
- * the actor's account id, an action code and an object id; never content, never an
- * address. The chain over entries is computed by the vault, which holds the key. */
+/* audit: the audit log of CRYPTO.md "Audit". An entry is an hour-rounded time, the
+ * actor's account id, an action code and an object id; never content, never an address.
+ * This module encodes entries, appends them (the vault computes the keyed link, the store
+ * keeps the row), reconciles the two at start, and checks the whole log. */
 #ifndef SAVA_AUDIT_H
 #define SAVA_AUDIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+
+#include "store/store.h"
 
 #define AUDIT_ENTRY_BYTES 42   /* time u64 | actor 16 | action u16 | object 16 */
 #define AUDIT_ID_BYTES    16
 
+struct vault;
+
+/* Action codes are stored in entries: fixed forever, append only. */
 typedef enum {
 	AUDIT_INSTANCE_CREATED = 1,
+	AUDIT_ENROLL = 2,
+	AUDIT_LOGIN_OK = 3,
+	AUDIT_LOGIN_FAIL = 4,
+	AUDIT_LOGOUT = 5,
+	AUDIT_REVOKE = 6,
+	AUDIT_ROLE_CHANGE = 7,
+	AUDIT_PASSPHRASE_CHANGE = 8,
+	AUDIT_RECOVER = 9,
+	AUDIT_INVITE = 10,
+	AUDIT_GROUP_KEY_CREATE = 11,
+	AUDIT_GROUP_GRANT = 12,
+	AUDIT_GROUP_ROTATE = 13,
 } audit_action_t;
+
+/* English, lower case, for the command line ("login failed"); "unknown action" for a
+ * code this sava does not know. */
+const char *audit_action_name(audit_action_t action);
 
 /* Encodes an entry; t is rounded down to the hour. actor or object may be NULL
  * (the system itself, or no object): 16 zero bytes. */
 void audit_entry_encode(uint8_t out[AUDIT_ENTRY_BYTES], time_t t, const uint8_t *actor, audit_action_t action,
     const uint8_t *object);
+
+/* Appends one entry, now: reads the last row, has the vault compute h_i with K_i,
+ * commits row i, then has the vault ratchet to K_{i+1}. One append at a time across
+ * threads. A ratchet an earlier append could not finish is finished first (after
+ * checking that row's h). Returns 0, or -1 (logged) when nothing could be appended. */
+int audit_append(struct vault *v, store_t *st, const uint8_t *actor, audit_action_t action, const uint8_t *object) WUR;
+
+/* At start, before anything is appended: the log's last index must be one below the
+ * vault's. When it equals the vault's (a crash after a commit, before the ratchet), that
+ * row's h is checked with the current key and the ratchet is finished. Anything else is
+ * refused with a sentence naming both numbers. Returns 0 or -1. */
+int audit_reconcile(struct vault *v, store_t *st, char *err, size_t errlen) WUR;
+
+typedef enum {
+	AUDIT_VERIFY_OK = 0,
+	AUDIT_VERIFY_EMPTY,       /* no entry at all: entry 0 is missing */
+	AUDIT_VERIFY_MISSING,     /* entry bad_idx is missing; found_idx is the next one there */
+	AUDIT_VERIFY_LENGTH,      /* entry bad_idx (or one of its links) has the wrong length */
+	AUDIT_VERIFY_UNKEYED,     /* entry bad_idx: u does not match (edited, deleted or reordered) */
+	AUDIT_VERIFY_KEYED,       /* entry bad_idx: h does not match the ratchet from K_0 */
+	AUDIT_VERIFY_KEY_AHEAD,   /* instance.key is at key_index, past the end of the log */
+	AUDIT_VERIFY_KEY_BEHIND,  /* the log runs more than one entry past instance.key */
+	AUDIT_VERIFY_KEY_WRONG,   /* instance.key's key is not what K_0 ratchets to */
+	AUDIT_VERIFY_ERROR,       /* the database or the key file could not be read: see err */
+} audit_verify_status_t;
+
+typedef struct {
+	audit_verify_status_t status;
+	uint64_t entries;           /* entries that checked out (all of them when OK) */
+	uint64_t bad_idx;           /* the first bad entry */
+	int64_t found_idx;          /* MISSING: the index found in its place */
+	size_t bad_len;             /* LENGTH: the entry's stored length */
+	uint64_t head_idx;          /* the last entry, when entries > 0 */
+	uint8_t head_h[32];
+	bool keyed;                 /* every h_i was checked from K_0 */
+	bool key_checked;           /* keys/instance.key was compared too */
+	uint64_t key_index;         /* the index keys/instance.key holds */
+	bool key_pending;           /* OK, but instance.key still holds K_{n-1}: the ratchet
+	                             * after the last entry is not done yet (sava serve does it) */
+	char err[512];
+} audit_verify_t;
+
+/* Checks the whole log in one read: entries numbered 0, 1, ... with none missing, each
+ * AUDIT_ENTRY_BYTES long, each u_i = H(u_{i-1} | i u64 | entry_i) from u_{-1} = 32 zero
+ * bytes. With k0, also every h_i by ratcheting from K_0; with k0 and dir, also that
+ * DIR/keys/instance.key holds K_n and index n for n entries (or K_{n-1} and n - 1, a
+ * ratchet still pending). Stops at the first problem. Returns 0 when the log is intact,
+ * else -1 with r->status saying why. */
+int audit_verify(store_t *st, const uint8_t *k0, const char *dir, audit_verify_t *r) WUR;
 
 #endif

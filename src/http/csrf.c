@@ -12,10 +12,24 @@
 #define CSRF_COOKIE_PLAIN "sava_a"
 #define CSRF_B64_LEN      43   /* 32 bytes, base64url without padding */
 
+const char *
+http_cookie_name(const request_t *rq, char which)
+{
+	if (which == 's')
+		return rq->app->config.tls ? "__Host-s" : "sava_s";
+	return rq->app->config.tls ? CSRF_COOKIE_TLS : CSRF_COOKIE_PLAIN;
+}
+
 static const char *
 csrf_cookie_name(const request_t *rq)
 {
-	return rq->app->config.tls ? CSRF_COOKIE_TLS : CSRF_COOKIE_PLAIN;
+	return http_cookie_name(rq, 'a');
+}
+
+int
+http_cookie(const request_t *rq, const char *name, sv_t *value)
+{
+	return cookie_find(sv_from_cstr(rq->cookies), sv_from_cstr(name), value);
 }
 
 static int
@@ -30,11 +44,15 @@ csrf_decode(sv_t s, unsigned char out[32])
 	return 0;
 }
 
+/* A staff session's cookie secret is the CSRF key (CRYPTO.md "Sessions"); without one,
+ * the anonymous form secret is. */
 void
 http_csrf_read_cookie(request_t *rq, sv_t header)
 {
 	sv_t v;
-	if (cookie_find(header, sv_from_cstr(csrf_cookie_name(rq)), &v) == 0 && csrf_decode(v, rq->csrf_key) == 0)
+	if (cookie_find(header, sv_from_cstr(http_cookie_name(rq, 's')), &v) == 0 && csrf_decode(v, rq->csrf_key) == 0)
+		rq->csrf_have = true;
+	else if (cookie_find(header, sv_from_cstr(csrf_cookie_name(rq)), &v) == 0 && csrf_decode(v, rq->csrf_key) == 0)
 		rq->csrf_have = true;
 }
 

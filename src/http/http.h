@@ -38,6 +38,8 @@ struct response {
 	buf_t body;
 	char location[LIMIT_URI_BYTES + 16];   /* for 3xx */
 	const char *allow;         /* for 405 */
+	char cookie[200];          /* one Set-Cookie to send, or empty */
+	bool clear_site_data;      /* logout: ask the browser to forget this site */
 	struct MHD_Response *shared;   /* a prebuilt response to send instead (not owned) */
 };
 
@@ -53,6 +55,8 @@ struct request {
 	sv_t path;                 /* views into target */
 	sv_t query;
 	sv_t rest;                 /* the path after "/{lang}", e.g. "/guide" */
+	sv_t param;                /* the {token} segment of the route, if any */
+	char cookies[LIMIT_COOKIE_BYTES + 1];   /* the Cookie header, when within its limit */
 	buf_t body;                /* a form body while it arrives */
 	form_t form;               /* parsed form fields (POST with BODY_FORM) */
 	bool begun;                /* the headers have been seen */
@@ -85,6 +89,13 @@ bool http_csrf_ok(const request_t *rq);
  * route's handler is then called again with rq->work_done set. The handler returns
  * at once after this call. When the pool's queue is full the server answers 503. */
 void http_defer(request_t *rq, work_fn fn);
+
+/* The value of cookie name (NUL-terminated view into the request), or -1. */
+int http_cookie(const request_t *rq, const char *name, sv_t *value) WUR;
+/* The cookie names this instance uses: "__Host-..." behind TLS, "sava_..." otherwise. */
+const char *http_cookie_name(const request_t *rq, char which);   /* 's' session, 'a' anonymous */
+/* A query-string field (first of its name), decoded into out; -1 when absent or bad. */
+int http_query(const request_t *rq, const char *name, char *out, size_t outlen) WUR;
 
 /* Sets a redirect. */
 void http_redirect(response_t *rs, int status, const char *location);

@@ -15,6 +15,16 @@ static const route_t routes[] = {
 	{ "/{lang}/help", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_help, false },
 	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 4096, page_mailbox, false },
 	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, false },
+	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
+	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
+	{ "/staff/logout", HTTP_POST, BODY_FORM, 1024, page_staff_logout, false },
+	{ "/staff/enroll/{token}", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_enroll, false },
+	{ "/staff/sessions", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_sessions, false },
+	{ "/staff/passphrase", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_passphrase, false },
+	{ "/staff/recover", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_recover, false },
+	{ "/staff/accounts", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_accounts, false },
+	{ "/staff/groups", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_groups, false },
+	{ "/staff/audit", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_audit, false },
 };
 
 const route_t *
@@ -24,17 +34,56 @@ routes_table(size_t *count)
 	return routes;
 }
 
-/* Matches one pattern against path; on a match fills the language and the rest. */
+/* Compares a path with a pattern that may hold one "{token}" segment: 43 characters
+ * of base64url. */
+static bool
+routes_same(sv_t pat, sv_t path, sv_t *param)
+{
+	sv_t before, after;
+	ptrdiff_t at = sv_index(pat, '{');
+	if (at < 0 || !sv_starts_with((sv_t){ pat.p + at, pat.len - (size_t)at }, SV("{token}")))
+		return sv_eq(pat, path);
+	before = (sv_t){ pat.p, (size_t)at };
+	after = (sv_t){ pat.p + at + 7, pat.len - (size_t)at - 7 };
+	if (path.len != before.len + 43 + after.len || !sv_starts_with(path, before) ||
+	    !sv_eq((sv_t){ path.p + before.len + 43, after.len }, after))
+		return false;
+	for (size_t i = 0; i < 43; i++) {
+		char c = path.p[before.len + i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	*param = (sv_t){ path.p + before.len, 43 };
+	return true;
+}
+
+/* Matches one pattern against path; on a match fills the language and the rest.
+ * Staff pages ("/staff/...") also answer under a language prefix. */
 static bool
 routes_try(const route_t *r, request_t *rq, sv_t path)
 {
 	sv_t pat = sv_from_cstr(r->pattern);
+	lang_t lang;
+	if (sv_starts_with(pat, SV("/staff"))) {
+		if (routes_same(pat, path, &rq->param)) {
+			rq->lang_from_url = true;   /* the switcher prefixes the whole path */
+			rq->rest = path;
+			return true;
+		}
+		if (path.len > 3 && path.p[0] == '/' && lang_parse((sv_t){ path.p + 1, 2 }, &lang) == 0 &&
+		    routes_same(pat, (sv_t){ path.p + 3, path.len - 3 }, &rq->param)) {
+			rq->lang = lang;
+			rq->lang_from_url = true;
+			rq->rest = (sv_t){ path.p + 3, path.len - 3 };
+			return true;
+		}
+		return false;
+	}
 	if (!sv_starts_with(pat, SV("/{lang}")))
 		return sv_eq(pat, path);
 	/* "/xx" then exactly the rest of the pattern */
 	if (path.len < 3 || path.p[0] != '/')
 		return false;
-	lang_t lang;
 	if (lang_parse((sv_t){ path.p + 1, 2 }, &lang) != 0)
 		return false;
 	sv_t rest = { path.p + 3, path.len - 3 };
@@ -73,4 +122,21 @@ http_defer(request_t *rq, work_fn fn)
 {
 	rq->work = fn;
 	rq->work_done = false;
+}
+
+int
+http_query(const request_t *rq, const char *name, char *out, size_t outlen)
+{
+	form_t q;
+	int rc = -1;
+	if (rq->query.len == 0 || form_init(&q, LIMIT_QUERY_FIELDS, 256) != 0)
+		return -1;
+	const sv_t *v;
+	if (urlenc_parse(&q, rq->query.p, rq->query.len) == URLENC_OK && (v = form_get(&q, name)) && v->len < outlen) {
+		memcpy(out, v->p, v->len);
+		out[v->len] = '\0';
+		rc = 0;
+	}
+	form_free(&q);
+	return rc;
 }

@@ -102,6 +102,10 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 		rc |= MHD_add_response_header(r, "Location", rs->location) == MHD_YES ? 0 : -1;
 	if (rs->allow)
 		rc |= MHD_add_response_header(r, "Allow", rs->allow) == MHD_YES ? 0 : -1;
+	if (rs->cookie[0])
+		rc |= MHD_add_response_header(r, "Set-Cookie", rs->cookie) == MHD_YES ? 0 : -1;
+	if (rs->clear_site_data)
+		rc |= MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"") == MHD_YES ? 0 : -1;
 	if (onion_path && app->config.onion_address[0]) {
 		char v[LIMIT_URI_BYTES + 160];
 		snprintf(v, sizeof(v), "http://%s%s", app->config.onion_address, onion_path);
@@ -280,8 +284,10 @@ server_begin(request_t *rq, struct MHD_Connection *conn, const char *method, con
 		memcpy(rq->if_none_match, inm, strlen(inm) + 1);
 
 	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
-	if (cookie)
-		http_csrf_read_cookie(rq, sv_from_cstr(cookie));
+	if (cookie && strlen(cookie) <= LIMIT_COOKIE_BYTES) {
+		memcpy(rq->cookies, cookie, strlen(cookie) + 1);
+		http_csrf_read_cookie(rq, sv_from_cstr(rq->cookies));
+	}
 
 	if (rq->method == HTTP_POST) {
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);

@@ -36,6 +36,18 @@ const char *pages_css_href(void);   /* versioned, for the layout */
 void page_help(request_t *rq, response_t *rs);
 void page_mailbox(request_t *rq, response_t *rs);
 
+/* staff.c: staff accounts */
+void page_staff_home(request_t *rq, response_t *rs);
+void page_staff_login(request_t *rq, response_t *rs);
+void page_staff_logout(request_t *rq, response_t *rs);
+void page_staff_enroll(request_t *rq, response_t *rs);
+void page_staff_sessions(request_t *rq, response_t *rs);
+void page_staff_passphrase(request_t *rq, response_t *rs);
+void page_staff_recover(request_t *rq, response_t *rs);
+void page_staff_accounts(request_t *rq, response_t *rs);
+void page_staff_groups(request_t *rq, response_t *rs);
+void page_staff_audit(request_t *rq, response_t *rs);
+
 /* markdown.c: renders Markdown to HTML with raw HTML disabled. Returns 0 or -1. */
 int markdown_render(const char *md, size_t len, buf_t *out) WUR;
 

@@ -228,6 +228,45 @@ store_open(const char *dir, store_t **out, char *err, size_t errlen)
 	return store_open_path(dir, SQLITE_OPEN_READWRITE, out, err, errlen);
 }
 
+int
+store_open_readonly(const char *dir, store_t **out, char *err, size_t errlen)
+{
+	char path[4096];
+	struct stat sb;
+	int version = -1;
+	snprintf(path, sizeof(path), "%s/sava.db", dir);
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errlen, "no database at %s: is %s an instance made by `sava init`?", path, dir);
+		return -1;
+	}
+	store_t *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return -1;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (store_exec(st, "PRAGMA query_only = ON; PRAGMA trusted_schema = OFF;", err, errlen) != 0 ||
+	    store_user_version(st, &version) != 0 || version < 1 || version > STORE_VERSION) {
+		if (version > STORE_VERSION)
+			snprintf(err, errlen, "this database was written by a newer sava (schema %d; this sava knows up to %d)",
+			    version, STORE_VERSION);
+		else if (version >= 0 && version < 1)
+			snprintf(err, errlen, "%s is not a sava database (it has no schema)", path);
+		else if (version < 0)
+			snprintf(err, errlen, "cannot read %s: %s", path, sqlite3_errmsg(st->db));
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
 void
 store_close(store_t *st)
 {
@@ -264,21 +303,4 @@ store_check(store_t *st)
 	int ok = sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
 	sqlite3_finalize(q);
 	return ok ? 0 : -1;
-}
-
-int
-store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t len, const unsigned char h[32],
-    const unsigned char u[32])
-{
-	sqlite3_stmt *q;
-	if (idx > INT64_MAX ||
-	    sqlite3_prepare_v2(st->db, "INSERT INTO audit (idx, entry, h, u) VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(q, 1, (int64_t)idx);
-	sqlite3_bind_blob(q, 2, entry, (int)len, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 3, h, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 4, u, 32, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -26,12 +26,12 @@ int store_schema_version(void);
 int store_create(const char *dir, kdf_profile_t kdf, store_t **out, char *err, size_t errlen) WUR;
 /* Opens an existing DIR/sava.db, runs forward migrations, refuses a newer schema. */
 int store_open(const char *dir, store_t **out, char *err, size_t errlen) WUR;
+/* Opens an existing DIR/sava.db read-only, for inspection (`sava audit verify`): no
+ * migration and no pragma that writes; a newer schema is refused. */
+int store_open_readonly(const char *dir, store_t **out, char *err, size_t errlen) WUR;
 void store_close(store_t *st);
 
 int store_instance_get(store_t *st, store_instance_t *out) WUR;
-/* Appends audit entry idx with its chain links. */
-int store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t len, const unsigned char h[32],
-    const unsigned char u[32]) WUR;
 /* PRAGMA integrity_check; 0 when "ok". */
 int store_check(store_t *st) WUR;
 
@@ -114,5 +114,36 @@ int store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_m
  * rotating member's new copy; all older copies deleted; rotation_pending cleared. */
 int store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
     const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101]) WUR;
+
+
+/* ---- audit (audit.c): the append-only audit table, entry i with its links h and u ---- */
+
+#define STORE_AUDIT_ENTRY_MAX 64   /* bytes of an entry copied out; entries are 42 */
+
+/* One row, copied into bounded buffers. The *_len fields are the stored lengths, so a
+ * wrong length is visible even when it exceeds the buffer (only the buffer is filled). */
+typedef struct {
+	int64_t idx;
+	size_t entry_len, h_len, u_len;
+	unsigned char entry[STORE_AUDIT_ENTRY_MAX];
+	unsigned char h[32];
+	unsigned char u[32];
+} store_audit_row_t;
+
+/* Appends entry idx with its chain links, committed (synchronous = FULL) on return.
+ * Fails when row idx exists. */
+int store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t len, const unsigned char h[32],
+    const unsigned char u[32]) WUR;
+/* The row with the highest idx: 1 and *row filled, 0 when the log is empty, -1 on error. */
+int store_audit_last(store_t *st, store_audit_row_t *row) WUR;
+/* Row idx: 1 and *row filled, 0 when there is none, -1 on error. */
+int store_audit_get(store_t *st, uint64_t idx, store_audit_row_t *row) WUR;
+
+/* Called for each row; returns 0 to go on, anything else to stop. It must not call the
+ * store (the read is still open). */
+typedef int (*store_audit_fn)(void *ctx, const store_audit_row_t *row);
+/* Every row in idx order, as one consistent snapshot. Returns 0 after the last row, 1
+ * when fn stopped, -1 on error. */
+int store_audit_each(store_t *st, store_audit_fn fn, void *ctx) WUR;
 
 #endif

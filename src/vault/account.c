@@ -454,3 +454,49 @@ group_key_rotate(const sess_t *ss, const uint8_t my_sealed[GROUP_SEAL_BYTES], co
 	secrets_free(s);
 	return rc;
 }
+
+void
+invite_token_new(char token[44], uint8_t hash[32])
+{
+	uint8_t t[32];
+	randombytes_buf(t, sizeof(t));
+	sodium_bin2base64(token, 44, t, sizeof(t), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	crypto_generichash(hash, 32, t, sizeof(t), (const uint8_t *)"sava-invite-v1", 14);
+	sodium_memzero(t, sizeof(t));
+}
+
+static int
+invite_token_bytes(sv_t token, uint8_t t[32])
+{
+	size_t n = 0;
+	return (token.len == 43 &&
+	           sodium_base642bin(t, 32, token.p, token.len, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+	           n == 32)
+	    ? 0
+	    : -1;
+}
+
+int
+invite_token_hash(sv_t token, uint8_t hash[32])
+{
+	uint8_t t[32];
+	if (invite_token_bytes(token, t) != 0)
+		return -1;
+	crypto_generichash(hash, 32, t, sizeof(t), (const uint8_t *)"sava-invite-v1", 14);
+	sodium_memzero(t, sizeof(t));
+	return 0;
+}
+
+int
+invite_note_seal(sv_t token, const char *note, size_t len, uint8_t *out)
+{
+	uint8_t t[32], key[32];
+	static const char ad[] = "sava-invite-note-v1";
+	if (invite_token_bytes(token, t) != 0)
+		return -1;
+	crypto_kdf_derive_from_key(key, 32, 1, "savaINVT", t);
+	box_seal(out, key, (const uint8_t *)note, len, (const uint8_t *)ad, sizeof(ad) - 1);
+	sodium_memzero(t, sizeof(t));
+	sodium_memzero(key, sizeof(key));
+	return 0;
+}

@@ -91,4 +91,13 @@ int group_key_rotate(const sess_t *s, const uint8_t my_sealed[GROUP_SEAL_BYTES],
     uint32_t epoch, uint8_t new_pk[32], uint8_t new_sealed_for_me[GROUP_SEAL_BYTES],
     uint8_t link_out[GROUP_SEAL_BYTES]) WUR;
 
+/* Invitations: a random token (shown once, base64url) whose hash is stored, and a note
+ * sealed under a key derived from the token, so only the token's holder can read it. */
+#define INVITE_NOTE_BOX_EXTRA (1 + 24 + 16)
+void invite_token_new(char token[44], uint8_t hash[32]);
+/* The stored hash of a token typed back; -1 when it is not a token. */
+int invite_token_hash(sv_t token, uint8_t hash[32]) WUR;
+/* out holds len + INVITE_NOTE_BOX_EXTRA bytes. */
+int invite_note_seal(sv_t token, const char *note, size_t len, uint8_t *out) WUR;
+
 #endif

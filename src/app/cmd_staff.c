@@ -1,0 +1,137 @@
+/* cmd_staff: `sava invite` and `sava revoke`, the administrator's side of staff
+ * accounts. Neither ever creates, sees or prints a group key or any account secret:
+ * an invitation is a one-time link, and revocation deletes. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/commands.h"
+#include "domain/audit.h"
+#include "domain/staff.h"
+#include "vault/vault.h"
+
+static const char usage_invite[] =
+"usage: sava invite DIR --role ROLE [--role ROLE...] [--note TEXT]\n"
+"\n"
+"Prints a one-time enrollment path, /staff/enroll/TOKEN, valid for 72 hours. Pass it\n"
+"to the person out of band (in person, or over a channel you trust); only a hash of\n"
+"the token is stored. Roles: admin, coordinator, owl, verifier, translator, editor.\n"
+"The note (200 bytes at most) is stored encrypted under the token.\n";
+
+static const char usage_revoke[] =
+"usage: sava revoke DIR HANDLE\n"
+"\n"
+"Revokes the account HANDLE: it can no longer log in, its sessions end at their next\n"
+"request, its keys are deleted and nothing new is sealed to it. The group keys it held\n"
+"are replaced at the next login of a remaining member.\n";
+
+/* Opens what a staff command needs: settings, store, vault, and a reconciled audit log. */
+static int
+cli_open(const char *dir, app_t *app, const char *cmd)
+{
+	char err[512];
+	memset(app, 0, sizeof(*app));
+	app->dir = dir;
+	config_defaults(&app->config);
+	if (config_load(&app->config, dir, err, sizeof(err)) != 0 || store_open(dir, &app->store, err, sizeof(err)) != 0 ||
+	    store_instance_get(app->store, &app->instance) != 0 ||
+	    vault_open(dir, app->instance.kdf, 1, 1, &app->vault, err, sizeof(err)) != 0 ||
+	    audit_reconcile(app->vault, app->store, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sava %s: %s\n", cmd, err[0] ? err : "the instance cannot be opened");
+		vault_close(app->vault);
+		store_close(app->store);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+cli_close(app_t *app)
+{
+	vault_close(app->vault);
+	store_close(app->store);
+}
+
+int
+cmd_invite(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t roles = 0;
+	const char *note = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'r') {
+			uint32_t bit = role_parse(optarg);
+			if (!bit) {
+				fprintf(stderr, "sava invite: there is no role \"%.40s\"; roles are admin, coordinator, owl, "
+				                "verifier, translator and editor\n", optarg);
+				return 2;
+			}
+			roles |= bit;
+		} else if (c == 'n') {
+			note = optarg;
+		} else if (c == 'h') {
+			fputs(usage_invite, stdout);
+			return 0;
+		} else {
+			fputs(usage_invite, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || roles == 0) {
+		fprintf(stderr, "sava invite: name the instance directory and at least one --role\n\n%s", usage_invite);
+		return 2;
+	}
+	if (note && strlen(note) > INVITE_NOTE_MAX) {
+		fprintf(stderr, "sava invite: the note is longer than %d bytes\n", INVITE_NOTE_MAX);
+		return 2;
+	}
+	app_t app;
+	char token[INVITE_TOKEN_CHARS + 1];
+	if (cli_open(argv[optind], &app, "invite") != 0)
+		return 1;
+	staff_status_t st = staff_invite(&app, roles, note, token);
+	cli_close(&app);
+	if (st != STAFF_OK) {
+		fprintf(stderr, "sava invite: the invitation could not be stored\n");
+		return 1;
+	}
+	printf("/staff/enroll/%s\n", token);
+	return 0;
+}
+
+int
+cmd_revoke(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_revoke, stdout);
+		return 0;
+	}
+	if (argc != 3) {
+		fputs(usage_revoke, stderr);
+		return 2;
+	}
+	app_t app;
+	store_account_t a;
+	if (cli_open(argv[1], &app, "revoke") != 0)
+		return 1;
+	int rc = store_account_by_handle(app.store, argv[2], &a);
+	staff_status_t st = rc == STORE_OK && a.status != ACCT_REVOKED ? staff_revoke(&app, NULL, a.id) : STAFF_DENIED;
+	cli_close(&app);
+	if (st == STAFF_DENIED) {
+		fprintf(stderr, "sava revoke: there is no active account named \"%.32s\"\n", argv[2]);
+		return 1;
+	}
+	if (st != STAFF_OK) {
+		fprintf(stderr, "sava revoke: the account could not be revoked\n");
+		return 1;
+	}
+	printf("Revoked %s. Its sessions end at their next request; the group keys it held are\n"
+	       "replaced at the next login of a remaining member.\n", argv[2]);
+	return 0;
+}

@@ -1,0 +1,804 @@
+/* staff: account rules and the in-memory state that must never reach disk: session idle
+ * timers, the last accepted TOTP step per account (2 minutes), failed-login counts per
+ * handle, and enrollments in progress (30 minutes). Every table is fixed in size. */
+#include "domain/staff.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "domain/audit.h"
+#include "vault/nfc.h"
+#include "vault/totp.h"
+
+#define PENDING_MAX     64
+#define PENDING_S       (30 * 60)
+#define TIMERS_MAX      16384
+#define STEPS_MAX       4096
+#define THROTTLE_MAX    4096
+#define THROTTLE_FREE   3       /* failures before any wait */
+#define THROTTLE_CAP_S  300
+
+static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor" };
+
+uint32_t
+role_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+const char *
+role_name(uint32_t bit)
+{
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (bit == 1u << i)
+			return role_names[i];
+	return "?";
+}
+
+static time_t
+now_s(void)
+{
+	return time(NULL);
+}
+
+static int64_t
+now_hour(void)
+{
+	return (int64_t)(now_s() / 3600);
+}
+
+/* ---- memory tables ---- */
+
+struct pending {
+	bool used;
+	uint8_t token_hash[32];
+	time_t expires;
+	int step;                 /* 1: show recovery; 2: show TOTP; */
+	uint32_t roles;
+	store_account_t acct;
+	acct_shown_t *shown;      /* sodium_malloc */
+};
+
+struct timer {
+	uint8_t sid[32];
+	time_t created, last;
+	bool used;
+};
+
+struct step_memo {
+	uint8_t id[16];
+	uint64_t step;
+	time_t at;
+};
+
+struct throttle {
+	uint8_t key[16];
+	unsigned fails;
+	time_t next, at;
+};
+
+static pthread_mutex_t staff_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pending pendings[PENDING_MAX];
+static struct timer timers[TIMERS_MAX];
+static struct step_memo steps[STEPS_MAX];
+static struct throttle throttles[THROTTLE_MAX];
+static uint8_t throttle_key[32];
+static bool throttle_key_set;
+
+static size_t
+timer_slot(const uint8_t sid[32])
+{
+	size_t h = 0;
+	memcpy(&h, sid, sizeof(h));
+	return h % TIMERS_MAX;
+}
+
+/* Finds sid's timer, or (with create) a free slot for it. Linear probing; a table
+ * full of live sessions refuses new ones. Caller holds staff_lock. */
+static struct timer *
+timer_find(const uint8_t sid[32], bool create)
+{
+	size_t i = timer_slot(sid);
+	struct timer *free_slot = NULL;
+	time_t now = now_s();
+	for (size_t n = 0; n < TIMERS_MAX; n++, i = (i + 1) % TIMERS_MAX) {
+		struct timer *t = &timers[i];
+		if (t->used && (now - t->last > SESSION_IDLE_S || now - t->created > SESSION_ABSOLUTE_S)) {
+			sodium_memzero(t, sizeof(*t));   /* expired: reclaim */
+		}
+		if (!t->used) {
+			if (!free_slot)
+				free_slot = t;
+			if (!create)
+				continue;
+			break;
+		}
+		if (sodium_memcmp(t->sid, sid, 32) == 0)
+			return t;
+	}
+	if (create && free_slot) {
+		memcpy(free_slot->sid, sid, 32);
+		free_slot->created = free_slot->last = now;
+		free_slot->used = true;
+		return free_slot;
+	}
+	return NULL;
+}
+
+static void
+timer_forget(const uint8_t sid[32])
+{
+	pthread_mutex_lock(&staff_lock);
+	struct timer *t = timer_find(sid, false);
+	if (t)
+		sodium_memzero(t, sizeof(*t));
+	pthread_mutex_unlock(&staff_lock);
+}
+
+static uint64_t
+step_last(const uint8_t id[16])
+{
+	uint64_t s = 0;
+	time_t now = now_s();
+	pthread_mutex_lock(&staff_lock);
+	for (size_t i = 0; i < STEPS_MAX; i++)
+		if (steps[i].at && now - steps[i].at <= 120 && memcmp(steps[i].id, id, 16) == 0)
+			s = steps[i].step;
+	pthread_mutex_unlock(&staff_lock);
+	return s;
+}
+
+static void
+step_remember(const uint8_t id[16], uint64_t step)
+{
+	time_t now = now_s();
+	struct step_memo *slot = &steps[0];
+	pthread_mutex_lock(&staff_lock);
+	for (size_t i = 0; i < STEPS_MAX; i++) {
+		if (memcmp(steps[i].id, id, 16) == 0 || now - steps[i].at > 120) {
+			slot = &steps[i];
+			break;
+		}
+		if (steps[i].at < slot->at)
+			slot = &steps[i];
+	}
+	memcpy(slot->id, id, 16);
+	slot->step = step;
+	slot->at = now;
+	pthread_mutex_unlock(&staff_lock);
+}
+
+/* Throttle entries are keyed by a keyed hash of the handle, so that unknown handles
+ * are slowed down exactly like real ones and no handle is kept in memory as text. */
+static struct throttle *
+throttle_get(sv_t handle)
+{
+	uint8_t key[16];
+	if (!throttle_key_set) {
+		randombytes_buf(throttle_key, sizeof(throttle_key));
+		throttle_key_set = true;
+	}
+	crypto_generichash(key, sizeof(key), (const uint8_t *)handle.p, handle.len, throttle_key, sizeof(throttle_key));
+	struct throttle *oldest = &throttles[0];
+	for (size_t i = 0; i < THROTTLE_MAX; i++) {
+		if (throttles[i].at && memcmp(throttles[i].key, key, 16) == 0)
+			return &throttles[i];
+		if (throttles[i].at < oldest->at)
+			oldest = &throttles[i];
+	}
+	memset(oldest, 0, sizeof(*oldest));
+	memcpy(oldest->key, key, 16);
+	oldest->at = now_s();
+	return oldest;
+}
+
+/* True when this handle must wait before its next attempt. */
+static bool
+throttle_waiting(sv_t handle)
+{
+	pthread_mutex_lock(&staff_lock);
+	bool wait = throttle_get(handle)->next > now_s();
+	pthread_mutex_unlock(&staff_lock);
+	return wait;
+}
+
+static void
+throttle_result(sv_t handle, bool ok)
+{
+	pthread_mutex_lock(&staff_lock);
+	struct throttle *t = throttle_get(handle);
+	t->at = now_s();
+	if (ok) {
+		t->fails = 0;
+		t->next = 0;
+	} else if (++t->fails > THROTTLE_FREE) {
+		unsigned shift = t->fails - THROTTLE_FREE - 1;
+		time_t wait = shift >= 9 ? THROTTLE_CAP_S : (time_t)1 << shift;
+		t->next = t->at + (wait > THROTTLE_CAP_S ? THROTTLE_CAP_S : wait);
+	}
+	pthread_mutex_unlock(&staff_lock);
+}
+
+static void
+audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object)
+{
+	if (audit_append(app->vault, app->store, actor, action, object) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)action);
+}
+
+/* ---- rules ---- */
+
+bool
+staff_handle_ok(sv_t h)
+{
+	if (h.len < HANDLE_MIN || h.len > STORE_HANDLE_MAX)
+		return false;
+	for (size_t i = 0; i < h.len; i++) {
+		char c = h.p[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+staff_status_t
+staff_passphrase_rules(sv_t pw, buf_t *nfc)
+{
+	if (pw.len > PASSPHRASE_MAX_BYTES || text_nfc(pw, nfc) != 0)
+		return STAFF_INVALID;
+	size_t chars = 0;
+	for (size_t i = 0; i < nfc->len; i++)
+		chars += ((unsigned char)nfc->data[i] & 0xc0) != 0x80;
+	return chars >= PASSPHRASE_MIN_CHARS ? STAFF_OK : STAFF_INVALID;
+}
+
+/* ---- invitations and enrollment ---- */
+
+staff_status_t
+staff_invite(const app_t *app, uint32_t roles, const char *note, char token[INVITE_TOKEN_CHARS + 1])
+{
+	uint8_t hash[32], box[INVITE_NOTE_MAX + INVITE_NOTE_BOX_EXTRA];
+	size_t nlen = note ? strlen(note) : 0;
+	if (roles == 0 || (roles & ~(uint32_t)ROLE_ALL) || nlen > INVITE_NOTE_MAX)
+		return STAFF_INVALID;
+	invite_token_new(token, hash);
+	if (nlen && invite_note_seal(sv_from_cstr(token), note, nlen, box) != 0)
+		return STAFF_ERROR;
+	if (store_invite_add(app->store, hash, roles, nlen ? box : NULL, nlen ? nlen + INVITE_NOTE_BOX_EXTRA : 0,
+	        now_hour() + INVITE_HOURS) != STORE_OK)
+		return STAFF_ERROR;
+	audit(app, NULL, AUDIT_INVITE, NULL);
+	return STAFF_OK;
+}
+
+staff_status_t
+staff_invite_check(const app_t *app, sv_t token, uint32_t *roles)
+{
+	uint8_t hash[32];
+	if (invite_token_hash(token, hash) != 0)
+		return STAFF_DENIED;
+	int rc = store_invite_get(app->store, hash, now_hour(), roles);
+	return rc == STORE_OK ? STAFF_OK : rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
+}
+
+/* The pending enrollment for token; caller holds staff_lock. */
+static struct pending *
+pending_find(sv_t token)
+{
+	uint8_t hash[32];
+	if (invite_token_hash(token, hash) != 0)
+		return NULL;
+	time_t now = now_s();
+	for (size_t i = 0; i < PENDING_MAX; i++) {
+		struct pending *p = &pendings[i];
+		if (p->used && p->expires < now) {
+			sodium_free(p->shown);
+			sodium_memzero(p, sizeof(*p));
+		}
+		if (p->used && sodium_memcmp(p->token_hash, hash, 32) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+staff_status_t
+staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase)
+{
+	uint32_t roles;
+	store_account_t existing;
+	staff_status_t st = staff_invite_check(app, token, &roles);
+	if (st != STAFF_OK)
+		return st;
+	if (!staff_handle_ok(handle))
+		return STAFF_INVALID;
+	char h[STORE_HANDLE_MAX + 1];
+	memcpy(h, handle.p, handle.len);
+	h[handle.len] = '\0';
+	int rc = store_account_by_handle(app->store, h, &existing);
+	if (rc == STORE_OK)
+		return STAFF_TAKEN;
+	if (rc != STORE_NOT_FOUND)
+		return STAFF_ERROR;
+
+	buf_t pw;
+	buf_init(&pw, PASSPHRASE_MAX_BYTES * 4);
+	if (staff_passphrase_rules(passphrase, &pw) != STAFF_OK) {
+		buf_free(&pw);
+		return STAFF_INVALID;
+	}
+	acct_blobs_t b;
+	acct_shown_t *shown = sodium_malloc(sizeof(*shown));
+	if (!shown) {
+		buf_free(&pw);
+		return STAFF_ERROR;
+	}
+	rc = acct_create(app->vault, pw.data, pw.len, &b, shown);
+	buf_free(&pw);
+	if (rc != 0) {
+		sodium_free(shown);
+		return STAFF_ERROR;
+	}
+
+	pthread_mutex_lock(&staff_lock);
+	struct pending *p = pending_find(token);
+	for (size_t i = 0; !p && i < PENDING_MAX; i++)
+		if (!pendings[i].used)
+			p = &pendings[i];
+	if (!p) {
+		pthread_mutex_unlock(&staff_lock);
+		sodium_free(shown);
+		return STAFF_BUSY;
+	}
+	if (p->used && p->shown)
+		sodium_free(p->shown);
+	memset(p, 0, sizeof(*p));
+	p->used = true;
+	if (invite_token_hash(token, p->token_hash) != 0)   /* checked above; cannot fail */
+		p->expires = 0;
+	p->expires = now_s() + PENDING_S;
+	p->step = 1;
+	p->roles = roles;
+	p->shown = shown;
+	memcpy(p->acct.id, b.id, 16);
+	memcpy(p->acct.handle, h, handle.len + 1);
+	p->acct.roles = roles;
+	p->acct.status = ACCT_ACTIVE;
+	memcpy(p->acct.pk, b.pk, 32);
+	p->acct.has_secrets = true;
+	memcpy(p->acct.wrap_pw, b.wrap_pw, sizeof(b.wrap_pw));
+	memcpy(p->acct.wrap_rec, b.wrap_rec, sizeof(b.wrap_rec));
+	memcpy(p->acct.sk_box, b.sk_box, sizeof(b.sk_box));
+	memcpy(p->acct.totp_box, b.totp_box, sizeof(b.totp_box));
+	p->acct.created_day = now_s() / 86400;
+	pthread_mutex_unlock(&staff_lock);
+	return STAFF_OK;
+}
+
+int
+staff_enroll_shown(sv_t token, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step)
+{
+	pthread_mutex_lock(&staff_lock);
+	struct pending *p = pending_find(token);
+	if (p) {
+		*shown = *p->shown;
+		memcpy(handle, p->acct.handle, sizeof(p->acct.handle));
+		*step = p->step;
+	}
+	pthread_mutex_unlock(&staff_lock);
+	return p ? 0 : -1;
+}
+
+staff_status_t
+staff_enroll_confirm(sv_t token, sv_t part)
+{
+	/* The last six characters of the recovery key, typed back in any case. */
+	staff_status_t st = STAFF_DENIED;
+	pthread_mutex_lock(&staff_lock);
+	struct pending *p = pending_find(token);
+	if (p && part.len == 6) {
+		const char *tail = p->shown->recovery + ACCT_RECOVERY_CHARS - 6;
+		char up[6];
+		for (int i = 0; i < 6; i++)
+			up[i] = (char)(part.p[i] >= 'a' && part.p[i] <= 'z' ? part.p[i] - 32 : part.p[i]);
+		if (sodium_memcmp(up, tail, 6) == 0) {
+			p->step = 2;
+			st = STAFF_OK;
+		}
+		sodium_memzero(up, sizeof(up));
+	}
+	pthread_mutex_unlock(&staff_lock);
+	return st;
+}
+
+staff_status_t
+staff_enroll_finish(const app_t *app, sv_t token, sv_t code)
+{
+	store_account_t acct;
+	uint8_t hash[32];
+	uint64_t step;
+	pthread_mutex_lock(&staff_lock);
+	struct pending *p = pending_find(token);
+	bool ok = p && p->step == 2 && totp_check(p->shown->totp_secret, (uint64_t)now_s(), code.p, code.len, 0, &step) == 0;
+	if (ok) {
+		acct = p->acct;
+		memcpy(hash, p->token_hash, 32);
+	}
+	pthread_mutex_unlock(&staff_lock);
+	if (!ok)
+		return STAFF_DENIED;
+
+	int rc = store_account_create(app->store, hash, now_hour(), &acct);
+	if (rc == STORE_CONFLICT)
+		return STAFF_TAKEN;
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
+	step_remember(acct.id, step);   /* the code just used cannot log in */
+	pthread_mutex_lock(&staff_lock);
+	p = pending_find(token);
+	if (p) {
+		sodium_free(p->shown);
+		sodium_memzero(p, sizeof(*p));
+	}
+	pthread_mutex_unlock(&staff_lock);
+	audit(app, acct.id, AUDIT_ENROLL, acct.id);
+	return STAFF_OK;
+}
+
+/* ---- login and sessions ---- */
+
+static void
+blobs_from(const store_account_t *a, acct_blobs_t *b)
+{
+	memcpy(b->id, a->id, 16);
+	memcpy(b->pk, a->pk, 32);
+	memcpy(b->wrap_pw, a->wrap_pw, sizeof(b->wrap_pw));
+	memcpy(b->wrap_rec, a->wrap_rec, sizeof(b->wrap_rec));
+	memcpy(b->sk_box, a->sk_box, sizeof(b->sk_box));
+	memcpy(b->totp_box, a->totp_box, sizeof(b->totp_box));
+}
+
+_Static_assert(sizeof(((store_account_t *)0)->wrap_pw) == ACCT_WRAP_PW_BYTES, "wrap_pw size");
+_Static_assert(sizeof(((store_account_t *)0)->wrap_rec) == ACCT_WRAP_REC_BYTES, "wrap_rec size");
+_Static_assert(sizeof(((store_account_t *)0)->sk_box) == ACCT_SK_BOX_BYTES, "sk_box size");
+_Static_assert(sizeof(((store_account_t *)0)->totp_box) == ACCT_TOTP_BOX_BYTES, "totp_box size");
+_Static_assert(sizeof(((store_session_t *)0)->box) == SESS_BOX_BYTES, "session box size");
+
+staff_status_t
+staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_t *out)
+{
+	char h[STORE_HANDLE_MAX + 1] = "";
+	store_account_t a;
+	acct_blobs_t b;
+	const acct_blobs_t *bp = NULL;
+	buf_t pw;
+
+	if (throttle_waiting(handle))
+		return STAFF_DENIED;
+	if (handle.len <= STORE_HANDLE_MAX) {
+		memcpy(h, handle.p, handle.len);
+		h[handle.len] = '\0';
+	}
+	if (staff_handle_ok(handle) && store_account_by_handle(app->store, h, &a) == STORE_OK && a.has_secrets &&
+	    a.status != ACCT_REVOKED) {
+		blobs_from(&a, &b);
+		bp = &b;
+	}
+	buf_init(&pw, PASSPHRASE_MAX_BYTES * 4);
+	if (passphrase.len > PASSPHRASE_MAX_BYTES || text_nfc(passphrase, &pw) != 0)
+		buf_reset(&pw);
+	vault_status_t vs = acct_login(app->vault, h, bp, pw.data ? pw.data : "", pw.len, code.p, code.len,
+	    (uint64_t)now_s(), bp ? step_last(bp->id) : 0, out);
+	buf_free(&pw);
+	if (vs == VAULT_BUSY)
+		return STAFF_BUSY;
+	throttle_result(handle, vs == VAULT_OK);
+	if (vs != VAULT_OK) {
+		if (bp)
+			audit(app, NULL, AUDIT_LOGIN_FAIL, bp->id);
+		return STAFF_DENIED;
+	}
+	step_remember(bp->id, out->totp_step);
+	store_session_t row = { .kind = SESS_KIND_STAFF, .created_hour = now_hour() };
+	memcpy(row.sid, out->sid, 32);
+	memcpy(row.owner, bp->id, 16);
+	memcpy(row.box, out->box, sizeof(row.box));
+	pthread_mutex_lock(&staff_lock);
+	struct timer *t = timer_find(out->sid, true);
+	pthread_mutex_unlock(&staff_lock);
+	if (!t || store_session_add(app->store, &row) != STORE_OK) {
+		timer_forget(out->sid);
+		return STAFF_BUSY;
+	}
+	audit(app, bp->id, AUDIT_LOGIN_OK, bp->id);
+	/* The first coordinator creates the triage key at her first login; after a
+	 * revocation, the next member to log in rotates it. Both need this session. */
+	staff_t s;
+	if (staff_session(app, sv_from_cstr(out->cookie), &s) == STAFF_OK && staff_groups_on_login(app, &s) != STAFF_OK)
+		log_warnx("a group key could not be created or rotated at login");
+	sodium_memzero(&s, sizeof(s));
+	return STAFF_OK;
+}
+
+staff_status_t
+staff_session(const app_t *app, sv_t cookie, staff_t *out)
+{
+	store_session_t row;
+	memset(out, 0, sizeof(*out));
+	if (sess_from_cookie(cookie, out->sess.c, out->sess.sid) != 0)
+		return STAFF_DENIED;
+	pthread_mutex_lock(&staff_lock);
+	struct timer *t = timer_find(out->sess.sid, false);
+	if (t)
+		t->last = now_s();
+	pthread_mutex_unlock(&staff_lock);
+	int rc = store_session_get(app->store, out->sess.sid, &row);
+	if (!t || rc != STORE_OK || row.kind != SESS_KIND_STAFF ||
+	    store_account_by_id(app->store, row.owner, &out->acct) != STORE_OK || out->acct.status == ACCT_REVOKED) {
+		/* Stale: a restart forgot its timers, it idled out, or it was ended. */
+		if (rc == STORE_OK && store_session_delete(app->store, out->sess.sid) != STORE_OK)
+			log_warnx("could not delete a stale session");
+		if (t)
+			timer_forget(out->sess.sid);
+		sodium_memzero(out, sizeof(*out));
+		return rc == STORE_ERROR ? STAFF_ERROR : STAFF_DENIED;
+	}
+	out->sess.kind = (uint8_t)row.kind;
+	memcpy(out->sess.owner, row.owner, 16);
+	memcpy(out->sess.box, row.box, sizeof(row.box));
+	return STAFF_OK;
+}
+
+void
+staff_logout(const app_t *app, const staff_t *s)
+{
+	timer_forget(s->sess.sid);
+	if (store_session_delete(app->store, s->sess.sid) != STORE_OK)
+		log_warnx("could not delete a session at logout");
+	audit(app, s->acct.id, AUDIT_LOGOUT, s->acct.id);
+}
+
+long
+staff_session_idle_minutes(const uint8_t sid[32])
+{
+	long m = -1;
+	pthread_mutex_lock(&staff_lock);
+	struct timer *t = timer_find(sid, false);
+	if (t)
+		m = (long)((now_s() - t->last) / 60);
+	pthread_mutex_unlock(&staff_lock);
+	return m;
+}
+
+staff_status_t
+staff_sessions_end_all(const app_t *app, const uint8_t account_id[16])
+{
+	/* Timers of ended sessions are orphaned and expire on their own; their rows are
+	 * gone, so they can never be used again. */
+	return store_sessions_delete_owner(app->store, account_id) == STORE_OK ? STAFF_OK : STAFF_ERROR;
+}
+
+staff_status_t
+staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t new_pw)
+{
+	buf_t oldn, newn;
+	uint8_t wrap[ACCT_WRAP_PW_BYTES];
+	acct_blobs_t b;
+	buf_init(&oldn, PASSPHRASE_MAX_BYTES * 4);
+	buf_init(&newn, PASSPHRASE_MAX_BYTES * 4);
+	staff_status_t st = staff_passphrase_rules(new_pw, &newn);
+	if (st == STAFF_OK && (old_pw.len > PASSPHRASE_MAX_BYTES || text_nfc(old_pw, &oldn) != 0))
+		st = STAFF_DENIED;
+	if (st == STAFF_OK) {
+		blobs_from(&s->acct, &b);
+		vault_status_t vs = acct_rewrap(app->vault, &b, oldn.data ? oldn.data : "", oldn.len, false, newn.data,
+		    newn.len, wrap);
+		st = vs == VAULT_OK ? STAFF_OK : vs == VAULT_BUSY ? STAFF_BUSY : STAFF_DENIED;
+	}
+	buf_free(&oldn);
+	buf_free(&newn);
+	if (st == STAFF_OK) {
+		if (store_account_set_wrap_pw(app->store, s->acct.id, wrap) != STORE_OK)
+			return STAFF_ERROR;
+		audit(app, s->acct.id, AUDIT_PASSPHRASE_CHANGE, s->acct.id);
+	}
+	return st;
+}
+
+staff_status_t
+staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw)
+{
+	char h[STORE_HANDLE_MAX + 1];
+	store_account_t a;
+	acct_blobs_t b;
+	uint8_t wrap[ACCT_WRAP_PW_BYTES];
+	buf_t newn;
+	if (throttle_waiting(handle))
+		return STAFF_DENIED;
+	if (!staff_handle_ok(handle) || recovery.len > 64)
+		return STAFF_DENIED;
+	memcpy(h, handle.p, handle.len);
+	h[handle.len] = '\0';
+	buf_init(&newn, PASSPHRASE_MAX_BYTES * 4);
+	if (staff_passphrase_rules(new_pw, &newn) != STAFF_OK) {
+		buf_free(&newn);
+		return STAFF_INVALID;
+	}
+	bool found = store_account_by_handle(app->store, h, &a) == STORE_OK && a.has_secrets;
+	vault_status_t vs = VAULT_NOT_FOUND;
+	if (found) {
+		blobs_from(&a, &b);
+		char rec[65];
+		memcpy(rec, recovery.p, recovery.len);
+		rec[recovery.len] = '\0';
+		vs = acct_rewrap(app->vault, &b, rec, recovery.len, true, newn.data, newn.len, wrap);
+		sodium_memzero(rec, sizeof(rec));
+	}
+	buf_free(&newn);
+	throttle_result(handle, vs == VAULT_OK);
+	if (vs == VAULT_BUSY)
+		return STAFF_BUSY;
+	if (vs != VAULT_OK)
+		return STAFF_DENIED;
+	if (store_account_set_wrap_pw(app->store, a.id, wrap) != STORE_OK ||
+	    staff_sessions_end_all(app, a.id) != STAFF_OK)
+		return STAFF_ERROR;
+	audit(app, a.id, AUDIT_RECOVER, a.id);
+	return STAFF_OK;
+}
+
+/* ---- revocation and groups ---- */
+
+staff_status_t
+staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16])
+{
+	int rc = store_account_revoke(app->store, account_id);
+	if (rc == STORE_NOT_FOUND)
+		return STAFF_DENIED;
+	if (rc != STORE_OK)
+		return STAFF_ERROR;
+	audit(app, actor ? actor->acct.id : NULL, AUDIT_REVOKE, account_id);
+	/* A coordinator who holds the key rotates it at once; otherwise the next member
+	 * to log in does. */
+	if (actor && staff_groups_on_login(app, actor) != STAFF_OK)
+		log_warnx("the triage key could not be rotated yet; the next member's login will");
+	return STAFF_OK;
+}
+
+/* Which role makes an account a member of a group. */
+static uint32_t
+group_role(const char *group)
+{
+	return strcmp(group, "triage") == 0 ? ROLE_COORDINATOR : 0;
+}
+
+#define GROUP_MEMBERS_MAX 512
+
+struct member_list {
+	uint8_t id[GROUP_MEMBERS_MAX][16];
+	uint8_t pk[GROUP_MEMBERS_MAX][32];
+	size_t n;
+	bool overflow;
+};
+
+static void
+member_collect(void *ctx, const store_account_t *a, bool has_copy)
+{
+	struct member_list *m = ctx;
+	if (!has_copy)
+		return;
+	if (m->n == GROUP_MEMBERS_MAX) {
+		m->overflow = true;
+		return;
+	}
+	memcpy(m->id[m->n], a->id, 16);
+	memcpy(m->pk[m->n], a->pk, 32);
+	m->n++;
+}
+
+/* Creates the group's first key, or rotates a key marked for rotation and gives the
+ * new key to every remaining member. Runs in the session of a member. */
+static staff_status_t
+group_maintain(const app_t *app, const staff_t *s, const char *name)
+{
+	store_group_t g;
+	uint8_t sealed[GROUP_SEAL_BYTES], mine[GROUP_SEAL_BYTES], link[GROUP_SEAL_BYTES], pk[32];
+	uint32_t epoch;
+	int rc = store_group_get(app->store, name, &g);
+	if (rc == STORE_NOT_FOUND) {
+		randombytes_buf(g.id, sizeof(g.id));
+		g.epoch = 0;
+		if (group_key_create(&s->sess, g.id, 0, g.pk, sealed) != 0)
+			return STAFF_ERROR;
+		rc = store_group_create(app->store, name, &g, s->acct.id, sealed);
+		if (rc == STORE_CONFLICT)   /* another coordinator was first */
+			return STAFF_OK;
+		if (rc != STORE_OK)
+			return STAFF_ERROR;
+		audit(app, s->acct.id, AUDIT_GROUP_KEY_CREATE, g.id);
+		return STAFF_OK;
+	}
+	if (rc != STORE_OK)
+		return STAFF_ERROR;
+	if (!g.rotation_pending || store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK)
+		return STAFF_OK;
+
+	struct member_list *m = calloc(1, sizeof(*m));
+	if (!m)
+		return STAFF_ERROR;
+	staff_status_t st = STAFF_ERROR;
+	if (store_group_members(app->store, g.id, 0, member_collect, m) != STORE_OK || m->overflow)
+		goto done;
+	if (group_key_rotate(&s->sess, mine, g.id, epoch, pk, sealed, link) != 0)
+		goto done;
+	rc = store_group_rotate(app->store, g.id, epoch + 1, pk, link, s->acct.id, sealed);
+	if (rc == STORE_CONFLICT) {
+		st = STAFF_OK;
+		goto done;
+	}
+	if (rc != STORE_OK)
+		goto done;
+	audit(app, s->acct.id, AUDIT_GROUP_ROTATE, g.id);
+	st = STAFF_OK;
+	for (size_t i = 0; i < m->n; i++) {
+		uint8_t copy[GROUP_SEAL_BYTES];
+		if (memcmp(m->id[i], s->acct.id, 16) == 0)
+			continue;
+		if (group_key_grant(&s->sess, sealed, g.id, epoch + 1, m->pk[i], copy) != 0 ||
+		    store_group_grant(app->store, g.id, m->id[i], epoch + 1, copy) != STORE_OK)
+			st = STAFF_ERROR;
+	}
+done:
+	sodium_memzero(mine, sizeof(mine));
+	free(m);
+	return st;
+}
+
+staff_status_t
+staff_groups_on_login(const app_t *app, const staff_t *s)
+{
+	if (!(s->acct.roles & group_role("triage")))
+		return STAFF_OK;
+	return group_maintain(app, s, "triage");
+}
+
+staff_status_t
+staff_group_grant(const app_t *app, const staff_t *s, const char *group, const uint8_t member[16])
+{
+	store_group_t g;
+	store_account_t a;
+	uint8_t mine[GROUP_SEAL_BYTES], copy[GROUP_SEAL_BYTES], other[GROUP_SEAL_BYTES];
+	uint32_t epoch, e2;
+	if (store_group_get(app->store, group, &g) != STORE_OK ||
+	    store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK ||
+	    store_account_by_id(app->store, member, &a) != STORE_OK || a.status != ACCT_ACTIVE ||
+	    !(a.roles & group_role(group)))
+		return STAFF_DENIED;
+	if (store_group_copy(app->store, g.id, member, &e2, other) == STORE_OK)
+		return STAFF_OK;   /* already holds it */
+	staff_status_t st = STAFF_ERROR;
+	if (group_key_grant(&s->sess, mine, g.id, epoch, a.pk, copy) == 0 &&
+	    store_group_grant(app->store, g.id, member, epoch, copy) == STORE_OK) {
+		audit(app, s->acct.id, AUDIT_GROUP_GRANT, member);
+		st = STAFF_OK;
+	}
+	sodium_memzero(mine, sizeof(mine));
+	return st;
+}
+
+int
+staff_group_holds(const app_t *app, const staff_t *s, const char *group)
+{
+	store_group_t g;
+	uint8_t copy[GROUP_SEAL_BYTES];
+	uint32_t epoch;
+	return store_group_get(app->store, group, &g) == STORE_OK &&
+	    store_group_copy(app->store, g.id, s->acct.id, &epoch, copy) == STORE_OK;
+}

@@ -1,0 +1,96 @@
+/* staff: the rules for staff accounts. Who may enroll (a live invitation), how a login
+ * is checked and slowed down after failures, how long a session lives, what revocation
+ * does, and who holds a group key. Calls the vault for every secret and the store for
+ * every row; keeps in memory only what must never reach disk (idle timers, the last
+ * TOTP step, failure counts, enrollments in progress). */
+#ifndef SAVA_STAFF_H
+#define SAVA_STAFF_H
+
+#include "app/app.h"
+#include "vault/account.h"
+
+enum {
+	ROLE_ADMIN = 1 << 0,
+	ROLE_COORDINATOR = 1 << 1,
+	ROLE_OWL = 1 << 2,
+	ROLE_VERIFIER = 1 << 3,
+	ROLE_TRANSLATOR = 1 << 4,
+	ROLE_EDITOR = 1 << 5,
+	ROLE_ALL = (1 << 6) - 1,
+};
+
+#define INVITE_TOKEN_CHARS  43        /* 32 random bytes, base64url */
+#define INVITE_HOURS        72
+#define INVITE_NOTE_MAX     200
+#define SESSION_IDLE_S      (30 * 60)
+#define SESSION_ABSOLUTE_S  (12 * 3600)
+#define HANDLE_MIN          3
+
+/* "coordinator" -> ROLE_COORDINATOR; 0 when unknown. */
+uint32_t role_parse(const char *name);
+const char *role_name(uint32_t bit);   /* English, lower case */
+
+typedef enum {
+	STAFF_OK = 0,
+	STAFF_DENIED,      /* wrong details, expired invitation, no such account: one answer */
+	STAFF_BUSY,        /* the key-derivation queue is full */
+	STAFF_TAKEN,       /* the handle is in use */
+	STAFF_INVALID,     /* input that breaks a rule (handle characters, passphrase length) */
+	STAFF_ERROR,
+} staff_status_t;
+
+/* Creates an invitation; token receives the part of /staff/enroll/TOKEN. The note is
+ * kept only encrypted under a key derived from the token. */
+staff_status_t staff_invite(const app_t *app, uint32_t roles, const char *note, char token[INVITE_TOKEN_CHARS + 1]) WUR;
+/* The roles a live invitation grants, or STAFF_DENIED. */
+staff_status_t staff_invite_check(const app_t *app, sv_t token, uint32_t *roles) WUR;
+
+/* Enrollment in three steps, held in memory (never on disk) for 30 minutes:
+ * begin checks the handle and passphrase and makes the keys (Argon2id: run it on the
+ * worker pool); the recovery key and TOTP secret are then shown; confirm checks the
+ * part of the recovery key asked for; finish checks a TOTP code and only then stores
+ * the account and uses up the invitation. */
+staff_status_t staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase) WUR;
+/* What the enrollment shows, copied out; -1 when no enrollment is in progress. */
+int staff_enroll_shown(sv_t token, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step) WUR;
+staff_status_t staff_enroll_confirm(sv_t token, sv_t recovery_part) WUR;
+staff_status_t staff_enroll_finish(const app_t *app, sv_t token, sv_t code) WUR;
+
+/* A logged-in staff member, as a request sees her. */
+typedef struct {
+	sess_t sess;
+	store_account_t acct;
+} staff_t;
+
+/* Login (Argon2id: on the worker pool). On STAFF_OK, out holds the new session. */
+staff_status_t staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_t *out) WUR;
+/* Checks a session cookie: row present, timers in memory alive, account active.
+ * Refreshes the idle timer. STAFF_DENIED ends a stale session. */
+staff_status_t staff_session(const app_t *app, sv_t cookie, staff_t *out) WUR;
+void staff_logout(const app_t *app, const staff_t *s);
+/* Ends every session of the account (and forgets their timers). */
+staff_status_t staff_sessions_end_all(const app_t *app, const uint8_t account_id[16]) WUR;
+/* How long ago (in whole minutes, or -1 when unknown) the session was last used. */
+long staff_session_idle_minutes(const uint8_t sid[32]);
+
+/* Passphrase change and recovery (Argon2id: on the worker pool). Recovery ends every
+ * session of the account. */
+staff_status_t staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t new_pw) WUR;
+staff_status_t staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw) WUR;
+
+/* Revocation (by the CLI when actor is NULL, or by a coordinator). */
+staff_status_t staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16]) WUR;
+
+/* Groups: at a member's login, the triage key is created (first coordinator) or
+ * rotated (after a revocation). Grant gives the key to a coordinator who lacks it. */
+staff_status_t staff_groups_on_login(const app_t *app, const staff_t *s) WUR;
+staff_status_t staff_group_grant(const app_t *app, const staff_t *s, const char *group, const uint8_t member[16]) WUR;
+/* 1 when the session's account holds the current key of group, 0 when not. */
+int staff_group_holds(const app_t *app, const staff_t *s, const char *group);
+
+/* Checks a passphrase against the rules: valid UTF-8, NFC, 16 to 1024 characters. */
+staff_status_t staff_passphrase_rules(sv_t pw, buf_t *nfc) WUR;
+/* Handles: 3 to 32 of a-z 0-9 . _ - (lower case, so "Anna" and "anna" are one). */
+bool staff_handle_ok(sv_t handle);
+
+#endif

@@ -1,0 +1,680 @@
+/* staff: the staff pages: enrollment, login and logout, sessions, passphrase change,
+ * recovery, the roster with revocation, group keys and the audit log. Every page that
+ * shows anything needs a live session; every change needs the session's CSRF token. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/staff.h"
+#include "pages/pages.h"
+#include "pages/qr.h"
+#include "vault/totp.h"
+#include "vault/words.h"
+
+#define ROSTER_PAGE 50
+
+static const char *const msg_denied = N_("Those details do not match an account. Check them and try again. After several failed attempts, sava makes you wait a little before the next one.");
+static const char *const msg_busy = N_("The service is busy. Please try again in a minute.");
+static const char *const msg_pw_rule = N_("A passphrase needs at least 16 characters. A few ordinary words with spaces between them are easy to remember and hard to guess.");
+
+/* The form field name as a view, or an empty view. */
+static sv_t
+field(const request_t *rq, const char *name)
+{
+	const sv_t *v = form_get(&rq->form, name);
+	return v ? *v : SV("");
+}
+
+static void
+set_href(tvars_t *v, const request_t *rq, const char *name, const char *path)
+{
+	tvars_setf(v, name, "/%s%s", lang_code(rq->lang), path);
+}
+
+/* Common values of every staff page: CSRF token, links. */
+static tvars_t *
+staff_vars(request_t *rq)
+{
+	char token[64];
+	tvars_t *v = tvars_new();
+	if (!v)
+		return NULL;
+	if (http_csrf_token(rq, token) == 0)
+		tvars_set_cstr(v, "csrf", token);
+	sodium_memzero(token, sizeof(token));
+	set_href(v, rq, "login_href", "/staff/login");
+	set_href(v, rq, "logout_href", "/staff/logout");
+	set_href(v, rq, "staff_href", "/staff/");
+	set_href(v, rq, "sessions_href", "/staff/sessions");
+	set_href(v, rq, "passphrase_href", "/staff/passphrase");
+	set_href(v, rq, "recover_href", "/staff/recover");
+	set_href(v, rq, "accounts_href", "/staff/accounts");
+	set_href(v, rq, "groups_href", "/staff/groups");
+	set_href(v, rq, "audit_href", "/staff/audit");
+	return v;
+}
+
+static void
+set_error(tvars_t *v, const request_t *rq, const char *msgid)
+{
+	if (v && msgid)
+		tvars_set_cstr(v, "error", i18n(rq->lang, msgid));
+}
+
+static void
+redirect_to(request_t *rq, response_t *rs, const char *path)
+{
+	char to[128];
+	snprintf(to, sizeof(to), "/%s%s", lang_code(rq->lang), path);
+	http_redirect(rs, 303, to);
+}
+
+/* The session of this request, or a redirect to the login page (returns false). */
+static bool
+need_staff(request_t *rq, response_t *rs, staff_t *s)
+{
+	sv_t cookie;
+	staff_status_t st = STAFF_DENIED;
+	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0)
+		st = staff_session(rq->app, cookie, s);
+	if (st == STAFF_OK)
+		return true;
+	if (st == STAFF_ERROR)
+		rs->status = 500;
+	else
+		redirect_to(rq, rs, "/staff/login");
+	return false;
+}
+
+static void
+roles_text(const request_t *rq, uint32_t roles, tvars_t *v, const char *name)
+{
+	buf_t b;
+	buf_init(&b, 256);
+	for (uint32_t bit = 1; bit <= ROLE_EDITOR; bit <<= 1) {
+		if (!(roles & bit))
+			continue;
+		if ((b.len && buf_append_cstr(&b, ", ") != 0) || buf_append_cstr(&b, i18n(rq->lang, role_name(bit))) != 0)
+			break;
+	}
+	tvars_set(v, name, buf_sv(&b));
+	buf_free(&b);
+}
+
+/* Role names for the catalogs (role_name gives the same English words). */
+static const char *const role_msgids[] __attribute__((unused)) = {
+	N_("admin"), N_("coordinator"), N_("owl"), N_("verifier"), N_("translator"), N_("editor"),
+};
+
+/* Audit action names (domain/audit.c gives the same English words). */
+static const char *const action_msgids[] __attribute__((unused)) = {
+	N_("instance created"), N_("enrolled"), N_("logged in"), N_("login failed"), N_("logged out"),
+	N_("account revoked"), N_("roles changed"), N_("passphrase changed"), N_("account recovered"),
+	N_("invitation made"), N_("group key created"), N_("group key granted"), N_("group key rotated"),
+	N_("unknown action"),
+};
+
+/* ---- login, logout ---- */
+
+static void
+login_work(request_t *rq)
+{
+	sess_new_t out;
+	rq->work_status = staff_login(rq->app, field(rq, "handle"), field(rq, "passphrase"), field(rq, "totp"), &out);
+	if (rq->work_status == STAFF_OK)
+		memcpy(rq->scratch, out.cookie, sizeof(out.cookie));
+	sodium_memzero(&out, sizeof(out));
+}
+
+void
+page_staff_login(request_t *rq, response_t *rs)
+{
+	const char *error = NULL;
+	if (rq->method == HTTP_POST && !rq->work_done) {
+		http_defer(rq, login_work);
+		return;
+	}
+	if (rq->method == HTTP_POST) {
+		if (rq->work_status == STAFF_OK) {
+			snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+			    http_cookie_name(rq, 's'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+			sodium_memzero(rq->scratch, sizeof(rq->scratch));
+			redirect_to(rq, rs, "/staff/");
+			return;
+		}
+		error = rq->work_status == STAFF_BUSY ? msg_busy : msg_denied;
+		rs->status = rq->work_status == STAFF_BUSY ? 503 : 200;
+	}
+	tvars_t *v = staff_vars(rq);
+	set_error(v, rq, error);
+	if (v && rq->method == HTTP_POST)
+		tvars_set(v, "handle", field(rq, "handle"));
+	page_render(rq, rs, "staff_login", N_("Staff login"), v);
+}
+
+void
+page_staff_logout(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	sv_t cookie;
+	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
+		staff_logout(rq->app, &s);
+	snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+	    http_cookie_name(rq, 's'), rq->app->config.tls ? "; Secure" : "");
+	rs->clear_site_data = true;
+	redirect_to(rq, rs, "/staff/login");
+}
+
+/* ---- home ---- */
+
+void
+page_staff_home(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	if (!need_staff(rq, rs, &s))
+		return;
+	tvars_t *v = staff_vars(rq);
+	if (v) {
+		tvars_set_cstr(v, "handle", s.acct.handle);
+		roles_text(rq, s.acct.roles, v, "roles");
+		if (s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) {
+			tvars_set_cstr(v, "can_manage", "1");
+			tvars_set_cstr(v, "can_audit", "1");
+		}
+		if (s.acct.roles & ROLE_COORDINATOR) {
+			tvars_set_cstr(v, "coordinator", "1");
+			if (!staff_group_holds(rq->app, &s, "triage"))
+				tvars_set_cstr(v, "triage_waiting", "1");
+		}
+	}
+	sodium_memzero(&s, sizeof(s));
+	page_render(rq, rs, "staff_home", N_("Staff"), v);
+}
+
+/* ---- enrollment ---- */
+
+static void
+enroll_work(request_t *rq)
+{
+	sv_t pw = field(rq, "passphrase");
+	sv_t gen = field(rq, "generated");
+	if (sv_eq_cstr(field(rq, "use_generated"), "1"))
+		pw = gen;
+	rq->work_status = staff_enroll_begin(rq->app, rq->param, field(rq, "handle"), pw);
+}
+
+/* Recovery key in groups of four, for reading and copying. */
+static void
+recovery_grouped(const char *rec, char out[40])
+{
+	size_t n = 0;
+	for (size_t i = 0; rec[i]; i++) {
+		if (i && i % 4 == 0)
+			out[n++] = ' ';
+		out[n++] = rec[i];
+	}
+	out[n] = '\0';
+}
+
+void
+page_staff_enroll(request_t *rq, response_t *rs)
+{
+	uint32_t roles;
+	acct_shown_t shown;
+	char handle[STORE_HANDLE_MAX + 1];
+	int step = 0;
+	const char *error = NULL;
+	sv_t action = field(rq, "step");
+
+	if (staff_invite_check(rq->app, rq->param, &roles) != STAFF_OK) {
+		rs->status = 404;   /* expired, used or never issued: one answer */
+		return;
+	}
+	if (rq->method == HTTP_POST && sv_eq_cstr(action, "create")) {
+		if (!rq->work_done) {
+			http_defer(rq, enroll_work);
+			return;
+		}
+		switch (rq->work_status) {
+		case STAFF_OK: break;
+		case STAFF_TAKEN: error = N_("That name is taken. Choose another."); break;
+		case STAFF_BUSY: error = msg_busy; break;
+		case STAFF_INVALID: error = N_("Check the name and the passphrase: the name needs 3 to 32 small letters, digits, dots, dashes or underscores; the passphrase at least 16 characters."); break;
+		default: rs->status = 500; return;
+		}
+	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "confirm")) {
+		if (staff_enroll_confirm(rq->param, field(rq, "recovery_part")) != STAFF_OK)
+			error = N_("Those are not the last six characters of your recovery key. Look at it again.");
+	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "finish")) {
+		staff_status_t st = staff_enroll_finish(rq->app, rq->param, field(rq, "totp"));
+		if (st == STAFF_OK) {
+			tvars_t *v = staff_vars(rq);
+			if (v)
+				tvars_set_cstr(v, "done", "1");
+			page_render(rq, rs, "staff_enroll", N_("Join the team"), v);
+			return;
+		}
+		error = st == STAFF_TAKEN ? N_("That name was taken a moment ago. Start again with another.")
+		                          : N_("That code does not match. Codes change every 30 seconds: type the one your app shows now.");
+	}
+
+	tvars_t *v = staff_vars(rq);
+	if (!v) {
+		rs->status = 500;
+		return;
+	}
+	set_error(v, rq, error);
+	tvars_setf(v, "action", "/%s/staff/enroll/%.*s", lang_code(rq->lang), (int)rq->param.len, rq->param.p);
+	roles_text(rq, roles, v, "roles");
+	if (staff_enroll_shown(rq->param, &shown, handle, &step) != 0 || (step == 1 && sv_eq_cstr(action, "create") && error)) {
+		/* Step 0: choose a name and a passphrase. */
+		buf_t gen;
+		buf_init(&gen, 256);
+		if (passphrase_generate(&gen, 6) == 0)
+			tvars_set(v, "generated", buf_sv(&gen));
+		buf_free(&gen);
+		if (rq->method == HTTP_POST)
+			tvars_set(v, "handle", field(rq, "handle"));
+		tvars_set_cstr(v, "step_choose", "1");
+	} else if (step == 1) {
+		char grouped[40];
+		recovery_grouped(shown.recovery, grouped);
+		tvars_set_cstr(v, "recovery", grouped);
+		tvars_set_cstr(v, "handle", handle);
+		tvars_set_cstr(v, "step_recovery", "1");
+		sodium_memzero(grouped, sizeof(grouped));
+	} else {
+		char secret[TOTP_BASE32_CHARS + 1], uri[256];
+		buf_t svg;
+		buf_init(&svg, 64 * 1024);
+		totp_secret_base32(shown.totp_secret, secret);
+		if (totp_uri(shown.totp_secret, "sava", handle, uri, sizeof(uri)) == 0 && qr_svg(uri, &svg) == 0)
+			tvars_set_html(v, "qr", buf_sv(&svg));   /* sava's own SVG: path data only */
+		tvars_set_cstr(v, "totp_secret", secret);
+		tvars_set_cstr(v, "handle", handle);
+		tvars_set_cstr(v, "step_totp", "1");
+		sodium_memzero(secret, sizeof(secret));
+		sodium_memzero(uri, sizeof(uri));
+		buf_free(&svg);
+	}
+	sodium_memzero(&shown, sizeof(shown));
+	page_render(rq, rs, "staff_enroll", N_("Join the team"), v);
+	if (error && rs->status == 0)
+		rs->status = 400;
+}
+
+/* ---- sessions ---- */
+
+struct sessions_ctx {
+	request_t *rq;
+	tvars_t *v;
+	const uint8_t *current;
+};
+
+static void
+sessions_each(void *ctx, const store_session_t *row)
+{
+	struct sessions_ctx *x = ctx;
+	tvars_t *it = tvars_add_item(x->v, "sessions");
+	if (!it)
+		return;
+	time_t t = (time_t)row->created_hour * 3600;
+	struct tm tm;
+	char when[32];
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:00 UTC", &tm);
+	tvars_set_cstr(it, "started", when);
+	long idle = staff_session_idle_minutes(row->sid);
+	if (idle < 0)
+		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("not in use since the last restart")));
+	else if (idle < 5)
+		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("in use now")));
+	else
+		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("idle for a while")));
+	if (sodium_memcmp(row->sid, x->current, 32) == 0)
+		tvars_set_cstr(it, "current", "1");
+}
+
+void
+page_staff_sessions(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	if (!need_staff(rq, rs, &s))
+		return;
+	if (rq->method == HTTP_POST) {
+		if (staff_sessions_end_all(rq->app, s.acct.id) != STAFF_OK) {
+			rs->status = 500;
+			return;
+		}
+		snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+		    http_cookie_name(rq, 's'), rq->app->config.tls ? "; Secure" : "");
+		rs->clear_site_data = true;
+		redirect_to(rq, rs, "/staff/login");
+		return;
+	}
+	tvars_t *v = staff_vars(rq);
+	if (v) {
+		struct sessions_ctx x = { rq, v, s.sess.sid };
+		if (store_sessions_list(rq->app->store, s.acct.id, sessions_each, &x) != STORE_OK) {
+			tvars_free(v);
+			rs->status = 500;
+			return;
+		}
+	}
+	sodium_memzero(&s, sizeof(s));
+	page_render(rq, rs, "staff_sessions", N_("Your sessions"), v);
+}
+
+/* ---- passphrase change and recovery ---- */
+
+static void
+passphrase_work(request_t *rq)
+{
+	staff_t s;
+	sv_t cookie;
+	rq->work_status = STAFF_DENIED;
+	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
+		rq->work_status = staff_passphrase_change(rq->app, &s, field(rq, "current"), field(rq, "new"));
+	sodium_memzero(&s, sizeof(s));
+}
+
+void
+page_staff_passphrase(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	const char *error = NULL;
+	if (!need_staff(rq, rs, &s))
+		return;
+	sodium_memzero(&s, sizeof(s));
+	if (rq->method == HTTP_POST && !rq->work_done) {
+		if (!sv_eq(field(rq, "new"), field(rq, "again")))
+			error = N_("The two new passphrases are not the same.");
+		else {
+			http_defer(rq, passphrase_work);
+			return;
+		}
+	}
+	tvars_t *v = staff_vars(rq);
+	if (rq->method == HTTP_POST && rq->work_done) {
+		if (rq->work_status == STAFF_OK && v)
+			tvars_set_cstr(v, "done", "1");
+		else
+			error = rq->work_status == STAFF_INVALID ? msg_pw_rule
+			      : rq->work_status == STAFF_BUSY ? msg_busy
+			      : N_("Your current passphrase is not right.");
+	}
+	set_error(v, rq, error);
+	page_render(rq, rs, "staff_passphrase", N_("Change your passphrase"), v);
+	if (error && rs->status == 0)
+		rs->status = 400;
+}
+
+static void
+recover_work(request_t *rq)
+{
+	rq->work_status = staff_recover(rq->app, field(rq, "handle"), field(rq, "recovery"), field(rq, "new"));
+}
+
+void
+page_staff_recover(request_t *rq, response_t *rs)
+{
+	const char *error = NULL;
+	if (rq->method == HTTP_POST && !rq->work_done) {
+		if (!sv_eq(field(rq, "new"), field(rq, "again")))
+			error = N_("The two new passphrases are not the same.");
+		else {
+			http_defer(rq, recover_work);
+			return;
+		}
+	}
+	tvars_t *v = staff_vars(rq);
+	if (rq->method == HTTP_POST && rq->work_done) {
+		if (rq->work_status == STAFF_OK && v)
+			tvars_set_cstr(v, "done", "1");
+		else
+			error = rq->work_status == STAFF_INVALID ? msg_pw_rule
+			      : rq->work_status == STAFF_BUSY ? msg_busy
+			      : N_("That name and recovery key do not match. Check them and try again.");
+	}
+	set_error(v, rq, error);
+	if (v && rq->method == HTTP_POST)
+		tvars_set(v, "handle", field(rq, "handle"));
+	page_render(rq, rs, "staff_recover", N_("Recover your account"), v);
+	if (error && rs->status == 0)
+		rs->status = 400;
+}
+
+/* ---- roster and revocation ---- */
+
+static int
+id_from_hex(sv_t hex, uint8_t id[16])
+{
+	size_t n = 0;
+	return (hex.len == 32 && sodium_hex2bin(id, 16, hex.p, hex.len, NULL, &n, NULL) == 0 && n == 16) ? 0 : -1;
+}
+
+struct roster_ctx {
+	request_t *rq;
+	tvars_t *v;
+	const uint8_t *self;
+	bool can_revoke;
+};
+
+static void
+roster_each(void *ctx, const store_account_t *a)
+{
+	struct roster_ctx *x = ctx;
+	tvars_t *it = tvars_add_item(x->v, "accounts");
+	if (!it)
+		return;
+	char hex[33];
+	sodium_bin2hex(hex, sizeof(hex), a->id, 16);
+	tvars_set_cstr(it, "id", hex);
+	tvars_set_cstr(it, "name", a->handle);
+	roles_text(x->rq, a->roles, it, "roles");
+	tvars_set_cstr(it, "status", i18n(x->rq->lang, a->status == ACCT_REVOKED ? N_("revoked")
+	                                           : a->status == ACCT_PAUSED ? N_("paused") : N_("active")));
+	if (x->can_revoke && a->status != ACCT_REVOKED && memcmp(a->id, x->self, 16) != 0)
+		tvars_set_cstr(it, "revocable", "1");
+}
+
+void
+page_staff_accounts(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	char pagebuf[16];
+	uint64_t page = 1;
+	uint8_t id[16];
+	store_account_t target;
+	if (!need_staff(rq, rs, &s))
+		return;
+	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
+		rs->status = 404;
+		return;
+	}
+	bool can_revoke = (s.acct.roles & ROLE_COORDINATOR) != 0;
+	tvars_t *v = staff_vars(rq);
+	if (!v) {
+		rs->status = 500;
+		return;
+	}
+	if (rq->method == HTTP_POST) {
+		/* Revocation takes two steps: this page says exactly what will happen. */
+		if (!can_revoke || id_from_hex(field(rq, "account"), id) != 0 ||
+		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || target.status == ACCT_REVOKED ||
+		    memcmp(id, s.acct.id, 16) == 0) {
+			tvars_free(v);
+			rs->status = 404;
+			return;
+		}
+		if (sv_eq_cstr(field(rq, "confirm"), "yes")) {
+			if (staff_revoke(rq->app, &s, id) != STAFF_OK) {
+				tvars_free(v);
+				rs->status = 500;
+				return;
+			}
+			tvars_set_cstr(v, "revoked", target.handle);
+		} else {
+			tvars_set_cstr(v, "confirm_name", target.handle);
+			tvars_set(v, "confirm_id", field(rq, "account"));
+			page_render(rq, rs, "staff_revoke", N_("Revoke an account"), v);
+			return;
+		}
+	}
+	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 100000, &page) != 0)
+		page = 1;
+	size_t total = 0;
+	struct roster_ctx x = { rq, v, s.acct.id, can_revoke };
+	if (store_accounts_count(rq->app->store, &total) != STORE_OK ||
+	    store_accounts_list(rq->app->store, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_each, &x) != STORE_OK) {
+		tvars_free(v);
+		rs->status = 500;
+		return;
+	}
+	tvars_setf(v, "total", "%zu", total);
+	if (page > 1)
+		tvars_setf(v, "prev_href", "/%s/staff/accounts?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
+	if (page * ROSTER_PAGE < total)
+		tvars_setf(v, "next_href", "/%s/staff/accounts?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+	sodium_memzero(&s, sizeof(s));
+	page_render(rq, rs, "staff_accounts", N_("Accounts"), v);
+}
+
+/* ---- groups ---- */
+
+struct groups_ctx {
+	tvars_t *v;
+};
+
+static void
+groups_each(void *ctx, const store_account_t *a, bool has_copy)
+{
+	struct groups_ctx *x = ctx;
+	tvars_t *it = tvars_add_item(x->v, has_copy ? "holders" : "waiting");
+	if (!it)
+		return;
+	char hex[33];
+	sodium_bin2hex(hex, sizeof(hex), a->id, 16);
+	tvars_set_cstr(it, "id", hex);
+	tvars_set_cstr(it, "name", a->handle);
+}
+
+void
+page_staff_groups(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	store_group_t g;
+	uint8_t id[16];
+	if (!need_staff(rq, rs, &s))
+		return;
+	if (!(s.acct.roles & ROLE_COORDINATOR)) {
+		rs->status = 404;
+		return;
+	}
+	if (rq->method == HTTP_POST) {
+		/* Giving the key is an explicit approval by a member who holds it. */
+		if (id_from_hex(field(rq, "account"), id) != 0 || staff_group_grant(rq->app, &s, "triage", id) != STAFF_OK) {
+			rs->status = 404;
+			return;
+		}
+		redirect_to(rq, rs, "/staff/groups");
+		return;
+	}
+	tvars_t *v = staff_vars(rq);
+	if (!v) {
+		rs->status = 500;
+		return;
+	}
+	int rc = store_group_get(rq->app->store, "triage", &g);
+	if (rc == STORE_OK) {
+		struct groups_ctx x = { v };
+		tvars_set_cstr(v, "exists", "1");
+		tvars_setf(v, "epoch", "%u", g.epoch);
+		if (g.rotation_pending)
+			tvars_set_cstr(v, "rotation_pending", "1");
+		if (staff_group_holds(rq->app, &s, "triage"))
+			tvars_set_cstr(v, "i_hold", "1");
+		if (store_group_members(rq->app->store, g.id, ROLE_COORDINATOR, groups_each, &x) != STORE_OK)
+			rc = STORE_ERROR;
+	}
+	if (rc == STORE_ERROR) {
+		tvars_free(v);
+		rs->status = 500;
+		return;
+	}
+	sodium_memzero(&s, sizeof(s));
+	page_render(rq, rs, "staff_groups", N_("Group keys"), v);
+}
+
+/* ---- the audit log ---- */
+
+#define AUDIT_PAGE 50
+
+void
+page_staff_audit(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	store_audit_row_t row;
+	char pagebuf[16];
+	uint64_t page = 1;
+	if (!need_staff(rq, rs, &s))
+		return;
+	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
+		rs->status = 404;
+		return;
+	}
+	sodium_memzero(&s, sizeof(s));
+	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 1000000, &page) != 0)
+		page = 1;
+	tvars_t *v = staff_vars(rq);
+	int last = store_audit_last(rq->app->store, &row);
+	if (!v || last < 0) {
+		tvars_free(v);
+		rs->status = 500;
+		return;
+	}
+	int64_t top = last == 1 ? row.idx : -1;
+	char hex[65];
+	if (last == 1) {
+		sodium_bin2hex(hex, sizeof(hex), row.h, 32);
+		tvars_setf(v, "head", "%lld", (long long)row.idx);
+		tvars_set_cstr(v, "head_hash", hex);
+	}
+	int64_t from = top - (int64_t)(page - 1) * AUDIT_PAGE;
+	for (int64_t i = from; i >= 0 && i > from - AUDIT_PAGE; i--) {
+		if (store_audit_get(rq->app->store, (uint64_t)i, &row) != 1 || row.entry_len != AUDIT_ENTRY_BYTES)
+			continue;
+		tvars_t *it = tvars_add_item(v, "entries");
+		if (!it)
+			break;
+		uint64_t hour = 0;
+		for (int b = 7; b >= 0; b--)
+			hour = hour << 8 | row.entry[b];
+		time_t t = (time_t)hour;
+		struct tm tm;
+		char when[32];
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:00", &tm);
+		tvars_setf(it, "idx", "%lld", (long long)row.idx);
+		tvars_set_cstr(it, "when", when);
+		store_account_t actor;
+		static const uint8_t zero[16];
+		if (memcmp(row.entry + 8, zero, 16) == 0)
+			tvars_set_cstr(it, "actor", "sava");
+		else if (store_account_by_id(rq->app->store, row.entry + 8, &actor) == STORE_OK)
+			tvars_set_cstr(it, "actor", actor.handle);
+		else
+			tvars_set_cstr(it, "actor", "?");
+		unsigned action = (unsigned)row.entry[24] | (unsigned)row.entry[25] << 8;
+		tvars_set_cstr(it, "action", i18n(rq->lang, audit_action_name((audit_action_t)action)));
+		if (memcmp(row.entry + 26, zero, 16) != 0) {
+			sodium_bin2hex(hex, sizeof(hex), row.entry + 26, 4);
+			tvars_set_cstr(it, "object", hex);
+		}
+	}
+	if (page > 1)
+		tvars_setf(v, "prev_href", "/%s/staff/audit?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
+	if (from - AUDIT_PAGE >= 0)
+		tvars_setf(v, "next_href", "/%s/staff/audit?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+	page_render(rq, rs, "staff_audit", N_("Audit log"), v);
+}

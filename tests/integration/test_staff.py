@@ -1,0 +1,150 @@
+"""Staff accounts against the real daemon: invitation, enrollment with a TOTP code the
+test computes, login, the triage key, passphrase change, recovery, revocation while
+logged in, and no secret or note on disk in the clear."""
+import base64
+import hashlib
+import hmac
+import re
+import time
+
+import requests
+
+from conftest import run_cli, start_instance
+
+PASSPHRASE = "MARKERPASS correct horse battery"
+NEW_PASSPHRASE = "MARKERNEWPASS another long phrase"
+NOTE = "MARKERNOTE met at the March training"
+
+
+def totp(secret_b32, step):
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    h = hmac.new(key, step.to_bytes(8, "big"), hashlib.sha1).digest()
+    o = h[-1] & 15
+    return "%06d" % ((int.from_bytes(h[o:o + 4], "big") & 0x7FFFFFFF) % 1000000)
+
+
+def csrf(html):
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def invite(inst, *roles, note=None):
+    args = ["invite", str(inst.dir)]
+    for r in roles:
+        args += ["--role", r]
+    if note:
+        args += ["--note", note]
+    r = run_cli(*args)
+    assert r.returncode == 0, r.stderr
+    path = r.stdout.strip()
+    assert re.fullmatch(r"/staff/enroll/[A-Za-z0-9_-]{43}", path), path
+    return path
+
+
+def enroll(inst, path, handle, passphrase=PASSPHRASE):
+    """Walks the three enrollment steps; returns (session, totp secret, recovery key)."""
+    s = requests.Session()
+    url = inst.url("/en" + path)
+    r = s.get(url, timeout=10)
+    assert r.status_code == 200 and "Choose a name" in r.text
+    r = s.post(url, data={"csrf": csrf(r.text), "step": "create", "handle": handle, "passphrase": passphrase},
+               timeout=30)
+    assert r.status_code == 200, r.text
+    recovery = re.search(r'class="receipt-digits">([A-Z2-7 ]+)<', r.text).group(1).replace(" ", "")
+    assert len(recovery) == 26
+    r = s.post(url, data={"csrf": csrf(r.text), "step": "confirm", "recovery_part": "WRONG1"}, timeout=10)
+    assert r.status_code == 400 and "last six characters" in r.text
+    r = s.post(url, data={"csrf": csrf(r.text), "step": "confirm", "recovery_part": recovery[-6:].lower()}, timeout=10)
+    assert r.status_code == 200 and "<svg" in r.text and "otpauth" not in r.text
+    secret = re.search(r'class="secret">([A-Z2-7]+)<', r.text).group(1)
+    step = int(time.time()) // 30
+    r = s.post(url, data={"csrf": csrf(r.text), "step": "finish", "totp": "000000" if totp(secret, step - 1) != "000000" else "111111"}, timeout=10)
+    assert r.status_code == 400   # a wrong code creates nothing
+    r = s.post(url, data={"csrf": csrf(r.text), "step": "finish", "totp": totp(secret, step - 1)}, timeout=10)
+    assert r.status_code == 200 and "Your account is ready" in r.text
+    return secret, recovery
+
+
+def login(inst, handle, passphrase, code):
+    s = requests.Session()
+    r = s.get(inst.url("/en/staff/login"), timeout=10)
+    r = s.post(inst.url("/en/staff/login"), allow_redirects=False, timeout=30,
+               data={"csrf": csrf(r.text), "handle": handle, "passphrase": passphrase, "totp": code})
+    return s, r
+
+
+def test_staff_lifecycle(tmp_path):
+    inst = start_instance(tmp_path)
+    try:
+        path = invite(inst, "coordinator", note=NOTE)
+        secret, recovery = enroll(inst, path, "anna")
+        # The invitation is used up.
+        assert inst.get("/en" + path).status_code == 404
+
+        step = int(time.time()) // 30
+        # Unknown handle, wrong passphrase and wrong code: the same answer.
+        answers = set()
+        for h, p, c in (("nobody", PASSPHRASE, totp(secret, step)), ("anna", "wrong passphrase here!", totp(secret, step)),
+                        ("anna", PASSPHRASE, "123456" if totp(secret, step) != "123456" else "654321")):
+            _, r = login(inst, h, p, c)
+            assert r.status_code == 200
+            answers.add(re.sub(r'value="[^"]*"', "", r.text))
+        assert len(answers) == 1
+
+        s, r = login(inst, "anna", PASSPHRASE, totp(secret, step))
+        assert r.status_code == 303, r.text
+        cookie = r.headers["Set-Cookie"]
+        assert cookie.startswith("sava_s=") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        home = s.get(inst.url("/en/staff/"), timeout=10)
+        assert home.status_code == 200 and "anna" in home.text
+        # A code works once.
+        _, again = login(inst, "anna", PASSPHRASE, totp(secret, step))
+        assert again.status_code == 200 and "do not match" in again.text
+        # The first coordinator's login created the triage key, held by her.
+        groups = s.get(inst.url("/en/staff/groups"), timeout=10)
+        assert groups.status_code == 200 and "Holders" in groups.text and "anna" in groups.text
+
+        # Passphrase change.
+        page = s.get(inst.url("/en/staff/passphrase"), timeout=10)
+        r = s.post(inst.url("/en/staff/passphrase"), timeout=30,
+                   data={"csrf": csrf(page.text), "current": PASSPHRASE, "new": NEW_PASSPHRASE, "again": NEW_PASSPHRASE})
+        assert r.status_code == 200 and "is changed" in r.text
+        # Logout clears the site.
+        r = s.post(inst.url("/en/staff/logout"), data={"csrf": csrf(r.text)}, allow_redirects=False, timeout=10)
+        assert r.status_code == 303 and "cookies" in r.headers.get("Clear-Site-Data", "")
+        assert s.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 303
+
+        s, r = login(inst, "anna", NEW_PASSPHRASE, totp(secret, step + 1))
+        assert r.status_code == 303
+
+        # Recovery sets a new passphrase and ends every session.
+        rs = requests.Session()
+        page = rs.get(inst.url("/en/staff/recover"), timeout=10)
+        r = rs.post(inst.url("/en/staff/recover"), timeout=30,
+                    data={"csrf": csrf(page.text), "handle": "anna", "recovery": recovery.lower(),
+                          "new": PASSPHRASE, "again": PASSPHRASE})
+        assert r.status_code == 200 and "every session" in r.text
+        assert s.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 303
+
+        # A second member, revoked by the CLI while logged in.
+        path = invite(inst, "owl")
+        owl_secret, _ = enroll(inst, path, "olga")
+        os_, r = login(inst, "olga", PASSPHRASE, totp(owl_secret, int(time.time()) // 30))
+        assert r.status_code == 303
+        assert os_.get(inst.url("/en/staff/"), timeout=10).status_code == 200
+        r = run_cli("revoke", str(inst.dir), "olga")
+        assert r.returncode == 0, r.stderr
+        assert os_.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 303
+        _, r = login(inst, "olga", PASSPHRASE, totp(owl_secret, int(time.time()) // 30 + 1))
+        assert r.status_code == 200 and "do not match" in r.text
+
+        # An owl may not see the roster; nobody without a session may.
+        assert requests.get(inst.url("/en/staff/accounts"), allow_redirects=False, timeout=10).status_code == 303
+    finally:
+        assert inst.stop() == 0
+
+    # Nothing secret in the clear: database, WAL, logs.
+    blobs = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    for marker in (b"MARKERPASS", b"MARKERNEWPASS", b"MARKERNOTE", recovery.encode(), secret.encode()):
+        assert marker not in blobs, marker
+    r = run_cli("audit", "verify", str(tmp_path / "inst"))
+    assert r.returncode == 0, r.stdout + r.stderr
