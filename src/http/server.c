@@ -378,7 +378,8 @@ server_method_not_allowed(request_t *rq, struct MHD_Connection *conn)
 {
 	response_t rs = { .status = 405 };
 	buf_init(&rs.body, LIMIT_PAGE_BYTES);
-	rs.allow = (rq->route->methods & HTTP_POST) ? "GET, HEAD, POST" : "GET, HEAD";
+	unsigned m = rq->route->methods;
+	rs.allow = (m & HTTP_GET) ? ((m & HTTP_POST) ? "GET, HEAD, POST" : "GET, HEAD") : "POST";
 	page_error(rq, &rs, 405);
 	return server_queue(rq, conn, 405, server_response_build(rq->app, &rs, rq->lang, NULL), true);
 }

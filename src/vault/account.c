@@ -166,8 +166,8 @@ recovery_encode(const uint8_t rec[16], char out[ACCT_RECOVERY_CHARS + 1])
 }
 
 /* Reads a recovery key typed with any case, spaces or dashes. */
-static int
-recovery_decode(const char *in, size_t len, uint8_t rec[16])
+int
+acct_recovery_decode(const char *in, size_t len, uint8_t rec[16])
 {
 	unsigned acc = 0, bits = 0;
 	size_t n = 0, chars = 0;
@@ -359,7 +359,7 @@ acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t sec
 		return VAULT_BUSY;
 	}
 	if (use_recovery) {
-		ok = recovery_decode(secret, secret_len, rec) == 0;
+		ok = acct_recovery_decode(secret, secret_len, rec) == 0;
 		if (ok) {
 			recovery_key(s->sub, rec);
 			ok = box_open(s->k_acct, 32, acct->wrap_rec, s->sub, ad,

@@ -73,6 +73,10 @@ vault_status_t acct_login(vault_t *v, const char *handle, const acct_blobs_t *ac
 vault_status_t acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t secret_len,
     bool use_recovery, const char *new_passphrase, size_t new_len, uint8_t new_wrap_pw[ACCT_WRAP_PW_BYTES]) WUR;
 
+/* Reads a recovery key as typed: 26 base32 characters in any case, with any spaces or
+ * dashes. Returns 0 and the 16 bytes, or -1. */
+int acct_recovery_decode(const char *in, size_t len, uint8_t rec[16]) WUR;
+
 /* The session id and CSRF token for a cookie value; -1 when it is not a cookie. */
 int sess_from_cookie(sv_t cookie, uint8_t c[32], uint8_t sid[32]) WUR;
 void sess_csrf(const uint8_t c[32], uint8_t csrf[32]);
