@@ -151,6 +151,10 @@ audit_append(vault_t *v, store_t *st, const uint8_t *actor, audit_action_t actio
 
 	audit_entry_encode(entry, time(NULL), actor, action, object);
 	pthread_mutex_lock(&audit_append_lock);
+	if (vault_audit_begin(v) != 0) {
+		pthread_mutex_unlock(&audit_append_lock);
+		return -1;
+	}
 	if (audit_sync(v, st, &last, &have, err, sizeof(err)) != 0) {
 		log_warnx("audit: %s", err);
 		goto out;
@@ -173,6 +177,7 @@ audit_append(vault_t *v, store_t *st, const uint8_t *actor, audit_action_t actio
 		          "the next entry or the next start retries",
 		    (unsigned long long)i);
 out:
+	vault_audit_end(v);
 	pthread_mutex_unlock(&audit_append_lock);
 	return rc;
 }
@@ -183,7 +188,13 @@ audit_reconcile(vault_t *v, store_t *st, char *err, size_t errlen)
 	store_audit_row_t last;
 	bool have;
 	pthread_mutex_lock(&audit_append_lock);
+	if (vault_audit_begin(v) != 0) {
+		pthread_mutex_unlock(&audit_append_lock);
+		snprintf(err, errlen, "cannot lock keys/instance.key");
+		return -1;
+	}
 	int rc = audit_sync(v, st, &last, &have, err, errlen);
+	vault_audit_end(v);
 	pthread_mutex_unlock(&audit_append_lock);
 	return rc;
 }

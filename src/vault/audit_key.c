@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,52 @@ audit_key_pwrite_all(int fd, const unsigned char *p, size_t n, off_t off)
 		off += w;
 	}
 	return 0;
+}
+
+int
+vault_audit_begin(vault_t *v)
+{
+	unsigned char rec[AUDIT_KEY_RECORD];
+	int fd = open(v->ik_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		log_warn("audit: cannot open %.300s", v->ik_path);
+		return -1;
+	}
+	/* Another sava (the command line, while the daemon runs) may have appended and
+	 * ratcheted: the file, read under the lock, is the truth. */
+	if (flock(fd, LOCK_EX) != 0 || audit_key_pread_all(fd, rec, sizeof(rec), IK_OFF_AIDX) != 0) {
+		log_warn("audit: cannot lock or read %.300s", v->ik_path);
+		close(fd);
+		return -1;
+	}
+	pthread_mutex_lock(&v->audit_lock);
+	int rc = 0;
+	if (sodium_memcmp(rec, v->ik + IK_OFF_AIDX, sizeof(rec)) != 0) {
+		if (sodium_mprotect_readwrite(v->ik) != 0) {
+			rc = -1;
+		} else {
+			memcpy(v->ik + IK_OFF_AIDX, rec, sizeof(rec));
+			sodium_mprotect_readonly(v->ik);
+		}
+	}
+	v->audit_fd = fd;
+	pthread_mutex_unlock(&v->audit_lock);
+	sodium_memzero(rec, sizeof(rec));
+	if (rc != 0)
+		vault_audit_end(v);
+	return rc;
+}
+
+void
+vault_audit_end(vault_t *v)
+{
+	pthread_mutex_lock(&v->audit_lock);
+	if (v->audit_fd >= 0) {
+		flock(v->audit_fd, LOCK_UN);
+		close(v->audit_fd);
+		v->audit_fd = -1;
+	}
+	pthread_mutex_unlock(&v->audit_lock);
 }
 
 uint64_t

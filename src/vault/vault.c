@@ -148,6 +148,7 @@ vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue,
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->cond, NULL);
 	pthread_mutex_init(&v->audit_lock, NULL);
+	v->audit_fd = -1;
 	snprintf(v->ik_path, sizeof(v->ik_path), "%s/keys/instance.key", dir);
 	v->kdf = kdf;
 	v->kdf_max = max_kdf ? max_kdf : 1;

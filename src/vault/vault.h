@@ -70,6 +70,10 @@ uint64_t vault_audit_index(vault_t *v);
  * returns in *idx, under the vault's audit lock. Changes nothing, so the same call again
  * gives the same answer (this is also how a stored h_i is checked before a late ratchet).
  * prev is h_{i-1}, or 32 zero bytes for i = 0. Returns 0, or -1 when entry is empty. */
+/* Takes the cross-process lock on instance.key (flock) and reloads the audit index and
+ * key from it, for a whole append (next, commit, advance); end releases it. */
+int vault_audit_begin(vault_t *v) WUR;
+void vault_audit_end(vault_t *v);
 int vault_audit_next(vault_t *v, const unsigned char prev[32], const unsigned char *entry, size_t len,
     uint64_t *idx, unsigned char h[32]) WUR;
 

@@ -32,6 +32,7 @@ struct vault {
 	char ik_path[4096];
 	char kf_path[4096];
 	pthread_mutex_t audit_lock; /* one audit append at a time (audit_key.c) */
+	int audit_fd;               /* instance.key, flock()ed between begin and end */
 	kdf_profile_t kdf;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;

@@ -148,3 +148,21 @@ def test_staff_lifecycle(tmp_path):
         assert marker not in blobs, marker
     r = run_cli("audit", "verify", str(tmp_path / "inst"))
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_invites_from_the_command_line_while_serving_keep_the_audit_chain(tmp_path):
+    """sava invite appends to the audit log and ratchets the key while the daemon runs;
+    the daemon's own next entries must continue the same chain."""
+    inst = start_instance(tmp_path)
+    try:
+        path = invite(inst, "coordinator")
+        secret, _ = enroll(inst, path, "vera")        # the daemon appends (enrolled)
+        invite(inst, "owl")                            # the command line appends again
+        _, r = login(inst, "vera", PASSPHRASE, totp(secret, int(time.time()) // 30))
+        assert r.status_code == 303                    # the daemon appends (logged in, key created)
+        assert "not advanced" not in inst.log() and "changed while sava" not in inst.log()
+    finally:
+        assert inst.stop() == 0
+    r = run_cli("audit", "verify", str(tmp_path / "inst"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"\b[6-9] entries|\b1[0-9] entries", r.stdout), r.stdout
