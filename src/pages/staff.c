@@ -239,7 +239,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 		case STAFF_OK: break;
 		case STAFF_TAKEN: error = N_("That name is taken. Choose another."); break;
 		case STAFF_BUSY: error = msg_busy; break;
-		case STAFF_INVALID: error = N_("Check the name and the passphrase: the name needs 3 to 32 small letters, digits, dots, dashes or underscores; the passphrase at least 16 characters."); break;
+		case STAFF_INVALID: error = N_("Check the name and the passphrase. The name needs 3 to 32 characters: small Latin letters (a–z), digits, dots, dashes or underscores. The passphrase needs at least 16 characters."); break;
 		default: rs->status = 500; return;
 		}
 	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "confirm")) {
@@ -326,7 +326,7 @@ sessions_each(void *ctx, const store_session_t *row)
 	tvars_set_cstr(it, "started", when);
 	long idle = staff_session_idle_minutes(row->sid);
 	if (idle < 0)
-		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("not in use since the last restart")));
+		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("not in use since sava was restarted")));
 	else if (idle < 5)
 		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("in use now")));
 	else
@@ -434,7 +434,7 @@ page_staff_recover(request_t *rq, response_t *rs)
 		else
 			error = rq->work_status == STAFF_INVALID ? msg_pw_rule
 			      : rq->work_status == STAFF_BUSY ? msg_busy
-			      : N_("That name and recovery key do not match. Check them and try again.");
+			      : N_("That name and recovery key do not match. Check them and try again. After several failed attempts, sava makes you wait a little before the next one.");
 	}
 	set_error(v, rq, error);
 	if (v && rq->method == HTTP_POST)

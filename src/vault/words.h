@@ -1,6 +1,6 @@
 /* words: sava's own list of 2048 short, plain English words (3 to 8 lowercase ASCII
- * letters, no homophone pairs, no spelling variants), and passphrases drawn from it
- * with libsodium's randomness: each word carries 11 bits, six words 66 bits. */
+ * letters; common homophones and US/UK spelling variants left out), and passphrases
+ * drawn from it with libsodium's randomness: 11 bits per word, 66 bits for six. */
 #ifndef SAVA_WORDS_H
 #define SAVA_WORDS_H
 
