@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "domain/audit.h"
+#include "parse/urlenc.h"
 #include "vault/nfc.h"
 #include "vault/totp.h"
 
@@ -252,7 +253,7 @@ staff_handle_ok(sv_t h)
 staff_status_t
 staff_passphrase_rules(sv_t pw, buf_t *nfc)
 {
-	if (pw.len > PASSPHRASE_MAX_BYTES || text_nfc(pw, nfc) != 0)
+	if (pw.len > PASSPHRASE_MAX_BYTES || !text_is_clean_utf8(pw) || text_nfc(pw, nfc) != 0)
 		return STAFF_INVALID;
 	size_t chars = 0;
 	for (size_t i = 0; i < nfc->len; i++)
