@@ -182,10 +182,11 @@ int
 store_account_revoke(store_t *st, const uint8_t id[16])
 {
 	static const char *const steps[] = {
-		"UPDATE accounts SET status = 2, wrap_pw = NULL, wrap_rec = NULL, sk_box = NULL, totp_box = NULL "
-		"WHERE id = ?1",
+		("UPDATE accounts SET status = 2, wrap_pw = NULL, wrap_rec = NULL, sk_box = NULL, totp_box = NULL "
+		 "WHERE id = ?1"),
 		"DELETE FROM sessions WHERE owner = ?1",
-		"UPDATE groups SET rotation_pending = 1 WHERE id IN (SELECT group_id FROM group_members WHERE account_id = ?1)",
+		("UPDATE groups SET rotation_pending = 1 "
+		 "WHERE id IN (SELECT group_id FROM group_members WHERE account_id = ?1)"),
 		"DELETE FROM group_members WHERE account_id = ?1",
 	};
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)

@@ -442,7 +442,7 @@ group_key_rotate(const sess_t *ss, const uint8_t my_sealed[GROUP_SEAL_BYTES], co
 		secrets_free(s);
 		return -1;
 	}
-	if (sess_open(ss, s) == 0 && group_open(s, my_sealed, group_id, epoch, s->sub) == 0) {
+	if (epoch < UINT32_MAX && sess_open(ss, s) == 0 && group_open(s, my_sealed, group_id, epoch, s->sub) == 0) {
 		crypto_box_keypair(new_pk, sk_new);
 		/* glink_g = SEAL(pk_{g+1}, 03 | group_id | g | sk_g): the new key opens the old */
 		group_plain(s->group_plain, 3, group_id, epoch, s->sub);
@@ -461,7 +461,7 @@ invite_token_new(char token[44], uint8_t hash[32])
 	uint8_t t[32];
 	randombytes_buf(t, sizeof(t));
 	sodium_bin2base64(token, 44, t, sizeof(t), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	crypto_generichash(hash, 32, t, sizeof(t), (const uint8_t *)"sava-invite-v1", 14);
+	crypto_generichash(hash, 32, (const uint8_t *)"sava-invite-v1", 14, t, sizeof(t));   /* H(token, label) */
 	sodium_memzero(t, sizeof(t));
 }
 
@@ -482,7 +482,7 @@ invite_token_hash(sv_t token, uint8_t hash[32])
 	uint8_t t[32];
 	if (invite_token_bytes(token, t) != 0)
 		return -1;
-	crypto_generichash(hash, 32, t, sizeof(t), (const uint8_t *)"sava-invite-v1", 14);
+	crypto_generichash(hash, 32, (const uint8_t *)"sava-invite-v1", 14, t, sizeof(t));   /* H(token, label) */
 	sodium_memzero(t, sizeof(t));
 	return 0;
 }

@@ -153,7 +153,7 @@ test_frame(void)
 	const char *end = s.p + s.len;
 	CHECK(sv_starts_with(s, SV(SVG_HEAD)));
 	CHECK(s.len > strlen(SVG_TAIL) && memcmp(end - strlen(SVG_TAIL), SVG_TAIL, strlen(SVG_TAIL)) == 0);
-	CHECK(s.len == strlen(b.data));   /* no NUL inside, NUL-terminated */
+	CHECK(b.data && s.len == strlen(b.data));   /* no NUL inside, NUL-terminated */
 	/* One svg, one rect, one path, nothing else that could fetch, run or style. */
 	CHECK(count(s.p, end, "<") == 4);
 	CHECK(count(s.p, end, "<svg ") == 1 && count(s.p, end, "</svg>") == 1);

@@ -7,7 +7,7 @@
 #include "vault/totp.h"
 
 /* RFC 6238 Appendix B uses the ASCII secret "12345678901234567890" for SHA-1. */
-static const uint8_t rfc_secret[TOTP_SECRET_BYTES] = "12345678901234567890";
+static const uint8_t *const rfc_secret = (const uint8_t *)"12345678901234567890";
 
 /* Accepts code (a C string) at now with last_step; returns the step accepted, or 0 for
  * a refusal (step 0 is never accepted, so 0 cannot be a real answer). */
