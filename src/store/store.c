@@ -172,7 +172,8 @@ store_open_path(const char *dir, int flags, store_t **out, char *err, size_t err
 	        "PRAGMA synchronous = FULL;"
 	        "PRAGMA secure_delete = ON;"
 	        "PRAGMA foreign_keys = ON;"
-	        "PRAGMA trusted_schema = OFF;",
+	        "PRAGMA trusted_schema = OFF;"
+	        "PRAGMA temp_store = MEMORY;",   /* no temporary files with plaintext-derived data */
 	        err, errlen) != 0 ||
 	    store_migrate(st, err, errlen) != 0) {
 		store_close(st);

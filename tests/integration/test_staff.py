@@ -166,3 +166,52 @@ def test_invites_from_the_command_line_while_serving_keep_the_audit_chain(tmp_pa
     r = run_cli("audit", "verify", str(tmp_path / "inst"))
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"\b[6-9] entries|\b1[0-9] entries", r.stdout), r.stdout
+
+
+def test_coordinators_approve_and_revoke_in_the_web_ui(tmp_path):
+    """A holder of the triage key approves a second coordinator explicitly; revoking her
+    in the web UI (after a confirmation page) replaces the key at once and leaves it
+    with the remaining holder only."""
+    inst = start_instance(tmp_path)
+    try:
+        anna_secret, _ = enroll(inst, invite(inst, "coordinator"), "anna")
+        bea_secret, _ = enroll(inst, invite(inst, "coordinator"), "bea")
+        step = int(time.time()) // 30
+        anna, r = login(inst, "anna", PASSPHRASE, totp(anna_secret, step))
+        assert r.status_code == 303
+        bea, r = login(inst, "bea", PASSPHRASE, totp(bea_secret, step))
+        assert r.status_code == 303
+        # Bea does not hold the key until a holder approves her.
+        assert "You do not hold the triage key yet" in bea.get(inst.url("/en/staff/"), timeout=10).text
+        page = anna.get(inst.url("/en/staff/groups"), timeout=10)
+        assert "Waiting for approval" in page.text and "bea" in page.text and "Key version: 0" in page.text
+        bea_id = re.search(r'name="account" value="([0-9a-f]{32})"', page.text).group(1)
+        r = anna.post(inst.url("/en/staff/groups"), data={"csrf": csrf(page.text), "account": bea_id},
+                      allow_redirects=False, timeout=10)
+        assert r.status_code == 303
+        assert "You do not hold the triage key yet" not in bea.get(inst.url("/en/staff/"), timeout=10).text
+
+        # Revocation: a confirmation page first, which changes nothing.
+        roster = anna.get(inst.url("/en/staff/accounts"), timeout=10)
+        assert roster.status_code == 200 and "bea" in roster.text
+        r = anna.post(inst.url("/en/staff/accounts"), data={"csrf": csrf(roster.text), "account": bea_id}, timeout=10)
+        assert r.status_code == 200 and "You are about to revoke" in r.text
+        assert bea.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 200
+        r = anna.post(inst.url("/en/staff/accounts"),
+                      data={"csrf": csrf(r.text), "account": bea_id, "confirm": "yes"}, timeout=30)
+        assert r.status_code == 200 and "Revoked:" in r.text
+        assert bea.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 303
+        page = anna.get(inst.url("/en/staff/groups"), timeout=10)
+        assert "Key version: 1" in page.text and "to be replaced" not in page.text
+        holders = page.text.split("Holders")[1].split("Waiting for approval")[0]
+        assert "anna" in holders and "bea" not in holders
+        # An owl sees neither the roster nor the group keys: the same 404 as nothing.
+        owl_secret, _ = enroll(inst, invite(inst, "owl"), "olga")
+        owl, r = login(inst, "olga", PASSPHRASE, totp(owl_secret, int(time.time()) // 30))
+        assert owl.get(inst.url("/en/staff/accounts"), timeout=10).status_code == 404
+        assert owl.get(inst.url("/en/staff/groups"), timeout=10).status_code == 404
+        assert owl.get(inst.url("/en/staff/audit"), timeout=10).status_code == 404
+        audit = anna.get(inst.url("/en/staff/audit"), timeout=10)
+        assert audit.status_code == 200 and "account revoked" in audit.text and "group key rotated" in audit.text
+    finally:
+        assert inst.stop() == 0
