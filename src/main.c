@@ -1,4 +1,5 @@
-/* main: the sava command line. One executable, subcommands init and serve; every error
+/* main: the sava command line. One executable with subcommands (init, serve, invite,
+ * revoke, audit: the last three in src/app/cmd_*.c); every error
  * is one sentence on stderr and a non-zero exit status. */
 #include <dirent.h>
 #include <errno.h>
@@ -35,8 +36,8 @@ static const char usage_main[] =
 "Commands:\n"
 "  init [--insecure-fast-kdf] DIR   create a new instance in DIR\n"
 "  serve DIR [--listen ADDR:PORT]   run the web service in the foreground\n"
-"  audit verify [--key K0] DIR      check the audit log's hash chains\n"
-"  invite DIR --role ROLE [--note T] a one-time enrollment link for a new staff member\n"
+"  audit verify [--key K0|-] DIR    check the audit log's hash chains\n"
+"  invite DIR --role ROLE... [--note T]  one-time enrollment link for a staff member\n"
 "  revoke DIR HANDLE                revoke a staff account\n"
 "\n"
 "Options:\n"

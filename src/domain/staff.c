@@ -583,7 +583,10 @@ staff_sessions_end_all(const app_t *app, const uint8_t account_id[16])
 {
 	/* Timers of ended sessions are orphaned and expire on their own; their rows are
 	 * gone, so they can never be used again. */
-	return store_sessions_delete_owner(app->store, account_id) == STORE_OK ? STAFF_OK : STAFF_ERROR;
+	if (store_sessions_delete_owner(app->store, account_id) != STORE_OK)
+		return STAFF_ERROR;
+	audit(app, account_id, AUDIT_LOGOUT, account_id);
+	return STAFF_OK;
 }
 
 staff_status_t
@@ -704,6 +707,38 @@ member_collect(void *ctx, const store_account_t *a, bool has_copy)
 	m->n++;
 }
 
+static void
+holder_count(void *ctx, const store_account_t *a, bool has_copy)
+{
+	(void)a;
+	*(size_t *)ctx += has_copy;
+}
+
+/* The last holder of a group key was revoked: nobody can rotate it, so the next member
+ * makes a new key pair (with no link: what was sealed to the old key stays closed to
+ * staff, which is the price of losing every holder). */
+static staff_status_t
+group_replace_orphaned(const app_t *app, const staff_t *s, const store_group_t *g)
+{
+	size_t holders = 0;
+	uint8_t pk[32], sealed[GROUP_SEAL_BYTES];
+	if (store_group_members(app->store, g->id, 0, holder_count, &holders) != STORE_OK)
+		return STAFF_ERROR;
+	if (holders > 0)
+		return STAFF_OK;   /* a holder rotates it at her login */
+	if (g->epoch == UINT32_MAX || group_key_create(&s->sess, g->id, g->epoch + 1, pk, sealed) != 0)
+		return STAFF_ERROR;
+	int rc = store_group_rotate(app->store, g->id, g->epoch + 1, pk, NULL, s->acct.id, sealed);
+	if (rc == STORE_CONFLICT)
+		return STAFF_OK;
+	if (rc != STORE_OK)
+		return STAFF_ERROR;
+	log_warnx("the last holder of a group key was revoked: a new key was made; earlier material sealed "
+	          "to the old key cannot be opened by staff");
+	audit(app, s->acct.id, AUDIT_GROUP_KEY_CREATE, g->id);
+	return STAFF_OK;
+}
+
 /* Creates the group's first key, or rotates a key marked for rotation and gives the
  * new key to every remaining member. Runs in the session of a member. */
 static staff_status_t
@@ -728,8 +763,10 @@ group_maintain(const app_t *app, const staff_t *s, const char *name)
 	}
 	if (rc != STORE_OK)
 		return STAFF_ERROR;
-	if (!g.rotation_pending || store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK)
+	if (!g.rotation_pending)
 		return STAFF_OK;
+	if (store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK)
+		return group_replace_orphaned(app, s, &g);
 
 	struct member_list *m = calloc(1, sizeof(*m));
 	if (!m)

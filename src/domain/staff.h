@@ -88,7 +88,8 @@ staff_status_t staff_group_grant(const app_t *app, const staff_t *s, const char 
 /* 1 when the session's account holds the current key of group, 0 when not. */
 int staff_group_holds(const app_t *app, const staff_t *s, const char *group);
 
-/* Checks a passphrase against the rules: valid UTF-8, NFC, 16 to 1024 characters. */
+/* Checks a passphrase against the rules: valid UTF-8 without control characters, at
+ * most 1024 bytes, and at least 16 characters once NFC-normalized (into nfc). */
 staff_status_t staff_passphrase_rules(sv_t pw, buf_t *nfc) WUR;
 /* Handles: 3 to 32 of a-z 0-9 . _ - (lower case, so "Anna" and "anna" are one). */
 bool staff_handle_ok(sv_t handle);

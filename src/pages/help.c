@@ -15,8 +15,8 @@ page_help(request_t *rq, response_t *rs)
 		tvars_setf(v, "mailbox_href", "/%s/mailbox", lang_code(rq->lang));
 		tvars_setf(v, "guide_href", "/%s/guide", lang_code(rq->lang));
 	}
-	/* Requests need a triage group key to be encrypted to, and staff accounts (which
-	 * create it) do not exist yet: until then the page says so and takes nothing. */
+	/* This version cannot take requests yet (intake comes with the case store): the
+	 * page says so plainly and takes nothing. */
 	page_render(rq, rs, "help", N_("Ask for help"), v);
 }
 

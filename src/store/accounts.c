@@ -440,13 +440,15 @@ store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, 
 		rc = STORE_CONFLICT;   /* someone else rotated first */
 		goto rollback;
 	}
-	if (q_prepare(st, &q, "INSERT INTO group_links (group_id, epoch, sealed) VALUES (?, ?, ?)") != 0)
-		goto rollback;
-	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, (int64_t)new_epoch - 1);
-	sqlite3_bind_blob(q, 3, link, 101, SQLITE_STATIC);
-	if ((rc = q_done(q)) != STORE_OK)
-		goto rollback;
+	if (link) {
+		if (q_prepare(st, &q, "INSERT INTO group_links (group_id, epoch, sealed) VALUES (?, ?, ?)") != 0)
+			goto rollback;
+		sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, (int64_t)new_epoch - 1);
+		sqlite3_bind_blob(q, 3, link, 101, SQLITE_STATIC);
+		if ((rc = q_done(q)) != STORE_OK)
+			goto rollback;
+	}
 	if (q_prepare(st, &q, "DELETE FROM group_members WHERE group_id = ? AND epoch < ?") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);

@@ -110,7 +110,8 @@ int store_group_grant(store_t *st, const uint8_t group_id[16], const uint8_t acc
  * not: fn(ctx, account, has_copy). */
 int store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_mask,
     void (*fn)(void *ctx, const store_account_t *a, bool has_copy), void *ctx) WUR;
-/* Rotation in one transaction: the new epoch and key, the link from the old secret, the
+/* Rotation in one transaction: the new epoch and key, the link from the old secret (NULL
+ * when nobody could open the old one), the
  * rotating member's new copy; all older copies deleted; rotation_pending cleared. */
 int store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
     const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101]) WUR;

@@ -206,7 +206,11 @@ acct_create(vault_t *v, const char *passphrase, size_t len, acct_blobs_t *out, a
 	randombytes_buf(s->totp, sizeof(s->totp));
 	randombytes_buf(rec, sizeof(rec));
 
-	if (wrap_pw_make(v, out->wrap_pw, out->id, s->k_acct, passphrase, len, s) != 0)
+	if (vault_kdf_enter(v) != 0)
+		goto done;
+	int made = wrap_pw_make(v, out->wrap_pw, out->id, s->k_acct, passphrase, len, s);
+	vault_kdf_leave(v);
+	if (made != 0)
 		goto done;
 	recovery_key(s->sub, rec);
 	box_seal(out->wrap_rec, s->sub, s->k_acct, 32, ad, ad_build(ad, "sava-acct-rec-v1", out->id, 16, NULL, 0));

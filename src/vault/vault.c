@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "vault/shredkf.h"
 #include "vault/vault_private.h"
 
 size_t
@@ -60,12 +61,6 @@ vault_put_u32(unsigned char *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t
-vault_get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 void
@@ -148,6 +143,7 @@ vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue,
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->cond, NULL);
 	pthread_mutex_init(&v->audit_lock, NULL);
+	pthread_mutex_init(&v->kf_lock, NULL);
 	v->audit_fd = -1;
 	snprintf(v->ik_path, sizeof(v->ik_path), "%s/keys/instance.key", dir);
 	v->kdf = kdf;
@@ -198,6 +194,7 @@ vault_close(vault_t *v)
 	pthread_mutex_destroy(&v->lock);
 	pthread_cond_destroy(&v->cond);
 	pthread_mutex_destroy(&v->audit_lock);
+	pthread_mutex_destroy(&v->kf_lock);
 	free(v);
 }
 
@@ -261,28 +258,12 @@ vault_receipt_find(vault_t *v, const char *digits, size_t n)
 	if (rc != 0)
 		return VAULT_ERROR;
 
-	/* Scan every slot, live or not, comparing in constant time. */
+	/* Scans every slot, live or not, comparing in constant time (shredkf.c). */
+	uint32_t at = 0;
+	bool found = false;
 	vault_status_t st = VAULT_ERROR;
-	int fd = open(v->kf_path, O_RDONLY | O_CLOEXEC);
-	unsigned char hdr[KF_HEADER], slot[KF_SLOT];
-	if (fd >= 0 && pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) && memcmp(hdr, "SAVAKF\x01", 7) == 0) {
-		uint32_t count = vault_get_u32(hdr + 8);
-		int found = 0;
-		st = VAULT_NOT_FOUND;
-		for (uint32_t i = 0; i < count; i++) {
-			if (pread(fd, slot, sizeof(slot), KF_HEADER + (off_t)i * KF_SLOT) != (ssize_t)sizeof(slot)) {
-				st = VAULT_ERROR;
-				break;
-			}
-			int same = sodium_memcmp(slot + KF_OFF_LOOKUP, lookup, 32) == 0;
-			found |= (slot[0] == 1) & same;
-		}
-		if (st == VAULT_NOT_FOUND && found)
-			st = VAULT_OK;
-		sodium_memzero(slot, sizeof(slot));
-	}
-	if (fd >= 0)
-		close(fd);
+	if (shredkf_find(v, lookup, &at, &found) == 0)
+		st = found ? VAULT_OK : VAULT_NOT_FOUND;
 	sodium_memzero(lookup, sizeof(lookup));
 	return st;
 }

@@ -24,8 +24,14 @@
  * slot 128 = state | kind | rsv 2 | e u32 | object_id 16 | z 32 | lookup 32 | rsv 40 */
 #define KF_HEADER     16
 #define KF_SLOT       128
+#define KF_OFF_STATE  0
+#define KF_OFF_KIND   1
+#define KF_OFF_E      4
+#define KF_OFF_OBJECT 8
+#define KF_OFF_Z      24
 #define KF_OFF_LOOKUP 56
 #define KF_INIT_SLOTS 1024
+#define KF_MAX_SLOTS  (1u << 22)   /* 512 MiB of slots: growth beyond this is refused */
 
 struct vault {
 	unsigned char *ik;          /* sodium_malloc: the instance key file's bytes */
@@ -34,6 +40,7 @@ struct vault {
 	pthread_mutex_t audit_lock; /* one audit append at a time (audit_key.c) */
 	int audit_fd;               /* instance.key, flock()ed between begin and end */
 	kdf_profile_t kdf;
+	pthread_mutex_t kf_lock;    /* one shred.kf allocation, epoch update or shred at a time (shredkf.c) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned kdf_running, kdf_waiting, kdf_max, kdf_queue;

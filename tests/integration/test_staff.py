@@ -215,3 +215,21 @@ def test_coordinators_approve_and_revoke_in_the_web_ui(tmp_path):
         assert audit.status_code == 200 and "account revoked" in audit.text and "group key rotated" in audit.text
     finally:
         assert inst.stop() == 0
+
+
+def test_a_new_key_when_the_last_holder_is_revoked(tmp_path):
+    inst = start_instance(tmp_path)
+    try:
+        anna_secret, _ = enroll(inst, invite(inst, "coordinator"), "anna")
+        bea_secret, _ = enroll(inst, invite(inst, "coordinator"), "bea")
+        step = int(time.time()) // 30
+        assert login(inst, "anna", PASSPHRASE, totp(anna_secret, step))[1].status_code == 303   # creates the key
+        assert run_cli("revoke", str(inst.dir), "anna").returncode == 0                          # its only holder
+        bea, r = login(inst, "bea", PASSPHRASE, totp(bea_secret, step))
+        assert r.status_code == 303
+        page = bea.get(inst.url("/en/staff/groups"), timeout=10)
+        assert "Key version: 1" in page.text and "to be replaced" not in page.text
+        holders = page.text.split("Holders")[1].split("Waiting for approval")[0]
+        assert "bea" in holders and "anna" not in holders
+    finally:
+        assert inst.stop() == 0
