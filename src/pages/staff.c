@@ -378,21 +378,26 @@ passphrase_work(request_t *rq)
 	sodium_memzero(&s, sizeof(s));
 }
 
-void
-page_staff_passphrase(request_t *rq, response_t *rs)
+/* A form that sets a new passphrase (typed twice) through slow work: the change of
+ * passphrase and the recovery. Renders tmpl with "done" or an error. */
+struct newpw_page {
+	work_fn work;
+	const char *tmpl;
+	const char *title;
+	const char *denied;      /* what STAFF_DENIED means here */
+	bool keep_handle;
+};
+
+static void
+newpw_page(request_t *rq, response_t *rs, const struct newpw_page *p)
 {
-	staff_t s;
 	const char *error = NULL;
-	if (!need_staff(rq, rs, &s))
-		return;
-	sodium_memzero(&s, sizeof(s));
 	if (rq->method == HTTP_POST && !rq->work_done) {
-		if (!sv_eq(field(rq, "new"), field(rq, "again")))
-			error = N_("The two new passphrases are not the same.");
-		else {
-			http_defer(rq, passphrase_work);
+		if (sv_eq(field(rq, "new"), field(rq, "again"))) {
+			http_defer(rq, p->work);
 			return;
 		}
+		error = N_("The two new passphrases are not the same.");
 	}
 	tvars_t *v = staff_vars(rq);
 	if (rq->method == HTTP_POST && rq->work_done) {
@@ -400,13 +405,26 @@ page_staff_passphrase(request_t *rq, response_t *rs)
 			tvars_set_cstr(v, "done", "1");
 		else
 			error = rq->work_status == STAFF_INVALID ? msg_pw_rule
-			      : rq->work_status == STAFF_BUSY ? msg_busy
-			      : N_("Your current passphrase is not right.");
+			      : rq->work_status == STAFF_BUSY ? msg_busy : p->denied;
 	}
 	set_error(v, rq, error);
-	page_render(rq, rs, "staff_passphrase", N_("Change your passphrase"), v);
+	if (v && p->keep_handle && rq->method == HTTP_POST)
+		tvars_set(v, "handle", field(rq, "handle"));
+	page_render(rq, rs, p->tmpl, p->title, v);
 	if (error && rs->status == 0)
 		rs->status = 400;
+}
+
+void
+page_staff_passphrase(request_t *rq, response_t *rs)
+{
+	static const struct newpw_page p = { passphrase_work, "staff_passphrase", N_("Change your passphrase"),
+		N_("Your current passphrase is not right."), false };
+	staff_t s;
+	if (!need_staff(rq, rs, &s))
+		return;
+	sodium_memzero(&s, sizeof(s));
+	newpw_page(rq, rs, &p);
 }
 
 static void
@@ -418,30 +436,10 @@ recover_work(request_t *rq)
 void
 page_staff_recover(request_t *rq, response_t *rs)
 {
-	const char *error = NULL;
-	if (rq->method == HTTP_POST && !rq->work_done) {
-		if (!sv_eq(field(rq, "new"), field(rq, "again")))
-			error = N_("The two new passphrases are not the same.");
-		else {
-			http_defer(rq, recover_work);
-			return;
-		}
-	}
-	tvars_t *v = staff_vars(rq);
-	if (rq->method == HTTP_POST && rq->work_done) {
-		if (rq->work_status == STAFF_OK && v)
-			tvars_set_cstr(v, "done", "1");
-		else
-			error = rq->work_status == STAFF_INVALID ? msg_pw_rule
-			      : rq->work_status == STAFF_BUSY ? msg_busy
-			      : N_("That name and recovery key do not match. Check them and try again. After several failed attempts, sava makes you wait a little before the next one.");
-	}
-	set_error(v, rq, error);
-	if (v && rq->method == HTTP_POST)
-		tvars_set(v, "handle", field(rq, "handle"));
-	page_render(rq, rs, "staff_recover", N_("Recover your account"), v);
-	if (error && rs->status == 0)
-		rs->status = 400;
+	static const struct newpw_page p = { recover_work, "staff_recover", N_("Recover your account"),
+		N_("That name and recovery key do not match. Check them and try again. After several failed attempts, sava makes you wait a little before the next one."),
+		true };
+	newpw_page(rq, rs, &p);
 }
 
 /* ---- roster and revocation ---- */
