@@ -69,23 +69,8 @@ ad_build(uint8_t ad[96], const char *label, const uint8_t *a, size_t alen, const
 	return n + alen + blen;
 }
 
-/* out = 01 | nonce | AEAD(key, pt, ad); out has 1 + 24 + n + 16 bytes. */
-static void
-box_seal(uint8_t *out, const uint8_t key[32], const uint8_t *pt, size_t n, const uint8_t *ad, size_t adlen)
-{
-	out[0] = 1;
-	randombytes_buf(out + 1, AEAD_NONCE);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + AEAD_NONCE, NULL, pt, n, ad, adlen, NULL, out + 1, key);
-}
-
-static int
-box_open(uint8_t *pt, size_t n, const uint8_t *box, const uint8_t key[32], const uint8_t *ad, size_t adlen)
-{
-	if (box[0] != 1)
-		return -1;
-	return crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL, box + 1 + AEAD_NONCE, n + AEAD_TAG, ad,
-	    adlen, box + 1, key);
-}
+#define box_seal vault_box_seal
+#define box_open vault_box_open
 
 static void
 instance_cost(const vault_t *v, uint32_t *ops, uint32_t *mem_kib)
@@ -257,16 +242,6 @@ sess_csrf(const uint8_t c[32], uint8_t csrf[32])
 	crypto_kdf_derive_from_key(csrf, 32, 3, "savaSESS", c);
 }
 
-static size_t
-sess_ad(uint8_t ad[96], uint8_t kind, const uint8_t owner[16], const uint8_t sid[32])
-{
-	uint8_t parts[49];
-	parts[0] = kind;
-	memcpy(parts + 1, owner, 16);
-	memcpy(parts + 17, sid, 32);
-	return ad_build(ad, "sava-sess-v1", parts, sizeof(parts), NULL, 0);
-}
-
 /* A new session holding sk for owner. */
 static void
 sess_make(uint8_t kind, const uint8_t owner[16], const uint8_t sk[32], sess_new_t *out, struct acct_secrets *s)
@@ -275,7 +250,7 @@ sess_make(uint8_t kind, const uint8_t owner[16], const uint8_t sk[32], sess_new_
 	randombytes_buf(c, sizeof(c));
 	crypto_kdf_derive_from_key(out->sid, 32, 1, "savaSESS", c);
 	crypto_kdf_derive_from_key(s->sub, 32, 2, "savaSESS", c);
-	box_seal(out->box, s->sub, sk, 32, ad, sess_ad(ad, kind, owner, out->sid));
+	box_seal(out->box, s->sub, sk, 32, ad, vault_sess_ad(ad, kind, owner, out->sid));
 	sodium_bin2base64(out->cookie, sizeof(out->cookie), c, sizeof(c), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(c, sizeof(c));
 }
@@ -284,15 +259,7 @@ sess_make(uint8_t kind, const uint8_t owner[16], const uint8_t sk[32], sess_new_
 static int
 sess_open(const sess_t *ss, struct acct_secrets *s)
 {
-	uint8_t sid[32], ad[96];
-	crypto_kdf_derive_from_key(sid, 32, 1, "savaSESS", ss->c);
-	if (sodium_memcmp(sid, ss->sid, 32) != 0)
-		return -1;
-	crypto_kdf_derive_from_key(s->sub, 32, 2, "savaSESS", ss->c);
-	if (box_open(s->sk, 32, ss->box, s->sub, ad, sess_ad(ad, ss->kind, ss->owner, ss->sid)) != 0)
-		return -1;
-	crypto_scalarmult_curve25519_base(s->pk, s->sk);
-	return 0;
+	return vault_sess_key(ss, s->sk, s->pk);
 }
 
 vault_status_t
@@ -394,12 +361,7 @@ static int
 group_open(struct acct_secrets *s, const uint8_t sealed[GROUP_SEAL_BYTES], const uint8_t group_id[16],
     uint32_t epoch, uint8_t sk_g[32])
 {
-	if (crypto_box_seal_open(s->group_plain, sealed, GROUP_SEAL_BYTES, s->pk, s->sk) != 0 ||
-	    s->group_plain[0] != 2 || sodium_memcmp(s->group_plain + 1, group_id, 16) != 0 ||
-	    get_u32(s->group_plain + 17) != epoch)
-		return -1;
-	memcpy(sk_g, s->group_plain + 21, 32);
-	return 0;
+	return vault_group_seal_open(sealed, 2, group_id, epoch, s->pk, s->sk, sk_g);
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 
+#include "vault/account.h"
 #include "vault/vault.h"
 
 /* instance.key, format 1 (192 bytes):
@@ -46,6 +47,17 @@ struct vault {
 	unsigned kdf_running, kdf_waiting, kdf_max, kdf_queue;
 };
 
+
+/* box.c: shared constructions. box = 01 | nonce 24 | AEAD(key, pt, ad). */
+void vault_box_seal(uint8_t *out, const uint8_t key[32], const uint8_t *pt, size_t n, const uint8_t *ad, size_t adlen);
+int vault_box_open(uint8_t *pt, size_t n, const uint8_t *box, const uint8_t key[32], const uint8_t *ad, size_t adlen);
+/* AD of a session box: "sava-sess-v1" | kind | owner | sid (61 bytes). */
+size_t vault_sess_ad(uint8_t ad[96], uint8_t kind, const uint8_t owner[16], const uint8_t sid[32]);
+/* The session's X25519 key pair from its cookie secret and box (CRYPTO.md "Sessions"). */
+int vault_sess_key(const sess_t *ss, uint8_t sk[32], uint8_t pk[32]);
+/* Opens tag | group_id | epoch u32 | sk_g sealed to (pk, sk); checks tag, group, epoch. */
+int vault_group_seal_open(const uint8_t sealed[GROUP_SEAL_BYTES], uint8_t tag, const uint8_t group_id[16],
+    uint32_t epoch, const uint8_t pk[32], const uint8_t sk[32], uint8_t gsk[32]);
 
 /* The bounded gate around every Argon2id derivation (vault.c). */
 int vault_kdf_enter(vault_t *v);
