@@ -61,6 +61,7 @@ now_hour(void)
 struct pending {
 	bool used;
 	uint8_t token_hash[32];
+	uint8_t browser_hash[32];   /* of the cookie secret given to the browser that began it */
 	time_t expires;
 	int step;                 /* 1: show recovery; 2: show TOTP; */
 	uint32_t roles;
@@ -290,6 +291,32 @@ staff_invite_check(const app_t *app, sv_t token, uint32_t *roles)
 	return rc == STORE_OK ? STAFF_OK : rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
 }
 
+static struct pending *pending_find(sv_t token);
+
+static void
+browser_hash(sv_t browser, uint8_t out[32])
+{
+	crypto_generichash(out, 32, (const uint8_t *)browser.p, browser.len, (const uint8_t *)"sava-enroll-browser", 19);
+}
+
+/* The pending enrollment for token if it belongs to this browser; *foreign when it
+ * belongs to another. Caller holds staff_lock. */
+static struct pending *
+pending_for(sv_t token, sv_t browser, bool *foreign)
+{
+	struct pending *p = pending_find(token);
+	uint8_t h[32];
+	*foreign = false;
+	if (!p)
+		return NULL;
+	browser_hash(browser, h);
+	if (browser.len != ENROLL_COOKIE_CHARS || sodium_memcmp(h, p->browser_hash, 32) != 0) {
+		*foreign = true;
+		return NULL;
+	}
+	return p;
+}
+
 /* The pending enrollment for token; caller holds staff_lock. */
 static struct pending *
 pending_find(sv_t token)
@@ -311,23 +338,25 @@ pending_find(sv_t token)
 }
 
 staff_status_t
-staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase)
+staff_enroll_begin(const app_t *app, sv_t token, sv_t browser, sv_t handle, sv_t passphrase,
+    char browser_out[ENROLL_COOKIE_CHARS + 1])
 {
 	uint32_t roles;
 	store_account_t existing;
+	bool foreign;
 	staff_status_t st = staff_invite_check(app, token, &roles);
 	if (st != STAFF_OK)
 		return st;
+	pthread_mutex_lock(&staff_lock);
+	(void)pending_for(token, browser, &foreign);
+	pthread_mutex_unlock(&staff_lock);
+	if (foreign)
+		return STAFF_DENIED;   /* another browser is enrolling with this link */
 	if (!staff_handle_ok(handle))
 		return STAFF_INVALID;
 	char h[STORE_HANDLE_MAX + 1];
 	memcpy(h, handle.p, handle.len);
 	h[handle.len] = '\0';
-	int rc = store_account_by_handle(app->store, h, &existing);
-	if (rc == STORE_OK)
-		return STAFF_TAKEN;
-	if (rc != STORE_NOT_FOUND)
-		return STAFF_ERROR;
 
 	buf_t pw;
 	buf_init(&pw, PASSPHRASE_MAX_BYTES * 4);
@@ -341,15 +370,31 @@ staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase)
 		buf_free(&pw);
 		return STAFF_ERROR;
 	}
-	rc = acct_create(app->vault, pw.data, pw.len, &b, shown);
+	int rc = acct_create(app->vault, pw.data, pw.len, &b, shown);
 	buf_free(&pw);
 	if (rc != 0) {
 		sodium_free(shown);
 		return STAFF_ERROR;
 	}
+	/* Checked after the slow derivation, so that names cannot be tried quickly. */
+	rc = store_account_by_handle(app->store, h, &existing);
+	if (rc != STORE_NOT_FOUND) {
+		sodium_free(shown);
+		return rc == STORE_OK ? STAFF_TAKEN : STAFF_ERROR;
+	}
+	uint8_t secret[32];
+	randombytes_buf(secret, sizeof(secret));
+	sodium_bin2base64(browser_out, ENROLL_COOKIE_CHARS + 1, secret, sizeof(secret),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(secret, sizeof(secret));
 
 	pthread_mutex_lock(&staff_lock);
-	struct pending *p = pending_find(token);
+	struct pending *p = pending_for(token, browser, &foreign);
+	if (foreign) {   /* another browser began meanwhile */
+		pthread_mutex_unlock(&staff_lock);
+		sodium_free(shown);
+		return STAFF_DENIED;
+	}
 	for (size_t i = 0; !p && i < PENDING_MAX; i++)
 		if (!pendings[i].used)
 			p = &pendings[i];
@@ -364,6 +409,7 @@ staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase)
 	p->used = true;
 	if (invite_token_hash(token, p->token_hash) != 0)   /* checked above; cannot fail */
 		p->expires = 0;
+	browser_hash(sv_from_cstr(browser_out), p->browser_hash);
 	p->expires = now_s() + PENDING_S;
 	p->step = 1;
 	p->roles = roles;
@@ -384,10 +430,11 @@ staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase)
 }
 
 int
-staff_enroll_shown(sv_t token, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step)
+staff_enroll_shown(sv_t token, sv_t browser, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step,
+    bool *foreign)
 {
 	pthread_mutex_lock(&staff_lock);
-	struct pending *p = pending_find(token);
+	struct pending *p = pending_for(token, browser, foreign);
 	if (p) {
 		*shown = *p->shown;
 		memcpy(handle, p->acct.handle, sizeof(p->acct.handle));
@@ -398,12 +445,13 @@ staff_enroll_shown(sv_t token, acct_shown_t *shown, char handle[STORE_HANDLE_MAX
 }
 
 staff_status_t
-staff_enroll_confirm(sv_t token, sv_t part)
+staff_enroll_confirm(sv_t token, sv_t browser, sv_t part)
 {
 	/* The last six characters of the recovery key, typed back in any case. */
 	staff_status_t st = STAFF_DENIED;
+	bool foreign;
 	pthread_mutex_lock(&staff_lock);
-	struct pending *p = pending_find(token);
+	struct pending *p = pending_for(token, browser, &foreign);
 	if (p && part.len == 6) {
 		const char *tail = p->shown->recovery + ACCT_RECOVERY_CHARS - 6;
 		char up[6];
@@ -420,13 +468,14 @@ staff_enroll_confirm(sv_t token, sv_t part)
 }
 
 staff_status_t
-staff_enroll_finish(const app_t *app, sv_t token, sv_t code)
+staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code)
 {
 	store_account_t acct;
 	uint8_t hash[32];
 	uint64_t step;
+	bool foreign;
 	pthread_mutex_lock(&staff_lock);
-	struct pending *p = pending_find(token);
+	struct pending *p = pending_for(token, browser, &foreign);
 	bool ok = p && p->step == 2 && totp_check(p->shown->totp_secret, (uint64_t)now_s(), code.p, code.len, 0, &step) == 0;
 	if (ok) {
 		acct = p->acct;

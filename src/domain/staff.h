@@ -50,11 +50,19 @@ staff_status_t staff_invite_check(const app_t *app, sv_t token, uint32_t *roles)
  * worker pool); the recovery key and TOTP secret are then shown; confirm checks the
  * part of the recovery key asked for; finish checks a TOTP code and only then stores
  * the account and uses up the invitation. */
-staff_status_t staff_enroll_begin(const app_t *app, sv_t token, sv_t handle, sv_t passphrase) WUR;
-/* What the enrollment shows, copied out; -1 when no enrollment is in progress. */
-int staff_enroll_shown(sv_t token, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step) WUR;
-staff_status_t staff_enroll_confirm(sv_t token, sv_t recovery_part) WUR;
-staff_status_t staff_enroll_finish(const app_t *app, sv_t token, sv_t code) WUR;
+/* An enrollment belongs to the browser that began it: begin hands out a random secret
+ * for a cookie (browser_out), and every later step needs it back (browser). Someone else
+ * holding the same link sees neither the recovery key nor the TOTP secret, and cannot
+ * restart the enrollment while it is in progress (STAFF_DENIED). */
+#define ENROLL_COOKIE_CHARS 43
+staff_status_t staff_enroll_begin(const app_t *app, sv_t token, sv_t browser, sv_t handle, sv_t passphrase,
+    char browser_out[ENROLL_COOKIE_CHARS + 1]) WUR;
+/* What the enrollment shows, copied out: 0, or -1 when none is in progress for this
+ * browser (*foreign set when one is in progress for another). */
+int staff_enroll_shown(sv_t token, sv_t browser, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step,
+    bool *foreign) WUR;
+staff_status_t staff_enroll_confirm(sv_t token, sv_t browser, sv_t recovery_part) WUR;
+staff_status_t staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code) WUR;
 
 /* A logged-in staff member, as a request sees her. */
 typedef struct {

@@ -17,6 +17,8 @@ http_cookie_name(const request_t *rq, char which)
 {
 	if (which == 's')
 		return rq->app->config.tls ? "__Host-s" : "sava_s";
+	if (which == 'e')
+		return rq->app->config.tls ? "__Host-e" : "sava_e";
 	return rq->app->config.tls ? CSRF_COOKIE_TLS : CSRF_COOKIE_PLAIN;
 }
 

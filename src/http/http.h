@@ -93,7 +93,7 @@ void http_defer(request_t *rq, work_fn fn);
 /* The value of cookie name (NUL-terminated view into the request), or -1. */
 int http_cookie(const request_t *rq, const char *name, sv_t *value) WUR;
 /* The cookie names this instance uses: "__Host-..." behind TLS, "sava_..." otherwise. */
-const char *http_cookie_name(const request_t *rq, char which);   /* 's' session, 'a' anonymous */
+const char *http_cookie_name(const request_t *rq, char which);   /* 's' session, 'a' anonymous, 'e' enrollment */
 /* A query-string field (first of its name), decoded into out; -1 when absent or bad. */
 int http_query(const request_t *rq, const char *name, char *out, size_t outlen) WUR;
 

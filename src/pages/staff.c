@@ -193,6 +193,14 @@ page_staff_home(request_t *rq, response_t *rs)
 
 /* ---- enrollment ---- */
 
+/* The enrollment cookie: which browser began this enrollment. */
+static sv_t
+enroll_browser(const request_t *rq)
+{
+	sv_t v;
+	return http_cookie(rq, http_cookie_name(rq, 'e'), &v) == 0 ? v : SV("");
+}
+
 static void
 enroll_work(request_t *rq)
 {
@@ -200,7 +208,7 @@ enroll_work(request_t *rq)
 	sv_t gen = field(rq, "generated");
 	if (sv_eq_cstr(field(rq, "use_generated"), "1"))
 		pw = gen;
-	rq->work_status = staff_enroll_begin(rq->app, rq->param, field(rq, "handle"), pw);
+	rq->work_status = staff_enroll_begin(rq->app, rq->param, enroll_browser(rq), field(rq, "handle"), pw, rq->scratch);
 }
 
 /* Recovery key in groups of four, for reading and copying. */
@@ -236,17 +244,22 @@ page_staff_enroll(request_t *rq, response_t *rs)
 			return;
 		}
 		switch (rq->work_status) {
-		case STAFF_OK: break;
+		case STAFF_OK:
+			snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; Max-Age=1800; HttpOnly; SameSite=Strict%s",
+			    http_cookie_name(rq, 'e'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+			sodium_memzero(rq->scratch, sizeof(rq->scratch));
+			break;
+		case STAFF_DENIED: rs->status = 404; return;   /* in progress in another browser */
 		case STAFF_TAKEN: error = N_("That name is taken. Choose another."); break;
 		case STAFF_BUSY: error = msg_busy; break;
 		case STAFF_INVALID: error = N_("Check the name and the passphrase. The name needs 3 to 32 characters: small Latin letters (a–z), digits, dots, dashes or underscores. The passphrase needs at least 16 characters."); break;
 		default: rs->status = 500; return;
 		}
 	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "confirm")) {
-		if (staff_enroll_confirm(rq->param, field(rq, "recovery_part")) != STAFF_OK)
+		if (staff_enroll_confirm(rq->param, enroll_browser(rq), field(rq, "recovery_part")) != STAFF_OK)
 			error = N_("Those are not the last six characters of your recovery key. Look at it again.");
 	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "finish")) {
-		staff_status_t st = staff_enroll_finish(rq->app, rq->param, field(rq, "totp"));
+		staff_status_t st = staff_enroll_finish(rq->app, rq->param, enroll_browser(rq), field(rq, "totp"));
 		if (st == STAFF_OK) {
 			tvars_t *v = staff_vars(rq);
 			if (v)
@@ -266,7 +279,19 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	set_error(v, rq, error);
 	tvars_setf(v, "action", "/%s/staff/enroll/%.*s", lang_code(rq->lang), (int)rq->param.len, rq->param.p);
 	roles_text(rq, roles, v, "roles");
-	if (staff_enroll_shown(rq->param, &shown, handle, &step) != 0 || (step == 1 && sv_eq_cstr(action, "create") && error)) {
+	bool foreign = false;
+	/* Right after a successful create the cookie is only being set: use its new value. */
+	sv_t browser = rs->cookie[0] ? sv_from_cstr(strchr(rs->cookie, '=') + 1) : enroll_browser(rq);
+	if (rs->cookie[0])
+		browser.len = ENROLL_COOKIE_CHARS;
+	int shown_rc = staff_enroll_shown(rq->param, browser, &shown, handle, &step, &foreign);
+	if (foreign) {
+		tvars_free(v);
+		rs->status = 404;   /* someone else is enrolling with this link: nothing to see */
+		rs->cookie[0] = '\0';
+		return;
+	}
+	if (shown_rc != 0 || (step == 1 && sv_eq_cstr(action, "create") && error)) {
 		/* Step 0: choose a name and a passphrase. */
 		buf_t gen;
 		buf_init(&gen, 256);

@@ -8,7 +8,7 @@
 static int
 q_prepare(store_t *st, sqlite3_stmt **q, const char *sql)
 {
-	return sqlite3_prepare_v2(st->db, sql, -1, q, NULL) == SQLITE_OK ? 0 : -1;
+	return sqlite3_prepare_v2(store_db(st), sql, -1, q, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 /* Steps a statement that returns no rows; finalizes it. */
@@ -25,7 +25,7 @@ q_done(sqlite3_stmt *q)
 static int
 q_exec(store_t *st, const char *sql)
 {
-	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 static void
@@ -83,7 +83,7 @@ store_account_create(store_t *st, const uint8_t token_hash[32], int64_t now_hour
 	sqlite3_bind_int64(q, 2, now_hour);
 	if (q_done(q) != STORE_OK)
 		goto rollback;
-	if (sqlite3_changes(st->db) != 1) {
+	if (sqlite3_changes(store_db(st)) != 1) {
 		rc = STORE_NOT_FOUND;
 		goto rollback;
 	}
@@ -175,7 +175,7 @@ store_account_set_wrap_pw(store_t *st, const uint8_t id[16], const uint8_t wrap_
 	sqlite3_bind_blob(q, 1, wrap_pw, 97, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, id, 16, SQLITE_STATIC);
 	int rc = q_done(q);
-	return rc == STORE_OK && sqlite3_changes(st->db) != 1 ? STORE_NOT_FOUND : rc;
+	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? STORE_NOT_FOUND : rc;
 }
 
 int
@@ -198,7 +198,7 @@ store_account_revoke(store_t *st, const uint8_t id[16])
 			return STORE_ERROR;
 		}
 		sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
-		if (q_done(q) != STORE_OK || (i == 0 && sqlite3_changes(st->db) != 1)) {
+		if (q_done(q) != STORE_OK || (i == 0 && sqlite3_changes(store_db(st)) != 1)) {
 			q_exec(st, "ROLLBACK");
 			return i == 0 ? STORE_NOT_FOUND : STORE_ERROR;
 		}
@@ -394,7 +394,7 @@ store_group_grant(store_t *st, const uint8_t group_id[16], const uint8_t account
 	sqlite3_bind_blob(q, 3, sealed, 101, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, account_id, 16, SQLITE_STATIC);
 	int rc = q_done(q);
-	return rc == STORE_OK && sqlite3_changes(st->db) != 1 ? STORE_NOT_FOUND : rc;
+	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? STORE_NOT_FOUND : rc;
 }
 
 int
@@ -436,7 +436,7 @@ store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, 
 	sqlite3_bind_int64(q, 4, (int64_t)new_epoch - 1);
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
-	if (sqlite3_changes(st->db) != 1) {
+	if (sqlite3_changes(store_db(st)) != 1) {
 		rc = STORE_CONFLICT;   /* someone else rotated first */
 		goto rollback;
 	}

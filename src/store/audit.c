@@ -11,7 +11,7 @@ store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t
 {
 	sqlite3_stmt *q;
 	if (idx > INT64_MAX || len > STORE_AUDIT_ENTRY_MAX ||
-	    sqlite3_prepare_v2(st->db, "INSERT INTO audit (idx, entry, h, u) VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(store_db(st), "INSERT INTO audit (idx, entry, h, u) VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(q, 1, (int64_t)idx);
 	sqlite3_bind_blob(q, 2, entry, (int)len, SQLITE_STATIC);
@@ -48,7 +48,7 @@ static int
 store_audit_one(store_t *st, const char *sql, bool has_idx, uint64_t idx, store_audit_row_t *row)
 {
 	sqlite3_stmt *q;
-	if ((has_idx && idx > INT64_MAX) || sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+	if ((has_idx && idx > INT64_MAX) || sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if (has_idx)
 		sqlite3_bind_int64(q, 1, (int64_t)idx);
@@ -76,7 +76,7 @@ store_audit_each(store_t *st, store_audit_fn fn, void *ctx)
 {
 	sqlite3_stmt *q;
 	store_audit_row_t row;
-	if (sqlite3_prepare_v2(st->db, "SELECT idx, entry, h, u FROM audit ORDER BY idx", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(st), "SELECT idx, entry, h, u FROM audit ORDER BY idx", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	int rc, stopped = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

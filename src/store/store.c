@@ -93,8 +93,8 @@ static int
 store_exec(store_t *st, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "database error: %s", msg ? msg : sqlite3_errmsg(st->db));
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "database error: %s", msg ? msg : sqlite3_errmsg(store_db(st)));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -105,7 +105,7 @@ static int
 store_user_version(store_t *st, int *version)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(st), "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
@@ -120,7 +120,7 @@ store_migrate(store_t *st, char *err, size_t errlen)
 {
 	int version;
 	if (store_user_version(st, &version) != 0) {
-		snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(st->db));
+		snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(store_db(st)));
 		return -1;
 	}
 	if (version > STORE_VERSION) {
@@ -147,13 +147,85 @@ store_migrate(store_t *st, char *err, size_t errlen)
 	return 0;
 }
 
+/* Per connection: FULL so a commit is on disk before we say so; secure_delete so freed
+ * pages are overwritten with zeros; no temporary files. (WAL is set once, in the file.) */
+static const char store_pragmas[] =
+    "PRAGMA synchronous = FULL;"
+    "PRAGMA secure_delete = ON;"
+    "PRAGMA foreign_keys = ON;"
+    "PRAGMA trusted_schema = OFF;"
+    "PRAGMA temp_store = MEMORY;";
+
+static uint64_t store_next_id = 1;
+static pthread_mutex_t store_id_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static store_t *
+store_new(const char *path, int flags)
+{
+	store_t *st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	snprintf(st->path, sizeof(st->path), "%s", path);
+	st->flags = flags;
+	st->owner = pthread_self();
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_lock(&store_id_lock);
+	st->id = store_next_id++;
+	pthread_mutex_unlock(&store_id_lock);
+	return st;
+}
+
+#define STORE_TLS_SLOTS 8
+static __thread struct {
+	uint64_t id;
+	sqlite3 *db;
+} store_tls[STORE_TLS_SLOTS];
+static __thread unsigned store_tls_next;
+
+sqlite3 *
+store_db(store_t *st)
+{
+	if (pthread_equal(st->owner, pthread_self()))
+		return st->db;
+	for (unsigned i = 0; i < STORE_TLS_SLOTS; i++)
+		if (store_tls[i].id == st->id)
+			return store_tls[i].db;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(st->path, &db, st->flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, (st->flags & SQLITE_OPEN_READONLY) ? "PRAGMA query_only = ON;" : store_pragmas, NULL, NULL,
+	        NULL) != SQLITE_OK) {
+		sqlite3_close_v2(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, 5000);
+	pthread_mutex_lock(&st->lock);
+	if (st->nconns == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 8;
+		sqlite3 **p = realloc(st->conns, cap * sizeof(*p));
+		if (!p) {
+			pthread_mutex_unlock(&st->lock);
+			sqlite3_close_v2(db);
+			return NULL;
+		}
+		st->conns = p;
+		st->cap = cap;
+	}
+	st->conns[st->nconns++] = db;
+	pthread_mutex_unlock(&st->lock);
+	store_tls[store_tls_next].id = st->id;
+	store_tls[store_tls_next].db = db;
+	store_tls_next = (store_tls_next + 1) % STORE_TLS_SLOTS;
+	return db;
+}
+
 static int
 store_open_path(const char *dir, int flags, store_t **out, char *err, size_t errlen)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/sava.db", dir);
 
-	store_t *st = calloc(1, sizeof(*st));
+	store_t *st = store_new(path, flags);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -167,14 +239,8 @@ store_open_path(const char *dir, int flags, store_t **out, char *err, size_t err
 	sqlite3_busy_timeout(st->db, 5000);
 	/* WAL for concurrent readers; FULL so a commit is on disk before we say so;
 	 * secure_delete so freed pages are overwritten with zeros. */
-	if (store_exec(st,
-	        "PRAGMA journal_mode = WAL;"
-	        "PRAGMA synchronous = FULL;"
-	        "PRAGMA secure_delete = ON;"
-	        "PRAGMA foreign_keys = ON;"
-	        "PRAGMA trusted_schema = OFF;"
-	        "PRAGMA temp_store = MEMORY;",   /* no temporary files with plaintext-derived data */
-	        err, errlen) != 0 ||
+	if (store_exec(st, "PRAGMA journal_mode = WAL;", err, errlen) != 0 ||
+	    store_exec(st, store_pragmas, err, errlen) != 0 ||
 	    store_migrate(st, err, errlen) != 0) {
 		store_close(st);
 		return -1;
@@ -240,7 +306,7 @@ store_open_readonly(const char *dir, store_t **out, char *err, size_t errlen)
 		snprintf(err, errlen, "no database at %s: is %s an instance made by `sava init`?", path, dir);
 		return -1;
 	}
-	store_t *st = calloc(1, sizeof(*st));
+	store_t *st = store_new(path, SQLITE_OPEN_READONLY);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -273,8 +339,13 @@ store_close(store_t *st)
 {
 	if (!st)
 		return;
+	/* Called once every thread that used the store has finished with it. */
+	for (size_t i = 0; i < st->nconns; i++)
+		sqlite3_close_v2(st->conns[i]);
+	free(st->conns);
 	if (st->db)
 		sqlite3_close_v2(st->db);
+	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
 
@@ -282,7 +353,7 @@ int
 store_instance_get(store_t *st, store_instance_t *out)
 {
 	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(st->db, "SELECT created_day, kdf_profile FROM instance WHERE id = 1", -1, &q, NULL);
+	int rc = sqlite3_prepare_v2(store_db(st), "SELECT created_day, kdf_profile FROM instance WHERE id = 1", -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return -1;
 	rc = sqlite3_step(q);
@@ -299,7 +370,7 @@ int
 store_check(store_t *st)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(st), "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	int ok = sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
 	sqlite3_finalize(q);

@@ -233,3 +233,33 @@ def test_a_new_key_when_the_last_holder_is_revoked(tmp_path):
         assert "bea" in holders and "anna" not in holders
     finally:
         assert inst.stop() == 0
+
+
+def test_an_enrollment_belongs_to_the_browser_that_began_it(tmp_path):
+    """Someone else holding the same link sees neither the recovery key nor the TOTP
+    secret, and cannot restart the enrollment (regression: link holder takeover)."""
+    inst = start_instance(tmp_path)
+    try:
+        path = invite(inst, "coordinator")
+        url = inst.url("/en" + path)
+        a = requests.Session()
+        r = a.get(url, timeout=10)
+        r = a.post(url, data={"csrf": csrf(r.text), "step": "create", "handle": "alice", "passphrase": PASSPHRASE},
+                   timeout=30)
+        assert r.status_code == 200 and "receipt-digits" in r.text
+        recovery = re.search(r'class="receipt-digits">([A-Z2-7 ]+)<', r.text).group(1).replace(" ", "")
+        b = requests.Session()
+        seen = b.get(url, timeout=10)
+        assert seen.status_code == 404 and recovery not in seen.text.replace(" ", "")
+        form = b.get(inst.url("/en/staff/login"), timeout=10)   # B's own CSRF cookie and token
+        r = b.post(url, data={"csrf": csrf(form.text), "step": "create", "handle": "mallory",
+                              "passphrase": PASSPHRASE}, timeout=30)
+        assert r.status_code == 404
+        r = b.post(url, data={"csrf": csrf(form.text), "step": "confirm", "recovery_part": recovery[-6:]}, timeout=10)
+        assert r.status_code == 404 and 'class="secret"' not in r.text
+        # The browser that began it goes on undisturbed.
+        page = a.get(url, timeout=10)
+        r = a.post(url, data={"csrf": csrf(page.text), "step": "confirm", "recovery_part": recovery[-6:]}, timeout=10)
+        assert r.status_code == 200 and 'class="secret"' in r.text
+    finally:
+        assert inst.stop() == 0
