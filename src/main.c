@@ -19,6 +19,7 @@
 #include "app/commands.h"
 #include "core/log.h"
 #include "domain/audit.h"
+#include "domain/staff.h"
 #include "http/http.h"
 #include "pages/pages.h"
 #include "vault/vault.h"
@@ -281,7 +282,12 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "sava serve: the built-in pages are broken: %s\n", err);
 		return 1;
 	}
+	if (staff_start(&app) != 0) {
+		fprintf(stderr, "sava serve: cannot start a thread\n");
+		return 1;
+	}
 	int rc = http_serve(&app);
+	staff_stop();
 	pages_shutdown();
 	vault_close(app.vault);
 	store_close(app.store);

@@ -152,30 +152,138 @@ step_last(const uint8_t id[16])
 	time_t now = now_s();
 	pthread_mutex_lock(&staff_lock);
 	for (size_t i = 0; i < STEPS_MAX; i++)
-		if (steps[i].at && now - steps[i].at <= 120 && memcmp(steps[i].id, id, 16) == 0)
+		if (steps[i].at && now - steps[i].at <= 120 && memcmp(steps[i].id, id, 16) == 0 && steps[i].step > s)
 			s = steps[i].step;
 	pthread_mutex_unlock(&staff_lock);
 	return s;
 }
 
-static void
-step_remember(const uint8_t id[16], uint64_t step)
+/* Records step as used for the account, atomically: false when it (or a later one) was
+ * already used, so two logins racing with one code cannot both succeed. One entry per
+ * account; an entry older than two minutes is free (the code window has passed). */
+static bool
+step_accept(const uint8_t id[16], uint64_t step)
 {
 	time_t now = now_s();
-	struct step_memo *slot = &steps[0];
+	struct step_memo *mine = NULL, *spare = NULL;
+	bool ok = true;
 	pthread_mutex_lock(&staff_lock);
 	for (size_t i = 0; i < STEPS_MAX; i++) {
-		if (memcmp(steps[i].id, id, 16) == 0 || now - steps[i].at > 120) {
-			slot = &steps[i];
+		struct step_memo *m = &steps[i];
+		bool live = m->at && now - m->at <= 120;
+		if (live && memcmp(m->id, id, 16) == 0)
+			mine = m;
+		else if (!live && !spare)
+			spare = m;
+	}
+	if (mine) {
+		if (step <= mine->step)
+			ok = false;
+		else
+			mine->step = step;
+		mine->at = now;
+	} else if (spare) {
+		memcpy(spare->id, id, 16);
+		spare->step = step;
+		spare->at = now;
+	} else {
+		ok = false;   /* more than STEPS_MAX logins in two minutes: refuse, never forget */
+	}
+	pthread_mutex_unlock(&staff_lock);
+	return ok;
+}
+
+/* Failed logins on real accounts go into the audit log at most once per account and
+ * hour, written by a thread of their own: the answer to a failed login never waits for
+ * a disk write, so its timing cannot tell a real name from an unknown one, and nobody
+ * can grow the log without bound. */
+#define FAILS_MAX 1024
+static struct {
+	uint8_t id[16];
+	int64_t hour;
+} fails[FAILS_MAX];
+static struct {
+	pthread_t thread;
+	bool running, stop;
+	pthread_cond_t cond;
+	uint8_t queue[64][16];
+	unsigned head, count;
+	const app_t *app;
+} failq = { .cond = PTHREAD_COND_INITIALIZER };
+
+static void audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object);
+
+static void *
+fail_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&staff_lock);
+	for (;;) {
+		while (failq.count == 0 && !failq.stop)
+			pthread_cond_wait(&failq.cond, &staff_lock);
+		if (failq.count == 0)
+			break;
+		uint8_t id[16];
+		memcpy(id, failq.queue[failq.head], 16);
+		failq.head = (failq.head + 1) % 64;
+		failq.count--;
+		pthread_mutex_unlock(&staff_lock);
+		audit(failq.app, NULL, AUDIT_LOGIN_FAIL, id);
+		pthread_mutex_lock(&staff_lock);
+	}
+	pthread_mutex_unlock(&staff_lock);
+	return NULL;
+}
+
+static void
+fail_note(const uint8_t id[16])
+{
+	int64_t hour = now_hour();
+	size_t slot = 0;
+	pthread_mutex_lock(&staff_lock);
+	for (size_t i = 0; i < FAILS_MAX; i++) {
+		if (memcmp(fails[i].id, id, 16) == 0) {
+			slot = i;
 			break;
 		}
-		if (steps[i].at < slot->at)
-			slot = &steps[i];
+		if (fails[i].hour < fails[slot].hour)
+			slot = i;
 	}
-	memcpy(slot->id, id, 16);
-	slot->step = step;
-	slot->at = now;
+	bool note = !(memcmp(fails[slot].id, id, 16) == 0 && fails[slot].hour == hour);
+	if (note) {
+		memcpy(fails[slot].id, id, 16);
+		fails[slot].hour = hour;
+		if (failq.running && failq.count < 64) {
+			memcpy(failq.queue[(failq.head + failq.count) % 64], id, 16);
+			failq.count++;
+			pthread_cond_signal(&failq.cond);
+		}
+	}
 	pthread_mutex_unlock(&staff_lock);
+}
+
+int
+staff_start(const app_t *app)
+{
+	failq.app = app;
+	failq.stop = false;
+	if (pthread_create(&failq.thread, NULL, fail_thread, NULL) != 0)
+		return -1;
+	failq.running = true;
+	return 0;
+}
+
+void
+staff_stop(void)
+{
+	if (!failq.running)
+		return;
+	pthread_mutex_lock(&staff_lock);
+	failq.stop = true;
+	pthread_cond_broadcast(&failq.cond);
+	pthread_mutex_unlock(&staff_lock);
+	pthread_join(failq.thread, NULL);
+	failq.running = false;
 }
 
 /* Throttle entries are keyed by a keyed hash of the handle, so that unknown handles
@@ -490,7 +598,7 @@ staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code)
 		return STAFF_TAKEN;
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
-	step_remember(acct.id, step);   /* the code just used cannot log in */
+	(void)step_accept(acct.id, step);   /* the code just used cannot log in */
 	pthread_mutex_lock(&staff_lock);
 	p = pending_find(token);
 	if (p) {
@@ -550,12 +658,12 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	if (vs == VAULT_BUSY)
 		return STAFF_BUSY;
 	throttle_result(handle, vs == VAULT_OK);
-	if (vs != VAULT_OK) {
+	if (vs != VAULT_OK || !step_accept(bp->id, out->totp_step)) {
 		if (bp)
-			audit(app, NULL, AUDIT_LOGIN_FAIL, bp->id);
+			fail_note(bp->id);
+		sodium_memzero(out, sizeof(*out));
 		return STAFF_DENIED;
 	}
-	step_remember(bp->id, out->totp_step);
 	store_session_t row = { .kind = SESS_KIND_STAFF, .created_hour = now_hour() };
 	memcpy(row.sid, out->sid, 32);
 	memcpy(row.owner, bp->id, 16);
@@ -658,7 +766,9 @@ staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t ne
 	buf_free(&oldn);
 	buf_free(&newn);
 	if (st == STAFF_OK) {
-		if (store_account_set_wrap_pw(app->store, s->acct.id, wrap) != STORE_OK)
+		/* Whoever may have taken another session of hers loses it with the old passphrase. */
+		if (store_account_set_wrap_pw(app->store, s->acct.id, wrap) != STORE_OK ||
+		    store_sessions_delete_others(app->store, s->acct.id, s->sess.sid) != STORE_OK)
 			return STAFF_ERROR;
 		audit(app, s->acct.id, AUDIT_PASSPHRASE_CHANGE, s->acct.id);
 	}

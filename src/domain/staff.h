@@ -70,6 +70,11 @@ typedef struct {
 	store_account_t acct;
 } staff_t;
 
+/* Starts and stops the thread that writes failed logins to the audit log (serve only;
+ * without it, failures are counted but not logged). */
+int staff_start(const app_t *app) WUR;
+void staff_stop(void);
+
 /* Login (Argon2id: on the worker pool). On STAFF_OK, out holds the new session. */
 staff_status_t staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_t *out) WUR;
 /* Checks a session cookie: row present, timers in memory alive, account active.

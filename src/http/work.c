@@ -66,6 +66,10 @@ void
 work_stop(void)
 {
 	pthread_mutex_lock(&work.lock);
+	/* A page thread that reserved a place is about to push: let it, so that no request
+	 * stays suspended with nobody to resume it. */
+	while (work.reserved > 0)
+		pthread_cond_wait(&work.cond, &work.lock);
 	work.stop = true;
 	pthread_cond_broadcast(&work.cond);
 	pthread_mutex_unlock(&work.lock);
@@ -96,6 +100,6 @@ work_push(request_t *rq)
 	work.reserved--;
 	work.queue[(work.head + work.count) % work.queue_max] = rq;
 	work.count++;
-	pthread_cond_signal(&work.cond);
+	pthread_cond_broadcast(&work.cond);   /* a worker, and work_stop waiting on reserved */
 	pthread_mutex_unlock(&work.lock);
 }

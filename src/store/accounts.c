@@ -297,6 +297,17 @@ store_sessions_delete_owner(store_t *st, const uint8_t owner[16])
 }
 
 int
+store_sessions_delete_others(store_t *st, const uint8_t owner[16], const uint8_t keep[32])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "DELETE FROM sessions WHERE owner = ? AND sid != ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, owner, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, keep, 32, SQLITE_STATIC);
+	return q_done(q);
+}
+
+int
 store_sessions_list(store_t *st, const uint8_t owner[16], void (*fn)(void *ctx, const store_session_t *s), void *ctx)
 {
 	sqlite3_stmt *q;

@@ -94,6 +94,8 @@ int store_session_add(store_t *st, const store_session_t *s) WUR;
 int store_session_get(store_t *st, const uint8_t sid[32], store_session_t *out) WUR;
 int store_session_delete(store_t *st, const uint8_t sid[32]) WUR;
 int store_sessions_delete_owner(store_t *st, const uint8_t owner[16]) WUR;
+/* Every session of owner but keep. */
+int store_sessions_delete_others(store_t *st, const uint8_t owner[16], const uint8_t keep[32]) WUR;
 int store_sessions_list(store_t *st, const uint8_t owner[16], void (*fn)(void *ctx, const store_session_t *s),
     void *ctx) WUR;
 

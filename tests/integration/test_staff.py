@@ -263,3 +263,45 @@ def test_an_enrollment_belongs_to_the_browser_that_began_it(tmp_path):
         assert r.status_code == 200 and 'class="secret"' in r.text
     finally:
         assert inst.stop() == 0
+
+
+def test_one_code_cannot_open_two_sessions_at_once(tmp_path):
+    """Logins racing with the same code: exactly one succeeds (regression: the step was
+    recorded after the slow derivation, so concurrent logins could all pass)."""
+    import threading
+    inst = start_instance(tmp_path)
+    try:
+        secret, _ = enroll(inst, invite(inst, "owl"), "zoe")
+        code = totp(secret, int(time.time()) // 30 + 1)
+        results = []
+
+        def attempt():
+            results.append(login(inst, "zoe", PASSPHRASE, code)[1].status_code)
+
+        threads = [threading.Thread(target=attempt) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(results) == [200] * 5 + [303], results
+    finally:
+        assert inst.stop() == 0
+
+
+def test_changing_the_passphrase_ends_the_other_sessions(tmp_path):
+    inst = start_instance(tmp_path)
+    try:
+        secret, _ = enroll(inst, invite(inst, "owl"), "ira")
+        step = int(time.time()) // 30
+        one, r = login(inst, "ira", PASSPHRASE, totp(secret, step))
+        assert r.status_code == 303
+        two, r = login(inst, "ira", PASSPHRASE, totp(secret, step + 1))
+        assert r.status_code == 303
+        page = one.get(inst.url("/en/staff/passphrase"), timeout=10)
+        r = one.post(inst.url("/en/staff/passphrase"), timeout=30,
+                     data={"csrf": csrf(page.text), "current": PASSPHRASE, "new": NEW_PASSPHRASE, "again": NEW_PASSPHRASE})
+        assert r.status_code == 200 and "is changed" in r.text
+        assert one.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 200
+        assert two.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 303
+    finally:
+        assert inst.stop() == 0
