@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,6 +284,13 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "sava serve: the built-in pages are broken: %s\n", err);
 		return 1;
 	}
+	/* SIGINT and SIGTERM are taken by http_serve's sigwait only: block them before any
+	 * thread starts, since threads inherit the mask. */
+	sigset_t stopping;
+	sigemptyset(&stopping);
+	sigaddset(&stopping, SIGINT);
+	sigaddset(&stopping, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
 	if (staff_start(&app) != 0) {
 		fprintf(stderr, "sava serve: cannot start a thread\n");
 		return 1;
