@@ -21,7 +21,7 @@ const char config_default_text[] =
 "[server]\n"
 "# Address and port to listen on. Keep it on loopback: put Tor or nginx in front.\n"
 "listen = 127.0.0.1:8080\n"
-"# Worker threads (libmicrohttpd thread pool). One per core is right.\n"
+"# Threads serving pages (libmicrohttpd thread pool): one per core, and at least 2.\n"
 "threads = 2\n"
 "# Connections served at once; further ones wait in the kernel's queue.\n"
 "max_connections = 1024\n"
@@ -156,8 +156,10 @@ config_handler(void *user, const char *section, const char *name, const char *va
 			bad = config_listen(value, c);
 			want = "an address and port such as 127.0.0.1:8080";
 		} else if (strcmp(name, "threads") == 0) {
-			bad = config_uint(value, 1, 64, &c->threads);
-			want = "a number from 1 to 64";
+			/* One thread means no pool, where libmicrohttpd 0.9.75 stalls with many
+			 * keep-alive connections (bench/README.md): at least two. */
+			bad = config_uint(value, 2, 64, &c->threads);
+			want = "a number from 2 to 64";
 		} else if (strcmp(name, "max_connections") == 0) {
 			bad = config_uint(value, 4, 65536, &c->max_connections);
 			want = "a number from 4 to 65536";

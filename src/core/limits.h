@@ -6,7 +6,7 @@
 #define LIMIT_URI_BYTES          2048    /* request target, path and query: else 414 */
 #define LIMIT_HEADER_BYTES       8192    /* all request header names and values: else 431 */
 #define LIMIT_HEADER_COUNT       64      /* request header fields: else 431 */
-#define LIMIT_MHD_POOL_BYTES     32768   /* libmicrohttpd's per-connection memory */
+#define LIMIT_MHD_POOL_BYTES     16384   /* libmicrohttpd's per-connection memory (bench/README.md) */
 #define LIMIT_CONNECTIONS        1024    /* open connections at once */
 #define LIMIT_CONN_TIMEOUT_S     30      /* idle connection timeout */
 

@@ -33,6 +33,7 @@ main(void)
 
 	CHECK(parse(&c, "[server]\nthreads = lots\n") == -1 && strstr(err, "line 2") && strstr(err, "threads"));
 	CHECK(parse(&c, "[server]\nthreads = 0\n") == -1);
+	CHECK(parse(&c, "[server]\nthreads = 1\n") == -1);   /* no pool: libmicrohttpd stalls */
 	CHECK(parse(&c, "[server]\nthreads = 65\n") == -1);
 	CHECK(parse(&c, "\n\n[server]\ncolour = red\n") == -1 && strstr(err, "line 4") && strstr(err, "colour"));
 	CHECK(parse(&c, "[garden]\nx = 1\n") == -1 && strstr(err, "garden"));
