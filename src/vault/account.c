@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "vault/totp.h"
 #include "vault/vault_private.h"
 
@@ -43,18 +44,7 @@ secrets_free(struct acct_secrets *s)
 		sodium_free(s);   /* zeroes before unmapping */
 }
 
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint32_t
-get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* AD = label | parts... (at most 96 bytes). */
 static size_t
@@ -102,8 +92,8 @@ wrap_pw_make(vault_t *v, uint8_t out[ACCT_WRAP_PW_BYTES], const uint8_t id[16], 
 	uint8_t ad[96];
 	instance_cost(v, &ops, &mem_kib);
 	out[0] = 1;
-	put_u32(out + 1, ops);
-	put_u32(out + 5, mem_kib);
+	le32_put(out + 1, ops);
+	le32_put(out + 5, mem_kib);
 	randombytes_buf(out + 9, 16);
 	if (pw_derive(s->pw_key, pw, len, out + 9, ops, mem_kib) != 0)
 		return -1;
@@ -120,7 +110,7 @@ wrap_pw_open(const uint8_t w[ACCT_WRAP_PW_BYTES], const uint8_t id[16], const ch
     struct acct_secrets *s)
 {
 	uint8_t ad[96];
-	if (w[0] != 1 || pw_derive(s->pw_key, pw, len, w + 9, get_u32(w + 1), get_u32(w + 5)) != 0)
+	if (w[0] != 1 || pw_derive(s->pw_key, pw, len, w + 9, le32_get(w + 1), le32_get(w + 5)) != 0)
 		return -1;
 	size_t adlen = ad_build(ad, "sava-acct-pw-v1", id, 16, NULL, 0);
 	return crypto_aead_xchacha20poly1305_ietf_decrypt(s->k_acct, NULL, NULL, w + 25 + AEAD_NONCE, 32 + AEAD_TAG,
@@ -289,8 +279,8 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 		crypto_generichash_state h;
 		instance_cost(v, &ops, &mem_kib);
 		memcpy(wrap, dummy_wrap, sizeof(wrap));
-		put_u32(wrap + 1, ops);
-		put_u32(wrap + 5, mem_kib);
+		le32_put(wrap + 1, ops);
+		le32_put(wrap + 5, mem_kib);
 		crypto_kdf_derive_from_key(fake_key, 32, 1, "savaINST", v->ik + IK_OFF_ROOT);
 		crypto_generichash_init(&h, fake_key, 32, 32);
 		crypto_generichash_update(&h, (const uint8_t *)"fake-salt", 9);
@@ -352,7 +342,7 @@ group_plain(uint8_t out[53], uint8_t tag, const uint8_t group_id[16], uint32_t e
 {
 	out[0] = tag;
 	memcpy(out + 1, group_id, 16);
-	put_u32(out + 17, epoch);
+	le32_put(out + 17, epoch);
 	memcpy(out + 21, sk, 32);
 }
 

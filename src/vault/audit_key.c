@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "vault/vault_private.h"
 
@@ -22,21 +23,7 @@
 #define AUDIT_KEY_RECORD (8 + VAULT_AUDIT_KEY_BYTES)
 _Static_assert(IK_OFF_AKEY == IK_OFF_AIDX + 8, "the audit index and key are adjacent in instance.key");
 
-static uint64_t
-audit_key_get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int b = 7; b >= 0; b--)
-		v = v << 8 | p[b];
-	return v;
-}
 
-static void
-audit_key_put_u64(unsigned char *p, uint64_t v)
-{
-	for (int b = 0; b < 8; b++)
-		p[b] = (unsigned char)(v >> (8 * b));
-}
 
 static void
 audit_key_ratchet(unsigned char next[VAULT_AUDIT_KEY_BYTES], const unsigned char key[VAULT_AUDIT_KEY_BYTES])
@@ -132,7 +119,7 @@ uint64_t
 vault_audit_index(vault_t *v)
 {
 	pthread_mutex_lock(&v->audit_lock);
-	uint64_t i = audit_key_get_u64(v->ik + IK_OFF_AIDX);
+	uint64_t i = le64_get(v->ik + IK_OFF_AIDX);
 	pthread_mutex_unlock(&v->audit_lock);
 	return i;
 }
@@ -144,7 +131,7 @@ vault_audit_next(vault_t *v, const unsigned char prev[32], const unsigned char *
 	if (!entry || len == 0)
 		return -1;
 	pthread_mutex_lock(&v->audit_lock);
-	uint64_t i = audit_key_get_u64(v->ik + IK_OFF_AIDX);
+	uint64_t i = le64_get(v->ik + IK_OFF_AIDX);
 	vault_audit_link(v->ik + IK_OFF_AKEY, prev, i, entry, len, h);
 	pthread_mutex_unlock(&v->audit_lock);
 	*idx = i;
@@ -165,13 +152,13 @@ vault_audit_advance(vault_t *v, uint64_t i)
 
 	pthread_mutex_lock(&v->audit_lock);
 	const unsigned char *cur = v->ik + IK_OFF_AIDX;
-	uint64_t have = audit_key_get_u64(cur);
+	uint64_t have = le64_get(cur);
 	if (have != i || i == UINT64_MAX) {
 		log_warnx("audit: asked to advance the audit key past entry %llu, but it is the key for entry %llu",
 		    (unsigned long long)i, (unsigned long long)have);
 		goto out;
 	}
-	audit_key_put_u64(next, i + 1);
+	le64_put(next, i + 1);
 	audit_key_ratchet(next + 8, v->ik + IK_OFF_AKEY);
 
 	/* In place: a temp file plus rename would leave K_i readable in the old blocks. */
@@ -246,7 +233,7 @@ audit_key_checker_load(vault_audit_checker_t *c, const char *dir, char *err, siz
 		snprintf(err, errlen, "%.300s is not a sava instance key (format %d)", path, IK_FORMAT);
 		return -1;
 	}
-	c->file_index = audit_key_get_u64(idx);
+	c->file_index = le64_get(idx);
 	c->has_file = true;
 	return 0;
 }

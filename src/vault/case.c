@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "vault/shredkf.h"
 #include "vault/vault_private.h"
@@ -49,34 +50,9 @@ secrets_free(struct case_secrets *s)
 		sodium_free(s);   /* zeroes before unmapping */
 }
 
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint32_t
-get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
-static void
-put_u64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint64_t
-get_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* ad = label | case_id 16 | [id 16] | e u32 */
 static size_t
@@ -90,7 +66,7 @@ ad_label(uint8_t ad[80], const char *label, const uint8_t case_id[16], const uin
 		memcpy(ad + n, id, 16);
 		n += 16;
 	}
-	put_u32(ad + n, e);
+	le32_put(ad + n, e);
 	return n + 4;
 }
 
@@ -102,7 +78,7 @@ case_root(uint8_t out[32], const uint8_t z[32], uint8_t kind, const uint8_t case
 	crypto_generichash_state h;
 	uint8_t le[4];
 	const char *label = kind == CASE_KIND_CASE ? "sava-case-v1" : "sava-note-v1";
-	put_u32(le, e);
+	le32_put(le, e);
 	crypto_generichash_init(&h, z, 32, 32);
 	crypto_generichash_update(&h, (const uint8_t *)label, 12);
 	crypto_generichash_update(&h, case_id, 16);
@@ -217,7 +193,7 @@ copy_seal(uint8_t out[CASE_COPY_BYTES], const uint8_t pk[32], uint8_t kind, cons
 	s->copy_plain[0] = 1;
 	s->copy_plain[1] = kind;
 	memcpy(s->copy_plain + 2, case_id, 16);
-	put_u32(s->copy_plain + 18, e);
+	le32_put(s->copy_plain + 18, e);
 	memcpy(s->copy_plain + 22, secret, 32);
 	int rc = crypto_box_seal(out, s->copy_plain, CASE_COPY_PLAIN, pk);
 	sodium_memzero(s->copy_plain, sizeof(s->copy_plain));
@@ -232,7 +208,7 @@ copy_open(const uint8_t copy[CASE_COPY_BYTES], uint8_t kind, const uint8_t case_
 	int rc = -1;
 	if (crypto_box_seal_open(s->copy_plain, copy, CASE_COPY_BYTES, s->hpk, s->hsk) == 0 && s->copy_plain[0] == 1 &&
 	    s->copy_plain[1] == kind && sodium_memcmp(s->copy_plain + 2, case_id, 16) == 0 &&
-	    get_u32(s->copy_plain + 18) == e) {
+	    le32_get(s->copy_plain + 18) == e) {
 		memcpy(s->secret, s->copy_plain + 22, 32);
 		rc = 0;
 	}
@@ -350,7 +326,7 @@ item_ad(uint8_t ad[44], uint8_t kind, const uint8_t case_id[16], const uint8_t i
 	ad[5] = kind;
 	memcpy(ad + 6, case_id, 16);
 	memcpy(ad + 22, item_id, 16);
-	put_u32(ad + 38, e);
+	le32_put(ad + 38, e);
 	ad[42] = role;
 	ad[43] = field;
 	return 44;
@@ -375,7 +351,7 @@ item_seal_key(const uint8_t key[32], uint8_t kind, const uint8_t case_id[16], co
 		return VAULT_ERROR;
 	}
 	out[0] = 1;
-	put_u32(out + 1, e);
+	le32_put(out + 1, e);
 	randombytes_buf(out + 5, NPUB);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + 5 + NPUB, NULL, buf, padded, ad,
 	    item_ad(ad, kind, case_id, item_id, e, role, field), NULL, out + 5, key);
@@ -393,7 +369,7 @@ item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16
 	if (len < CASE_ITEM_OVERHEAD + 256 || len > CASE_ITEM_OVERHEAD + vault_padme(CASE_ITEM_PT_MAX + 1) || item[0] != 1)
 		return VAULT_NOT_FOUND;
 	size_t padded = len - CASE_ITEM_OVERHEAD, ulen = 0;
-	uint32_t e = get_u32(item + 1);
+	uint32_t e = le32_get(item + 1);
 	if (case_root_at(ref, kind, e, s) != 0)
 		return VAULT_NOT_FOUND;
 	case_subkey(s->key, s->root, kind, 1);
@@ -752,7 +728,7 @@ case_blob_writer_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref
 		case_subkey(s->key, s->root, CASE_KIND_CASE, 2);
 		crypto_secretstream_xchacha20poly1305_keygen(w->fk);
 		w->fk_wrap[0] = 1;
-		put_u32(w->fk_wrap + 1, ref->e);
+		le32_put(w->fk_wrap + 1, ref->e);
 		randombytes_buf(w->fk_wrap + 5, NPUB);
 		crypto_aead_xchacha20poly1305_ietf_encrypt(w->fk_wrap + 5 + NPUB, NULL, w->fk, 32, ad,
 		    fwrap_ad(ad, ref->case_id, attachment_id, ref->e), NULL, w->fk_wrap + 5, s->key);
@@ -833,7 +809,7 @@ case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES
 		goto done;
 	/* frame 0: real_len u64 | name_len u16 | name | mime_len u8 | mime, zero-filled */
 	memset(w->frame, 0, CASE_FRAME);
-	put_u64(w->frame, w->real_len);
+	le64_put(w->frame, w->real_len);
 	w->frame[8] = (uint8_t)w->name_len;
 	w->frame[9] = (uint8_t)(w->name_len >> 8);
 	memcpy(w->frame + 10, w->name, w->name_len);
@@ -918,7 +894,7 @@ case_blob_reader_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref
 	struct case_secrets *s = secrets_new();
 	if (!s)
 		return VAULT_ERROR;
-	uint32_t e = get_u32(fk_wrap + 1);
+	uint32_t e = le32_get(fk_wrap + 1);
 	vault_status_t st = case_unlock(v, who, ref, s);
 	if (st == VAULT_OK && case_root_at(ref, CASE_KIND_CASE, e, s) != 0)
 		st = VAULT_NOT_FOUND;
@@ -951,7 +927,7 @@ reader_frame(case_blob_reader_t *r)
 	if (crypto_secretstream_xchacha20poly1305_pull(&r->st, r->pt, NULL, &tag, r->in, CASE_FRAME_CT, r->aid, 16) != 0)
 		return -1;
 	if (r->index == 0) {
-		r->real_len = get_u64(r->pt);
+		r->real_len = le64_get(r->pt);
 		size_t name_len = (size_t)r->pt[8] | (size_t)r->pt[9] << 8;
 		if (r->real_len > CASE_BLOB_MAX || name_len > CASE_NAME_MAX)
 			return -1;

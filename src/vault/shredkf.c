@@ -10,22 +10,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 
 #define KF_CHUNK 256   /* slots read per pread while scanning */
 
-static void
-kf_put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
-static uint32_t
-kf_get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static off_t
 kf_off(uint32_t index)
@@ -83,12 +73,12 @@ kf_open(vault_t *v, bool lock, uint32_t *count)
 		}
 	}
 	if (kf_pread_all(fd, hdr, sizeof(hdr), 0) != 0 || memcmp(hdr, "SAVAKF\x01\x00", 8) != 0 ||
-	    kf_get_u32(hdr + 8) == 0 || kf_get_u32(hdr + 8) > KF_MAX_SLOTS) {
+	    le32_get(hdr + 8) == 0 || le32_get(hdr + 8) > KF_MAX_SLOTS) {
 		log_warnx("%s: the shred-key file is damaged", __func__);
 		close(fd);
 		return -1;
 	}
-	*count = kf_get_u32(hdr + 8);
+	*count = le32_get(hdr + 8);
 	return fd;
 }
 
@@ -98,7 +88,7 @@ kf_slot_encode(uint8_t out[KF_SLOT], const kf_slot_t *in)
 	memset(out, 0, KF_SLOT);
 	out[KF_OFF_STATE] = KF_STATE_LIVE;
 	out[KF_OFF_KIND] = in->kind;
-	kf_put_u32(out + KF_OFF_E, in->e);
+	le32_put(out + KF_OFF_E, in->e);
 	memcpy(out + KF_OFF_OBJECT, in->object_id, 16);
 	memcpy(out + KF_OFF_Z, in->z, 32);
 	memcpy(out + KF_OFF_LOOKUP, in->lookup, 32);
@@ -121,7 +111,7 @@ kf_grow(int fd, uint32_t count, uint32_t *new_count)
 		log_warn("%s: cannot grow the shred-key file", __func__);
 		return -1;
 	}
-	kf_put_u32(hdr, n);
+	le32_put(hdr, n);
 	if (fdatasync(fd) != 0 || kf_pwrite_all(fd, hdr, 4, 8) != 0 || fdatasync(fd) != 0) {
 		log_warn("%s: cannot grow the shred-key file", __func__);
 		return -1;
@@ -187,7 +177,7 @@ shredkf_read(vault_t *v, uint32_t index, kf_slot_t *out)
 	if (fd >= 0 && index < count && kf_pread_all(fd, slot, KF_SLOT, kf_off(index)) == 0 &&
 	    slot[KF_OFF_STATE] == KF_STATE_LIVE) {
 		out->kind = slot[KF_OFF_KIND];
-		out->e = kf_get_u32(slot + KF_OFF_E);
+		out->e = le32_get(slot + KF_OFF_E);
 		memcpy(out->object_id, slot + KF_OFF_OBJECT, 16);
 		memcpy(out->z, slot + KF_OFF_Z, 32);
 		memcpy(out->lookup, slot + KF_OFF_LOOKUP, 32);
@@ -209,7 +199,7 @@ shredkf_set_epoch(vault_t *v, uint32_t index, const uint8_t object_id[16], uint3
 	int fd = kf_open(v, true, &count);
 	if (fd >= 0 && index < count && kf_pread_all(fd, head, sizeof(head), kf_off(index)) == 0 &&
 	    head[KF_OFF_STATE] == KF_STATE_LIVE && sodium_memcmp(head + KF_OFF_OBJECT, object_id, 16) == 0) {
-		kf_put_u32(le, e);
+		le32_put(le, e);
 		if (kf_pwrite_all(fd, le, 4, kf_off(index) + KF_OFF_E) == 0 && fdatasync(fd) == 0)
 			rc = 0;
 		else

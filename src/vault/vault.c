@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "vault/shredkf.h"
 #include "vault/vault_private.h"
@@ -56,12 +57,6 @@ vault_write_file(const char *path, const unsigned char *p, size_t n, char *err, 
 	return close(fd) == 0 ? 0 : -1;
 }
 
-static void
-vault_put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
 
 void
 vault_audit_link(const unsigned char *key, const unsigned char prev[32], uint64_t i, const unsigned char *entry,
@@ -117,7 +112,7 @@ vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry
 		return -1;
 	}
 	unsigned char hdr[KF_HEADER] = { 'S', 'A', 'V', 'A', 'K', 'F', 1, 0 };
-	vault_put_u32(hdr + 8, KF_INIT_SLOTS);
+	le32_put(hdr + 8, KF_INIT_SLOTS);
 	off_t size = KF_HEADER + (off_t)KF_SLOT * KF_INIT_SLOTS;
 	int e = posix_fallocate(fd, 0, size);
 	if (e != 0 || pwrite(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) || fdatasync(fd) != 0) {
