@@ -41,7 +41,7 @@ die() { echo "landing.sh: $*" >&2; exit 1; }
 note() { echo "# $*" >&2; }
 
 for t in curl "$WRK" "$NGINX" make timeout awk; do
-	command -v "$t" >/dev/null 2>&1 || die "missing tool: $t"
+	command -v "$t" >/dev/null 2>&1 || die "missing tool: $t (as root: apt-get install -y nginx-light wrk curl)"
 done
 
 # ---- build if needed ----

@@ -27,8 +27,12 @@ import tempfile
 import threading
 import time
 
-import nacl.pwhash
-import requests
+try:
+    import nacl.pwhash
+    import requests
+except ImportError:
+    sys.exit("login.py needs Debian's python3-nacl and python3-requests "
+             "(as root: apt-get install -y python3-nacl python3-requests)")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAVA = os.environ.get("SAVA_BIN", os.path.join(ROOT, "build", "sava"))
