@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "pages/pages.h"
+#include "parse/receipt.h"
 #include "vault/vault.h"
 
 void
@@ -18,24 +19,6 @@ page_help(request_t *rq, response_t *rs)
 	/* This version cannot take requests yet (intake comes with the case store): the
 	 * page says so plainly and takes nothing. */
 	page_render(rq, rs, "help", N_("Ask for help"), v);
-}
-
-/* Keeps the digits of a receipt typed with spaces or dashes. Returns the digit count,
- * or 0 when anything else is in it or the count is wrong. */
-static size_t
-mailbox_receipt_digits(sv_t in, char out[RECEIPT_DIGITS_MAX + 1])
-{
-	size_t n = 0;
-	for (size_t i = 0; i < in.len; i++) {
-		char c = in.p[i];
-		if (c == ' ' || c == '-' || c == '\t')
-			continue;
-		if (c < '0' || c > '9' || n == RECEIPT_DIGITS_MAX)
-			return 0;
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return (n == 16 || n == 20) ? n : 0;
 }
 
 static void
@@ -73,7 +56,7 @@ page_mailbox(request_t *rq, response_t *rs)
 	}
 	if (!rq->work_done) {
 		const sv_t *receipt = form_get(&rq->form, "receipt");
-		size_t n = receipt ? mailbox_receipt_digits(*receipt, rq->scratch) : 0;
+		size_t n = receipt ? receipt_parse(*receipt, rq->scratch) : 0;
 		if (n == 0) {
 			mailbox_form(rq, rs, N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."), NULL);
 			if (rs->status == 0)
