@@ -483,9 +483,11 @@ http_serve(app_t *app)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("stopping (signal %d): finishing requests in flight", sig);
-	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
+	/* No MHD_quiesce_daemon: in libmicrohttpd 0.9.75 it races the pool threads, which
+	 * remove the listening socket from their epoll sets too, and one of them aborts the
+	 * process ("Failed to remove listen FD from epoll set"). Requests that arrive while
+	 * the ones in flight finish are served as well; the daemon stops at the first moment
+	 * nothing is in flight, or after 10 s. */
 	for (int i = 0; i < 100 && atomic_load(&server_in_flight) > 0; i++) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
