@@ -305,3 +305,22 @@ def test_changing_the_passphrase_ends_the_other_sessions(tmp_path):
         assert two.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 303
     finally:
         assert inst.stop() == 0
+
+
+def test_failed_attempts_slow_further_attempts_down(tmp_path):
+    """After three free failures on a name, the next attempt must wait: even the right
+    details are refused with the same answer until the wait is over."""
+    inst = start_instance(tmp_path)
+    try:
+        secret, _ = enroll(inst, invite(inst, "owl"), "nina")
+        for _ in range(4):
+            _, r = login(inst, "nina", "a wrong passphrase, long enough", "000000")
+            assert r.status_code == 200 and "do not match" in r.text
+        _, r = login(inst, "nina", PASSPHRASE, totp(secret, int(time.time()) // 30 + 1))
+        assert r.status_code == 200 and "do not match" in r.text
+        # Another name is not slowed down by nina's failures.
+        other, _ = enroll(inst, invite(inst, "owl"), "oksana")
+        _, r = login(inst, "oksana", PASSPHRASE, totp(other, int(time.time()) // 30))
+        assert r.status_code == 303
+    finally:
+        assert inst.stop() == 0
