@@ -21,6 +21,7 @@
 #include "app/commands.h"
 #include "core/log.h"
 #include "domain/audit.h"
+#include "domain/intake.h"
 #include "domain/staff.h"
 #include "http/http.h"
 #include "pages/pages.h"
@@ -276,6 +277,12 @@ cmd_serve(int argc, char **argv)
 	        sizeof(err)) != 0 ||
 	    audit_reconcile(app.vault, app.store, err, sizeof(err)) != 0) {   /* the log and the audit key agree */
 		fprintf(stderr, "sava serve: %s\n", err);
+		vault_close(app.vault);
+		store_close(app.store);
+		return 1;
+	}
+	if (intake_recover(&app) != 0) {
+		fprintf(stderr, "sava serve: cannot check %s/blobs and the shred-key file against the database\n", app.dir);
 		vault_close(app.vault);
 		store_close(app.store);
 		return 1;

@@ -45,7 +45,31 @@ const char config_default_text[] =
 "default_language = ru\n"
 "# The onion service address (for example abc...xyz.onion). When set, pages carry an\n"
 "# Onion-Location header so Tor Browser offers the onion version.\n"
-"onion_address =\n";
+"onion_address =\n"
+"\n"
+"[intake]\n"
+"# Digits in a requester's receipt: 16 (looks like a card or phone number) or 20\n"
+"# (10,000 times harder to guess from a seized database; see docs/operator.md).\n"
+"receipt_digits = 16\n"
+"# Attachments per message, and the size of each in MiB. Files stream to disk\n"
+"# encrypted as they arrive; nothing is held whole in memory.\n"
+"max_files = 5\n"
+"max_file_mb = 50\n"
+"# Characters in one message.\n"
+"message_max = 20000\n"
+"# Flood limits for the whole instance (behind Tor every visitor has the same\n"
+"# address, so there is no per-address limit): new requests accepted per minute, and\n"
+"# requests waiting for triage. Past either, visitors see \"we are overloaded, try\n"
+"# again later\" and nothing is stored. 0 means no limit.\n"
+"per_minute = 60\n"
+"untriaged_max = 5000\n"
+"\n"
+"[mailbox]\n"
+"# Receipt attempts per minute for the whole instance (each costs one Argon2id\n"
+"# derivation). 0 means no limit; the kdf_queue bound applies in any case.\n"
+"attempts_per_minute = 30\n"
+"# Minutes after which an idle mailbox session ends.\n"
+"idle_minutes = 15\n";
 
 void
 config_defaults(config_t *c)
@@ -62,6 +86,14 @@ config_defaults(config_t *c)
 	c->kdf_threads = cores > 0 ? (unsigned)(cores < 16 ? cores : 16) : 1;
 	c->kdf_queue = 64;
 	snprintf(c->default_lang, sizeof(c->default_lang), "ru");
+	c->receipt_digits = 16;
+	c->max_files = LIMIT_MP_FILES;
+	c->max_file_mb = 50;
+	c->message_max = 20000;
+	c->per_minute = 60;
+	c->untriaged_max = 5000;
+	c->attempts_per_minute = 30;
+	c->mailbox_idle_min = 15;
 }
 
 struct config_ctx {
@@ -190,6 +222,38 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "onion_address") == 0) {
 			bad = config_onion(value, c);
 			want = "a v3 onion address (56 letters and digits, then .onion) or nothing";
+		} else {
+			goto unknown;
+		}
+	} else if (strcmp(section, "intake") == 0) {
+		if (strcmp(name, "receipt_digits") == 0) {
+			bad = config_uint(value, 16, 20, &c->receipt_digits) || (c->receipt_digits != 16 && c->receipt_digits != 20);
+			want = "16 or 20";
+		} else if (strcmp(name, "max_files") == 0) {
+			bad = config_uint(value, 0, LIMIT_MP_FILES_MAX, &c->max_files);
+			want = "a number from 0 to 20";
+		} else if (strcmp(name, "max_file_mb") == 0) {
+			bad = config_uint(value, 1, 4096, &c->max_file_mb);
+			want = "a number from 1 to 4096";
+		} else if (strcmp(name, "message_max") == 0) {
+			bad = config_uint(value, 100, 100000, &c->message_max);
+			want = "a number from 100 to 100000";
+		} else if (strcmp(name, "per_minute") == 0) {
+			bad = config_uint(value, 0, 1000000, &c->per_minute);
+			want = "a number from 0 to 1000000";
+		} else if (strcmp(name, "untriaged_max") == 0) {
+			bad = config_uint(value, 0, 10000000, &c->untriaged_max);
+			want = "a number from 0 to 10000000";
+		} else {
+			goto unknown;
+		}
+	} else if (strcmp(section, "mailbox") == 0) {
+		if (strcmp(name, "attempts_per_minute") == 0) {
+			bad = config_uint(value, 0, 1000000, &c->attempts_per_minute);
+			want = "a number from 0 to 1000000";
+		} else if (strcmp(name, "idle_minutes") == 0) {
+			bad = config_uint(value, 1, 720, &c->mailbox_idle_min);
+			want = "a number from 1 to 720";
 		} else {
 			goto unknown;
 		}

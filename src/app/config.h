@@ -20,6 +20,14 @@ typedef struct {
 	unsigned kdf_queue;        /* [server] kdf_queue: derivations that may wait */
 	char onion_address[128];   /* [site] onion_address: adds Onion-Location when set */
 	char default_lang[4];      /* [site] default_language: be, ru or en */
+	unsigned receipt_digits;   /* [intake] receipt_digits: 16 or 20 */
+	unsigned max_files;        /* [intake] max_files: attachments per message */
+	unsigned max_file_mb;      /* [intake] max_file_mb: MiB per attachment */
+	unsigned message_max;      /* [intake] message_max: characters per message */
+	unsigned per_minute;       /* [intake] per_minute: new requests a minute (0: no limit) */
+	unsigned untriaged_max;    /* [intake] untriaged_max: requests waiting (0: no limit) */
+	unsigned attempts_per_minute; /* [mailbox] attempts_per_minute (0: no limit) */
+	unsigned mailbox_idle_min; /* [mailbox] idle_minutes */
 } config_t;
 
 void config_defaults(config_t *c);

@@ -20,12 +20,13 @@
 #define LIMIT_MP_PART_HEADER_BYTES 2048  /* the header block of one multipart part */
 #define LIMIT_MP_PARTS           32      /* parts in one multipart body */
 #define LIMIT_MP_FILES           5       /* file parts in one multipart body (default) */
+#define LIMIT_MP_FILES_MAX       20      /* ... as [intake] max_files may raise it */
 #define LIMIT_MP_BOUNDARY_BYTES  70      /* RFC 2046 */
 #define LIMIT_FILENAME_BYTES     255
 
 #define LIMIT_COOKIE_BYTES       4096    /* one Cookie header */
 #define LIMIT_COOKIE_COUNT       32      /* cookie pairs scanned */
 
-#define LIMIT_PAGE_BYTES         (1024 * 1024)  /* one rendered page */
+#define LIMIT_PAGE_BYTES         (8 * 1024 * 1024)  /* one rendered page (a long conversation) */
 
 #endif

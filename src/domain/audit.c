@@ -36,6 +36,8 @@ audit_action_name(audit_action_t action)
 	case AUDIT_GROUP_KEY_CREATE: return "group key created";
 	case AUDIT_GROUP_GRANT: return "group key granted";
 	case AUDIT_GROUP_ROTATE: return "group key rotated";
+	case AUDIT_CASE_READ: return "request read";
+	case AUDIT_CASE_REPLY: return "request answered";
 	}
 	return "unknown action";
 }

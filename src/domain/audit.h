@@ -31,6 +31,8 @@ typedef enum {
 	AUDIT_GROUP_KEY_CREATE = 11,
 	AUDIT_GROUP_GRANT = 12,
 	AUDIT_GROUP_ROTATE = 13,
+	AUDIT_CASE_READ = 14,
+	AUDIT_CASE_REPLY = 15,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

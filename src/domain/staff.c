@@ -72,6 +72,7 @@ struct pending {
 struct timer {
 	uint8_t sid[32];
 	time_t created, last;
+	unsigned idle_s, absolute_s;   /* staff: SESSION_IDLE_S and SESSION_ABSOLUTE_S */
 	bool used;
 };
 
@@ -113,7 +114,7 @@ timer_find(const uint8_t sid[32], bool create)
 	time_t now = now_s();
 	for (size_t n = 0; n < TIMERS_MAX; n++, i = (i + 1) % TIMERS_MAX) {
 		struct timer *t = &timers[i];
-		if (t->used && (now - t->last > SESSION_IDLE_S || now - t->created > SESSION_ABSOLUTE_S)) {
+		if (t->used && (now - t->last > (time_t)t->idle_s || now - t->created > (time_t)t->absolute_s)) {
 			sodium_memzero(t, sizeof(*t));   /* expired: reclaim */
 		}
 		if (!t->used) {
@@ -129,6 +130,8 @@ timer_find(const uint8_t sid[32], bool create)
 	if (create && free_slot) {
 		memcpy(free_slot->sid, sid, 32);
 		free_slot->created = free_slot->last = now;
+		free_slot->idle_s = SESSION_IDLE_S;
+		free_slot->absolute_s = SESSION_ABSOLUTE_S;
 		free_slot->used = true;
 		return free_slot;
 	}
@@ -143,6 +146,36 @@ timer_forget(const uint8_t sid[32])
 	if (t)
 		sodium_memzero(t, sizeof(*t));
 	pthread_mutex_unlock(&staff_lock);
+}
+
+bool
+session_timer_start(const uint8_t sid[32], unsigned idle_s, unsigned absolute_s)
+{
+	pthread_mutex_lock(&staff_lock);
+	struct timer *t = timer_find(sid, true);
+	if (t) {
+		t->idle_s = idle_s;
+		t->absolute_s = absolute_s;
+	}
+	pthread_mutex_unlock(&staff_lock);
+	return t != NULL;
+}
+
+bool
+session_timer_touch(const uint8_t sid[32])
+{
+	pthread_mutex_lock(&staff_lock);
+	struct timer *t = timer_find(sid, false);
+	if (t)
+		t->last = now_s();
+	pthread_mutex_unlock(&staff_lock);
+	return t != NULL;
+}
+
+void
+session_timer_forget(const uint8_t sid[32])
+{
+	timer_forget(sid);
 }
 
 static uint64_t

@@ -86,6 +86,14 @@ staff_status_t staff_sessions_end_all(const app_t *app, const uint8_t account_id
 /* How long ago (in whole minutes, or -1 when unknown) the session was last used. */
 long staff_session_idle_minutes(const uint8_t sid[32]);
 
+/* Session timers, kept in memory only (a restart ends every session): start one for a
+ * new session (false when the table is full), touch it on each use (false when it has
+ * expired or is unknown), forget it when the session ends. Shared by staff sessions and
+ * requesters' mailbox sessions. */
+bool session_timer_start(const uint8_t sid[32], unsigned idle_s, unsigned absolute_s);
+bool session_timer_touch(const uint8_t sid[32]);
+void session_timer_forget(const uint8_t sid[32]);
+
 /* Passphrase change and recovery (Argon2id: on the worker pool). Recovery ends every
  * session of the account. */
 staff_status_t staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t new_pw) WUR;

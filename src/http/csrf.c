@@ -19,6 +19,8 @@ http_cookie_name(const request_t *rq, char which)
 		return rq->app->config.tls ? "__Host-s" : "sava_s";
 	if (which == 'e')
 		return rq->app->config.tls ? "__Host-e" : "sava_e";
+	if (which == 'm')
+		return rq->app->config.tls ? "__Host-m" : "sava_m";
 	return rq->app->config.tls ? CSRF_COOKIE_TLS : CSRF_COOKIE_PLAIN;
 }
 

@@ -12,16 +12,33 @@ struct MHD_Response;
 #include "core/buf.h"
 #include "core/limits.h"
 #include "pages/i18n.h"
+#include "parse/multipart.h"
 #include "parse/urlenc.h"
 
 enum { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4 };
 
-typedef enum { BODY_NONE = 0, BODY_FORM } body_kind_t;
+/* BODY_MULTIPART: multipart/form-data; text fields arrive in rq->form like a form's,
+ * file parts go to the route's upload hooks as they stream in. */
+typedef enum { BODY_NONE = 0, BODY_FORM, BODY_MULTIPART } body_kind_t;
 
 typedef struct request request_t;
 typedef struct response response_t;
 typedef void (*page_fn)(request_t *rq, response_t *rs);
 typedef void (*work_fn)(request_t *rq);
+
+/* Where a multipart route's files go: begin makes the request's upload state (kept in
+ * rq->upload; NULL refuses with 503), the file hooks take each file part as it streams
+ * (0 to go on, non-zero to stop with 500), and free releases it when the request ends,
+ * whatever happened. */
+typedef struct {
+	void *(*begin)(request_t *rq);
+	int (*file_begin)(void *upload, const mp_part_t *part);
+	int (*file_data)(void *upload, const char *p, size_t n);
+	int (*file_end)(void *upload);
+	void (*free)(void *upload);
+	/* the largest body the route takes, from the configuration */
+	uint64_t (*limit)(const request_t *rq);
+} upload_ops_t;
 
 typedef struct route {
 	const char *pattern;   /* "/{lang}/guide": matched segment by segment; logged as is */
@@ -30,6 +47,7 @@ typedef struct route {
 	size_t body_limit;     /* bytes; larger bodies get 413 before they are read */
 	page_fn handler;
 	bool shared;           /* same bytes for every request in a language: built once */
+	const upload_ops_t *upload;   /* BODY_MULTIPART only */
 } route_t;
 
 struct response {
@@ -40,6 +58,7 @@ struct response {
 	const char *allow;         /* for 405 */
 	char cookie[200];          /* one Set-Cookie to send, or empty */
 	bool clear_site_data;      /* logout: ask the browser to forget this site */
+	char disposition[1200];    /* a Content-Disposition to send (downloads), or empty */
 	struct MHD_Response *shared;   /* a prebuilt response to send instead (not owned) */
 };
 
@@ -55,10 +74,15 @@ struct request {
 	sv_t path;                 /* views into target */
 	sv_t query;
 	sv_t rest;                 /* the path after "/{lang}", e.g. "/guide" */
-	sv_t param;                /* the {token} segment of the route, if any */
+	sv_t param;                /* the {token} or {id} segment of the route, if any */
 	char cookies[LIMIT_COOKIE_BYTES + 1];   /* the Cookie header, when within its limit */
 	buf_t body;                /* a form body while it arrives */
-	form_t form;               /* parsed form fields (POST with BODY_FORM) */
+	form_t form;               /* parsed form fields (POST with BODY_FORM or BODY_MULTIPART) */
+	void *upload;              /* BODY_MULTIPART: the route's upload state */
+	mp_parser_t *mp;           /* BODY_MULTIPART: the parser, while the body arrives */
+	uint64_t body_bytes;       /* body bytes received */
+	uint64_t body_max;         /* the route's limit for this request */
+	bool mp_text;              /* the current part is a text field (else a file) */
 	bool begun;                /* the headers have been seen */
 	bool body_done;            /* the body has been parsed and checked */
 	size_t discarded;          /* body bytes dropped after an error */

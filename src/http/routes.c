@@ -12,8 +12,11 @@ static const route_t routes[] = {
 	{ "/{lang}/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_landing, true },
 	{ "/{lang}/guide", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_guide, true },
 	{ "/{lang}/about", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_about, true },
-	{ "/{lang}/help", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_help, false },
+	{ "/{lang}/help", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_MULTIPART, 0, page_help, false, &page_upload },
 	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 4096, page_mailbox, false },
+	{ "/{lang}/mailbox/reply", HTTP_POST, BODY_MULTIPART, 0, page_mailbox_reply, false, &page_upload },
+	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false },
+	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false },
 	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, false },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
 	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
@@ -25,6 +28,10 @@ static const route_t routes[] = {
 	{ "/staff/accounts", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_accounts, false },
 	{ "/staff/groups", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_groups, false },
 	{ "/staff/audit", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_audit, false },
+	{ "/staff/requests", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_requests, false },
+	{ "/staff/requests/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_request, false },
+	{ "/staff/requests/{id}/reply", HTTP_POST, BODY_MULTIPART, 0, page_staff_request_reply, false, &page_upload },
+	{ "/staff/files/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_file, false },
 };
 
 const route_t *
@@ -34,26 +41,34 @@ routes_table(size_t *count)
 	return routes;
 }
 
-/* Compares a path with a pattern that may hold one "{token}" segment: 43 characters
- * of base64url. */
+/* Compares a path with a pattern that may hold one placeholder segment: "{token}", 43
+ * characters of base64url, or "{id}", 32 lower-case hex digits (a 16-byte id). */
 static bool
 routes_same(sv_t pat, sv_t path, sv_t *param)
 {
 	sv_t before, after;
 	ptrdiff_t at = sv_index(pat, '{');
-	if (at < 0 || !sv_starts_with((sv_t){ pat.p + at, pat.len - (size_t)at }, SV("{token}")))
+	if (at < 0)
 		return sv_eq(pat, path);
-	before = (sv_t){ pat.p, (size_t)at };
-	after = (sv_t){ pat.p + at + 7, pat.len - (size_t)at - 7 };
-	if (path.len != before.len + 43 + after.len || !sv_starts_with(path, before) ||
-	    !sv_eq((sv_t){ path.p + before.len + 43, after.len }, after))
+	sv_t hole = { pat.p + at, pat.len - (size_t)at };
+	bool token = sv_starts_with(hole, SV("{token}"));
+	if (!token && !sv_starts_with(hole, SV("{id}")))
 		return false;
-	for (size_t i = 0; i < 43; i++) {
+	size_t holelen = token ? 7 : 4, n = token ? 43 : 32;
+	before = (sv_t){ pat.p, (size_t)at };
+	after = (sv_t){ pat.p + at + holelen, pat.len - (size_t)at - holelen };
+	if (path.len != before.len + n + after.len || !sv_starts_with(path, before) ||
+	    !sv_eq((sv_t){ path.p + before.len + n, after.len }, after))
+		return false;
+	for (size_t i = 0; i < n; i++) {
 		char c = path.p[before.len + i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+		bool ok = token ? ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		                      c == '_')
+		                : ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+		if (!ok)
 			return false;
 	}
-	*param = (sv_t){ path.p + before.len, 43 };
+	*param = (sv_t){ path.p + before.len, n };
 	return true;
 }
 
@@ -88,7 +103,7 @@ routes_try(const route_t *r, request_t *rq, sv_t path)
 		return false;
 	sv_t rest = { path.p + 3, path.len - 3 };
 	sv_t want = { pat.p + 7, pat.len - 7 };
-	if (!sv_eq(rest, want))
+	if (!routes_same(want, rest, &rq->param))
 		return false;
 	rq->lang = lang;
 	rq->lang_from_url = true;

@@ -104,6 +104,8 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 		rc |= MHD_add_response_header(r, "Allow", rs->allow) == MHD_YES ? 0 : -1;
 	if (rs->cookie[0])
 		rc |= MHD_add_response_header(r, "Set-Cookie", rs->cookie) == MHD_YES ? 0 : -1;
+	if (rs->disposition[0])
+		rc |= MHD_add_response_header(r, "Content-Disposition", rs->disposition) == MHD_YES ? 0 : -1;
 	if (rs->clear_site_data)
 		rc |= MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"") == MHD_YES ? 0 : -1;
 	if (onion_path && app->config.onion_address[0]) {
@@ -293,15 +295,18 @@ server_begin(request_t *rq, struct MHD_Connection *conn, const char *method, con
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 		sv_t type, params;
 		sv_split(sv_from_cstr(ct ? ct : ""), ';', &type, &params);
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (form_init(&rq->form, LIMIT_FORM_FIELDS, LIMIT_FIELD_BYTES) != 0)
+			return 503;
+		if (rq->route->body == BODY_MULTIPART)
+			return http_mp_begin(rq, sv_from_cstr(ct ? ct : ""), cl);
 		if (rq->route->body == BODY_FORM && !sv_eq_nocase(sv_trim_ows(type), SV("application/x-www-form-urlencoded")))
 			return 415;
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		uint64_t n;
 		if (cl && num_parse_u64(sv_from_cstr(cl), 0, UINT64_MAX, &n) == 0 && n > rq->route->body_limit)
 			return 413;
+		rq->body_max = rq->route->body_limit;
 		buf_init(&rq->body, rq->route->body_limit);
-		if (form_init(&rq->form, LIMIT_FORM_FIELDS, LIMIT_FIELD_BYTES) != 0)
-			return 503;
 	}
 	return 0;
 }
@@ -310,6 +315,11 @@ server_begin(request_t *rq, struct MHD_Connection *conn, const char *method, con
 static int
 server_finish_body(request_t *rq)
 {
+	if (rq->mp) {
+		int st = http_mp_finish(rq);
+		if (st != 0)
+			return st;
+	}
 	switch (urlenc_parse(&rq->form, rq->body.data ? rq->body.data : "", rq->body.len)) {
 	case URLENC_OK:
 		break;
@@ -353,14 +363,19 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		if (rq->error == 0 && buf_append(&rq->body, upload_data, n) != 0)
+		if (rq->error == 0 && rq->mp)
+			rq->error = http_mp_feed(rq, upload_data, n);
+		else if (rq->error == 0 && buf_append(&rq->body, upload_data, n) != 0)
 			rq->error = 413;
 		if (rq->error != 0) {
 			/* libmicrohttpd cannot answer in the middle of a body (a chunked one, whose
-			 * length we could not refuse up front), so the rest is read and dropped,
-			 * up to a bound; past it the connection is closed without an answer. */
+			 * length we could not refuse up front, or an upload refused part way), so
+			 * the rest is read and dropped, up to a bound (the route's own limit for
+			 * uploads: their length was accepted up front); past it the connection is
+			 * closed without an answer. */
 			rq->discarded += n;
-			return rq->discarded > LIMIT_DISCARD_BYTES ? MHD_NO : MHD_YES;
+			uint64_t bound = rq->route && rq->route->body == BODY_MULTIPART ? rq->body_max : LIMIT_DISCARD_BYTES;
+			return rq->discarded > bound ? MHD_NO : MHD_YES;
 		}
 		return MHD_YES;
 	}
@@ -420,6 +435,7 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 		    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000),
 		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
 	}
+	http_mp_end(rq);
 	buf_free(&rq->body);
 	form_free(&rq->form);
 	sodium_memzero(rq, sizeof(*rq));

@@ -20,6 +20,14 @@ void work_stop(void);
 int work_reserve(void) WUR;   /* a place in the queue, or -1 when full */
 void work_push(request_t *rq);
 
+/* upload.c: multipart bodies. begin checks the type and length (0 or a status to answer
+ * with), feed takes each piece (0 or a status), finish checks the closing boundary;
+ * end frees the parser and the route's upload state, when the request ends. */
+int http_mp_begin(request_t *rq, sv_t content_type, const char *content_length) WUR;
+int http_mp_feed(request_t *rq, const char *p, size_t n) WUR;
+int http_mp_finish(request_t *rq) WUR;
+void http_mp_end(request_t *rq);
+
 /* csrf.c */
 void http_csrf_read_cookie(request_t *rq, sv_t cookie_header);
 int http_csrf_cookie(const request_t *rq, char *out, size_t outlen) WUR;

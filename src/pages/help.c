@@ -1,57 +1,267 @@
-/* help: the front door for requesters: the help page and the mailbox form. The receipt
- * arrives only in a POST body and is never logged; every response is no-store. */
+/* help: the front door for requesters: the help form, the receipt, and the mailbox. The
+ * receipt arrives only in a POST body and is never logged; every response is no-store.
+ * Nothing here needs JavaScript. */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "pages/pages.h"
 #include "parse/receipt.h"
-#include "vault/vault.h"
+
+#define CONTACT_MAX_CHARS 500
+
+/* Labels of the form's lists, in the order of intake_situations and intake_regions. */
+static const char *const situation_labels[] = {
+	N_("I have received a call-up notice"), N_("I am already serving"), N_("I am at or near a border"),
+	N_("I am already out of the country"), N_("I am asking for someone else"),
+};
+static const char *const region_labels[] = {
+	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
+	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), N_("Outside the country"),
+	N_("I prefer not to say"),
+};
+
+static void
+choices(const request_t *rq, tvars_t *v, const char *list, const char *const *values, const char *const *labels,
+    sv_t selected)
+{
+	for (size_t i = 0; values[i]; i++) {
+		tvars_t *it = tvars_add_item(v, list);
+		if (!it)
+			return;
+		tvars_set_cstr(it, "value", values[i]);
+		tvars_set_cstr(it, "label", i18n(rq->lang, labels[i]));
+		if (sv_eq(selected, sv_from_cstr(values[i])))
+			tvars_set_cstr(it, "selected", "1");
+	}
+}
+
+static tvars_t *
+help_vars(request_t *rq)
+{
+	char token[64];
+	tvars_t *v = tvars_new();
+	if (!v)
+		return NULL;
+	if (http_csrf_token(rq, token) == 0)
+		tvars_set_cstr(v, "csrf", token);
+	sodium_memzero(token, sizeof(token));
+	const char *l = lang_code(rq->lang);
+	tvars_setf(v, "action", "/%s/help", l);
+	tvars_setf(v, "mailbox_href", "/%s/mailbox", l);
+	tvars_setf(v, "guide_href", "/%s/guide", l);
+	tvars_setf(v, "help_href", "/%s/help", l);
+	tvars_setf(v, "reply_action", "/%s/mailbox/reply", l);
+	tvars_setf(v, "leave_action", "/%s/mailbox/leave", l);
+	tvars_setf(v, "max_files", "%u", rq->app->config.max_files);
+	tvars_setf(v, "max_mb", "%u", rq->app->config.max_file_mb);
+	tvars_setf(v, "message_max", "%u", rq->app->config.message_max);
+	if (rq->app->config.max_files > 0)
+		tvars_set_cstr(v, "files_allowed", "1");
+	return v;
+}
+
+/* The form, empty or with what was sent and its problems. */
+static void
+help_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *notice, int status)
+{
+	tvars_t *v = help_vars(rq);
+	bool post = rq->method == HTTP_POST;
+	if (v) {
+		tvars_set_cstr(v, "open", "1");
+		if (post) {
+			tvars_set(v, "message", page_field(rq, "message"));
+			tvars_set(v, "contact", page_field(rq, "contact"));
+		}
+		choices(rq, v, "situations", intake_situations, situation_labels, post ? page_field(rq, "situation") : SV(""));
+		choices(rq, v, "regions", intake_regions, region_labels, post ? page_field(rq, "region") : SV(""));
+		if (p)
+			page_problems_vars(rq, v, p);
+		if (notice)
+			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+	}
+	page_render(rq, rs, "help", N_("Ask for help"), v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+/* Until a triage key exists nobody could read a request: the page says so and takes nothing. */
+static void
+help_closed(request_t *rq, response_t *rs, int status)
+{
+	page_render(rq, rs, "help", N_("Ask for help"), help_vars(rq));
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+static void
+help_work(request_t *rq)
+{
+	char receipt[RECEIPT_DIGITS_MAX + 1];
+	intake_form_t f = {
+		page_field(rq, "message"), page_field(rq, "situation"), page_field(rq, "region"), page_field(rq, "contact"),
+	};
+	rq->work_status = intake_submit(rq->app, rq->lang, &f, rq->upload, receipt);
+	if (rq->work_status == INTAKE_OK)
+		memcpy(rq->scratch, receipt, sizeof(receipt));
+	sodium_memzero(receipt, sizeof(receipt));
+}
+
+static void
+receipt_page(request_t *rq, response_t *rs)
+{
+	char shown[RECEIPT_DIGITS_MAX + RECEIPT_DIGITS_MAX / 4 + 1];
+	size_t n = strnlen(rq->scratch, RECEIPT_DIGITS_MAX), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && i % 4 == 0)
+			shown[k++] = ' ';
+		shown[k++] = rq->scratch[i];
+	}
+	shown[k] = '\0';
+	tvars_t *v = help_vars(rq);
+	if (v)
+		tvars_set_cstr(v, "receipt", shown);
+	sodium_memzero(shown, sizeof(shown));
+	sodium_memzero(rq->scratch, sizeof(rq->scratch));
+	page_render(rq, rs, "receipt", N_("Your request has been received"), v);
+}
 
 void
 page_help(request_t *rq, response_t *rs)
 {
-	tvars_t *v = tvars_new();
-	if (v) {
-		tvars_setf(v, "mailbox_href", "/%s/mailbox", lang_code(rq->lang));
-		tvars_setf(v, "guide_href", "/%s/guide", lang_code(rq->lang));
+	if (rq->method != HTTP_POST) {
+		if (intake_open(rq->app))
+			help_form(rq, rs, NULL, NULL, 0);
+		else
+			help_closed(rq, rs, 0);
+		return;
 	}
-	/* This version cannot take requests yet (intake comes with the case store): the
-	 * page says so plainly and takes nothing. */
-	page_render(rq, rs, "help", N_("Ask for help"), v);
+	if (!rq->work_done) {
+		if (!intake_open(rq->app)) {
+			help_closed(rq, rs, 503);
+			return;
+		}
+		page_problems_t p = { .n = 0 };
+		page_check_message(rq, true, &p);
+		page_check_choice(rq, "situation", intake_situations, &p.situation, &p);
+		page_check_choice(rq, "region", intake_regions, &p.region, &p);
+		page_check_length(rq, "contact", CONTACT_MAX_CHARS, &p.contact, &p);
+		if (p.n) {
+			help_form(rq, rs, &p, NULL, 400);
+			return;
+		}
+		http_defer(rq, help_work);
+		return;
+	}
+	switch ((intake_status_t)rq->work_status) {
+	case INTAKE_OK:
+		receipt_page(rq, rs);
+		return;
+	case INTAKE_CLOSED:
+		help_closed(rq, rs, 503);
+		return;
+	case INTAKE_OVERLOADED:
+		help_form(rq, rs, NULL,
+		    N_("We are overloaded right now, and your request was not saved. Please try again in a few minutes. Nothing you wrote has been stored."),
+		    503);
+		return;
+	case INTAKE_BUSY:
+		help_form(rq, rs, NULL,
+		    N_("The service is busy, and your request was not saved. Please try again in a minute. Nothing you wrote has been stored."),
+		    503);
+		return;
+	default:
+		help_form(rq, rs, NULL,
+		    N_("Something went wrong on our side, and your request was not saved. Please try again later. Nothing you wrote has been stored."),
+		    500);
+		return;
+	}
 }
+
+/* ---- the mailbox ---- */
 
 static void
 mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notice)
 {
-	char token[64];
-	tvars_t *v = tvars_new();
-	if (v && http_csrf_token(rq, token) == 0) {
-		tvars_set_cstr(v, "csrf", token);
+	tvars_t *v = help_vars(rq);
+	if (v) {
 		tvars_setf(v, "action", "/%s/mailbox", lang_code(rq->lang));
-		tvars_setf(v, "help_href", "/%s/help", lang_code(rq->lang));
 		if (error)
 			tvars_set_cstr(v, "error", i18n(rq->lang, error));
 		if (notice)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 	}
-	sodium_memzero(token, sizeof(token));
 	page_render(rq, rs, "mailbox", N_("Open your mailbox"), v);
 }
 
-/* Runs on the worker pool: the Argon2id derivation and the slot scan. */
-static void
-mailbox_find(request_t *rq)
+/* The mailbox session of this request: 1 with m filled, 0 without one, -1 on error. */
+static int
+mailbox_of(request_t *rq, mailbox_t *m)
 {
-	rq->work_status = vault_receipt_find(rq->app->vault, rq->scratch, strlen(rq->scratch));
+	sv_t cookie;
+	if (http_cookie(rq, http_cookie_name(rq, 'm'), &cookie) != 0)
+		return 0;
+	intake_status_t st = mailbox_session(rq->app, cookie, m);
+	return st == INTAKE_OK ? 1 : st == INTAKE_NOT_FOUND ? 0 : -1;
+}
+
+static void
+mailbox_page(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, int status)
+{
+	case_view_t cv;
+	char prefix[32];
+	if (mailbox_view(rq->app, m, &cv) != INTAKE_OK) {
+		rs->status = 500;
+		return;
+	}
+	tvars_t *v = help_vars(rq);
+	if (v) {
+		snprintf(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang));
+		page_view_vars(rq, v, &cv, prefix, false);
+		if (p) {
+			page_problems_vars(rq, v, p);
+			tvars_set(v, "message", page_field(rq, "message"));
+		}
+	}
+	case_view_free(&cv);
+	page_render(rq, rs, "mailbox_view", N_("Your mailbox"), v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+static void
+mailbox_work(request_t *rq)
+{
+	char cookie[SESS_COOKIE_CHARS + 1];
+	size_t n = strnlen(rq->scratch, RECEIPT_DIGITS_MAX);
+	rq->work_status = mailbox_open(rq->app, rq->scratch, n, cookie);
 	sodium_memzero(rq->scratch, sizeof(rq->scratch));
+	if (rq->work_status == INTAKE_OK)
+		memcpy(rq->scratch, cookie, sizeof(cookie));
+	sodium_memzero(cookie, sizeof(cookie));
+}
+
+static void
+mailbox_redirect(request_t *rq, response_t *rs)
+{
+	char to[32];
+	snprintf(to, sizeof(to), "/%s/mailbox", lang_code(rq->lang));
+	http_redirect(rs, 303, to);
 }
 
 void
 page_mailbox(request_t *rq, response_t *rs)
 {
+	mailbox_t m;
 	if (rq->method != HTTP_POST) {
-		mailbox_form(rq, rs, NULL, NULL);
+		int have = mailbox_of(rq, &m);
+		if (have > 0)
+			mailbox_page(rq, rs, &m, NULL, 0);
+		else if (have == 0)
+			mailbox_form(rq, rs, NULL, NULL);
+		else
+			rs->status = 500;
+		sodium_memzero(&m, sizeof(m));
 		return;
 	}
 	if (!rq->work_done) {
@@ -63,27 +273,101 @@ page_mailbox(request_t *rq, response_t *rs)
 				rs->status = 400;
 			return;
 		}
-		http_defer(rq, mailbox_find);
+		http_defer(rq, mailbox_work);
 		return;
 	}
-	switch ((vault_status_t)rq->work_status) {
-	case VAULT_NOT_FOUND:
+	switch ((intake_status_t)rq->work_status) {
+	case INTAKE_OK:
+		snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		    http_cookie_name(rq, 'm'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+		sodium_memzero(rq->scratch, sizeof(rq->scratch));
+		mailbox_redirect(rq, rs);
+		return;
+	case INTAKE_NOT_FOUND:
 		/* The same page, whatever was wrong with the receipt. */
 		mailbox_form(rq, rs, NULL,
 		    N_("We could not open a mailbox with this receipt. Check the digits and try again. A request is deleted, with its mailbox, when it is closed or has had no activity for a long time."));
 		return;
-	case VAULT_BUSY:
-		rs->status = 503;
+	case INTAKE_OVERLOADED:
+	case INTAKE_BUSY:
+		mailbox_form(rq, rs, NULL, N_("Too many people are opening mailboxes right now. Please wait a minute and try again."));
+		if (rs->status == 0)
+			rs->status = 503;
 		return;
-	case VAULT_OK:
-		/* Live receipts exist only once requests are taken; until then a match
-		 * means the key files do not belong to this database. */
-		log_warnx("a receipt matched a shred-key slot that has no case");
-		rs->status = 500;
-		return;
-	case VAULT_ERROR:
 	default:
 		rs->status = 500;
 		return;
 	}
+}
+
+static void
+reply_work(request_t *rq)
+{
+	mailbox_t m;
+	int have = mailbox_of(rq, &m);
+	rq->work_status = have > 0 ? mailbox_reply(rq->app, &m, page_field(rq, "message"), rq->upload)
+	                           : have == 0 ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	sodium_memzero(&m, sizeof(m));
+}
+
+void
+page_mailbox_reply(request_t *rq, response_t *rs)
+{
+	mailbox_t m;
+	if (!rq->work_done) {
+		int have = mailbox_of(rq, &m);
+		if (have <= 0) {
+			if (have < 0)
+				rs->status = 500;
+			else
+				mailbox_redirect(rq, rs);
+			return;
+		}
+		page_problems_t p = { .n = 0 };
+		page_check_message(rq, false, &p);
+		if (p.n)
+			mailbox_page(rq, rs, &m, &p, 400);
+		else
+			http_defer(rq, reply_work);
+		sodium_memzero(&m, sizeof(m));
+		return;
+	}
+	if (rq->work_status == INTAKE_OK || rq->work_status == INTAKE_NOT_FOUND)
+		mailbox_redirect(rq, rs);
+	else
+		rs->status = 500;
+}
+
+void
+page_mailbox_leave(request_t *rq, response_t *rs)
+{
+	mailbox_t m;
+	if (mailbox_of(rq, &m) > 0)
+		mailbox_leave(rq->app, &m);
+	sodium_memzero(&m, sizeof(m));
+	snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+	    http_cookie_name(rq, 'm'), rq->app->config.tls ? "; Secure" : "");
+	rs->clear_site_data = true;
+	mailbox_redirect(rq, rs);
+}
+
+void
+page_mailbox_file(request_t *rq, response_t *rs)
+{
+	mailbox_t m;
+	uint8_t aid[16];
+	case_file_out_t f;
+	int have = mailbox_of(rq, &m);
+	if (have <= 0 || page_id_param(rq, aid) != 0) {
+		rs->status = have < 0 ? 500 : 404;
+		sodium_memzero(&m, sizeof(m));
+		return;
+	}
+	intake_status_t st = mailbox_file(rq->app, &m, aid, &f);
+	sodium_memzero(&m, sizeof(m));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	page_download(rs, &f);
 }

@@ -3,6 +3,7 @@
 #ifndef SAVA_PAGES_H
 #define SAVA_PAGES_H
 
+#include "domain/intake.h"
 #include "http/http.h"
 #include "pages/tmpl.h"
 
@@ -32,9 +33,48 @@ int pages_public_init(char *err, size_t errlen) WUR;
 void pages_public_shutdown(void);
 const char *pages_css_href(void);   /* versioned, for the layout */
 
-/* help.c */
+/* help.c: the requester's pages */
 void page_help(request_t *rq, response_t *rs);
 void page_mailbox(request_t *rq, response_t *rs);
+void page_mailbox_reply(request_t *rq, response_t *rs);
+void page_mailbox_leave(request_t *rq, response_t *rs);
+void page_mailbox_file(request_t *rq, response_t *rs);
+
+/* requests.c: the triage pages */
+void page_staff_requests(request_t *rq, response_t *rs);
+void page_staff_request(request_t *rq, response_t *rs);
+void page_staff_request_reply(request_t *rq, response_t *rs);
+void page_staff_file(request_t *rq, response_t *rs);
+
+/* casepage.c: shared by help.c and requests.c */
+extern const upload_ops_t page_upload;   /* the hooks of every form with files */
+#define PAGE_PROBLEMS_MAX 8
+typedef struct {
+	struct {
+		const char *anchor;   /* the field's id */
+		char text[400];
+	} items[PAGE_PROBLEMS_MAX];
+	size_t n;
+	bool message, files, situation, region, contact;
+} page_problems_t;
+sv_t page_field(const request_t *rq, const char *name);
+/* The message (required, or optional when files came with it) and the files. */
+void page_check_message(const request_t *rq, bool required, page_problems_t *p);
+void page_check_choice(const request_t *rq, const char *name, const char *const *list, bool *flag, page_problems_t *p);
+void page_check_length(const request_t *rq, const char *name, size_t max_chars, bool *flag, page_problems_t *p);
+/* The summary list ("problems"), each field's "NAME_error", and "files_dropped". */
+void page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p);
+/* The conversation as "messages" (each with "files"), "status" and "closed". */
+void page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff);
+void page_hour(int64_t hour, char out[32]);
+/* A decrypted file as the response: a download, never rendered; f->data is taken over. */
+void page_download(response_t *rs, case_file_out_t *f);
+/* The {id} of the route as 16 bytes; -1 when it is not one. */
+int page_id_param(const request_t *rq, uint8_t id[16]) WUR;
+
+/* staff.c helpers for other staff pages */
+bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);
+tvars_t *page_staff_vars(request_t *rq);
 
 /* staff.c: staff accounts */
 void page_staff_home(request_t *rq, response_t *rs);

@@ -32,8 +32,8 @@ set_href(tvars_t *v, const request_t *rq, const char *name, const char *path)
 }
 
 /* Common values of every staff page: CSRF token, links. */
-static tvars_t *
-staff_vars(request_t *rq)
+tvars_t *
+page_staff_vars(request_t *rq)
 {
 	char token[64];
 	tvars_t *v = tvars_new();
@@ -51,6 +51,7 @@ staff_vars(request_t *rq)
 	set_href(v, rq, "accounts_href", "/staff/accounts");
 	set_href(v, rq, "groups_href", "/staff/groups");
 	set_href(v, rq, "audit_href", "/staff/audit");
+	set_href(v, rq, "requests_href", "/staff/requests");
 	return v;
 }
 
@@ -70,8 +71,8 @@ redirect_to(request_t *rq, response_t *rs, const char *path)
 }
 
 /* The session of this request, or a redirect to the login page (returns false). */
-static bool
-need_staff(request_t *rq, response_t *rs, staff_t *s)
+bool
+page_need_staff(request_t *rq, response_t *rs, staff_t *s)
 {
 	sv_t cookie;
 	staff_status_t st = STAFF_DENIED;
@@ -111,7 +112,7 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("instance created"), N_("enrolled"), N_("logged in"), N_("login failed"), N_("logged out"),
 	N_("account revoked"), N_("roles changed"), N_("passphrase changed"), N_("account recovered"),
 	N_("invitation made"), N_("group key created"), N_("group key granted"), N_("group key rotated"),
-	N_("unknown action"),
+	N_("request read"), N_("request answered"), N_("unknown action"),
 };
 
 /* ---- login, logout ---- */
@@ -145,7 +146,7 @@ page_staff_login(request_t *rq, response_t *rs)
 		error = rq->work_status == STAFF_BUSY ? msg_busy : msg_denied;
 		rs->status = rq->work_status == STAFF_BUSY ? 503 : 200;
 	}
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	set_error(v, rq, error);
 	if (v && rq->method == HTTP_POST)
 		tvars_set(v, "handle", field(rq, "handle"));
@@ -171,9 +172,9 @@ void
 page_staff_home(request_t *rq, response_t *rs)
 {
 	staff_t s;
-	if (!need_staff(rq, rs, &s))
+	if (!page_need_staff(rq, rs, &s))
 		return;
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_set_cstr(v, "handle", s.acct.handle);
 		roles_text(rq, s.acct.roles, v, "roles");
@@ -186,6 +187,8 @@ page_staff_home(request_t *rq, response_t *rs)
 			if (!staff_group_holds(rq->app, &s, "triage"))
 				tvars_set_cstr(v, "triage_waiting", "1");
 		}
+		if (requests_allowed(rq->app, &s))
+			tvars_set_cstr(v, "triage", "1");
 	}
 	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_home", N_("Staff"), v);
@@ -261,7 +264,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "finish")) {
 		staff_status_t st = staff_enroll_finish(rq->app, rq->param, enroll_browser(rq), field(rq, "totp"));
 		if (st == STAFF_OK) {
-			tvars_t *v = staff_vars(rq);
+			tvars_t *v = page_staff_vars(rq);
 			if (v)
 				tvars_set_cstr(v, "done", "1");
 			page_render(rq, rs, "staff_enroll", N_("Join the team"), v);
@@ -271,7 +274,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 		                          : N_("That code does not match. Codes change every 30 seconds: type the one your app shows now.");
 	}
 
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	if (!v) {
 		rs->status = 500;
 		return;
@@ -364,7 +367,7 @@ void
 page_staff_sessions(request_t *rq, response_t *rs)
 {
 	staff_t s;
-	if (!need_staff(rq, rs, &s))
+	if (!page_need_staff(rq, rs, &s))
 		return;
 	if (rq->method == HTTP_POST) {
 		if (staff_sessions_end_all(rq->app, s.acct.id) != STAFF_OK) {
@@ -377,7 +380,7 @@ page_staff_sessions(request_t *rq, response_t *rs)
 		redirect_to(rq, rs, "/staff/login");
 		return;
 	}
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		struct sessions_ctx x = { rq, v, s.sess.sid };
 		if (store_sessions_list(rq->app->store, s.acct.id, sessions_each, &x) != STORE_OK) {
@@ -424,7 +427,7 @@ newpw_page(request_t *rq, response_t *rs, const struct newpw_page *p)
 		}
 		error = N_("The two new passphrases are not the same.");
 	}
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	if (rq->method == HTTP_POST && rq->work_done) {
 		if (rq->work_status == STAFF_OK && v)
 			tvars_set_cstr(v, "done", "1");
@@ -446,7 +449,7 @@ page_staff_passphrase(request_t *rq, response_t *rs)
 	static const struct newpw_page p = { passphrase_work, "staff_passphrase", N_("Change your passphrase"),
 		N_("Your current passphrase is not right."), false };
 	staff_t s;
-	if (!need_staff(rq, rs, &s))
+	if (!page_need_staff(rq, rs, &s))
 		return;
 	sodium_memzero(&s, sizeof(s));
 	newpw_page(rq, rs, &p);
@@ -509,14 +512,14 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	uint64_t page = 1;
 	uint8_t id[16];
 	store_account_t target;
-	if (!need_staff(rq, rs, &s))
+	if (!page_need_staff(rq, rs, &s))
 		return;
 	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
 		rs->status = 404;
 		return;
 	}
 	bool can_revoke = (s.acct.roles & ROLE_COORDINATOR) != 0;
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	if (!v) {
 		rs->status = 500;
 		return;
@@ -588,7 +591,7 @@ page_staff_groups(request_t *rq, response_t *rs)
 	staff_t s;
 	store_group_t g;
 	uint8_t id[16];
-	if (!need_staff(rq, rs, &s))
+	if (!page_need_staff(rq, rs, &s))
 		return;
 	if (!(s.acct.roles & ROLE_COORDINATOR)) {
 		rs->status = 404;
@@ -603,7 +606,7 @@ page_staff_groups(request_t *rq, response_t *rs)
 		redirect_to(rq, rs, "/staff/groups");
 		return;
 	}
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	if (!v) {
 		rs->status = 500;
 		return;
@@ -640,7 +643,7 @@ page_staff_audit(request_t *rq, response_t *rs)
 	store_audit_row_t row;
 	char pagebuf[16];
 	uint64_t page = 1;
-	if (!need_staff(rq, rs, &s))
+	if (!page_need_staff(rq, rs, &s))
 		return;
 	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
 		rs->status = 404;
@@ -649,7 +652,7 @@ page_staff_audit(request_t *rq, response_t *rs)
 	sodium_memzero(&s, sizeof(s));
 	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 1000000, &page) != 0)
 		page = 1;
-	tvars_t *v = staff_vars(rq);
+	tvars_t *v = page_staff_vars(rq);
 	int last = store_audit_last(rq->app->store, &row);
 	if (!v || last < 0) {
 		tvars_free(v);

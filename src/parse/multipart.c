@@ -208,7 +208,7 @@ mp_init(mp_parser_t *mp, sv_t boundary, size_t max_files, const mp_sink_t *sink,
 	memset(mp, 0, sizeof(*mp));
 	mp->sink = sink;
 	mp->ctx = ctx;
-	mp->max_files = max_files < LIMIT_MP_FILES ? max_files : LIMIT_MP_FILES;
+	mp->max_files = max_files < LIMIT_MP_FILES_MAX ? max_files : LIMIT_MP_FILES_MAX;
 	mp->state = MP_S_PREAMBLE;
 	mp->status = MP_OK;
 	if (!mp_boundary_valid(boundary)) {

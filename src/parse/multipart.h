@@ -54,7 +54,7 @@ typedef struct {
  * LIMIT_MP_BOUNDARY_BYTES or has characters RFC 2046 does not allow. */
 int mp_boundary_from_content_type(sv_t ct, sv_t *boundary) WUR;
 
-/* Starts a parser for this boundary (copied). max_files <= LIMIT_MP_FILES. */
+/* Starts a parser for this boundary (copied). max_files <= LIMIT_MP_FILES_MAX. */
 void mp_init(mp_parser_t *mp, sv_t boundary, size_t max_files, const mp_sink_t *sink, void *ctx);
 /* Feeds the next n bytes of the body. Returns MP_OK or the (sticky) error. After an
  * error, part_end is not called for the open part: the caller must throw away

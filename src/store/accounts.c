@@ -5,39 +5,6 @@
 
 #include "store/store_private.h"
 
-static int
-q_prepare(store_t *st, sqlite3_stmt **q, const char *sql)
-{
-	return sqlite3_prepare_v2(store_db(st), sql, -1, q, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* Steps a statement that returns no rows; finalizes it. */
-static int
-q_done(sqlite3_stmt *q)
-{
-	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc == SQLITE_DONE)
-		return STORE_OK;
-	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
-static int
-q_exec(store_t *st, const char *sql)
-{
-	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-static void
-blob_copy(uint8_t *dst, size_t n, sqlite3_stmt *q, int col, bool *ok)
-{
-	const void *p = sqlite3_column_blob(q, col);
-	if (p && (size_t)sqlite3_column_bytes(q, col) == n)
-		memcpy(dst, p, n);
-	else
-		*ok = false;
-}
-
 int
 store_invite_add(store_t *st, const uint8_t token_hash[32], uint32_t roles, const uint8_t *note, size_t note_len,
     int64_t expires_hour)
@@ -472,4 +439,26 @@ store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, 
 rollback:
 	q_exec(st, "ROLLBACK");
 	return rc;
+}
+
+int
+store_group_links(store_t *st, const uint8_t group_id[16], uint32_t from, uint32_t to, uint8_t (*out)[101],
+    size_t max, size_t *n)
+{
+	sqlite3_stmt *q;
+	bool ok = true;
+	*n = 0;
+	if (q_prepare(st, &q,
+	        "SELECT epoch, sealed FROM group_links WHERE group_id = ? AND epoch < ? AND epoch >= ? ORDER BY epoch DESC") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, from);
+	sqlite3_bind_int64(q, 3, to);
+	int rc;
+	/* consecutive from from - 1 down; a gap ends the chain */
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max &&
+	    (uint32_t)sqlite3_column_int64(q, 0) == from - 1 - (uint32_t)*n)
+		blob_copy(out[(*n)++], 101, q, 1, &ok);
+	sqlite3_finalize(q);
+	return (rc == SQLITE_DONE || rc == SQLITE_ROW) && ok ? STORE_OK : STORE_ERROR;
 }

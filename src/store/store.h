@@ -118,6 +118,91 @@ int store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_m
 int store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
     const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101]) WUR;
 
+/* The links of a group from epoch `from` down: out[0] = glink_{from-1}, out[1] =
+ * glink_{from-2}, ... down to glink_{to}; *n of them (fewer when one is missing). */
+int store_group_links(store_t *st, const uint8_t group_id[16], uint32_t from, uint32_t to, uint8_t (*out)[101],
+    size_t max, size_t *n) WUR;
+
+/* ---- help requests (cases.c) ---- */
+
+#define STORE_PKREQ_ITEM_BYTES 301
+#define STORE_COPY_BYTES       102
+#define STORE_LINK_BYTES       73
+#define STORE_FKWRAP_BYTES     77
+
+enum { HOLDER_REQUESTER = 0, HOLDER_GROUP = 1, HOLDER_ACCOUNT = 2 };
+
+typedef struct {
+	uint8_t id[16];
+	uint32_t slot;
+	char lang[3];
+	int stage;
+	uint32_t epoch;
+	uint8_t pk_req_item_id[16];
+	uint8_t pk_req_item[STORE_PKREQ_ITEM_BYTES];
+	int64_t created_hour, activity_hour;
+	uint32_t seq;                 /* the last message's number */
+} store_case_t;
+
+typedef struct {
+	int holder_kind;              /* HOLDER_* */
+	uint8_t holder[16];           /* the case id, a group id or an account id */
+	uint32_t holder_epoch;        /* the group's epoch for HOLDER_GROUP, else 0 */
+	uint8_t copy[STORE_COPY_BYTES];
+	uint8_t ncopy[STORE_COPY_BYTES];
+	bool has_ncopy;               /* staff holders have one, the requester none */
+} store_copy_t;
+
+/* An item: the ciphertext is borrowed (valid for the call it is handed to). */
+typedef struct {
+	uint8_t id[16];
+	uint32_t seq;
+	int kind, role, field;
+	int64_t created_hour;
+	const uint8_t *ct;
+	size_t ct_len;
+} store_item_t;
+
+typedef struct {
+	uint8_t id[16];
+	uint8_t case_id[16];
+	uint32_t seq;
+	uint8_t fk_wrap[STORE_FKWRAP_BYTES];
+	uint64_t blob_len;
+	int64_t created_hour;
+} store_attachment_t;
+
+/* A new case with its copies, first items (seq 1) and attachments, in one transaction. */
+int store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies, size_t ncopies,
+    const store_item_t *items, size_t nitems, const store_attachment_t *att, size_t natt) WUR;
+int store_case_get(store_t *st, const uint8_t id[16], store_case_t *out) WUR;
+/* The copy of a case's current epoch for one holder, or STORE_NOT_FOUND. */
+int store_case_copy(store_t *st, const uint8_t case_id[16], int holder_kind, const uint8_t holder[16],
+    store_copy_t *out) WUR;
+/* The case's copy for any group holder (there is one per case), or STORE_NOT_FOUND. */
+int store_case_group_copy(store_t *st, const uint8_t case_id[16], store_copy_t *out) WUR;
+/* The case's epoch links of kind (0 case, 1 notes) from epoch e down: out[0] = link_{e-1}. */
+int store_case_links(store_t *st, const uint8_t case_id[16], int kind, uint32_t e, uint8_t (*out)[73], size_t max,
+    size_t *n) WUR;
+/* A new message: items and attachments numbered seq = the case's seq + 1, the case's
+ * activity hour set, and its stage moved from from_stage to to_stage when it is there
+ * (from_stage < 0: never). *seq_out gets the number. One transaction. */
+int store_case_add(store_t *st, const uint8_t case_id[16], const store_item_t *items, size_t nitems,
+    const store_attachment_t *att, size_t natt, int64_t hour, int from_stage, int to_stage, uint32_t *seq_out) WUR;
+/* Every item of a case in seq order (then field), and every attachment. fn returns 0 to go on. */
+int store_case_items(store_t *st, const uint8_t case_id[16], int (*fn)(void *ctx, const store_item_t *it),
+    void *ctx) WUR;
+/* The first item of field in message seq, or STORE_NOT_FOUND. fn is called once. */
+int store_case_item(store_t *st, const uint8_t case_id[16], uint32_t seq, int field,
+    int (*fn)(void *ctx, const store_item_t *it), void *ctx) WUR;
+int store_case_attachments(store_t *st, const uint8_t case_id[16],
+    int (*fn)(void *ctx, const store_attachment_t *a), void *ctx) WUR;
+int store_attachment_get(store_t *st, const uint8_t id[16], store_attachment_t *out) WUR;
+int store_attachment_exists(store_t *st, const uint8_t id[16]) WUR;   /* 1, 0 or -1 */
+/* Cases in stages [lo, hi], newest first. */
+int store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit,
+    int (*fn)(void *ctx, const store_case_t *c), void *ctx) WUR;
+int store_cases_count(store_t *st, int lo, int hi, size_t *n) WUR;
 
 /* ---- audit (audit.c): the append-only audit table, entry i with its links h and u ---- */
 

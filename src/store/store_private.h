@@ -26,4 +26,40 @@ struct store {
  * (every SQLite call then fails cleanly with SQLITE_MISUSE). */
 sqlite3 *store_db(store_t *st);
 
+/* Statement helpers shared by the table files. */
+#include <string.h>
+
+static inline int
+q_prepare(store_t *st, sqlite3_stmt **q, const char *sql)
+{
+	return sqlite3_prepare_v2(store_db(st), sql, -1, q, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Steps a statement that returns no rows; finalizes it. */
+static inline int
+q_done(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
+static inline int
+q_exec(store_t *st, const char *sql)
+{
+	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static inline void
+blob_copy(uint8_t *dst, size_t n, sqlite3_stmt *q, int col, bool *ok)
+{
+	const void *p = sqlite3_column_blob(q, col);
+	if (p && (size_t)sqlite3_column_bytes(q, col) == n)
+		memcpy(dst, p, n);
+	else
+		*ok = false;
+}
+
 #endif

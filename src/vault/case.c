@@ -464,6 +464,21 @@ copies_seal(uint8_t (*out)[CASE_COPY_BYTES], const uint8_t (*holders)[32], size_
 	return 0;
 }
 
+/* A mailbox session (kind MAILBOX, owner = case id) whose box holds s->hsk = sk_req. */
+static void
+mailbox_sess_new(struct case_secrets *s, const uint8_t case_id[16], sess_new_t *out)
+{
+	uint8_t c[32], ad[96];
+	memset(out, 0, sizeof(*out));
+	randombytes_buf(c, sizeof(c));
+	crypto_kdf_derive_from_key(out->sid, 32, 1, "savaSESS", c);
+	crypto_kdf_derive_from_key(s->sub, 32, 2, "savaSESS", c);
+	box_seal(out->box, s->sub, s->hsk, 32, ad, vault_sess_ad(ad, SESS_KIND_MAILBOX, case_id, out->sid));
+	sodium_bin2base64(out->cookie, sizeof(out->cookie), c, sizeof(c), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(c, sizeof(c));
+	sodium_memzero(s->sub, sizeof(s->sub));
+}
+
 vault_status_t
 case_create(vault_t *v, unsigned digits, const uint8_t (*holders)[32], size_t nholders, case_new_t *out)
 {
@@ -483,6 +498,7 @@ case_create(vault_t *v, unsigned digits, const uint8_t (*holders)[32], size_t nh
 		goto done;
 	receipt_keypair(s->slot.z, s);
 	memcpy(s->pk_req, s->hpk, 32);
+	mailbox_sess_new(s, out->case_id, &out->mailbox);
 	sodium_memzero(s->hsk, sizeof(s->hsk));
 
 	st = VAULT_ERROR;
@@ -521,7 +537,7 @@ vault_status_t
 case_receipt_login(vault_t *v, const char *digits, size_t n, uint8_t case_id[CASE_ID_BYTES], uint32_t *slot,
     sess_new_t *out)
 {
-	uint8_t lookup[32], c[32], ad[96];
+	uint8_t lookup[32];
 	uint32_t at = 0;
 	bool found = false;
 	struct case_secrets *s = secrets_new();
@@ -534,15 +550,9 @@ case_receipt_login(vault_t *v, const char *digits, size_t n, uint8_t case_id[CAS
 		st = VAULT_NOT_FOUND;
 	if (st == VAULT_OK) {
 		receipt_keypair(s->slot.z, s);
-		memset(out, 0, sizeof(*out));
-		randombytes_buf(c, sizeof(c));
-		crypto_kdf_derive_from_key(out->sid, 32, 1, "savaSESS", c);
-		crypto_kdf_derive_from_key(s->sub, 32, 2, "savaSESS", c);
-		box_seal(out->box, s->sub, s->hsk, 32, ad, vault_sess_ad(ad, SESS_KIND_MAILBOX, s->slot.object_id, out->sid));
-		sodium_bin2base64(out->cookie, sizeof(out->cookie), c, sizeof(c), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		mailbox_sess_new(s, s->slot.object_id, out);
 		memcpy(case_id, s->slot.object_id, 16);
 		*slot = at;
-		sodium_memzero(c, sizeof(c));
 	}
 	sodium_memzero(lookup, sizeof(lookup));
 	secrets_free(s);
@@ -696,6 +706,7 @@ struct case_blob_writer {
 	case_pread_fn rd;
 	void *arg;
 	bool failed;
+	bool bound;                 /* fk_wrap made (case_blob_writer_bind) */
 };
 
 static uint64_t
@@ -704,52 +715,76 @@ frame_off(uint64_t i)
 	return CASE_BLOB_HEAD + i * (uint64_t)CASE_FRAME_CT;
 }
 
+int
+case_blob_writer_start(const uint8_t attachment_id[16], const char *name, size_t name_len, const char *mime,
+    size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out)
+{
+	if (name_len > CASE_NAME_MAX || mime_len > CASE_MIME_MAX || !wr || !rd)
+		return -1;
+	case_blob_writer_t *w = sodium_malloc(sizeof(*w));
+	if (!w)
+		return -1;
+	memset(w, 0, sizeof(*w));
+	crypto_secretstream_xchacha20poly1305_keygen(w->fk);
+	crypto_secretstream_xchacha20poly1305_keygen(w->tk);
+	crypto_secretstream_xchacha20poly1305_init_push(&w->spool, w->spool_header, w->tk);
+	memcpy(w->aid, attachment_id, 16);
+	if (name_len)
+		memcpy(w->name, name, name_len);
+	if (mime_len)
+		memcpy(w->mime, mime, mime_len);
+	w->name_len = name_len;
+	w->mime_len = mime_len;
+	w->wr = wr;
+	w->rd = rd;
+	w->arg = arg;
+	*out = w;
+	return 0;
+}
+
 vault_status_t
-case_blob_writer_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t attachment_id[16],
-    const char *name, size_t name_len, const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd,
-    void *arg, case_blob_writer_t **out)
+case_blob_writer_bind(vault_t *v, const case_opener_t *who, const case_ref_t *ref, case_blob_writer_t *w)
 {
 	uint8_t ad[80];
-	if (name_len > CASE_NAME_MAX || mime_len > CASE_MIME_MAX || !wr || !rd)
-		return VAULT_ERROR;
 	struct case_secrets *s = secrets_new();
-	case_blob_writer_t *w = sodium_malloc(sizeof(*w));
-	if (!s || !w) {
-		secrets_free(s);
-		if (w)
-			sodium_free(w);
+	if (!s)
 		return VAULT_ERROR;
-	}
-	memset(w, 0, sizeof(*w));
 	vault_status_t st = case_unlock(v, who, ref, s);
 	if (st == VAULT_OK && case_root_at(ref, CASE_KIND_CASE, ref->e, s) != 0)
 		st = VAULT_NOT_FOUND;
 	if (st == VAULT_OK) {
 		case_subkey(s->key, s->root, CASE_KIND_CASE, 2);
-		crypto_secretstream_xchacha20poly1305_keygen(w->fk);
 		w->fk_wrap[0] = 1;
 		le32_put(w->fk_wrap + 1, ref->e);
 		randombytes_buf(w->fk_wrap + 5, NPUB);
 		crypto_aead_xchacha20poly1305_ietf_encrypt(w->fk_wrap + 5 + NPUB, NULL, w->fk, 32, ad,
-		    fwrap_ad(ad, ref->case_id, attachment_id, ref->e), NULL, w->fk_wrap + 5, s->key);
-		crypto_secretstream_xchacha20poly1305_keygen(w->tk);
-		crypto_secretstream_xchacha20poly1305_init_push(&w->spool, w->spool_header, w->tk);
-		memcpy(w->aid, attachment_id, 16);
-		if (name_len)
-			memcpy(w->name, name, name_len);
-		if (mime_len)
-			memcpy(w->mime, mime, mime_len);
-		w->name_len = name_len;
-		w->mime_len = mime_len;
-		w->wr = wr;
-		w->rd = rd;
-		w->arg = arg;
-		*out = w;
-	} else {
-		sodium_free(w);
+		    fwrap_ad(ad, ref->case_id, w->aid, ref->e), NULL, w->fk_wrap + 5, s->key);
+		w->bound = true;
 	}
 	secrets_free(s);
 	return st;
+}
+
+vault_status_t
+case_blob_writer_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t attachment_id[16],
+    const char *name, size_t name_len, const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd,
+    void *arg, case_blob_writer_t **out)
+{
+	case_blob_writer_t *w;
+	if (case_blob_writer_start(attachment_id, name, name_len, mime, mime_len, wr, rd, arg, &w) != 0)
+		return VAULT_ERROR;
+	vault_status_t st = case_blob_writer_bind(v, who, ref, w);
+	if (st != VAULT_OK)
+		case_blob_writer_free(w);
+	else
+		*out = w;
+	return st;
+}
+
+uint64_t
+case_blob_writer_length(const case_blob_writer_t *w)
+{
+	return w->real_len;
 }
 
 /* First pass: the full frame buffer as spool frame number spool_frames. */
@@ -793,7 +828,7 @@ case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES
 	crypto_secretstream_xchacha20poly1305_state st, pull;
 	uint8_t head[CASE_BLOB_HEAD], tag = 0;
 	int rc = -1;
-	if (w->failed)
+	if (w->failed || !w->bound)
 		goto done;
 	if (w->fill) {
 		memset(w->frame + w->fill, 0, CASE_FRAME - w->fill);

@@ -77,6 +77,9 @@ typedef struct {
 	uint8_t pk_req_item_id[16];
 	uint8_t pk_req_item[CASE_PKREQ_ITEM_BYTES];           /* kind 0, role SYSTEM, field PK_REQ */
 	uint8_t audit_id[16];
+	sess_new_t mailbox;                         /* a mailbox session for the requester (owner =
+	                                             * case id): the intake seals his words through it,
+	                                             * and may store it; wiped by the caller */
 } case_new_t;
 
 /* A new epoch e + 1, to store in one transaction with the deletion of older copies. */
@@ -159,6 +162,15 @@ typedef struct case_blob_writer case_blob_writer_t;
 vault_status_t case_blob_writer_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref,
     const uint8_t attachment_id[16], const char *name, size_t name_len, const char *mime, size_t mime_len,
     case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out) WUR;
+/* The same in two steps, for an upload that streams in before its case exists (a new
+ * request): start needs no case and runs the first pass only; bind opens the case and
+ * wraps fk, and must come before finish. */
+int case_blob_writer_start(const uint8_t attachment_id[16], const char *name, size_t name_len, const char *mime,
+    size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out) WUR;
+vault_status_t case_blob_writer_bind(vault_t *v, const case_opener_t *who, const case_ref_t *ref,
+    case_blob_writer_t *w) WUR;
+/* Content bytes written so far. */
+uint64_t case_blob_writer_length(const case_blob_writer_t *w);
 int case_blob_writer_write(case_blob_writer_t *w, const uint8_t *p, size_t n) WUR;
 /* Writes the final blob and returns its fk_wrap and length (the file's size). Frees w. */
 int case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES], uint64_t *blob_len) WUR;

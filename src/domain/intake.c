@@ -1,0 +1,1322 @@
+/* intake: the rules for help requests. A submission is written in this order, so that a
+ * crash at any point leaves either a whole request or nothing readable: the shred-key
+ * slot (fdatasync, in case_create), the blobs (fdatasync each, then the directory), the
+ * rows in one transaction (synchronous = FULL); only then is the receipt shown. What a
+ * crash leaves half done is destroyed at the next start (intake_recover). */
+#include "domain/intake.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "domain/audit.h"
+#include "parse/urlenc.h"
+#include "store/store.h"
+
+#define LINKS_MAX 64          /* epochs a case (or group) key may be followed back */
+#define MAILBOX_ABSOLUTE_S (2 * 3600)
+
+const char *const intake_situations[] = { "notice", "serving", "border", "out", "other", NULL };
+const char *const intake_regions[] = { "central", "northwest", "south", "north_caucasus", "volga", "urals",
+	"siberia", "far_east", "moscow", "st_petersburg", "abroad", "undisclosed", NULL };
+
+bool
+intake_choice_ok(const char *const *list, sv_t value)
+{
+	if (value.len == 0)
+		return true;
+	for (size_t i = 0; list[i]; i++)
+		if (sv_eq(value, sv_from_cstr(list[i])))
+			return true;
+	return false;
+}
+
+int
+intake_status_of(int stage)
+{
+	if (stage == STAGE_NEW)
+		return STATUS_RECEIVED;
+	if (stage == STAGE_CLOSED || stage == STAGE_REJECTED)
+		return STATUS_CLOSED;
+	return STATUS_IN_PROGRESS;
+}
+
+static int64_t
+now_hour(void)
+{
+	return (int64_t)(time(NULL) / 3600);
+}
+
+static void
+hex16(const uint8_t id[16], char out[33])
+{
+	sodium_bin2hex(out, 33, id, 16);
+}
+
+static void
+blob_path(const app_t *app, const uint8_t id[16], char *out, size_t n)
+{
+	char hex[33];
+	hex16(id, hex);
+	snprintf(out, n, "%s/blobs/%s", app->dir, hex);
+}
+
+/* ---- flood limits: one window per minute for the whole instance ---- */
+
+struct rate {
+	pthread_mutex_t lock;
+	int64_t minute;
+	unsigned count;
+};
+static struct rate rate_intake = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
+static struct rate rate_receipts = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
+
+/* Takes one from this minute's allowance; false when it is used up (limit 0: none). */
+static bool
+rate_take(struct rate *r, unsigned limit)
+{
+	if (limit == 0)
+		return true;
+	int64_t minute = (int64_t)(time(NULL) / 60);
+	pthread_mutex_lock(&r->lock);
+	if (r->minute != minute) {
+		r->minute = minute;
+		r->count = 0;
+	}
+	bool ok = r->count < limit;
+	if (ok)
+		r->count++;
+	pthread_mutex_unlock(&r->lock);
+	return ok;
+}
+
+static void
+rate_give_back(struct rate *r)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->count > 0)
+		r->count--;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* ---- uploads ---- */
+
+struct upfile {
+	uint8_t id[16];
+	int fd;
+	case_blob_writer_t *w;
+	bool kept;                 /* a committed row names it */
+};
+
+struct upload {
+	const app_t *app;
+	unsigned max_files;
+	uint64_t max_bytes;
+	struct upfile files[LIMIT_MP_FILES_MAX];
+	size_t n;
+	/* the part being received */
+	bool in_part, skipping;
+	struct upfile *cur;
+	char name[CASE_NAME_MAX];
+	size_t name_len;
+	char mime[CASE_MIME_MAX];
+	size_t mime_len;
+	bool too_many, too_large;
+};
+
+upload_t *
+upload_new(const app_t *app)
+{
+	upload_t *u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->app = app;
+	u->max_files = app->config.max_files;
+	u->max_bytes = (uint64_t)app->config.max_file_mb << 20;
+	for (size_t i = 0; i < LIMIT_MP_FILES_MAX; i++)
+		u->files[i].fd = -1;
+	return u;
+}
+
+static void
+upfile_drop(const app_t *app, struct upfile *f)
+{
+	char path[4200];
+	case_blob_writer_free(f->w);
+	f->w = NULL;
+	if (f->fd >= 0) {
+		close(f->fd);
+		f->fd = -1;
+		if (!f->kept) {
+			blob_path(app, f->id, path, sizeof(path));
+			if (unlink(path) != 0 && errno != ENOENT)
+				log_warnx("could not delete an unused blob: %s", strerror(errno));
+		}
+	}
+}
+
+static int
+upfile_pwrite(void *arg, const uint8_t *p, size_t n, uint64_t off)
+{
+	struct upfile *f = arg;
+	while (n) {
+		ssize_t w = pwrite(f->fd, p, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+static int
+upfile_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
+{
+	struct upfile *f = arg;
+	while (n) {
+		ssize_t r = pread(f->fd, p, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* A file name as it may be shown back: the last path component, clean UTF-8 without
+ * control characters, at most CASE_NAME_MAX bytes; otherwise "attachment". */
+static size_t
+clean_name(sv_t in, char *out, size_t cap)
+{
+	for (size_t i = in.len; i > 0; i--)
+		if (in.p[i - 1] == '/' || in.p[i - 1] == '\\') {
+			in = (sv_t){ in.p + i, in.len - i };
+			break;
+		}
+	bool ok = in.len > 0 && in.len <= cap && text_is_clean_utf8(in) && !sv_eq(in, SV(".")) && !sv_eq(in, SV(".."));
+	for (size_t i = 0; ok && i < in.len; i++)
+		if (in.p[i] == '\t' || in.p[i] == '\n' || in.p[i] == '\r')
+			ok = false;
+	if (!ok)
+		in = SV("attachment");
+	memcpy(out, in.p, in.len);
+	return in.len;
+}
+
+int
+upload_file_begin(upload_t *u, sv_t filename, sv_t content_type)
+{
+	u->in_part = true;
+	u->skipping = false;
+	u->cur = NULL;
+	u->name_len = clean_name(filename, u->name, sizeof(u->name));
+	/* the type is kept only as a hint; downloads are always application/octet-stream */
+	u->mime_len = 0;
+	if (content_type.len <= sizeof(u->mime) && text_is_clean_utf8(content_type)) {
+		memcpy(u->mime, content_type.p, content_type.len);
+		u->mime_len = content_type.len;
+	}
+	return 0;
+}
+
+/* The part's file, made on its first byte (an empty file input sends no bytes). */
+static int
+upload_open_file(upload_t *u)
+{
+	char path[4200];
+	if (u->n >= u->max_files) {
+		u->too_many = true;
+		u->skipping = true;
+		return 0;
+	}
+	struct upfile *f = &u->files[u->n];
+	randombytes_buf(f->id, 16);
+	blob_path(u->app, f->id, path, sizeof(path));
+	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (f->fd < 0) {
+		log_warnx("cannot create a blob: %s", strerror(errno));
+		return -1;
+	}
+	if (case_blob_writer_start(f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite, upfile_pread, f,
+	        &f->w) != 0) {
+		upfile_drop(u->app, f);
+		return -1;
+	}
+	u->n++;
+	u->cur = f;
+	return 0;
+}
+
+int
+upload_file_data(upload_t *u, const char *p, size_t n)
+{
+	if (!u->in_part || u->skipping || n == 0)
+		return 0;
+	if (!u->cur && upload_open_file(u) != 0)
+		return -1;
+	if (u->skipping)
+		return 0;
+	struct upfile *f = u->cur;
+	if (case_blob_writer_length(f->w) + n > u->max_bytes) {
+		/* over the limit: this file is dropped at once, the rest of it ignored */
+		u->too_large = true;
+		u->skipping = true;
+		upfile_drop(u->app, f);
+		u->n--;
+		u->cur = NULL;
+		return 0;
+	}
+	if (case_blob_writer_write(f->w, (const uint8_t *)p, n) != 0) {
+		log_warnx("cannot write a blob");
+		return -1;
+	}
+	return 0;
+}
+
+int
+upload_file_end(upload_t *u)
+{
+	u->in_part = false;
+	u->cur = NULL;
+	return 0;
+}
+
+bool
+upload_too_many(const upload_t *u)
+{
+	return u->too_many;
+}
+
+bool
+upload_too_large(const upload_t *u)
+{
+	return u->too_large;
+}
+
+size_t
+upload_count(const upload_t *u)
+{
+	return u ? u->n : 0;
+}
+
+void
+upload_free(upload_t *u)
+{
+	if (!u)
+		return;
+	for (size_t i = 0; i < LIMIT_MP_FILES_MAX; i++)
+		upfile_drop(u->app, &u->files[i]);
+	sodium_memzero(u, sizeof(*u));
+	free(u);
+}
+
+static int
+fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Second pass of every file under the case's key; durable before the rows name them. */
+static int
+upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_ref_t *ref, store_attachment_t *att,
+    int64_t hour)
+{
+	char dir[4200];
+	if (!u || u->n == 0)
+		return 0;
+	for (size_t i = 0; i < u->n; i++) {
+		struct upfile *f = &u->files[i];
+		memset(&att[i], 0, sizeof(att[i]));
+		if (case_blob_writer_bind(app->vault, who, ref, f->w) != VAULT_OK)
+			return -1;
+		int rc = case_blob_writer_finish(f->w, att[i].fk_wrap, &att[i].blob_len);
+		f->w = NULL;   /* finish frees it */
+		if (rc != 0 || fdatasync(f->fd) != 0)
+			return -1;
+		memcpy(att[i].id, f->id, 16);
+		memcpy(att[i].case_id, ref->case_id, 16);
+		att[i].created_hour = hour;
+	}
+	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
+	return fsync_dir(dir);
+}
+
+static void
+upload_keep(upload_t *u)
+{
+	for (size_t i = 0; u && i < u->n; i++)
+		u->files[i].kept = true;
+}
+
+/* ---- access: who opens a case, and with which copy ---- */
+
+struct access {
+	store_case_t row;
+	case_opener_t who;
+	case_ref_t ref;
+	uint8_t glinks[LINKS_MAX][GROUP_SEAL_BYTES];
+	uint8_t links[LINKS_MAX][CASE_LINK_BYTES];
+	uint8_t nlinks[LINKS_MAX][CASE_LINK_BYTES];
+	uint8_t audit_id[16];
+};
+
+static struct access *
+access_new(void)
+{
+	struct access *a = sodium_malloc(sizeof(*a));
+	if (a)
+		memset(a, 0, sizeof(*a));
+	return a;
+}
+
+static void
+access_free(struct access *a)
+{
+	if (a)
+		sodium_free(a);   /* wipes */
+}
+
+static int
+access_ref(const app_t *app, struct access *a, const store_copy_t *copy)
+{
+	size_t n;
+	memcpy(a->ref.case_id, a->row.id, 16);
+	a->ref.slot = a->row.slot;
+	a->ref.e = a->row.epoch;
+	memcpy(a->ref.copy, copy->copy, CASE_COPY_BYTES);
+	if (copy->has_ncopy)
+		memcpy(a->ref.ncopy, copy->ncopy, CASE_COPY_BYTES);
+	if (a->row.epoch > 0) {
+		if (store_case_links(app->store, a->row.id, CASE_KIND_CASE, a->row.epoch, a->links, LINKS_MAX, &n) != STORE_OK)
+			return -1;
+		a->ref.links = (const uint8_t(*)[CASE_LINK_BYTES])a->links;
+		a->ref.nlinks_s = (uint32_t)n;
+		if (store_case_links(app->store, a->row.id, CASE_KIND_NOTES, a->row.epoch, a->nlinks, LINKS_MAX, &n) != STORE_OK)
+			return -1;
+		a->ref.nlinks = (const uint8_t(*)[CASE_LINK_BYTES])a->nlinks;
+		a->ref.nlinks_n = (uint32_t)n;
+	}
+	return 0;
+}
+
+static intake_status_t
+access_requester(const app_t *app, const mailbox_t *m, struct access *a)
+{
+	store_copy_t copy;
+	int rc = store_case_get(app->store, m->case_id, &a->row);
+	if (rc == STORE_OK)
+		rc = store_case_copy(app->store, m->case_id, HOLDER_REQUESTER, m->case_id, &copy);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	a->who.by = CASE_BY_SESSION;
+	a->who.sess = m->sess;
+	rc = access_ref(app, a, &copy);
+	sodium_memzero(&copy, sizeof(copy));
+	return rc == 0 ? INTAKE_OK : INTAKE_ERROR;
+}
+
+bool
+requests_allowed(const app_t *app, const staff_t *s)
+{
+	return staff_group_holds(app, s, "triage") == 1;
+}
+
+/* A staff member's way into a case: a copy sealed to her own key, or the triage key
+ * (following the group's links back to the epoch the case was sealed to). */
+static intake_status_t
+access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
+{
+	store_copy_t copy;
+	int rc = store_case_get(app->store, case_id, &a->row);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	a->who.sess = s->sess;
+	rc = store_case_copy(app->store, case_id, HOLDER_ACCOUNT, s->acct.id, &copy);
+	if (rc == STORE_OK) {
+		a->who.by = CASE_BY_SESSION;
+	} else if (rc == STORE_NOT_FOUND) {
+		store_group_t g;
+		size_t n = 0;
+		if (store_group_get(app->store, "triage", &g) != STORE_OK ||
+		    store_group_copy(app->store, g.id, s->acct.id, &a->who.group_epoch, a->who.group_copy) != STORE_OK)
+			return INTAKE_NOT_FOUND;
+		rc = store_case_group_copy(app->store, case_id, &copy);
+		if (rc != STORE_OK || sodium_memcmp(copy.holder, g.id, 16) != 0 || copy.holder_epoch > a->who.group_epoch)
+			return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
+		if (copy.holder_epoch < a->who.group_epoch &&
+		    (store_group_links(app->store, g.id, a->who.group_epoch, copy.holder_epoch, a->glinks, LINKS_MAX, &n) !=
+		            STORE_OK ||
+		        n != a->who.group_epoch - copy.holder_epoch))
+			return INTAKE_NOT_FOUND;   /* no way back to that key (a new key after its last holder left) */
+		a->who.by = CASE_BY_GROUP;
+		memcpy(a->who.group_id, g.id, 16);
+		a->who.glinks = (const uint8_t(*)[GROUP_SEAL_BYTES])a->glinks;
+		a->who.nglinks = (uint32_t)n;
+	} else {
+		return INTAKE_ERROR;
+	}
+	rc = access_ref(app, a, &copy);
+	sodium_memzero(&copy, sizeof(copy));
+	return rc == 0 ? INTAKE_OK : INTAKE_ERROR;
+}
+
+static void
+audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit_action_t action)
+{
+	uint8_t object[16];
+	if (case_audit_id(app->vault, a->row.id, a->row.slot, object) != VAULT_OK ||
+	    audit_append(app->vault, app->store, actor, action, object) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)action);
+}
+
+/* ---- sealing items ---- */
+
+struct sealed {
+	store_item_t items[8];
+	uint8_t *buf[8];
+	size_t n;
+};
+
+static int
+seal_item(const app_t *app, const struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour)
+{
+	if (out->n >= 8)
+		return -1;
+	size_t cap = CASE_ITEM_OVERHEAD + vault_padme(text.len + 1), len = 0;
+	uint8_t *b = malloc(cap);
+	if (!b)
+		return -1;
+	store_item_t *it = &out->items[out->n];
+	memset(it, 0, sizeof(*it));
+	randombytes_buf(it->id, 16);
+	if (case_item_seal(app->vault, &a->who, &a->ref, CASE_KIND_CASE, it->id, (uint8_t)role, (uint8_t)field,
+	        (const uint8_t *)text.p, text.len, b, cap, &len) != VAULT_OK) {
+		free(b);
+		return -1;
+	}
+	it->kind = CASE_KIND_CASE;
+	it->role = role;
+	it->field = field;
+	it->created_hour = hour;
+	it->ct = b;
+	it->ct_len = len;
+	out->buf[out->n++] = b;
+	return 0;
+}
+
+static void
+sealed_free(struct sealed *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->buf[i]);   /* ciphertext: nothing to wipe */
+	s->n = 0;
+}
+
+/* ---- the requester ---- */
+
+bool
+intake_open(const app_t *app)
+{
+	store_group_t g;
+	return store_group_get(app->store, "triage", &g) == STORE_OK;
+}
+
+struct holders {
+	uint8_t pk[CASE_HOLDERS_MAX][32];
+	uint8_t id[CASE_HOLDERS_MAX][16];
+	size_t n;
+	bool overflow;
+};
+
+static void
+holder_add(void *ctx, const store_account_t *acct, bool has_copy)
+{
+	struct holders *h = ctx;
+	if (!has_copy)
+		return;
+	if (h->n == CASE_HOLDERS_MAX) {
+		h->overflow = true;
+		return;
+	}
+	memcpy(h->pk[h->n], acct->pk, 32);
+	memcpy(h->id[h->n], acct->id, 16);
+	h->n++;
+}
+
+intake_status_t
+intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u, char receipt[RECEIPT_DIGITS_MAX + 1])
+{
+	const config_t *c = &app->config;
+	store_group_t g;
+	struct holders h = { .n = 0 };
+	struct sealed items = { .n = 0 };
+	store_attachment_t att[LIMIT_MP_FILES_MAX];
+	store_copy_t copies[CASE_HOLDERS_MAX + 1];
+	size_t waiting = 0;
+	int64_t hour = now_hour();
+
+	int rc = store_group_get(app->store, "triage", &g);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_CLOSED : INTAKE_ERROR;
+	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
+	                            waiting >= c->untriaged_max))
+		return INTAKE_OVERLOADED;
+	if (!rate_take(&rate_intake, c->per_minute))
+		return INTAKE_OVERLOADED;
+	if (g.rotation_pending) {
+		/* the old key may be known to a revoked member: seal to each remaining member */
+		if (store_group_members(app->store, g.id, 0, holder_add, &h) != STORE_OK || h.n == 0 || h.overflow) {
+			rate_give_back(&rate_intake);
+			return h.n == 0 || h.overflow ? INTAKE_CLOSED : INTAKE_ERROR;
+		}
+	} else {
+		memcpy(h.pk[0], g.pk, 32);
+		h.n = 1;
+	}
+
+	case_new_t *cn = sodium_malloc(sizeof(*cn));
+	struct access *a = access_new();
+	intake_status_t st = INTAKE_ERROR;
+	bool created = false;
+	if (!cn || !a)
+		goto done;
+	vault_status_t vs = case_create(app->vault, c->receipt_digits, (const uint8_t(*)[32])h.pk, h.n, cn);
+	if (vs != VAULT_OK) {
+		st = vs == VAULT_BUSY ? INTAKE_BUSY : INTAKE_ERROR;
+		goto done;
+	}
+	created = true;
+	/* the intake acts as the requester, through the mailbox session case_create made */
+	a->who.by = CASE_BY_SESSION;
+	if (sess_from_cookie(sv_from_cstr(cn->mailbox.cookie), a->who.sess.c, a->who.sess.sid) != 0)
+		goto done;
+	a->who.sess.kind = SESS_KIND_MAILBOX;
+	memcpy(a->who.sess.owner, cn->case_id, 16);
+	memcpy(a->who.sess.box, cn->mailbox.box, SESS_BOX_BYTES);
+	memcpy(a->ref.case_id, cn->case_id, 16);
+	a->ref.slot = cn->slot;
+	a->ref.e = 0;
+	memcpy(a->ref.copy, cn->req_copy, CASE_COPY_BYTES);
+
+	if (seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_MESSAGE, f->message, hour) != 0 ||
+	    (f->situation.len && seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_SITUATION, f->situation, hour) != 0) ||
+	    (f->region.len && seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_REGION, f->region, hour) != 0) ||
+	    (f->contact.len && seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_CONTACT, f->contact, hour) != 0))
+		goto done;
+	if (upload_seal(u, app, &a->who, &a->ref, att, hour) != 0)
+		goto done;
+
+	store_case_t row;
+	memset(&row, 0, sizeof(row));
+	memcpy(row.id, cn->case_id, 16);
+	row.slot = cn->slot;
+	memcpy(row.lang, lang_code(lang), 2);
+	row.stage = STAGE_NEW;
+	memcpy(row.pk_req_item_id, cn->pk_req_item_id, 16);
+	memcpy(row.pk_req_item, cn->pk_req_item, STORE_PKREQ_ITEM_BYTES);
+	row.created_hour = row.activity_hour = hour;
+	memset(copies, 0, sizeof(copies));
+	copies[0].holder_kind = HOLDER_REQUESTER;
+	memcpy(copies[0].holder, cn->case_id, 16);
+	memcpy(copies[0].copy, cn->req_copy, CASE_COPY_BYTES);
+	for (size_t i = 0; i < h.n; i++) {
+		store_copy_t *k = &copies[i + 1];
+		k->holder_kind = g.rotation_pending ? HOLDER_ACCOUNT : HOLDER_GROUP;
+		memcpy(k->holder, g.rotation_pending ? h.id[i] : g.id, 16);
+		k->holder_epoch = g.rotation_pending ? 0 : g.epoch;
+		memcpy(k->copy, cn->copies[i], CASE_COPY_BYTES);
+		memcpy(k->ncopy, cn->ncopies[i], CASE_COPY_BYTES);
+		k->has_ncopy = true;
+	}
+	if (store_case_create(app->store, &row, copies, h.n + 1, items.items, items.n, att, upload_count(u)) != STORE_OK)
+		goto done;
+	upload_keep(u);
+	memcpy(receipt, cn->receipt, sizeof(cn->receipt));
+	st = INTAKE_OK;
+done:
+	if (st != INTAKE_OK) {
+		if (created && case_shred(app->vault, cn->case_id, cn->slot) != VAULT_OK)
+			log_warnx("could not shred the key of a request that failed; it is collected at the next start");
+		if (st != INTAKE_BUSY)
+			log_warnx("a help request could not be stored");
+		rate_give_back(&rate_intake);
+	}
+	sealed_free(&items);
+	sodium_memzero(copies, sizeof(copies));
+	if (cn)
+		sodium_free(cn);
+	access_free(a);
+	return st;
+}
+
+intake_status_t
+mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_COOKIE_CHARS + 1])
+{
+	uint8_t case_id[16];
+	uint32_t slot;
+	store_case_t row;
+	sess_new_t *ns;
+	if (!rate_take(&rate_receipts, app->config.attempts_per_minute))
+		return INTAKE_OVERLOADED;
+	if (!(ns = sodium_malloc(sizeof(*ns))))
+		return INTAKE_ERROR;
+	intake_status_t st;
+	vault_status_t vs = case_receipt_login(app->vault, digits, n, case_id, &slot, ns);
+	if (vs != VAULT_OK) {
+		st = vs == VAULT_NOT_FOUND ? INTAKE_NOT_FOUND : vs == VAULT_BUSY ? INTAKE_BUSY : INTAKE_ERROR;
+	} else if (store_case_get(app->store, case_id, &row) != STORE_OK || row.slot != slot) {
+		st = INTAKE_NOT_FOUND;   /* a slot without its rows: collected at the next start */
+	} else {
+		store_session_t srow = { .kind = SESS_KIND_MAILBOX, .created_hour = now_hour() };
+		memcpy(srow.sid, ns->sid, 32);
+		memcpy(srow.owner, case_id, 16);
+		memcpy(srow.box, ns->box, SESS_BOX_BYTES);
+		if (!session_timer_start(ns->sid, app->config.mailbox_idle_min * 60, MAILBOX_ABSOLUTE_S)) {
+			st = INTAKE_BUSY;
+		} else if (store_session_add(app->store, &srow) != STORE_OK) {
+			session_timer_forget(ns->sid);
+			st = INTAKE_ERROR;
+		} else {
+			memcpy(cookie, ns->cookie, SESS_COOKIE_CHARS + 1);
+			st = INTAKE_OK;
+		}
+	}
+	sodium_free(ns);
+	return st;
+}
+
+intake_status_t
+mailbox_session(const app_t *app, sv_t cookie, mailbox_t *out)
+{
+	store_session_t row;
+	memset(out, 0, sizeof(*out));
+	if (sess_from_cookie(cookie, out->sess.c, out->sess.sid) != 0)
+		return INTAKE_NOT_FOUND;
+	bool live = session_timer_touch(out->sess.sid);
+	int rc = store_session_get(app->store, out->sess.sid, &row);
+	if (!live || rc != STORE_OK || row.kind != SESS_KIND_MAILBOX) {
+		if (rc == STORE_OK && row.kind == SESS_KIND_MAILBOX && store_session_delete(app->store, out->sess.sid) != STORE_OK)
+			log_warnx("could not delete a stale mailbox session");
+		if (live)
+			session_timer_forget(out->sess.sid);
+		sodium_memzero(out, sizeof(*out));
+		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
+	}
+	out->sess.kind = SESS_KIND_MAILBOX;
+	memcpy(out->sess.owner, row.owner, 16);
+	memcpy(out->sess.box, row.box, SESS_BOX_BYTES);
+	memcpy(out->case_id, row.owner, 16);
+	return INTAKE_OK;
+}
+
+void
+mailbox_leave(const app_t *app, const mailbox_t *m)
+{
+	session_timer_forget(m->sess.sid);
+	if (store_session_delete(app->store, m->sess.sid) != STORE_OK)
+		log_warnx("could not delete a mailbox session");
+}
+
+/* A message (and its files) added to a case the access opens. */
+static intake_status_t
+message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t *u, int from_stage, int to_stage)
+{
+	struct sealed items = { .n = 0 };
+	store_attachment_t att[LIMIT_MP_FILES_MAX];
+	int64_t hour = now_hour();
+	uint32_t seq;
+	intake_status_t st = INTAKE_ERROR;
+	if (seal_item(app, a, &items, role, FIELD_MESSAGE, message, hour) == 0 &&
+	    upload_seal(u, app, &a->who, &a->ref, att, hour) == 0) {
+		int rc = store_case_add(app->store, a->row.id, items.items, items.n, att, upload_count(u), hour, from_stage,
+		    to_stage, &seq);
+		if (rc == STORE_OK) {
+			upload_keep(u);
+			st = INTAKE_OK;
+		} else if (rc == STORE_NOT_FOUND) {
+			st = INTAKE_NOT_FOUND;
+		}
+	}
+	sealed_free(&items);
+	return st;
+}
+
+intake_status_t
+mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u)
+{
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = access_requester(app, m, a);
+	if (st == INTAKE_OK && intake_status_of(a->row.stage) == STATUS_CLOSED)
+		st = INTAKE_NOT_FOUND;
+	if (st == INTAKE_OK)
+		st = message_add(app, a, CASE_ROLE_REQUESTER, message, u, -1, -1);
+	access_free(a);
+	return st;
+}
+
+/* ---- reading ---- */
+
+struct view_ctx {
+	const app_t *app;
+	struct access *a;
+	case_view_t *v;
+	bool staff;
+	bool failed;
+};
+
+static case_msg_t *
+view_msg(case_view_t *v, uint32_t seq)
+{
+	for (size_t i = v->nmsgs; i > 0; i--)
+		if (v->msgs[i - 1].seq == seq)
+			return &v->msgs[i - 1];
+	return NULL;
+}
+
+/* Opens one item into out (wiped and freed by the view). */
+static int
+item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out)
+{
+	size_t cap = it->ct_len > CASE_ITEM_OVERHEAD ? it->ct_len - CASE_ITEM_OVERHEAD : 0, len = 0;
+	uint8_t *pt = cap ? malloc(cap) : NULL;
+	int rc = -1;
+	if (pt && case_item_open(app->vault, &a->who, &a->ref, (uint8_t)it->kind, it->id, (uint8_t)it->role,
+	              (uint8_t)it->field, it->ct, it->ct_len, pt, cap, &len) == VAULT_OK) {
+		buf_init(out, cap);
+		rc = buf_append(out, pt, len);
+	}
+	if (pt) {
+		sodium_memzero(pt, cap);
+		free(pt);
+	}
+	return rc;
+}
+
+static int
+view_item(void *ctx, const store_item_t *it)
+{
+	struct view_ctx *x = ctx;
+	case_view_t *v = x->v;
+	if (it->kind != CASE_KIND_CASE || it->field == CASE_FIELD_PK_REQ)
+		return 0;
+	if (it->field == FIELD_MESSAGE) {
+		if (it->role != CASE_ROLE_REQUESTER && it->role != CASE_ROLE_STAFF)
+			return 0;
+		case_msg_t *nm = realloc(v->msgs, (v->nmsgs + 1) * sizeof(*nm));
+		if (!nm) {
+			x->failed = true;
+			return 1;
+		}
+		v->msgs = nm;
+		case_msg_t *m = &v->msgs[v->nmsgs++];
+		memset(m, 0, sizeof(*m));
+		m->seq = it->seq;
+		m->role = it->role;
+		m->hour = it->created_hour;
+		if (item_text(x->app, x->a, it, &m->text) != 0)
+			v->incomplete = true;
+		return 0;
+	}
+	if (it->role != CASE_ROLE_REQUESTER || it->seq != 1)
+		return 0;
+	buf_t b;
+	if (item_text(x->app, x->a, it, &b) != 0) {
+		v->incomplete = true;
+		return 0;
+	}
+	if (it->field == FIELD_CONTACT && x->staff) {
+		buf_free(&v->contact);
+		v->contact = b;
+		return 0;
+	}
+	char *dst = it->field == FIELD_SITUATION ? v->situation : it->field == FIELD_REGION ? v->region : NULL;
+	if (dst && b.len < sizeof(v->situation))
+		memcpy(dst, b.data, b.len + 1);
+	buf_free(&b);
+	return 0;
+}
+
+/* The name and size of a blob: frame 0 only. */
+struct meta_ctx {
+	case_file_t *f;
+	bool got;
+};
+
+static int
+meta_take(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
+{
+	struct meta_ctx *m = arg;
+	(void)mime;
+	(void)mime_len;
+	m->f->size = real_len;
+	memcpy(m->f->name, name, name_len < CASE_NAME_MAX ? name_len : CASE_NAME_MAX);
+	m->f->name[name_len < CASE_NAME_MAX ? name_len : CASE_NAME_MAX] = '\0';
+	m->got = true;
+	return 1;   /* stop: the rest is not needed */
+}
+
+static int
+data_ignore(void *arg, const uint8_t *p, size_t n)
+{
+	(void)arg;
+	(void)p;
+	(void)n;
+	return 1;
+}
+
+/* Reads a blob file and feeds the reader with it, in frame-sized pieces. */
+static int
+blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole)
+{
+	char path[4200];
+	uint8_t *chunk = malloc(CASE_FRAME_CT);
+	blob_path(app, id, path, sizeof(path));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+	if (fd < 0 || !chunk)
+		goto done;
+	uint64_t total = 0;
+	for (;;) {
+		ssize_t got = read(fd, chunk, CASE_FRAME_CT);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto done;
+		if (got == 0)
+			break;
+		total += (uint64_t)got;
+		if (total > max)
+			goto done;
+		if (case_blob_reader_feed(r, chunk, (size_t)got) != 0) {
+			rc = whole ? -1 : 0;   /* the metadata reader stops itself after frame 0 */
+			goto done;
+		}
+	}
+	rc = whole ? case_blob_reader_end(r) : 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (chunk) {
+		sodium_memzero(chunk, CASE_FRAME_CT);
+		free(chunk);
+	}
+	return rc;
+}
+
+struct files_ctx {
+	struct view_ctx *x;
+	store_attachment_t list[64];
+	size_t n;
+};
+
+static int
+files_collect(void *ctx, const store_attachment_t *at)
+{
+	struct files_ctx *fc = ctx;
+	if (fc->n < sizeof(fc->list) / sizeof(fc->list[0]))
+		fc->list[fc->n++] = *at;
+	return 0;
+}
+
+static void
+view_files(struct view_ctx *x)
+{
+	struct files_ctx *fc = calloc(1, sizeof(*fc));
+	if (!fc || store_case_attachments(x->app->store, x->a->row.id, files_collect, fc) != STORE_OK) {
+		x->v->incomplete = true;
+		free(fc);
+		return;
+	}
+	for (size_t i = 0; i < fc->n; i++) {
+		const store_attachment_t *at = &fc->list[i];
+		case_msg_t *m = view_msg(x->v, at->seq);
+		if (!m || m->nfiles >= LIMIT_MP_FILES_MAX)
+			continue;
+		case_file_t *f = &m->files[m->nfiles];
+		memset(f, 0, sizeof(*f));
+		memcpy(f->id, at->id, 16);
+		struct meta_ctx mc = { f, false };
+		case_blob_sink_t sink = { meta_take, data_ignore, &mc };
+		case_blob_reader_t *r = NULL;
+		if (case_blob_reader_new(x->app->vault, &x->a->who, &x->a->ref, at->id, at->fk_wrap, &sink, &r) == VAULT_OK &&
+		    blob_feed(x->app, at->id, 2 * (uint64_t)CASE_FRAME_CT, r, false) == 0 && mc.got)
+			m->nfiles++;
+		else
+			x->v->incomplete = true;
+		case_blob_reader_free(r);
+	}
+	free(fc);
+}
+
+static intake_status_t
+view_fill(const app_t *app, struct access *a, bool staff, case_view_t *v)
+{
+	struct view_ctx x = { app, a, v, staff, false };
+	memcpy(v->id, a->row.id, 16);
+	memcpy(v->lang, a->row.lang, 3);
+	v->stage = a->row.stage;
+	v->status = intake_status_of(a->row.stage);
+	v->created_hour = a->row.created_hour;
+	v->activity_hour = a->row.activity_hour;
+	buf_init(&v->contact, 0);
+	if (store_case_items(app->store, a->row.id, view_item, &x) != STORE_OK || x.failed)
+		return INTAKE_ERROR;
+	view_files(&x);
+	return INTAKE_OK;
+}
+
+void
+case_view_free(case_view_t *v)
+{
+	for (size_t i = 0; i < v->nmsgs; i++)
+		buf_free(&v->msgs[i].text);
+	free(v->msgs);
+	buf_free(&v->contact);
+	sodium_memzero(v, sizeof(*v));
+}
+
+intake_status_t
+mailbox_view(const app_t *app, const mailbox_t *m, case_view_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = access_requester(app, m, a);
+	if (st == INTAKE_OK)
+		st = view_fill(app, a, false, out);
+	if (st != INTAKE_OK)
+		case_view_free(out);
+	access_free(a);
+	return st;
+}
+
+/* A whole file into memory, for one response. */
+struct data_ctx {
+	case_file_out_t *out;
+	bool failed;
+};
+
+static int
+data_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
+{
+	struct data_ctx *d = arg;
+	(void)mime;
+	(void)mime_len;
+	size_t n = name_len < CASE_NAME_MAX ? name_len : CASE_NAME_MAX;
+	memcpy(d->out->name, name, n);
+	d->out->name[n] = '\0';
+	buf_init(&d->out->data, (size_t)real_len);
+	return 0;
+}
+
+static int
+data_take(void *arg, const uint8_t *p, size_t n)
+{
+	struct data_ctx *d = arg;
+	if (buf_append(&d->out->data, p, n) != 0) {
+		d->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+static intake_status_t
+file_read(const app_t *app, struct access *a, const store_attachment_t *at, case_file_out_t *out)
+{
+	struct data_ctx d = { out, false };
+	case_blob_sink_t sink = { data_meta, data_take, &d };
+	case_blob_reader_t *r = NULL;
+	memset(out, 0, sizeof(*out));
+	intake_status_t st = INTAKE_ERROR;
+	if (case_blob_reader_new(app->vault, &a->who, &a->ref, at->id, at->fk_wrap, &sink, &r) == VAULT_OK &&
+	    blob_feed(app, at->id, at->blob_len, r, true) == 0 && !d.failed)
+		st = INTAKE_OK;
+	case_blob_reader_free(r);
+	if (st != INTAKE_OK) {
+		buf_free(&out->data);
+		log_warnx("an attachment could not be opened");
+	}
+	return st;
+}
+
+intake_status_t
+mailbox_file(const app_t *app, const mailbox_t *m, const uint8_t aid[16], case_file_out_t *out)
+{
+	store_attachment_t at;
+	int rc = store_attachment_get(app->store, aid, &at);
+	if (rc != STORE_OK || sodium_memcmp(at.case_id, m->case_id, 16) != 0)
+		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = access_requester(app, m, a);
+	if (st == INTAKE_OK)
+		st = file_read(app, a, &at, out);
+	access_free(a);
+	return st;
+}
+
+/* ---- triage ---- */
+
+struct list_ctx {
+	store_case_t rows[REQUESTS_PAGE];
+	size_t n;
+};
+
+static int
+list_collect(void *ctx, const store_case_t *c)
+{
+	struct list_ctx *l = ctx;
+	if (l->n < REQUESTS_PAGE)
+		l->rows[l->n++] = *c;
+	return 0;
+}
+
+struct first_ctx {
+	const app_t *app;
+	const struct access *a;
+	buf_t text;
+	bool ok;
+};
+
+static int
+first_take(void *ctx, const store_item_t *it)
+{
+	struct first_ctx *f = ctx;
+	f->ok = item_text(f->app, f->a, it, &f->text) == 0;
+	return 1;
+}
+
+/* The first line of text, at most cap - 1 bytes, cut at a character boundary. */
+static void
+first_line(const buf_t *b, char *out, size_t cap)
+{
+	size_t n = 0;
+	while (n < b->len && b->data[n] != '\n' && b->data[n] != '\r')
+		n++;
+	if (n > cap - 1) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)b->data[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, b->data, n);
+	out[n] = '\0';
+}
+
+intake_status_t
+requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE], size_t *n,
+    size_t *total)
+{
+	*n = 0;
+	if (!requests_allowed(app, s))
+		return INTAKE_NOT_FOUND;
+	struct list_ctx *l = calloc(1, sizeof(*l));
+	struct access *a = access_new();
+	intake_status_t st = INTAKE_ERROR;
+	if (!l || !a || store_cases_count(app->store, STAGE_NEW, STAGE_TRIAGE, total) != STORE_OK ||
+	    store_cases_list(app->store, STAGE_NEW, STAGE_TRIAGE, offset, REQUESTS_PAGE, list_collect, l) != STORE_OK)
+		goto done;
+	for (size_t i = 0; i < l->n; i++) {
+		const store_case_t *c = &l->rows[i];
+		request_row_t *r = &rows[(*n)++];
+		memset(r, 0, sizeof(*r));
+		memcpy(r->id, c->id, 16);
+		memcpy(r->lang, c->lang, 3);
+		r->stage = c->stage;
+		r->created_hour = c->created_hour;
+		r->activity_hour = c->activity_hour;
+		sodium_memzero(a, sizeof(*a));
+		if (access_staff(app, s, c->id, a) != INTAKE_OK) {
+			r->unreadable = true;
+			continue;
+		}
+		struct first_ctx f = { app, a, { 0 }, false };
+		if (store_case_item(app->store, c->id, 1, FIELD_MESSAGE, first_take, &f) != STORE_OK || !f.ok)
+			r->unreadable = true;
+		else
+			first_line(&f.text, r->first_line, sizeof(r->first_line));
+		buf_free(&f.text);
+		f.ok = false;
+		if (store_case_item(app->store, c->id, 1, FIELD_SITUATION, first_take, &f) == STORE_OK && f.ok &&
+		    f.text.len < sizeof(r->situation))
+			memcpy(r->situation, f.text.data, f.text.len + 1);
+		buf_free(&f.text);
+	}
+	st = INTAKE_OK;
+done:
+	free(l);
+	access_free(a);
+	return st;
+}
+
+/* Anyone outside triage, and any case the account cannot open, gets NOT_FOUND. */
+static intake_status_t
+staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
+{
+	intake_status_t st = access_staff(app, s, case_id, a);
+	if (st == INTAKE_OK && a->who.by == CASE_BY_GROUP && !requests_allowed(app, s))
+		st = INTAKE_NOT_FOUND;
+	return st;
+}
+
+intake_status_t
+request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case_view_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = staff_access(app, s, case_id, a);
+	if (st == INTAKE_OK)
+		st = view_fill(app, a, true, out);
+	if (st == INTAKE_OK && out->nmsgs == 0)
+		st = INTAKE_NOT_FOUND;   /* the case's key did not open its first message */
+	if (st == INTAKE_OK)
+		audit_case(app, a, s->acct.id, AUDIT_CASE_READ);
+	else
+		case_view_free(out);
+	access_free(a);
+	return st;
+}
+
+intake_status_t
+request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t message, upload_t *u)
+{
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = staff_access(app, s, case_id, a);
+	if (st == INTAKE_OK)
+		st = message_add(app, a, CASE_ROLE_STAFF, message, u, STAGE_NEW, STAGE_TRIAGE);
+	if (st == INTAKE_OK)
+		audit_case(app, a, s->acct.id, AUDIT_CASE_REPLY);
+	access_free(a);
+	return st;
+}
+
+intake_status_t
+request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_out_t *out)
+{
+	store_attachment_t at;
+	int rc = store_attachment_get(app->store, aid, &at);
+	if (rc != STORE_OK)
+		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = staff_access(app, s, at.case_id, a);
+	if (st == INTAKE_OK)
+		st = file_read(app, a, &at, out);
+	access_free(a);
+	return st;
+}
+
+/* ---- recovery at start ---- */
+
+struct live_ctx {
+	uint32_t *slots;
+	uint8_t (*ids)[16];
+	size_t n, cap;
+	bool failed;
+};
+
+static int
+live_collect(void *arg, uint32_t slot, const uint8_t case_id[CASE_ID_BYTES])
+{
+	struct live_ctx *l = arg;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		uint32_t *s = realloc(l->slots, cap * sizeof(*s));
+		if (s)
+			l->slots = s;
+		uint8_t(*ids)[16] = realloc(l->ids, cap * sizeof(*ids));
+		if (ids)
+			l->ids = ids;
+		if (!s || !ids) {
+			l->failed = true;
+			return 1;
+		}
+		l->cap = cap;
+	}
+	l->slots[l->n] = slot;
+	memcpy(l->ids[l->n], case_id, 16);
+	l->n++;
+	return 0;
+}
+
+int
+intake_recover(const app_t *app)
+{
+	struct live_ctx l = { NULL, NULL, 0, 0, false };
+	char dir[4200];
+	int rc = 0;
+	size_t shredded = 0, deleted = 0;
+	if (case_live_list(app->vault, live_collect, &l) != 0 || l.failed)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		store_case_t row;
+		int got = store_case_get(app->store, l.ids[i], &row);
+		if (got == STORE_NOT_FOUND || (got == STORE_OK && row.slot != l.slots[i])) {
+			if (case_shred(app->vault, l.ids[i], l.slots[i]) != VAULT_OK)
+				rc = -1;
+			shredded++;
+		} else if (got != STORE_OK) {
+			rc = -1;
+		}
+	}
+	free(l.slots);
+	free(l.ids);
+
+	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT || mkdir(dir, 0700) != 0)
+			rc = -1;
+	} else {
+		struct dirent *e;
+		while (rc == 0 && (e = readdir(d))) {
+			uint8_t id[16];
+			size_t len;
+			if (strlen(e->d_name) != 32 ||
+			    sodium_hex2bin(id, sizeof(id), e->d_name, 32, NULL, &len, NULL) != 0 || len != 16)
+				continue;
+			int exists = store_attachment_exists(app->store, id);
+			if (exists < 0) {
+				rc = -1;
+			} else if (exists == 0) {
+				char path[4300];
+				snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+				if (unlink(path) != 0)
+					rc = -1;
+				deleted++;
+			}
+		}
+		closedir(d);
+	}
+	if (shredded || deleted)
+		log_info("removed what an interrupted submission left: %zu key slot(s), %zu file(s)", shredded, deleted);
+	return rc;
+}

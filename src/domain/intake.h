@@ -1,0 +1,157 @@
+/* intake: help requests, from the form to the requester's mailbox and the triage queue
+ * (DESIGN.md sections 2, 4 and 5; CRYPTO.md "Receipts", "Cases", "Files"). Everything a
+ * requester or an Owl writes is sealed by the vault before the store sees it; uploads are
+ * encrypted as they stream in. The rules here: who may open a request (its requester's
+ * mailbox session, members of triage, staff it is sealed to; nobody else, with the same
+ * answer as for a request that does not exist), the flood limits, and the order of
+ * durable writes (shred-key slot, then blobs, then the commit; only then a receipt). */
+#ifndef SAVA_INTAKE_H
+#define SAVA_INTAKE_H
+
+#include "app/app.h"
+#include "core/limits.h"
+#include "domain/staff.h"
+#include "pages/i18n.h"
+#include "vault/case.h"
+
+/* Stages (DESIGN.md section 5); stored as these numbers. */
+enum {
+	STAGE_NEW = 0,
+	STAGE_TRIAGE = 1,
+	STAGE_VERIFICATION = 2,
+	STAGE_PLANNING = 3,
+	STAGE_EXIT = 4,
+	STAGE_SAFE = 5,
+	STAGE_AFTERCARE = 6,
+	STAGE_CLOSED = 7,
+	STAGE_REJECTED = 8,
+};
+/* What the requester sees of a stage. */
+enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
+int intake_status_of(int stage);
+
+/* Item fields (the field byte of an item's AD); CASE_FIELD_PK_REQ is 0. */
+enum { FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4 };
+
+typedef enum {
+	INTAKE_OK = 0,
+	INTAKE_CLOSED,       /* no triage key yet: nobody could read a request */
+	INTAKE_OVERLOADED,   /* a flood limit (per minute, untriaged, receipt attempts) */
+	INTAKE_BUSY,         /* the key-derivation queue is full */
+	INTAKE_NOT_FOUND,    /* no such request, or not this person's to open */
+	INTAKE_ERROR,
+} intake_status_t;
+
+/* The choices of the form's lists, as stored (encrypted) and as the form sends them;
+ * NULL-terminated. */
+extern const char *const intake_situations[];
+extern const char *const intake_regions[];
+bool intake_choice_ok(const char *const *list, sv_t value);   /* empty is allowed */
+
+/* ---- uploads: files of one form, encrypted as they arrive ---- */
+typedef struct upload upload_t;
+/* Limits come from [intake] max_files and max_file_mb. NULL when out of memory. */
+upload_t *upload_new(const app_t *app);
+/* One file part: name and type as the browser sent them (cleaned here). An empty part
+ * (a file input left empty) makes no file. Each returns 0, or -1 when the disk failed. */
+int upload_file_begin(upload_t *u, sv_t filename, sv_t content_type) WUR;
+int upload_file_data(upload_t *u, const char *p, size_t n) WUR;
+int upload_file_end(upload_t *u) WUR;
+/* What went wrong while the files streamed in (the files concerned are already gone). */
+bool upload_too_many(const upload_t *u);
+bool upload_too_large(const upload_t *u);
+size_t upload_count(const upload_t *u);
+/* Frees the upload and deletes every file of it that no committed row names. */
+void upload_free(upload_t *u);
+
+/* ---- the requester ---- */
+typedef struct {
+	sv_t message, situation, region, contact;   /* checked by the caller: clean UTF-8, in the lists */
+} intake_form_t;
+
+/* True when requests can be taken: a triage key exists. */
+bool intake_open(const app_t *app);
+/* A new request (Argon2id: on the worker pool). On INTAKE_OK everything is durable and
+ * receipt holds its digits, to show once. */
+intake_status_t intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u,
+    char receipt[RECEIPT_DIGITS_MAX + 1]) WUR;
+
+typedef struct {
+	sess_t sess;
+	uint8_t case_id[16];
+} mailbox_t;
+
+/* A receipt typed back (canonical digits): a mailbox session (Argon2id: worker pool). */
+intake_status_t mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_COOKIE_CHARS + 1]) WUR;
+/* The mailbox session of a cookie, or INTAKE_NOT_FOUND (ended, idle, or its request gone). */
+intake_status_t mailbox_session(const app_t *app, sv_t cookie, mailbox_t *out) WUR;
+void mailbox_leave(const app_t *app, const mailbox_t *m);
+intake_status_t mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u) WUR;
+
+/* ---- reading a request ---- */
+typedef struct {
+	uint8_t id[16];
+	char name[CASE_NAME_MAX + 1];
+	uint64_t size;
+} case_file_t;
+
+typedef struct {
+	uint32_t seq;
+	int role;                 /* CASE_ROLE_REQUESTER or CASE_ROLE_STAFF */
+	int64_t hour;
+	buf_t text;               /* wiped when the view is freed */
+	case_file_t files[LIMIT_MP_FILES_MAX];
+	size_t nfiles;
+} case_msg_t;
+
+typedef struct {
+	uint8_t id[16];
+	char lang[3];
+	int stage, status;
+	int64_t created_hour, activity_hour;
+	char situation[24], region[24];
+	buf_t contact;
+	case_msg_t *msgs;
+	size_t nmsgs;
+	bool incomplete;          /* something did not open (shown as such, never hidden) */
+} case_view_t;
+
+intake_status_t mailbox_view(const app_t *app, const mailbox_t *m, case_view_t *out) WUR;
+void case_view_free(case_view_t *v);
+
+/* A file, decrypted in memory for one response: data is wiped by whoever frees it. */
+typedef struct {
+	char name[CASE_NAME_MAX + 1];
+	buf_t data;
+} case_file_out_t;
+intake_status_t mailbox_file(const app_t *app, const mailbox_t *m, const uint8_t aid[16], case_file_out_t *out) WUR;
+
+/* ---- triage ---- */
+/* True when the account may see the triage queue: it holds the triage key. */
+bool requests_allowed(const app_t *app, const staff_t *s);
+
+typedef struct {
+	uint8_t id[16];
+	char lang[3];
+	int stage;
+	int64_t created_hour, activity_hour;
+	char situation[24];
+	char first_line[200];     /* UTF-8, cut at a character boundary */
+	size_t nfiles;
+	bool unreadable;          /* sealed to a key this account cannot reach */
+} request_row_t;
+
+#define REQUESTS_PAGE 25
+/* The queue (stages new and triage), newest first: rows[0..*n), and the total. */
+intake_status_t requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE],
+    size_t *n, size_t *total) WUR;
+intake_status_t request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case_view_t *out) WUR;
+intake_status_t request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t message,
+    upload_t *u) WUR;
+intake_status_t request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_out_t *out) WUR;
+
+/* At start (serve): shred-key slots without a case and blobs without a row, left by a
+ * crash between the durable steps of a submission, are destroyed. Returns 0 or -1. */
+int intake_recover(const app_t *app) WUR;
+
+#endif

@@ -1,0 +1,142 @@
+/* upload: multipart/form-data bodies for the server. The streaming parser (fuzzed, in
+ * parse/multipart.c) hands each part over as it arrives: text fields are re-encoded as
+ * application/x-www-form-urlencoded into rq->body, so that they are decoded, bounded and
+ * checked by the same parser as any form; file parts go straight to the route's upload
+ * hooks, which encrypt them as they come. Nothing of a file is held whole in memory. */
+#include <stdlib.h>
+
+#include "http/server.h"
+
+static int
+mp_append_encoded(buf_t *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char chunk[768];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			chunk[k++] = (char)c;
+		} else {
+			chunk[k++] = '%';
+			chunk[k++] = hex[c >> 4];
+			chunk[k++] = hex[c & 15];
+		}
+		if (k > sizeof(chunk) - 3) {
+			if (buf_append(b, chunk, k) != 0)
+				return -1;
+			k = 0;
+		}
+	}
+	return k ? buf_append(b, chunk, k) : 0;
+}
+
+static int
+mp_part_begin(void *ctx, const mp_part_t *part)
+{
+	request_t *rq = ctx;
+	rq->mp_text = !part->is_file;
+	if (rq->mp_text) {
+		if ((rq->body.len && buf_append(&rq->body, "&", 1) != 0) ||
+		    mp_append_encoded(&rq->body, part->name.p, part->name.len) != 0 || buf_append(&rq->body, "=", 1) != 0) {
+			rq->error = 413;
+			return 1;
+		}
+		return 0;
+	}
+	if (rq->route->upload->file_begin(rq->upload, part) != 0) {
+		rq->error = 500;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+mp_part_data(void *ctx, const char *p, size_t n)
+{
+	request_t *rq = ctx;
+	if (rq->mp_text) {
+		if (mp_append_encoded(&rq->body, p, n) != 0) {
+			rq->error = 413;
+			return 1;
+		}
+		return 0;
+	}
+	if (rq->route->upload->file_data(rq->upload, p, n) != 0) {
+		rq->error = 500;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+mp_part_end(void *ctx)
+{
+	request_t *rq = ctx;
+	if (!rq->mp_text && rq->route->upload->file_end(rq->upload) != 0) {
+		rq->error = 500;
+		return 1;
+	}
+	return 0;
+}
+
+static const mp_sink_t mp_sink = { mp_part_begin, mp_part_data, mp_part_end };
+
+int
+http_mp_begin(request_t *rq, sv_t content_type, const char *content_length)
+{
+	sv_t boundary;
+	uint64_t n;
+	if (mp_boundary_from_content_type(content_type, &boundary) != 0)
+		return 415;
+	rq->body_max = rq->route->upload->limit(rq);
+	if (content_length && num_parse_u64(sv_from_cstr(content_length), 0, UINT64_MAX, &n) == 0 && n > rq->body_max)
+		return 413;
+	rq->mp = calloc(1, sizeof(*rq->mp));
+	if (!rq->mp)
+		return 503;
+	mp_init(rq->mp, boundary, LIMIT_MP_FILES_MAX, &mp_sink, rq);
+	/* encoded text: up to three bytes for each byte of a form's worth of fields */
+	buf_init(&rq->body, 3 * LIMIT_FORM_BODY_BYTES);
+	rq->upload = rq->route->upload->begin(rq);
+	return rq->upload ? 0 : 503;
+}
+
+int
+http_mp_feed(request_t *rq, const char *p, size_t n)
+{
+	rq->body_bytes += n;
+	if (rq->body_bytes > rq->body_max)
+		return 413;
+	switch (mp_feed(rq->mp, p, n)) {
+	case MP_OK:
+		return 0;
+	case MP_TOO_MANY:
+	case MP_TOO_LONG:
+		return 413;
+	case MP_ABORTED:
+		return rq->error ? rq->error : 500;
+	default:
+		return 400;
+	}
+}
+
+int
+http_mp_finish(request_t *rq)
+{
+	mp_status_t st = mp_finish(rq->mp);
+	free(rq->mp);
+	rq->mp = NULL;
+	return st == MP_OK ? 0 : 400;
+}
+
+void
+http_mp_end(request_t *rq)
+{
+	free(rq->mp);
+	rq->mp = NULL;
+	if (rq->upload && rq->route && rq->route->upload)
+		rq->route->upload->free(rq->upload);
+	rq->upload = NULL;
+}

@@ -1,0 +1,259 @@
+/* casepage: what the requester's pages and the staff's request pages share: the upload
+ * hooks of multipart forms, the checks of a message and its files, the conversation as
+ * template values, and a decrypted file as a download. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "pages/pages.h"
+
+/* ---- uploads ---- */
+
+static void *
+up_begin(request_t *rq)
+{
+	return upload_new(rq->app);
+}
+
+static int
+up_file_begin(void *u, const mp_part_t *part)
+{
+	return upload_file_begin(u, part->filename, part->content_type);
+}
+
+static int
+up_file_data(void *u, const char *p, size_t n)
+{
+	return upload_file_data(u, p, n);
+}
+
+static int
+up_file_end(void *u)
+{
+	return upload_file_end(u);
+}
+
+static void
+up_free(void *u)
+{
+	upload_free(u);
+}
+
+/* Every file at its largest, and a form's worth of text around them. */
+static uint64_t
+up_limit(const request_t *rq)
+{
+	const config_t *c = &rq->app->config;
+	return (uint64_t)c->max_files * ((uint64_t)c->max_file_mb << 20) + ((uint64_t)1 << 20);
+}
+
+const upload_ops_t page_upload = { up_begin, up_file_begin, up_file_data, up_file_end, up_free, up_limit };
+
+/* ---- checks ---- */
+
+static size_t
+utf8_chars(sv_t s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s.len; i++)
+		if (((unsigned char)s.p[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+sv_t
+page_field(const request_t *rq, const char *name)
+{
+	const sv_t *v = form_get(&rq->form, name);
+	return v ? *v : SV("");
+}
+
+static void
+problem_add(page_problems_t *p, const char *anchor, const char *text)
+{
+	if (p->n < PAGE_PROBLEMS_MAX) {
+		p->items[p->n].anchor = anchor;
+		snprintf(p->items[p->n].text, sizeof(p->items[p->n].text), "%s", text);
+		p->n++;
+	}
+}
+
+void
+page_check_message(const request_t *rq, bool required, page_problems_t *p)
+{
+	const config_t *c = &rq->app->config;
+	const upload_t *u = rq->upload;
+	char text[400];
+	sv_t m = page_field(rq, "message");
+	size_t chars = utf8_chars(m);
+	bool blank = true;
+	for (size_t i = 0; i < m.len && blank; i++)
+		blank = m.p[i] == ' ' || m.p[i] == '\t' || m.p[i] == '\r' || m.p[i] == '\n';
+	if (blank && (required || upload_count(u) == 0)) {
+		p->message = true;
+		problem_add(p, "message", i18n(rq->lang, N_("Write your message. It can be short.")));
+	} else if (chars > c->message_max) {
+		p->message = true;
+		snprintf(text, sizeof(text), "%s (%zu / %u)",
+		    i18n(rq->lang, N_("Your message is too long. Shorten it, or send the rest later as a reply from your mailbox.")),
+		    chars, c->message_max);
+		problem_add(p, "message", text);
+	}
+	if (u && upload_too_many(u)) {
+		p->files = true;
+		snprintf(text, sizeof(text), "%s %u", i18n(rq->lang, N_("Too many files. The most you can send at once:")),
+		    c->max_files);
+		problem_add(p, "attachment", text);
+	}
+	if (u && upload_too_large(u)) {
+		p->files = true;
+		snprintf(text, sizeof(text), "%s %u", i18n(rq->lang, N_("A file is too large. The largest file you can send, in MB:")),
+		    c->max_file_mb);
+		problem_add(p, "attachment", text);
+	}
+}
+
+void
+page_check_choice(const request_t *rq, const char *name, const char *const *list, bool *flag, page_problems_t *p)
+{
+	if (!intake_choice_ok(list, page_field(rq, name))) {
+		*flag = true;
+		problem_add(p, name, i18n(rq->lang, N_("Choose one of the options in the list.")));
+	}
+}
+
+void
+page_check_length(const request_t *rq, const char *name, size_t max_chars, bool *flag, page_problems_t *p)
+{
+	char text[300];
+	if (utf8_chars(page_field(rq, name)) > max_chars) {
+		*flag = true;
+		snprintf(text, sizeof(text), "%s %zu", i18n(rq->lang, N_("This answer is too long. The most characters that fit:")),
+		    max_chars);
+		problem_add(p, name, text);
+	}
+}
+
+void
+page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		tvars_t *it = tvars_add_item(v, "problems");
+		if (!it)
+			return;
+		tvars_setf(it, "href", "#%s", p->items[i].anchor);
+		tvars_set_cstr(it, "text", p->items[i].text);
+		tvars_set_cstr(v, "has_problems", "1");
+		char key[64];
+		snprintf(key, sizeof(key), "%s_error", p->items[i].anchor);
+		tvars_set_cstr(v, key, p->items[i].text);
+	}
+	/* a browser cannot keep chosen files across a new page: say so */
+	if (p->n && rq->upload && (upload_count(rq->upload) > 0 || p->files))
+		tvars_set_cstr(v, "files_dropped", "1");
+}
+
+/* ---- the conversation ---- */
+
+void
+page_hour(int64_t hour, char out[32])
+{
+	time_t t = (time_t)(hour * 3600);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:00 UTC", &tm);
+}
+
+static void
+size_text(uint64_t n, char out[32])
+{
+	if (n < 1024)
+		snprintf(out, 32, "%llu B", (unsigned long long)n);
+	else if (n < 1024 * 1024)
+		snprintf(out, 32, "%llu KB", (unsigned long long)((n + 1023) / 1024));
+	else
+		snprintf(out, 32, "%.1f MB", (double)n / (1024.0 * 1024.0));
+}
+
+void
+page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff)
+{
+	char when[32], hex[33], size[32];
+	static const char *const status_msgids[] = { N_("Received"), N_("In progress"), N_("Closed") };
+	tvars_set_cstr(v, "status", i18n(rq->lang, status_msgids[cv->status]));
+	if (cv->status == STATUS_CLOSED)
+		tvars_set_cstr(v, "closed", "1");
+	if (cv->incomplete)
+		tvars_set_cstr(v, "incomplete", "1");
+	for (size_t i = 0; i < cv->nmsgs; i++) {
+		const case_msg_t *m = &cv->msgs[i];
+		tvars_t *it = tvars_add_item(v, "messages");
+		if (!it)
+			return;
+		bool mine = (m->role == CASE_ROLE_REQUESTER) != staff;
+		tvars_set_cstr(it, "class", m->role == CASE_ROLE_REQUESTER ? "from-requester" : "from-staff");
+		const char *who = m->role != CASE_ROLE_REQUESTER ? N_("Volunteers") : staff ? N_("The requester") : N_("You");
+		tvars_set_cstr(it, "who", i18n(rq->lang, who));
+		if (mine)
+			tvars_set_cstr(it, "mine", "1");
+		page_hour(m->hour, when);
+		tvars_set_cstr(it, "when", when);
+		tvars_set(it, "text", buf_sv(&m->text));
+		for (size_t k = 0; k < m->nfiles; k++) {
+			tvars_t *f = tvars_add_item(it, "files");
+			if (!f)
+				return;
+			sodium_bin2hex(hex, sizeof(hex), m->files[k].id, 16);
+			tvars_setf(f, "href", "%s%s", file_prefix, hex);
+			tvars_set_cstr(f, "name", m->files[k].name);
+			size_text(m->files[k].size, size);
+			tvars_set_cstr(f, "size", size);
+		}
+	}
+}
+
+/* ---- downloads ---- */
+
+void
+page_download(response_t *rs, case_file_out_t *f)
+{
+	/* An ASCII fallback name, and the real one percent-encoded (RFC 6266, 5987). The
+	 * content is never rendered here: a download of opaque bytes, whatever it claims. */
+	char ascii[120], enc[3 * 300 + 1];
+	size_t na = 0, ne = 0, len = strlen(f->name);
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < len && na < sizeof(ascii) - 1; i++) {
+		unsigned char c = (unsigned char)f->name[i];
+		ascii[na++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		        c == '-' || c == '_' ? (char)c : '_';
+	}
+	ascii[na] = '\0';
+	for (size_t i = 0; i < len && i < 300; i++) {
+		unsigned char c = (unsigned char)f->name[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		    c == '_') {
+			enc[ne++] = (char)c;
+		} else {
+			enc[ne++] = '%';
+			enc[ne++] = hex[c >> 4];
+			enc[ne++] = hex[c & 15];
+		}
+	}
+	enc[ne] = '\0';
+	snprintf(rs->disposition, sizeof(rs->disposition), "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+	    na ? ascii : "attachment", ne ? enc : "attachment");
+	rs->content_type = "application/octet-stream";
+	buf_free(&rs->body);
+	rs->body = f->data;   /* taken over: wiped when sent */
+	buf_init(&f->data, 0);
+	sodium_memzero(f->name, sizeof(f->name));
+}
+
+int
+page_id_param(const request_t *rq, uint8_t id[16])
+{
+	size_t len = 0;
+	if (rq->param.len != 32 || sodium_hex2bin(id, 16, rq->param.p, 32, NULL, &len, NULL) != 0 || len != 16)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* requests: the triage pages: the queue of new requests, one request with its
+ * conversation and files, and the reply form. Anyone who may not open a request gets the
+ * same 404 as for a request that does not exist. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pages/pages.h"
+
+static const char *const situation_short[] = {
+	N_("call-up notice"), N_("serving"), N_("near a border"), N_("out of the country"), N_("for someone else"),
+};
+
+static const char *
+choice_label(const request_t *rq, const char *const *values, const char *const *labels, const char *value)
+{
+	for (size_t i = 0; values[i]; i++)
+		if (strcmp(values[i], value) == 0)
+			return i18n(rq->lang, labels[i]);
+	return "";
+}
+
+/* Region labels for staff (the requester's form has longer ones). */
+static const char *const region_short[] = {
+	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
+	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), N_("Outside the country"),
+	N_("I prefer not to say"),
+};
+
+void
+page_staff_requests(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	request_row_t rows[REQUESTS_PAGE];
+	size_t n = 0, total = 0;
+	char pagebuf[16], when[32], hex[33];
+	uint64_t page = 1;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 1000000, &page) != 0)
+		page = 1;
+	intake_status_t st = requests_list(rq->app, &s, (size_t)(page - 1) * REQUESTS_PAGE, rows, &n, &total);
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		tvars_setf(v, "total", "%zu", total);
+		for (size_t i = 0; i < n; i++) {
+			tvars_t *it = tvars_add_item(v, "requests");
+			if (!it)
+				break;
+			sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
+			tvars_setf(it, "href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
+			tvars_set_cstr(it, "lang", rows[i].lang);
+			page_hour(rows[i].created_hour, when);
+			tvars_set_cstr(it, "when", when);
+			if (rows[i].stage == STAGE_NEW)
+				tvars_set_cstr(it, "new", "1");
+			if (rows[i].unreadable)
+				tvars_set_cstr(it, "unreadable", "1");
+			tvars_set_cstr(it, "situation", choice_label(rq, intake_situations, situation_short, rows[i].situation));
+			tvars_set_cstr(it, "first_line", rows[i].first_line);
+		}
+		if (page > 1)
+			tvars_setf(v, "prev_href", "/%s/staff/requests?page=%llu", lang_code(rq->lang), (unsigned long long)(page - 1));
+		if (page * REQUESTS_PAGE < total)
+			tvars_setf(v, "next_href", "/%s/staff/requests?page=%llu", lang_code(rq->lang), (unsigned long long)(page + 1));
+	}
+	sodium_memzero(rows, sizeof(rows));
+	page_render(rq, rs, "staff_requests", N_("Requests"), v);
+}
+
+static void
+request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p, int status)
+{
+	case_view_t cv;
+	char prefix[32], when[32], hex[33];
+	intake_status_t st = request_view(rq->app, s, id, &cv);
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		snprintf(prefix, sizeof(prefix), "/%s/staff/files/", lang_code(rq->lang));
+		page_view_vars(rq, v, &cv, prefix, true);
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		tvars_setf(v, "reply_action", "/%s/staff/requests/%s/reply", lang_code(rq->lang), hex);
+		tvars_set_cstr(v, "lang", cv.lang);
+		page_hour(cv.created_hour, when);
+		tvars_set_cstr(v, "when", when);
+		tvars_set_cstr(v, "situation", choice_label(rq, intake_situations, situation_short, cv.situation));
+		tvars_set_cstr(v, "region", choice_label(rq, intake_regions, region_short, cv.region));
+		tvars_set(v, "contact", buf_sv(&cv.contact));
+		tvars_setf(v, "max_files", "%u", rq->app->config.max_files);
+		tvars_setf(v, "max_mb", "%u", rq->app->config.max_file_mb);
+		if (rq->app->config.max_files > 0)
+			tvars_set_cstr(v, "files_allowed", "1");
+		if (p) {
+			page_problems_vars(rq, v, p);
+			tvars_set(v, "message", page_field(rq, "message"));
+		}
+	}
+	case_view_free(&cv);
+	page_render(rq, rs, "staff_request", N_("Request"), v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+void
+page_staff_request(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (page_id_param(rq, id) != 0)
+		rs->status = 404;
+	else
+		request_page(rq, rs, &s, id, NULL, 0);
+	sodium_memzero(&s, sizeof(s));
+}
+
+static void
+reply_work(request_t *rq)
+{
+	staff_t s;
+	uint8_t id[16];
+	sv_t cookie;
+	rq->work_status = INTAKE_NOT_FOUND;
+	if (page_id_param(rq, id) == 0 && http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
+	    staff_session(rq->app, cookie, &s) == STAFF_OK)
+		rq->work_status = request_reply(rq->app, &s, id, page_field(rq, "message"), rq->upload);
+	sodium_memzero(&s, sizeof(s));
+}
+
+void
+page_staff_request_reply(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	char to[96], hex[33];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (page_id_param(rq, id) != 0) {
+		rs->status = 404;
+		sodium_memzero(&s, sizeof(s));
+		return;
+	}
+	if (!rq->work_done) {
+		page_problems_t p = { .n = 0 };
+		page_check_message(rq, false, &p);
+		if (p.n)
+			request_page(rq, rs, &s, id, &p, 400);
+		else
+			http_defer(rq, reply_work);
+		sodium_memzero(&s, sizeof(s));
+		return;
+	}
+	sodium_memzero(&s, sizeof(s));
+	if (rq->work_status != INTAKE_OK) {
+		rs->status = rq->work_status == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(to, sizeof(to), "/%s/staff/requests/%s", lang_code(rq->lang), hex);
+	http_redirect(rs, 303, to);
+}
+
+void
+page_staff_file(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t aid[16];
+	case_file_out_t f;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	intake_status_t st = page_id_param(rq, aid) == 0 ? request_file(rq->app, &s, aid, &f) : INTAKE_NOT_FOUND;
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	page_download(rs, &f);
+}
