@@ -21,6 +21,7 @@
 #include "domain/audit.h"
 #include "parse/urlenc.h"
 #include "store/store.h"
+#include "vault/secmem.h"
 
 #define LINKS_MAX 64          /* epochs a case (or group) key may be followed back */
 #define MAILBOX_ABSOLUTE_S (2 * 3600)
@@ -383,17 +384,13 @@ struct access {
 static struct access *
 access_new(void)
 {
-	struct access *a = sodium_malloc(sizeof(*a));
-	if (a)
-		memset(a, 0, sizeof(*a));
-	return a;
+	return secmem_alloc(sizeof(struct access));
 }
 
 static void
 access_free(struct access *a)
 {
-	if (a)
-		sodium_free(a);   /* wipes */
+	secmem_free(a);   /* wiped */
 }
 
 static int
@@ -594,7 +591,7 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 		h.n = 1;
 	}
 
-	case_new_t *cn = sodium_malloc(sizeof(*cn));
+	case_new_t *cn = secmem_alloc(sizeof(*cn));
 	struct access *a = access_new();
 	intake_status_t st = INTAKE_ERROR;
 	bool created = false;
@@ -663,8 +660,7 @@ done:
 	}
 	sealed_free(&items);
 	sodium_memzero(copies, sizeof(copies));
-	if (cn)
-		sodium_free(cn);
+	secmem_free(cn);
 	access_free(a);
 	return st;
 }
@@ -678,7 +674,7 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 	sess_new_t *ns;
 	if (!rate_take(&rate_receipts, app->config.attempts_per_minute))
 		return INTAKE_OVERLOADED;
-	if (!(ns = sodium_malloc(sizeof(*ns))))
+	if (!(ns = secmem_alloc(sizeof(*ns))))
 		return INTAKE_ERROR;
 	intake_status_t st;
 	vault_status_t vs = case_receipt_login(app->vault, digits, n, case_id, &slot, ns);
@@ -701,7 +697,7 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 			st = INTAKE_OK;
 		}
 	}
-	sodium_free(ns);
+	secmem_free(ns);
 	return st;
 }
 

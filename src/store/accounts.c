@@ -155,6 +155,8 @@ store_account_revoke(store_t *st, const uint8_t id[16])
 		("UPDATE groups SET rotation_pending = 1 "
 		 "WHERE id IN (SELECT group_id FROM group_members WHERE account_id = ?1)"),
 		"DELETE FROM group_members WHERE account_id = ?1",
+		/* cases sealed to her directly (while the triage key awaited rotation) */
+		"DELETE FROM case_copies WHERE holder_kind = 2 AND holder = ?1",
 	};
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;

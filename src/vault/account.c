@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/le.h"
+#include "vault/secmem.h"
 #include "vault/totp.h"
 #include "vault/vault_private.h"
 
@@ -31,17 +32,13 @@ struct acct_secrets {
 static struct acct_secrets *
 secrets_new(void)
 {
-	struct acct_secrets *s = sodium_malloc(sizeof(*s));
-	if (s)
-		memset(s, 0, sizeof(*s));
-	return s;
+	return secmem_alloc(sizeof(struct acct_secrets));
 }
 
 static void
 secrets_free(struct acct_secrets *s)
 {
-	if (s)
-		sodium_free(s);   /* zeroes before unmapping */
+	secmem_free(s);   /* wiped */
 }
 
 

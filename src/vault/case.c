@@ -8,6 +8,7 @@
 
 #include "core/le.h"
 #include "core/log.h"
+#include "vault/secmem.h"
 #include "vault/shredkf.h"
 #include "vault/vault_private.h"
 
@@ -37,21 +38,14 @@ struct case_secrets {
 static struct case_secrets *
 secrets_new(void)
 {
-	struct case_secrets *s = sodium_malloc(sizeof(*s));
-	if (s)
-		memset(s, 0, sizeof(*s));
-	return s;
+	return secmem_alloc(sizeof(struct case_secrets));
 }
 
 static void
 secrets_free(struct case_secrets *s)
 {
-	if (s)
-		sodium_free(s);   /* zeroes before unmapping */
+	secmem_free(s);   /* wiped */
 }
-
-
-
 
 
 /* ad = label | case_id 16 | [id 16] | e u32 */
@@ -341,13 +335,13 @@ item_seal_key(const uint8_t key[32], uint8_t kind, const uint8_t case_id[16], co
 	size_t padded = vault_padme(len + 1), plen = 0;
 	if (len > CASE_ITEM_PT_MAX || cap < CASE_ITEM_OVERHEAD + padded)
 		return VAULT_ERROR;
-	uint8_t *buf = sodium_malloc(padded);
+	uint8_t *buf = secmem_alloc(padded);
 	if (!buf)
 		return VAULT_ERROR;
 	if (len)
 		memcpy(buf, pt, len);
 	if (sodium_pad(&plen, buf, len, padded, padded) != 0 || plen != padded) {
-		sodium_free(buf);
+		secmem_free(buf);
 		return VAULT_ERROR;
 	}
 	out[0] = 1;
@@ -355,7 +349,7 @@ item_seal_key(const uint8_t key[32], uint8_t kind, const uint8_t case_id[16], co
 	randombytes_buf(out + 5, NPUB);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + 5 + NPUB, NULL, buf, padded, ad,
 	    item_ad(ad, kind, case_id, item_id, e, role, field), NULL, out + 5, key);
-	sodium_free(buf);
+	secmem_free(buf);
 	*out_len = CASE_ITEM_OVERHEAD + padded;
 	return VAULT_OK;
 }
@@ -373,7 +367,7 @@ item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16
 	if (case_root_at(ref, kind, e, s) != 0)
 		return VAULT_NOT_FOUND;
 	case_subkey(s->key, s->root, kind, 1);
-	uint8_t *buf = sodium_malloc(padded);
+	uint8_t *buf = secmem_alloc(padded);
 	if (!buf)
 		return VAULT_ERROR;
 	vault_status_t st = VAULT_NOT_FOUND;
@@ -389,7 +383,7 @@ item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16
 			st = VAULT_ERROR;
 		}
 	}
-	sodium_free(buf);
+	secmem_free(buf);
 	sodium_memzero(s->key, sizeof(s->key));
 	return st;
 }

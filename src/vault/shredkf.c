@@ -12,6 +12,7 @@
 
 #include "core/le.h"
 #include "core/log.h"
+#include "vault/secmem.h"
 
 #define KF_CHUNK 256   /* slots read per pread while scanning */
 
@@ -123,7 +124,7 @@ kf_grow(int fd, uint32_t count, uint32_t *new_count)
 int
 shredkf_alloc(vault_t *v, const kf_slot_t *in, uint32_t *index)
 {
-	uint8_t *buf = sodium_malloc((size_t)KF_CHUNK * KF_SLOT);
+	uint8_t *buf = secmem_alloc((size_t)KF_CHUNK * KF_SLOT);
 	uint32_t count = 0, at = UINT32_MAX;
 	int rc = -1;
 	if (!buf)
@@ -161,14 +162,14 @@ done:
 	if (fd >= 0)
 		close(fd);   /* releases the flock */
 	pthread_mutex_unlock(&v->kf_lock);
-	sodium_free(buf);
+	secmem_free(buf);
 	return rc;
 }
 
 int
 shredkf_read(vault_t *v, uint32_t index, kf_slot_t *out)
 {
-	uint8_t *slot = sodium_malloc(KF_SLOT);
+	uint8_t *slot = secmem_alloc(KF_SLOT);
 	uint32_t count = 0;
 	int rc = -1;
 	if (!slot)
@@ -185,7 +186,7 @@ shredkf_read(vault_t *v, uint32_t index, kf_slot_t *out)
 	}
 	if (fd >= 0)
 		close(fd);
-	sodium_free(slot);
+	secmem_free(slot);
 	return rc;
 }
 
@@ -214,7 +215,7 @@ shredkf_set_epoch(vault_t *v, uint32_t index, const uint8_t object_id[16], uint3
 int
 shredkf_find(vault_t *v, const uint8_t lookup[32], uint32_t *index, bool *found)
 {
-	uint8_t *buf = sodium_malloc((size_t)KF_CHUNK * KF_SLOT);
+	uint8_t *buf = secmem_alloc((size_t)KF_CHUNK * KF_SLOT);
 	uint32_t count = 0, at = 0, any = 0;
 	int rc = -1;
 	if (!buf)
@@ -244,14 +245,14 @@ shredkf_find(vault_t *v, const uint8_t lookup[32], uint32_t *index, bool *found)
 done:
 	if (fd >= 0)
 		close(fd);
-	sodium_free(buf);
+	secmem_free(buf);
 	return rc;
 }
 
 int
 shredkf_shred(vault_t *v, uint32_t index)
 {
-	uint8_t *slot = sodium_malloc(KF_SLOT);
+	uint8_t *slot = secmem_alloc(KF_SLOT);
 	uint32_t count = 0;
 	int rc = -1;
 	if (!slot)
@@ -271,14 +272,14 @@ shredkf_shred(vault_t *v, uint32_t index)
 	if (fd >= 0)
 		close(fd);
 	pthread_mutex_unlock(&v->kf_lock);
-	sodium_free(slot);
+	secmem_free(slot);
 	return rc;
 }
 
 int
 shredkf_list(vault_t *v, shredkf_live_fn fn, void *arg)
 {
-	uint8_t *buf = sodium_malloc((size_t)KF_CHUNK * KF_SLOT);
+	uint8_t *buf = secmem_alloc((size_t)KF_CHUNK * KF_SLOT);
 	uint32_t count = 0;
 	int rc = -1;
 	if (!buf)
@@ -302,6 +303,6 @@ shredkf_list(vault_t *v, shredkf_live_fn fn, void *arg)
 done:
 	if (fd >= 0)
 		close(fd);
-	sodium_free(buf);
+	secmem_free(buf);
 	return rc;
 }

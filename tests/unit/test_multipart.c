@@ -588,8 +588,8 @@ test_limits(void)
 	    2, MP_TOO_MANY, "<a file=1></><b file=2></>");
 	EXPECT("bnd", "--bnd\r\n" CD("t") "\r\n\r\n--bnd--", 0, MP_OK, "<t></>");
 	EXPECT("bnd", "--bnd\r\n" CDF("a", "") "\r\n\r\n--bnd--", 0, MP_TOO_MANY, "");
-	/* max_files is clamped to LIMIT_MP_FILES. */
-	for (int i = 0; i < LIMIT_MP_FILES + 1; i++)
+	/* max_files is clamped to LIMIT_MP_FILES_MAX. */
+	for (int i = 0; i < LIMIT_MP_FILES_MAX + 1; i++)
 		if (buf_append_cstr(&b, "--bnd\r\n" CDF("f", "x") "\r\n\r\n") != 0)
 			abort();
 	close_body(&b);
@@ -597,7 +597,7 @@ test_limits(void)
 		rec_t r;
 		rec_init(&r, 0);
 		CHECK(run("bnd", b.data, b.len, 1000, CHUNK_FIXED, 3, &r) == MP_TOO_MANY);
-		CHECK(r.begins == LIMIT_MP_FILES);
+		CHECK(r.begins == LIMIT_MP_FILES_MAX);
 		buf_free(&r.log);
 	}
 	buf_free(&b);
