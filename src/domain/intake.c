@@ -1303,7 +1303,7 @@ intake_recover(const app_t *app)
 			if (exists < 0) {
 				rc = -1;
 			} else if (exists == 0) {
-				char path[4300];
+				char path[4500];
 				snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 				if (unlink(path) != 0)
 					rc = -1;
