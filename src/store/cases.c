@@ -31,6 +31,8 @@ static int
 item_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *it)
 {
 	sqlite3_stmt *q;
+	if (!it->ct || it->ct_len == 0)   /* SQLite hands an empty blob back as NULL */
+		return STORE_ERROR;
 	if (q_prepare(st, &q,
 	        "INSERT INTO items (id, case_id, seq, kind, role, field, created_hour, ct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)") != 0)
 		return STORE_ERROR;
@@ -289,7 +291,7 @@ store_case_item(store_t *st, const uint8_t case_id[16], uint32_t seq, int field,
 {
 	sqlite3_stmt *q;
 	bool any;
-	if (q_prepare(st, &q, ITEM_SELECT "AND seq = ? AND field = ? LIMIT 1") != 0)
+	if (q_prepare(st, &q, ITEM_SELECT "AND seq = ? AND field = ? ORDER BY rowid LIMIT 1") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, seq);

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -71,12 +72,14 @@ secmem_free(void *p)
 	if (!p)
 		return;
 	for (int i = 0; i < SECMEM_CACHE; i++) {
-		if (secmem_cache[i].p == p && secmem_cache[i].busy) {
-			sodium_memzero(p, secmem_cache[i].used);
-			secmem_cache[i].busy = false;
-			secmem_cache[i].used = 0;
-			return;
-		}
+		if (secmem_cache[i].p != p)
+			continue;
+		if (!secmem_cache[i].busy)
+			abort();   /* freed twice: stop here, not where the block is next used */
+		sodium_memzero(p, secmem_cache[i].used);
+		secmem_cache[i].busy = false;
+		secmem_cache[i].used = 0;
+		return;
 	}
 	sodium_free(p);   /* not cached: zeroes before unmapping */
 }

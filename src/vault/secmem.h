@@ -11,7 +11,9 @@
 /* n zero-filled bytes of guarded memory, or NULL. */
 void *secmem_alloc(size_t n);
 /* Wipes the n bytes given to secmem_alloc and keeps the block for this thread's next
- * secmem_alloc (or releases it). p may be NULL. */
+ * secmem_alloc (or releases it). p may be NULL. A block must be freed by the thread that
+ * allocated it, and once: freeing it twice aborts. Blocks are rounded up to a size class,
+ * so an overrun within the class does not reach sodium_malloc's guard page. */
 void secmem_free(void *p);
 
 #endif
