@@ -21,6 +21,11 @@
 #define LIMIT_MP_PARTS           32      /* parts in one multipart body */
 #define LIMIT_MP_FILES           5       /* file parts in one multipart body (default) */
 #define LIMIT_MP_FILES_MAX       20      /* ... as [intake] max_files may raise it */
+#define LIMIT_UPLOADS_IN_FLIGHT  256     /* files being uploaded at once, instance-wide */
+#define LIMIT_DISK_FLOOR_MB      1024    /* no upload starts with less free (plus two files' worth) */
+#define LIMIT_REQUESTER_MESSAGES 200     /* messages a requester may write in one request */
+#define LIMIT_REQUESTER_PER_HOUR 20      /* ... in one hour */
+#define LIMIT_FILES_IN_MEMORY_MB 512     /* decrypted files waiting for their clients, instance-wide */
 #define LIMIT_MP_BOUNDARY_BYTES  70      /* RFC 2046 */
 #define LIMIT_FILENAME_BYTES     255
 

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,11 +102,26 @@ rate_take(struct rate *r, unsigned limit)
 	return ok;
 }
 
+/* True when this minute's allowance is not used up (nothing taken). */
+static bool
+rate_peek(struct rate *r, unsigned limit)
+{
+	if (limit == 0)
+		return true;
+	int64_t minute = (int64_t)(time(NULL) / 60);
+	pthread_mutex_lock(&r->lock);
+	bool ok = r->minute != minute || r->count < limit;
+	pthread_mutex_unlock(&r->lock);
+	return ok;
+}
+
+/* Gives back what rate_take took, when the minute is still the same. */
 static void
 rate_give_back(struct rate *r)
 {
+	int64_t minute = (int64_t)(time(NULL) / 60);
 	pthread_mutex_lock(&r->lock);
-	if (r->count > 0)
+	if (r->minute == minute && r->count > 0)
 		r->count--;
 	pthread_mutex_unlock(&r->lock);
 }
@@ -113,10 +130,15 @@ rate_give_back(struct rate *r)
 
 struct upfile {
 	uint8_t id[16];
-	int fd;
+	int fd;                    /* open while its part streams in, and while it is sealed */
 	case_blob_writer_t *w;
+	bool exists;               /* the file was made (and counts as in flight) */
 	bool kept;                 /* a committed row names it */
 };
+
+/* Files being uploaded, instance-wide: each holds a writer in locked memory and grows on
+ * disk, so their number is bounded, and none starts when the disk is nearly full. */
+static atomic_uint uploads_in_flight;
 
 struct upload {
 	const app_t *app;
@@ -157,12 +179,35 @@ upfile_drop(const app_t *app, struct upfile *f)
 	if (f->fd >= 0) {
 		close(f->fd);
 		f->fd = -1;
+	}
+	if (f->exists) {
 		if (!f->kept) {
 			blob_path(app, f->id, path, sizeof(path));
 			if (unlink(path) != 0 && errno != ENOENT)
 				log_warnx("could not delete an unused blob: %s", strerror(errno));
 		}
+		f->exists = false;
+		atomic_fetch_sub(&uploads_in_flight, 1);
 	}
+}
+
+/* Room for one more upload: a place among those in flight, and free disk space. */
+static bool
+upload_room(const app_t *app)
+{
+	struct statvfs fs;
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
+	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB + 2 * (uint64_t)app->config.max_file_mb) << 20;
+	if (statvfs(dir, &fs) != 0 || (uint64_t)fs.f_bavail * fs.f_frsize < floor) {
+		log_warnx("uploads are refused: less than %llu MiB free under %s", (unsigned long long)(floor >> 20), dir);
+		return false;
+	}
+	if (atomic_fetch_add(&uploads_in_flight, 1) >= LIMIT_UPLOADS_IN_FLIGHT) {
+		atomic_fetch_sub(&uploads_in_flight, 1);
+		return false;
+	}
+	return true;
 }
 
 static int
@@ -199,8 +244,26 @@ upfile_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
 	return 0;
 }
 
+/* Invisible characters that reorder or hide text ("evil\u202Egnp.exe" shows as
+ * "evilexe.png"): U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF. Returns the
+ * length of such a character's UTF-8 form at p, or 0. */
+static size_t
+invisible_at(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
+		return 2;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAE)))
+		return 3;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA0 && p[2] <= 0xA9)
+		return 3;
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return 3;
+	return 0;
+}
+
 /* A file name as it may be shown back: the last path component, clean UTF-8 without
- * control characters, at most CASE_NAME_MAX bytes; otherwise "attachment". */
+ * control or invisible characters (each becomes "_"), at most CASE_NAME_MAX bytes;
+ * otherwise "attachment". */
 static size_t
 clean_name(sv_t in, char *out, size_t cap)
 {
@@ -215,8 +278,17 @@ clean_name(sv_t in, char *out, size_t cap)
 			ok = false;
 	if (!ok)
 		in = SV("attachment");
-	memcpy(out, in.p, in.len);
-	return in.len;
+	size_t k = 0;
+	for (size_t i = 0; i < in.len;) {
+		size_t skip = invisible_at((const unsigned char *)in.p + i, in.len - i);
+		if (skip) {
+			out[k++] = '_';
+			i += skip;
+		} else {
+			out[k++] = in.p[i++];
+		}
+	}
+	return k;
 }
 
 int
@@ -245,18 +317,22 @@ upload_open_file(upload_t *u)
 		u->skipping = true;
 		return 0;
 	}
+	if (!upload_room(u->app))
+		return UPLOAD_NO_ROOM;
 	struct upfile *f = &u->files[u->n];
 	randombytes_buf(f->id, 16);
 	blob_path(u->app, f->id, path, sizeof(path));
 	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (f->fd < 0) {
+		atomic_fetch_sub(&uploads_in_flight, 1);
 		log_warnx("cannot create a blob: %s", strerror(errno));
-		return -1;
+		return UPLOAD_IO_ERROR;
 	}
+	f->exists = true;
 	if (case_blob_writer_start(f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite, upfile_pread, f,
 	        &f->w) != 0) {
 		upfile_drop(u->app, f);
-		return -1;
+		return UPLOAD_IO_ERROR;
 	}
 	u->n++;
 	u->cur = f;
@@ -268,8 +344,9 @@ upload_file_data(upload_t *u, const char *p, size_t n)
 {
 	if (!u->in_part || u->skipping || n == 0)
 		return 0;
-	if (!u->cur && upload_open_file(u) != 0)
-		return -1;
+	int rc;
+	if (!u->cur && (rc = upload_open_file(u)) != 0)
+		return rc;
 	if (u->skipping)
 		return 0;
 	struct upfile *f = u->cur;
@@ -284,7 +361,7 @@ upload_file_data(upload_t *u, const char *p, size_t n)
 	}
 	if (case_blob_writer_write(f->w, (const uint8_t *)p, n) != 0) {
 		log_warnx("cannot write a blob");
-		return -1;
+		return UPLOAD_IO_ERROR;
 	}
 	return 0;
 }
@@ -292,6 +369,11 @@ upload_file_data(upload_t *u, const char *p, size_t n)
 int
 upload_file_end(upload_t *u)
 {
+	/* one descriptor per upload at a time: the file is opened again to be sealed */
+	if (u->cur && u->cur->fd >= 0) {
+		close(u->cur->fd);
+		u->cur->fd = -1;
+	}
 	u->in_part = false;
 	u->cur = NULL;
 	return 0;
@@ -347,13 +429,19 @@ upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_
 		return 0;
 	for (size_t i = 0; i < u->n; i++) {
 		struct upfile *f = &u->files[i];
+		char path[4200];
 		memset(&att[i], 0, sizeof(att[i]));
+		blob_path(app, f->id, path, sizeof(path));
+		if (f->fd < 0 && (f->fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+			return -1;
 		if (case_blob_writer_bind(app->vault, who, ref, f->w) != VAULT_OK)
 			return -1;
 		int rc = case_blob_writer_finish(f->w, att[i].fk_wrap, &att[i].blob_len);
 		f->w = NULL;   /* finish frees it */
 		if (rc != 0 || fdatasync(f->fd) != 0)
 			return -1;
+		close(f->fd);
+		f->fd = -1;
 		memcpy(att[i].id, f->id, 16);
 		memcpy(att[i].case_id, ref->case_id, 16);
 		att[i].created_hour = hour;
@@ -538,6 +626,20 @@ intake_open(const app_t *app)
 	return store_group_get(app->store, "triage", &g) == STORE_OK;
 }
 
+intake_status_t
+intake_admit(const app_t *app)
+{
+	const config_t *c = &app->config;
+	size_t waiting = 0;
+	if (!intake_open(app))
+		return INTAKE_CLOSED;
+	if ((c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
+	                             waiting >= c->untriaged_max)) ||
+	    !rate_peek(&rate_intake, c->per_minute))
+		return INTAKE_OVERLOADED;
+	return INTAKE_OK;
+}
+
 struct holders {
 	uint8_t pk[CASE_HOLDERS_MAX][32];
 	uint8_t id[CASE_HOLDERS_MAX][16];
@@ -615,10 +717,11 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 	a->ref.e = 0;
 	memcpy(a->ref.copy, cn->req_copy, CASE_COPY_BYTES);
 
+	/* all four, even when empty, so that the rows do not tell which were left out */
 	if (seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_MESSAGE, f->message, hour) != 0 ||
-	    (f->situation.len && seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_SITUATION, f->situation, hour) != 0) ||
-	    (f->region.len && seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_REGION, f->region, hour) != 0) ||
-	    (f->contact.len && seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_CONTACT, f->contact, hour) != 0))
+	    seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_SITUATION, f->situation, hour) != 0 ||
+	    seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_REGION, f->region, hour) != 0 ||
+	    seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_CONTACT, f->contact, hour) != 0)
 		goto done;
 	if (upload_seal(u, app, &a->who, &a->ref, att, hour) != 0)
 		goto done;
@@ -764,8 +867,16 @@ mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u)
 	if (!a)
 		return INTAKE_ERROR;
 	intake_status_t st = access_requester(app, m, a);
+	size_t all = 0, recent = 0;
 	if (st == INTAKE_OK && intake_status_of(a->row.stage) == STATUS_CLOSED)
 		st = INTAKE_NOT_FOUND;
+	/* one mailbox cannot fill the disk or make its case too long to read */
+	if (st == INTAKE_OK &&
+	    store_case_count_items(app->store, a->row.id, CASE_ROLE_REQUESTER, FIELD_MESSAGE, now_hour(), &all, &recent) !=
+	        STORE_OK)
+		st = INTAKE_ERROR;
+	if (st == INTAKE_OK && (all >= LIMIT_REQUESTER_MESSAGES || recent >= LIMIT_REQUESTER_PER_HOUR))
+		st = INTAKE_OVERLOADED;
 	if (st == INTAKE_OK)
 		st = message_add(app, a, CASE_ROLE_REQUESTER, message, u, -1, -1);
 	access_free(a);
@@ -922,34 +1033,53 @@ done:
 }
 
 struct files_ctx {
-	struct view_ctx *x;
-	store_attachment_t list[64];
-	size_t n;
+	store_attachment_t *list;
+	size_t n, cap;
+	bool failed;
 };
 
 static int
 files_collect(void *ctx, const store_attachment_t *at)
 {
 	struct files_ctx *fc = ctx;
-	if (fc->n < sizeof(fc->list) / sizeof(fc->list[0]))
-		fc->list[fc->n++] = *at;
+	if (fc->n == fc->cap) {
+		size_t cap = fc->cap ? 2 * fc->cap : 16;
+		store_attachment_t *l = realloc(fc->list, cap * sizeof(*l));
+		if (!l) {
+			fc->failed = true;
+			return 1;
+		}
+		fc->list = l;
+		fc->cap = cap;
+	}
+	fc->list[fc->n++] = *at;
 	return 0;
 }
 
 static void
 view_files(struct view_ctx *x)
 {
-	struct files_ctx *fc = calloc(1, sizeof(*fc));
-	if (!fc || store_case_attachments(x->app->store, x->a->row.id, files_collect, fc) != STORE_OK) {
+	struct files_ctx fc = { NULL, 0, 0, false };
+	if (store_case_attachments(x->app->store, x->a->row.id, files_collect, &fc) != STORE_OK || fc.failed) {
 		x->v->incomplete = true;
-		free(fc);
+		free(fc.list);
 		return;
 	}
-	for (size_t i = 0; i < fc->n; i++) {
-		const store_attachment_t *at = &fc->list[i];
+	for (size_t i = 0; i < fc.n; i++) {
+		const store_attachment_t *at = &fc.list[i];
 		case_msg_t *m = view_msg(x->v, at->seq);
-		if (!m || m->nfiles >= LIMIT_MP_FILES_MAX)
+		/* grown by hand: realloc would release the old names unwiped */
+		case_file_t *nf = m ? malloc((m->nfiles + 1) * sizeof(*nf)) : NULL;
+		if (!nf) {
+			x->v->incomplete = true;   /* shown as such, never hidden */
 			continue;
+		}
+		if (m->nfiles) {
+			memcpy(nf, m->files, m->nfiles * sizeof(*nf));
+			sodium_memzero(m->files, m->nfiles * sizeof(*nf));
+		}
+		free(m->files);
+		m->files = nf;
 		case_file_t *f = &m->files[m->nfiles];
 		memset(f, 0, sizeof(*f));
 		memcpy(f->id, at->id, 16);
@@ -963,7 +1093,7 @@ view_files(struct view_ctx *x)
 			x->v->incomplete = true;
 		case_blob_reader_free(r);
 	}
-	free(fc);
+	free(fc.list);
 }
 
 static intake_status_t
@@ -986,8 +1116,14 @@ view_fill(const app_t *app, struct access *a, bool staff, case_view_t *v)
 void
 case_view_free(case_view_t *v)
 {
-	for (size_t i = 0; i < v->nmsgs; i++)
+	for (size_t i = 0; i < v->nmsgs; i++) {
 		buf_free(&v->msgs[i].text);
+		if (v->msgs[i].files)
+			sodium_memzero(v->msgs[i].files, v->msgs[i].nfiles * sizeof(case_file_t));
+		free(v->msgs[i].files);
+	}
+	if (v->msgs)
+		sodium_memzero(v->msgs, v->nmsgs * sizeof(*v->msgs));
 	free(v->msgs);
 	buf_free(&v->contact);
 	sodium_memzero(v, sizeof(*v));
@@ -1039,6 +1175,14 @@ data_take(void *arg, const uint8_t *p, size_t n)
 	return 0;
 }
 
+static atomic_uint_fast64_t files_in_memory;
+
+void
+intake_file_release(size_t reserved)
+{
+	atomic_fetch_sub(&files_in_memory, reserved);
+}
+
 static intake_status_t
 file_read(const app_t *app, struct access *a, const store_attachment_t *at, case_file_out_t *out)
 {
@@ -1046,6 +1190,13 @@ file_read(const app_t *app, struct access *a, const store_attachment_t *at, case
 	case_blob_sink_t sink = { data_meta, data_take, &d };
 	case_blob_reader_t *r = NULL;
 	memset(out, 0, sizeof(*out));
+	/* the blob's length bounds the content's */
+	uint64_t budget = (uint64_t)LIMIT_FILES_IN_MEMORY_MB << 20;
+	if (atomic_fetch_add(&files_in_memory, at->blob_len) + at->blob_len > budget) {
+		atomic_fetch_sub(&files_in_memory, at->blob_len);
+		return INTAKE_BUSY;
+	}
+	out->reserved = (size_t)at->blob_len;
 	intake_status_t st = INTAKE_ERROR;
 	if (case_blob_reader_new(app->vault, &a->who, &a->ref, at->id, at->fk_wrap, &sink, &r) == VAULT_OK &&
 	    blob_feed(app, at->id, at->blob_len, r, true) == 0 && !d.failed)
@@ -1053,6 +1204,9 @@ file_read(const app_t *app, struct access *a, const store_attachment_t *at, case
 	case_blob_reader_free(r);
 	if (st != INTAKE_OK) {
 		buf_free(&out->data);
+		sodium_memzero(out->name, sizeof(out->name));
+		intake_file_release(out->reserved);
+		out->reserved = 0;
 		log_warnx("an attachment could not be opened");
 	}
 	return st;
@@ -1188,8 +1342,6 @@ request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case
 	intake_status_t st = staff_access(app, s, case_id, a);
 	if (st == INTAKE_OK)
 		st = view_fill(app, a, true, out);
-	if (st == INTAKE_OK && out->nmsgs == 0)
-		st = INTAKE_NOT_FOUND;   /* the case's key did not open its first message */
 	if (st == INTAKE_OK)
 		audit_case(app, a, s->acct.id, AUDIT_CASE_READ);
 	else
@@ -1226,6 +1378,8 @@ request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_fil
 	intake_status_t st = staff_access(app, s, at.case_id, a);
 	if (st == INTAKE_OK)
 		st = file_read(app, a, &at, out);
+	if (st == INTAKE_OK)
+		audit_case(app, a, s->acct.id, AUDIT_CASE_READ);
 	access_free(a);
 	return st;
 }

@@ -53,7 +53,9 @@ typedef struct upload upload_t;
 /* Limits come from [intake] max_files and max_file_mb. NULL when out of memory. */
 upload_t *upload_new(const app_t *app);
 /* One file part: name and type as the browser sent them (cleaned here). An empty part
- * (a file input left empty) makes no file. Each returns 0, or -1 when the disk failed. */
+ * (a file input left empty) makes no file. Each returns 0, UPLOAD_NO_ROOM when too many
+ * files are being uploaded at once or the disk is nearly full, or UPLOAD_IO_ERROR. */
+enum { UPLOAD_IO_ERROR = -1, UPLOAD_NO_ROOM = -2 };
 int upload_file_begin(upload_t *u, sv_t filename, sv_t content_type) WUR;
 int upload_file_data(upload_t *u, const char *p, size_t n) WUR;
 int upload_file_end(upload_t *u) WUR;
@@ -71,6 +73,9 @@ typedef struct {
 
 /* True when requests can be taken: a triage key exists. */
 bool intake_open(const app_t *app);
+/* Whether a request would be taken now (INTAKE_OK, INTAKE_CLOSED or INTAKE_OVERLOADED),
+ * without using up anything: checked before an upload writes its first byte. */
+intake_status_t intake_admit(const app_t *app);
 /* A new request (Argon2id: on the worker pool). On INTAKE_OK everything is durable and
  * receipt holds its digits, to show once. */
 intake_status_t intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u,
@@ -100,7 +105,7 @@ typedef struct {
 	int role;                 /* CASE_ROLE_REQUESTER or CASE_ROLE_STAFF */
 	int64_t hour;
 	buf_t text;               /* wiped when the view is freed */
-	case_file_t files[LIMIT_MP_FILES_MAX];
+	case_file_t *files;       /* nfiles of them; names wiped when the view is freed */
 	size_t nfiles;
 } case_msg_t;
 
@@ -123,7 +128,11 @@ void case_view_free(case_view_t *v);
 typedef struct {
 	char name[CASE_NAME_MAX + 1];
 	buf_t data;
+	size_t reserved;          /* give back with intake_file_release once data is gone */
 } case_file_out_t;
+/* Decrypted files wait in memory for their clients, within an instance-wide budget
+ * (LIMIT_FILES_IN_MEMORY_MB); past it, opening a file answers INTAKE_BUSY. */
+void intake_file_release(size_t reserved);
 intake_status_t mailbox_file(const app_t *app, const mailbox_t *m, const uint8_t aid[16], case_file_out_t *out) WUR;
 
 /* ---- triage ---- */

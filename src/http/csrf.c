@@ -84,9 +84,15 @@ http_csrf_token(request_t *rq, char out[64])
 bool
 http_csrf_ok(const request_t *rq)
 {
-	unsigned char want[32], got[32];
 	const sv_t *field = form_get(&rq->form, "csrf");
-	if (!rq->csrf_have || !field || csrf_decode(*field, got) != 0)
+	return field && http_csrf_value_ok(rq, *field);
+}
+
+bool
+http_csrf_value_ok(const request_t *rq, sv_t value)
+{
+	unsigned char want[32], got[32];
+	if (!rq->csrf_have || csrf_decode(value, got) != 0)
 		return false;
 	csrf_derive(rq->csrf_key, want);
 	bool ok = sodium_memcmp(want, got, sizeof(want)) == 0;

@@ -26,12 +26,15 @@ typedef struct response response_t;
 typedef void (*page_fn)(request_t *rq, response_t *rs);
 typedef void (*work_fn)(request_t *rq);
 
-/* Where a multipart route's files go: begin makes the request's upload state (kept in
- * rq->upload; NULL refuses with 503), the file hooks take each file part as it streams
- * (0 to go on, non-zero to stop with 500), and free releases it when the request ends,
- * whatever happened. */
+/* Where a multipart route's files go. Nothing of a file is taken before the form's csrf
+ * field (which must come before the first file part, as a browser sends it) has been
+ * checked. Then begin makes the request's upload state (kept in rq->upload) or refuses
+ * with an HTTP status (no session, intake closed, overloaded); the file hooks take each
+ * file part as it streams (0 to go on, or a status to stop with: 503 when the server is
+ * short of room, 500 on I/O errors), and free releases it when the request ends,
+ * whatever happened. A form without files never calls begin. */
 typedef struct {
-	void *(*begin)(request_t *rq);
+	int (*begin)(request_t *rq, void **upload);
 	int (*file_begin)(void *upload, const mp_part_t *part);
 	int (*file_data)(void *upload, const char *p, size_t n);
 	int (*file_end)(void *upload);
@@ -48,6 +51,7 @@ typedef struct route {
 	page_fn handler;
 	bool shared;           /* same bytes for every request in a language: built once */
 	const upload_ops_t *upload;   /* BODY_MULTIPART only */
+	bool log_quiet;        /* log the route only: its status would say whether a receipt was right */
 } route_t;
 
 struct response {
@@ -59,6 +63,10 @@ struct response {
 	char cookie[200];          /* one Set-Cookie to send, or empty */
 	bool clear_site_data;      /* logout: ask the browser to forget this site */
 	char disposition[1200];    /* a Content-Disposition to send (downloads), or empty */
+	/* Called with reserved once the body is released (sent, or dropped): lets a page
+	 * bound how much decrypted content waits in memory for slow clients. */
+	void (*released)(size_t reserved);
+	size_t reserved;
 	struct MHD_Response *shared;   /* a prebuilt response to send instead (not owned) */
 };
 
@@ -83,6 +91,10 @@ struct request {
 	uint64_t body_bytes;       /* body bytes received */
 	uint64_t body_max;         /* the route's limit for this request */
 	bool mp_text;              /* the current part is a text field (else a file) */
+	bool mp_in_csrf;           /* the current part is the csrf field */
+	bool mp_csrf_ok;           /* the csrf field came, and matched, before any file */
+	char mp_csrf[64];          /* its value as it arrives */
+	size_t mp_csrf_len;
 	bool begun;                /* the headers have been seen */
 	bool body_done;            /* the body has been parsed and checked */
 	size_t discarded;          /* body bytes dropped after an error */
@@ -108,6 +120,7 @@ struct request {
 int http_csrf_token(request_t *rq, char out[64]) WUR;
 /* True when the form's csrf field matches the request's cookie (constant time). */
 bool http_csrf_ok(const request_t *rq);
+bool http_csrf_value_ok(const request_t *rq, sv_t value);
 
 /* Asks for fn(rq) to run on the worker pool, off the threads that serve pages; the
  * route's handler is then called again with rq->work_done set. The handler returns

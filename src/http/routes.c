@@ -12,11 +12,13 @@ static const route_t routes[] = {
 	{ "/{lang}/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_landing, true },
 	{ "/{lang}/guide", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_guide, true },
 	{ "/{lang}/about", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_about, true },
-	{ "/{lang}/help", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_MULTIPART, 0, page_help, false, &page_upload },
-	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 4096, page_mailbox, false },
-	{ "/{lang}/mailbox/reply", HTTP_POST, BODY_MULTIPART, 0, page_mailbox_reply, false, &page_upload },
-	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false },
-	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false },
+	/* A requester's pages are logged without status and time: a 303 after a receipt
+	 * would say that it was right, and when. */
+	{ "/{lang}/help", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_MULTIPART, 0, page_help, false, &page_help_upload, true },
+	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 4096, page_mailbox, false, NULL, true },
+	{ "/{lang}/mailbox/reply", HTTP_POST, BODY_MULTIPART, 0, page_mailbox_reply, false, &page_mailbox_upload, true },
+	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false, NULL, true },
+	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false, NULL, true },
 	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, false },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
 	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
@@ -30,7 +32,7 @@ static const route_t routes[] = {
 	{ "/staff/audit", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_audit, false },
 	{ "/staff/requests", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_requests, false },
 	{ "/staff/requests/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_request, false },
-	{ "/staff/requests/{id}/reply", HTTP_POST, BODY_MULTIPART, 0, page_staff_request_reply, false, &page_upload },
+	{ "/staff/requests/{id}/reply", HTTP_POST, BODY_MULTIPART, 0, page_staff_request_reply, false, &page_staff_upload },
 	{ "/staff/files/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_file, false },
 };
 

@@ -45,6 +45,8 @@ server_method_name(unsigned m)
 struct owned_body {
 	char *p;
 	size_t len;
+	void (*released)(size_t);
+	size_t reserved;
 };
 
 static void
@@ -55,6 +57,8 @@ server_body_free(void *cls)
 		sodium_memzero(ob->p, ob->len);
 		free(ob->p);
 	}
+	if (ob->released)
+		ob->released(ob->reserved);
 	free(ob);
 }
 
@@ -90,6 +94,9 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 	if (!ob)
 		return NULL;
 	ob->p = buf_detach(&rs->body, &ob->len);
+	ob->released = rs->released;
+	ob->reserved = rs->reserved;
+	rs->released = NULL;
 	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
 	    ob->len, ob->p ? ob->p : "", server_body_free, ob);
 	if (!r) {
@@ -195,12 +202,12 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	}
 	if (rs.status == 0)
 		rs.status = 200;
-	if (rs.shared) {
+	if (rs.shared || (rs.status >= 400 && rs.body.len == 0)) {
 		buf_free(&rs.body);
-		return server_queue(rq, conn, rs.status, rs.shared, false);
-	}
-	if (rs.status >= 400 && rs.body.len == 0) {
-		buf_free(&rs.body);
+		if (rs.released)
+			rs.released(rs.reserved);
+		if (rs.shared)
+			return server_queue(rq, conn, rs.status, rs.shared, false);
 		return server_error(rq, conn, rs.status);
 	}
 	/* Onion-Location names this page's path (never its query) on successful pages. */
@@ -370,12 +377,10 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		if (rq->error != 0) {
 			/* libmicrohttpd cannot answer in the middle of a body (a chunked one, whose
 			 * length we could not refuse up front, or an upload refused part way), so
-			 * the rest is read and dropped, up to a bound (the route's own limit for
-			 * uploads: their length was accepted up front); past it the connection is
+			 * the rest is read and dropped, up to a bound; past it the connection is
 			 * closed without an answer. */
 			rq->discarded += n;
-			uint64_t bound = rq->route && rq->route->body == BODY_MULTIPART ? rq->body_max : LIMIT_DISCARD_BYTES;
-			return rq->discarded > bound ? MHD_NO : MHD_YES;
+			return rq->discarded > LIMIT_DISCARD_BYTES ? MHD_NO : MHD_YES;
 		}
 		return MHD_YES;
 	}
@@ -428,7 +433,9 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 	(void)conn;
 	if (!rq)
 		return;
-	if (app->config.log_requests) {
+	if (app->config.log_requests && rq->route && rq->route->log_quiet) {
+		log_info("%s %s", server_method_name(rq->method), rq->route->pattern);
+	} else if (app->config.log_requests) {
 		uint64_t us = (server_now_ns() - rq->started_ns) / 1000;
 		log_info("%s %s %d %llu.%03llums%s", server_method_name(rq->method),
 		    rq->route ? rq->route->pattern : "-", rq->status,

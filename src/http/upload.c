@@ -3,7 +3,9 @@
  * application/x-www-form-urlencoded into rq->body, so that they are decoded, bounded and
  * checked by the same parser as any form; file parts go straight to the route's upload
  * hooks, which encrypt them as they come. Nothing of a file is held whole in memory. */
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "http/server.h"
 
@@ -13,6 +15,7 @@ mp_append_encoded(buf_t *b, const char *p, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	char chunk[768];
 	size_t k = 0;
+	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
@@ -24,12 +27,16 @@ mp_append_encoded(buf_t *b, const char *p, size_t n)
 			chunk[k++] = hex[c & 15];
 		}
 		if (k > sizeof(chunk) - 3) {
-			if (buf_append(b, chunk, k) != 0)
-				return -1;
+			rc = buf_append(b, chunk, k);
 			k = 0;
+			if (rc != 0)
+				break;
 		}
 	}
-	return k ? buf_append(b, chunk, k) : 0;
+	if (rc == 0 && k)
+		rc = buf_append(b, chunk, k);
+	sodium_memzero(chunk, sizeof(chunk));   /* a requester's words */
+	return rc;
 }
 
 static int
@@ -38,6 +45,8 @@ mp_part_begin(void *ctx, const mp_part_t *part)
 	request_t *rq = ctx;
 	rq->mp_text = !part->is_file;
 	if (rq->mp_text) {
+		rq->mp_in_csrf = sv_eq(part->name, SV("csrf"));
+		rq->mp_csrf_len = 0;
 		if ((rq->body.len && buf_append(&rq->body, "&", 1) != 0) ||
 		    mp_append_encoded(&rq->body, part->name.p, part->name.len) != 0 || buf_append(&rq->body, "=", 1) != 0) {
 			rq->error = 413;
@@ -45,8 +54,17 @@ mp_part_begin(void *ctx, const mp_part_t *part)
 		}
 		return 0;
 	}
-	if (rq->route->upload->file_begin(rq->upload, part) != 0) {
-		rq->error = 500;
+	/* the first file: nothing is written before the form is known to be this browser's */
+	if (!rq->upload) {
+		int st = rq->mp_csrf_ok ? rq->route->upload->begin(rq, &rq->upload) : 403;
+		if (st != 0 || !rq->upload) {
+			rq->error = st ? st : 503;
+			return 1;
+		}
+	}
+	int st = rq->route->upload->file_begin(rq->upload, part);
+	if (st != 0) {
+		rq->error = st;
 		return 1;
 	}
 	return 0;
@@ -57,14 +75,23 @@ mp_part_data(void *ctx, const char *p, size_t n)
 {
 	request_t *rq = ctx;
 	if (rq->mp_text) {
+		if (rq->mp_in_csrf) {
+			if (rq->mp_csrf_len > sizeof(rq->mp_csrf) || n > sizeof(rq->mp_csrf) - rq->mp_csrf_len) {
+				rq->mp_csrf_len = sizeof(rq->mp_csrf) + 1;   /* too long: never matches */
+			} else {
+				memcpy(rq->mp_csrf + rq->mp_csrf_len, p, n);
+				rq->mp_csrf_len += n;
+			}
+		}
 		if (mp_append_encoded(&rq->body, p, n) != 0) {
 			rq->error = 413;
 			return 1;
 		}
 		return 0;
 	}
-	if (rq->route->upload->file_data(rq->upload, p, n) != 0) {
-		rq->error = 500;
+	int st = rq->route->upload->file_data(rq->upload, p, n);
+	if (st != 0) {
+		rq->error = st;
 		return 1;
 	}
 	return 0;
@@ -74,8 +101,15 @@ static int
 mp_part_end(void *ctx)
 {
 	request_t *rq = ctx;
-	if (!rq->mp_text && rq->route->upload->file_end(rq->upload) != 0) {
-		rq->error = 500;
+	if (rq->mp_text) {
+		if (rq->mp_in_csrf && rq->mp_csrf_len <= sizeof(rq->mp_csrf))
+			rq->mp_csrf_ok = http_csrf_value_ok(rq, (sv_t){ rq->mp_csrf, rq->mp_csrf_len });
+		rq->mp_in_csrf = false;
+		return 0;
+	}
+	int st = rq->route->upload->file_end(rq->upload);
+	if (st != 0) {
+		rq->error = st;
 		return 1;
 	}
 	return 0;
@@ -99,8 +133,7 @@ http_mp_begin(request_t *rq, sv_t content_type, const char *content_length)
 	mp_init(rq->mp, boundary, LIMIT_MP_FILES_MAX, &mp_sink, rq);
 	/* encoded text: up to three bytes for each byte of a form's worth of fields */
 	buf_init(&rq->body, 3 * LIMIT_FORM_BODY_BYTES);
-	rq->upload = rq->route->upload->begin(rq);
-	return rq->upload ? 0 : 503;
+	return 0;
 }
 
 int

@@ -9,28 +9,66 @@
 
 /* ---- uploads ---- */
 
-static void *
-up_begin(request_t *rq)
+static int
+up_new(request_t *rq, void **upload)
 {
-	return upload_new(rq->app);
+	*upload = upload_new(rq->app);
+	return *upload ? 0 : 503;
+}
+
+/* The help form: files only while a request would be taken. */
+static int
+up_begin_help(request_t *rq, void **upload)
+{
+	return intake_admit(rq->app) == INTAKE_OK ? up_new(rq, upload) : 503;
+}
+
+/* A mailbox reply: files only with a live mailbox session. */
+static int
+up_begin_mailbox(request_t *rq, void **upload)
+{
+	mailbox_t m;
+	sv_t cookie;
+	bool live = http_cookie(rq, http_cookie_name(rq, 'm'), &cookie) == 0 &&
+	    mailbox_session(rq->app, cookie, &m) == INTAKE_OK;
+	sodium_memzero(&m, sizeof(m));
+	return live ? up_new(rq, upload) : 403;
+}
+
+/* A triage reply: files only from a member of triage (others get the page's 404). */
+static int
+up_begin_staff(request_t *rq, void **upload)
+{
+	staff_t s;
+	sv_t cookie;
+	bool ok = http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
+	    staff_session(rq->app, cookie, &s) == STAFF_OK && requests_allowed(rq->app, &s);
+	sodium_memzero(&s, sizeof(s));
+	return ok ? up_new(rq, upload) : 404;
+}
+
+static int
+up_status(int rc)
+{
+	return rc == 0 ? 0 : rc == UPLOAD_NO_ROOM ? 503 : 500;
 }
 
 static int
 up_file_begin(void *u, const mp_part_t *part)
 {
-	return upload_file_begin(u, part->filename, part->content_type);
+	return up_status(upload_file_begin(u, part->filename, part->content_type));
 }
 
 static int
 up_file_data(void *u, const char *p, size_t n)
 {
-	return upload_file_data(u, p, n);
+	return up_status(upload_file_data(u, p, n));
 }
 
 static int
 up_file_end(void *u)
 {
-	return upload_file_end(u);
+	return up_status(upload_file_end(u));
 }
 
 static void
@@ -47,7 +85,10 @@ up_limit(const request_t *rq)
 	return (uint64_t)c->max_files * ((uint64_t)c->max_file_mb << 20) + ((uint64_t)1 << 20);
 }
 
-const upload_ops_t page_upload = { up_begin, up_file_begin, up_file_data, up_file_end, up_free, up_limit };
+const upload_ops_t page_help_upload = { up_begin_help, up_file_begin, up_file_data, up_file_end, up_free, up_limit };
+const upload_ops_t page_mailbox_upload = { up_begin_mailbox, up_file_begin, up_file_data, up_file_end, up_free,
+	up_limit };
+const upload_ops_t page_staff_upload = { up_begin_staff, up_file_begin, up_file_data, up_file_end, up_free, up_limit };
 
 /* ---- checks ---- */
 
@@ -246,6 +287,9 @@ page_download(response_t *rs, case_file_out_t *f)
 	buf_free(&rs->body);
 	rs->body = f->data;   /* taken over: wiped when sent */
 	buf_init(&f->data, 0);
+	rs->released = intake_file_release;
+	rs->reserved = f->reserved;
+	f->reserved = 0;
 	sodium_memzero(f->name, sizeof(f->name));
 }
 

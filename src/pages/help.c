@@ -206,7 +206,8 @@ mailbox_of(request_t *rq, mailbox_t *m)
 }
 
 static void
-mailbox_page(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, int status)
+mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, const char *notice,
+    int status)
 {
 	case_view_t cv;
 	char prefix[32];
@@ -222,11 +223,27 @@ mailbox_page(request_t *rq, response_t *rs, const mailbox_t *m, const page_probl
 			page_problems_vars(rq, v, p);
 			tvars_set(v, "message", page_field(rq, "message"));
 		}
+		if (notice) {
+			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+			tvars_set(v, "message", page_field(rq, "message"));
+		}
 	}
 	case_view_free(&cv);
 	page_render(rq, rs, "mailbox_view", N_("Your mailbox"), v);
 	if (status && rs->status == 0)
 		rs->status = status;
+}
+
+static void
+mailbox_page(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, int status)
+{
+	mailbox_render(rq, rs, m, p, NULL, status);
+}
+
+static void
+mailbox_notice(request_t *rq, response_t *rs, const mailbox_t *m, const char *notice, int status)
+{
+	mailbox_render(rq, rs, m, NULL, notice, status);
 }
 
 static void
@@ -268,7 +285,10 @@ page_mailbox(request_t *rq, response_t *rs)
 		const sv_t *receipt = form_get(&rq->form, "receipt");
 		size_t n = receipt ? receipt_parse(*receipt, rq->scratch) : 0;
 		if (n == 0) {
-			mailbox_form(rq, rs, N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."), NULL);
+			mailbox_form(rq, rs, rq->app->config.receipt_digits == 20
+			        ? N_("A receipt has 20 digits, like 1234 5678 9012 3456 7890. Check it and try again.")
+			        : N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."),
+			    NULL);
 			if (rs->status == 0)
 				rs->status = 400;
 			return;
@@ -332,10 +352,14 @@ page_mailbox_reply(request_t *rq, response_t *rs)
 		sodium_memzero(&m, sizeof(m));
 		return;
 	}
-	if (rq->work_status == INTAKE_OK || rq->work_status == INTAKE_NOT_FOUND)
+	if (rq->work_status == INTAKE_OK || rq->work_status == INTAKE_NOT_FOUND) {
 		mailbox_redirect(rq, rs);
-	else
+	} else if (rq->work_status == INTAKE_OVERLOADED && mailbox_of(rq, &m) > 0) {
+		mailbox_notice(rq, rs, &m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
+	} else {
 		rs->status = 500;
+	}
+	sodium_memzero(&m, sizeof(m));
 }
 
 void
@@ -366,7 +390,7 @@ page_mailbox_file(request_t *rq, response_t *rs)
 	intake_status_t st = mailbox_file(rq->app, &m, aid, &f);
 	sodium_memzero(&m, sizeof(m));
 	if (st != INTAKE_OK) {
-		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;
 	}
 	page_download(rs, &f);

@@ -47,7 +47,10 @@ void page_staff_request_reply(request_t *rq, response_t *rs);
 void page_staff_file(request_t *rq, response_t *rs);
 
 /* casepage.c: shared by help.c and requests.c */
-extern const upload_ops_t page_upload;   /* the hooks of every form with files */
+/* The hooks of the forms with files: each checks, before a file is written, what its
+ * page would check anyway (intake open and not overloaded; a live mailbox or a triage
+ * member's session). */
+extern const upload_ops_t page_help_upload, page_mailbox_upload, page_staff_upload;
 #define PAGE_PROBLEMS_MAX 8
 typedef struct {
 	struct {

@@ -180,7 +180,7 @@ page_staff_file(request_t *rq, response_t *rs)
 	intake_status_t st = page_id_param(rq, aid) == 0 ? request_file(rq->app, &s, aid, &f) : INTAKE_NOT_FOUND;
 	sodium_memzero(&s, sizeof(s));
 	if (st != INTAKE_OK) {
-		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;
 	}
 	page_download(rs, &f);

@@ -70,7 +70,7 @@ store_account_create(store_t *st, const uint8_t token_hash[32], int64_t now_hour
 	rc = q_done(q);
 	if (rc != STORE_OK)
 		goto rollback;
-	return q_exec(st, "COMMIT") == 0 ? STORE_OK : STORE_ERROR;
+	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");
 	return rc;
@@ -172,7 +172,7 @@ store_account_revoke(store_t *st, const uint8_t id[16])
 			return i == 0 ? STORE_NOT_FOUND : STORE_ERROR;
 		}
 	}
-	return q_exec(st, "COMMIT") == 0 ? STORE_OK : STORE_ERROR;
+	return q_commit(st);
 }
 
 int
@@ -331,7 +331,7 @@ store_group_create(store_t *st, const char *name, const store_group_t *g, const 
 		goto rollback;
 	if ((rc = store_group_grant(st, g->id, account_id, 0, sealed)) != STORE_OK)
 		goto rollback;
-	return q_exec(st, "COMMIT") == 0 ? STORE_OK : STORE_ERROR;
+	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");
 	return rc;
@@ -437,7 +437,7 @@ store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, 
 		goto rollback;
 	if ((rc = store_group_grant(st, group_id, account_id, new_epoch, sealed)) != STORE_OK)
 		goto rollback;
-	return q_exec(st, "COMMIT") == 0 ? STORE_OK : STORE_ERROR;
+	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");
 	return rc;

@@ -119,7 +119,7 @@ store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies
 	}
 	if ((rc = message_insert(st, c->id, 1, items, nitems, att, natt)) != STORE_OK)
 		goto rollback;
-	return q_exec(st, "COMMIT") == 0 ? STORE_OK : STORE_ERROR;
+	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");
 	return rc;
@@ -232,7 +232,7 @@ store_case_add(store_t *st, const uint8_t case_id[16], const store_item_t *items
 	}
 	if ((rc = message_insert(st, case_id, seq, items, nitems, att, natt)) != STORE_OK)
 		goto rollback;
-	if (q_exec(st, "COMMIT") != 0)
+	if (q_commit(st) != STORE_OK)
 		return STORE_ERROR;
 	*seq_out = seq;
 	return STORE_OK;
@@ -401,6 +401,28 @@ store_cases_count(store_t *st, int lo, int hi, size_t *n)
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		*n = (size_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_case_count_items(store_t *st, const uint8_t case_id[16], int role, int field, int64_t since_hour, size_t *all,
+    size_t *recent)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q,
+	        "SELECT count(*), count(*) FILTER (WHERE created_hour >= ?4) FROM items "
+	        "WHERE case_id = ?1 AND role = ?2 AND field = ?3") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, role);
+	sqlite3_bind_int(q, 3, field);
+	sqlite3_bind_int64(q, 4, since_hour);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*all = (size_t)sqlite3_column_int64(q, 0);
+		*recent = (size_t)sqlite3_column_int64(q, 1);
+	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -203,6 +203,9 @@ int store_attachment_exists(store_t *st, const uint8_t id[16]) WUR;   /* 1, 0 or
 int store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx) WUR;
 int store_cases_count(store_t *st, int lo, int hi, size_t *n) WUR;
+/* Items of a case by role and field, in all and since since_hour. */
+int store_case_count_items(store_t *st, const uint8_t case_id[16], int role, int field, int64_t since_hour,
+    size_t *all, size_t *recent) WUR;
 
 /* ---- audit (audit.c): the append-only audit table, entry i with its links h and u ---- */
 

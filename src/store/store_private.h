@@ -52,6 +52,18 @@ q_exec(store_t *st, const char *sql)
 	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* COMMIT; when it fails and the transaction is still open, it is rolled back, so the
+ * thread's connection is never left inside a transaction. */
+static inline int
+q_commit(store_t *st)
+{
+	if (q_exec(st, "COMMIT") == 0)
+		return STORE_OK;
+	if (!sqlite3_get_autocommit(store_db(st)))
+		(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	return STORE_ERROR;
+}
+
 static inline void
 blob_copy(uint8_t *dst, size_t n, sqlite3_stmt *q, int col, bool *ok)
 {

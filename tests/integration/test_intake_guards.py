@@ -1,0 +1,226 @@
+"""What an upload may not do before the page would accept it, and the bounds on what one
+mailbox may send: nothing of a file reaches the disk before the form's csrf field has
+been checked and the page's own conditions hold (intake open and not overloaded; a live
+mailbox; a triage member). Files are watched in DIR/blobs while their upload is still in
+progress, over a raw socket, so that a file made and later deleted is seen too."""
+
+import re
+import socket
+import sqlite3
+import time
+
+from conftest import HTTP_TIMEOUT
+from intake_util import Requester, Staff, content_disposition, coordinator, find_csrf, marker
+from test_intake import instances  # noqa: F401  (the fixture)
+
+BOUNDARY = "sava-guard-boundary"
+
+
+def blobs(inst):
+    return sorted(p.name for p in (inst.dir / "blobs").iterdir())
+
+
+def part(name, value):
+    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").encode()
+
+
+def file_head(name="a.bin"):
+    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+
+
+class SlowUpload:
+    """A multipart POST sent in pieces over one socket, so DIR/blobs can be looked at
+    while the body is still arriving. Content-Length is declared for the whole body."""
+
+    def __init__(self, inst, path, cookies, total):
+        self.sock = socket.create_connection(("127.0.0.1", inst.port), timeout=HTTP_TIMEOUT)
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookies}\r\n"
+                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {total}\r\n\r\n")
+        self.sock.sendall(head.encode())
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def answer(self):
+        """The status line, once the server answers (or None when it closed)."""
+        self.sock.settimeout(HTTP_TIMEOUT)
+        data = b""
+        try:
+            while b"\r\n" not in data:
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass
+        return data.split(b"\r\n", 1)[0].decode(errors="replace") if data else None
+
+    def close(self):
+        self.sock.close()
+
+
+def cookie_header(session):
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def wait_for(pred, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+def upload_in_progress(inst, rq, path, fields, expect_file):
+    """Sends fields, then a file part and 200 KB of it, and checks DIR/blobs while the
+    rest of the body is still due. Returns the status line of the answer."""
+    body_head = b"".join(fields) + file_head()
+    data = b"x" * 200_000
+    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+    up = SlowUpload(inst, path, cookie_header(rq.s), len(body_head) + len(data) + 100_000 + len(tail))
+    try:
+        up.send(body_head + data)
+        if expect_file:
+            assert wait_for(lambda: len(blobs(inst)) == 1), "the accepted upload made no file"
+        else:
+            time.sleep(0.5)
+            assert blobs(inst) == [], "a file was written before the form was accepted"
+        try:
+            up.send(b"y" * 100_000 + tail)
+        except OSError:
+            pass   # the server may have answered and closed already
+        return up.answer()
+    finally:
+        up.close()
+
+
+def test_no_file_is_written_before_the_csrf_field_is_checked(instances):
+    inst = instances()
+    coordinator(inst)
+    rq = Requester(inst)
+    path = "/en/help"
+    # the control: a right token before the file, and the file is made as it streams
+    status = upload_in_progress(inst, rq, path, [part("csrf", rq.token), part("message", "hello")], True)
+    assert status and " 200 " in status + " ", status
+    n_after_control = len(blobs(inst))
+    assert n_after_control == 1
+    # a wrong token, a missing one, and the right token only after the file
+    for fields in ([part("csrf", "A" * 43), part("message", "x")], [part("message", "x")]):
+        before = blobs(inst)
+        body_head = b"".join(fields) + file_head()
+        up = SlowUpload(inst, path, cookie_header(rq.s), len(body_head) + 300_000 + 100)
+        try:
+            up.send(body_head + b"z" * 200_000)
+            time.sleep(0.5)
+            assert blobs(inst) == before, "a file was written for a form with a wrong or missing token"
+            try:
+                up.send(b"z" * 100_000)
+            except OSError:
+                pass
+            status = up.answer()
+        finally:
+            up.close()
+        assert status is None or " 403 " in status + " ", status
+    # the token after the file: refused too
+    before = blobs(inst)
+    body = file_head() + b"q" * 1000 + b"\r\n" + part("csrf", rq.token) + part("message", "x") + \
+        f"--{BOUNDARY}--\r\n".encode()
+    r = rq.s.post(inst.url(path), data=body, timeout=HTTP_TIMEOUT,
+                  headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+    assert r.status_code == 403
+    assert blobs(inst) == before
+
+
+def test_mailbox_and_triage_replies_take_no_file_without_their_session(instances):
+    inst = instances()
+    coord = coordinator(inst)
+    rq = Requester(inst)
+    receipt = rq.submit_ok(marker("M"))
+    rq.open_ok(receipt)
+    rid = coord.request_ids()[0]
+    n = len(blobs(inst))
+    # a stranger's browser, with its own valid form token but no mailbox session
+    stranger = Requester(inst)
+    status = upload_in_progress(inst, stranger, "/en/mailbox/reply",
+                                [part("csrf", stranger.token), part("message", "x")], False)
+    assert status and " 403 " in status + " ", status
+    # an owl (not in triage) replying to a real request
+    owl = Staff(inst, "olga", "owl").login()
+    token = owl.token()
+
+    class Sess:
+        s = owl.s
+    status = upload_in_progress(inst, Sess, f"/staff/requests/{rid}/reply",
+                                [part("csrf", token), part("message", "x")], False)
+    assert status and " 404 " in status + " ", status
+    assert len(blobs(inst)) == n
+    # the requester himself, and the coordinator, may
+    r = rq.reply("with a file", files=[("r.bin", b"abc")])
+    assert r.status_code == 303
+    r = coord.reply(rid, "with a file", files=[("c.bin", b"def")])
+    assert r.status_code == 303
+    assert len(blobs(inst)) == n + 2
+
+
+def test_no_file_is_written_while_requests_are_refused(instances):
+    inst = instances(conf={("intake", "per_minute"): "1"})
+    coordinator(inst)
+    rq = Requester(inst)
+    if int(time.time()) % 60 > 50:   # keep both submissions inside one minute
+        time.sleep(61 - int(time.time()) % 60)
+    rq.submit_ok(marker("FIRST"))
+    before = blobs(inst)
+    status = upload_in_progress(inst, rq, "/en/help", [part("csrf", rq.token), part("message", "x")], False)
+    assert status and " 503 " in status + " ", status
+    assert blobs(inst) == before
+
+
+def test_all_four_fields_are_stored_even_when_left_empty(instances):
+    inst = instances()
+    coordinator(inst)
+    rq = Requester(inst)
+    rq.submit_ok(marker("A"))                                   # only the message
+    rq.submit_ok(marker("B"), situation="notice", region="volga", contact="x@example.org")
+    db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT case_id, count(*), group_concat(field) FROM items GROUP BY case_id").fetchall()
+        sizes = db.execute("SELECT length(ct) FROM items ORDER BY length(ct)").fetchall()
+    finally:
+        db.close()
+    assert len(rows) == 2
+    for _, count, fields in rows:
+        assert count == 4 and sorted(fields.split(",")) == ["1", "2", "3", "4"]
+    # padded: an empty field and a short one look alike
+    assert {s for (s,) in sizes} == {45 + 256}
+
+
+def test_invisible_characters_in_file_names_are_replaced(instances):
+    inst = instances()
+    coord = coordinator(inst)
+    rq = Requester(inst)
+    rq.submit_ok(marker("N"), files=[("evil\u202egnp.exe", b"MZ"), ("a\u200bb\u2066c.txt", b"t")])
+    rid = coord.request_ids()[0]
+    page = coord.request_page(rid).text
+    assert "\u202e" not in page and "\u200b" not in page and "\u2066" not in page
+    assert "evil_gnp.exe" in page and "a_b_c.txt" in page
+    fids = coord.file_ids(rid)
+    cds = [content_disposition(coord.file(f)) for f in fids]
+    assert any("evil_gnp.exe" in c for c in cds) and not any("%E2%80%AE" in c for c in cds), cds
+
+
+def test_one_mailbox_cannot_write_without_bound(instances):
+    inst = instances()
+    coordinator(inst)
+    rq = Requester(inst)
+    rq.open_ok(rq.submit_ok(marker("FLOOD")))
+    statuses = []
+    for i in range(20):   # the request itself is the first of 20 messages an hour
+        statuses.append(rq.reply(f"message {i}").status_code)
+    assert statuses[:19] == [303] * 19, statuses
+    assert statuses[19] == 503, statuses
+    r = rq.reply("one more")
+    assert r.status_code == 503 and "wait for an answer" in r.text
+    assert find_csrf(r.text), "the refusal page keeps the mailbox's forms"
+    assert re.search(r"message 18", r.text) and "one more" in r.text   # nothing he wrote is lost
