@@ -1384,6 +1384,69 @@ request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_fil
 	return st;
 }
 
+/* ---- a new epoch after triage lost a member ---- */
+
+#define REKEY_BATCH 256
+
+long
+intake_rekey(const app_t *app, const staff_t *s)
+{
+	store_group_t g;
+	uint8_t(*ids)[16] = NULL;
+	struct access *a = access_new();
+	case_epoch_t *ep = secmem_alloc(sizeof(*ep));
+	long stuck = 0;
+	size_t n = 0, done = 0;
+	if (!a || !ep || store_group_get(app->store, "triage", &g) != STORE_OK || g.rotation_pending ||
+	    !(ids = calloc(REKEY_BATCH, sizeof(*ids)))) {
+		stuck = -1;
+		goto out;
+	}
+	/* each pass moves what it can; a case that cannot be opened here is left (counted) */
+	for (int pass = 0; pass < 1 + 100000 / REKEY_BATCH; pass++) {
+		if (store_cases_to_rekey(app->store, g.id, g.epoch, ids, REKEY_BATCH, &n) != STORE_OK) {
+			stuck = -1;
+			goto out;
+		}
+		size_t moved = 0;
+		for (size_t i = 0; i < n; i++) {
+			sodium_memzero(a, sizeof(*a));
+			store_copy_t copies[2];
+			if (access_staff(app, s, ids[i], a) != INTAKE_OK ||
+			    case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item,
+			        STORE_PKREQ_ITEM_BYTES, (const uint8_t(*)[32])g.pk, 1, ep) != VAULT_OK) {
+				stuck++;
+				continue;
+			}
+			memset(copies, 0, sizeof(copies));
+			copies[0].holder_kind = HOLDER_REQUESTER;
+			memcpy(copies[0].holder, a->row.id, 16);
+			memcpy(copies[0].copy, ep->req_copy, CASE_COPY_BYTES);
+			copies[1].holder_kind = HOLDER_GROUP;
+			memcpy(copies[1].holder, g.id, 16);
+			copies[1].holder_epoch = g.epoch;
+			memcpy(copies[1].copy, ep->copies[0], CASE_COPY_BYTES);
+			memcpy(copies[1].ncopy, ep->ncopies[0], CASE_COPY_BYTES);
+			copies[1].has_ncopy = true;
+			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, 2, ep->link, ep->nlink);
+			if (rc == STORE_OK)
+				moved++;
+			else if (rc != STORE_CONFLICT)
+				stuck++;
+		}
+		done += moved;
+		if (n < REKEY_BATCH || moved == 0)
+			break;
+	}
+	if (done)
+		log_info("%zu request(s) moved to a new key epoch after triage lost a member", done);
+out:
+	free(ids);
+	secmem_free(ep);
+	access_free(a);
+	return stuck;
+}
+
 /* ---- recovery at start ---- */
 
 struct live_ctx {

@@ -159,6 +159,13 @@ intake_status_t request_reply(const app_t *app, const staff_t *s, const uint8_t 
     upload_t *u) WUR;
 intake_status_t request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_out_t *out) WUR;
 
+/* After a member left triage and its key was rotated (in the session s of a remaining
+ * member), every case still sealed to an older triage key, or to single members, starts
+ * a new epoch sealed to the current key and the requester only (CRYPTO.md "Cases"): a
+ * removed member's old key opens nothing written from then on. Returns how many cases
+ * could not be moved (opened with no key this member holds), or -1 on error. */
+long intake_rekey(const app_t *app, const staff_t *s);
+
 /* At start (serve): shred-key slots without a case and blobs without a row, left by a
  * crash between the durable steps of a submission, are destroyed. Returns 0 or -1. */
 int intake_recover(const app_t *app) WUR;

@@ -64,6 +64,27 @@ attachment_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const st
 }
 
 static int
+copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *k)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q,
+	        "INSERT INTO case_copies (case_id, e, holder_kind, holder, holder_epoch, copy, ncopy) "
+	        "VALUES (?, ?, ?, ?, ?, ?, ?)") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, e);
+	sqlite3_bind_int(q, 3, k->holder_kind);
+	sqlite3_bind_blob(q, 4, k->holder, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, k->holder_epoch);
+	sqlite3_bind_blob(q, 6, k->copy, STORE_COPY_BYTES, SQLITE_STATIC);
+	if (k->has_ncopy)
+		sqlite3_bind_blob(q, 7, k->ncopy, STORE_COPY_BYTES, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 7);
+	return q_done(q);
+}
+
+static int
 message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items, size_t nitems,
     const store_attachment_t *att, size_t natt)
 {
@@ -96,27 +117,9 @@ store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies
 	sqlite3_bind_int64(q, 9, c->activity_hour);
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
-	for (size_t i = 0; i < ncopies; i++) {
-		const store_copy_t *k = &copies[i];
-		if (q_prepare(st, &q,
-		        "INSERT INTO case_copies (case_id, e, holder_kind, holder, holder_epoch, copy, ncopy) "
-		        "VALUES (?, ?, ?, ?, ?, ?, ?)") != 0) {
-			rc = STORE_ERROR;
+	for (size_t i = 0; i < ncopies; i++)
+		if ((rc = copy_insert(st, c->id, c->epoch, &copies[i])) != STORE_OK)
 			goto rollback;
-		}
-		sqlite3_bind_blob(q, 1, c->id, 16, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, c->epoch);
-		sqlite3_bind_int(q, 3, k->holder_kind);
-		sqlite3_bind_blob(q, 4, k->holder, 16, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 5, k->holder_epoch);
-		sqlite3_bind_blob(q, 6, k->copy, STORE_COPY_BYTES, SQLITE_STATIC);
-		if (k->has_ncopy)
-			sqlite3_bind_blob(q, 7, k->ncopy, STORE_COPY_BYTES, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(q, 7);
-		if ((rc = q_done(q)) != STORE_OK)
-			goto rollback;
-	}
 	if ((rc = message_insert(st, c->id, 1, items, nitems, att, natt)) != STORE_OK)
 		goto rollback;
 	return q_commit(st);
@@ -425,4 +428,71 @@ store_case_count_items(store_t *st, const uint8_t case_id[16], int role, int fie
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, uint8_t (*out)[16], size_t max,
+    size_t *n)
+{
+	sqlite3_stmt *q;
+	bool ok = true;
+	*n = 0;
+	if (q_prepare(st, &q,
+	        "SELECT DISTINCT k.case_id FROM case_copies k JOIN cases c ON c.id = k.case_id AND c.epoch = k.e "
+	        "WHERE (k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch < ?2) OR k.holder_kind = 2 LIMIT ?3") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, epoch);
+	sqlite3_bind_int64(q, 3, (int64_t)max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max)
+		blob_copy(out[(*n)++], 16, q, 0, &ok);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE && ok ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies, size_t ncopies,
+    const uint8_t link[73], const uint8_t nlink[73])
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (e == 0 || q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE cases SET epoch = ?2 WHERE id = ?1 AND epoch = ?3") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, e);
+	sqlite3_bind_int64(q, 3, (int64_t)e - 1);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if (sqlite3_changes(store_db(st)) != 1) {
+		rc = STORE_CONFLICT;
+		goto rollback;
+	}
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q, "DELETE FROM case_copies WHERE case_id = ?") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	for (size_t i = 0; i < ncopies; i++)
+		if ((rc = copy_insert(st, case_id, e, &copies[i])) != STORE_OK)
+			goto rollback;
+	for (int kind = 0; kind < 2; kind++) {
+		if (q_prepare(st, &q, "INSERT INTO case_links (case_id, kind, e, link) VALUES (?, ?, ?, ?)") != 0) {
+			rc = STORE_ERROR;
+			goto rollback;
+		}
+		sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, kind);
+		sqlite3_bind_int64(q, 3, (int64_t)e - 1);
+		sqlite3_bind_blob(q, 4, kind == 0 ? link : nlink, STORE_LINK_BYTES, SQLITE_STATIC);
+		if ((rc = q_done(q)) != STORE_OK)
+			goto rollback;
+	}
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc;
 }
