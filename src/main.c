@@ -281,6 +281,14 @@ cmd_serve(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
+	/* Sessions live only as long as their timers, which are in memory: after a restart
+	 * none is alive, and their rows (which say when a mailbox was opened) go. */
+	if (store_sessions_delete_all(app.store) != STORE_OK) {
+		fprintf(stderr, "sava serve: cannot clear the sessions of the last run\n");
+		vault_close(app.vault);
+		store_close(app.store);
+		return 1;
+	}
 	if (intake_recover(&app) != 0) {
 		fprintf(stderr, "sava serve: cannot check %s/blobs and the shred-key file against the database\n", app.dir);
 		vault_close(app.vault);

@@ -464,3 +464,9 @@ store_group_links(store_t *st, const uint8_t group_id[16], uint32_t from, uint32
 	sqlite3_finalize(q);
 	return (rc == SQLITE_DONE || rc == SQLITE_ROW) && ok ? STORE_OK : STORE_ERROR;
 }
+
+int
+store_sessions_delete_all(store_t *st)
+{
+	return q_exec(st, "DELETE FROM sessions") == 0 ? STORE_OK : STORE_ERROR;
+}

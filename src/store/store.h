@@ -93,6 +93,8 @@ int store_accounts_count(store_t *st, size_t *count) WUR;
 int store_session_add(store_t *st, const store_session_t *s) WUR;
 int store_session_get(store_t *st, const uint8_t sid[32], store_session_t *out) WUR;
 int store_session_delete(store_t *st, const uint8_t sid[32]) WUR;
+/* Every session (at start: their timers were in memory, so none is alive). */
+int store_sessions_delete_all(store_t *st) WUR;
 int store_sessions_delete_owner(store_t *st, const uint8_t owner[16]) WUR;
 /* Every session of owner but keep. */
 int store_sessions_delete_others(store_t *st, const uint8_t owner[16], const uint8_t keep[32]) WUR;

@@ -224,3 +224,28 @@ def test_one_mailbox_cannot_write_without_bound(instances):
     assert r.status_code == 503 and "wait for an answer" in r.text
     assert find_csrf(r.text), "the refusal page keeps the mailbox's forms"
     assert re.search(r"message 18", r.text) and "one more" in r.text   # nothing he wrote is lost
+
+
+def test_a_restart_ends_every_session_and_forgets_when_it_began(instances):
+    """Timers live in memory only, so no session survives a restart; their rows (which
+    say in which hour a mailbox was opened) are deleted at start."""
+    inst = instances()
+    coordinator(inst)
+    rq = Requester(inst)
+    rq.open_ok(rq.submit_ok(marker("R")))
+    db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        assert db.execute("SELECT kind, count(*) FROM sessions GROUP BY kind ORDER BY kind").fetchall() == \
+            [(1, 1), (2, 1)]
+    finally:
+        db.close()
+    assert inst.stop() == 0
+    again = instances(root=inst.root, init=False)
+    db = sqlite3.connect(f"file:{again.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        assert db.execute("SELECT count(*) FROM sessions").fetchall() == [(0,)]
+    finally:
+        db.close()
+    rq.inst = again
+    page = rq.mailbox()
+    assert page.status_code == 200 and 'name="receipt"' in page.text
