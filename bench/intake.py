@@ -510,7 +510,7 @@ def status_like(path, field):
     return -1
 
 
-def kdf_rate(cores, n=4, workdir=None):
+def kdf_rate(cores, n=8, workdir=None):
     """The raw library limit: Argon2id derivations per second at production cost with one
     thread per core, each doing n in a row, from C through libsodium's crypto_pwhash as
     sava calls it (bench/kdf_ref.c, compiled here), so that memory-bandwidth contention
