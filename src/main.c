@@ -43,6 +43,7 @@ static const char usage_main[] =
 "  audit verify [--key K0|-] DIR    check the audit log's hash chains\n"
 "  invite DIR --role ROLE... [--note T]  one-time enrollment link for a staff member\n"
 "  revoke DIR HANDLE                revoke a staff account\n"
+"  purge DIR                        crypto-shred the requests past their retention\n"
 "\n"
 "Options:\n"
 "  -h, --help       this help; `sava COMMAND --help` for one command\n"
@@ -306,11 +307,12 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&stopping, SIGINT);
 	sigaddset(&stopping, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
-	if (staff_start(&app) != 0) {
+	if (staff_start(&app) != 0 || intake_start(&app) != 0) {
 		fprintf(stderr, "sava serve: cannot start a thread\n");
 		return 1;
 	}
 	int rc = http_serve(&app);
+	intake_stop();
 	staff_stop();
 	pages_shutdown();
 	vault_close(app.vault);
@@ -345,6 +347,8 @@ main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "purge") == 0)
+		return cmd_purge(argc - 1, argv + 1);
 	if (strcmp(cmd, "invite") == 0)
 		return cmd_invite(argc - 1, argv + 1);
 	if (strcmp(cmd, "revoke") == 0)

@@ -1,12 +1,14 @@
-/* cmd_staff: `sava invite` and `sava revoke`, the administrator's side of staff
- * accounts. Neither ever creates, sees or prints a group key or any account secret:
- * an invitation is a one-time link, and revocation deletes. */
+/* cmd_staff: `sava invite`, `sava revoke` and `sava purge`, the administrator's side of
+ * staff accounts and of retention. None ever creates, sees or prints a group key, an
+ * account secret or anything of a request: an invitation is a one-time link, revocation
+ * and purging delete. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/commands.h"
 #include "domain/audit.h"
+#include "domain/intake.h"
 #include "domain/staff.h"
 #include "vault/vault.h"
 
@@ -24,6 +26,14 @@ static const char usage_revoke[] =
 "Revokes the account HANDLE: it can no longer log in, its sessions end at their next\n"
 "request, its keys are deleted and nothing new is sealed to it. The group keys it held\n"
 "are replaced at the next login of a remaining member.\n";
+
+static const char usage_purge[] =
+"usage: sava purge DIR\n"
+"\n"
+"Crypto-shreds every request whose last activity is older than [retention] in\n"
+"sava.conf allows: its shred key is destroyed first, so no copy of anything (a backup,\n"
+"a disk image) can open it any more; then its rows and files are deleted, and the\n"
+"database is compacted. `sava serve` does the same every hour; this runs it now.\n";
 
 /* Opens what a staff command needs: settings, store, vault, and a reconciled audit log. */
 static int
@@ -133,5 +143,31 @@ cmd_revoke(int argc, char **argv)
 	}
 	printf("Revoked %s. Its sessions end at their next request; the group keys it held are\n"
 	       "replaced at the next login of a remaining member.\n", argv[2]);
+	return 0;
+}
+
+int
+cmd_purge(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_purge, stdout);
+		return 0;
+	}
+	if (argc != 2) {
+		fputs(usage_purge, stderr);
+		return 2;
+	}
+	app_t app;
+	size_t n = 0;
+	if (cli_open(argv[1], &app, "purge") != 0)
+		return 1;
+	int rc = intake_purge(&app, &n);
+	cli_close(&app);
+	printf("Shredded %zu expired request(s).\n", n);
+	if (rc != 0) {
+		fprintf(stderr, "sava purge: something could not be shredded or compacted; see the lines above. "
+		                "Run it again, or let the hourly purge of sava serve retry.\n");
+		return 1;
+	}
 	return 0;
 }

@@ -69,7 +69,18 @@ const char config_default_text[] =
 "# derivation). 0 means no limit; the kdf_queue bound applies in any case.\n"
 "attempts_per_minute = 30\n"
 "# Minutes after which an idle mailbox session ends.\n"
-"idle_minutes = 15\n";
+"idle_minutes = 15\n"
+"\n"
+"[retention]\n"
+"# Days a request is kept after its last activity (a message from either side, a\n"
+"# change of stage). Then it is crypto-shredded: its key is destroyed, so no copy of\n"
+"# anything (a backup, a disk image) can open it, and its rows and files are deleted.\n"
+"# Fewer live requests also means fewer receipts to guess (docs/operator.md). Checked\n"
+"# every hour, and by `sava purge DIR`.\n"
+"days = 60\n"
+"# ... for a closed request, and for a rejected one.\n"
+"closed_days = 7\n"
+"rejected_days = 2\n";
 
 void
 config_defaults(config_t *c)
@@ -94,6 +105,9 @@ config_defaults(config_t *c)
 	c->untriaged_max = 5000;
 	c->attempts_per_minute = 30;
 	c->mailbox_idle_min = 15;
+	c->retention_days = 60;
+	c->closed_days = 7;
+	c->rejected_days = 2;
 }
 
 struct config_ctx {
@@ -257,6 +271,15 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else {
 			goto unknown;
 		}
+	} else if (strcmp(section, "retention") == 0) {
+		unsigned *field = strcmp(name, "days") == 0 ? &c->retention_days
+		    : strcmp(name, "closed_days") == 0      ? &c->closed_days
+		    : strcmp(name, "rejected_days") == 0    ? &c->rejected_days
+		                                            : NULL;
+		if (!field)
+			goto unknown;
+		bad = config_uint(value, 1, 3650, field);
+		want = "a number of days from 1 to 3650";
 	} else {
 		snprintf(x->err, x->errlen, "unknown section [%.40s]", section);
 		x->failed = 1;

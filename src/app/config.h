@@ -28,6 +28,9 @@ typedef struct {
 	unsigned untriaged_max;    /* [intake] untriaged_max: requests waiting (0: no limit) */
 	unsigned attempts_per_minute; /* [mailbox] attempts_per_minute (0: no limit) */
 	unsigned mailbox_idle_min; /* [mailbox] idle_minutes */
+	unsigned retention_days;   /* [retention] days: an open request with no activity */
+	unsigned closed_days;      /* [retention] closed_days */
+	unsigned rejected_days;    /* [retention] rejected_days */
 } config_t;
 
 void config_defaults(config_t *c);

@@ -38,6 +38,8 @@ audit_action_name(audit_action_t action)
 	case AUDIT_GROUP_ROTATE: return "group key rotated";
 	case AUDIT_CASE_READ: return "request read";
 	case AUDIT_CASE_REPLY: return "request answered";
+	case AUDIT_CASE_SHRED: return "request shredded";
+	case AUDIT_CASE_EXPIRED: return "request expired";
 	}
 	return "unknown action";
 }

@@ -33,6 +33,8 @@ typedef enum {
 	AUDIT_GROUP_ROTATE = 13,
 	AUDIT_CASE_READ = 14,
 	AUDIT_CASE_REPLY = 15,
+	AUDIT_CASE_SHRED = 16,
+	AUDIT_CASE_EXPIRED = 17,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -1384,6 +1384,155 @@ request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_fil
 	return st;
 }
 
+/* ---- retention ---- */
+
+/* Slot first, then rows, then files; the audit entry's object is computed before the
+ * key that derives it is gone. */
+static int
+case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const uint8_t *actor, audit_action_t action)
+{
+	uint8_t object[16], (*att)[16] = NULL;
+	size_t natt = 0;
+	char path[4200], dir[4200];
+	bool have_object = case_audit_id(app->vault, case_id, slot, object) == VAULT_OK;
+	if (case_shred(app->vault, case_id, slot) != VAULT_OK) {
+		log_warnx("a request's shred key could not be destroyed; its rows are kept");
+		return -1;
+	}
+	if (!(att = calloc(LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, sizeof(*att))) ||
+	    store_case_delete(app->store, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
+	        STORE_OK) {
+		free(att);
+		log_warnx("a shredded request's rows could not be deleted; they open nothing and go at the next purge");
+		return -1;
+	}
+	for (size_t i = 0; i < natt; i++) {
+		blob_path(app, att[i], path, sizeof(path));
+		if (unlink(path) != 0 && errno != ENOENT)
+			log_warnx("could not delete a shredded request's file: %s", strerror(errno));
+	}
+	free(att);
+	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
+	if (natt && fsync_dir(dir) != 0)
+		log_warnx("could not sync the blobs directory");
+	if (have_object && audit_append(app->vault, app->store, actor, action, object) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)action);
+	return 0;
+}
+
+intake_status_t
+request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
+{
+	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(app, s))
+		return INTAKE_NOT_FOUND;
+	store_case_t row;
+	int rc = store_case_get(app->store, case_id, &row);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	if (case_destroy(app, case_id, row.slot, s->acct.id, AUDIT_CASE_SHRED) != 0)
+		return INTAKE_ERROR;
+	if (store_compact(app->store) != STORE_OK)
+		log_warnx("the database could not be compacted after a shred");
+	return INTAKE_OK;
+}
+
+#define PURGE_BATCH 256
+
+int
+intake_purge(const app_t *app, size_t *n)
+{
+	const config_t *c = &app->config;
+	int64_t now = now_hour();
+	uint8_t(*ids)[16] = calloc(PURGE_BATCH, sizeof(*ids));
+	uint32_t *slots = calloc(PURGE_BATCH, sizeof(*slots));
+	int rc = 0;
+	*n = 0;
+	if (!ids || !slots) {
+		rc = -1;
+		goto done;
+	}
+	for (;;) {
+		size_t got = 0, gone = 0;
+		if (store_cases_expired(app->store, now - 24 * (int64_t)c->retention_days, now - 24 * (int64_t)c->closed_days,
+		        now - 24 * (int64_t)c->rejected_days, ids, slots, PURGE_BATCH, &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < got; i++)
+			if (case_destroy(app, ids[i], slots[i], NULL, AUDIT_CASE_EXPIRED) == 0)
+				gone++;
+			else
+				rc = -1;
+		*n += gone;
+		if (got < PURGE_BATCH || gone == 0)
+			break;
+	}
+	if (*n) {
+		log_info("shredded %zu expired request(s)", *n);
+		if (store_compact(app->store) != STORE_OK) {
+			log_warnx("the database could not be compacted after a purge");
+			rc = -1;
+		}
+	}
+done:
+	free(ids);
+	free(slots);
+	return rc;
+}
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool running, stop;
+	const app_t *app;
+} purger = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+static void *
+purge_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&purger.lock);
+	while (!purger.stop) {
+		pthread_mutex_unlock(&purger.lock);
+		size_t n;
+		if (intake_purge(purger.app, &n) != 0)
+			log_warnx("the hourly purge of expired requests did not finish; it runs again in an hour");
+		pthread_mutex_lock(&purger.lock);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 3600;
+		while (!purger.stop && pthread_cond_timedwait(&purger.cond, &purger.lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&purger.lock);
+	return NULL;
+}
+
+int
+intake_start(const app_t *app)
+{
+	purger.app = app;
+	purger.stop = false;
+	if (pthread_create(&purger.thread, NULL, purge_thread, NULL) != 0)
+		return -1;
+	purger.running = true;
+	return 0;
+}
+
+void
+intake_stop(void)
+{
+	if (!purger.running)
+		return;
+	pthread_mutex_lock(&purger.lock);
+	purger.stop = true;
+	pthread_cond_signal(&purger.cond);
+	pthread_mutex_unlock(&purger.lock);
+	pthread_join(purger.thread, NULL);
+	purger.running = false;
+}
+
 /* ---- a new epoch after triage lost a member ---- */
 
 #define REKEY_BATCH 256

@@ -166,6 +166,20 @@ intake_status_t request_file(const app_t *app, const staff_t *s, const uint8_t a
  * could not be moved (opened with no key this member holds), or -1 on error. */
 long intake_rekey(const app_t *app, const staff_t *s);
 
+/* ---- retention (DESIGN.md "Short memory") ----
+ * A request is crypto-shredded in this order: its shred-key slot is destroyed (random
+ * bytes, zeros, fdatasync), so no copy of anything can open it any more; then its rows
+ * (sealed copies first, then items and attachments) and its files are deleted. */
+/* A coordinator (who holds the triage key) shreds a request at once. */
+intake_status_t request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16]) WUR;
+/* Shreds every request whose last activity is older than [retention] allows (days, or
+ * closed_days / rejected_days by stage), then compacts the database. *n: how many.
+ * Returns 0, or -1 when something could not be done (logged; the rest goes on). */
+int intake_purge(const app_t *app, size_t *n) WUR;
+/* The daemon's purge thread: at start, then every hour. */
+int intake_start(const app_t *app) WUR;
+void intake_stop(void);
+
 /* At start (serve): shred-key slots without a case and blobs without a row, left by a
  * crash between the durable steps of a submission, are destroyed. Returns 0 or -1. */
 int intake_recover(const app_t *app) WUR;

@@ -69,6 +69,8 @@ page_staff_requests(request_t *rq, response_t *rs)
 			tvars_setf(v, "next_href", "/%s/staff/requests?page=%llu", lang_code(rq->lang), (unsigned long long)(page + 1));
 	}
 	sodium_memzero(rows, sizeof(rows));
+	if (v && http_query(rq, "shredded", pagebuf, sizeof(pagebuf)) == 0)
+		tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The request was shredded. Nobody can read it any more.")));
 	page_render(rq, rs, "staff_requests", N_("Requests"), v);
 }
 
@@ -88,6 +90,8 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 		page_view_vars(rq, v, &cv, prefix, true);
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "reply_action", "/%s/staff/requests/%s/reply", lang_code(rq->lang), hex);
+		if (s->acct.roles & ROLE_COORDINATOR)
+			tvars_setf(v, "shred_href", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
 		tvars_set_cstr(v, "lang", cv.lang);
 		page_hour(cv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
@@ -184,4 +188,43 @@ page_staff_file(request_t *rq, response_t *rs)
 		return;
 	}
 	page_download(rs, &f);
+}
+
+/* Shredding a request: a page that says exactly what will happen, then the button. */
+void
+page_staff_request_shred(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	store_case_t row;
+	char to[96], hex[33], when[32];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (page_id_param(rq, id) != 0 || !(s.acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, &s) ||
+	    store_case_get(rq->app->store, id, &row) != STORE_OK) {
+		sodium_memzero(&s, sizeof(s));
+		rs->status = 404;
+		return;
+	}
+	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
+		intake_status_t st = request_shred(rq->app, &s, id);
+		sodium_memzero(&s, sizeof(s));
+		if (st != INTAKE_OK) {
+			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+			return;
+		}
+		snprintf(to, sizeof(to), "/%s/staff/requests?shredded=1", lang_code(rq->lang));
+		http_redirect(rs, 303, to);
+		return;
+	}
+	sodium_memzero(&s, sizeof(s));
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		tvars_setf(v, "action", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
+		tvars_setf(v, "back_href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
+		page_hour(row.created_hour, when);
+		tvars_set_cstr(v, "when", when);
+	}
+	page_render(rq, rs, "staff_shred", N_("Shred this request"), v);
 }

@@ -496,3 +496,85 @@ rollback:
 	q_exec(st, "ROLLBACK");
 	return rc;
 }
+
+int
+store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
+    uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n)
+{
+	sqlite3_stmt *q;
+	bool ok = true;
+	*n = 0;
+	if (q_prepare(st, &q,
+	        "SELECT id, slot FROM cases WHERE (stage < 7 AND activity_hour < ?1) OR (stage = 7 AND activity_hour < ?2) "
+	        "OR (stage = 8 AND activity_hour < ?3) ORDER BY activity_hour LIMIT ?4") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, open_before);
+	sqlite3_bind_int64(q, 2, closed_before);
+	sqlite3_bind_int64(q, 3, rejected_before);
+	sqlite3_bind_int64(q, 4, (int64_t)max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max) {
+		blob_copy(ids[*n], 16, q, 0, &ok);
+		slots[*n] = (uint32_t)sqlite3_column_int64(q, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE && ok ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], size_t max, size_t *natt)
+{
+	static const char *const steps[] = {
+		"DELETE FROM case_copies WHERE case_id = ?1",
+		"DELETE FROM case_links WHERE case_id = ?1",
+		"DELETE FROM items WHERE case_id = ?1",
+		"DELETE FROM attachments WHERE case_id = ?1",
+		"DELETE FROM sessions WHERE owner = ?1 AND kind = 2",
+		"DELETE FROM cases WHERE id = ?1",
+	};
+	sqlite3_stmt *q;
+	bool ok = true;
+	int rc = STORE_ERROR;
+	*natt = 0;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q, "SELECT id FROM attachments WHERE case_id = ?") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW && *natt < max)
+		blob_copy(att[(*natt)++], 16, q, 0, &ok);
+	sqlite3_finalize(q);
+	if ((step != SQLITE_DONE && step != SQLITE_ROW) || !ok)
+		goto rollback;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (q_prepare(st, &q, steps[i]) != 0)
+			goto rollback;
+		sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+		if ((rc = q_done(q)) != STORE_OK)
+			goto rollback;
+	}
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_compact(store_t *st)
+{
+	sqlite3_stmt *q;
+	int64_t freelist = 0, pages = 0;
+	if (q_prepare(st, &q, "SELECT (SELECT freelist_count FROM pragma_freelist_count), "
+	                      "(SELECT page_count FROM pragma_page_count)") != 0)
+		return STORE_ERROR;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		freelist = sqlite3_column_int64(q, 0);
+		pages = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (freelist > 256 && freelist * 4 > pages && q_exec(st, "VACUUM") != 0)
+		return STORE_ERROR;
+	return q_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)") == 0 ? STORE_OK : STORE_ERROR;
+}

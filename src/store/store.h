@@ -214,6 +214,16 @@ int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch
  * when the case is no longer at e - 1. */
 int store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies, size_t ncopies,
     const uint8_t link[73], const uint8_t nlink[73]) WUR;
+/* Cases whose last activity is before open_before (stages new to aftercare), closed_before
+ * (closed) or rejected_before (rejected), oldest first: up to max ids and slots. */
+int store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
+    uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n) WUR;
+/* Deletes a case, in one transaction and in this order: its sealed copies and links, its
+ * items, its attachments (whose ids go to att, up to max; *natt of them), its mailbox
+ * sessions, and the case row. */
+int store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], size_t max, size_t *natt) WUR;
+/* After deletions: the WAL truncated, and the file vacuumed when a quarter of it is free. */
+int store_compact(store_t *st) WUR;
 /* Items of a case by role and field, in all and since since_hour. */
 int store_case_count_items(store_t *st, const uint8_t case_id[16], int role, int field, int64_t since_hour,
     size_t *all, size_t *recent) WUR;
