@@ -40,6 +40,7 @@ audit_action_name(audit_action_t action)
 	case AUDIT_CASE_REPLY: return "request answered";
 	case AUDIT_CASE_SHRED: return "request shredded";
 	case AUDIT_CASE_EXPIRED: return "request expired";
+	case AUDIT_CASE_NOTE: return "note added";
 	}
 	return "unknown action";
 }

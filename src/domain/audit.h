@@ -35,6 +35,7 @@ typedef enum {
 	AUDIT_CASE_REPLY = 15,
 	AUDIT_CASE_SHRED = 16,
 	AUDIT_CASE_EXPIRED = 17,
+	AUDIT_CASE_NOTE = 18,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

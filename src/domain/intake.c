@@ -583,7 +583,8 @@ struct sealed {
 };
 
 static int
-seal_item(const app_t *app, const struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour)
+seal_item_kind(const app_t *app, const struct access *a, struct sealed *out, int kind, int role, int field, sv_t text,
+    int64_t hour)
 {
 	if (out->n >= 8)
 		return -1;
@@ -594,12 +595,12 @@ seal_item(const app_t *app, const struct access *a, struct sealed *out, int role
 	store_item_t *it = &out->items[out->n];
 	memset(it, 0, sizeof(*it));
 	randombytes_buf(it->id, 16);
-	if (case_item_seal(app->vault, &a->who, &a->ref, CASE_KIND_CASE, it->id, (uint8_t)role, (uint8_t)field,
+	if (case_item_seal(app->vault, &a->who, &a->ref, (uint8_t)kind, it->id, (uint8_t)role, (uint8_t)field,
 	        (const uint8_t *)text.p, text.len, b, cap, &len) != VAULT_OK) {
 		free(b);
 		return -1;
 	}
-	it->kind = CASE_KIND_CASE;
+	it->kind = kind;
 	it->role = role;
 	it->field = field;
 	it->created_hour = hour;
@@ -607,6 +608,12 @@ seal_item(const app_t *app, const struct access *a, struct sealed *out, int role
 	it->ct_len = len;
 	out->buf[out->n++] = b;
 	return 0;
+}
+
+static int
+seal_item(const app_t *app, const struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour)
+{
+	return seal_item_kind(app, a, out, CASE_KIND_CASE, role, field, text, hour);
 }
 
 static void
@@ -903,6 +910,46 @@ view_msg(case_view_t *v, uint32_t seq)
 }
 
 /* Opens one item into out (wiped and freed by the view). */
+static int item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out);
+
+/* A staff note: its author's account id, then the text, both under the notes key. */
+static int
+view_note(struct view_ctx *x, const store_item_t *it)
+{
+	case_view_t *v = x->v;
+	buf_t b;
+	store_account_t author;
+	if (item_text(x->app, x->a, it, &b) != 0 || b.len < 16) {
+		if (b.data)
+			buf_free(&b);
+		v->incomplete = true;
+		return 0;
+	}
+	case_note_t *nn = malloc((v->nnotes + 1) * sizeof(*nn));
+	if (!nn) {
+		buf_free(&b);
+		x->failed = true;
+		return 1;
+	}
+	if (v->nnotes) {
+		memcpy(nn, v->notes, v->nnotes * sizeof(*nn));
+		sodium_memzero(v->notes, v->nnotes * sizeof(*nn));
+	}
+	free(v->notes);
+	v->notes = nn;
+	case_note_t *n = &v->notes[v->nnotes++];
+	memset(n, 0, sizeof(*n));
+	n->hour = it->created_hour;
+	if (store_account_by_id(x->app->store, (const uint8_t *)b.data, &author) == STORE_OK)
+		snprintf(n->author, sizeof(n->author), "%s", author.handle);
+	buf_init(&n->text, b.len);
+	if (buf_append(&n->text, b.data + 16, b.len - 16) != 0)
+		v->incomplete = true;
+	sodium_memzero(&author, sizeof(author));
+	buf_free(&b);
+	return 0;
+}
+
 static int
 item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out)
 {
@@ -926,6 +973,8 @@ view_item(void *ctx, const store_item_t *it)
 {
 	struct view_ctx *x = ctx;
 	case_view_t *v = x->v;
+	if (it->kind == CASE_KIND_NOTES && x->staff && it->field == FIELD_NOTE && it->role == CASE_ROLE_STAFF)
+		return view_note(x, it);
 	if (it->kind != CASE_KIND_CASE || it->field == CASE_FIELD_PK_REQ)
 		return 0;
 	if (it->field == FIELD_MESSAGE) {
@@ -1125,6 +1174,11 @@ case_view_free(case_view_t *v)
 	if (v->msgs)
 		sodium_memzero(v->msgs, v->nmsgs * sizeof(*v->msgs));
 	free(v->msgs);
+	for (size_t i = 0; i < v->nnotes; i++)
+		buf_free(&v->notes[i].text);
+	if (v->notes)
+		sodium_memzero(v->notes, v->nnotes * sizeof(*v->notes));
+	free(v->notes);
 	buf_free(&v->contact);
 	sodium_memzero(v, sizeof(*v));
 }
@@ -1361,6 +1415,35 @@ request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_
 		st = message_add(app, a, CASE_ROLE_STAFF, message, u, STAGE_NEW, STAGE_TRIAGE);
 	if (st == INTAKE_OK)
 		audit_case(app, a, s->acct.id, AUDIT_CASE_REPLY);
+	access_free(a);
+	return st;
+}
+
+intake_status_t
+request_note(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t text)
+{
+	struct access *a = access_new();
+	buf_t pt;
+	if (!a)
+		return INTAKE_ERROR;
+	buf_init(&pt, 16 + text.len);
+	intake_status_t st = staff_access(app, s, case_id, a);
+	if (st == INTAKE_OK && (buf_append(&pt, s->acct.id, 16) != 0 || buf_append(&pt, text.p, text.len) != 0))
+		st = INTAKE_ERROR;
+	if (st == INTAKE_OK) {
+		struct sealed items = { .n = 0 };
+		int64_t hour = now_hour();
+		uint32_t seq;
+		st = INTAKE_ERROR;
+		if (seal_item_kind(app, a, &items, CASE_KIND_NOTES, CASE_ROLE_STAFF, FIELD_NOTE, buf_sv(&pt), hour) == 0) {
+			int rc = store_case_add(app->store, a->row.id, items.items, items.n, NULL, 0, hour, -1, -1, &seq);
+			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+		}
+		sealed_free(&items);
+	}
+	if (st == INTAKE_OK)
+		audit_case(app, a, s->acct.id, AUDIT_CASE_NOTE);
+	buf_free(&pt);
 	access_free(a);
 	return st;
 }

@@ -31,7 +31,7 @@ enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
 int intake_status_of(int stage);
 
 /* Item fields (the field byte of an item's AD); CASE_FIELD_PK_REQ is 0. */
-enum { FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4 };
+enum { FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4, FIELD_NOTE = 5 };
 
 typedef enum {
 	INTAKE_OK = 0,
@@ -109,6 +109,13 @@ typedef struct {
 	size_t nfiles;
 } case_msg_t;
 
+/* A staff note: never readable by the requester (sealed under the notes key n_e). */
+typedef struct {
+	char author[STORE_HANDLE_MAX + 1];   /* empty when the account is gone */
+	int64_t hour;
+	buf_t text;
+} case_note_t;
+
 typedef struct {
 	uint8_t id[16];
 	char lang[3];
@@ -118,6 +125,8 @@ typedef struct {
 	buf_t contact;
 	case_msg_t *msgs;
 	size_t nmsgs;
+	case_note_t *notes;       /* staff views only */
+	size_t nnotes;
 	bool incomplete;          /* something did not open (shown as such, never hidden) */
 } case_view_t;
 
@@ -158,6 +167,8 @@ intake_status_t request_view(const app_t *app, const staff_t *s, const uint8_t c
 intake_status_t request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t message,
     upload_t *u) WUR;
 intake_status_t request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_out_t *out) WUR;
+/* A note for staff only, sealed under the notes key with its author inside. */
+intake_status_t request_note(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t text) WUR;
 
 /* After a member left triage and its key was rotated (in the session s of a remaining
  * member), every case still sealed to an older triage key, or to single members, starts

@@ -33,6 +33,7 @@ static const route_t routes[] = {
 	{ "/staff/requests", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_requests, false },
 	{ "/staff/requests/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_request, false },
 	{ "/staff/requests/{id}/reply", HTTP_POST, BODY_MULTIPART, 0, page_staff_request_reply, false, &page_staff_upload },
+	{ "/staff/requests/{id}/note", HTTP_POST, BODY_FORM, LIMIT_FORM_BODY_BYTES, page_staff_request_note, false },
 	{ "/staff/requests/{id}/shred", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_request_shred, false },
 	{ "/staff/files/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_file, false },
 };

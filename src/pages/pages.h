@@ -46,6 +46,7 @@ void page_staff_request(request_t *rq, response_t *rs);
 void page_staff_request_reply(request_t *rq, response_t *rs);
 void page_staff_file(request_t *rq, response_t *rs);
 void page_staff_request_shred(request_t *rq, response_t *rs);
+void page_staff_request_note(request_t *rq, response_t *rs);
 
 /* casepage.c: shared by help.c and requests.c */
 /* The hooks of the forms with files: each checks, before a file is written, what its

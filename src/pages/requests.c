@@ -74,6 +74,23 @@ page_staff_requests(request_t *rq, response_t *rs)
 	page_render(rq, rs, "staff_requests", N_("Requests"), v);
 }
 
+#define NOTE_MAX_CHARS 5000
+
+static void
+notes_vars(tvars_t *v, const case_view_t *cv)
+{
+	char when[32];
+	for (size_t i = 0; i < cv->nnotes; i++) {
+		tvars_t *it = tvars_add_item(v, "notes");
+		if (!it)
+			return;
+		tvars_set_cstr(it, "author", cv->notes[i].author[0] ? cv->notes[i].author : "?");
+		page_hour(cv->notes[i].hour, when);
+		tvars_set_cstr(it, "when", when);
+		tvars_set(it, "text", buf_sv(&cv->notes[i].text));
+	}
+}
+
 static void
 request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p, int status)
 {
@@ -90,6 +107,8 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 		page_view_vars(rq, v, &cv, prefix, true);
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "reply_action", "/%s/staff/requests/%s/reply", lang_code(rq->lang), hex);
+		tvars_setf(v, "note_action", "/%s/staff/requests/%s/note", lang_code(rq->lang), hex);
+		notes_vars(v, &cv);
 		if (s->acct.roles & ROLE_COORDINATOR)
 			tvars_setf(v, "shred_href", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
 		tvars_set_cstr(v, "lang", cv.lang);
@@ -105,6 +124,7 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 		if (p) {
 			page_problems_vars(rq, v, p);
 			tvars_set(v, "message", page_field(rq, "message"));
+			tvars_set(v, "note", page_field(rq, "note"));
 		}
 	}
 	case_view_free(&cv);
@@ -227,4 +247,45 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 		tvars_set_cstr(v, "when", when);
 	}
 	page_render(rq, rs, "staff_shred", N_("Shred this request"), v);
+}
+
+/* A note for staff only: never shown to the requester. */
+void
+page_staff_request_note(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	char to[96], hex[33];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (page_id_param(rq, id) != 0) {
+		sodium_memzero(&s, sizeof(s));
+		rs->status = 404;
+		return;
+	}
+	page_problems_t p = { .n = 0 };
+	sv_t text = page_field(rq, "note");
+	bool blank = true;
+	for (size_t i = 0; i < text.len && blank; i++)
+		blank = text.p[i] == ' ' || text.p[i] == '\t' || text.p[i] == '\r' || text.p[i] == '\n';
+	page_check_length(rq, "note", NOTE_MAX_CHARS, &p.message, &p);
+	if (blank && p.n == 0) {
+		p.items[0].anchor = "note";
+		snprintf(p.items[0].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Write the note first.")));
+		p.n = 1;
+	}
+	if (p.n) {
+		request_page(rq, rs, &s, id, &p, 400);
+		sodium_memzero(&s, sizeof(s));
+		return;
+	}
+	intake_status_t st = request_note(rq->app, &s, id, text);
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(to, sizeof(to), "/%s/staff/requests/%s#notes", lang_code(rq->lang), hex);
+	http_redirect(rs, 303, to);
 }

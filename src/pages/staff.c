@@ -112,7 +112,8 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("instance created"), N_("enrolled"), N_("logged in"), N_("login failed"), N_("logged out"),
 	N_("account revoked"), N_("roles changed"), N_("passphrase changed"), N_("account recovered"),
 	N_("invitation made"), N_("group key created"), N_("group key granted"), N_("group key rotated"),
-	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"), N_("unknown action"),
+	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"),
+	N_("note added"), N_("unknown action"),
 };
 
 /* ---- login, logout ---- */
