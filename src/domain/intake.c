@@ -855,7 +855,7 @@ message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t
 	if (seal_item(app, a, &items, role, FIELD_MESSAGE, message, hour) == 0 &&
 	    upload_seal(u, app, &a->who, &a->ref, att, hour) == 0) {
 		int rc = store_case_add(app->store, a->row.id, items.items, items.n, att, upload_count(u), hour, from_stage,
-		    to_stage, &seq);
+		    to_stage, role == CASE_ROLE_REQUESTER ? 1 : -1, &seq);
 		if (rc == STORE_OK) {
 			upload_keep(u);
 			st = INTAKE_OK;
@@ -1436,7 +1436,7 @@ request_note(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t
 		uint32_t seq;
 		st = INTAKE_ERROR;
 		if (seal_item_kind(app, a, &items, CASE_KIND_NOTES, CASE_ROLE_STAFF, FIELD_NOTE, buf_sv(&pt), hour) == 0) {
-			int rc = store_case_add(app->store, a->row.id, items.items, items.n, NULL, 0, hour, -1, -1, &seq);
+			int rc = store_case_add(app->store, a->row.id, items.items, items.n, NULL, 0, hour, -1, -1, 0, &seq);
 			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 		}
 		sealed_free(&items);
@@ -1478,7 +1478,12 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 	size_t natt = 0;
 	char path[4200], dir[4200];
 	bool have_object = case_audit_id(app->vault, case_id, slot, object) == VAULT_OK;
-	if (case_shred(app->vault, case_id, slot) != VAULT_OK) {
+	/* NOT_FOUND: the slot no longer holds this request's key (shredded before, by a run
+	 * that could not delete the rows): the rows open nothing and go now. A slot that could
+	 * not be read but still holds the key is destroyed at the next start, as one without
+	 * rows. */
+	vault_status_t vs = case_shred(app->vault, case_id, slot);
+	if (vs == VAULT_ERROR) {
 		log_warnx("a request's shred key could not be destroyed; its rows are kept");
 		return -1;
 	}
@@ -1486,7 +1491,7 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 	    store_case_delete(app->store, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
 	        STORE_OK) {
 		free(att);
-		log_warnx("a shredded request's rows could not be deleted; they open nothing and go at the next purge");
+		log_warnx("a shredded request's rows could not be deleted; they open nothing and go at the next start");
 		return -1;
 	}
 	for (size_t i = 0; i < natt; i++) {
@@ -1712,13 +1717,62 @@ live_collect(void *arg, uint32_t slot, const uint8_t case_id[CASE_ID_BYTES])
 	return 0;
 }
 
+/* Rows whose slot does not hold their key: (slot, id) not among the live ones. */
+struct live_pair {
+	uint32_t slot;
+	uint8_t id[16];
+};
+
+static int
+live_pair_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct live_pair *)a)->slot, y = ((const struct live_pair *)b)->slot;
+	return x < y ? -1 : x > y;
+}
+
+struct keyless_ctx {
+	const struct live_pair *live;   /* sorted by slot */
+	size_t nlive;
+	uint8_t (*ids)[16];
+	uint32_t *slots;
+	size_t n, cap;
+	bool failed;
+};
+
+static int
+keyless_collect(void *arg, const uint8_t id[16], uint32_t slot)
+{
+	struct keyless_ctx *k = arg;
+	struct live_pair key = { .slot = slot };
+	const struct live_pair *hit = k->nlive ? bsearch(&key, k->live, k->nlive, sizeof(key), live_pair_cmp) : NULL;
+	if (hit && memcmp(hit->id, id, 16) == 0)
+		return 0;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 16;
+		uint8_t(*ids)[16] = realloc(k->ids, cap * sizeof(*ids));
+		if (ids)
+			k->ids = ids;
+		uint32_t *slots = realloc(k->slots, cap * sizeof(*slots));
+		if (slots)
+			k->slots = slots;
+		if (!ids || !slots) {
+			k->failed = true;
+			return 1;
+		}
+		k->cap = cap;
+	}
+	memcpy(k->ids[k->n], id, 16);
+	k->slots[k->n++] = slot;
+	return 0;
+}
+
 int
 intake_recover(const app_t *app)
 {
 	struct live_ctx l = { NULL, NULL, 0, 0, false };
 	char dir[4200];
 	int rc = 0;
-	size_t shredded = 0, deleted = 0;
+	size_t shredded = 0, deleted = 0, orphans = 0;
 	if (case_live_list(app->vault, live_collect, &l) != 0 || l.failed)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
@@ -1732,6 +1786,26 @@ intake_recover(const app_t *app)
 			rc = -1;
 		}
 	}
+	/* rows whose key is gone (a shred whose rows could not be deleted): they open
+	 * nothing, and their slot may be handed to a new request */
+	struct live_pair *pairs = l.n ? calloc(l.n, sizeof(*pairs)) : NULL;
+	struct keyless_ctx k = { pairs, l.n, NULL, NULL, 0, 0, false };
+	if (l.n && !pairs)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		pairs[i].slot = l.slots[i];
+		memcpy(pairs[i].id, l.ids[i], 16);
+	}
+	if (rc == 0 && l.n)
+		qsort(pairs, l.n, sizeof(*pairs), live_pair_cmp);
+	if (rc == 0 && (store_cases_slots(app->store, keyless_collect, &k) != STORE_OK || k.failed))
+		rc = -1;
+	free(pairs);
+	for (size_t i = 0; rc == 0 && i < k.n; i++)
+		if (case_destroy(app, k.ids[i], k.slots[i], NULL, AUDIT_CASE_EXPIRED) == 0)
+			orphans++;
+	free(k.ids);
+	free(k.slots);
 	free(l.slots);
 	free(l.ids);
 
@@ -1763,5 +1837,7 @@ intake_recover(const app_t *app)
 	}
 	if (shredded || deleted)
 		log_info("removed what an interrupted submission left: %zu key slot(s), %zu file(s)", shredded, deleted);
+	if (orphans)
+		log_info("deleted the rows of %zu request(s) whose key was already destroyed", orphans);
 	return rc;
 }

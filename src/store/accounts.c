@@ -1,6 +1,7 @@
 /* accounts: the SQL behind staff accounts, invitations, sessions and groups. Holds
  * only what the vault made (boxes, sealed copies, public keys) and hour- or
  * day-rounded times; never a passphrase, a key or a TOTP secret in the clear. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/store_private.h"
@@ -76,10 +77,9 @@ rollback:
 	return rc;
 }
 
-#define ACCOUNT_COLUMNS "id, handle, roles, status, pk, wrap_pw, wrap_rec, sk_box, totp_box, created_day"
 
-static int
-account_row(sqlite3_stmt *q, store_account_t *a)
+int
+store_account_row(sqlite3_stmt *q, store_account_t *a)
 {
 	bool ok = true;
 	memset(a, 0, sizeof(*a));
@@ -92,6 +92,14 @@ account_row(sqlite3_stmt *q, store_account_t *a)
 	a->status = sqlite3_column_int(q, 3);
 	blob_copy(a->pk, 32, q, 4, &ok);
 	a->created_day = sqlite3_column_int64(q, 9);
+	const unsigned char *langs = sqlite3_column_text(q, 10), *loc = sqlite3_column_text(q, 11);
+	if (langs)
+		snprintf(a->languages, sizeof(a->languages), "%s", (const char *)langs);
+	if (loc)
+		snprintf(a->location, sizeof(a->location), "%s", (const char *)loc);
+	a->capacity = (unsigned)sqlite3_column_int(q, 12);
+	a->training = (uint32_t)sqlite3_column_int64(q, 13);
+	a->active_cases = (unsigned)sqlite3_column_int(q, 14);
 	if (!ok)
 		return STORE_ERROR;
 	a->has_secrets = sqlite3_column_type(q, 5) == SQLITE_BLOB;
@@ -108,7 +116,7 @@ static int
 account_one(sqlite3_stmt *q, store_account_t *out)
 {
 	int rc = sqlite3_step(q);
-	int ret = rc == SQLITE_ROW ? account_row(q, out) : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	int ret = rc == SQLITE_ROW ? store_account_row(q, out) : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 	sqlite3_finalize(q);
 	return ret;
 }
@@ -187,7 +195,7 @@ store_accounts_list(store_t *st, size_t offset, size_t limit, void (*fn)(void *c
 	sqlite3_bind_int64(q, 2, (int64_t)offset);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (account_row(q, &a) == STORE_OK)
+		if (store_account_row(q, &a) == STORE_OK)
 			fn(ctx, &a);
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
@@ -384,8 +392,7 @@ store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_mask,
 	sqlite3_stmt *q;
 	store_account_t a;
 	if (q_prepare(st, &q,
-	        "SELECT a.id, a.handle, a.roles, a.status, a.pk, a.wrap_pw, a.wrap_rec, a.sk_box, a.totp_box, "
-	        "a.created_day, m.epoch = g.epoch "
+	        "SELECT " ACCOUNT_COLUMNS_A ", m.epoch = g.epoch "
 	        "FROM accounts a JOIN groups g ON g.id = ?1 "
 	        "LEFT JOIN group_members m ON m.group_id = g.id AND m.account_id = a.id "
 	        "WHERE a.status != 2 AND (m.account_id IS NOT NULL OR (a.roles & ?2) != 0) ORDER BY a.handle") != 0)
@@ -394,8 +401,8 @@ store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_mask,
 	sqlite3_bind_int64(q, 2, role_mask);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (account_row(q, &a) == STORE_OK)
-			fn(ctx, &a, sqlite3_column_int(q, 10) == 1);
+		if (store_account_row(q, &a) == STORE_OK)
+			fn(ctx, &a, sqlite3_column_int(q, ACCOUNT_NCOLS) == 1);
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

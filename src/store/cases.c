@@ -3,10 +3,8 @@
  * times; the shred key and the receipt's lookup value live in shred.kf, never here. */
 #include "store/store_private.h"
 
-#define CASE_COLUMNS "id, slot, lang, stage, epoch, pk_req_item_id, pk_req_item, created_hour, activity_hour, seq"
-
-static int
-case_row(sqlite3_stmt *q, store_case_t *c)
+int
+store_case_row(sqlite3_stmt *q, store_case_t *c)
 {
 	bool ok = true;
 	memset(c, 0, sizeof(*c));
@@ -24,6 +22,10 @@ case_row(sqlite3_stmt *q, store_case_t *c)
 	c->created_hour = sqlite3_column_int64(q, 7);
 	c->activity_hour = sqlite3_column_int64(q, 8);
 	c->seq = (uint32_t)sqlite3_column_int64(q, 9);
+	c->has_assignee = sqlite3_column_type(q, 10) != SQLITE_NULL;
+	if (c->has_assignee)
+		blob_copy(c->assignee, 16, q, 10, &ok);
+	c->waiting_hour = sqlite3_column_type(q, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 11);
 	return ok ? STORE_OK : STORE_ERROR;
 }
 
@@ -63,8 +65,8 @@ attachment_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const st
 	return q_done(q);
 }
 
-static int
-copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *k)
+int
+store_copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *k)
 {
 	sqlite3_stmt *q;
 	if (q_prepare(st, &q,
@@ -84,8 +86,8 @@ copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy
 	return q_done(q);
 }
 
-static int
-message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items, size_t nitems,
+int
+store_message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items, size_t nitems,
     const store_attachment_t *att, size_t natt)
 {
 	int rc = STORE_OK;
@@ -104,7 +106,7 @@ store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies
 	int rc = STORE_ERROR;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
-	if (q_prepare(st, &q, "INSERT INTO cases (" CASE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)") != 0)
+	if (q_prepare(st, &q, "INSERT INTO cases (" CASE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?8)") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, c->id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, c->slot);
@@ -118,9 +120,9 @@ store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
 	for (size_t i = 0; i < ncopies; i++)
-		if ((rc = copy_insert(st, c->id, c->epoch, &copies[i])) != STORE_OK)
+		if ((rc = store_copy_insert(st, c->id, c->epoch, &copies[i])) != STORE_OK)
 			goto rollback;
-	if ((rc = message_insert(st, c->id, 1, items, nitems, att, natt)) != STORE_OK)
+	if ((rc = store_message_insert(st, c->id, 1, items, nitems, att, natt)) != STORE_OK)
 		goto rollback;
 	return q_commit(st);
 rollback:
@@ -136,7 +138,7 @@ store_case_get(store_t *st, const uint8_t id[16], store_case_t *out)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
-	int out_rc = rc == SQLITE_ROW ? case_row(q, out) : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	int out_rc = rc == SQLITE_ROW ? store_case_row(q, out) : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 	sqlite3_finalize(q);
 	return out_rc;
 }
@@ -210,7 +212,8 @@ store_case_links(store_t *st, const uint8_t case_id[16], int kind, uint32_t e, u
 
 int
 store_case_add(store_t *st, const uint8_t case_id[16], const store_item_t *items, size_t nitems,
-    const store_attachment_t *att, size_t natt, int64_t hour, int from_stage, int to_stage, uint32_t *seq_out)
+    const store_attachment_t *att, size_t natt, int64_t hour, int from_stage, int to_stage, int waiting,
+    uint32_t *seq_out)
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
@@ -218,12 +221,15 @@ store_case_add(store_t *st, const uint8_t case_id[16], const store_item_t *items
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
 	        "UPDATE cases SET seq = seq + 1, activity_hour = ?2, "
-	        "stage = CASE WHEN stage = ?3 THEN ?4 ELSE stage END WHERE id = ?1 RETURNING seq") != 0)
+	        "stage = CASE WHEN stage = ?3 THEN ?4 ELSE stage END, "
+	        "waiting_hour = CASE ?5 WHEN 1 THEN coalesce(waiting_hour, ?2) WHEN -1 THEN NULL ELSE waiting_hour END "
+	        "WHERE id = ?1 RETURNING seq") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, hour);
 	sqlite3_bind_int(q, 3, from_stage);
 	sqlite3_bind_int(q, 4, to_stage);
+	sqlite3_bind_int(q, 5, waiting);
 	int step = sqlite3_step(q);
 	uint32_t seq = step == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(q, 0) : 0;
 	if (step == SQLITE_ROW)
@@ -233,7 +239,7 @@ store_case_add(store_t *st, const uint8_t case_id[16], const store_item_t *items
 		rc = seq == 0 && step == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 		goto rollback;
 	}
-	if ((rc = message_insert(st, case_id, seq, items, nitems, att, natt)) != STORE_OK)
+	if ((rc = store_message_insert(st, case_id, seq, items, nitems, att, natt)) != STORE_OK)
 		goto rollback;
 	if (q_commit(st) != STORE_OK)
 		return STORE_ERROR;
@@ -365,6 +371,25 @@ store_attachment_exists(store_t *st, const uint8_t id[16])
 }
 
 int
+store_cases_each(sqlite3_stmt *q, int (*fn)(void *ctx, const store_case_t *c), void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_case_t c;
+		if (store_case_row(q, &c) != STORE_OK) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		if (fn(ctx, &c) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int
 store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit, int (*fn)(void *ctx, const store_case_t *c),
     void *ctx)
 {
@@ -377,20 +402,7 @@ store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit, int (
 	sqlite3_bind_int(q, 2, hi);
 	sqlite3_bind_int64(q, 3, (int64_t)limit);
 	sqlite3_bind_int64(q, 4, (int64_t)offset);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_case_t c;
-		if (case_row(q, &c) != STORE_OK) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		if (fn(ctx, &c) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+	return store_cases_each(q, fn, ctx);
 }
 
 int
@@ -477,7 +489,7 @@ store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const store
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
 	for (size_t i = 0; i < ncopies; i++)
-		if ((rc = copy_insert(st, case_id, e, &copies[i])) != STORE_OK)
+		if ((rc = store_copy_insert(st, case_id, e, &copies[i])) != STORE_OK)
 			goto rollback;
 	for (int kind = 0; kind < 2; kind++) {
 		if (q_prepare(st, &q, "INSERT INTO case_links (case_id, kind, e, link) VALUES (?, ?, ?, ?)") != 0) {
@@ -531,6 +543,8 @@ store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], si
 		"DELETE FROM items WHERE case_id = ?1",
 		"DELETE FROM attachments WHERE case_id = ?1",
 		"DELETE FROM sessions WHERE owner = ?1 AND kind = 2",
+		("UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
+		 "id = (SELECT assignee FROM cases WHERE id = ?1 AND stage < 7)"),
 		"DELETE FROM cases WHERE id = ?1",
 	};
 	sqlite3_stmt *q;
@@ -577,4 +591,26 @@ store_compact(store_t *st)
 	if (freelist > 256 && freelist * 4 > pages && q_exec(st, "VACUUM") != 0)
 		return STORE_ERROR;
 	return q_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)") == 0 ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_cases_slots(store_t *st, int (*fn)(void *ctx, const uint8_t id[16], uint32_t slot), void *ctx)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "SELECT id, slot FROM cases") != 0)
+		return STORE_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const void *id = sqlite3_column_blob(q, 0);
+		if (!id || sqlite3_column_bytes(q, 0) != 16) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		if (fn(ctx, id, (uint32_t)sqlite3_column_int64(q, 1)) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -134,6 +134,22 @@ static const char *const store_migrations[] = {
 	"  created_hour INTEGER NOT NULL"
 	") STRICT;"
 	"CREATE INDEX attachments_case ON attachments (case_id, seq);",
+
+	/* 4: the volunteer network and case work. A staff member's languages, coarse location,
+	 * capacity and training; the Owl a case is assigned to (which its sealed copy names
+	 * anyway) and her count of active cases, kept with every change; the hour since which
+	 * a requester's message waits for an answer. */
+	"ALTER TABLE accounts ADD COLUMN languages TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE accounts ADD COLUMN location TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE accounts ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;"
+	"ALTER TABLE accounts ADD COLUMN training INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN active_cases INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX accounts_status ON accounts (status, handle);"
+	"ALTER TABLE cases ADD COLUMN assignee BLOB;"
+	"ALTER TABLE cases ADD COLUMN waiting_hour INTEGER;"
+	"UPDATE cases SET waiting_hour = activity_hour WHERE stage = 0;"
+	"CREATE INDEX cases_assignee ON cases (assignee, stage) WHERE assignee IS NOT NULL;"
+	"CREATE INDEX cases_waiting ON cases (waiting_hour) WHERE waiting_hour IS NOT NULL;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

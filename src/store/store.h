@@ -53,6 +53,11 @@ typedef struct {
 	uint8_t sk_box[73];
 	uint8_t totp_box[61];
 	int64_t created_day;
+	char languages[64];       /* language codes, comma-separated ("ru,be,en") */
+	char location[8];         /* a country code, or empty: prefer not to say */
+	unsigned capacity;        /* active cases at most */
+	uint32_t training;        /* training checklist: bit i = item i done */
+	unsigned active_cases;    /* cases assigned to her and not closed */
 } store_account_t;
 
 typedef struct {
@@ -144,6 +149,9 @@ typedef struct {
 	uint8_t pk_req_item[STORE_PKREQ_ITEM_BYTES];
 	int64_t created_hour, activity_hour;
 	uint32_t seq;                 /* the last message's number */
+	bool has_assignee;
+	uint8_t assignee[16];         /* the Owl it is assigned to */
+	int64_t waiting_hour;         /* since when a requester's message waits; -1: none */
 } store_case_t;
 
 typedef struct {
@@ -188,9 +196,12 @@ int store_case_links(store_t *st, const uint8_t case_id[16], int kind, uint32_t 
     size_t *n) WUR;
 /* A new message: items and attachments numbered seq = the case's seq + 1, the case's
  * activity hour set, and its stage moved from from_stage to to_stage when it is there
- * (from_stage < 0: never). *seq_out gets the number. One transaction. */
+ * (from_stage < 0: never). waiting 1: a requester's message, which waits from this hour
+ * if nothing waited; -1: staff answered; 0: neither. *seq_out gets the number. One
+ * transaction. */
 int store_case_add(store_t *st, const uint8_t case_id[16], const store_item_t *items, size_t nitems,
-    const store_attachment_t *att, size_t natt, int64_t hour, int from_stage, int to_stage, uint32_t *seq_out) WUR;
+    const store_attachment_t *att, size_t natt, int64_t hour, int from_stage, int to_stage, int waiting,
+    uint32_t *seq_out) WUR;
 /* Every item of a case in seq order (then field), and every attachment. fn returns 0 to go on. */
 int store_case_items(store_t *st, const uint8_t case_id[16], int (*fn)(void *ctx, const store_item_t *it),
     void *ctx) WUR;
@@ -222,11 +233,57 @@ int store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before,
  * items, its attachments (whose ids go to att, up to max; *natt of them), its mailbox
  * sessions, and the case row. */
 int store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], size_t max, size_t *natt) WUR;
+/* Every case's id and slot (fn must not call the store). */
+int store_cases_slots(store_t *st, int (*fn)(void *ctx, const uint8_t id[16], uint32_t slot), void *ctx) WUR;
 /* After deletions: the WAL truncated, and the file vacuumed when a quarter of it is free. */
 int store_compact(store_t *st) WUR;
 /* Items of a case by role and field, in all and since since_hour. */
 int store_case_count_items(store_t *st, const uint8_t case_id[16], int role, int field, int64_t since_hour,
     size_t *all, size_t *recent) WUR;
+
+/* ---- the volunteer network and case work (casework.c) ---- */
+
+/* Her own profile: languages, location, capacity, and active or paused (a revoked
+ * account stays revoked). */
+int store_account_set_profile(store_t *st, const uint8_t id[16], const char *languages, const char *location,
+    unsigned capacity, bool paused) WUR;
+int store_account_set_training(store_t *st, const uint8_t id[16], uint32_t training) WUR;
+
+typedef struct {
+	const char *language;   /* "" for any */
+	int status;             /* ACCT_*, or -1 for any */
+	bool free_only;         /* active, with fewer active cases than her capacity */
+	uint32_t role_mask;     /* 0 for any */
+} store_roster_filter_t;
+/* Accounts matching the filter, by handle: fn for each of at most limit from offset. */
+int store_roster(store_t *st, const store_roster_filter_t *f, size_t offset, size_t limit,
+    void (*fn)(void *ctx, const store_account_t *a), void *ctx, size_t *total) WUR;
+/* Owls who could take a case in language: active, speaking it, with free capacity,
+ * least loaded first (then by handle). */
+int store_owl_suggestions(store_t *st, const char *language, size_t limit,
+    void (*fn)(void *ctx, const store_account_t *a), void *ctx) WUR;
+
+/* Assigns a case that has no Owl to owl, at its current epoch e: her copy, the record
+ * (items, a new seq), her count of active cases. STORE_CONFLICT when the case moved on
+ * (another epoch, or someone assigned it first). */
+int store_case_assign(store_t *st, const uint8_t case_id[16], uint32_t e, const uint8_t owl[16],
+    const store_copy_t *copy, const store_item_t *items, size_t nitems, int64_t hour) WUR;
+/* Reassigns to owl at a new epoch e: every copy replaced by copies (each of epoch e), the
+ * links to e - 1 added, the old Owl's count down and the new one's up, and the record.
+ * from is the Owl it leaves (STORE_CONFLICT when it is not the case's any more). */
+int store_case_reassign(store_t *st, const uint8_t case_id[16], uint32_t e, const uint8_t from[16],
+    const uint8_t owl[16], const store_copy_t *copies, size_t ncopies, const uint8_t link[73],
+    const uint8_t nlink[73], const store_item_t *items, size_t nitems, int64_t hour) WUR;
+
+/* An Owl's cases: those waiting for an answer first (longest first), then the rest by
+ * last activity. */
+int store_cases_of(store_t *st, const uint8_t owl[16], size_t offset, size_t limit,
+    int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
+/* How many cases are in each stage 0..8. */
+int store_stage_counts(store_t *st, size_t counts[9]) WUR;
+/* Open cases whose requester has waited since before before_hour, longest first. */
+int store_cases_waiting(store_t *st, int64_t before_hour, size_t offset, size_t limit,
+    int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
 
 /* ---- audit (audit.c): the append-only audit table, entry i with its links h and u ---- */
 

@@ -26,6 +26,26 @@ struct store {
  * (every SQLite call then fails cleanly with SQLITE_MISUSE). */
 sqlite3 *store_db(store_t *st);
 
+/* Rows of accounts (accounts.c), shared with casework.c. */
+#define ACCOUNT_COLUMNS \
+	"id, handle, roles, status, pk, wrap_pw, wrap_rec, sk_box, totp_box, created_day, languages, location, capacity, " \
+	"training, active_cases"
+#define ACCOUNT_COLUMNS_A \
+	"a.id, a.handle, a.roles, a.status, a.pk, a.wrap_pw, a.wrap_rec, a.sk_box, a.totp_box, a.created_day, " \
+	"a.languages, a.location, a.capacity, a.training, a.active_cases"
+#define ACCOUNT_NCOLS 15
+int store_account_row(sqlite3_stmt *q, store_account_t *a);
+
+/* Rows of cases (cases.c), shared with casework.c. */
+#define CASE_COLUMNS \
+	"id, slot, lang, stage, epoch, pk_req_item_id, pk_req_item, created_hour, activity_hour, seq, assignee, waiting_hour"
+int store_case_row(sqlite3_stmt *q, store_case_t *c);
+/* Steps q (which selects CASE_COLUMNS) and calls fn for each row; finalizes q. */
+int store_cases_each(sqlite3_stmt *q, int (*fn)(void *ctx, const store_case_t *c), void *ctx);
+int store_copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *k);
+int store_message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items,
+    size_t nitems, const store_attachment_t *att, size_t natt);
+
 /* Statement helpers shared by the table files. */
 #include <string.h>
 

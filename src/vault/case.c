@@ -616,6 +616,29 @@ done:
 }
 
 vault_status_t
+case_grant(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t pk[32],
+    uint8_t copy[CASE_COPY_BYTES], uint8_t ncopy[CASE_COPY_BYTES])
+{
+	if (opener_is_requester(who))
+		return VAULT_NOT_FOUND;
+	struct case_secrets *s = secrets_new();
+	if (!s)
+		return VAULT_ERROR;
+	vault_status_t st = case_unlock(v, who, ref, s);
+	if (st == VAULT_OK && (copy_open(ref->copy, CASE_KIND_CASE, ref->case_id, ref->e, s) != 0 ||
+	                          copy_seal(copy, pk, CASE_KIND_CASE, ref->case_id, ref->e, s->secret, s) != 0 ||
+	                          copy_open(ref->ncopy, CASE_KIND_NOTES, ref->case_id, ref->e, s) != 0 ||
+	                          copy_seal(ncopy, pk, CASE_KIND_NOTES, ref->case_id, ref->e, s->secret, s) != 0))
+		st = VAULT_NOT_FOUND;
+	if (st != VAULT_OK) {
+		sodium_memzero(copy, CASE_COPY_BYTES);
+		sodium_memzero(ncopy, CASE_COPY_BYTES);
+	}
+	secrets_free(s);
+	return st;
+}
+
+vault_status_t
 case_shred(vault_t *v, const uint8_t case_id[CASE_ID_BYTES], uint32_t slot)
 {
 	struct case_secrets *s = secrets_new();

@@ -129,6 +129,11 @@ vault_status_t case_epoch_next(vault_t *v, const case_opener_t *who, const case_
     const uint8_t pk_req_item_id[16], const uint8_t *pk_req_item, size_t pk_req_item_len,
     const uint8_t (*holders)[32], size_t nholders, case_epoch_t *out) WUR;
 
+/* Seals the current epoch's secrets (s_e and n_e) to one more staff key (an Owl the case
+ * is assigned to), from an opener that holds them (staff only). */
+vault_status_t case_grant(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t pk[32],
+    uint8_t copy[CASE_COPY_BYTES], uint8_t ncopy[CASE_COPY_BYTES]) WUR;
+
 /* Destroys the case's shred key. Afterwards nothing of the case opens, and no receipt can be
  * linked to it; only then may its rows be deleted. Refuses a slot of another object. */
 vault_status_t case_shred(vault_t *v, const uint8_t case_id[CASE_ID_BYTES], uint32_t slot) WUR;

@@ -166,3 +166,34 @@ def test_a_coordinator_shreds_a_request_after_a_confirmation(instances):
     assert r.status_code == 200 and NO_MAILBOX in r.text
     audit = coord.get("/en/staff/audit").text
     assert "request shredded" in audit
+
+
+def zero_slot(inst, case_id_hex):
+    (slot,) = q(inst.dir / "sava.db", "SELECT slot FROM cases WHERE id = ?", bytes.fromhex(case_id_hex))[0]
+    with open(inst.dir / "keys" / "shred.kf", "r+b") as f:
+        f.seek(16 + 128 * slot)
+        f.write(bytes(128))
+
+
+def test_rows_whose_key_is_gone_are_deleted_and_their_slot_reused(instances):
+    """A shred whose rows could not be deleted (a crash between the two) leaves rows that
+    open nothing: they go at the next start, and their slot serves a new request."""
+    inst = instances(conf={("retention", "days"): "30"})
+    coord = coordinator(inst)
+    a, b = marker("A"), marker("B")
+    Requester(inst).submit_ok(a, files=[("f.bin", b"f" * 10)])
+    Requester(inst).submit_ok(b)
+    ida, idb = case_of(inst, a, coord), case_of(inst, b, coord)
+    assert inst.stop() == 0
+    zero_slot(inst, ida)          # as if shredded, rows left behind
+    zero_slot(inst, idb)
+    age(inst, idb, 31 * 24)       # and one of them expired too: purge must not stop at it
+    r = run_cli("purge", str(inst.dir))
+    assert r.returncode == 0 and "Shredded 1 expired request(s)." in r.stdout, (r.stdout, r.stderr)
+    again = instances(root=inst.root, init=False)
+    assert "deleted the rows of 1 request(s) whose key was already destroyed" in again.log()
+    assert q(again.dir / "sava.db", "SELECT count(*) FROM cases") == [(0,)]
+    assert blobs(again) == set()
+    rq = Requester(again)
+    for i in range(3):   # new requests get the freed slots
+        rq.submit_ok(marker(f"NEW{i}"))

@@ -328,21 +328,21 @@ test_add(store_t *st)
 	};
 	store_attachment_t a2 = att_make(0xB3, 999, 1005);
 	uint32_t seq = 0;
-	CHECK(store_case_add(st, id, m2, 2, &a2, 1, 1005, 0, 1, &seq) == STORE_OK && seq == 2);
+	CHECK(store_case_add(st, id, m2, 2, &a2, 1, 1005, 0, 1, 0, &seq) == STORE_OK && seq == 2);
 	CHECK(store_case_get(st, id, &got) == STORE_OK);
 	CHECK(got.seq == 2 && got.activity_hour == 1005 && got.created_hour == 1000 && got.stage == 1);
 
 	/* message 3: the case is not at stage 0 any more, so it stays at 1 */
 	store_item_t m3 = item_make(0xD3, 0, 0, 1, 1007, ct_a, sizeof(ct_a));
-	CHECK(store_case_add(st, id, &m3, 1, NULL, 0, 1007, 0, 5, &seq) == STORE_OK && seq == 3);
+	CHECK(store_case_add(st, id, &m3, 1, NULL, 0, 1007, 0, 5, 0, &seq) == STORE_OK && seq == 3);
 	CHECK(store_case_get(st, id, &got) == STORE_OK && got.seq == 3 && got.activity_hour == 1007 && got.stage == 1);
 
 	/* from_stage < 0: never moves */
-	CHECK(store_case_add(st, id, NULL, 0, NULL, 0, 1008, -1, 9, &seq) == STORE_OK && seq == 4);
+	CHECK(store_case_add(st, id, NULL, 0, NULL, 0, 1008, -1, 9, 0, &seq) == STORE_OK && seq == 4);
 	CHECK(store_case_get(st, id, &got) == STORE_OK && got.seq == 4 && got.activity_hour == 1008 && got.stage == 1);
 
 	/* at from_stage: moves */
-	CHECK(store_case_add(st, id, NULL, 0, NULL, 0, 1009, 1, 2, &seq) == STORE_OK && seq == 5);
+	CHECK(store_case_add(st, id, NULL, 0, NULL, 0, 1009, 1, 2, 0, &seq) == STORE_OK && seq == 5);
 	CHECK(store_case_get(st, id, &got) == STORE_OK && got.seq == 5 && got.stage == 2);
 
 	/* the items now, in (seq, field) order */
@@ -364,7 +364,7 @@ test_add(store_t *st)
 	store_item_t lost = item_make(0xD9, 0, 0, 1, 1010, ct_a, sizeof(ct_a));
 	store_attachment_t lost_att = att_make(0xB9, 5, 1010);
 	seq = 12345;
-	CHECK(store_case_add(st, unknown, &lost, 1, &lost_att, 1, 1010, 0, 1, &seq) == STORE_NOT_FOUND);
+	CHECK(store_case_add(st, unknown, &lost, 1, &lost_att, 1, 1010, 0, 1, 0, &seq) == STORE_NOT_FOUND);
 	CHECK(seq == 12345);
 	CHECK(rows_of("items", unknown) == 0 && rows_of("attachments", unknown) == 0);
 	CHECK(raw_run("SELECT count(*) FROM items WHERE id = ?1", lost.id, 0, NULL, 0) == 0);
@@ -374,7 +374,7 @@ test_add(store_t *st)
 	 * item before it is gone, and the case's seq, activity and stage are as they were */
 	store_attachment_t dup = att_make(0xB1, 7, 1011);
 	seq = 12345;
-	CHECK(store_case_add(st, id, &lost, 1, &dup, 1, 1011, 2, 3, &seq) == STORE_CONFLICT);
+	CHECK(store_case_add(st, id, &lost, 1, &dup, 1, 1011, 2, 3, 0, &seq) == STORE_CONFLICT);
 	CHECK(seq == 12345);
 	CHECK(store_case_get(st, id, &got) == STORE_OK && got.seq == 5 && got.activity_hour == 1009 && got.stage == 2);
 	memset(&one, 0, sizeof(one));
@@ -383,7 +383,7 @@ test_add(store_t *st)
 	CHECK(store_attachment_get(st, dup.id, &a) == STORE_OK && a.blob_len == 12345);   /* the old one, intact */
 
 	/* the next message after the refused one is 6, not 7 */
-	CHECK(store_case_add(st, id, &lost, 1, NULL, 0, 1012, -1, 0, &seq) == STORE_OK && seq == 6);
+	CHECK(store_case_add(st, id, &lost, 1, NULL, 0, 1012, -1, 0, 0, &seq) == STORE_OK && seq == 6);
 }
 
 /* Listing newest first, with offset, limit and a stage range. Stages 10..13 hold only
