@@ -80,7 +80,12 @@ const char config_default_text[] =
 "days = 60\n"
 "# ... for a closed request, and for a rejected one.\n"
 "closed_days = 7\n"
-"rejected_days = 2\n";
+"rejected_days = 2\n"
+"\n"
+"[cases]\n"
+"# Hours a requester's message may wait for an answer before the coordinators' board\n"
+"# lists his request (longest first).\n"
+"response_hours = 24\n";
 
 void
 config_defaults(config_t *c)
@@ -108,6 +113,7 @@ config_defaults(config_t *c)
 	c->retention_days = 60;
 	c->closed_days = 7;
 	c->rejected_days = 2;
+	c->response_hours = 24;
 }
 
 struct config_ctx {
@@ -271,6 +277,11 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else {
 			goto unknown;
 		}
+	} else if (strcmp(section, "cases") == 0) {
+		if (strcmp(name, "response_hours") != 0)
+			goto unknown;
+		bad = config_uint(value, 1, 8760, &c->response_hours);
+		want = "a number of hours from 1 to 8760";
 	} else if (strcmp(section, "retention") == 0) {
 		unsigned *field = strcmp(name, "days") == 0 ? &c->retention_days
 		    : strcmp(name, "closed_days") == 0      ? &c->closed_days

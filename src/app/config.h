@@ -31,6 +31,7 @@ typedef struct {
 	unsigned retention_days;   /* [retention] days: an open request with no activity */
 	unsigned closed_days;      /* [retention] closed_days */
 	unsigned rejected_days;    /* [retention] rejected_days */
+	unsigned response_hours;   /* [cases] response_hours: a requester waiting longer is shown */
 } config_t;
 
 void config_defaults(config_t *c);

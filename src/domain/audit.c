@@ -41,6 +41,8 @@ audit_action_name(audit_action_t action)
 	case AUDIT_CASE_SHRED: return "request shredded";
 	case AUDIT_CASE_EXPIRED: return "request expired";
 	case AUDIT_CASE_NOTE: return "note added";
+	case AUDIT_CASE_ASSIGN: return "request assigned";
+	case AUDIT_PROFILE: return "profile changed";
 	}
 	return "unknown action";
 }

@@ -36,6 +36,8 @@ typedef enum {
 	AUDIT_CASE_SHRED = 16,
 	AUDIT_CASE_EXPIRED = 17,
 	AUDIT_CASE_NOTE = 18,
+	AUDIT_CASE_ASSIGN = 19,
+	AUDIT_PROFILE = 20,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -4,6 +4,7 @@
  * rows in one transaction (synchronous = FULL); only then is the receipt shown. What a
  * crash leaves half done is destroyed at the next start (intake_recover). */
 #include "domain/intake.h"
+#include "domain/intake_private.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,6 @@
 #include "store/store.h"
 #include "vault/secmem.h"
 
-#define LINKS_MAX 64          /* epochs a case (or group) key may be followed back */
 #define MAILBOX_ABSOLUTE_S (2 * 3600)
 
 const char *const intake_situations[] = { "notice", "serving", "border", "out", "other", NULL };
@@ -53,7 +53,7 @@ intake_status_of(int stage)
 	return STATUS_IN_PROGRESS;
 }
 
-static int64_t
+int64_t
 now_hour(void)
 {
 	return (int64_t)(time(NULL) / 3600);
@@ -459,23 +459,14 @@ upload_keep(upload_t *u)
 
 /* ---- access: who opens a case, and with which copy ---- */
 
-struct access {
-	store_case_t row;
-	case_opener_t who;
-	case_ref_t ref;
-	uint8_t glinks[LINKS_MAX][GROUP_SEAL_BYTES];
-	uint8_t links[LINKS_MAX][CASE_LINK_BYTES];
-	uint8_t nlinks[LINKS_MAX][CASE_LINK_BYTES];
-	uint8_t audit_id[16];
-};
 
-static struct access *
+struct access *
 access_new(void)
 {
 	return secmem_alloc(sizeof(struct access));
 }
 
-static void
+void
 access_free(struct access *a)
 {
 	secmem_free(a);   /* wiped */
@@ -528,7 +519,7 @@ requests_allowed(const app_t *app, const staff_t *s)
 
 /* A staff member's way into a case: a copy sealed to her own key, or the triage key
  * (following the group's links back to the epoch the case was sealed to). */
-static intake_status_t
+intake_status_t
 access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
 {
 	store_copy_t copy;
@@ -565,7 +556,7 @@ access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], stru
 	return rc == 0 ? INTAKE_OK : INTAKE_ERROR;
 }
 
-static void
+void
 audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit_action_t action)
 {
 	uint8_t object[16];
@@ -576,13 +567,8 @@ audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit
 
 /* ---- sealing items ---- */
 
-struct sealed {
-	store_item_t items[8];
-	uint8_t *buf[8];
-	size_t n;
-};
 
-static int
+int
 seal_item_kind(const app_t *app, const struct access *a, struct sealed *out, int kind, int role, int field, sv_t text,
     int64_t hour)
 {
@@ -616,7 +602,7 @@ seal_item(const app_t *app, const struct access *a, struct sealed *out, int role
 	return seal_item_kind(app, a, out, CASE_KIND_CASE, role, field, text, hour);
 }
 
-static void
+void
 sealed_free(struct sealed *s)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -1330,28 +1316,26 @@ first_line(const buf_t *b, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-intake_status_t
-requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE], size_t *n,
-    size_t *total)
+void
+request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows)
 {
-	*n = 0;
-	if (!requests_allowed(app, s))
-		return INTAKE_NOT_FOUND;
-	struct list_ctx *l = calloc(1, sizeof(*l));
 	struct access *a = access_new();
-	intake_status_t st = INTAKE_ERROR;
-	if (!l || !a || store_cases_count(app->store, STAGE_NEW, STAGE_TRIAGE, total) != STORE_OK ||
-	    store_cases_list(app->store, STAGE_NEW, STAGE_TRIAGE, offset, REQUESTS_PAGE, list_collect, l) != STORE_OK)
-		goto done;
-	for (size_t i = 0; i < l->n; i++) {
-		const store_case_t *c = &l->rows[i];
-		request_row_t *r = &rows[(*n)++];
+	for (size_t i = 0; i < n; i++) {
+		const store_case_t *c = &cases[i];
+		request_row_t *r = &rows[i];
 		memset(r, 0, sizeof(*r));
 		memcpy(r->id, c->id, 16);
 		memcpy(r->lang, c->lang, 3);
 		r->stage = c->stage;
 		r->created_hour = c->created_hour;
 		r->activity_hour = c->activity_hour;
+		r->waiting_hour = c->waiting_hour;
+		r->has_assignee = c->has_assignee;
+		memcpy(r->assignee, c->assignee, 16);
+		if (!a) {
+			r->unreadable = true;
+			continue;
+		}
 		sodium_memzero(a, sizeof(*a));
 		if (access_staff(app, s, c->id, a) != INTAKE_OK) {
 			r->unreadable = true;
@@ -1369,15 +1353,30 @@ requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t r
 			memcpy(r->situation, f.text.data, f.text.len + 1);
 		buf_free(&f.text);
 	}
-	st = INTAKE_OK;
-done:
-	free(l);
 	access_free(a);
+}
+
+intake_status_t
+requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE], size_t *n,
+    size_t *total)
+{
+	*n = 0;
+	if (!requests_allowed(app, s))
+		return INTAKE_NOT_FOUND;
+	struct list_ctx *l = calloc(1, sizeof(*l));
+	intake_status_t st = INTAKE_ERROR;
+	if (l && store_cases_count(app->store, STAGE_NEW, STAGE_TRIAGE, total) == STORE_OK &&
+	    store_cases_list(app->store, STAGE_NEW, STAGE_TRIAGE, offset, REQUESTS_PAGE, list_collect, l) == STORE_OK) {
+		request_rows(app, s, l->rows, l->n, rows);
+		*n = l->n;
+		st = INTAKE_OK;
+	}
+	free(l);
 	return st;
 }
 
 /* Anyone outside triage, and any case the account cannot open, gets NOT_FOUND. */
-static intake_status_t
+intake_status_t
 staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
 {
 	intake_status_t st = access_staff(app, s, case_id, a);

@@ -31,7 +31,7 @@ enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
 int intake_status_of(int stage);
 
 /* Item fields (the field byte of an item's AD); CASE_FIELD_PK_REQ is 0. */
-enum { FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4, FIELD_NOTE = 5 };
+enum { FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4, FIELD_NOTE = 5, FIELD_ASSIGN = 6 };
 
 typedef enum {
 	INTAKE_OK = 0,
@@ -157,12 +157,17 @@ typedef struct {
 	char first_line[200];     /* UTF-8, cut at a character boundary */
 	size_t nfiles;
 	bool unreadable;          /* sealed to a key this account cannot reach */
+	int64_t waiting_hour;     /* since when the requester waits for an answer; -1: he does not */
+	bool has_assignee;
+	uint8_t assignee[16];
 } request_row_t;
 
 #define REQUESTS_PAGE 25
 /* The queue (stages new and triage), newest first: rows[0..*n), and the total. */
 intake_status_t requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE],
     size_t *n, size_t *total) WUR;
+/* Rows for cases, with the first line and the situation decrypted when s can open them. */
+void request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows);
 intake_status_t request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case_view_t *out) WUR;
 intake_status_t request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t message,
     upload_t *u) WUR;

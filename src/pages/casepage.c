@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/casework.h"
 #include "pages/pages.h"
 
 /* ---- uploads ---- */
@@ -35,14 +36,16 @@ up_begin_mailbox(request_t *rq, void **upload)
 	return live ? up_new(rq, upload) : 403;
 }
 
-/* A triage reply: files only from a member of triage (others get the page's 404). */
+/* A staff reply: files only from someone who can open the request (others get the
+ * page's 404). */
 static int
 up_begin_staff(request_t *rq, void **upload)
 {
 	staff_t s;
 	sv_t cookie;
-	bool ok = http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
-	    staff_session(rq->app, cookie, &s) == STAFF_OK && requests_allowed(rq->app, &s);
+	uint8_t id[16];
+	bool ok = page_id_param(rq, id) == 0 && http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
+	    staff_session(rq->app, cookie, &s) == STAFF_OK && casework_may_write(rq->app, &s, id);
 	sodium_memzero(&s, sizeof(s));
 	return ok ? up_new(rq, upload) : 404;
 }

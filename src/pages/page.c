@@ -11,7 +11,7 @@ static const char *const page_template_names[] = {
 	"layout", "landing", "article", "help", "mailbox", "error",
 	"staff_login", "staff_home", "staff_enroll", "staff_sessions", "staff_passphrase", "staff_recover",
 	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view",
-	"staff_requests", "staff_request", "staff_shred",
+	"staff_requests", "staff_request", "staff_shred", "staff_profile", "staff_account", "staff_cases",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];

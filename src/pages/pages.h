@@ -77,6 +77,17 @@ void page_download(response_t *rs, case_file_out_t *f);
 /* The {id} of the route as 16 bytes; -1 when it is not one. */
 int page_id_param(const request_t *rq, uint8_t id[16]) WUR;
 
+/* network.c: the volunteer network */
+void page_staff_profile(request_t *rq, response_t *rs);
+void page_staff_account(request_t *rq, response_t *rs);
+void page_staff_cases(request_t *rq, response_t *rs);
+void page_staff_request_assign(request_t *rq, response_t *rs);
+bool page_language_ok(const char *code);
+const char *page_stage_name(const request_t *rq, int stage);
+void page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only);
+/* Who holds the request, and (for coordinators) the Owls who could take it. */
+void page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16]);
+
 /* staff.c helpers for other staff pages */
 bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);
 tvars_t *page_staff_vars(request_t *rq);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/casework.h"
 #include "domain/staff.h"
 #include "pages/pages.h"
 #include "pages/qr.h"
@@ -52,6 +53,8 @@ page_staff_vars(request_t *rq)
 	set_href(v, rq, "groups_href", "/staff/groups");
 	set_href(v, rq, "audit_href", "/staff/audit");
 	set_href(v, rq, "requests_href", "/staff/requests");
+	set_href(v, rq, "cases_href", "/staff/cases");
+	set_href(v, rq, "profile_href", "/staff/profile");
 	return v;
 }
 
@@ -113,7 +116,7 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("account revoked"), N_("roles changed"), N_("passphrase changed"), N_("account recovered"),
 	N_("invitation made"), N_("group key created"), N_("group key granted"), N_("group key rotated"),
 	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"),
-	N_("note added"), N_("unknown action"),
+	N_("note added"), N_("request assigned"), N_("profile changed"), N_("unknown action"),
 };
 
 /* ---- login, logout ---- */
@@ -501,6 +504,10 @@ roster_each(void *ctx, const store_account_t *a)
 	roles_text(x->rq, a->roles, it, "roles");
 	tvars_set_cstr(it, "status", i18n(x->rq->lang, a->status == ACCT_REVOKED ? N_("revoked")
 	                                           : a->status == ACCT_PAUSED ? N_("paused") : N_("active")));
+	tvars_set_cstr(it, "languages", a->languages);
+	tvars_set_cstr(it, "location", a->location);
+	tvars_setf(it, "load", "%u / %u", a->active_cases, a->capacity);
+	tvars_setf(it, "href", "/%s/staff/accounts/%s", lang_code(x->rq->lang), hex);
 	if (x->can_revoke && a->status != ACCT_REVOKED && memcmp(a->id, x->self, 16) != 0)
 		tvars_set_cstr(it, "revocable", "1");
 }
@@ -552,17 +559,32 @@ page_staff_accounts(request_t *rq, response_t *rs)
 		page = 1;
 	size_t total = 0;
 	struct roster_ctx x = { rq, v, s.acct.id, can_revoke };
-	if (store_accounts_count(rq->app->store, &total) != STORE_OK ||
-	    store_accounts_list(rq->app->store, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_each, &x) != STORE_OK) {
+	/* filters: ?lang=ru&status=active&free=1 (unknown values: no filter) */
+	char lang[8] = "", status[16] = "", free_only[4] = "", qs[64];
+	store_roster_filter_t f = { "", -1, false, 0 };
+	if (http_query(rq, "lang", lang, sizeof(lang)) == 0 && page_language_ok(lang))
+		f.language = lang;
+	else
+		lang[0] = '\0';
+	if (http_query(rq, "status", status, sizeof(status)) == 0)
+		f.status = strcmp(status, "active") == 0 ? ACCT_ACTIVE : strcmp(status, "paused") == 0 ? ACCT_PAUSED
+		    : strcmp(status, "revoked") == 0                    ? ACCT_REVOKED : -1;
+	if (f.status < 0)
+		status[0] = '\0';
+	f.free_only = http_query(rq, "free", free_only, sizeof(free_only)) == 0 && strcmp(free_only, "1") == 0;
+	if (store_roster(rq->app->store, &f, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_each, &x, &total) !=
+	    STORE_OK) {
 		tvars_free(v);
 		rs->status = 500;
 		return;
 	}
+	snprintf(qs, sizeof(qs), "lang=%s&status=%s&free=%s", lang, status, f.free_only ? "1" : "");
+	page_roster_filter_vars(rq, v, lang, status, f.free_only);
 	tvars_setf(v, "total", "%zu", total);
 	if (page > 1)
-		tvars_setf(v, "prev_href", "/%s/staff/accounts?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
+		tvars_setf(v, "prev_href", "/%s/staff/accounts?%s&page=%llu", lang_code(rq->lang), qs, (unsigned long long)page - 1);
 	if (page * ROSTER_PAGE < total)
-		tvars_setf(v, "next_href", "/%s/staff/accounts?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+		tvars_setf(v, "next_href", "/%s/staff/accounts?%s&page=%llu", lang_code(rq->lang), qs, (unsigned long long)page + 1);
 	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_accounts", N_("Accounts"), v);
 }

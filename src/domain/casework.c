@@ -1,0 +1,240 @@
+/* casework: profiles, assignment, an Owl's cases and the boards. Assignment is a key
+ * operation: the first seals the current epoch's secrets to the Owl (case_grant); a
+ * reassignment starts a new epoch sealed to the triage key, the requester and the new Owl
+ * only (case_epoch_next), and the Owl it leaves loses her copy in the same transaction.
+ * The record of who assigned whom is a notes item, readable by staff only. */
+#include "domain/casework.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "domain/audit.h"
+#include "domain/intake_private.h"
+#include "vault/secmem.h"
+
+const char *const casework_languages[] = { "be", "ru", "uk", "en", "pl", "lt", "lv", "et", "de", "fr", "es", "ka", "hy",
+	"kk", NULL };
+const char *const casework_locations[] = { "BY", "RU", "UA", "PL", "LT", "LV", "EE", "GE", "AM", "KZ", "DE", "FI", "CZ",
+	"XX", NULL };
+const char *const casework_training[] = { N_("Security basics"), N_("Verifying a request"), N_("Safe communication"),
+	N_("Helping someone leave"), N_("Aftercare"), NULL };
+
+static bool
+in_list(const char *const *list, sv_t v)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (sv_eq(v, sv_from_cstr(list[i])))
+			return true;
+	return false;
+}
+
+staff_status_t
+casework_profile_set(const app_t *app, const staff_t *s, const casework_profile_t *p)
+{
+	sv_t rest = sv_from_cstr(p->languages), code;
+	while (rest.len) {
+		sv_split(rest, ',', &code, &rest);
+		if (!in_list(casework_languages, code))
+			return STAFF_INVALID;
+	}
+	if ((p->location[0] && !in_list(casework_locations, sv_from_cstr(p->location))) ||
+	    p->capacity > CASEWORK_CAPACITY_MAX)
+		return STAFF_INVALID;
+	if (store_account_set_profile(app->store, s->acct.id, p->languages, p->location, p->capacity, p->paused) !=
+	    STORE_OK)
+		return STAFF_ERROR;
+	if (audit_append(app->vault, app->store, s->acct.id, AUDIT_PROFILE, s->acct.id) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_PROFILE);
+	return STAFF_OK;
+}
+
+staff_status_t
+casework_training_set(const app_t *app, const staff_t *s, const uint8_t account[16], uint32_t training)
+{
+	if (!(s->acct.roles & ROLE_COORDINATOR) || training >= (1u << CASEWORK_TRAINING_ITEMS))
+		return STAFF_DENIED;
+	int rc = store_account_set_training(app->store, account, training);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
+	if (audit_append(app->vault, app->store, s->acct.id, AUDIT_PROFILE, account) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_PROFILE);
+	return STAFF_OK;
+}
+
+bool
+casework_may_write(const app_t *app, const staff_t *s, const uint8_t case_id[16])
+{
+	struct access *a = access_new();
+	bool ok = a && staff_access(app, s, case_id, a) == INTAKE_OK;
+	access_free(a);
+	return ok;
+}
+
+/* The assignment record: who assigned, to whom (staff only). */
+static int
+assign_record(const app_t *app, const struct access *a, const staff_t *s, const uint8_t owl[16], struct sealed *items)
+{
+	uint8_t pt[32];
+	memcpy(pt, s->acct.id, 16);
+	memcpy(pt + 16, owl, 16);
+	return seal_item_kind(app, a, items, CASE_KIND_NOTES, CASE_ROLE_STAFF, FIELD_ASSIGN, (sv_t){ (const char *)pt, 32 },
+	    now_hour());
+}
+
+/* A coordinator's way in through the triage key only: a reassignment seals the new
+ * epoch to that key, and the record is sealed with what opens it. */
+static intake_status_t
+group_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
+{
+	intake_status_t st = staff_access(app, s, case_id, a);
+	return st == INTAKE_OK && a->who.by != CASE_BY_GROUP ? INTAKE_NOT_FOUND : st;
+}
+
+static intake_status_t
+reassign(const app_t *app, const staff_t *s, struct access *a, const store_group_t *g, const store_account_t *owl)
+{
+	case_epoch_t *ep = secmem_alloc(sizeof(*ep));
+	struct sealed items = { .n = 0 };
+	uint8_t holders[2][32];
+	intake_status_t st = INTAKE_ERROR;
+	if (!ep)
+		return INTAKE_ERROR;
+	memcpy(holders[0], g->pk, 32);
+	memcpy(holders[1], owl->pk, 32);
+	if (case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item, STORE_PKREQ_ITEM_BYTES,
+	        (const uint8_t(*)[32])holders, 2, ep) != VAULT_OK)
+		goto done;
+	store_copy_t copies[3];
+	memset(copies, 0, sizeof(copies));
+	copies[0].holder_kind = HOLDER_REQUESTER;
+	memcpy(copies[0].holder, a->row.id, 16);
+	memcpy(copies[0].copy, ep->req_copy, CASE_COPY_BYTES);
+	copies[1].holder_kind = HOLDER_GROUP;
+	memcpy(copies[1].holder, g->id, 16);
+	copies[1].holder_epoch = g->epoch;
+	memcpy(copies[1].copy, ep->copies[0], CASE_COPY_BYTES);
+	memcpy(copies[1].ncopy, ep->ncopies[0], CASE_COPY_BYTES);
+	copies[1].has_ncopy = true;
+	copies[2].holder_kind = HOLDER_ACCOUNT;
+	memcpy(copies[2].holder, owl->id, 16);
+	memcpy(copies[2].copy, ep->copies[1], CASE_COPY_BYTES);
+	memcpy(copies[2].ncopy, ep->ncopies[1], CASE_COPY_BYTES);
+	copies[2].has_ncopy = true;
+	/* the record is sealed at the new epoch, with the coordinator's new group copy */
+	a->ref.e = ep->e;
+	memcpy(a->ref.copy, ep->copies[0], CASE_COPY_BYTES);
+	memcpy(a->ref.ncopy, ep->ncopies[0], CASE_COPY_BYTES);
+	a->ref.links = NULL;
+	a->ref.nlinks = NULL;
+	a->ref.nlinks_s = a->ref.nlinks_n = 0;
+	if (assign_record(app, a, s, owl->id, &items) != 0)
+		goto done;
+	int rc = store_case_reassign(app->store, a->row.id, ep->e, a->row.assignee, owl->id, copies, 3, ep->link, ep->nlink,
+	    items.items, items.n, now_hour());
+	st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+done:
+	sealed_free(&items);
+	secmem_free(ep);
+	return st;
+}
+
+intake_status_t
+casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16], const uint8_t owl_id[16])
+{
+	store_account_t owl;
+	store_group_t g;
+	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(app, s))
+		return INTAKE_NOT_FOUND;
+	if (store_account_by_id(app->store, owl_id, &owl) != STORE_OK || owl.status != ACCT_ACTIVE ||
+	    !(owl.roles & ROLE_OWL) || !owl.has_secrets)
+		return INTAKE_NOT_FOUND;
+	if (store_group_get(app->store, "triage", &g) != STORE_OK || g.rotation_pending)
+		return INTAKE_CLOSED;
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	intake_status_t st = group_access(app, s, case_id, a);
+	if (st != INTAKE_OK)
+		goto done;
+	if (a->row.stage == STAGE_CLOSED || a->row.stage == STAGE_REJECTED) {
+		st = INTAKE_NOT_FOUND;
+	} else if (a->row.has_assignee && memcmp(a->row.assignee, owl.id, 16) == 0) {
+		st = INTAKE_OK;   /* already hers */
+	} else if (a->row.has_assignee) {
+		st = reassign(app, s, a, &g, &owl);
+	} else {
+		store_copy_t copy;
+		struct sealed items = { .n = 0 };
+		memset(&copy, 0, sizeof(copy));
+		copy.holder_kind = HOLDER_ACCOUNT;
+		memcpy(copy.holder, owl.id, 16);
+		copy.has_ncopy = true;
+		st = INTAKE_ERROR;
+		if (case_grant(app->vault, &a->who, &a->ref, owl.pk, copy.copy, copy.ncopy) == VAULT_OK &&
+		    assign_record(app, a, s, owl.id, &items) == 0) {
+			int rc = store_case_assign(app->store, a->row.id, a->row.epoch, owl.id, &copy, items.items, items.n,
+			    now_hour());
+			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+		}
+		sealed_free(&items);
+		sodium_memzero(&copy, sizeof(copy));
+	}
+	if (st == INTAKE_OK)
+		audit_case(app, a, s->acct.id, AUDIT_CASE_ASSIGN);
+done:
+	access_free(a);
+	return st;
+}
+
+struct rows_ctx {
+	store_case_t rows[CASES_PAGE];
+	size_t n;
+};
+
+static int
+rows_collect(void *ctx, const store_case_t *c)
+{
+	struct rows_ctx *r = ctx;
+	if (r->n < CASES_PAGE)
+		r->rows[r->n++] = *c;
+	return 0;
+}
+
+intake_status_t
+casework_my_cases(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[CASES_PAGE], size_t *n,
+    size_t *total)
+{
+	struct rows_ctx *r = calloc(1, sizeof(*r));
+	intake_status_t st = INTAKE_ERROR;
+	*n = 0;
+	if (r && store_cases_of(app->store, s->acct.id, offset, CASES_PAGE, rows_collect, r, total) == STORE_OK) {
+		request_rows(app, s, r->rows, r->n, rows);
+		*n = r->n;
+		st = INTAKE_OK;
+	}
+	free(r);
+	return st;
+}
+
+intake_status_t
+casework_board(const app_t *app, const staff_t *s, size_t counts[9], size_t offset, request_row_t rows[CASES_PAGE],
+    size_t *n, size_t *total)
+{
+	*n = 0;
+	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(app, s))
+		return INTAKE_NOT_FOUND;
+	struct rows_ctx *r = calloc(1, sizeof(*r));
+	intake_status_t st = INTAKE_ERROR;
+	if (r && store_stage_counts(app->store, counts) == STORE_OK &&
+	    store_cases_waiting(app->store, now_hour() - (int64_t)app->config.response_hours, offset, CASES_PAGE,
+	        rows_collect, r, total) == STORE_OK) {
+		request_rows(app, s, r->rows, r->n, rows);
+		*n = r->n;
+		st = INTAKE_OK;
+	}
+	free(r);
+	return st;
+}

@@ -1,0 +1,52 @@
+/* casework: the green corridor's rules for staff (DESIGN.md section 5): a staff member's
+ * profile (languages, coarse location, capacity, paused or active, training), assigning a
+ * request to an Owl (sealing its keys to her; reassigning starts a new epoch, so the Owl
+ * it leaves opens nothing new), an Owl's own cases, and the coordinators' boards. */
+#ifndef SAVA_CASEWORK_H
+#define SAVA_CASEWORK_H
+
+#include "domain/intake.h"
+
+/* The languages a staff member may list, and the coarse locations (country codes;
+ * "" is "prefer not to say"). NULL-terminated. */
+extern const char *const casework_languages[];
+extern const char *const casework_locations[];
+/* The training checklist (English msgids); bit i of an account's training is item i. */
+extern const char *const casework_training[];
+#define CASEWORK_TRAINING_ITEMS 5
+#define CASEWORK_CAPACITY_MAX 50
+
+typedef struct {
+	char languages[64];     /* checked codes, comma-separated */
+	char location[8];
+	unsigned capacity;
+	bool paused;
+} casework_profile_t;
+
+/* Checks and stores her own profile. STAFF_INVALID for a value outside the lists. */
+staff_status_t casework_profile_set(const app_t *app, const staff_t *s, const casework_profile_t *p) WUR;
+/* A coordinator records an account's training (bit set). */
+staff_status_t casework_training_set(const app_t *app, const staff_t *s, const uint8_t account[16],
+    uint32_t training) WUR;
+
+/* Assigns a request to an Owl (a coordinator holding the triage key). First assignment
+ * seals the current keys to her; reassignment starts a new epoch sealed to the triage
+ * key, the requester and the new Owl only. INTAKE_NOT_FOUND for anyone else, an unknown
+ * request or an account that is not an active Owl; INTAKE_CLOSED while the triage key
+ * waits to be replaced. */
+intake_status_t casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16],
+    const uint8_t owl[16]) WUR;
+
+#define CASES_PAGE 25
+/* Her own cases, waiting ones first. */
+intake_status_t casework_my_cases(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[CASES_PAGE],
+    size_t *n, size_t *total) WUR;
+/* The coordinators' board: cases per stage, and open cases whose requester has waited
+ * longer than [cases] response_hours, longest first. */
+intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts[9], size_t offset,
+    request_row_t rows[CASES_PAGE], size_t *n, size_t *total) WUR;
+
+/* True when the account may write to the case (reply, note, files): it can open it. */
+bool casework_may_write(const app_t *app, const staff_t *s, const uint8_t case_id[16]);
+
+#endif

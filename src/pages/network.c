@@ -1,0 +1,414 @@
+/* network: the volunteer network's pages: her own profile (languages, location,
+ * capacity, pause), an account's page with its training checklist (coordinators), "My
+ * cases" with the coordinators' board, and assigning a request to an Owl. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/casework.h"
+#include "pages/pages.h"
+
+/* Each language in its own name; locations in the page's language. */
+static const char *const language_names[] = { "Беларуская", "Русский", "Українська", "English", "Polski", "Lietuvių",
+	"Latviešu", "Eesti", "Deutsch", "Français", "Español", "ქართული", "Հայերեն", "Қазақ тілі" };
+static const char *const location_names[] = { N_("Belarus"), N_("Russia"), N_("Ukraine"), N_("Poland"),
+	N_("Lithuania"), N_("Latvia"), N_("Estonia"), N_("Georgia"), N_("Armenia"), N_("Kazakhstan"), N_("Germany"),
+	N_("Finland"), N_("Czechia"), N_("Another country") };
+static const char *const stage_names[] = { N_("new"), N_("triage"), N_("verification"), N_("planning"), N_("exit"),
+	N_("safe"), N_("aftercare"), N_("closed"), N_("rejected") };
+
+bool
+page_language_ok(const char *code)
+{
+	for (size_t i = 0; casework_languages[i]; i++)
+		if (strcmp(code, casework_languages[i]) == 0)
+			return true;
+	return false;
+}
+
+const char *
+page_stage_name(const request_t *rq, int stage)
+{
+	return stage >= 0 && stage < 9 ? i18n(rq->lang, stage_names[stage]) : "?";
+}
+
+static bool
+list_has(const char *csv, const char *code)
+{
+	size_t n = strlen(code);
+	for (const char *p = csv; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == n && memcmp(p, code, n) == 0)
+			return true;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return false;
+}
+
+static void
+language_options(tvars_t *v, const char *list, const char *selected_csv, bool single)
+{
+	for (size_t i = 0; casework_languages[i]; i++) {
+		tvars_t *it = tvars_add_item(v, list);
+		if (!it)
+			return;
+		tvars_set_cstr(it, "code", casework_languages[i]);
+		tvars_set_cstr(it, "name", language_names[i]);
+		if (single ? strcmp(selected_csv, casework_languages[i]) == 0 : list_has(selected_csv, casework_languages[i]))
+			tvars_set_cstr(it, "selected", "1");
+	}
+}
+
+void
+page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only)
+{
+	static const char *const statuses[] = { "active", "paused", "revoked" };
+	static const char *const status_msgids[] = { N_("active"), N_("paused"), N_("revoked") };
+	language_options(v, "filter_languages", lang, true);
+	for (size_t i = 0; i < 3; i++) {
+		tvars_t *it = tvars_add_item(v, "filter_statuses");
+		if (!it)
+			return;
+		tvars_set_cstr(it, "value", statuses[i]);
+		tvars_set_cstr(it, "label", i18n(rq->lang, status_msgids[i]));
+		if (strcmp(status, statuses[i]) == 0)
+			tvars_set_cstr(it, "selected", "1");
+	}
+	if (free_only)
+		tvars_set_cstr(v, "filter_free", "1");
+	tvars_setf(v, "roster_action", "/%s/staff/accounts", lang_code(rq->lang));
+}
+
+/* ---- her own profile ---- */
+
+static void
+profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error, bool saved, int status)
+{
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		tvars_setf(v, "action", "/%s/staff/profile", lang_code(rq->lang));
+		language_options(v, "languages", s->acct.languages, false);
+		for (size_t i = 0; casework_locations[i]; i++) {
+			tvars_t *it = tvars_add_item(v, "locations");
+			if (!it)
+				break;
+			tvars_set_cstr(it, "code", casework_locations[i]);
+			tvars_set_cstr(it, "name", i18n(rq->lang, location_names[i]));
+			if (strcmp(s->acct.location, casework_locations[i]) == 0)
+				tvars_set_cstr(it, "selected", "1");
+		}
+		tvars_setf(v, "capacity", "%u", s->acct.capacity);
+		tvars_setf(v, "capacity_max", "%u", CASEWORK_CAPACITY_MAX);
+		tvars_setf(v, "active_cases", "%u", s->acct.active_cases);
+		if (s->acct.status == ACCT_PAUSED)
+			tvars_set_cstr(v, "paused", "1");
+		for (size_t i = 0; casework_training[i]; i++) {
+			tvars_t *it = tvars_add_item(v, "training");
+			if (!it)
+				break;
+			tvars_set_cstr(it, "label", i18n(rq->lang, casework_training[i]));
+			if (s->acct.training & (1u << i))
+				tvars_set_cstr(it, "done", "1");
+		}
+		if (error)
+			tvars_set_cstr(v, "error", i18n(rq->lang, error));
+		if (saved)
+			tvars_set_cstr(v, "saved", "1");
+	}
+	page_render(rq, rs, "staff_profile", N_("Your profile"), v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+void
+page_staff_profile(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	char q[8];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (rq->method != HTTP_POST) {
+		profile_page(rq, rs, &s, NULL, http_query(rq, "saved", q, sizeof(q)) == 0, 0);
+		sodium_memzero(&s, sizeof(s));
+		return;
+	}
+	casework_profile_t p;
+	memset(&p, 0, sizeof(p));
+	/* every checked language arrives as its own "language" field */
+	for (size_t i = 0; i < rq->form.count; i++) {
+		const form_field_t *f = &rq->form.fields[i];
+		if (!sv_eq(f->name, SV("language")))
+			continue;
+		size_t used = strlen(p.languages);
+		if (f->value.len > 3 || used + f->value.len + 2 > sizeof(p.languages)) {
+			profile_page(rq, rs, &s, N_("Choose the languages from the list."), false, 400);
+			sodium_memzero(&s, sizeof(s));
+			return;
+		}
+		snprintf(p.languages + used, sizeof(p.languages) - used, "%s%.*s", used ? "," : "", (int)f->value.len,
+		    f->value.p);
+	}
+	sv_t loc = page_field(rq, "location"), cap = page_field(rq, "capacity");
+	uint64_t capacity;
+	if (loc.len >= sizeof(p.location) || num_parse_u64(cap, 0, CASEWORK_CAPACITY_MAX, &capacity) != 0) {
+		profile_page(rq, rs, &s, N_("The number of cases must be between 0 and 50."), false, 400);
+		sodium_memzero(&s, sizeof(s));
+		return;
+	}
+	memcpy(p.location, loc.p, loc.len);
+	p.capacity = (unsigned)capacity;
+	p.paused = sv_eq(page_field(rq, "paused"), SV("1"));
+	staff_status_t st = casework_profile_set(rq->app, &s, &p);
+	if (st == STAFF_INVALID)
+		profile_page(rq, rs, &s, N_("Choose the languages and the country from the lists."), false, 400);
+	else if (st != STAFF_OK)
+		rs->status = 500;
+	else {
+		char to[64];
+		snprintf(to, sizeof(to), "/%s/staff/profile?saved=1", lang_code(rq->lang));
+		http_redirect(rs, 303, to);
+	}
+	sodium_memzero(&s, sizeof(s));
+}
+
+/* ---- an account's page: profile and training (coordinators) ---- */
+
+void
+page_staff_account(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	store_account_t a;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) != 0;
+	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) || page_id_param(rq, id) != 0 ||
+	    store_account_by_id(rq->app->store, id, &a) != STORE_OK) {
+		sodium_memzero(&s, sizeof(s));
+		rs->status = 404;
+		return;
+	}
+	if (rq->method == HTTP_POST) {
+		uint32_t bits = 0;
+		for (size_t i = 0; i < rq->form.count; i++) {
+			uint64_t b;
+			if (sv_eq(rq->form.fields[i].name, SV("done")) &&
+			    num_parse_u64(rq->form.fields[i].value, 0, CASEWORK_TRAINING_ITEMS - 1, &b) == 0)
+				bits |= 1u << b;
+		}
+		staff_status_t st = casework_training_set(rq->app, &s, id, bits);
+		sodium_memzero(&s, sizeof(s));
+		if (st != STAFF_OK) {
+			rs->status = st == STAFF_DENIED ? 404 : 500;
+			return;
+		}
+		char to[96], hex[33];
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		snprintf(to, sizeof(to), "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
+		http_redirect(rs, 303, to);
+		return;
+	}
+	sodium_memzero(&s, sizeof(s));
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		tvars_set_cstr(v, "name", a.handle);
+		tvars_set_cstr(v, "languages", a.languages);
+		tvars_set_cstr(v, "location", a.location);
+		tvars_setf(v, "load", "%u / %u", a.active_cases, a.capacity);
+		tvars_set_cstr(v, "status", i18n(rq->lang, a.status == ACCT_REVOKED ? N_("revoked")
+		                                     : a.status == ACCT_PAUSED      ? N_("paused")
+		                                                                    : N_("active")));
+		tvars_setf(v, "action", "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
+		if (coordinator)
+			tvars_set_cstr(v, "can_train", "1");
+		for (size_t i = 0; casework_training[i]; i++) {
+			tvars_t *it = tvars_add_item(v, "training");
+			if (!it)
+				break;
+			tvars_setf(it, "index", "%zu", i);
+			tvars_set_cstr(it, "label", i18n(rq->lang, casework_training[i]));
+			if (a.training & (1u << i))
+				tvars_set_cstr(it, "done", "1");
+		}
+	}
+	page_render(rq, rs, "staff_account", N_("Account"), v);
+}
+
+/* ---- my cases, and the board ---- */
+
+static void
+rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n)
+{
+	char hex[33], when[32];
+	for (size_t i = 0; i < n; i++) {
+		tvars_t *it = tvars_add_item(v, list);
+		if (!it)
+			return;
+		sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
+		tvars_setf(it, "href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
+		tvars_set_cstr(it, "lang", rows[i].lang);
+		tvars_set_cstr(it, "stage", page_stage_name(rq, rows[i].stage));
+		page_hour(rows[i].activity_hour, when);
+		tvars_set_cstr(it, "when", when);
+		if (rows[i].waiting_hour >= 0) {
+			page_hour(rows[i].waiting_hour, when);
+			tvars_set_cstr(it, "waiting", when);
+		}
+		if (rows[i].unreadable)
+			tvars_set_cstr(it, "unreadable", "1");
+		tvars_set_cstr(it, "first_line", rows[i].first_line);
+	}
+}
+
+void
+page_staff_cases(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	char pagebuf[16];
+	uint64_t page = 1;
+	request_row_t rows[CASES_PAGE], board[CASES_PAGE];
+	size_t n = 0, total = 0, nb = 0, btotal = 0, counts[9];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 100000, &page) != 0)
+		page = 1;
+	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
+	intake_status_t st = casework_my_cases(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
+	if (st == INTAKE_OK && coordinator)
+		st = casework_board(rq->app, &s, counts, 0, board, &nb, &btotal);
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = 500;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		rows_vars(rq, v, "cases", rows, n);
+		tvars_setf(v, "total", "%zu", total);
+		if (page > 1)
+			tvars_setf(v, "prev_href", "/%s/staff/cases?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
+		if (page * CASES_PAGE < total)
+			tvars_setf(v, "next_href", "/%s/staff/cases?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+		if (coordinator) {
+			tvars_set_cstr(v, "coordinator", "1");
+			for (int i = 0; i < 9; i++) {
+				tvars_t *it = tvars_add_item(v, "stages");
+				if (!it)
+					break;
+				tvars_set_cstr(it, "name", page_stage_name(rq, i));
+				tvars_setf(it, "count", "%zu", counts[i]);
+			}
+			rows_vars(rq, v, "waiting", board, nb);
+			tvars_setf(v, "waiting_total", "%zu", btotal);
+			tvars_setf(v, "response_hours", "%u", rq->app->config.response_hours);
+		}
+	}
+	sodium_memzero(rows, sizeof(rows));
+	sodium_memzero(board, sizeof(board));
+	page_render(rq, rs, "staff_cases", N_("My cases"), v);
+}
+
+/* ---- assignment ---- */
+
+struct suggest_ctx {
+	tvars_t *v;
+	const request_t *rq;
+};
+
+static void
+suggest_each(void *ctx, const store_account_t *a)
+{
+	struct suggest_ctx *x = ctx;
+	char hex[33];
+	tvars_t *it = tvars_add_item(x->v, "owls");
+	if (!it)
+		return;
+	sodium_bin2hex(hex, sizeof(hex), a->id, 16);
+	tvars_set_cstr(it, "id", hex);
+	tvars_set_cstr(it, "name", a->handle);
+	tvars_setf(it, "load", "%u / %u", a->active_cases, a->capacity);
+}
+
+void
+page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16])
+{
+	store_case_t row;
+	store_account_t holder;
+	char hex[33];
+	if (store_case_get(rq->app->store, case_id, &row) == STORE_OK && row.has_assignee &&
+	    store_account_by_id(rq->app->store, row.assignee, &holder) == STORE_OK) {
+		tvars_set_cstr(v, "assignee", holder.handle);
+		if (holder.status == ACCT_REVOKED)
+			tvars_set_cstr(v, "assignee_revoked", "1");
+	}
+	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, s) || cv->status == STATUS_CLOSED)
+		return;
+	sodium_bin2hex(hex, sizeof(hex), case_id, 16);
+	tvars_setf(v, "assign_action", "/%s/staff/requests/%s/assign", lang_code(rq->lang), hex);
+	struct suggest_ctx x = { v, rq };
+	if (store_owl_suggestions(rq->app->store, cv->lang, 10, suggest_each, &x) != STORE_OK)
+		tvars_set_cstr(v, "owls_failed", "1");
+}
+
+void
+page_staff_request_assign(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16], owl[16];
+	store_account_t a;
+	char to[96], hex[33];
+	size_t len = 0;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	sv_t who = page_field(rq, "owl"), handle = page_field(rq, "handle");
+	char h[STORE_HANDLE_MAX + 1];
+	bool found = false;
+	if (who.len == 32 && sodium_hex2bin(owl, 16, who.p, 32, NULL, &len, NULL) == 0 && len == 16) {
+		found = true;
+	} else if (handle.len > 0 && handle.len <= STORE_HANDLE_MAX) {
+		memcpy(h, handle.p, handle.len);
+		h[handle.len] = '\0';
+		if (store_account_by_handle(rq->app->store, h, &a) == STORE_OK) {
+			memcpy(owl, a.id, 16);
+			found = true;
+		}
+	}
+	intake_status_t st = page_id_param(rq, id) != 0 ? INTAKE_NOT_FOUND : INTAKE_OK;
+	if (st == INTAKE_OK && !found && (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s)) {
+		/* no such Owl: say so on the request's page */
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=none#assign", lang_code(rq->lang), hex);
+		sodium_memzero(&s, sizeof(s));
+		http_redirect(rs, 303, to);
+		return;
+	}
+	if (st == INTAKE_OK)
+		st = found ? casework_assign(rq->app, &s, id, owl) : INTAKE_NOT_FOUND;
+	bool is_coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
+	sodium_memzero(&s, sizeof(s));
+	store_case_t row;
+	if (st == INTAKE_NOT_FOUND && is_coordinator && page_id_param(rq, id) == 0 &&
+	    store_case_get(rq->app->store, id, &row) == STORE_OK) {
+		/* the request exists and she may assign: the Owl was the problem */
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=none#assign", lang_code(rq->lang), hex);
+		http_redirect(rs, 303, to);
+		return;
+	}
+	if (st == INTAKE_CLOSED) {
+		rs->status = 503;
+		return;
+	}
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=done#assign", lang_code(rq->lang), hex);
+	http_redirect(rs, 303, to);
+}
