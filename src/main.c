@@ -251,10 +251,11 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "sava serve: name the instance directory\n\n%s", usage_serve);
 		return 2;
 	}
-	app_t app = { .dir = argv[optind] };
+	static app_t app;
+	app.dir = argv[optind];
 	char err[512];
 	config_defaults(&app.config);
-	if (config_load(&app.config, app.dir, err, sizeof(err)) != 0) {
+	if (config_load(&app.config, app.dir, err, sizeof(err)) != 0 || stages_load(&app.stages, app.dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sava serve: %s\n", err);
 		return 1;
 	}

@@ -4,6 +4,7 @@
 #define SAVA_APP_H
 
 #include "app/config.h"
+#include "app/stages.h"
 #include "store/store.h"
 
 struct vault;
@@ -15,6 +16,7 @@ typedef struct app {
 	struct vault *vault;          /* key custody; see vault/vault.h */
 	store_instance_t instance;   /* kdf profile, creation day */
 	bool test_instance;          /* --insecure-fast-kdf: banner on every page */
+	stages_t stages;             /* DIR/stages.conf, or the default */
 } app_t;
 
 #endif

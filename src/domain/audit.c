@@ -43,6 +43,9 @@ audit_action_name(audit_action_t action)
 	case AUDIT_CASE_NOTE: return "note added";
 	case AUDIT_CASE_ASSIGN: return "request assigned";
 	case AUDIT_PROFILE: return "profile changed";
+	case AUDIT_CASE_STAGE: return "stage changed";
+	case AUDIT_CASE_VERIFY: return "verification recorded";
+	case AUDIT_CASE_CHECKLIST: return "checklist updated";
 	}
 	return "unknown action";
 }

@@ -38,6 +38,9 @@ typedef enum {
 	AUDIT_CASE_NOTE = 18,
 	AUDIT_CASE_ASSIGN = 19,
 	AUDIT_PROFILE = 20,
+	AUDIT_CASE_STAGE = 21,
+	AUDIT_CASE_VERIFY = 22,
+	AUDIT_CASE_CHECKLIST = 23,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

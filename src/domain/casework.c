@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/intake_private.h"
@@ -237,4 +238,120 @@ casework_board(const app_t *app, const staff_t *s, size_t counts[9], size_t offs
 	}
 	free(r);
 	return st;
+}
+
+/* ---- stages ---- */
+
+static bool
+move_allowed(int from, int to)
+{
+	if (from < STAGE_NEW || from >= STAGE_CLOSED)
+		return false;   /* closed and rejected are final */
+	return to == from + 1 || (to == from - 1 && to >= STAGE_NEW) || to == STAGE_REJECTED;
+}
+
+/* Distinct verifiers recorded on the case (the view has opened their records). */
+static size_t
+verifiers(const case_view_t *cv)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cv->nverifications; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = memcmp(cv->verifications[k].author_id, cv->verifications[i].author_id, 16) == 0;
+		n += !seen;
+	}
+	return n;
+}
+
+static intake_status_t
+record_one(const app_t *app, const staff_t *s, const uint8_t case_id[16], int field, const uint8_t *pt, size_t len,
+    audit_action_t action, int from, int to)
+{
+	struct access *a = access_new();
+	struct sealed items = { .n = 0 };
+	intake_status_t st;
+	if (!a)
+		return INTAKE_ERROR;
+	st = staff_access(app, s, case_id, a);
+	if (st == INTAKE_OK && (a->row.stage == STAGE_CLOSED || a->row.stage == STAGE_REJECTED) && field != FIELD_STAGE)
+		st = INTAKE_NOT_FOUND;
+	if (st == INTAKE_OK) {
+		st = INTAKE_ERROR;
+		if (seal_item_kind(app, a, &items, CASE_KIND_NOTES, CASE_ROLE_STAFF, field, (sv_t){ (const char *)pt, len },
+		        now_hour()) == 0) {
+			int rc = field == FIELD_STAGE
+			    ? store_case_stage(app->store, a->row.id, from, to, items.items, items.n, now_hour())
+			    : store_case_record(app->store, a->row.id, items.items, items.n, now_hour());
+			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_CLOSED : INTAKE_ERROR;
+		}
+	}
+	if (st == INTAKE_OK)
+		audit_case(app, a, s->acct.id, action);
+	sealed_free(&items);
+	access_free(a);
+	return st;
+}
+
+stage_move_t
+casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16], int from, int to, sv_t reason)
+{
+	case_view_t cv;
+	if (to < 0 || to > STAGE_REJECTED || !move_allowed(from, to))
+		return STAGE_MOVE_INVALID;
+	bool blank = true;
+	for (size_t i = 0; i < reason.len && blank; i++)
+		blank = reason.p[i] == ' ' || reason.p[i] == '\t' || reason.p[i] == '\r' || reason.p[i] == '\n';
+	if (to == STAGE_REJECTED && blank)
+		return STAGE_MOVE_NEED_REASON;
+	intake_status_t st = request_view(app, s, case_id, &cv);
+	if (st != INTAKE_OK)
+		return st == INTAKE_NOT_FOUND ? STAGE_MOVE_NOT_FOUND : STAGE_MOVE_ERROR;
+	bool stale = cv.stage != from, unverified = to == STAGE_SAFE && verifiers(&cv) < CASEWORK_VERIFIERS_FOR_SAFE;
+	case_view_free(&cv);
+	if (stale)
+		return STAGE_MOVE_STALE;
+	if (unverified)
+		return STAGE_MOVE_NEED_VERIFIERS;
+	buf_t pt;
+	buf_init(&pt, 18 + reason.len);
+	uint8_t head[18];
+	memcpy(head, s->acct.id, 16);
+	head[16] = (uint8_t)from;
+	head[17] = (uint8_t)to;
+	stage_move_t r = STAGE_MOVE_ERROR;
+	if (buf_append(&pt, head, sizeof(head)) == 0 && buf_append(&pt, reason.p, reason.len) == 0) {
+		st = record_one(app, s, case_id, FIELD_STAGE, (const uint8_t *)pt.data, pt.len, AUDIT_CASE_STAGE, from, to);
+		r = st == INTAKE_OK ? STAGE_MOVE_OK : st == INTAKE_CLOSED ? STAGE_MOVE_STALE
+		    : st == INTAKE_NOT_FOUND                            ? STAGE_MOVE_NOT_FOUND
+		                                                        : STAGE_MOVE_ERROR;
+	}
+	buf_free(&pt);
+	return r;
+}
+
+intake_status_t
+casework_verify(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t note)
+{
+	if (!(s->acct.roles & ROLE_VERIFIER))
+		return INTAKE_NOT_FOUND;
+	buf_t pt;
+	buf_init(&pt, 16 + note.len);
+	intake_status_t st = INTAKE_ERROR;
+	if (buf_append(&pt, s->acct.id, 16) == 0 && buf_append(&pt, note.p, note.len) == 0)
+		st = record_one(app, s, case_id, FIELD_VERIFY, (const uint8_t *)pt.data, pt.len, AUDIT_CASE_VERIFY, 0, 0);
+	buf_free(&pt);
+	return st;
+}
+
+intake_status_t
+casework_checklist(const app_t *app, const staff_t *s, const uint8_t case_id[16], int stage, uint32_t bits)
+{
+	uint8_t pt[21];
+	if (stage < 0 || stage >= STAGES_COUNT || bits >= (1u << STAGES_ITEMS_MAX))
+		return INTAKE_NOT_FOUND;
+	memcpy(pt, s->acct.id, 16);
+	pt[16] = (uint8_t)stage;
+	le32_put(pt + 17, bits);
+	return record_one(app, s, case_id, FIELD_CHECK, pt, sizeof(pt), AUDIT_CASE_CHECKLIST, 0, 0);
 }

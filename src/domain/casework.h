@@ -46,6 +46,27 @@ intake_status_t casework_my_cases(const app_t *app, const staff_t *s, size_t off
 intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts[9], size_t offset,
     request_row_t rows[CASES_PAGE], size_t *n, size_t *total) WUR;
 
+/* Stages. Allowed: the next stage, the one before (while open), or "rejected" from any
+ * open stage with a reason. Into "safe" only once two different verifiers have recorded
+ * a verification. Done by the Owl who holds the case or a member of triage. */
+typedef enum {
+	STAGE_MOVE_OK = 0,
+	STAGE_MOVE_NOT_FOUND,      /* no such case, or not hers to move */
+	STAGE_MOVE_INVALID,        /* not a move the corridor allows from here */
+	STAGE_MOVE_NEED_REASON,    /* rejection without a reason */
+	STAGE_MOVE_NEED_VERIFIERS, /* "safe" before two verifiers */
+	STAGE_MOVE_STALE,          /* someone moved it first */
+	STAGE_MOVE_ERROR,
+} stage_move_t;
+stage_move_t casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16], int from, int to,
+    sv_t reason) WUR;
+/* A verifier (role verifier) records that she verified the requester. */
+intake_status_t casework_verify(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t note) WUR;
+/* The ticked items of a stage's checklist (bit i = item i). */
+intake_status_t casework_checklist(const app_t *app, const staff_t *s, const uint8_t case_id[16], int stage,
+    uint32_t bits) WUR;
+#define CASEWORK_VERIFIERS_FOR_SAFE 2
+
 /* True when the account may write to the case (reply, note, files): it can open it. */
 bool casework_may_write(const app_t *app, const staff_t *s, const uint8_t case_id[16]);
 

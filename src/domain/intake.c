@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/le.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "parse/urlenc.h"
@@ -898,6 +899,72 @@ view_msg(case_view_t *v, uint32_t seq)
 /* Opens one item into out (wiped and freed by the view). */
 static int item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out);
 
+static int
+event_add(case_event_t **list, size_t *n, case_event_t *e)
+{
+	case_event_t *nl = malloc((*n + 1) * sizeof(*nl));
+	if (!nl)
+		return -1;
+	if (*n) {
+		memcpy(nl, *list, *n * sizeof(*nl));
+		sodium_memzero(*list, *n * sizeof(*nl));
+	}
+	free(*list);
+	*list = nl;
+	nl[(*n)++] = *e;
+	return 0;
+}
+
+/* Stage changes (actor | from | to | reason), verifications (actor | note) and checklist
+ * saves (actor | stage | bits u32), all under the notes key. */
+static int
+view_event(struct view_ctx *x, const store_item_t *it)
+{
+	case_view_t *v = x->v;
+	buf_t b;
+	case_event_t e;
+	store_account_t author;
+	memset(&e, 0, sizeof(e));
+	if (item_text(x->app, x->a, it, &b) != 0) {
+		v->incomplete = true;
+		return 0;
+	}
+	size_t head = it->field == FIELD_STAGE ? 18 : it->field == FIELD_CHECK ? 21 : 16;
+	if (b.len < head) {
+		buf_free(&b);
+		v->incomplete = true;
+		return 0;
+	}
+	const uint8_t *p = (const uint8_t *)b.data;
+	if (it->field == FIELD_CHECK) {
+		if (p[16] < 9)
+			v->checklist[p[16]] = le32_get(p + 17);
+		buf_free(&b);
+		return 0;
+	}
+	memcpy(e.author_id, p, 16);
+	e.hour = it->created_hour;
+	if (store_account_by_id(x->app->store, p, &author) == STORE_OK)
+		snprintf(e.author, sizeof(e.author), "%s", author.handle);
+	if (it->field == FIELD_STAGE) {
+		e.from = p[16];
+		e.to = p[17];
+	}
+	buf_init(&e.text, b.len - head);
+	if (b.len > head && buf_append(&e.text, b.data + head, b.len - head) != 0)
+		v->incomplete = true;
+	buf_free(&b);
+	sodium_memzero(&author, sizeof(author));
+	int rc = it->field == FIELD_STAGE ? event_add(&v->history, &v->nhistory, &e)
+	                                  : event_add(&v->verifications, &v->nverifications, &e);
+	if (rc != 0) {
+		buf_free(&e.text);
+		x->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
 /* A staff note: its author's account id, then the text, both under the notes key. */
 static int
 view_note(struct view_ctx *x, const store_item_t *it)
@@ -961,6 +1028,9 @@ view_item(void *ctx, const store_item_t *it)
 	case_view_t *v = x->v;
 	if (it->kind == CASE_KIND_NOTES && x->staff && it->field == FIELD_NOTE && it->role == CASE_ROLE_STAFF)
 		return view_note(x, it);
+	if (it->kind == CASE_KIND_NOTES && x->staff && it->role == CASE_ROLE_STAFF &&
+	    (it->field == FIELD_STAGE || it->field == FIELD_VERIFY || it->field == FIELD_CHECK))
+		return view_event(x, it);
 	if (it->kind != CASE_KIND_CASE || it->field == CASE_FIELD_PK_REQ)
 		return 0;
 	if (it->field == FIELD_MESSAGE) {
@@ -1165,6 +1235,16 @@ case_view_free(case_view_t *v)
 	if (v->notes)
 		sodium_memzero(v->notes, v->nnotes * sizeof(*v->notes));
 	free(v->notes);
+	for (size_t i = 0; i < v->nhistory; i++)
+		buf_free(&v->history[i].text);
+	if (v->history)
+		sodium_memzero(v->history, v->nhistory * sizeof(*v->history));
+	free(v->history);
+	for (size_t i = 0; i < v->nverifications; i++)
+		buf_free(&v->verifications[i].text);
+	if (v->verifications)
+		sodium_memzero(v->verifications, v->nverifications * sizeof(*v->verifications));
+	free(v->verifications);
 	buf_free(&v->contact);
 	sodium_memzero(v, sizeof(*v));
 }

@@ -31,7 +31,10 @@ enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
 int intake_status_of(int stage);
 
 /* Item fields (the field byte of an item's AD); CASE_FIELD_PK_REQ is 0. */
-enum { FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4, FIELD_NOTE = 5, FIELD_ASSIGN = 6 };
+enum {
+	FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4,   /* under s_e */
+	FIELD_NOTE = 5, FIELD_ASSIGN = 6, FIELD_STAGE = 7, FIELD_VERIFY = 8, FIELD_CHECK = 9,   /* under n_e */
+};
 
 typedef enum {
 	INTAKE_OK = 0,
@@ -116,6 +119,15 @@ typedef struct {
 	buf_t text;
 } case_note_t;
 
+/* A stage change or a verification, as staff see it (sealed under the notes key). */
+typedef struct {
+	char author[STORE_HANDLE_MAX + 1];
+	uint8_t author_id[16];
+	int64_t hour;
+	int from, to;             /* stage changes */
+	buf_t text;               /* the reason, or the verifier's note */
+} case_event_t;
+
 typedef struct {
 	uint8_t id[16];
 	char lang[3];
@@ -127,6 +139,11 @@ typedef struct {
 	size_t nmsgs;
 	case_note_t *notes;       /* staff views only */
 	size_t nnotes;
+	case_event_t *history;    /* stage changes, oldest first (staff) */
+	size_t nhistory;
+	case_event_t *verifications;   /* (staff) */
+	size_t nverifications;
+	uint32_t checklist[9];    /* per stage: the items ticked, as last saved (staff) */
 	bool incomplete;          /* something did not open (shown as such, never hidden) */
 } case_view_t;
 

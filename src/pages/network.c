@@ -412,3 +412,165 @@ page_staff_request_assign(request_t *rq, response_t *rs)
 	snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=done#assign", lang_code(rq->lang), hex);
 	http_redirect(rs, 303, to);
 }
+
+/* ---- stages, verifications and checklists on a request's page ---- */
+
+static const char *
+stage_label(const request_t *rq, int stage)
+{
+	const stage_def_t *d = &rq->app->stages.stage[stage];
+	return d->label[0] ? d->label : page_stage_name(rq, stage);
+}
+
+void
+page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16])
+{
+	char hex[33], when[32], q[24];
+	sodium_bin2hex(hex, sizeof(hex), case_id, 16);
+	int stage = cv->stage >= 0 && cv->stage < STAGES_COUNT ? cv->stage : 0;
+	const stage_def_t *d = &rq->app->stages.stage[stage];
+	tvars_set_cstr(v, "stage", stage_label(rq, stage));
+	tvars_setf(v, "stage_from", "%d", stage);
+	tvars_setf(v, "stage_action", "/%s/staff/requests/%s/stage", lang_code(rq->lang), hex);
+	tvars_setf(v, "checklist_action", "/%s/staff/requests/%s/checklist", lang_code(rq->lang), hex);
+	tvars_setf(v, "verify_action", "/%s/staff/requests/%s/verify", lang_code(rq->lang), hex);
+	bool open = stage < STAGE_CLOSED;
+	if (open) {
+		tvars_set_cstr(v, "stage_open", "1");
+		tvars_setf(v, "next_stage", "%d", stage + 1);
+		tvars_set_cstr(v, "next_label", stage_label(rq, stage + 1));
+		if (stage > STAGE_NEW) {
+			tvars_setf(v, "prev_stage", "%d", stage - 1);
+			tvars_set_cstr(v, "prev_label", stage_label(rq, stage - 1));
+		}
+		tvars_setf(v, "rejected_stage", "%d", STAGE_REJECTED);
+	}
+	for (unsigned i = 0; i < d->nitems; i++) {
+		tvars_t *it = tvars_add_item(v, "checklist");
+		if (!it)
+			break;
+		tvars_setf(it, "index", "%u", i);
+		tvars_set_cstr(it, "label", i18n(rq->lang, d->items[i]));
+		if (cv->checklist[stage] & (1u << i))
+			tvars_set_cstr(it, "done", "1");
+	}
+	for (size_t i = 0; i < cv->nhistory; i++) {
+		const case_event_t *e = &cv->history[i];
+		tvars_t *it = tvars_add_item(v, "history");
+		if (!it)
+			break;
+		page_hour(e->hour, when);
+		tvars_set_cstr(it, "when", when);
+		tvars_set_cstr(it, "author", e->author[0] ? e->author : "?");
+		tvars_set_cstr(it, "from", e->from >= 0 && e->from < STAGES_COUNT ? stage_label(rq, e->from) : "?");
+		tvars_set_cstr(it, "to", e->to >= 0 && e->to < STAGES_COUNT ? stage_label(rq, e->to) : "?");
+		tvars_set(it, "reason", buf_sv(&e->text));
+	}
+	for (size_t i = 0; i < cv->nverifications; i++) {
+		const case_event_t *e = &cv->verifications[i];
+		tvars_t *it = tvars_add_item(v, "verifications");
+		if (!it)
+			break;
+		page_hour(e->hour, when);
+		tvars_set_cstr(it, "when", when);
+		tvars_set_cstr(it, "author", e->author[0] ? e->author : "?");
+		tvars_set(it, "note", buf_sv(&e->text));
+	}
+	if (open && (s->acct.roles & ROLE_VERIFIER))
+		tvars_set_cstr(v, "can_verify", "1");
+	static const struct {
+		const char *key, *msgid;
+	} problems[] = {
+		{ "invalid", N_("That move is not possible from this stage. Reload the page and try again.") },
+		{ "reason", N_("Say why the request is rejected.") },
+		{ "verifiers", N_("Two different verifiers must record a verification before the request can move to “safe”.") },
+		{ "stale", N_("Someone moved this request first. Here is where it is now.") },
+		{ "moved", N_("The stage was changed.") },
+		{ "verified", N_("Your verification was recorded.") },
+		{ "checked", N_("The checklist was saved.") },
+	};
+	if (http_query(rq, "stage", q, sizeof(q)) == 0)
+		for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+			if (strcmp(q, problems[i].key) == 0)
+				tvars_set_cstr(v, "stage_notice", i18n(rq->lang, problems[i].msgid));
+}
+
+static void
+back_to_request(request_t *rq, response_t *rs, const uint8_t id[16], const char *what)
+{
+	char to[128], hex[33];
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(to, sizeof(to), "/%s/staff/requests/%s?stage=%s#stage", lang_code(rq->lang), hex, what);
+	http_redirect(rs, 303, to);
+}
+
+void
+page_staff_request_stage(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	uint64_t from, to;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (page_id_param(rq, id) != 0 || num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
+	    num_parse_u64(page_field(rq, "to"), 0, STAGES_COUNT - 1, &to) != 0) {
+		sodium_memzero(&s, sizeof(s));
+		rs->status = 404;
+		return;
+	}
+	stage_move_t r = casework_stage_move(rq->app, &s, id, (int)from, (int)to, page_field(rq, "reason"));
+	sodium_memzero(&s, sizeof(s));
+	switch (r) {
+	case STAGE_MOVE_OK: back_to_request(rq, rs, id, "moved"); return;
+	case STAGE_MOVE_INVALID: back_to_request(rq, rs, id, "invalid"); return;
+	case STAGE_MOVE_NEED_REASON: back_to_request(rq, rs, id, "reason"); return;
+	case STAGE_MOVE_NEED_VERIFIERS: back_to_request(rq, rs, id, "verifiers"); return;
+	case STAGE_MOVE_STALE: back_to_request(rq, rs, id, "stale"); return;
+	case STAGE_MOVE_NOT_FOUND: rs->status = 404; return;
+	default: rs->status = 500; return;
+	}
+}
+
+void
+page_staff_request_verify(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	intake_status_t st = page_id_param(rq, id) == 0 ? casework_verify(rq->app, &s, id, page_field(rq, "note"))
+	                                                : INTAKE_NOT_FOUND;
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	back_to_request(rq, rs, id, "verified");
+}
+
+void
+page_staff_request_checklist(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	uint64_t stage;
+	uint32_t bits = 0;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	for (size_t i = 0; i < rq->form.count; i++) {
+		uint64_t b;
+		if (sv_eq(rq->form.fields[i].name, SV("done")) &&
+		    num_parse_u64(rq->form.fields[i].value, 0, STAGES_ITEMS_MAX - 1, &b) == 0)
+			bits |= 1u << b;
+	}
+	intake_status_t st = page_id_param(rq, id) != 0 ||
+	        num_parse_u64(page_field(rq, "stage"), 0, STAGES_COUNT - 1, &stage) != 0
+	    ? INTAKE_NOT_FOUND
+	    : casework_checklist(rq->app, &s, id, (int)stage, bits);
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	back_to_request(rq, rs, id, "checked");
+}

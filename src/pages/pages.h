@@ -87,6 +87,11 @@ const char *page_stage_name(const request_t *rq, int stage);
 void page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only);
 /* Who holds the request, and (for coordinators) the Owls who could take it. */
 void page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16]);
+/* The stage, its checklist, the moves, the history and the verifications. */
+void page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16]);
+void page_staff_request_stage(request_t *rq, response_t *rs);
+void page_staff_request_verify(request_t *rq, response_t *rs);
+void page_staff_request_checklist(request_t *rq, response_t *rs);
 
 /* staff.c helpers for other staff pages */
 bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);

@@ -117,7 +117,7 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 		tvars_set_cstr(v, "situation", choice_label(rq, intake_situations, situation_short, cv.situation));
 		tvars_set_cstr(v, "region", choice_label(rq, intake_regions, region_short, cv.region));
 		tvars_set(v, "contact", buf_sv(&cv.contact));
-		tvars_set_cstr(v, "stage", page_stage_name(rq, cv.stage));
+		page_stage_vars(rq, v, s, &cv, id);
 		page_assign_vars(rq, v, s, &cv, id);
 		char q[8];
 		if (http_query(rq, "assign", q, sizeof(q)) == 0)

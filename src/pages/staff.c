@@ -116,7 +116,8 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("account revoked"), N_("roles changed"), N_("passphrase changed"), N_("account recovered"),
 	N_("invitation made"), N_("group key created"), N_("group key granted"), N_("group key rotated"),
 	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"),
-	N_("note added"), N_("request assigned"), N_("profile changed"), N_("unknown action"),
+	N_("note added"), N_("request assigned"), N_("profile changed"), N_("stage changed"), N_("verification recorded"),
+	N_("checklist updated"), N_("unknown action"),
 };
 
 /* ---- login, logout ---- */

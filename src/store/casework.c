@@ -283,3 +283,50 @@ store_cases_waiting(store_t *st, int64_t before_hour, size_t offset, size_t limi
 	sqlite3_bind_int64(q, 3, (int64_t)offset);
 	return store_cases_each(q, fn, ctx);
 }
+
+int
+store_case_stage(store_t *st, const uint8_t case_id[16], int from, int to, const store_item_t *items, size_t nitems,
+    int64_t hour)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (to >= 7 && from < 7 &&
+	    (rc = exec2(st,
+	         "UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
+	         "id = (SELECT assignee FROM cases WHERE id = ?1)",
+	         case_id, NULL)) != STORE_OK)
+		goto rollback;
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE cases SET stage = ?2 WHERE id = ?1 AND stage = ?3") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, to);
+	sqlite3_bind_int(q, 3, from);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if (sqlite3_changes(store_db(st)) != 1) {
+		rc = STORE_CONFLICT;
+		goto rollback;
+	}
+	if ((rc = record(st, case_id, items, nitems, hour)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_case_record(store_t *st, const uint8_t case_id[16], const store_item_t *items, size_t nitems, int64_t hour)
+{
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	int rc = record(st, case_id, items, nitems, hour);
+	if (rc != STORE_OK) {
+		q_exec(st, "ROLLBACK");
+		return rc;
+	}
+	return q_commit(st);
+}

@@ -275,6 +275,15 @@ int store_case_reassign(store_t *st, const uint8_t case_id[16], uint32_t e, cons
     const uint8_t owl[16], const store_copy_t *copies, size_t ncopies, const uint8_t link[73],
     const uint8_t nlink[73], const store_item_t *items, size_t nitems, int64_t hour) WUR;
 
+/* Moves a case from stage from to stage to, with its record (items, a new seq): the
+ * assignee's count of active cases goes down when it leaves the open stages.
+ * STORE_CONFLICT when the case is not at from any more. */
+int store_case_stage(store_t *st, const uint8_t case_id[16], int from, int to, const store_item_t *items,
+    size_t nitems, int64_t hour) WUR;
+/* A record alone (a verification, a checklist): items as a new seq, activity renewed. */
+int store_case_record(store_t *st, const uint8_t case_id[16], const store_item_t *items, size_t nitems,
+    int64_t hour) WUR;
+
 /* An Owl's cases: those waiting for an answer first (longest first), then the rest by
  * last activity. */
 int store_cases_of(store_t *st, const uint8_t owl[16], size_t offset, size_t limit,

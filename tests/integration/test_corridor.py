@@ -156,3 +156,112 @@ def test_the_board_lists_requesters_waiting_too_long(instances):
     rid = re.search(r"/staff/requests/([0-9a-f]{32})", board).group(1)
     assert anna.reply(rid, "we read you").status_code == 303
     assert "Nobody is waiting too long." in anna.get("/en/staff/cases").text
+
+
+def move(who, rid, frm, to, reason=None):
+    page = who.get(f"/en/staff/requests/{rid}")
+    token = find_csrf(page.text) if page.status_code == 200 else who.token()   # a page she cannot open
+    data = {"csrf": token, "from": str(frm), "to": str(to)}
+    if reason is not None:
+        data["reason"] = reason
+    return who.post(f"/en/staff/requests/{rid}/stage", data=data)
+
+
+def test_from_first_message_to_closed_with_two_verifiers(instances):
+    inst = instances()
+    anna = Staff(inst, "anna", "coordinator", "verifier").login()   # creates the triage key
+    olga = Staff(inst, "olga", "owl", "verifier").login()
+    vera = Staff(inst, "vera", "owl").login()
+    set_profile(olga, ["ru"], 3)
+    rq = Requester(inst, "ru")
+    receipt = rq.submit_ok(marker("HELP"))
+    rq.lang = "en"    # a Russian request; his mailbox read in English below
+    rid = anna.request_ids()[0]
+    page = anna.get(f"/en/staff/requests/{rid}").text
+    assert "Stage: new" in page and "Look for signs of a provocation" in page   # the default checklist
+    r = anna.post(f"/en/staff/requests/{rid}/assign", data={"csrf": find_csrf(page), "owl": account_id(inst, "olga")})
+    assert r.status_code == 303
+
+    # a skip is refused; someone else's Owl gets 404 and changes nothing
+    r = move(olga, rid, 0, 2)
+    assert r.status_code == 303 and "stage=invalid" in r.headers["Location"]
+    assert "That move is not possible" in olga.get(r.headers["Location"]).text
+    assert move(vera, rid, 0, 1).status_code == 404
+    assert q(inst, "SELECT stage FROM cases") == [(0,)]
+
+    # the checklist of a stage is saved (staff only)
+    page = olga.get(f"/en/staff/requests/{rid}").text
+    r = olga.post(f"/en/staff/requests/{rid}/checklist",
+                  data=[("csrf", find_csrf(page)), ("stage", "0"), ("done", "0"), ("done", "2")])
+    assert r.status_code == 303
+    page = olga.get(f"/en/staff/requests/{rid}").text
+    assert len(re.findall(r'name="done" value="\d" checked', page)) == 2
+
+    for frm, to in ((0, 1), (1, 2), (2, 3), (3, 4)):
+        r = move(olga, rid, frm, to)
+        assert r.status_code == 303 and "stage=moved" in r.headers["Location"], (frm, to, r.headers.get("Location"))
+    # a stale form (someone moved it first)
+    assert "stage=stale" in move(olga, rid, 3, 4).headers["Location"]
+    # "safe" needs two different verifiers
+    assert "stage=verifiers" in move(olga, rid, 4, 5).headers["Location"]
+    page = olga.get(f"/en/staff/requests/{rid}").text
+    assert olga.post(f"/en/staff/requests/{rid}/verify", data={"csrf": find_csrf(page), "note": "met him"}).status_code == 303
+    assert olga.post(f"/en/staff/requests/{rid}/verify", data={"csrf": find_csrf(page)}).status_code == 303
+    assert "stage=verifiers" in move(olga, rid, 4, 5).headers["Location"]     # the same verifier twice
+    # vera is no verifier, and cannot open it anyway
+    assert vera.post(f"/en/staff/requests/{rid}/verify", data={"csrf": vera.token()}).status_code == 404
+    page = anna.get(f"/en/staff/requests/{rid}").text
+    assert anna.post(f"/en/staff/requests/{rid}/verify", data={"csrf": find_csrf(page)}).status_code == 303
+    assert "stage=moved" in move(olga, rid, 4, 5).headers["Location"]
+    assert "stage=moved" in move(anna, rid, 5, 6).headers["Location"]
+    assert "In progress" in rq.open_ok(receipt).text
+    assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(1,)]
+    assert "stage=moved" in move(olga, rid, 6, 7).headers["Location"]
+    # closed: final, the Owl's count goes down, the requester sees "Closed" and cannot write
+    assert q(inst, "SELECT stage FROM cases") == [(7,)]
+    assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(0,)]
+    assert "stage=invalid" in move(olga, rid, 7, 6).headers["Location"]
+    text = rq.mailbox().text
+    assert "Closed" in text and "/mailbox/reply" not in text
+    assert rq.reply("still there?").status_code == 303
+    assert "still there?" not in olga.get(f"/en/staff/requests/{rid}").text
+    page = olga.get(f"/en/staff/requests/{rid}").text
+    history = page.split("History")[1]
+    assert history.count("→") == 7 and "olga" in history and "anna" in history
+    assert "stage changed" in anna.get("/en/staff/audit").text
+
+
+def test_rejection_needs_a_reason_that_only_staff_read(instances):
+    inst = instances()
+    anna = coordinator(inst)
+    rq = Requester(inst)
+    receipt = rq.submit_ok(marker("FAKE"))
+    rid = anna.request_ids()[0]
+    assert "stage=reason" in move(anna, rid, 0, 8, reason="  ").headers["Location"]
+    reason = marker("PROVOCATION")
+    assert "stage=moved" in move(anna, rid, 0, 8, reason=reason).headers["Location"]
+    assert q(inst, "SELECT stage FROM cases") == [(8,)]
+    assert reason in anna.get(f"/en/staff/requests/{rid}").text
+    text = rq.open_ok(receipt).text
+    assert "Closed" in text and reason not in text
+
+
+def test_the_organization_sets_the_checklists(instances, tmp_path):
+    from conftest import SAVA_BIN, run_cli
+    import subprocess
+    inst = instances()
+    anna = coordinator(inst)
+    Requester(inst).submit_ok(marker("X"))
+    assert inst.stop() == 0
+    (inst.dir / "stages.conf").write_text("[new]\nlabel = Fresh\nitem = Call back within a day\n")
+    again = instances(root=inst.root, init=False)
+    anna.inst = again
+    anna.login()
+    rid = anna.request_ids()[0]
+    page = anna.get(f"/en/staff/requests/{rid}").text
+    assert "Stage: Fresh" in page and "Call back within a day" in page and "Look for signs" not in page
+    assert again.stop() == 0
+    (inst.dir / "stages.conf").write_text("[finished]\nitem = x\n")
+    r = subprocess.run([str(SAVA_BIN), "serve", str(inst.dir), "--listen", "127.0.0.1:1"], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 1 and "stages.conf: line 2: unknown stage [finished]" in r.stderr

@@ -1,0 +1,166 @@
+/* stages: the stage file through libinih (no hand-written INI parser); hostile input is
+ * possible (a typo, a tampered file), so every section, key and length is checked. */
+#include "app/stages.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse/urlenc.h"
+
+static const char *const stage_ids[STAGES_COUNT] = { "new", "triage", "verification", "planning", "exit", "safe",
+	"aftercare", "closed", "rejected" };
+
+const char stages_default_text[] =
+"# stages.conf: the checklists of the green corridor's stages. Copy this file to the\n"
+"# instance directory as stages.conf to change them; sava reads it at start. The\n"
+"# stages are fixed; each [section] may set a label and up to 12 `item =` lines.\n"
+"\n"
+"[new]\n"
+"item = Read the whole request\n"
+"item = Look for signs of a provocation\n"
+"item = Answer the requester\n"
+"\n"
+"[triage]\n"
+"item = Find out what he needs and how urgent it is\n"
+"item = Give the request to an Owl who speaks his language\n"
+"\n"
+"[verification]\n"
+"item = Talk with him through a channel he chose\n"
+"item = Check his story against what we know\n"
+"item = Two verifiers confirm him\n"
+"\n"
+"[planning]\n"
+"item = Agree a route and a date\n"
+"item = Arrange documents, money and a place to stay\n"
+"\n"
+"[exit]\n"
+"item = Stay in touch during the journey\n"
+"item = Confirm that he crossed the border\n"
+"\n"
+"[safe]\n"
+"item = Confirm that he is safe\n"
+"\n"
+"[aftercare]\n"
+"item = Help with papers and a place to live\n"
+"item = Offer psychological support\n"
+"\n"
+"[closed]\n"
+"\n"
+"[rejected]\n";
+
+struct stages_ctx {
+	stages_t *s;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static int
+stages_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct stages_ctx *x = user;
+	if (x->failed)
+		return 0;
+	int at = -1;
+	for (int i = 0; i < STAGES_COUNT; i++)
+		if (strcmp(section, stage_ids[i]) == 0)
+			at = i;
+	if (at < 0) {
+		snprintf(x->err, x->errlen, "unknown stage [%.40s]; the stages are new, triage, verification, planning, "
+		                            "exit, safe, aftercare, closed and rejected", section);
+		x->failed = true;
+		return 0;
+	}
+	stage_def_t *d = &x->s->stage[at];
+	size_t n = strlen(value);
+	if (n == 0 || n >= STAGES_TEXT_MAX || !text_is_clean_utf8((sv_t){ value, n })) {
+		snprintf(x->err, x->errlen, "%.40s in [%.40s] must be text of 1 to %d bytes", name, section,
+		    STAGES_TEXT_MAX - 1);
+		x->failed = true;
+		return 0;
+	}
+	if (strcmp(name, "label") == 0) {
+		memcpy(d->label, value, n + 1);
+	} else if (strcmp(name, "item") == 0) {
+		if (d->nitems == STAGES_ITEMS_MAX) {
+			snprintf(x->err, x->errlen, "[%.40s] has more than %d items", section, STAGES_ITEMS_MAX);
+			x->failed = true;
+			return 0;
+		}
+		memcpy(d->items[d->nitems++], value, n + 1);
+	} else {
+		snprintf(x->err, x->errlen, "unknown setting %.40s in [%.40s] (label or item)", name, section);
+		x->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+int
+stages_parse(stages_t *s, const char *text, size_t len, char *err, size_t errlen)
+{
+	char why[200] = "";
+	struct stages_ctx x = { s, why, sizeof(why), false };
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < STAGES_COUNT; i++)
+		snprintf(s->stage[i].id, sizeof(s->stage[i].id), "%s", stage_ids[i]);
+	if (len > 64 * 1024 || memchr(text, '\0', len)) {
+		snprintf(err, errlen, "the file is larger than 64 KiB or is not text");
+		return -1;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = ini_parse_string(copy, stages_handler, &x);
+	free(copy);
+	if (x.failed) {
+		snprintf(err, errlen, "line %d: %s", rc, why);
+		return -1;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "line %d: not a valid line (expected [stage] or key = value)", rc);
+		return -1;
+	}
+	return 0;
+}
+
+int
+stages_load(stages_t *s, const char *dir, char *err, size_t errlen)
+{
+	char path[4096], why[256];
+	static char text[64 * 1024 + 1];
+	snprintf(path, sizeof(path), "%s/stages.conf", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return stages_parse(s, stages_default_text, sizeof(stages_default_text) - 1, err, errlen);
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, text + len, sizeof(text) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(text) - 1)
+			break;
+	}
+	close(fd);
+	if (stages_parse(s, text, len, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
+	return 0;
+}
