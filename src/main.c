@@ -44,6 +44,7 @@ static const char usage_main[] =
 "  invite DIR --role ROLE... [--note T]  one-time enrollment link for a staff member\n"
 "  revoke DIR HANDLE                revoke a staff account\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
+"  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
 "Options:\n"
 "  -h, --help       this help; `sava COMMAND --help` for one command\n"
@@ -350,6 +351,8 @@ main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "purge") == 0)
 		return cmd_purge(argc - 1, argv + 1);
+	if (strcmp(cmd, "dev") == 0)
+		return cmd_dev(argc - 1, argv + 1);
 	if (strcmp(cmd, "invite") == 0)
 		return cmd_invite(argc - 1, argv + 1);
 	if (strcmp(cmd, "revoke") == 0)

@@ -470,7 +470,16 @@ access_new(void)
 void
 access_free(struct access *a)
 {
+	if (a)
+		case_keys_free(a->keys);
 	secmem_free(a);   /* wiped */
+}
+
+void
+access_reset(struct access *a)
+{
+	case_keys_free(a->keys);
+	sodium_memzero(a, sizeof(*a));
 }
 
 static int
@@ -1006,11 +1015,16 @@ view_note(struct view_ctx *x, const store_item_t *it)
 static int
 item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out)
 {
+	struct access *m = (struct access *)a;   /* the keys are a cache of what a opens */
 	size_t cap = it->ct_len > CASE_ITEM_OVERHEAD ? it->ct_len - CASE_ITEM_OVERHEAD : 0, len = 0;
 	uint8_t *pt = cap ? malloc(cap) : NULL;
 	int rc = -1;
-	if (pt && case_item_open(app->vault, &a->who, &a->ref, (uint8_t)it->kind, it->id, (uint8_t)it->role,
-	              (uint8_t)it->field, it->ct, it->ct_len, pt, cap, &len) == VAULT_OK) {
+	buf_init(out, 0);
+	if (pt && !m->keys && case_keys_open(app->vault, &a->who, &a->ref, &m->keys) != VAULT_OK)
+		m->keys = NULL;
+	if (pt && m->keys &&
+	    case_keys_item_open(m->keys, (uint8_t)it->kind, it->id, (uint8_t)it->role, (uint8_t)it->field, it->ct,
+	        it->ct_len, pt, cap, &len) == VAULT_OK) {
 		buf_init(out, cap);
 		rc = buf_append(out, pt, len);
 	}
@@ -1416,7 +1430,7 @@ request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size
 			r->unreadable = true;
 			continue;
 		}
-		sodium_memzero(a, sizeof(*a));
+		access_reset(a);
 		if (access_staff(app, s, c->id, a) != INTAKE_OK) {
 			r->unreadable = true;
 			continue;
@@ -1726,11 +1740,23 @@ intake_rekey(const app_t *app, const staff_t *s)
 		}
 		size_t moved = 0;
 		for (size_t i = 0; i < n; i++) {
-			sodium_memzero(a, sizeof(*a));
-			store_copy_t copies[2];
-			if (access_staff(app, s, ids[i], a) != INTAKE_OK ||
-			    case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item,
-			        STORE_PKREQ_ITEM_BYTES, (const uint8_t(*)[32])g.pk, 1, ep) != VAULT_OK) {
+			access_reset(a);
+			store_copy_t copies[3];
+			store_account_t owl;
+			uint8_t holders[2][32];
+			size_t nholders = 1;
+			memcpy(holders[0], g.pk, 32);
+			if (access_staff(app, s, ids[i], a) != INTAKE_OK) {
+				stuck++;
+				continue;
+			}
+			/* the Owl who holds it keeps it */
+			bool has_owl = a->row.has_assignee && store_account_by_id(app->store, a->row.assignee, &owl) == STORE_OK &&
+			    owl.status != ACCT_REVOKED;
+			if (has_owl)
+				memcpy(holders[nholders++], owl.pk, 32);
+			if (case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item,
+			        STORE_PKREQ_ITEM_BYTES, (const uint8_t(*)[32])holders, nholders, ep) != VAULT_OK) {
 				stuck++;
 				continue;
 			}
@@ -1744,7 +1770,14 @@ intake_rekey(const app_t *app, const staff_t *s)
 			memcpy(copies[1].copy, ep->copies[0], CASE_COPY_BYTES);
 			memcpy(copies[1].ncopy, ep->ncopies[0], CASE_COPY_BYTES);
 			copies[1].has_ncopy = true;
-			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, 2, ep->link, ep->nlink);
+			if (has_owl) {
+				copies[2].holder_kind = HOLDER_ACCOUNT;
+				memcpy(copies[2].holder, owl.id, 16);
+				memcpy(copies[2].copy, ep->copies[1], CASE_COPY_BYTES);
+				memcpy(copies[2].ncopy, ep->ncopies[1], CASE_COPY_BYTES);
+				copies[2].has_ncopy = true;
+			}
+			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, has_owl ? 3 : 2, ep->link, ep->nlink);
 			if (rc == STORE_OK)
 				moved++;
 			else if (rc != STORE_CONFLICT)

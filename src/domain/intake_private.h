@@ -20,10 +20,13 @@ struct access {
 	uint8_t links[LINKS_MAX][CASE_LINK_BYTES];
 	uint8_t nlinks[LINKS_MAX][CASE_LINK_BYTES];
 	uint8_t audit_id[16];
+	case_keys_t *keys;        /* opened on the first item read (item_text), freed with it */
 };
 
 struct access *access_new(void);
 void access_free(struct access *a);
+/* Empties a for another case (its keys freed). */
+void access_reset(struct access *a);
 /* A staff member's way into a case: a copy sealed to her own key, or the triage key. */
 intake_status_t access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a);
 /* The same, but a group path only for members of triage (others: NOT_FOUND). */

@@ -450,8 +450,8 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, ui
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT DISTINCT k.case_id FROM case_copies k JOIN cases c ON c.id = k.case_id AND c.epoch = k.e "
-	        "WHERE (k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch < ?2) OR k.holder_kind = 2 LIMIT ?3") != 0)
+	        "SELECT c.id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_copies k WHERE k.case_id = c.id "
+	        "AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) LIMIT ?3") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, epoch);

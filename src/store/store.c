@@ -461,3 +461,10 @@ store_check(store_t *st)
 	sqlite3_finalize(q);
 	return ok ? 0 : -1;
 }
+
+int
+store_set_durable(store_t *st, bool durable)
+{
+	return sqlite3_exec(store_db(st), durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", NULL, NULL,
+	           NULL) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}

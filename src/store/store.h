@@ -32,6 +32,9 @@ int store_open_readonly(const char *dir, store_t **out, char *err, size_t errlen
 void store_close(store_t *st);
 
 int store_instance_get(store_t *st, store_instance_t *out) WUR;
+/* For the seed generator only: commits of this thread's connection without fsync
+ * (false), and back to synchronous = FULL (true). */
+int store_set_durable(store_t *st, bool durable) WUR;
 /* PRAGMA integrity_check; 0 when "ok". */
 int store_check(store_t *st) WUR;
 
@@ -216,8 +219,9 @@ int store_attachment_exists(store_t *st, const uint8_t id[16]) WUR;   /* 1, 0 or
 int store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx) WUR;
 int store_cases_count(store_t *st, int lo, int hi, size_t *n) WUR;
-/* Cases that a rotation of group group_id to epoch leaves behind: sealed to an older
- * epoch of the group, or to single accounts. Up to max ids into out; *n of them. */
+/* Cases that a rotation of group group_id to epoch leaves behind: without a copy for the
+ * group's current epoch (sealed to an older one, or only to single members while the
+ * rotation waited). Up to max ids into out; *n of them. */
 int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, uint8_t (*out)[16], size_t max,
     size_t *n) WUR;
 /* A case's next epoch, in one transaction: every copy replaced by these (each of

@@ -355,24 +355,19 @@ item_seal_key(const uint8_t key[32], uint8_t kind, const uint8_t case_id[16], co
 }
 
 /* After case_unlock: opens an item of any epoch up to ref->e. */
+/* Decrypts an item of epoch e under its item key. */
 static vault_status_t
-item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16], uint8_t role, uint8_t field,
-    const uint8_t *item, size_t len, uint8_t *pt, size_t cap, size_t *pt_len, struct case_secrets *s)
+item_decrypt(const uint8_t key[32], const uint8_t case_id[16], uint8_t kind, const uint8_t item_id[16], uint32_t e,
+    uint8_t role, uint8_t field, const uint8_t *item, size_t len, uint8_t *pt, size_t cap, size_t *pt_len)
 {
 	uint8_t ad[44];
-	if (len < CASE_ITEM_OVERHEAD + 256 || len > CASE_ITEM_OVERHEAD + vault_padme(CASE_ITEM_PT_MAX + 1) || item[0] != 1)
-		return VAULT_NOT_FOUND;
 	size_t padded = len - CASE_ITEM_OVERHEAD, ulen = 0;
-	uint32_t e = le32_get(item + 1);
-	if (case_root_at(ref, kind, e, s) != 0)
-		return VAULT_NOT_FOUND;
-	case_subkey(s->key, s->root, kind, 1);
 	uint8_t *buf = secmem_alloc(padded);
 	if (!buf)
 		return VAULT_ERROR;
 	vault_status_t st = VAULT_NOT_FOUND;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(buf, NULL, NULL, item + 5 + NPUB, padded + ATAG, ad,
-	        item_ad(ad, kind, ref->case_id, item_id, e, role, field), item + 5, s->key) == 0 &&
+	        item_ad(ad, kind, case_id, item_id, e, role, field), item + 5, key) == 0 &&
 	    sodium_unpad(&ulen, buf, padded, padded) == 0 && vault_padme(ulen + 1) == padded) {
 		if (ulen <= cap) {
 			if (ulen)
@@ -384,6 +379,27 @@ item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16
 		}
 	}
 	secmem_free(buf);
+	return st;
+}
+
+static bool
+item_shape_ok(const uint8_t *item, size_t len)
+{
+	return len >= CASE_ITEM_OVERHEAD + 256 && len <= CASE_ITEM_OVERHEAD + vault_padme(CASE_ITEM_PT_MAX + 1) &&
+	    item[0] == 1;
+}
+
+static vault_status_t
+item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16], uint8_t role, uint8_t field,
+    const uint8_t *item, size_t len, uint8_t *pt, size_t cap, size_t *pt_len, struct case_secrets *s)
+{
+	if (!item_shape_ok(item, len))
+		return VAULT_NOT_FOUND;
+	uint32_t e = le32_get(item + 1);
+	if (case_root_at(ref, kind, e, s) != 0)
+		return VAULT_NOT_FOUND;
+	case_subkey(s->key, s->root, kind, 1);
+	vault_status_t st = item_decrypt(s->key, ref->case_id, kind, item_id, e, role, field, item, len, pt, cap, pt_len);
 	sodium_memzero(s->key, sizeof(s->key));
 	return st;
 }
@@ -416,6 +432,59 @@ case_item_seal(vault_t *v, const case_opener_t *who, const case_ref_t *ref, uint
 	}
 	secrets_free(s);
 	return st;
+}
+
+/* ---- many items of one case: unlocked once ---- */
+
+struct case_keys {
+	struct case_secrets s;
+	case_ref_t ref;              /* borrowed links: the caller keeps them while k lives */
+	bool requester;
+	bool have[2];
+	uint32_t e[2];
+	uint8_t key[2][32];          /* the item key last derived for each kind, at e[kind] */
+};
+
+vault_status_t
+case_keys_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, case_keys_t **out)
+{
+	case_keys_t *k = secmem_alloc(sizeof(*k));
+	if (!k)
+		return VAULT_ERROR;
+	vault_status_t st = case_unlock(v, who, ref, &k->s);
+	if (st != VAULT_OK) {
+		secmem_free(k);
+		return st;
+	}
+	k->ref = *ref;
+	k->requester = opener_is_requester(who);
+	*out = k;
+	return VAULT_OK;
+}
+
+vault_status_t
+case_keys_item_open(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uint8_t role, uint8_t field,
+    const uint8_t *item, size_t len, uint8_t *pt, size_t cap, size_t *pt_len)
+{
+	if ((kind != CASE_KIND_CASE && kind != CASE_KIND_NOTES) || (k->requester && kind != CASE_KIND_CASE) ||
+	    !item_shape_ok(item, len))
+		return VAULT_NOT_FOUND;
+	uint32_t e = le32_get(item + 1);
+	if (!k->have[kind] || k->e[kind] != e) {
+		if (case_root_at(&k->ref, kind, e, &k->s) != 0)
+			return VAULT_NOT_FOUND;
+		case_subkey(k->key[kind], k->s.root, kind, 1);
+		sodium_memzero(k->s.root, sizeof(k->s.root));
+		k->have[kind] = true;
+		k->e[kind] = e;
+	}
+	return item_decrypt(k->key[kind], k->ref.case_id, kind, item_id, e, role, field, item, len, pt, cap, pt_len);
+}
+
+void
+case_keys_free(case_keys_t *k)
+{
+	secmem_free(k);   /* wiped */
 }
 
 vault_status_t

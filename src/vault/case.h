@@ -122,6 +122,15 @@ vault_status_t case_item_open(vault_t *v, const case_opener_t *who, const case_r
     const uint8_t item_id[16], uint8_t role, uint8_t field, const uint8_t *item, size_t len, uint8_t *pt,
     size_t cap, size_t *pt_len) WUR;
 
+/* Many items of one case: the opener's keys are opened once (the X25519 work), then each
+ * item's key is derived per kind and epoch as needed. The handle lives in guarded memory;
+ * ref's links are borrowed and must outlive it. */
+typedef struct case_keys case_keys_t;
+vault_status_t case_keys_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, case_keys_t **out) WUR;
+vault_status_t case_keys_item_open(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uint8_t role,
+    uint8_t field, const uint8_t *item, size_t len, uint8_t *pt, size_t cap, size_t *pt_len) WUR;
+void case_keys_free(case_keys_t *k);
+
 /* Starts epoch ref->e + 1 (staff only): new s and n, sealed to holders[0..n) and to pk_req
  * (read from the pk_req item, of any epoch), and the links to the current epoch. Records
  * the new epoch in the shred.kf slot. */

@@ -265,3 +265,35 @@ def test_the_organization_sets_the_checklists(instances, tmp_path):
     r = subprocess.run([str(SAVA_BIN), "serve", str(inst.dir), "--listen", "127.0.0.1:1"], capture_output=True,
                        text=True, timeout=30)
     assert r.returncode == 1 and "stages.conf: line 2: unknown stage [finished]" in r.stderr
+
+
+def test_the_owl_keeps_her_case_through_logins_and_a_key_rotation(instances):
+    """Regression: the rekey after a rotation took assigned cases away from their Owl (it
+    counted her copy as one left behind), and ran at every coordinator login."""
+    from conftest import run_cli
+    inst = instances()
+    anna = coordinator(inst)
+    bea = Staff(inst, "bea", "coordinator").login()
+    page = anna.get("/en/staff/groups")
+    bea_id = re.search(r'name="account" value="([0-9a-f]{32})"', page.text).group(1)
+    assert anna.post("/en/staff/groups", data={"csrf": find_csrf(page.text), "account": bea_id}).status_code == 303
+    olga = Staff(inst, "olga", "owl").login()
+    set_profile(olga, ["en"], 3)
+    ask = marker("KEEP")
+    Requester(inst).submit_ok(ask)
+    rid = anna.request_ids()[0]
+    page = anna.get(f"/en/staff/requests/{rid}").text
+    assert anna.post(f"/en/staff/requests/{rid}/assign",
+                     data={"csrf": find_csrf(page), "owl": account_id(inst, "olga")}).status_code == 303
+    anna.login()                                   # another login: nothing moves
+    assert q(inst, "SELECT epoch FROM cases") == [(0,)]
+    assert ask in olga.get(f"/en/staff/requests/{rid}").text
+    assert run_cli("revoke", str(inst.dir), "bea").returncode == 0
+    import time
+    while int(time.time()) // 30 + 1 <= anna.last_step:   # a TOTP step not used yet (bounded: 30 s)
+        time.sleep(0.5)
+    anna.login()                                   # rotates the key: a new epoch, still hers
+    assert q(inst, "SELECT epoch FROM cases") == [(1,)]
+    assert q(inst, "SELECT holder_kind FROM case_copies ORDER BY holder_kind") == [(0,), (1,), (2,)]
+    assert ask in olga.get(f"/en/staff/requests/{rid}").text
+    assert ask in anna.get(f"/en/staff/requests/{rid}").text
