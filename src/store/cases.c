@@ -394,9 +394,13 @@ store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit, int (
     void *ctx)
 {
 	sqlite3_stmt *q;
-	if (q_prepare(st, &q,
-	        "SELECT " CASE_COLUMNS " FROM cases WHERE stage BETWEEN ? AND ? "
-	        "ORDER BY created_hour DESC, rowid DESC LIMIT ? OFFSET ?") != 0)
+	/* the triage queue has its own partial index (a literal condition, so SQLite uses it) */
+	const char *sql = lo == 0 && hi == 1
+	    ? "SELECT " CASE_COLUMNS " FROM cases WHERE stage <= 1 AND ?1 = 0 AND ?2 = 1 "
+	      "ORDER BY created_hour DESC, rowid DESC LIMIT ?3 OFFSET ?4"
+	    : "SELECT " CASE_COLUMNS " FROM cases WHERE stage BETWEEN ?1 AND ?2 "
+	      "ORDER BY created_hour DESC, rowid DESC LIMIT ?3 OFFSET ?4";
+	if (q_prepare(st, &q, sql) != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int(q, 1, lo);
 	sqlite3_bind_int(q, 2, hi);

@@ -150,6 +150,9 @@ static const char *const store_migrations[] = {
 	"UPDATE cases SET waiting_hour = activity_hour WHERE stage = 0;"
 	"CREATE INDEX cases_assignee ON cases (assignee, stage) WHERE assignee IS NOT NULL;"
 	"CREATE INDEX cases_waiting ON cases (waiting_hour) WHERE waiting_hour IS NOT NULL;",
+
+	/* 5: the triage queue (stages new and triage), newest first, without a sort. */
+	"CREATE INDEX cases_queue ON cases (created_hour) WHERE stage <= 1;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
