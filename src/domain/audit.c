@@ -46,6 +46,9 @@ audit_action_name(audit_action_t action)
 	case AUDIT_CASE_STAGE: return "stage changed";
 	case AUDIT_CASE_VERIFY: return "verification recorded";
 	case AUDIT_CASE_CHECKLIST: return "checklist updated";
+	case AUDIT_VOUCH: return "vouch recorded";
+	case AUDIT_APPLICATION_ACCEPT: return "application accepted";
+	case AUDIT_APPLICATION_REJECT: return "application rejected";
 	}
 	return "unknown action";
 }

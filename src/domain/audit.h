@@ -41,6 +41,9 @@ typedef enum {
 	AUDIT_CASE_STAGE = 21,
 	AUDIT_CASE_VERIFY = 22,
 	AUDIT_CASE_CHECKLIST = 23,
+	AUDIT_VOUCH = 24,
+	AUDIT_APPLICATION_ACCEPT = 25,
+	AUDIT_APPLICATION_REJECT = 26,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -160,7 +160,7 @@ casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16], c
 	intake_status_t st = group_access(app, s, case_id, a);
 	if (st != INTAKE_OK)
 		goto done;
-	if (a->row.stage == STAGE_CLOSED || a->row.stage == STAGE_REJECTED) {
+	if (a->row.stage == STAGE_CLOSED || a->row.stage == STAGE_REJECTED || a->row.stage == STAGE_APPLICATION) {
 		st = INTAKE_NOT_FOUND;
 	} else if (a->row.has_assignee && memcmp(a->row.assignee, owl.id, 16) == 0) {
 		st = INTAKE_OK;   /* already hers */
@@ -354,4 +354,95 @@ casework_checklist(const app_t *app, const staff_t *s, const uint8_t case_id[16]
 	pt[16] = (uint8_t)stage;
 	le32_put(pt + 17, bits);
 	return record_one(app, s, case_id, FIELD_CHECK, pt, sizeof(pt), AUDIT_CASE_CHECKLIST, 0, 0);
+}
+
+/* ---- applications ---- */
+
+static bool
+may_review(const app_t *app, const staff_t *s)
+{
+	return (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(app, s);
+}
+
+intake_status_t
+casework_applications(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[CASES_PAGE], size_t *n,
+    size_t *total)
+{
+	*n = 0;
+	if (!may_review(app, s))
+		return INTAKE_NOT_FOUND;
+	struct rows_ctx *r = calloc(1, sizeof(*r));
+	intake_status_t st = INTAKE_ERROR;
+	if (r && store_cases_count(app->store, STAGE_APPLICATION, STAGE_APPLICATION, total) == STORE_OK &&
+	    store_cases_list(app->store, STAGE_APPLICATION, STAGE_APPLICATION, offset, CASES_PAGE, rows_collect, r) ==
+	        STORE_OK) {
+		request_rows(app, s, r->rows, r->n, rows);
+		*n = r->n;
+		st = INTAKE_OK;
+	}
+	free(r);
+	return st;
+}
+
+/* The application's row, when s may review it. */
+static intake_status_t
+application_of(const app_t *app, const staff_t *s, const uint8_t app_id[16], store_case_t *row)
+{
+	if (!may_review(app, s))
+		return INTAKE_NOT_FOUND;
+	int rc = store_case_get(app->store, app_id, row);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	return row->stage == STAGE_APPLICATION ? INTAKE_OK : INTAKE_NOT_FOUND;
+}
+
+intake_status_t
+casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_t member, sv_t note)
+{
+	store_case_t row;
+	store_account_t m;
+	char h[STORE_HANDLE_MAX + 1];
+	intake_status_t st = application_of(app, s, app_id, &row);
+	if (st != INTAKE_OK)
+		return st;
+	if (member.len == 0 || member.len > STORE_HANDLE_MAX)
+		return INTAKE_CLOSED;
+	memcpy(h, member.p, member.len);
+	h[member.len] = '\0';
+	if (store_account_by_handle(app->store, h, &m) != STORE_OK || m.status == ACCT_REVOKED)
+		return INTAKE_CLOSED;
+	buf_t pt;
+	buf_init(&pt, 32 + note.len);
+	st = INTAKE_ERROR;
+	if (buf_append(&pt, s->acct.id, 16) == 0 && buf_append(&pt, m.id, 16) == 0 && buf_append(&pt, note.p, note.len) == 0)
+		st = record_one(app, s, app_id, FIELD_VOUCH, (const uint8_t *)pt.data, pt.len, AUDIT_VOUCH, 0, 0);
+	buf_free(&pt);
+	return st;
+}
+
+intake_status_t
+casework_application_accept(const app_t *app, const staff_t *s, const uint8_t app_id[16], uint32_t roles,
+    char token[INVITE_TOKEN_CHARS + 1])
+{
+	store_case_t row;
+	intake_status_t st = application_of(app, s, app_id, &row);
+	if (st != INTAKE_OK)
+		return st;
+	if (roles == 0 || (roles & (ROLE_ADMIN | ROLE_COORDINATOR)))
+		return INTAKE_NOT_FOUND;   /* coordinators and admins are invited by the administrator */
+	if (staff_invite(app, roles, NULL, token) != STAFF_OK)
+		return INTAKE_ERROR;
+	if (case_destroy(app, app_id, row.slot, s->acct.id, AUDIT_APPLICATION_ACCEPT) != 0)
+		log_warnx("an accepted application could not be shredded; it goes at the next start or purge");
+	return INTAKE_OK;
+}
+
+intake_status_t
+casework_application_reject(const app_t *app, const staff_t *s, const uint8_t app_id[16])
+{
+	store_case_t row;
+	intake_status_t st = application_of(app, s, app_id, &row);
+	if (st != INTAKE_OK)
+		return st;
+	return case_destroy(app, app_id, row.slot, s->acct.id, AUDIT_APPLICATION_REJECT) == 0 ? INTAKE_OK : INTAKE_ERROR;
 }

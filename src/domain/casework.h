@@ -67,6 +67,19 @@ intake_status_t casework_checklist(const app_t *app, const staff_t *s, const uin
     uint32_t bits) WUR;
 #define CASEWORK_VERIFIERS_FOR_SAFE 2
 
+/* ---- volunteers' applications (coordinators holding the triage key) ---- */
+intake_status_t casework_applications(const app_t *app, const staff_t *s, size_t offset,
+    request_row_t rows[CASES_PAGE], size_t *n, size_t *total) WUR;
+/* Records that an existing member (by handle) vouches for the applicant. INTAKE_CLOSED
+ * when there is no active member by that name. */
+intake_status_t casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_t member,
+    sv_t note) WUR;
+/* Accepts: an invitation with roles (token out, for the coordinator to pass on out of
+ * band), then the application is shredded. Rejects: it is shredded. */
+intake_status_t casework_application_accept(const app_t *app, const staff_t *s, const uint8_t app_id[16],
+    uint32_t roles, char token[INVITE_TOKEN_CHARS + 1]) WUR;
+intake_status_t casework_application_reject(const app_t *app, const staff_t *s, const uint8_t app_id[16]) WUR;
+
 /* True when the account may write to the case (reply, note, files): it can open it. */
 bool casework_may_write(const app_t *app, const staff_t *s, const uint8_t case_id[16]);
 

@@ -665,8 +665,16 @@ holder_add(void *ctx, const store_account_t *acct, bool has_copy)
 	h->n++;
 }
 
-intake_status_t
-intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u, char receipt[RECEIPT_DIGITS_MAX + 1])
+struct submit_field {
+	int field;
+	sv_t text;
+};
+
+/* A new case (a request, or an application) with its first items, as the requester: the
+ * durable order of the file's head comment. */
+static intake_status_t
+case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field *fields, size_t nfields, upload_t *u,
+    char receipt[RECEIPT_DIGITS_MAX + 1])
 {
 	const config_t *c = &app->config;
 	store_group_t g;
@@ -720,12 +728,10 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 	a->ref.e = 0;
 	memcpy(a->ref.copy, cn->req_copy, CASE_COPY_BYTES);
 
-	/* all four, even when empty, so that the rows do not tell which were left out */
-	if (seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_MESSAGE, f->message, hour) != 0 ||
-	    seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_SITUATION, f->situation, hour) != 0 ||
-	    seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_REGION, f->region, hour) != 0 ||
-	    seal_item(app, a, &items, CASE_ROLE_REQUESTER, FIELD_CONTACT, f->contact, hour) != 0)
-		goto done;
+	/* every field, even when empty, so that the rows do not tell which were left out */
+	for (size_t i = 0; i < nfields; i++)
+		if (seal_item(app, a, &items, CASE_ROLE_REQUESTER, fields[i].field, fields[i].text, hour) != 0)
+			goto done;
 	if (upload_seal(u, app, &a->who, &a->ref, att, hour) != 0)
 		goto done;
 
@@ -734,7 +740,7 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 	memcpy(row.id, cn->case_id, 16);
 	row.slot = cn->slot;
 	memcpy(row.lang, lang_code(lang), 2);
-	row.stage = STAGE_NEW;
+	row.stage = stage;
 	memcpy(row.pk_req_item_id, cn->pk_req_item_id, 16);
 	memcpy(row.pk_req_item, cn->pk_req_item, STORE_PKREQ_ITEM_BYTES);
 	row.created_hour = row.activity_hour = hour;
@@ -768,6 +774,30 @@ done:
 	sodium_memzero(copies, sizeof(copies));
 	secmem_free(cn);
 	access_free(a);
+	return st;
+}
+
+intake_status_t
+intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u, char receipt[RECEIPT_DIGITS_MAX + 1])
+{
+	const struct submit_field fields[] = {
+		{ FIELD_MESSAGE, f->message }, { FIELD_SITUATION, f->situation }, { FIELD_REGION, f->region },
+		{ FIELD_CONTACT, f->contact },
+	};
+	return case_submit(app, lang, STAGE_NEW, fields, 4, u, receipt);
+}
+
+intake_status_t
+application_submit(const app_t *app, lang_t lang, const application_form_t *f)
+{
+	char receipt[RECEIPT_DIGITS_MAX + 1];
+	const struct submit_field fields[] = {
+		{ FIELD_MESSAGE, f->about }, { FIELD_LANGUAGES, f->languages }, { FIELD_CONTACT, f->contact },
+		{ FIELD_VOUCHERS, f->vouchers },
+	};
+	/* nobody comes back with an application's receipt: it is made, and forgotten */
+	intake_status_t st = case_submit(app, lang, STAGE_APPLICATION, fields, 4, NULL, receipt);
+	sodium_memzero(receipt, sizeof(receipt));
 	return st;
 }
 
@@ -938,7 +968,7 @@ view_event(struct view_ctx *x, const store_item_t *it)
 		v->incomplete = true;
 		return 0;
 	}
-	size_t head = it->field == FIELD_STAGE ? 18 : it->field == FIELD_CHECK ? 21 : 16;
+	size_t head = it->field == FIELD_STAGE ? 18 : it->field == FIELD_CHECK ? 21 : it->field == FIELD_VOUCH ? 32 : 16;
 	if (b.len < head) {
 		buf_free(&b);
 		v->incomplete = true;
@@ -959,13 +989,16 @@ view_event(struct view_ctx *x, const store_item_t *it)
 		e.from = p[16];
 		e.to = p[17];
 	}
+	if (it->field == FIELD_VOUCH && store_account_by_id(x->app->store, p + 16, &author) == STORE_OK)
+		snprintf(e.member, sizeof(e.member), "%s", author.handle);
 	buf_init(&e.text, b.len - head);
 	if (b.len > head && buf_append(&e.text, b.data + head, b.len - head) != 0)
 		v->incomplete = true;
 	buf_free(&b);
 	sodium_memzero(&author, sizeof(author));
-	int rc = it->field == FIELD_STAGE ? event_add(&v->history, &v->nhistory, &e)
-	                                  : event_add(&v->verifications, &v->nverifications, &e);
+	int rc = it->field == FIELD_STAGE   ? event_add(&v->history, &v->nhistory, &e)
+	    : it->field == FIELD_VOUCH      ? event_add(&v->vouches, &v->nvouches, &e)
+	                                    : event_add(&v->verifications, &v->nverifications, &e);
 	if (rc != 0) {
 		buf_free(&e.text);
 		x->failed = true;
@@ -1043,7 +1076,7 @@ view_item(void *ctx, const store_item_t *it)
 	if (it->kind == CASE_KIND_NOTES && x->staff && it->field == FIELD_NOTE && it->role == CASE_ROLE_STAFF)
 		return view_note(x, it);
 	if (it->kind == CASE_KIND_NOTES && x->staff && it->role == CASE_ROLE_STAFF &&
-	    (it->field == FIELD_STAGE || it->field == FIELD_VERIFY || it->field == FIELD_CHECK))
+	    (it->field == FIELD_STAGE || it->field == FIELD_VERIFY || it->field == FIELD_CHECK || it->field == FIELD_VOUCH))
 		return view_event(x, it);
 	if (it->kind != CASE_KIND_CASE || it->field == CASE_FIELD_PK_REQ)
 		return 0;
@@ -1075,6 +1108,12 @@ view_item(void *ctx, const store_item_t *it)
 	if (it->field == FIELD_CONTACT && x->staff) {
 		buf_free(&v->contact);
 		v->contact = b;
+		return 0;
+	}
+	if ((it->field == FIELD_LANGUAGES || it->field == FIELD_VOUCHERS) && x->staff) {
+		buf_t *dstb = it->field == FIELD_LANGUAGES ? &v->languages : &v->vouchers;
+		buf_free(dstb);
+		*dstb = b;
 		return 0;
 	}
 	char *dst = it->field == FIELD_SITUATION ? v->situation : it->field == FIELD_REGION ? v->region : NULL;
@@ -1226,6 +1265,8 @@ view_fill(const app_t *app, struct access *a, bool staff, case_view_t *v)
 	v->created_hour = a->row.created_hour;
 	v->activity_hour = a->row.activity_hour;
 	buf_init(&v->contact, 0);
+	buf_init(&v->languages, 0);
+	buf_init(&v->vouchers, 0);
 	if (store_case_items(app->store, a->row.id, view_item, &x) != STORE_OK || x.failed)
 		return INTAKE_ERROR;
 	view_files(&x);
@@ -1259,6 +1300,13 @@ case_view_free(case_view_t *v)
 	if (v->verifications)
 		sodium_memzero(v->verifications, v->nverifications * sizeof(*v->verifications));
 	free(v->verifications);
+	for (size_t i = 0; i < v->nvouches; i++)
+		buf_free(&v->vouches[i].text);
+	if (v->vouches)
+		sodium_memzero(v->vouches, v->nvouches * sizeof(*v->vouches));
+	free(v->vouches);
+	buf_free(&v->languages);
+	buf_free(&v->vouchers);
 	buf_free(&v->contact);
 	sodium_memzero(v, sizeof(*v));
 }
@@ -1482,11 +1530,20 @@ staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], stru
 intake_status_t
 request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case_view_t *out)
 {
+	return staff_view(app, s, case_id, false, out);
+}
+
+intake_status_t
+staff_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application, case_view_t *out)
+{
 	memset(out, 0, sizeof(*out));
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
 	intake_status_t st = staff_access(app, s, case_id, a);
+	/* a request's pages never show an application, nor the other way round */
+	if (st == INTAKE_OK && (a->row.stage == STAGE_APPLICATION) != application)
+		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK)
 		st = view_fill(app, a, true, out);
 	if (st == INTAKE_OK)
@@ -1564,7 +1621,7 @@ request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_fil
 
 /* Slot first, then rows, then files; the audit entry's object is computed before the
  * key that derives it is gone. */
-static int
+int
 case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const uint8_t *actor, audit_action_t action)
 {
 	uint8_t object[16], (*att)[16] = NULL;

@@ -25,6 +25,7 @@ enum {
 	STAGE_AFTERCARE = 6,
 	STAGE_CLOSED = 7,
 	STAGE_REJECTED = 8,
+	STAGE_APPLICATION = 100,   /* not a request: a volunteer's application (casework.h) */
 };
 /* What the requester sees of a stage. */
 enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
@@ -34,6 +35,8 @@ int intake_status_of(int stage);
 enum {
 	FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4,   /* under s_e */
 	FIELD_NOTE = 5, FIELD_ASSIGN = 6, FIELD_STAGE = 7, FIELD_VERIFY = 8, FIELD_CHECK = 9,   /* under n_e */
+	FIELD_LANGUAGES = 10, FIELD_VOUCHERS = 11,   /* an application's, under s_e */
+	FIELD_VOUCH = 12,                            /* a vouch recorded by a coordinator, under n_e */
 };
 
 typedef enum {
@@ -73,6 +76,13 @@ void upload_free(upload_t *u);
 typedef struct {
 	sv_t message, situation, region, contact;   /* checked by the caller: clean UTF-8, in the lists */
 } intake_form_t;
+
+/* A volunteer's application (public form): stored like a request, sealed to triage,
+ * with nothing to come back with; coordinators review it (casework.h). */
+typedef struct {
+	sv_t about, languages, contact, vouchers;
+} application_form_t;
+intake_status_t application_submit(const app_t *app, lang_t lang, const application_form_t *f) WUR;
 
 /* True when requests can be taken: a triage key exists. */
 bool intake_open(const app_t *app);
@@ -125,6 +135,7 @@ typedef struct {
 	uint8_t author_id[16];
 	int64_t hour;
 	int from, to;             /* stage changes */
+	char member[STORE_HANDLE_MAX + 1];   /* vouches: the member who vouches */
 	buf_t text;               /* the reason, or the verifier's note */
 } case_event_t;
 
@@ -144,6 +155,9 @@ typedef struct {
 	case_event_t *verifications;   /* (staff) */
 	size_t nverifications;
 	uint32_t checklist[9];    /* per stage: the items ticked, as last saved (staff) */
+	case_event_t *vouches;    /* applications: vouches recorded (staff) */
+	size_t nvouches;
+	buf_t languages, vouchers;   /* applications (staff) */
 	bool incomplete;          /* something did not open (shown as such, never hidden) */
 } case_view_t;
 
@@ -186,6 +200,9 @@ intake_status_t requests_list(const app_t *app, const staff_t *s, size_t offset,
 /* Rows for cases, with the first line and the situation decrypted when s can open them. */
 void request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows);
 intake_status_t request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case_view_t *out) WUR;
+/* request_view, or (application) the same for a volunteer's application. */
+intake_status_t staff_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application,
+    case_view_t *out) WUR;
 intake_status_t request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t message,
     upload_t *u) WUR;
 intake_status_t request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_out_t *out) WUR;

@@ -45,5 +45,8 @@ void sealed_free(struct sealed *s);
 
 void audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit_action_t action);
 int64_t now_hour(void);
+/* Crypto-shreds a case: its slot, then its rows and files; audited as action by actor. */
+int case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const uint8_t *actor,
+    audit_action_t action);
 
 #endif

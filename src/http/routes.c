@@ -19,6 +19,7 @@ static const route_t routes[] = {
 	{ "/{lang}/mailbox/reply", HTTP_POST, BODY_MULTIPART, 0, page_mailbox_reply, false, &page_mailbox_upload, true },
 	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false, NULL, true },
 	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false, NULL, true },
+	{ "/{lang}/volunteer", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 65536, page_volunteer, false, NULL, true },
 	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, false },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
 	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
@@ -43,6 +44,12 @@ static const route_t routes[] = {
 	{ "/staff/requests/{id}/note", HTTP_POST, BODY_FORM, LIMIT_FORM_BODY_BYTES, page_staff_request_note, false },
 	{ "/staff/requests/{id}/shred", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_request_shred, false },
 	{ "/staff/files/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_file, false },
+	{ "/staff/applications", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_applications, false },
+	{ "/staff/applications/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_application, false },
+	{ "/staff/applications/{id}/vouch", HTTP_POST, BODY_FORM, 8192, page_staff_application_vouch, false },
+	{ "/staff/applications/{id}/accept", HTTP_POST, BODY_FORM, 1024, page_staff_application_accept, false },
+	{ "/staff/applications/{id}/reject", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024,
+	    page_staff_application_reject, false },
 };
 
 const route_t *

@@ -12,11 +12,12 @@ static const char *const page_template_names[] = {
 	"staff_login", "staff_home", "staff_enroll", "staff_sessions", "staff_passphrase", "staff_recover",
 	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view",
 	"staff_requests", "staff_request", "staff_shred", "staff_profile", "staff_account", "staff_cases",
+	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];
 
-#define PAGE_MAX_ROUTES 48
+#define PAGE_MAX_ROUTES 64
 static struct MHD_Response *page_shared[PAGE_MAX_ROUTES][LANG_COUNT];
 
 static const int page_error_codes[] = { 400, 403, 404, 413, 414, 415, 431, 500, 503 };

@@ -93,6 +93,14 @@ void page_staff_request_stage(request_t *rq, response_t *rs);
 void page_staff_request_verify(request_t *rq, response_t *rs);
 void page_staff_request_checklist(request_t *rq, response_t *rs);
 
+/* volunteer.c: applications */
+void page_volunteer(request_t *rq, response_t *rs);
+void page_staff_applications(request_t *rq, response_t *rs);
+void page_staff_application(request_t *rq, response_t *rs);
+void page_staff_application_vouch(request_t *rq, response_t *rs);
+void page_staff_application_accept(request_t *rq, response_t *rs);
+void page_staff_application_reject(request_t *rq, response_t *rs);
+
 /* staff.c helpers for other staff pages */
 bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);
 tvars_t *page_staff_vars(request_t *rq);

@@ -101,6 +101,7 @@ page_landing(request_t *rq, response_t *rs)
 		tvars_setf(v, "mailbox_href", "/%s/mailbox", code);
 		tvars_setf(v, "guide_href", "/%s/guide", code);
 		tvars_setf(v, "about_href", "/%s/about", code);
+		tvars_setf(v, "volunteer_href", "/%s/volunteer", code);
 	}
 	page_render(rq, rs, "landing", N_("Help to leave the army safely"), v);
 }

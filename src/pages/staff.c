@@ -55,6 +55,7 @@ page_staff_vars(request_t *rq)
 	set_href(v, rq, "requests_href", "/staff/requests");
 	set_href(v, rq, "cases_href", "/staff/cases");
 	set_href(v, rq, "profile_href", "/staff/profile");
+	set_href(v, rq, "applications_href", "/staff/applications");
 	return v;
 }
 
@@ -117,7 +118,8 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("invitation made"), N_("group key created"), N_("group key granted"), N_("group key rotated"),
 	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"),
 	N_("note added"), N_("request assigned"), N_("profile changed"), N_("stage changed"), N_("verification recorded"),
-	N_("checklist updated"), N_("unknown action"),
+	N_("checklist updated"), N_("vouch recorded"), N_("application accepted"), N_("application rejected"),
+	N_("unknown action"),
 };
 
 /* ---- login, logout ---- */

@@ -521,8 +521,9 @@ store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT id, slot FROM cases WHERE (stage < 7 AND activity_hour < ?1) OR (stage = 7 AND activity_hour < ?2) "
-	        "OR (stage = 8 AND activity_hour < ?3) ORDER BY activity_hour LIMIT ?4") != 0)
+	        "SELECT id, slot FROM cases WHERE ((stage < 7 OR stage = 100) AND activity_hour < ?1) "
+	        "OR (stage = 7 AND activity_hour < ?2) OR (stage = 8 AND activity_hour < ?3) "
+	        "ORDER BY activity_hour LIMIT ?4") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, open_before);
 	sqlite3_bind_int64(q, 2, closed_before);

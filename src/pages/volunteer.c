@@ -1,0 +1,334 @@
+/* volunteer: the public application form for volunteers, and the coordinators' review of
+ * applications: vouches from existing members, acceptance (an enrollment link to pass on
+ * out of band) or rejection (the application is shredded either way). */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/casework.h"
+#include "pages/pages.h"
+
+#define ABOUT_MAX_CHARS    5000
+#define SHORT_MAX_CHARS    500
+
+static tvars_t *
+volunteer_vars(request_t *rq)
+{
+	char token[64];
+	tvars_t *v = tvars_new();
+	if (!v)
+		return NULL;
+	if (http_csrf_token(rq, token) == 0)
+		tvars_set_cstr(v, "csrf", token);
+	sodium_memzero(token, sizeof(token));
+	tvars_setf(v, "action", "/%s/volunteer", lang_code(rq->lang));
+	tvars_setf(v, "guide_href", "/%s/guide", lang_code(rq->lang));
+	return v;
+}
+
+static void
+volunteer_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *notice, int status)
+{
+	tvars_t *v = volunteer_vars(rq);
+	if (v) {
+		if (intake_open(rq->app))
+			tvars_set_cstr(v, "open", "1");
+		if (rq->method == HTTP_POST) {
+			tvars_set(v, "about", page_field(rq, "about"));
+			tvars_set(v, "languages", page_field(rq, "languages"));
+			tvars_set(v, "contact", page_field(rq, "contact"));
+			tvars_set(v, "vouchers", page_field(rq, "vouchers"));
+		}
+		if (p)
+			page_problems_vars(rq, v, p);
+		if (notice)
+			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+	}
+	page_render(rq, rs, "volunteer", N_("Become a volunteer"), v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+static void
+volunteer_work(request_t *rq)
+{
+	application_form_t f = { page_field(rq, "about"), page_field(rq, "languages"), page_field(rq, "contact"),
+		page_field(rq, "vouchers") };
+	rq->work_status = application_submit(rq->app, rq->lang, &f);
+}
+
+static bool
+blank(sv_t s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\r' && s.p[i] != '\n')
+			return false;
+	return true;
+}
+
+void
+page_volunteer(request_t *rq, response_t *rs)
+{
+	if (rq->method != HTTP_POST) {
+		volunteer_form(rq, rs, NULL, NULL, 0);
+		return;
+	}
+	if (!rq->work_done) {
+		if (!intake_open(rq->app)) {
+			volunteer_form(rq, rs, NULL, NULL, 503);
+			return;
+		}
+		page_problems_t p = { .n = 0 };
+		bool flag = false;
+		if (blank(page_field(rq, "about"))) {
+			p.items[p.n].anchor = "about";
+			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
+		}
+		if (blank(page_field(rq, "contact"))) {
+			p.items[p.n].anchor = "contact";
+			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
+		}
+		page_check_length(rq, "about", ABOUT_MAX_CHARS, &flag, &p);
+		page_check_length(rq, "languages", SHORT_MAX_CHARS, &flag, &p);
+		page_check_length(rq, "contact", SHORT_MAX_CHARS, &flag, &p);
+		page_check_length(rq, "vouchers", SHORT_MAX_CHARS, &flag, &p);
+		if (p.n) {
+			volunteer_form(rq, rs, &p, NULL, 400);
+			return;
+		}
+		http_defer(rq, volunteer_work);
+		return;
+	}
+	switch ((intake_status_t)rq->work_status) {
+	case INTAKE_OK: {
+		tvars_t *v = volunteer_vars(rq);
+		if (v)
+			tvars_set_cstr(v, "sent", "1");
+		page_render(rq, rs, "volunteer", N_("Become a volunteer"), v);
+		return;
+	}
+	case INTAKE_OVERLOADED:
+	case INTAKE_BUSY:
+		volunteer_form(rq, rs, NULL,
+		    N_("We are overloaded right now, and your application was not saved. Please try again in a few minutes."), 503);
+		return;
+	case INTAKE_CLOSED:
+		volunteer_form(rq, rs, NULL, NULL, 503);
+		return;
+	default:
+		volunteer_form(rq, rs, NULL,
+		    N_("Something went wrong on our side, and your application was not saved. Please try again later."), 500);
+		return;
+	}
+}
+
+/* ---- review ---- */
+
+void
+page_staff_applications(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	request_row_t rows[CASES_PAGE];
+	size_t n = 0, total = 0;
+	char q[16], hex[33], when[32];
+	uint64_t page = 1;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (http_query(rq, "page", q, sizeof(q)) == 0 && num_parse_u64(sv_from_cstr(q), 1, 100000, &page) != 0)
+		page = 1;
+	intake_status_t st = casework_applications(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		tvars_setf(v, "total", "%zu", total);
+		for (size_t i = 0; i < n; i++) {
+			tvars_t *it = tvars_add_item(v, "applications");
+			if (!it)
+				break;
+			sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
+			tvars_setf(it, "href", "/%s/staff/applications/%s", lang_code(rq->lang), hex);
+			page_hour(rows[i].created_hour, when);
+			tvars_set_cstr(it, "when", when);
+			tvars_set_cstr(it, "first_line", rows[i].first_line);
+			if (rows[i].unreadable)
+				tvars_set_cstr(it, "unreadable", "1");
+		}
+		if (page > 1)
+			tvars_setf(v, "prev_href", "/%s/staff/applications?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
+		if (page * CASES_PAGE < total)
+			tvars_setf(v, "next_href", "/%s/staff/applications?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+		if (http_query(rq, "done", q, sizeof(q)) == 0)
+			tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The application was shredded.")));
+	}
+	sodium_memzero(rows, sizeof(rows));
+	page_render(rq, rs, "staff_applications", N_("Applications"), v);
+}
+
+static void
+application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *notice, int status)
+{
+	case_view_t cv;
+	char hex[33], when[32];
+	if (!((s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s))) {
+		rs->status = 404;
+		return;
+	}
+	intake_status_t st = staff_view(rq->app, s, id, true, &cv);
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		const char *l = lang_code(rq->lang);
+		tvars_setf(v, "vouch_action", "/%s/staff/applications/%s/vouch", l, hex);
+		tvars_setf(v, "accept_action", "/%s/staff/applications/%s/accept", l, hex);
+		tvars_setf(v, "reject_href", "/%s/staff/applications/%s/reject", l, hex);
+		tvars_setf(v, "back_href", "/%s/staff/applications", l);
+		page_hour(cv.created_hour, when);
+		tvars_set_cstr(v, "when", when);
+		tvars_set_cstr(v, "lang", cv.lang);
+		if (cv.nmsgs)
+			tvars_set(v, "about", buf_sv(&cv.msgs[0].text));
+		tvars_set(v, "languages", buf_sv(&cv.languages));
+		tvars_set(v, "contact", buf_sv(&cv.contact));
+		tvars_set(v, "vouchers", buf_sv(&cv.vouchers));
+		for (size_t i = 0; i < cv.nvouches; i++) {
+			tvars_t *it = tvars_add_item(v, "vouches");
+			if (!it)
+				break;
+			page_hour(cv.vouches[i].hour, when);
+			tvars_set_cstr(it, "when", when);
+			tvars_set_cstr(it, "member", cv.vouches[i].member[0] ? cv.vouches[i].member : "?");
+			tvars_set_cstr(it, "by", cv.vouches[i].author[0] ? cv.vouches[i].author : "?");
+			tvars_set(it, "note", buf_sv(&cv.vouches[i].text));
+		}
+		if (cv.incomplete)
+			tvars_set_cstr(v, "incomplete", "1");
+		if (notice)
+			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+	}
+	case_view_free(&cv);
+	page_render(rq, rs, "staff_application", N_("Application"), v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+void
+page_staff_application(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	if (page_id_param(rq, id) != 0)
+		rs->status = 404;
+	else
+		application_page(rq, rs, &s, id, NULL, 0);
+	sodium_memzero(&s, sizeof(s));
+}
+
+void
+page_staff_application_vouch(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	intake_status_t st = page_id_param(rq, id) == 0
+	    ? casework_vouch(rq->app, &s, id, page_field(rq, "member"), page_field(rq, "note"))
+	    : INTAKE_NOT_FOUND;
+	if (st == INTAKE_CLOSED)
+		application_page(rq, rs, &s, id, N_("There is no active member by that name."), 400);
+	else if (st != INTAKE_OK)
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+	else {
+		char to[96], hex[33];
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		snprintf(to, sizeof(to), "/%s/staff/applications/%s", lang_code(rq->lang), hex);
+		http_redirect(rs, 303, to);
+	}
+	sodium_memzero(&s, sizeof(s));
+}
+
+void
+page_staff_application_accept(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	char token[INVITE_TOKEN_CHARS + 1];
+	uint32_t roles = ROLE_OWL;
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	for (size_t i = 0; i < rq->form.count; i++) {
+		const form_field_t *f = &rq->form.fields[i];
+		if (sv_eq(f->name, SV("role")) && f->value.len < 16) {
+			char name[16];
+			memcpy(name, f->value.p, f->value.len);
+			name[f->value.len] = '\0';
+			uint32_t bit = role_parse(name);
+			if (bit & (ROLE_VERIFIER | ROLE_TRANSLATOR | ROLE_EDITOR))
+				roles |= bit;
+		}
+	}
+	intake_status_t st = page_id_param(rq, id) == 0 ? casework_application_accept(rq->app, &s, id, roles, token)
+	                                                : INTAKE_NOT_FOUND;
+	sodium_memzero(&s, sizeof(s));
+	if (st != INTAKE_OK) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		tvars_setf(v, "link", "/staff/enroll/%s", token);
+		tvars_setf(v, "back_href", "/%s/staff/applications", lang_code(rq->lang));
+	}
+	sodium_memzero(token, sizeof(token));
+	page_render(rq, rs, "staff_application_done", N_("Application accepted"), v);
+}
+
+void
+page_staff_application_reject(request_t *rq, response_t *rs)
+{
+	staff_t s;
+	uint8_t id[16];
+	char hex[33];
+	if (!page_need_staff(rq, rs, &s))
+		return;
+	bool may = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
+	if (page_id_param(rq, id) != 0 || !may) {
+		sodium_memzero(&s, sizeof(s));
+		rs->status = 404;
+		return;
+	}
+	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
+		intake_status_t st = casework_application_reject(rq->app, &s, id);
+		sodium_memzero(&s, sizeof(s));
+		if (st != INTAKE_OK) {
+			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+			return;
+		}
+		char to[64];
+		snprintf(to, sizeof(to), "/%s/staff/applications?done=1", lang_code(rq->lang));
+		http_redirect(rs, 303, to);
+		return;
+	}
+	store_case_t row;
+	bool exists = store_case_get(rq->app->store, id, &row) == STORE_OK && row.stage == STAGE_APPLICATION;
+	sodium_memzero(&s, sizeof(s));
+	if (!exists) {
+		rs->status = 404;
+		return;
+	}
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		tvars_setf(v, "action", "/%s/staff/applications/%s/reject", lang_code(rq->lang), hex);
+		tvars_setf(v, "back_href", "/%s/staff/applications/%s", lang_code(rq->lang), hex);
+	}
+	page_render(rq, rs, "staff_application_reject", N_("Reject this application"), v);
+}
