@@ -80,25 +80,39 @@ def main():
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--dir", default=None)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--instance", default=None,
+                    help="an instance seeded by an earlier run with --keep: measure it again, no new seed")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("scale.py needs wrk (apt-get install wrk)")
-    parent = tempfile.mkdtemp(prefix="sava-scale-", dir=args.dir)
-    inst = os.path.join(parent, "inst")
+    parent = os.path.dirname(os.path.abspath(args.instance)) if args.instance else \
+        tempfile.mkdtemp(prefix="sava-scale-", dir=args.dir)
+    inst = os.path.abspath(args.instance) if args.instance else os.path.join(parent, "inst")
+    report = os.path.join(parent, "seed-report.txt")
     proc = None
     try:
-        subprocess.run([SAVA, "init", "--insecure-fast-kdf", inst], check=True, capture_output=True, timeout=60)
-        with open(os.path.join(inst, "sava.conf"), "a") as f:
-            f.write("\n[server]\nlog_requests = no\n")
-        t = time.monotonic()
-        seed = subprocess.run([SAVA, "dev", "seed", inst, "--accounts", str(args.accounts), "--cases", str(args.cases),
-                               "--messages", str(args.messages)], capture_output=True, text=True, timeout=4 * 3600)
-        seed_s = time.monotonic() - t
-        if seed.returncode != 0:
-            sys.exit(f"seed failed: {seed.stderr}")
-        passphrase = re.search(r"^passphrase: (.*)$", seed.stdout, re.M).group(1)
-        coord_totp = re.search(r"^totp seed-coordinator: (\S+)$", seed.stdout, re.M).group(1)
-        owl_totp = re.search(r"^totp owl00001: (\S+)$", seed.stdout, re.M).group(1)
+        if args.instance:
+            seed_out, seed_s = open(report).read(), float("nan")
+        else:
+            subprocess.run([SAVA, "init", "--insecure-fast-kdf", inst], check=True, capture_output=True, timeout=60)
+            with open(os.path.join(inst, "sava.conf"), "a") as f:
+                f.write("\n[server]\nlog_requests = no\n")
+            t = time.monotonic()
+            seed = subprocess.run([SAVA, "dev", "seed", inst, "--accounts", str(args.accounts), "--cases",
+                                   str(args.cases), "--messages", str(args.messages)],
+                                  capture_output=True, text=True, timeout=4 * 3600)
+            seed_s = time.monotonic() - t
+            if seed.returncode != 0:
+                sys.exit(f"seed failed: {seed.stderr}")
+            seed_out = seed.stdout
+            with open(report, "w") as f:   # a test instance's secrets, next to it, for --instance
+                f.write(seed_out + f"seconds: {seed_s:.0f}\n")
+        m = re.search(r"^seconds: (\S+)$", seed_out, re.M)
+        if m:
+            seed_s = float(m.group(1))
+        passphrase = re.search(r"^passphrase: (.*)$", seed_out, re.M).group(1)
+        coord_totp = re.search(r"^totp seed-coordinator: (\S+)$", seed_out, re.M).group(1)
+        owl_totp = re.search(r"^totp owl00001: (\S+)$", seed_out, re.M).group(1)
         db_mb = os.path.getsize(os.path.join(inst, "sava.db")) / 2**20
         kf_mb = os.path.getsize(os.path.join(inst, "keys", "shred.kf")) / 2**20
         port = free_port()
@@ -150,7 +164,7 @@ def main():
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        if not args.keep:
+        if not args.keep and not args.instance:
             shutil.rmtree(parent, ignore_errors=True)
         else:
             print(f"kept {parent}")

@@ -53,6 +53,20 @@ const char stages_default_text[] =
 "\n"
 "[rejected]\n";
 
+/* The default items, for the catalogs: pages show every item through i18n(), so these
+ * are translated and an organization's own items are shown as written. */
+#ifndef N_
+#define N_(s) s
+#endif
+static const char *const default_items[] __attribute__((unused)) = {
+	N_("Read the whole request"), N_("Look for signs of a provocation"), N_("Answer the requester"),
+	N_("Find out what he needs and how urgent it is"), N_("Give the request to an Owl who speaks his language"),
+	N_("Talk with him through a channel he chose"), N_("Check his story against what we know"),
+	N_("Two verifiers confirm him"), N_("Agree a route and a date"), N_("Arrange documents, money and a place to stay"),
+	N_("Stay in touch during the journey"), N_("Confirm that he crossed the border"), N_("Confirm that he is safe"),
+	N_("Help with papers and a place to live"), N_("Offer psychological support"),
+};
+
 struct stages_ctx {
 	stages_t *s;
 	char *err;
