@@ -575,7 +575,8 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	if (f.status < 0)
 		status[0] = '\0';
 	f.free_only = http_query(rq, "free", free_only, sizeof(free_only)) == 0 && strcmp(free_only, "1") == 0;
-	if (store_roster(rq->app->store, &f, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_each, &x, &total) !=
+	bool more = false;
+	if (store_roster(rq->app->store, &f, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_each, &x, &total, &more) !=
 	    STORE_OK) {
 		tvars_free(v);
 		rs->status = 500;
@@ -583,10 +584,11 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	}
 	snprintf(qs, sizeof(qs), "lang=%s&status=%s&free=%s", lang, status, f.free_only ? "1" : "");
 	page_roster_filter_vars(rq, v, lang, status, f.free_only);
-	tvars_setf(v, "total", "%zu", total);
+	if (total != SIZE_MAX)
+		tvars_setf(v, "total", "%zu", total);
 	if (page > 1)
 		tvars_setf(v, "prev_href", "/%s/staff/accounts?%s&page=%llu", lang_code(rq->lang), qs, (unsigned long long)page - 1);
-	if (page * ROSTER_PAGE < total)
+	if (more)
 		tvars_setf(v, "next_href", "/%s/staff/accounts?%s&page=%llu", lang_code(rq->lang), qs, (unsigned long long)page + 1);
 	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_accounts", N_("Accounts"), v);

@@ -1,6 +1,7 @@
 /* casework: the SQL behind the volunteer network and case work: staff profiles, the
  * roster, suggestions for assignment, assignment itself (with the Owls' counts of active
  * cases kept in the same transaction), an Owl's cases, and the coordinators' boards. */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "store/store_private.h"
@@ -60,24 +61,50 @@ accounts_each(sqlite3_stmt *q, void (*fn)(void *ctx, const store_account_t *a), 
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+struct roster_each_ctx {
+	void (*fn)(void *ctx, const store_account_t *a);
+	void *ctx;
+	size_t left;
+	bool more;
+};
+
+static void
+roster_one(void *arg, const store_account_t *a)
+{
+	struct roster_each_ctx *r = arg;
+	if (r->left == 0) {
+		r->more = true;   /* the one past the page */
+		return;
+	}
+	r->left--;
+	r->fn(r->ctx, a);
+}
+
 int
 store_roster(store_t *st, const store_roster_filter_t *f, size_t offset, size_t limit,
-    void (*fn)(void *ctx, const store_account_t *a), void *ctx, size_t *total)
+    void (*fn)(void *ctx, const store_account_t *a), void *ctx, size_t *total, bool *more)
 {
 	sqlite3_stmt *q;
-	if (q_prepare(st, &q, "SELECT count(*) FROM accounts " ROSTER_WHERE) != 0)
+	bool filtered = (f->language && f->language[0]) || f->status >= 0 || f->free_only || f->role_mask;
+	*total = SIZE_MAX;
+	if (!filtered) {
+		if (q_prepare(st, &q, "SELECT count(*) FROM accounts") != 0)
+			return STORE_ERROR;
+		int rc = sqlite3_step(q);
+		*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(q, 0) : 0;
+		sqlite3_finalize(q);
+		if (rc != SQLITE_ROW)
+			return STORE_ERROR;
+	}
+	if (q_prepare(st, &q, "SELECT " ACCOUNT_COLUMNS " FROM accounts " ROSTER_WHERE "ORDER BY handle LIMIT ?5 OFFSET ?6") != 0)
 		return STORE_ERROR;
 	roster_bind(q, f);
-	int rc = sqlite3_step(q);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(q, 0) : 0;
-	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW ||
-	    q_prepare(st, &q, "SELECT " ACCOUNT_COLUMNS " FROM accounts " ROSTER_WHERE "ORDER BY handle LIMIT ?5 OFFSET ?6") != 0)
-		return STORE_ERROR;
-	roster_bind(q, f);
-	sqlite3_bind_int64(q, 5, (int64_t)limit);
+	sqlite3_bind_int64(q, 5, (int64_t)limit + 1);
 	sqlite3_bind_int64(q, 6, (int64_t)offset);
-	return accounts_each(q, fn, ctx);
+	struct roster_each_ctx r = { fn, ctx, limit, false };
+	int rc = accounts_each(q, roster_one, &r);
+	*more = r.more;
+	return rc;
 }
 
 int

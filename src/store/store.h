@@ -259,9 +259,11 @@ typedef struct {
 	bool free_only;         /* active, with fewer active cases than her capacity */
 	uint32_t role_mask;     /* 0 for any */
 } store_roster_filter_t;
-/* Accounts matching the filter, by handle: fn for each of at most limit from offset. */
+/* Accounts matching the filter, by handle: fn for each of at most limit from offset;
+ * *more tells whether there are others after them. *total counts every account when
+ * nothing filters (counting a filtered roster would read all of it), else is SIZE_MAX. */
 int store_roster(store_t *st, const store_roster_filter_t *f, size_t offset, size_t limit,
-    void (*fn)(void *ctx, const store_account_t *a), void *ctx, size_t *total) WUR;
+    void (*fn)(void *ctx, const store_account_t *a), void *ctx, size_t *total, bool *more) WUR;
 /* Owls who could take a case in language: active, speaking it, with free capacity,
  * least loaded first (then by handle). */
 int store_owl_suggestions(store_t *st, const char *language, size_t limit,
