@@ -99,6 +99,11 @@ stages_handler(void *user, const char *section, const char *name, const char *va
 		return 0;
 	}
 	if (strcmp(name, "label") == 0) {
+		if (d->label[0]) {
+			snprintf(x->err, x->errlen, "[%.40s] has a second label", section);
+			x->failed = true;
+			return 0;
+		}
 		memcpy(d->label, value, n + 1);
 	} else if (strcmp(name, "item") == 0) {
 		if (d->nitems == STAGES_ITEMS_MAX) {
@@ -162,13 +167,19 @@ stages_load(stages_t *s, const char *dir, char *err, size_t errlen)
 	}
 	size_t len = 0;
 	for (;;) {
-		ssize_t n = read(fd, text + len, sizeof(text) - 1 - len);
+		/* one byte more than the limit can be read, so a longer file is seen as such */
+		ssize_t n = read(fd, text + len, sizeof(text) - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len == sizeof(text) - 1)
+		if (len == sizeof(text))
 			break;
 	}
 	close(fd);

@@ -273,7 +273,10 @@ record_one(const app_t *app, const staff_t *s, const uint8_t case_id[16], int fi
 	intake_status_t st;
 	if (!a)
 		return INTAKE_ERROR;
-	st = staff_access(app, s, case_id, a);
+	/* a vouch goes on an application, everything else on a request */
+	st = field == FIELD_VOUCH ? staff_access_any(app, s, case_id, a) : staff_access(app, s, case_id, a);
+	if (st == INTAKE_OK && (a->row.stage == STAGE_APPLICATION) != (field == FIELD_VOUCH))
+		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK && (a->row.stage == STAGE_CLOSED || a->row.stage == STAGE_REJECTED) && field != FIELD_STAGE)
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK) {

@@ -1519,12 +1519,20 @@ requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t r
 
 /* Anyone outside triage, and any case the account cannot open, gets NOT_FOUND. */
 intake_status_t
-staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
+staff_access_any(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
 {
 	intake_status_t st = access_staff(app, s, case_id, a);
 	if (st == INTAKE_OK && a->who.by == CASE_BY_GROUP && !requests_allowed(app, s))
 		st = INTAKE_NOT_FOUND;
 	return st;
+}
+
+intake_status_t
+staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
+{
+	intake_status_t st = staff_access_any(app, s, case_id, a);
+	/* an application is not a request: no request action reaches it */
+	return st == INTAKE_OK && a->row.stage == STAGE_APPLICATION ? INTAKE_NOT_FOUND : st;
 }
 
 intake_status_t
@@ -1540,7 +1548,7 @@ staff_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool a
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
-	intake_status_t st = staff_access(app, s, case_id, a);
+	intake_status_t st = staff_access_any(app, s, case_id, a);
 	/* a request's pages never show an application, nor the other way round */
 	if (st == INTAKE_OK && (a->row.stage == STAGE_APPLICATION) != application)
 		st = INTAKE_NOT_FOUND;
@@ -1665,8 +1673,8 @@ request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
 		return INTAKE_NOT_FOUND;
 	store_case_t row;
 	int rc = store_case_get(app->store, case_id, &row);
-	if (rc != STORE_OK)
-		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	if (rc != STORE_OK || row.stage == STAGE_APPLICATION)
+		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
 	if (case_destroy(app, case_id, row.slot, s->acct.id, AUDIT_CASE_SHRED) != 0)
 		return INTAKE_ERROR;
 	if (store_compact(app->store) != STORE_OK)
@@ -1834,7 +1842,9 @@ intake_rekey(const app_t *app, const staff_t *s)
 				memcpy(copies[2].ncopy, ep->ncopies[1], CASE_COPY_BYTES);
 				copies[2].has_ncopy = true;
 			}
-			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, has_owl ? 3 : 2, ep->link, ep->nlink);
+			/* a revoked Owl is removed as a holder: the request waits for a new one */
+			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, has_owl ? 3 : 2, ep->link, ep->nlink,
+			    a->row.has_assignee && !has_owl);
 			if (rc == STORE_OK)
 				moved++;
 			else if (rc != STORE_CONFLICT)

@@ -455,7 +455,8 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, ui
 	*n = 0;
 	if (q_prepare(st, &q,
 	        "SELECT c.id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_copies k WHERE k.case_id = c.id "
-	        "AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) LIMIT ?3") != 0)
+	        "AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) "
+	        "OR c.assignee IN (SELECT id FROM accounts WHERE status = 2) LIMIT ?3") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, epoch);
@@ -469,17 +470,20 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, ui
 
 int
 store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies, size_t ncopies,
-    const uint8_t link[73], const uint8_t nlink[73])
+    const uint8_t link[73], const uint8_t nlink[73], bool clear_assignee)
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
 	if (e == 0 || q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
-	if (q_prepare(st, &q, "UPDATE cases SET epoch = ?2 WHERE id = ?1 AND epoch = ?3") != 0)
+	if (q_prepare(st, &q,
+	        "UPDATE cases SET epoch = ?2, assignee = CASE WHEN ?4 THEN NULL ELSE assignee END "
+	        "WHERE id = ?1 AND epoch = ?3") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, e);
 	sqlite3_bind_int64(q, 3, (int64_t)e - 1);
+	sqlite3_bind_int(q, 4, clear_assignee ? 1 : 0);
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
 	if (sqlite3_changes(store_db(st)) != 1) {

@@ -219,16 +219,16 @@ int store_attachment_exists(store_t *st, const uint8_t id[16]) WUR;   /* 1, 0 or
 int store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx) WUR;
 int store_cases_count(store_t *st, int lo, int hi, size_t *n) WUR;
-/* Cases that a rotation of group group_id to epoch leaves behind: without a copy for the
- * group's current epoch (sealed to an older one, or only to single members while the
- * rotation waited). Up to max ids into out; *n of them. */
+/* Cases that need a new epoch: without a copy for the group's current epoch (sealed to
+ * an older one, or only to single members while a rotation waited), or assigned to an
+ * Owl who was revoked. Up to max ids into out; *n of them. */
 int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, uint8_t (*out)[16], size_t max,
     size_t *n) WUR;
 /* A case's next epoch, in one transaction: every copy replaced by these (each of
  * epoch e), the links to epoch e - 1 added, the case moved from e - 1 to e. STORE_CONFLICT
  * when the case is no longer at e - 1. */
 int store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies, size_t ncopies,
-    const uint8_t link[73], const uint8_t nlink[73]) WUR;
+    const uint8_t link[73], const uint8_t nlink[73], bool clear_assignee) WUR;
 /* Cases whose last activity is before open_before (stages new to aftercare), closed_before
  * (closed) or rejected_before (rejected), oldest first: up to max ids and slots. */
 int store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,

@@ -297,3 +297,30 @@ def test_the_owl_keeps_her_case_through_logins_and_a_key_rotation(instances):
     assert q(inst, "SELECT holder_kind FROM case_copies ORDER BY holder_kind") == [(0,), (1,), (2,)]
     assert ask in olga.get(f"/en/staff/requests/{rid}").text
     assert ask in anna.get(f"/en/staff/requests/{rid}").text
+
+
+def test_revoking_the_owl_who_holds_a_request_starts_a_new_epoch_without_her(instances):
+    """CRYPTO.md: a new epoch starts when any holder is removed. At the next login of a
+    triage member, a request whose Owl was revoked moves to an epoch sealed to the triage
+    key and the requester only, and waits for a new Owl."""
+    from conftest import run_cli
+    import time
+    inst = instances()
+    anna = coordinator(inst)
+    olga = Staff(inst, "olga", "owl").login()
+    set_profile(olga, ["en"], 3)
+    ask = marker("HOLD")
+    Requester(inst).submit_ok(ask)
+    rid = anna.request_ids()[0]
+    page = anna.get(f"/en/staff/requests/{rid}").text
+    assert anna.post(f"/en/staff/requests/{rid}/assign",
+                     data={"csrf": find_csrf(page), "owl": account_id(inst, "olga")}).status_code == 303
+    assert run_cli("revoke", str(inst.dir), "olga").returncode == 0
+    assert q(inst, "SELECT epoch, assignee IS NOT NULL FROM cases") == [(0, 1)]
+    while int(time.time()) // 30 + 1 <= anna.last_step:   # a TOTP step not used yet (bounded: 30 s)
+        time.sleep(0.5)
+    anna.login()
+    assert q(inst, "SELECT epoch, assignee IS NULL FROM cases") == [(1, 1)]
+    assert q(inst, "SELECT holder_kind FROM case_copies ORDER BY holder_kind") == [(0,), (1,)]
+    assert ask in anna.get(f"/en/staff/requests/{rid}").text
+    assert "nobody yet" in anna.get(f"/en/staff/requests/{rid}").text

@@ -47,6 +47,20 @@ def test_application_round_trip(instances):
     assert olga.get("/en/staff/applications").status_code == 404
     assert olga.get(f"/en/staff/applications/{aid}").status_code == 404
     assert anna.get(f"/en/staff/requests/{aid}").status_code == 404
+    # no request action reaches an application
+    tok = find_csrf(page)
+    for action, data in (("note", {"note": "x"}), ("verify", {}), ("checklist", {"stage": "0"}),
+                         ("shred", {"confirm": "yes"}), ("assign", {"handle": "olga"}),
+                         ("stage", {"from": "0", "to": "1"})):
+        data["csrf"] = tok
+        assert anna.post(f"/en/staff/requests/{aid}/{action}", data=data).status_code in (303, 404), action
+    assert about in anna.get(f"/en/staff/applications/{aid}").text
+    db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        assert db.execute("SELECT count(*) FROM items WHERE case_id = ? AND kind = 1", (bytes.fromhex(aid),)).fetchall() \
+            == [(0,)]
+    finally:
+        db.close()
     # vouches: an unknown member is refused, a real one recorded
     r = anna.post(f"/en/staff/applications/{aid}/vouch", data={"csrf": find_csrf(page), "member": "nobody"})
     assert r.status_code == 400 and "no active member" in r.text

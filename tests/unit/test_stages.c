@@ -30,6 +30,7 @@ main(void)
 		{ "[new]\nitem = a\nitem = a\nitem = a\nitem = a\nitem = a\nitem = a\nitem = a\nitem = a\nitem = a\n"
 		  "item = a\nitem = a\nitem = a\nitem = a\n", "line 14: [new] has more than 12 items" },
 		{ "[new]\nno equals sign\n", "line 2: not a valid line" },
+		{ "[new]\nlabel = A\nlabel = B\n", "line 3: [new] has a second label" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
