@@ -4,13 +4,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/ini_text.h"
 #include "core/limits.h"
 
 const char config_default_text[] =
@@ -120,7 +119,7 @@ struct config_ctx {
 	config_t *c;
 	char *err;
 	size_t errlen;
-	int failed;
+	bool failed;
 };
 
 static int
@@ -312,63 +311,22 @@ int
 config_parse(config_t *c, const char *text, size_t len, char *err, size_t errlen)
 {
 	char why[200] = "";
-	struct config_ctx x = { c, why, sizeof(why), 0 };
-
-	if (len > 64 * 1024 || memchr(text, '\0', len)) {
-		snprintf(err, errlen, "the file is larger than 64 KiB or is not text");
-		return -1;
-	}
-	char *copy = malloc(len + 1);
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	int rc = ini_parse_string(copy, config_handler, &x);
-	free(copy);
-	if (x.failed) {
-		/* inih returns the line of the first line a handler refused */
-		snprintf(err, errlen, "line %d: %s", rc, why);
-		return -1;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "line %d: not a valid line (expected [section] or key = value)", rc);
-		return -1;
-	}
-	return 0;
+	struct config_ctx x = { c, why, sizeof(why), false };
+	return ini_text_parse(text, len, config_handler, &x, &x.failed, why, err, errlen);
 }
 
 int
 config_load(config_t *c, const char *dir, char *err, size_t errlen)
 {
-	char path[4096];
-	char text[64 * 1024 + 1];
-	char why[256];
-
+	char path[4096], why[256];
+	static __thread char text[INI_TEXT_MAX + 1];
+	size_t len;
 	snprintf(path, sizeof(path), "%s/sava.conf", dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	int rc = ini_text_read(path, text, sizeof(text), &len, err, errlen);
+	if (rc == 1)
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(ENOENT));
+	if (rc != 0)
 		return -1;
-	}
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fd, text + len, sizeof(text) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(text))
-			break;
-	}
-	close(fd);
 	if (config_parse(c, text, len, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		return -1;

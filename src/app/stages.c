@@ -2,14 +2,10 @@
  * possible (a typo, a tampered file), so every section, key and length is checked. */
 #include "app/stages.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ini.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "app/ini_text.h"
 #include "parse/urlenc.h"
 
 static const char *const stage_ids[STAGES_COUNT] = { "new", "triage", "verification", "planning", "exit", "safe",
@@ -128,61 +124,21 @@ stages_parse(stages_t *s, const char *text, size_t len, char *err, size_t errlen
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < STAGES_COUNT; i++)
 		snprintf(s->stage[i].id, sizeof(s->stage[i].id), "%s", stage_ids[i]);
-	if (len > 64 * 1024 || memchr(text, '\0', len)) {
-		snprintf(err, errlen, "the file is larger than 64 KiB or is not text");
-		return -1;
-	}
-	char *copy = malloc(len + 1);
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	int rc = ini_parse_string(copy, stages_handler, &x);
-	free(copy);
-	if (x.failed) {
-		snprintf(err, errlen, "line %d: %s", rc, why);
-		return -1;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "line %d: not a valid line (expected [stage] or key = value)", rc);
-		return -1;
-	}
-	return 0;
+	return ini_text_parse(text, len, stages_handler, &x, &x.failed, why, err, errlen);
 }
 
 int
 stages_load(stages_t *s, const char *dir, char *err, size_t errlen)
 {
 	char path[4096], why[256];
-	static char text[64 * 1024 + 1];
+	static __thread char text[INI_TEXT_MAX + 1];
+	size_t len;
 	snprintf(path, sizeof(path), "%s/stages.conf", dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return stages_parse(s, stages_default_text, sizeof(stages_default_text) - 1, err, errlen);
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	int rc = ini_text_read(path, text, sizeof(text), &len, err, errlen);
+	if (rc == 1)
+		return stages_parse(s, stages_default_text, sizeof(stages_default_text) - 1, err, errlen);
+	if (rc != 0)
 		return -1;
-	}
-	size_t len = 0;
-	for (;;) {
-		/* one byte more than the limit can be read, so a longer file is seen as such */
-		ssize_t n = read(fd, text + len, sizeof(text) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(text))
-			break;
-	}
-	close(fd);
 	if (stages_parse(s, text, len, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		return -1;
