@@ -307,7 +307,7 @@ casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16
 		blank = reason.p[i] == ' ' || reason.p[i] == '\t' || reason.p[i] == '\r' || reason.p[i] == '\n';
 	if (to == STAGE_REJECTED && blank)
 		return STAGE_MOVE_NEED_REASON;
-	intake_status_t st = request_view(app, s, case_id, &cv);
+	intake_status_t st = staff_view_audited(app, s, case_id, false, false, &cv);
 	if (st != INTAKE_OK)
 		return st == INTAKE_NOT_FOUND ? STAGE_MOVE_NOT_FOUND : STAGE_MOVE_ERROR;
 	bool stale = cv.stage != from, unverified = to == STAGE_SAFE && verifiers(&cv) < CASEWORK_VERIFIERS_FOR_SAFE;

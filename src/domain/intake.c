@@ -1544,6 +1544,13 @@ request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case
 intake_status_t
 staff_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application, case_view_t *out)
 {
+	return staff_view_audited(app, s, case_id, application, true, out);
+}
+
+intake_status_t
+staff_view_audited(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application, bool audited,
+    case_view_t *out)
+{
 	memset(out, 0, sizeof(*out));
 	struct access *a = access_new();
 	if (!a)
@@ -1554,9 +1561,9 @@ staff_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool a
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK)
 		st = view_fill(app, a, true, out);
-	if (st == INTAKE_OK)
+	if (st == INTAKE_OK && audited)
 		audit_case(app, a, s->acct.id, AUDIT_CASE_READ);
-	else
+	else if (st != INTAKE_OK)
 		case_view_free(out);
 	access_free(a);
 	return st;

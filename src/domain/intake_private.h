@@ -47,6 +47,10 @@ void sealed_free(struct sealed *s);
 
 void audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit_action_t action);
 int64_t now_hour(void);
+/* staff_view, with or without its "request read" audit entry (a rule that reads the
+ * case to decide, such as a stage move, writes its own entry instead). */
+intake_status_t staff_view_audited(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application,
+    bool audited, case_view_t *out);
 /* Crypto-shreds a case: its slot, then its rows and files; audited as action by actor. */
 int case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const uint8_t *actor,
     audit_action_t action);

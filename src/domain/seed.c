@@ -118,6 +118,10 @@ seed_run(const app_t *app, const seed_params_t *p, FILE *report)
 		goto done;
 
 	/* staff: one coordinator (who creates the triage key), then Owls */
+	if (store_group_get(app->store, "triage", &g) != STORE_NOT_FOUND) {
+		fprintf(stderr, "sava dev seed: this instance has a triage key already; seed a new test instance\n");
+		goto done;
+	}
 	if (seed_account(app, "seed-coordinator", ROLE_COORDINATOR | ROLE_VERIFIER, "ru,be,en", 50, totp, NULL) != 0 ||
 	    seed_login(app, "seed-coordinator", totp, &coord) != 0 || staff_groups_on_login(app, &coord) != STAFF_OK ||
 	    store_group_get(app->store, "triage", &g) != STORE_OK) {

@@ -324,3 +324,18 @@ def test_revoking_the_owl_who_holds_a_request_starts_a_new_epoch_without_her(ins
     assert q(inst, "SELECT holder_kind FROM case_copies ORDER BY holder_kind") == [(0,), (1,)]
     assert ask in anna.get(f"/en/staff/requests/{rid}").text
     assert "nobody yet" in anna.get(f"/en/staff/requests/{rid}").text
+
+
+def test_a_stage_move_writes_its_own_audit_entry_only(instances):
+    inst = instances()
+    anna = coordinator(inst)
+    Requester(inst).submit_ok(marker("A"))
+    rid = anna.request_ids()[0]
+    page = anna.get(f"/en/staff/requests/{rid}").text
+
+    def actions():
+        return [int.from_bytes(e[24:26], "little") for (e,) in q(inst, "SELECT entry FROM audit ORDER BY idx")]
+    before = actions()
+    r = anna.post(f"/en/staff/requests/{rid}/stage", data={"csrf": find_csrf(page), "from": "0", "to": "1"})
+    assert r.status_code == 303 and "stage=moved" in r.headers["Location"]
+    assert actions()[len(before):] == [21]   # "stage changed", and no "request read"
