@@ -35,20 +35,21 @@ main(int argc, char **argv)
 {
 	if (argc != 3 || sodium_init() < 0)
 		return 2;
-	int threads = atoi(argv[1]);
-	per_thread = atoi(argv[2]);
-	if (threads < 1 || threads > 64 || per_thread < 1)
+	char *end1, *end2;
+	long threads = strtol(argv[1], &end1, 10), n = strtol(argv[2], &end2, 10);
+	if (*end1 || *end2 || threads < 1 || threads > 64 || n < 1 || n > 1000)
 		return 2;
+	per_thread = (int)n;
 	int two = 2;
 	double t = now();
 	run(&two);
 	double one = (now() - t) / 2;
 	pthread_t th[64];
 	t = now();
-	for (int i = 0; i < threads; i++)
+	for (long i = 0; i < threads; i++)
 		if (pthread_create(&th[i], NULL, run, NULL) != 0)
 			return 1;
-	for (int i = 0; i < threads; i++)
+	for (long i = 0; i < threads; i++)
 		pthread_join(th[i], NULL);
 	printf("%.3f %.3f\n", threads * per_thread / (now() - t), one);
 	return 0;
