@@ -304,3 +304,27 @@ page_id_param(const request_t *rq, uint8_t id[16])
 		return -1;
 	return 0;
 }
+
+/* ---- paged lists ---- */
+
+uint64_t
+page_number(const request_t *rq, uint64_t max)
+{
+	char b[16];
+	uint64_t page = 1;
+	if (http_query(rq, "page", b, sizeof(b)) == 0 && num_parse_u64(sv_from_cstr(b), 1, max, &page) != 0)
+		page = 1;
+	return page;
+}
+
+void
+page_nav_vars(const request_t *rq, tvars_t *v, const char *path, const char *qs, uint64_t page, bool more)
+{
+	const char *amp = qs && qs[0] ? "&" : "";
+	if (page > 1)
+		tvars_setf(v, "prev_href", "/%s%s?%s%spage=%llu", lang_code(rq->lang), path, qs ? qs : "", amp,
+		    (unsigned long long)page - 1);
+	if (more)
+		tvars_setf(v, "next_href", "/%s%s?%s%spage=%llu", lang_code(rq->lang), path, qs ? qs : "", amp,
+		    (unsigned long long)page + 1);
+}

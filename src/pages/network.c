@@ -241,8 +241,9 @@ page_staff_account(request_t *rq, response_t *rs)
 
 /* ---- my cases, and the board ---- */
 
-static void
-rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n)
+void
+page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
+    const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r))
 {
 	char hex[33], when[32];
 	for (size_t i = 0; i < n; i++) {
@@ -250,10 +251,12 @@ rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t
 		if (!it)
 			return;
 		sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
-		tvars_setf(it, "href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
+		tvars_setf(it, "href", "/%s%s%s", lang_code(rq->lang), base, hex);
 		tvars_set_cstr(it, "lang", rows[i].lang);
 		tvars_set_cstr(it, "stage", page_stage_name(rq, rows[i].stage));
-		page_hour(rows[i].activity_hour, when);
+		if (rows[i].stage == STAGE_NEW)
+			tvars_set_cstr(it, "new", "1");
+		page_hour(by_activity ? rows[i].activity_hour : rows[i].created_hour, when);
 		tvars_set_cstr(it, "when", when);
 		if (rows[i].waiting_hour >= 0) {
 			page_hour(rows[i].waiting_hour, when);
@@ -262,6 +265,8 @@ rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t
 		if (rows[i].unreadable)
 			tvars_set_cstr(it, "unreadable", "1");
 		tvars_set_cstr(it, "first_line", rows[i].first_line);
+		if (extra)
+			extra(rq, it, &rows[i]);
 	}
 }
 
@@ -269,14 +274,11 @@ void
 page_staff_cases(request_t *rq, response_t *rs)
 {
 	staff_t s;
-	char pagebuf[16];
-	uint64_t page = 1;
 	request_row_t rows[CASES_PAGE], board[CASES_PAGE];
 	size_t n = 0, total = 0, nb = 0, btotal = 0, counts[9];
 	if (!page_need_staff(rq, rs, &s))
 		return;
-	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 100000, &page) != 0)
-		page = 1;
+	uint64_t page = page_number(rq, 100000);
 	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
 	intake_status_t st = casework_my_cases(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
 	if (st == INTAKE_OK && coordinator)
@@ -288,12 +290,9 @@ page_staff_cases(request_t *rq, response_t *rs)
 	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		rows_vars(rq, v, "cases", rows, n);
+		page_rows_vars(rq, v, "cases", rows, n, "/staff/requests/", true, NULL);
 		tvars_setf(v, "total", "%zu", total);
-		if (page > 1)
-			tvars_setf(v, "prev_href", "/%s/staff/cases?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
-		if (page * CASES_PAGE < total)
-			tvars_setf(v, "next_href", "/%s/staff/cases?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+		page_nav_vars(rq, v, "/staff/cases", NULL, page, page * CASES_PAGE < total);
 		if (coordinator) {
 			tvars_set_cstr(v, "coordinator", "1");
 			for (int i = 0; i < 9; i++) {
@@ -303,7 +302,7 @@ page_staff_cases(request_t *rq, response_t *rs)
 				tvars_set_cstr(it, "name", page_stage_name(rq, i));
 				tvars_setf(it, "count", "%zu", counts[i]);
 			}
-			rows_vars(rq, v, "waiting", board, nb);
+			page_rows_vars(rq, v, "waiting", board, nb, "/staff/requests/", true, NULL);
 			tvars_setf(v, "waiting_total", "%zu", btotal);
 			tvars_setf(v, "response_hours", "%u", rq->app->config.response_hours);
 		}

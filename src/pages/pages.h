@@ -74,6 +74,15 @@ void page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, cons
 void page_hour(int64_t hour, char out[32]);
 /* A decrypted file as the response: a download, never rendered; f->data is taken over. */
 void page_download(response_t *rs, case_file_out_t *f);
+/* ?page=N (1 when absent or outside 1..max), and the prev_href/next_href of a list at
+ * path (with the query qs before the page, or NULL). */
+uint64_t page_number(const request_t *rq, uint64_t max);
+void page_nav_vars(const request_t *rq, tvars_t *v, const char *path, const char *qs, uint64_t page, bool more);
+/* Rows of requests (or applications) as the list's items: href (base + id), lang, stage,
+ * new, when (created, or last activity), waiting, unreadable, first_line; extra adds more. */
+void page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
+    const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r));
+
 /* The {id} of the route as 16 bytes; -1 when it is not one. */
 int page_id_param(const request_t *rq, uint8_t id[16]) WUR;
 

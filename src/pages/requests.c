@@ -26,18 +26,22 @@ static const char *const region_short[] = {
 	N_("I prefer not to say"),
 };
 
+static void
+situation_var(const request_t *rq, tvars_t *it, const request_row_t *r)
+{
+	tvars_set_cstr(it, "situation", choice_label(rq, intake_situations, situation_short, r->situation));
+}
+
 void
 page_staff_requests(request_t *rq, response_t *rs)
 {
 	staff_t s;
 	request_row_t rows[REQUESTS_PAGE];
 	size_t n = 0, total = 0;
-	char pagebuf[16], when[32], hex[33];
-	uint64_t page = 1;
+	char q[16];
 	if (!page_need_staff(rq, rs, &s))
 		return;
-	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 1000000, &page) != 0)
-		page = 1;
+	uint64_t page = page_number(rq, 1000000);
 	intake_status_t st = requests_list(rq->app, &s, (size_t)(page - 1) * REQUESTS_PAGE, rows, &n, &total);
 	sodium_memzero(&s, sizeof(s));
 	if (st != INTAKE_OK) {
@@ -47,30 +51,12 @@ page_staff_requests(request_t *rq, response_t *rs)
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_setf(v, "total", "%zu", total);
-		for (size_t i = 0; i < n; i++) {
-			tvars_t *it = tvars_add_item(v, "requests");
-			if (!it)
-				break;
-			sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
-			tvars_setf(it, "href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
-			tvars_set_cstr(it, "lang", rows[i].lang);
-			page_hour(rows[i].created_hour, when);
-			tvars_set_cstr(it, "when", when);
-			if (rows[i].stage == STAGE_NEW)
-				tvars_set_cstr(it, "new", "1");
-			if (rows[i].unreadable)
-				tvars_set_cstr(it, "unreadable", "1");
-			tvars_set_cstr(it, "situation", choice_label(rq, intake_situations, situation_short, rows[i].situation));
-			tvars_set_cstr(it, "first_line", rows[i].first_line);
-		}
-		if (page > 1)
-			tvars_setf(v, "prev_href", "/%s/staff/requests?page=%llu", lang_code(rq->lang), (unsigned long long)(page - 1));
-		if (page * REQUESTS_PAGE < total)
-			tvars_setf(v, "next_href", "/%s/staff/requests?page=%llu", lang_code(rq->lang), (unsigned long long)(page + 1));
+		page_rows_vars(rq, v, "requests", rows, n, "/staff/requests/", false, situation_var);
+		page_nav_vars(rq, v, "/staff/requests", NULL, page, page * REQUESTS_PAGE < total);
+		if (http_query(rq, "shredded", q, sizeof(q)) == 0)
+			tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The request was shredded. Nobody can read it any more.")));
 	}
 	sodium_memzero(rows, sizeof(rows));
-	if (v && http_query(rq, "shredded", pagebuf, sizeof(pagebuf)) == 0)
-		tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The request was shredded. Nobody can read it any more.")));
 	page_render(rq, rs, "staff_requests", N_("Requests"), v);
 }
 

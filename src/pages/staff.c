@@ -519,7 +519,6 @@ void
 page_staff_accounts(request_t *rq, response_t *rs)
 {
 	staff_t s;
-	char pagebuf[16];
 	uint64_t page = 1;
 	uint8_t id[16];
 	store_account_t target;
@@ -558,8 +557,7 @@ page_staff_accounts(request_t *rq, response_t *rs)
 			return;
 		}
 	}
-	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 100000, &page) != 0)
-		page = 1;
+	page = page_number(rq, 100000);
 	size_t total = 0;
 	struct roster_ctx x = { rq, v, s.acct.id, can_revoke };
 	/* filters: ?lang=ru&status=active&free=1 (unknown values: no filter) */
@@ -586,10 +584,7 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	page_roster_filter_vars(rq, v, lang, status, f.free_only);
 	if (total != SIZE_MAX)
 		tvars_setf(v, "total", "%zu", total);
-	if (page > 1)
-		tvars_setf(v, "prev_href", "/%s/staff/accounts?%s&page=%llu", lang_code(rq->lang), qs, (unsigned long long)page - 1);
-	if (more)
-		tvars_setf(v, "next_href", "/%s/staff/accounts?%s&page=%llu", lang_code(rq->lang), qs, (unsigned long long)page + 1);
+	page_nav_vars(rq, v, "/staff/accounts", qs, page, more);
 	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_accounts", N_("Accounts"), v);
 }
@@ -669,7 +664,6 @@ page_staff_audit(request_t *rq, response_t *rs)
 {
 	staff_t s;
 	store_audit_row_t row;
-	char pagebuf[16];
 	uint64_t page = 1;
 	if (!page_need_staff(rq, rs, &s))
 		return;
@@ -678,8 +672,7 @@ page_staff_audit(request_t *rq, response_t *rs)
 		return;
 	}
 	sodium_memzero(&s, sizeof(s));
-	if (http_query(rq, "page", pagebuf, sizeof(pagebuf)) == 0 && num_parse_u64(sv_from_cstr(pagebuf), 1, 1000000, &page) != 0)
-		page = 1;
+	page = page_number(rq, 1000000);
 	tvars_t *v = page_staff_vars(rq);
 	int last = store_audit_last(rq->app->store, &row);
 	if (!v || last < 0) {
@@ -726,9 +719,6 @@ page_staff_audit(request_t *rq, response_t *rs)
 			tvars_set_cstr(it, "object", hex);
 		}
 	}
-	if (page > 1)
-		tvars_setf(v, "prev_href", "/%s/staff/audit?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
-	if (from - AUDIT_PAGE >= 0)
-		tvars_setf(v, "next_href", "/%s/staff/audit?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+	page_nav_vars(rq, v, "/staff/audit", NULL, page, from - AUDIT_PAGE >= 0);
 	page_render(rq, rs, "staff_audit", N_("Audit log"), v);
 }

@@ -129,12 +129,10 @@ page_staff_applications(request_t *rq, response_t *rs)
 	staff_t s;
 	request_row_t rows[CASES_PAGE];
 	size_t n = 0, total = 0;
-	char q[16], hex[33], when[32];
-	uint64_t page = 1;
+	char q[16];
 	if (!page_need_staff(rq, rs, &s))
 		return;
-	if (http_query(rq, "page", q, sizeof(q)) == 0 && num_parse_u64(sv_from_cstr(q), 1, 100000, &page) != 0)
-		page = 1;
+	uint64_t page = page_number(rq, 100000);
 	intake_status_t st = casework_applications(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
 	sodium_memzero(&s, sizeof(s));
 	if (st != INTAKE_OK) {
@@ -144,22 +142,8 @@ page_staff_applications(request_t *rq, response_t *rs)
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_setf(v, "total", "%zu", total);
-		for (size_t i = 0; i < n; i++) {
-			tvars_t *it = tvars_add_item(v, "applications");
-			if (!it)
-				break;
-			sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
-			tvars_setf(it, "href", "/%s/staff/applications/%s", lang_code(rq->lang), hex);
-			page_hour(rows[i].created_hour, when);
-			tvars_set_cstr(it, "when", when);
-			tvars_set_cstr(it, "first_line", rows[i].first_line);
-			if (rows[i].unreadable)
-				tvars_set_cstr(it, "unreadable", "1");
-		}
-		if (page > 1)
-			tvars_setf(v, "prev_href", "/%s/staff/applications?page=%llu", lang_code(rq->lang), (unsigned long long)page - 1);
-		if (page * CASES_PAGE < total)
-			tvars_setf(v, "next_href", "/%s/staff/applications?page=%llu", lang_code(rq->lang), (unsigned long long)page + 1);
+		page_rows_vars(rq, v, "applications", rows, n, "/staff/applications/", false, NULL);
+		page_nav_vars(rq, v, "/staff/applications", NULL, page, page * CASES_PAGE < total);
 		if (http_query(rq, "done", q, sizeof(q)) == 0)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The application was shredded.")));
 	}
