@@ -8,8 +8,12 @@
 #include "app/ini_text.h"
 #include "parse/urlenc.h"
 
-static const char *const stage_ids[STAGES_COUNT] = { "new", "triage", "verification", "planning", "exit", "safe",
-	"aftercare", "closed", "rejected" };
+#ifndef N_
+#define N_(s) s
+#endif
+/* The ids, which are also the msgids of the stages' built-in names. */
+const char *const stages_ids[STAGES_COUNT] = { N_("new"), N_("triage"), N_("verification"), N_("planning"),
+	N_("exit"), N_("safe"), N_("aftercare"), N_("closed"), N_("rejected") };
 
 const char stages_default_text[] =
 "# stages.conf: the checklists of the green corridor's stages. Copy this file to the\n"
@@ -51,9 +55,6 @@ const char stages_default_text[] =
 
 /* The default items, for the catalogs: pages show every item through i18n(), so these
  * are translated and an organization's own items are shown as written. */
-#ifndef N_
-#define N_(s) s
-#endif
 static const char *const default_items[] __attribute__((unused)) = {
 	N_("Read the whole request"), N_("Look for signs of a provocation"), N_("Answer the requester"),
 	N_("Find out what he needs and how urgent it is"), N_("Give the request to an Owl who speaks his language"),
@@ -78,7 +79,7 @@ stages_handler(void *user, const char *section, const char *name, const char *va
 		return 0;
 	int at = -1;
 	for (int i = 0; i < STAGES_COUNT; i++)
-		if (strcmp(section, stage_ids[i]) == 0)
+		if (strcmp(section, stages_ids[i]) == 0)
 			at = i;
 	if (at < 0) {
 		snprintf(x->err, x->errlen, "unknown stage [%.40s]; the stages are new, triage, verification, planning, "
@@ -123,7 +124,7 @@ stages_parse(stages_t *s, const char *text, size_t len, char *err, size_t errlen
 	struct stages_ctx x = { s, why, sizeof(why), false };
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < STAGES_COUNT; i++)
-		snprintf(s->stage[i].id, sizeof(s->stage[i].id), "%s", stage_ids[i]);
+		snprintf(s->stage[i].id, sizeof(s->stage[i].id), "%s", stages_ids[i]);
 	return ini_text_parse(text, len, stages_handler, &x, &x.failed, why, err, errlen);
 }
 

@@ -23,6 +23,8 @@ typedef struct {
 	stage_def_t stage[STAGES_COUNT];
 } stages_t;
 
+/* The stages' ids, in order (also the msgids of their built-in names). */
+extern const char *const stages_ids[STAGES_COUNT];
 /* The default: every stage with its checklist (English; the catalogs translate it). */
 extern const char stages_default_text[];
 /* Parses INI text over the built-in stage ids. Returns 0, or -1 with a sentence in err

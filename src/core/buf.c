@@ -85,6 +85,15 @@ sv_trim_ows(sv_t s)
 	return s;
 }
 
+bool
+sv_is_blank(sv_t s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\r' && s.p[i] != '\n')
+			return false;
+	return true;
+}
+
 int
 num_parse_u64(sv_t s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -264,4 +273,32 @@ buf_detach(buf_t *b, size_t *len)
 	b->len = 0;
 	b->cap = 0;
 	return p;
+}
+
+int
+buf_append_pct(buf_t *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char chunk[768];
+	size_t k = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~') {
+			chunk[k++] = (char)c;
+		} else {
+			chunk[k++] = '%';
+			chunk[k++] = hex[c >> 4];
+			chunk[k++] = hex[c & 15];
+		}
+		if (k > sizeof(chunk) - 3) {
+			rc = buf_append(b, chunk, k);
+			k = 0;
+		}
+	}
+	if (rc == 0 && k)
+		rc = buf_append(b, chunk, k);
+	sodium_memzero(chunk, sizeof(chunk));   /* it may have held a requester's words */
+	return rc;
 }

@@ -33,6 +33,7 @@ ptrdiff_t sv_index(sv_t s, char c);
  * head = s, tail empty) when c is absent. */
 bool sv_split(sv_t s, char c, sv_t *head, sv_t *tail);
 sv_t sv_trim_ows(sv_t s); /* trims spaces and tabs at both ends */
+bool sv_is_blank(sv_t s);  /* empty, or only spaces, tabs and line ends */
 
 /* Parses a decimal unsigned integer that must fill all of s and lie in
  * [min, max]. No sign, no spaces, no leading '+'. Returns 0 or -1. */
@@ -47,6 +48,8 @@ typedef struct {
 
 void buf_init(buf_t *b, size_t max);
 /* Each append returns 0, or -1 after freeing the buffer (too large, or out of memory). */
+/* p percent-encoded: every byte but the RFC 3986 unreserved ones (A-Z a-z 0-9 - . _ ~). */
+int buf_append_pct(buf_t *b, const char *p, size_t n) WUR;
 int buf_append(buf_t *b, const void *p, size_t n) WUR;
 int buf_append_sv(buf_t *b, sv_t s) WUR;
 int buf_append_cstr(buf_t *b, const char *s) WUR;

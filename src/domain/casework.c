@@ -16,6 +16,8 @@
 #include "domain/intake_private.h"
 #include "vault/secmem.h"
 
+_Static_assert(STAGES_COUNT == STORE_STAGES, "the domain and the store count the same stages");
+
 const char *const casework_languages[] = { "be", "ru", "uk", "en", "pl", "lt", "lv", "et", "de", "fr", "es", "ka", "hy",
 	"kk", NULL };
 const char *const casework_locations[] = { "BY", "RU", "UA", "PL", "LT", "LV", "EE", "GE", "AM", "KZ", "DE", "FI", "CZ",
@@ -26,10 +28,7 @@ const char *const casework_training[] = { N_("Security basics"), N_("Verifying a
 static bool
 in_list(const char *const *list, sv_t v)
 {
-	for (size_t i = 0; list[i]; i++)
-		if (sv_eq(v, sv_from_cstr(list[i])))
-			return true;
-	return false;
+	return v.len > 0 && intake_choice_ok(list, v);
 }
 
 staff_status_t
@@ -221,7 +220,7 @@ casework_my_cases(const app_t *app, const staff_t *s, size_t offset, request_row
 }
 
 intake_status_t
-casework_board(const app_t *app, const staff_t *s, size_t counts[9], size_t offset, request_row_t rows[CASES_PAGE],
+casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], size_t offset, request_row_t rows[CASES_PAGE],
     size_t *n, size_t *total)
 {
 	*n = 0;
@@ -277,6 +276,9 @@ record_one(const app_t *app, const staff_t *s, const uint8_t case_id[16], int fi
 	st = field == FIELD_VOUCH ? staff_access_any(app, s, case_id, a) : staff_access(app, s, case_id, a);
 	if (st == INTAKE_OK && (a->row.stage == STAGE_APPLICATION) != (field == FIELD_VOUCH))
 		st = INTAKE_NOT_FOUND;
+	/* a checklist is the one of the stage the request is at */
+	if (st == INTAKE_OK && field == FIELD_CHECK && pt[16] != a->row.stage)
+		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK && (a->row.stage == STAGE_CLOSED || a->row.stage == STAGE_REJECTED) && field != FIELD_STAGE)
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK) {
@@ -302,10 +304,7 @@ casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16
 	case_view_t cv;
 	if (to < 0 || to > STAGE_REJECTED || !move_allowed(from, to))
 		return STAGE_MOVE_INVALID;
-	bool blank = true;
-	for (size_t i = 0; i < reason.len && blank; i++)
-		blank = reason.p[i] == ' ' || reason.p[i] == '\t' || reason.p[i] == '\r' || reason.p[i] == '\n';
-	if (to == STAGE_REJECTED && blank)
+	if (to == STAGE_REJECTED && sv_is_blank(reason))
 		return STAGE_MOVE_NEED_REASON;
 	intake_status_t st = staff_view_audited(app, s, case_id, false, false, &cv);
 	if (st != INTAKE_OK)
@@ -351,7 +350,7 @@ intake_status_t
 casework_checklist(const app_t *app, const staff_t *s, const uint8_t case_id[16], int stage, uint32_t bits)
 {
 	uint8_t pt[21];
-	if (stage < 0 || stage >= STAGES_COUNT || bits >= (1u << STAGES_ITEMS_MAX))
+	if (stage < 0 || stage >= STAGES_COUNT || bits >= (1u << app->stages.stage[stage].nitems))
 		return INTAKE_NOT_FOUND;
 	memcpy(pt, s->acct.id, 16);
 	pt[16] = (uint8_t)stage;
@@ -409,11 +408,11 @@ casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_
 	if (st != INTAKE_OK)
 		return st;
 	if (member.len == 0 || member.len > STORE_HANDLE_MAX)
-		return INTAKE_CLOSED;
+		return INTAKE_INVALID;
 	memcpy(h, member.p, member.len);
 	h[member.len] = '\0';
 	if (store_account_by_handle(app->store, h, &m) != STORE_OK || m.status == ACCT_REVOKED)
-		return INTAKE_CLOSED;
+		return INTAKE_INVALID;
 	buf_t pt;
 	buf_init(&pt, 32 + note.len);
 	st = INTAKE_ERROR;

@@ -43,7 +43,7 @@ intake_status_t casework_my_cases(const app_t *app, const staff_t *s, size_t off
     size_t *n, size_t *total) WUR;
 /* The coordinators' board: cases per stage, and open cases whose requester has waited
  * longer than [cases] response_hours, longest first. */
-intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts[9], size_t offset,
+intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], size_t offset,
     request_row_t rows[CASES_PAGE], size_t *n, size_t *total) WUR;
 
 /* Stages. Allowed: the next stage, the one before (while open), or "rejected" from any
@@ -70,7 +70,7 @@ intake_status_t casework_checklist(const app_t *app, const staff_t *s, const uin
 /* ---- volunteers' applications (coordinators holding the triage key) ---- */
 intake_status_t casework_applications(const app_t *app, const staff_t *s, size_t offset,
     request_row_t rows[CASES_PAGE], size_t *n, size_t *total) WUR;
-/* Records that an existing member (by handle) vouches for the applicant. INTAKE_CLOSED
+/* Records that an existing member (by handle) vouches for the applicant. INTAKE_INVALID
  * when there is no active member by that name. */
 intake_status_t casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_t member,
     sv_t note) WUR;

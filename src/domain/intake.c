@@ -976,7 +976,7 @@ view_event(struct view_ctx *x, const store_item_t *it)
 	}
 	const uint8_t *p = (const uint8_t *)b.data;
 	if (it->field == FIELD_CHECK) {
-		if (p[16] < 9)
+		if (p[16] < STAGES_COUNT)
 			v->checklist[p[16]] = le32_get(p + 17);
 		buf_free(&b);
 		return 0;

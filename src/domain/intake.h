@@ -45,6 +45,7 @@ typedef enum {
 	INTAKE_OVERLOADED,   /* a flood limit (per minute, untriaged, receipt attempts) */
 	INTAKE_BUSY,         /* the key-derivation queue is full */
 	INTAKE_NOT_FOUND,    /* no such request, or not this person's to open */
+	INTAKE_INVALID,      /* a value that names nothing (a member's name, for example) */
 	INTAKE_ERROR,
 } intake_status_t;
 
@@ -154,7 +155,7 @@ typedef struct {
 	size_t nhistory;
 	case_event_t *verifications;   /* (staff) */
 	size_t nverifications;
-	uint32_t checklist[9];    /* per stage: the items ticked, as last saved (staff) */
+	uint32_t checklist[STAGES_COUNT];   /* per stage: the items ticked, as last saved (staff) */
 	case_event_t *vouches;    /* applications: vouches recorded (staff) */
 	size_t nvouches;
 	buf_t languages, vouchers;   /* applications (staff) */

@@ -9,35 +9,6 @@
 
 #include "http/server.h"
 
-static int
-mp_append_encoded(buf_t *b, const char *p, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char chunk[768];
-	size_t k = 0;
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~') {
-			chunk[k++] = (char)c;
-		} else {
-			chunk[k++] = '%';
-			chunk[k++] = hex[c >> 4];
-			chunk[k++] = hex[c & 15];
-		}
-		if (k > sizeof(chunk) - 3) {
-			rc = buf_append(b, chunk, k);
-			k = 0;
-			if (rc != 0)
-				break;
-		}
-	}
-	if (rc == 0 && k)
-		rc = buf_append(b, chunk, k);
-	sodium_memzero(chunk, sizeof(chunk));   /* a requester's words */
-	return rc;
-}
 
 static int
 mp_part_begin(void *ctx, const mp_part_t *part)
@@ -48,7 +19,7 @@ mp_part_begin(void *ctx, const mp_part_t *part)
 		rq->mp_in_csrf = sv_eq(part->name, SV("csrf"));
 		rq->mp_csrf_len = 0;
 		if ((rq->body.len && buf_append(&rq->body, "&", 1) != 0) ||
-		    mp_append_encoded(&rq->body, part->name.p, part->name.len) != 0 || buf_append(&rq->body, "=", 1) != 0) {
+		    buf_append_pct(&rq->body, part->name.p, part->name.len) != 0 || buf_append(&rq->body, "=", 1) != 0) {
 			rq->error = 413;
 			return 1;
 		}
@@ -83,7 +54,7 @@ mp_part_data(void *ctx, const char *p, size_t n)
 				rq->mp_csrf_len += n;
 			}
 		}
-		if (mp_append_encoded(&rq->body, p, n) != 0) {
+		if (buf_append_pct(&rq->body, p, n) != 0) {
 			rq->error = 413;
 			return 1;
 		}

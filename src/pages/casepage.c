@@ -130,10 +130,7 @@ page_check_message(const request_t *rq, bool required, page_problems_t *p)
 	char text[400];
 	sv_t m = page_field(rq, "message");
 	size_t chars = utf8_chars(m);
-	bool blank = true;
-	for (size_t i = 0; i < m.len && blank; i++)
-		blank = m.p[i] == ' ' || m.p[i] == '\t' || m.p[i] == '\r' || m.p[i] == '\n';
-	if (blank && (required || upload_count(u) == 0)) {
+	if (sv_is_blank(m) && (required || upload_count(u) == 0)) {
 		p->message = true;
 		problem_add(p, "message", i18n(rq->lang, N_("Write your message. It can be short.")));
 	} else if (chars > c->message_max) {
@@ -209,20 +206,20 @@ page_hour(int64_t hour, char out[32])
 }
 
 static void
-size_text(uint64_t n, char out[32])
+size_text(const request_t *rq, uint64_t n, char out[48])
 {
 	if (n < 1024)
-		snprintf(out, 32, "%llu B", (unsigned long long)n);
+		snprintf(out, 48, "%llu %s", (unsigned long long)n, i18n(rq->lang, N_("B")));
 	else if (n < 1024 * 1024)
-		snprintf(out, 32, "%llu KB", (unsigned long long)((n + 1023) / 1024));
+		snprintf(out, 48, "%llu %s", (unsigned long long)((n + 1023) / 1024), i18n(rq->lang, N_("KB")));
 	else
-		snprintf(out, 32, "%.1f MB", (double)n / (1024.0 * 1024.0));
+		snprintf(out, 48, "%.1f %s", (double)n / (1024.0 * 1024.0), i18n(rq->lang, N_("MB")));
 }
 
 void
 page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff)
 {
-	char when[32], hex[33], size[32];
+	char when[32], hex[33], size[48];
 	static const char *const status_msgids[] = { N_("Received"), N_("In progress"), N_("Closed") };
 	tvars_set_cstr(v, "status", i18n(rq->lang, status_msgids[cv->status]));
 	if (cv->status == STATUS_CLOSED)
@@ -250,7 +247,7 @@ page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const cha
 			sodium_bin2hex(hex, sizeof(hex), m->files[k].id, 16);
 			tvars_setf(f, "href", "%s%s", file_prefix, hex);
 			tvars_set_cstr(f, "name", m->files[k].name);
-			size_text(m->files[k].size, size);
+			size_text(rq, m->files[k].size, size);
 			tvars_set_cstr(f, "size", size);
 		}
 	}
@@ -263,29 +260,20 @@ page_download(response_t *rs, case_file_out_t *f)
 {
 	/* An ASCII fallback name, and the real one percent-encoded (RFC 6266, 5987). The
 	 * content is never rendered here: a download of opaque bytes, whatever it claims. */
-	char ascii[120], enc[3 * 300 + 1];
-	size_t na = 0, ne = 0, len = strlen(f->name);
-	static const char hex[] = "0123456789ABCDEF";
+	char ascii[120];
+	size_t na = 0, len = strlen(f->name);
+	buf_t enc;
 	for (size_t i = 0; i < len && na < sizeof(ascii) - 1; i++) {
 		unsigned char c = (unsigned char)f->name[i];
 		ascii[na++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
 		        c == '-' || c == '_' ? (char)c : '_';
 	}
 	ascii[na] = '\0';
-	for (size_t i = 0; i < len && i < 300; i++) {
-		unsigned char c = (unsigned char)f->name[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-		    c == '_') {
-			enc[ne++] = (char)c;
-		} else {
-			enc[ne++] = '%';
-			enc[ne++] = hex[c >> 4];
-			enc[ne++] = hex[c & 15];
-		}
-	}
-	enc[ne] = '\0';
+	buf_init(&enc, 3 * 300);
+	bool encoded = len && buf_append_pct(&enc, f->name, len < 300 ? len : 300) == 0;
 	snprintf(rs->disposition, sizeof(rs->disposition), "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-	    na ? ascii : "attachment", ne ? enc : "attachment");
+	    na ? ascii : "attachment", encoded ? enc.data : "attachment");
+	buf_free(&enc);
 	rs->content_type = "application/octet-stream";
 	buf_free(&rs->body);
 	rs->body = f->data;   /* taken over: wiped when sent */
@@ -297,12 +285,16 @@ page_download(response_t *rs, case_file_out_t *f)
 }
 
 int
+page_id_from_hex(sv_t hex, uint8_t id[16])
+{
+	size_t n = 0;
+	return (hex.len == 32 && sodium_hex2bin(id, 16, hex.p, hex.len, NULL, &n, NULL) == 0 && n == 16) ? 0 : -1;
+}
+
+int
 page_id_param(const request_t *rq, uint8_t id[16])
 {
-	size_t len = 0;
-	if (rq->param.len != 32 || sodium_hex2bin(id, 16, rq->param.p, 32, NULL, &len, NULL) != 0 || len != 16)
-		return -1;
-	return 0;
+	return page_id_from_hex(rq->param, id);
 }
 
 /* ---- paged lists ---- */

@@ -15,7 +15,7 @@ static const char *const situation_labels[] = {
 	N_("I have received a call-up notice"), N_("I am already serving"), N_("I am at or near a border"),
 	N_("I am already out of the country"), N_("I am asking for someone else"),
 };
-static const char *const region_labels[] = {
+const char *const page_region_labels[] = {
 	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
 	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), N_("Outside the country"),
 	N_("I prefer not to say"),
@@ -74,7 +74,7 @@ help_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *n
 			tvars_set(v, "contact", page_field(rq, "contact"));
 		}
 		choices(rq, v, "situations", intake_situations, situation_labels, post ? page_field(rq, "situation") : SV(""));
-		choices(rq, v, "regions", intake_regions, region_labels, post ? page_field(rq, "region") : SV(""));
+		choices(rq, v, "regions", intake_regions, page_region_labels, post ? page_field(rq, "region") : SV(""));
 		if (p)
 			page_problems_vars(rq, v, p);
 		if (notice)

@@ -14,22 +14,17 @@ static const char *const language_names[] = { "Беларуская", "Русс�
 static const char *const location_names[] = { N_("Belarus"), N_("Russia"), N_("Ukraine"), N_("Poland"),
 	N_("Lithuania"), N_("Latvia"), N_("Estonia"), N_("Georgia"), N_("Armenia"), N_("Kazakhstan"), N_("Germany"),
 	N_("Finland"), N_("Czechia"), N_("Another country") };
-static const char *const stage_names[] = { N_("new"), N_("triage"), N_("verification"), N_("planning"), N_("exit"),
-	N_("safe"), N_("aftercare"), N_("closed"), N_("rejected") };
 
 bool
 page_language_ok(const char *code)
 {
-	for (size_t i = 0; casework_languages[i]; i++)
-		if (strcmp(code, casework_languages[i]) == 0)
-			return true;
-	return false;
+	return code[0] && intake_choice_ok(casework_languages, sv_from_cstr(code));
 }
 
 const char *
 page_stage_name(const request_t *rq, int stage)
 {
-	return stage >= 0 && stage < 9 ? i18n(rq->lang, stage_names[stage]) : "?";
+	return stage >= 0 && stage < STAGES_COUNT ? i18n(rq->lang, stages_ids[stage]) : "?";
 }
 
 static bool
@@ -153,7 +148,12 @@ page_staff_profile(request_t *rq, response_t *rs)
 	}
 	sv_t loc = page_field(rq, "location"), cap = page_field(rq, "capacity");
 	uint64_t capacity;
-	if (loc.len >= sizeof(p.location) || num_parse_u64(cap, 0, CASEWORK_CAPACITY_MAX, &capacity) != 0) {
+	if (loc.len >= sizeof(p.location)) {
+		profile_page(rq, rs, &s, N_("Choose the languages and the country from the lists."), false, 400);
+		sodium_memzero(&s, sizeof(s));
+		return;
+	}
+	if (num_parse_u64(cap, 0, CASEWORK_CAPACITY_MAX, &capacity) != 0) {
 		profile_page(rq, rs, &s, N_("The number of cases must be between 0 and 50."), false, 400);
 		sodium_memzero(&s, sizeof(s));
 		return;
@@ -275,7 +275,7 @@ page_staff_cases(request_t *rq, response_t *rs)
 {
 	staff_t s;
 	request_row_t rows[CASES_PAGE], board[CASES_PAGE];
-	size_t n = 0, total = 0, nb = 0, btotal = 0, counts[9];
+	size_t n = 0, total = 0, nb = 0, btotal = 0, counts[STAGES_COUNT];
 	if (!page_need_staff(rq, rs, &s))
 		return;
 	uint64_t page = page_number(rq, 100000);
@@ -295,7 +295,7 @@ page_staff_cases(request_t *rq, response_t *rs)
 		page_nav_vars(rq, v, "/staff/cases", NULL, page, page * CASES_PAGE < total);
 		if (coordinator) {
 			tvars_set_cstr(v, "coordinator", "1");
-			for (int i = 0; i < 9; i++) {
+			for (int i = 0; i < STAGES_COUNT; i++) {
 				tvars_t *it = tvars_add_item(v, "stages");
 				if (!it)
 					break;
@@ -360,55 +360,35 @@ page_staff_request_assign(request_t *rq, response_t *rs)
 	staff_t s;
 	uint8_t id[16], owl[16];
 	store_account_t a;
-	char to[96], hex[33];
-	size_t len = 0;
+	store_case_t row;
+	char to[96], hex[33], h[STORE_HANDLE_MAX + 1];
 	if (!page_need_staff(rq, rs, &s))
 		return;
+	if (page_id_param(rq, id) != 0) {
+		sodium_memzero(&s, sizeof(s));
+		rs->status = 404;
+		return;
+	}
+	/* the Owl: chosen from the suggestions (her id), or named */
 	sv_t who = page_field(rq, "owl"), handle = page_field(rq, "handle");
-	char h[STORE_HANDLE_MAX + 1];
-	bool found = false;
-	if (who.len == 32 && sodium_hex2bin(owl, 16, who.p, 32, NULL, &len, NULL) == 0 && len == 16) {
-		found = true;
-	} else if (handle.len > 0 && handle.len <= STORE_HANDLE_MAX) {
+	bool found = page_id_from_hex(who, owl) == 0;
+	if (!found && handle.len > 0 && handle.len <= STORE_HANDLE_MAX) {
 		memcpy(h, handle.p, handle.len);
 		h[handle.len] = '\0';
-		if (store_account_by_handle(rq->app->store, h, &a) == STORE_OK) {
+		if ((found = store_account_by_handle(rq->app->store, h, &a) == STORE_OK))
 			memcpy(owl, a.id, 16);
-			found = true;
-		}
 	}
-	intake_status_t st = page_id_param(rq, id) != 0 ? INTAKE_NOT_FOUND : INTAKE_OK;
-	if (st == INTAKE_OK && !found && (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s)) {
-		/* no such Owl: say so on the request's page */
-		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=none#assign", lang_code(rq->lang), hex);
-		sodium_memzero(&s, sizeof(s));
-		http_redirect(rs, 303, to);
-		return;
-	}
-	if (st == INTAKE_OK)
-		st = found ? casework_assign(rq->app, &s, id, owl) : INTAKE_NOT_FOUND;
-	bool is_coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
+	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
+	intake_status_t st = found ? casework_assign(rq->app, &s, id, owl) : INTAKE_NOT_FOUND;
 	sodium_memzero(&s, sizeof(s));
-	store_case_t row;
-	if (st == INTAKE_NOT_FOUND && is_coordinator && page_id_param(rq, id) == 0 &&
-	    store_case_get(rq->app->store, id, &row) == STORE_OK) {
-		/* the request exists and she may assign: the Owl was the problem */
-		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=none#assign", lang_code(rq->lang), hex);
-		http_redirect(rs, 303, to);
-		return;
-	}
-	if (st == INTAKE_CLOSED) {
-		rs->status = 503;
-		return;
-	}
-	if (st != INTAKE_OK) {
-		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+	/* refused on a request that exists, to one who may assign: the Owl was the problem */
+	bool no_owl = st == INTAKE_NOT_FOUND && coordinator && store_case_get(rq->app->store, id, &row) == STORE_OK;
+	if (st != INTAKE_OK && !no_owl) {
+		rs->status = st == INTAKE_CLOSED ? 503 : st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=done#assign", lang_code(rq->lang), hex);
+	snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=%s#assign", lang_code(rq->lang), hex, no_owl ? "none" : "done");
 	http_redirect(rs, 303, to);
 }
 

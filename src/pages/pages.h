@@ -34,6 +34,7 @@ void pages_public_shutdown(void);
 const char *pages_css_href(void);   /* versioned, for the layout */
 
 /* help.c: the requester's pages */
+extern const char *const page_region_labels[];   /* in the order of intake_regions */
 void page_help(request_t *rq, response_t *rs);
 void page_mailbox(request_t *rq, response_t *rs);
 void page_mailbox_reply(request_t *rq, response_t *rs);
@@ -83,8 +84,9 @@ void page_nav_vars(const request_t *rq, tvars_t *v, const char *path, const char
 void page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
     const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r));
 
-/* The {id} of the route as 16 bytes; -1 when it is not one. */
+/* The {id} of the route (or 32 hex digits) as 16 bytes; -1 when it is not one. */
 int page_id_param(const request_t *rq, uint8_t id[16]) WUR;
+int page_id_from_hex(sv_t hex, uint8_t id[16]) WUR;
 
 /* network.c: the volunteer network */
 void page_staff_profile(request_t *rq, response_t *rs);

@@ -19,13 +19,6 @@ choice_label(const request_t *rq, const char *const *values, const char *const *
 	return "";
 }
 
-/* Region labels for staff (the requester's form has longer ones). */
-static const char *const region_short[] = {
-	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
-	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), N_("Outside the country"),
-	N_("I prefer not to say"),
-};
-
 static void
 situation_var(const request_t *rq, tvars_t *it, const request_row_t *r)
 {
@@ -101,7 +94,7 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 		page_hour(cv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
 		tvars_set_cstr(v, "situation", choice_label(rq, intake_situations, situation_short, cv.situation));
-		tvars_set_cstr(v, "region", choice_label(rq, intake_regions, region_short, cv.region));
+		tvars_set_cstr(v, "region", choice_label(rq, intake_regions, page_region_labels, cv.region));
 		tvars_set(v, "contact", buf_sv(&cv.contact));
 		page_stage_vars(rq, v, s, &cv, id);
 		page_assign_vars(rq, v, s, &cv, id);
@@ -256,9 +249,7 @@ page_staff_request_note(request_t *rq, response_t *rs)
 	}
 	page_problems_t p = { .n = 0 };
 	sv_t text = page_field(rq, "note");
-	bool blank = true;
-	for (size_t i = 0; i < text.len && blank; i++)
-		blank = text.p[i] == ' ' || text.p[i] == '\t' || text.p[i] == '\r' || text.p[i] == '\n';
+	bool blank = sv_is_blank(text);
 	page_check_length(rq, "note", NOTE_MAX_CHARS, &p.message, &p);
 	if (blank && p.n == 0) {
 		p.items[0].anchor = "note";

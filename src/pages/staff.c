@@ -18,14 +18,6 @@ static const char *const msg_denied = N_("Those details do not match an account.
 static const char *const msg_busy = N_("The service is busy. Please try again in a minute.");
 static const char *const msg_pw_rule = N_("A passphrase needs at least 16 characters. A few ordinary words with spaces between them are easy to remember and hard to guess.");
 
-/* The form field name as a view, or an empty view. */
-static sv_t
-field(const request_t *rq, const char *name)
-{
-	const sv_t *v = form_get(&rq->form, name);
-	return v ? *v : SV("");
-}
-
 static void
 set_href(tvars_t *v, const request_t *rq, const char *name, const char *path)
 {
@@ -128,7 +120,7 @@ static void
 login_work(request_t *rq)
 {
 	sess_new_t out;
-	rq->work_status = staff_login(rq->app, field(rq, "handle"), field(rq, "passphrase"), field(rq, "totp"), &out);
+	rq->work_status = staff_login(rq->app, page_field(rq, "handle"), page_field(rq, "passphrase"), page_field(rq, "totp"), &out);
 	if (rq->work_status == STAFF_OK)
 		memcpy(rq->scratch, out.cookie, sizeof(out.cookie));
 	sodium_memzero(&out, sizeof(out));
@@ -156,7 +148,7 @@ page_staff_login(request_t *rq, response_t *rs)
 	tvars_t *v = page_staff_vars(rq);
 	set_error(v, rq, error);
 	if (v && rq->method == HTTP_POST)
-		tvars_set(v, "handle", field(rq, "handle"));
+		tvars_set(v, "handle", page_field(rq, "handle"));
 	page_render(rq, rs, "staff_login", N_("Staff login"), v);
 }
 
@@ -214,11 +206,11 @@ enroll_browser(const request_t *rq)
 static void
 enroll_work(request_t *rq)
 {
-	sv_t pw = field(rq, "passphrase");
-	sv_t gen = field(rq, "generated");
-	if (sv_eq_cstr(field(rq, "use_generated"), "1"))
+	sv_t pw = page_field(rq, "passphrase");
+	sv_t gen = page_field(rq, "generated");
+	if (sv_eq_cstr(page_field(rq, "use_generated"), "1"))
 		pw = gen;
-	rq->work_status = staff_enroll_begin(rq->app, rq->param, enroll_browser(rq), field(rq, "handle"), pw, rq->scratch);
+	rq->work_status = staff_enroll_begin(rq->app, rq->param, enroll_browser(rq), page_field(rq, "handle"), pw, rq->scratch);
 }
 
 /* Recovery key in groups of four, for reading and copying. */
@@ -242,7 +234,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	char handle[STORE_HANDLE_MAX + 1];
 	int step = 0;
 	const char *error = NULL;
-	sv_t action = field(rq, "step");
+	sv_t action = page_field(rq, "step");
 
 	if (staff_invite_check(rq->app, rq->param, &roles) != STAFF_OK) {
 		rs->status = 404;   /* expired, used or never issued: one answer */
@@ -266,10 +258,10 @@ page_staff_enroll(request_t *rq, response_t *rs)
 		default: rs->status = 500; return;
 		}
 	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "confirm")) {
-		if (staff_enroll_confirm(rq->param, enroll_browser(rq), field(rq, "recovery_part")) != STAFF_OK)
+		if (staff_enroll_confirm(rq->param, enroll_browser(rq), page_field(rq, "recovery_part")) != STAFF_OK)
 			error = N_("Those are not the last six characters of your recovery key. Look at it again.");
 	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "finish")) {
-		staff_status_t st = staff_enroll_finish(rq->app, rq->param, enroll_browser(rq), field(rq, "totp"));
+		staff_status_t st = staff_enroll_finish(rq->app, rq->param, enroll_browser(rq), page_field(rq, "totp"));
 		if (st == STAFF_OK) {
 			tvars_t *v = page_staff_vars(rq);
 			if (v)
@@ -309,7 +301,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 			tvars_set(v, "generated", buf_sv(&gen));
 		buf_free(&gen);
 		if (rq->method == HTTP_POST)
-			tvars_set(v, "handle", field(rq, "handle"));
+			tvars_set(v, "handle", page_field(rq, "handle"));
 		tvars_set_cstr(v, "step_choose", "1");
 	} else if (step == 1) {
 		char grouped[40];
@@ -409,7 +401,7 @@ passphrase_work(request_t *rq)
 	sv_t cookie;
 	rq->work_status = STAFF_DENIED;
 	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
-		rq->work_status = staff_passphrase_change(rq->app, &s, field(rq, "current"), field(rq, "new"));
+		rq->work_status = staff_passphrase_change(rq->app, &s, page_field(rq, "current"), page_field(rq, "new"));
 	sodium_memzero(&s, sizeof(s));
 }
 
@@ -428,7 +420,7 @@ newpw_page(request_t *rq, response_t *rs, const struct newpw_page *p)
 {
 	const char *error = NULL;
 	if (rq->method == HTTP_POST && !rq->work_done) {
-		if (sv_eq(field(rq, "new"), field(rq, "again"))) {
+		if (sv_eq(page_field(rq, "new"), page_field(rq, "again"))) {
 			http_defer(rq, p->work);
 			return;
 		}
@@ -444,7 +436,7 @@ newpw_page(request_t *rq, response_t *rs, const struct newpw_page *p)
 	}
 	set_error(v, rq, error);
 	if (v && p->keep_handle && rq->method == HTTP_POST)
-		tvars_set(v, "handle", field(rq, "handle"));
+		tvars_set(v, "handle", page_field(rq, "handle"));
 	page_render(rq, rs, p->tmpl, p->title, v);
 	if (error && rs->status == 0)
 		rs->status = 400;
@@ -465,7 +457,7 @@ page_staff_passphrase(request_t *rq, response_t *rs)
 static void
 recover_work(request_t *rq)
 {
-	rq->work_status = staff_recover(rq->app, field(rq, "handle"), field(rq, "recovery"), field(rq, "new"));
+	rq->work_status = staff_recover(rq->app, page_field(rq, "handle"), page_field(rq, "recovery"), page_field(rq, "new"));
 }
 
 void
@@ -478,13 +470,6 @@ page_staff_recover(request_t *rq, response_t *rs)
 }
 
 /* ---- roster and revocation ---- */
-
-static int
-id_from_hex(sv_t hex, uint8_t id[16])
-{
-	size_t n = 0;
-	return (hex.len == 32 && sodium_hex2bin(id, 16, hex.p, hex.len, NULL, &n, NULL) == 0 && n == 16) ? 0 : -1;
-}
 
 struct roster_ctx {
 	request_t *rq;
@@ -536,14 +521,14 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	}
 	if (rq->method == HTTP_POST) {
 		/* Revocation takes two steps: this page says exactly what will happen. */
-		if (!can_revoke || id_from_hex(field(rq, "account"), id) != 0 ||
+		if (!can_revoke || page_id_from_hex(page_field(rq, "account"), id) != 0 ||
 		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || target.status == ACCT_REVOKED ||
 		    memcmp(id, s.acct.id, 16) == 0) {
 			tvars_free(v);
 			rs->status = 404;
 			return;
 		}
-		if (sv_eq_cstr(field(rq, "confirm"), "yes")) {
+		if (sv_eq_cstr(page_field(rq, "confirm"), "yes")) {
 			if (staff_revoke(rq->app, &s, id) != STAFF_OK) {
 				tvars_free(v);
 				rs->status = 500;
@@ -552,7 +537,7 @@ page_staff_accounts(request_t *rq, response_t *rs)
 			tvars_set_cstr(v, "revoked", target.handle);
 		} else {
 			tvars_set_cstr(v, "confirm_name", target.handle);
-			tvars_set(v, "confirm_id", field(rq, "account"));
+			tvars_set(v, "confirm_id", page_field(rq, "account"));
 			page_render(rq, rs, "staff_revoke", N_("Revoke an account"), v);
 			return;
 		}
@@ -622,7 +607,7 @@ page_staff_groups(request_t *rq, response_t *rs)
 	}
 	if (rq->method == HTTP_POST) {
 		/* Giving the key is an explicit approval by a member who holds it. */
-		if (id_from_hex(field(rq, "account"), id) != 0 || staff_group_grant(rq->app, &s, "triage", id) != STAFF_OK) {
+		if (page_id_from_hex(page_field(rq, "account"), id) != 0 || staff_group_grant(rq->app, &s, "triage", id) != STAFF_OK) {
 			rs->status = 404;
 			return;
 		}

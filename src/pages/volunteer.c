@@ -56,15 +56,6 @@ volunteer_work(request_t *rq)
 	rq->work_status = application_submit(rq->app, rq->lang, &f);
 }
 
-static bool
-blank(sv_t s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\r' && s.p[i] != '\n')
-			return false;
-	return true;
-}
-
 void
 page_volunteer(request_t *rq, response_t *rs)
 {
@@ -79,11 +70,11 @@ page_volunteer(request_t *rq, response_t *rs)
 		}
 		page_problems_t p = { .n = 0 };
 		bool flag = false;
-		if (blank(page_field(rq, "about"))) {
+		if (sv_is_blank(page_field(rq, "about"))) {
 			p.items[p.n].anchor = "about";
 			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
 		}
-		if (blank(page_field(rq, "contact"))) {
+		if (sv_is_blank(page_field(rq, "contact"))) {
 			p.items[p.n].anchor = "contact";
 			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
 		}
@@ -226,7 +217,7 @@ page_staff_application_vouch(request_t *rq, response_t *rs)
 	intake_status_t st = page_id_param(rq, id) == 0
 	    ? casework_vouch(rq->app, &s, id, page_field(rq, "member"), page_field(rq, "note"))
 	    : INTAKE_NOT_FOUND;
-	if (st == INTAKE_CLOSED)
+	if (st == INTAKE_INVALID)
 		application_page(rq, rs, &s, id, N_("There is no active member by that name."), 400);
 	else if (st != INTAKE_OK)
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;

@@ -277,17 +277,17 @@ store_cases_of(store_t *st, const uint8_t owl[16], size_t offset, size_t limit,
 }
 
 int
-store_stage_counts(store_t *st, size_t counts[9])
+store_stage_counts(store_t *st, size_t counts[STORE_STAGES])
 {
 	sqlite3_stmt *q;
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < STORE_STAGES; i++)
 		counts[i] = 0;
 	if (q_prepare(st, &q, "SELECT stage, count(*) FROM cases GROUP BY stage") != 0)
 		return STORE_ERROR;
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int stage = sqlite3_column_int(q, 0);
-		if (stage >= 0 && stage < 9)
+		if (stage >= 0 && stage < STORE_STAGES)
 			counts[stage] = (size_t)sqlite3_column_int64(q, 1);
 	}
 	sqlite3_finalize(q);
@@ -319,7 +319,7 @@ store_case_stage(store_t *st, const uint8_t case_id[16], int from, int to, const
 	int rc = STORE_ERROR;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
-	if (to >= 7 && from < 7 &&
+	if (to >= STORE_STAGE_CLOSED && from < STORE_STAGE_CLOSED &&
 	    (rc = exec2(st,
 	         "UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
 	         "id = (SELECT assignee FROM cases WHERE id = ?1)",

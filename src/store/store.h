@@ -141,6 +141,10 @@ int store_group_links(store_t *st, const uint8_t group_id[16], uint32_t from, ui
 #define STORE_FKWRAP_BYTES     77
 
 enum { HOLDER_REQUESTER = 0, HOLDER_GROUP = 1, HOLDER_ACCOUNT = 2 };
+/* Stages as the store counts them (the domain names them): 0..8, and from 7 on a case
+ * is no longer open (closed, rejected). */
+#define STORE_STAGES      9
+#define STORE_STAGE_CLOSED 7
 
 typedef struct {
 	uint8_t id[16];
@@ -295,7 +299,7 @@ int store_case_record(store_t *st, const uint8_t case_id[16], const store_item_t
 int store_cases_of(store_t *st, const uint8_t owl[16], size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
 /* How many cases are in each stage 0..8. */
-int store_stage_counts(store_t *st, size_t counts[9]) WUR;
+int store_stage_counts(store_t *st, size_t counts[STORE_STAGES]) WUR;
 /* Open cases whose requester has waited since before before_hour, longest first. */
 int store_cases_waiting(store_t *st, int64_t before_hour, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
