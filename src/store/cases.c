@@ -447,6 +447,33 @@ store_case_count_items(store_t *st, const uint8_t case_id[16], int role, int fie
 }
 
 int
+store_epoch_replace(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies, size_t ncopies,
+    const uint8_t link[73], const uint8_t nlink[73])
+{
+	sqlite3_stmt *q;
+	int rc;
+	if (q_prepare(st, &q, "DELETE FROM case_copies WHERE case_id = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < ncopies; i++)
+		if ((rc = store_copy_insert(st, case_id, e, &copies[i])) != STORE_OK)
+			return rc;
+	for (int kind = 0; kind < 2; kind++) {
+		if (q_prepare(st, &q, "INSERT INTO case_links (case_id, kind, e, link) VALUES (?, ?, ?, ?)") != 0)
+			return STORE_ERROR;
+		sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, kind);
+		sqlite3_bind_int64(q, 3, (int64_t)e - 1);
+		sqlite3_bind_blob(q, 4, kind == 0 ? link : nlink, STORE_LINK_BYTES, SQLITE_STATIC);
+		if ((rc = q_done(q)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+int
 store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, uint8_t (*out)[16], size_t max,
     size_t *n)
 {
@@ -490,27 +517,8 @@ store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const store
 		rc = STORE_CONFLICT;
 		goto rollback;
 	}
-	rc = STORE_ERROR;
-	if (q_prepare(st, &q, "DELETE FROM case_copies WHERE case_id = ?") != 0)
+	if ((rc = store_epoch_replace(st, case_id, e, copies, ncopies, link, nlink)) != STORE_OK)
 		goto rollback;
-	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
-	if ((rc = q_done(q)) != STORE_OK)
-		goto rollback;
-	for (size_t i = 0; i < ncopies; i++)
-		if ((rc = store_copy_insert(st, case_id, e, &copies[i])) != STORE_OK)
-			goto rollback;
-	for (int kind = 0; kind < 2; kind++) {
-		if (q_prepare(st, &q, "INSERT INTO case_links (case_id, kind, e, link) VALUES (?, ?, ?, ?)") != 0) {
-			rc = STORE_ERROR;
-			goto rollback;
-		}
-		sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
-		sqlite3_bind_int(q, 2, kind);
-		sqlite3_bind_int64(q, 3, (int64_t)e - 1);
-		sqlite3_bind_blob(q, 4, kind == 0 ? link : nlink, STORE_LINK_BYTES, SQLITE_STATIC);
-		if ((rc = q_done(q)) != STORE_OK)
-			goto rollback;
-	}
 	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");

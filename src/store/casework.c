@@ -219,23 +219,8 @@ store_case_reassign(store_t *st, const uint8_t case_id[16], uint32_t e, const ui
 		rc = STORE_CONFLICT;
 		goto rollback;
 	}
-	if ((rc = exec2(st, "DELETE FROM case_copies WHERE case_id = ?1", case_id, NULL)) != STORE_OK)
+	if ((rc = store_epoch_replace(st, case_id, e, copies, ncopies, link, nlink)) != STORE_OK)
 		goto rollback;
-	for (size_t i = 0; i < ncopies; i++)
-		if ((rc = store_copy_insert(st, case_id, e, &copies[i])) != STORE_OK)
-			goto rollback;
-	for (int kind = 0; kind < 2; kind++) {
-		if (q_prepare(st, &q, "INSERT INTO case_links (case_id, kind, e, link) VALUES (?, ?, ?, ?)") != 0) {
-			rc = STORE_ERROR;
-			goto rollback;
-		}
-		sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
-		sqlite3_bind_int(q, 2, kind);
-		sqlite3_bind_int64(q, 3, (int64_t)e - 1);
-		sqlite3_bind_blob(q, 4, kind == 0 ? link : nlink, 73, SQLITE_STATIC);
-		if ((rc = q_done(q)) != STORE_OK)
-			goto rollback;
-	}
 	if ((rc = record(st, case_id, items, nitems, hour)) != STORE_OK)
 		goto rollback;
 	return q_commit(st);

@@ -43,6 +43,10 @@ int store_case_row(sqlite3_stmt *q, store_case_t *c);
 /* Steps q (which selects CASE_COLUMNS) and calls fn for each row; finalizes q. */
 int store_cases_each(sqlite3_stmt *q, int (*fn)(void *ctx, const store_case_t *c), void *ctx);
 int store_copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *k);
+/* Inside a transaction: every copy of a case replaced by copies (of epoch e), and the
+ * links from e to e - 1 added. */
+int store_epoch_replace(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies,
+    size_t ncopies, const uint8_t link[73], const uint8_t nlink[73]);
 int store_message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items,
     size_t nitems, const store_attachment_t *att, size_t natt);
 
