@@ -678,39 +678,51 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 {
 	const config_t *c = &app->config;
 	store_group_t g;
-	struct holders h = { .n = 0 };
 	struct sealed items = { .n = 0 };
 	store_attachment_t att[LIMIT_MP_FILES_MAX];
-	store_copy_t copies[CASE_HOLDERS_MAX + 1];
 	size_t waiting = 0;
 	int64_t hour = now_hour();
 
 	int rc = store_group_get(app->store, "triage", &g);
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_CLOSED : INTAKE_ERROR;
-	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
-	                            waiting >= c->untriaged_max))
-		return INTAKE_OVERLOADED;
-	if (!rate_take(&rate_intake, c->per_minute))
-		return INTAKE_OVERLOADED;
-	if (g.rotation_pending) {
-		/* the old key may be known to a revoked member: seal to each remaining member */
-		if (store_group_members(app->store, g.id, 0, holder_add, &h) != STORE_OK || h.n == 0 || h.overflow) {
-			rate_give_back(&rate_intake);
-			return h.n == 0 || h.overflow ? INTAKE_CLOSED : INTAKE_ERROR;
-		}
-	} else {
-		memcpy(h.pk[0], g.pk, 32);
-		h.n = 1;
+	/* up to CASE_HOLDERS_MAX holders while a rotation waits: on the heap, not the stack */
+	struct holders *h = calloc(1, sizeof(*h));
+	store_copy_t *copies = calloc(CASE_HOLDERS_MAX + 1, sizeof(*copies));
+	if (!h || !copies) {
+		free(h);
+		free(copies);
+		return INTAKE_ERROR;
 	}
 
-	case_new_t *cn = secmem_alloc(sizeof(*cn));
-	struct access *a = access_new();
-	intake_status_t st = INTAKE_ERROR;
-	bool created = false;
+	intake_status_t st = INTAKE_OVERLOADED;
+	case_new_t *cn = NULL;
+	struct access *a = NULL;
+	bool created = false, taken = false;
+	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
+	                            waiting >= c->untriaged_max))
+		goto done;
+	if (!rate_take(&rate_intake, c->per_minute))
+		goto done;
+	taken = true;
+	if (g.rotation_pending) {
+		/* the old key may be known to a revoked member: seal to each remaining member */
+		rc = store_group_members(app->store, g.id, 0, holder_add, h);
+		if (rc != STORE_OK || h->n == 0 || h->overflow) {
+			st = rc == STORE_OK ? INTAKE_CLOSED : INTAKE_ERROR;
+			goto done;
+		}
+	} else {
+		memcpy(h->pk[0], g.pk, 32);
+		h->n = 1;
+	}
+
+	cn = secmem_alloc(sizeof(*cn));
+	a = access_new();
+	st = INTAKE_ERROR;
 	if (!cn || !a)
 		goto done;
-	vault_status_t vs = case_create(app->vault, c->receipt_digits, (const uint8_t(*)[32])h.pk, h.n, cn);
+	vault_status_t vs = case_create(app->vault, c->receipt_digits, (const uint8_t(*)[32])h->pk, h->n, cn);
 	if (vs != VAULT_OK) {
 		st = vs == VAULT_BUSY ? INTAKE_BUSY : INTAKE_ERROR;
 		goto done;
@@ -744,20 +756,19 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	memcpy(row.pk_req_item_id, cn->pk_req_item_id, 16);
 	memcpy(row.pk_req_item, cn->pk_req_item, STORE_PKREQ_ITEM_BYTES);
 	row.created_hour = row.activity_hour = hour;
-	memset(copies, 0, sizeof(copies));
 	copies[0].holder_kind = HOLDER_REQUESTER;
 	memcpy(copies[0].holder, cn->case_id, 16);
 	memcpy(copies[0].copy, cn->req_copy, CASE_COPY_BYTES);
-	for (size_t i = 0; i < h.n; i++) {
+	for (size_t i = 0; i < h->n; i++) {
 		store_copy_t *k = &copies[i + 1];
 		k->holder_kind = g.rotation_pending ? HOLDER_ACCOUNT : HOLDER_GROUP;
-		memcpy(k->holder, g.rotation_pending ? h.id[i] : g.id, 16);
+		memcpy(k->holder, g.rotation_pending ? h->id[i] : g.id, 16);
 		k->holder_epoch = g.rotation_pending ? 0 : g.epoch;
 		memcpy(k->copy, cn->copies[i], CASE_COPY_BYTES);
 		memcpy(k->ncopy, cn->ncopies[i], CASE_COPY_BYTES);
 		k->has_ncopy = true;
 	}
-	if (store_case_create(app->store, &row, copies, h.n + 1, items.items, items.n, att, upload_count(u)) != STORE_OK)
+	if (store_case_create(app->store, &row, copies, h->n + 1, items.items, items.n, att, upload_count(u)) != STORE_OK)
 		goto done;
 	upload_keep(u);
 	memcpy(receipt, cn->receipt, sizeof(cn->receipt));
@@ -766,12 +777,14 @@ done:
 	if (st != INTAKE_OK) {
 		if (created && case_shred(app->vault, cn->case_id, cn->slot) != VAULT_OK)
 			log_warnx("could not shred the key of a request that failed; it is collected at the next start");
-		if (st != INTAKE_BUSY)
+		if (st != INTAKE_BUSY && st != INTAKE_OVERLOADED && st != INTAKE_CLOSED)
 			log_warnx("a help request could not be stored");
-		rate_give_back(&rate_intake);
+		if (taken)
+			rate_give_back(&rate_intake);
 	}
 	sealed_free(&items);
-	sodium_memzero(copies, sizeof(copies));
+	free(copies);   /* sealed copies: nothing secret */
+	free(h);
 	secmem_free(cn);
 	access_free(a);
 	return st;
@@ -1642,14 +1655,17 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 	uint8_t object[16], (*att)[16] = NULL;
 	size_t natt = 0;
 	char path[4200], dir[4200];
-	bool have_object = case_audit_id(app->vault, case_id, slot, object) == VAULT_OK;
 	/* NOT_FOUND: the slot no longer holds this request's key (shredded before, by a run
-	 * that could not delete the rows): the rows open nothing and go now. A slot that could
-	 * not be read but still holds the key is destroyed at the next start, as one without
-	 * rows. */
-	vault_status_t vs = case_shred(app->vault, case_id, slot);
+	 * that could not delete the rows): the rows open nothing and go now. ERROR: shred.kf
+	 * could not be read, so the key may well be there: the rows stay, and the next purge
+	 * (hourly, and at start) tries again. */
+	vault_status_t vs = case_audit_id(app->vault, case_id, slot, object);
+	bool have_object = vs == VAULT_OK;
+	if (vs != VAULT_ERROR)
+		vs = case_shred(app->vault, case_id, slot);
 	if (vs == VAULT_ERROR) {
-		log_warnx("a request's shred key could not be destroyed; its rows are kept");
+		log_warnx("a request's shred key could not be destroyed (shred.kf could not be read or written); its rows "
+		          "are kept and the next purge tries again");
 		return -1;
 	}
 	if (!(att = calloc(LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, sizeof(*att))) ||
@@ -1958,14 +1974,18 @@ intake_recover(const app_t *app)
 	struct live_ctx l = { NULL, NULL, 0, 0, false };
 	char dir[4200];
 	int rc = 0;
-	size_t shredded = 0, deleted = 0, orphans = 0;
-	if (case_live_list(app->vault, live_collect, &l) != 0 || l.failed)
+	size_t shredded = 0, deleted = 0, orphans = 0, torn = 0;
+	if (case_slots_sweep(app->vault, &torn) != 0)
+		rc = -1;
+	else if (torn)
+		log_info("cleared %zu shred-key slot(s) that a crash left half overwritten", torn);
+	if (rc == 0 && (case_live_list(app->vault, live_collect, &l) != 0 || l.failed))
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		store_case_t row;
 		int got = store_case_get(app->store, l.ids[i], &row);
 		if (got == STORE_NOT_FOUND || (got == STORE_OK && row.slot != l.slots[i])) {
-			if (case_shred(app->vault, l.ids[i], l.slots[i]) != VAULT_OK)
+			if (case_shred(app->vault, l.ids[i], l.slots[i]) == VAULT_ERROR)
 				rc = -1;
 			shredded++;
 		} else if (got != STORE_OK) {

@@ -240,8 +240,10 @@ opener_is_requester(const case_opener_t *who)
 static vault_status_t
 case_unlock(vault_t *v, const case_opener_t *who, const case_ref_t *ref, struct case_secrets *s)
 {
-	if (shredkf_read(v, ref->slot, &s->slot) != 0 || s->slot.kind != KF_KIND_CASE ||
-	    sodium_memcmp(s->slot.object_id, ref->case_id, 16) != 0)
+	kf_status_t kr = shredkf_read(v, ref->slot, &s->slot);
+	if (kr == KF_ERROR)
+		return VAULT_ERROR;
+	if (kr != KF_OK || s->slot.kind != KF_KIND_CASE || sodium_memcmp(s->slot.object_id, ref->case_id, 16) != 0)
 		return VAULT_NOT_FOUND;
 	switch (who->by) {
 	case CASE_BY_RECEIPT: {
@@ -609,8 +611,13 @@ case_receipt_login(vault_t *v, const char *digits, size_t n, uint8_t case_id[CAS
 	vault_status_t st = receipt_derive_gated(v, digits, n, s, lookup);
 	if (st == VAULT_OK)
 		st = shredkf_find(v, lookup, &at, &found) != 0 ? VAULT_ERROR : found ? VAULT_OK : VAULT_NOT_FOUND;
-	if (st == VAULT_OK && (shredkf_read(v, at, &s->slot) != 0 || s->slot.kind != KF_KIND_CASE))
-		st = VAULT_NOT_FOUND;
+	if (st == VAULT_OK) {
+		kf_status_t kr = shredkf_read(v, at, &s->slot);
+		if (kr == KF_ERROR)
+			st = VAULT_ERROR;
+		else if (kr != KF_OK || s->slot.kind != KF_KIND_CASE)
+			st = VAULT_NOT_FOUND;
+	}
 	if (st == VAULT_OK) {
 		receipt_keypair(s->slot.z, s);
 		mailbox_sess_new(s, s->slot.object_id, out);
@@ -713,10 +720,16 @@ case_shred(vault_t *v, const uint8_t case_id[CASE_ID_BYTES], uint32_t slot)
 	struct case_secrets *s = secrets_new();
 	if (!s)
 		return VAULT_ERROR;
+	/* The kind is checked on a read, and the object again under the file's lock by the
+	 * shred itself: a slot freed and reused in between is another object's, left alone. */
 	vault_status_t st = VAULT_NOT_FOUND;
-	if (shredkf_read(v, slot, &s->slot) == 0 && s->slot.kind == KF_KIND_CASE &&
-	    sodium_memcmp(s->slot.object_id, case_id, 16) == 0)
-		st = shredkf_shred(v, slot) == 0 ? VAULT_OK : VAULT_ERROR;
+	kf_status_t kr = shredkf_read(v, slot, &s->slot);
+	if (kr == KF_ERROR)
+		st = VAULT_ERROR;
+	else if (kr == KF_OK && s->slot.kind == KF_KIND_CASE && sodium_memcmp(s->slot.object_id, case_id, 16) == 0) {
+		kr = shredkf_shred(v, slot, case_id);
+		st = kr == KF_OK ? VAULT_OK : kr == KF_GONE ? VAULT_NOT_FOUND : VAULT_ERROR;
+	}
 	secrets_free(s);
 	return st;
 }
@@ -728,8 +741,10 @@ case_audit_id(vault_t *v, const uint8_t case_id[CASE_ID_BYTES], uint32_t slot, u
 	if (!s)
 		return VAULT_ERROR;
 	vault_status_t st = VAULT_NOT_FOUND;
-	if (shredkf_read(v, slot, &s->slot) == 0 && s->slot.kind == KF_KIND_CASE &&
-	    sodium_memcmp(s->slot.object_id, case_id, 16) == 0) {
+	kf_status_t kr = shredkf_read(v, slot, &s->slot);
+	if (kr == KF_ERROR)
+		st = VAULT_ERROR;
+	else if (kr == KF_OK && s->slot.kind == KF_KIND_CASE && sodium_memcmp(s->slot.object_id, case_id, 16) == 0) {
 		audit_id_of(s->slot.z, out);
 		st = VAULT_OK;
 	}
@@ -754,6 +769,12 @@ case_live_list(vault_t *v, case_live_fn fn, void *arg)
 {
 	struct live_walk w = { fn, arg };
 	return shredkf_list(v, live_one, &w);
+}
+
+int
+case_slots_sweep(vault_t *v, size_t *n)
+{
+	return shredkf_sweep_torn(v, n);
 }
 
 /* ---- files ---- */

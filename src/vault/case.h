@@ -8,7 +8,10 @@
 #include "vault/vault.h"
 
 #define CASE_ID_BYTES       16
-#define CASE_HOLDERS_MAX    16                               /* staff keys a case is sealed to */
+/* Staff keys a case is sealed to: one (the triage key) as a rule, but while the triage key
+ * waits for rotation a new case is sealed to each remaining holder, so this bounds the
+ * triage group (as GROUP_MEMBERS_MAX in domain/staff.c does). */
+#define CASE_HOLDERS_MAX    512
 #define CASE_COPY_PLAIN     (1 + 1 + 16 + 4 + 32)            /* 01 | kind | case_id | e | secret */
 #define CASE_COPY_BYTES     (48 + CASE_COPY_PLAIN)           /* 102: crypto_box_seal */
 #define CASE_LINK_BYTES     (1 + 24 + 32 + 16)               /* 73 */
@@ -144,7 +147,10 @@ vault_status_t case_grant(vault_t *v, const case_opener_t *who, const case_ref_t
     uint8_t copy[CASE_COPY_BYTES], uint8_t ncopy[CASE_COPY_BYTES]) WUR;
 
 /* Destroys the case's shred key. Afterwards nothing of the case opens, and no receipt can be
- * linked to it; only then may its rows be deleted. Refuses a slot of another object. */
+ * linked to it; only then may its rows be deleted. VAULT_OK: destroyed now; VAULT_NOT_FOUND:
+ * the slot is free or another object's (gone before: the rows may go too, and a slot
+ * reused by a newer case is never touched); VAULT_ERROR: shred.kf could not be read or
+ * written, so nothing is known: keep the rows and try again later. */
 vault_status_t case_shred(vault_t *v, const uint8_t case_id[CASE_ID_BYTES], uint32_t slot) WUR;
 
 /* The audit object for a case: the first 16 bytes of H(z, "sava-audit-v1"). */
@@ -155,6 +161,10 @@ vault_status_t case_audit_id(vault_t *v, const uint8_t case_id[CASE_ID_BYTES], u
  * A non-zero return from fn stops the walk. */
 typedef int (*case_live_fn)(void *arg, uint32_t slot, const uint8_t case_id[CASE_ID_BYTES]);
 int case_live_list(vault_t *v, case_live_fn fn, void *arg) WUR;
+
+/* Clears the slots a crash left half-shredded (neither free nor live), at start. *n is
+ * how many. Returns 0, or -1 when shred.kf could not be read or written (logged). */
+int case_slots_sweep(vault_t *v, size_t *n) WUR;
 
 /* ---- files ----
  * The blob is written through offset-based callbacks on the destination (a file opened for

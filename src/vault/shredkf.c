@@ -140,7 +140,8 @@ shredkf_alloc(vault_t *v, const kf_slot_t *in, uint32_t *index)
 			goto done;
 		}
 		for (uint32_t j = 0; j < n; j++)
-			if (buf[(size_t)j * KF_SLOT + KF_OFF_STATE] == KF_STATE_FREE) {
+			/* not live is free: a torn shred's random state byte too */
+			if (buf[(size_t)j * KF_SLOT + KF_OFF_STATE] != KF_STATE_LIVE) {
 				at = i + j;
 				break;
 			}
@@ -166,24 +167,36 @@ done:
 	return rc;
 }
 
-int
+kf_status_t
 shredkf_read(vault_t *v, uint32_t index, kf_slot_t *out)
 {
 	uint8_t *slot = secmem_alloc(KF_SLOT);
 	uint32_t count = 0;
-	int rc = -1;
+	kf_status_t rc = KF_ERROR;
 	if (!slot)
-		return -1;
+		return KF_ERROR;
 	int fd = kf_open(v, false, &count);
-	if (fd >= 0 && index < count && kf_pread_all(fd, slot, KF_SLOT, kf_off(index)) == 0 &&
-	    slot[KF_OFF_STATE] == KF_STATE_LIVE) {
-		out->kind = slot[KF_OFF_KIND];
-		out->e = le32_get(slot + KF_OFF_E);
-		memcpy(out->object_id, slot + KF_OFF_OBJECT, 16);
-		memcpy(out->z, slot + KF_OFF_Z, 32);
-		memcpy(out->lookup, slot + KF_OFF_LOOKUP, 32);
-		rc = 0;
+	if (fd < 0)
+		goto done;
+	if (index >= count) {
+		rc = KF_GONE;
+		goto done;
 	}
+	if (kf_pread_all(fd, slot, KF_SLOT, kf_off(index)) != 0) {
+		log_warnx("%s: the shred-key file is shorter than its header says", __func__);
+		goto done;
+	}
+	if (slot[KF_OFF_STATE] != KF_STATE_LIVE) {
+		rc = KF_GONE;
+		goto done;
+	}
+	out->kind = slot[KF_OFF_KIND];
+	out->e = le32_get(slot + KF_OFF_E);
+	memcpy(out->object_id, slot + KF_OFF_OBJECT, 16);
+	memcpy(out->z, slot + KF_OFF_Z, 32);
+	memcpy(out->lookup, slot + KF_OFF_LOOKUP, 32);
+	rc = KF_OK;
+done:
 	if (fd >= 0)
 		close(fd);
 	secmem_free(slot);
@@ -249,30 +262,89 @@ done:
 	return rc;
 }
 
-int
-shredkf_shred(vault_t *v, uint32_t index)
+kf_status_t
+shredkf_shred(vault_t *v, uint32_t index, const uint8_t object_id[16])
 {
 	uint8_t *slot = secmem_alloc(KF_SLOT);
 	uint32_t count = 0;
-	int rc = -1;
+	kf_status_t rc = KF_ERROR;
 	if (!slot)
-		return -1;
+		return KF_ERROR;
 	pthread_mutex_lock(&v->kf_lock);
 	int fd = kf_open(v, true, &count);
-	if (fd >= 0 && index < count) {
-		randombytes_buf(slot, KF_SLOT);
-		int ok = kf_pwrite_all(fd, slot, KF_SLOT, kf_off(index)) == 0 && fdatasync(fd) == 0;
-		memset(slot, 0, KF_SLOT);
-		ok = ok && kf_pwrite_all(fd, slot, KF_SLOT, kf_off(index)) == 0 && fdatasync(fd) == 0;
-		if (ok)
-			rc = 0;
-		else
-			log_warn("%s: cannot overwrite a shred-key slot", __func__);
+	if (fd < 0)
+		goto done;
+	if (index >= count) {
+		rc = KF_GONE;
+		goto done;
 	}
+	/* the slot must still be this object's: between a caller's read and this lock, an
+	 * overlapping shred may have freed it and a new request taken it */
+	if (kf_pread_all(fd, slot, KF_OFF_Z, kf_off(index)) != 0) {
+		log_warnx("%s: the shred-key file is shorter than its header says", __func__);
+		goto done;
+	}
+	if (slot[KF_OFF_STATE] != KF_STATE_LIVE || sodium_memcmp(slot + KF_OFF_OBJECT, object_id, 16) != 0) {
+		rc = KF_GONE;
+		goto done;
+	}
+	randombytes_buf(slot, KF_SLOT);
+	int ok = kf_pwrite_all(fd, slot, KF_SLOT, kf_off(index)) == 0 && fdatasync(fd) == 0;
+	memset(slot, 0, KF_SLOT);
+	ok = ok && kf_pwrite_all(fd, slot, KF_SLOT, kf_off(index)) == 0 && fdatasync(fd) == 0;
+	if (ok)
+		rc = KF_OK;
+	else
+		log_warn("%s: cannot overwrite a shred-key slot", __func__);
+done:
 	if (fd >= 0)
 		close(fd);
 	pthread_mutex_unlock(&v->kf_lock);
 	secmem_free(slot);
+	return rc;
+}
+
+int
+shredkf_sweep_torn(vault_t *v, size_t *n)
+{
+	uint8_t *buf = secmem_alloc((size_t)KF_CHUNK * KF_SLOT);
+	static const uint8_t zero[KF_SLOT];
+	uint32_t count = 0;
+	int rc = -1;
+	*n = 0;
+	if (!buf)
+		return -1;
+	pthread_mutex_lock(&v->kf_lock);
+	int fd = kf_open(v, true, &count);
+	if (fd < 0)
+		goto done;
+	rc = 0;
+	for (uint32_t i = 0; i < count && rc == 0; i += KF_CHUNK) {
+		uint32_t k = count - i < KF_CHUNK ? count - i : KF_CHUNK;
+		if (kf_pread_all(fd, buf, (size_t)k * KF_SLOT, kf_off(i)) != 0) {
+			rc = -1;
+			break;
+		}
+		for (uint32_t j = 0; j < k; j++) {
+			uint8_t state = buf[(size_t)j * KF_SLOT + KF_OFF_STATE];
+			if (state == KF_STATE_FREE || state == KF_STATE_LIVE)
+				continue;
+			if (kf_pwrite_all(fd, zero, KF_SLOT, kf_off(i + j)) != 0) {
+				rc = -1;
+				break;
+			}
+			(*n)++;
+		}
+	}
+	if (rc == 0 && *n && fdatasync(fd) != 0)
+		rc = -1;
+	if (rc != 0)
+		log_warn("%s: cannot clear a torn shred-key slot", __func__);
+done:
+	if (fd >= 0)
+		close(fd);
+	pthread_mutex_unlock(&v->kf_lock);
+	secmem_free(buf);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -676,6 +677,30 @@ test_receipts(vault_t *v)
 	CHECK(vault_receipt_find(v, rc, 16) == VAULT_NOT_FOUND);
 }
 
+/* Regression: while the triage key waits for rotation, a new case is sealed to every
+ * remaining holder; more than 16 of them refused every new request. */
+static void
+test_many_holders(vault_t *v)
+{
+	enum { N = 40 };
+	uint8_t(*pk)[32] = malloc(N * 32), (*sk)[32] = malloc(N * 32);
+	case_new_t *cn = malloc(sizeof(*cn));
+	for (int i = 0; i < N; i++)
+		crypto_box_keypair(pk[i], sk[i]);
+	CHECK(case_create(v, 16, (const uint8_t(*)[32])pk, N, cn) == VAULT_OK);
+	int opened = 0;
+	uint8_t pt[CASE_COPY_PLAIN];
+	for (int i = 0; i < N; i++)
+		opened += crypto_box_seal_open(pt, cn->copies[i], CASE_COPY_BYTES, pk[i], sk[i]) == 0 && pt[0] == 1 &&
+		    pt[1] == CASE_KIND_CASE && memcmp(pt + 2, cn->case_id, 16) == 0 &&
+		    crypto_box_seal_open(pt, cn->ncopies[i], CASE_COPY_BYTES, pk[i], sk[i]) == 0 && pt[1] == CASE_KIND_NOTES;
+	CHECK(opened == N);
+	CHECK(case_shred(v, cn->case_id, cn->slot) == VAULT_OK);
+	free(cn);
+	free(pk);
+	free(sk);
+}
+
 /* 3. A case made by case.c, with its epochs, links, the requester's login and shredding. */
 static void
 test_lifecycle(vault_t *v)
@@ -1130,18 +1155,76 @@ test_shredkf(vault_t *v)
 	/* shred: not found, not readable, all zeros; the slot is reused next */
 	lk[0] = 7;
 	lk[1] = 0;
-	CHECK(shredkf_shred(v, idx[7]) == 0);
+	uint8_t obj7[16];
+	CHECK(shredkf_read(v, idx[7], s) == KF_OK);
+	memcpy(obj7, s->object_id, 16);
+	uint8_t other[16];
+	randombytes_buf(other, 16);
+	CHECK(shredkf_shred(v, idx[7], other) == KF_GONE);   /* not this object's slot: untouched */
+	CHECK(shredkf_read(v, idx[7], s) == KF_OK);
+	CHECK(shredkf_shred(v, idx[7], obj7) == KF_OK);
 	CHECK(shredkf_find(v, lk, &at, &found) == 0 && !found);
-	CHECK(shredkf_read(v, idx[7], s) != 0);
+	CHECK(shredkf_read(v, idx[7], s) == KF_GONE);
 	uint8_t slot[128], acc = 0;
 	CHECK(ref_slot_read(g_kf, idx[7], slot) == 0);
 	for (int i = 0; i < 128; i++)
 		acc |= slot[i];
 	CHECK(acc == 0);
+
+	/* Regression: two overlapping shreds of one case, with a new case taking the freed slot
+	 * in between. The late shred names the old object, finds the new one and leaves it. */
 	memset(s, 0, sizeof(*s));
-	CHECK(shredkf_alloc(v, s, &at) == 0 && at <= idx[7]);
-	CHECK(shredkf_read(v, 4000, s) != 0);
-	CHECK(shredkf_shred(v, 4000) != 0);
+	s->kind = KF_KIND_CASE;
+	randombytes_buf(s->object_id, 16);
+	randombytes_buf(s->z, 32);
+	CHECK(shredkf_alloc(v, s, &at) == 0 && at == idx[7]);
+	uint8_t newer[16];
+	memcpy(newer, s->object_id, 16);
+	CHECK(shredkf_shred(v, idx[7], obj7) == KF_GONE);
+	CHECK(case_shred(v, obj7, idx[7]) == VAULT_NOT_FOUND);
+	CHECK(shredkf_read(v, idx[7], s) == KF_OK && memcmp(s->object_id, newer, 16) == 0);
+
+	/* Regression: a crash between the random and the zero overwrite leaves a state byte
+	 * that is neither free nor live; it is swept, and the slot can be taken again. */
+	size_t torn = 0;
+	uint8_t junk[128];
+	randombytes_buf(junk, sizeof(junk));
+	junk[0] = 0x5a;
+	int kfd = open(g_kf, O_WRONLY);
+	CHECK(kfd >= 0 && pwrite(kfd, junk, sizeof(junk), 16 + (off_t)128 * idx[8]) == 128);
+	close(kfd);
+	CHECK(shredkf_read(v, idx[8], s) == KF_GONE);
+	CHECK(case_slots_sweep(v, &torn) == 0 && torn == 1);
+	CHECK(ref_slot_read(g_kf, idx[8], slot) == 0);
+	acc = 0;
+	for (int i = 0; i < 128; i++)
+		acc |= slot[i];
+	CHECK(acc == 0);
+	CHECK(case_slots_sweep(v, &torn) == 0 && torn == 0);
+
+	memset(s, 0, sizeof(*s));
+	CHECK(shredkf_alloc(v, s, &at) == 0 && at <= idx[8]);
+	CHECK(shredkf_read(v, 4000, s) == KF_GONE);
+	CHECK(shredkf_shred(v, 4000, other) == KF_GONE);
+
+	/* Regression: a file that cannot be opened is an error, never "free": a shred must
+	 * not be reported as done when nothing could be read. */
+	struct rlimit rl;
+	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0);
+	int spare[64], nspare = 0;
+	/* leave no descriptor free: open until the table is full, under a low limit */
+	CHECK(setrlimit(RLIMIT_NOFILE, &(struct rlimit){ 64, rl.rlim_max }) == 0);
+	while (nspare < 64 && (spare[nspare] = open("/dev/null", O_RDONLY)) >= 0)
+		nspare++;
+	CHECK(shredkf_read(v, idx[9], s) == KF_ERROR);
+	CHECK(shredkf_shred(v, idx[9], newer) == KF_ERROR);
+	CHECK(case_shred(v, newer, idx[7]) == VAULT_ERROR);
+	uint8_t aid[16];
+	CHECK(case_audit_id(v, newer, idx[7], aid) == VAULT_ERROR);
+	while (nspare > 0)
+		close(spare[--nspare]);
+	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	CHECK(shredkf_read(v, idx[7], s) == KF_OK);
 	sodium_free(s);
 	(void)g_v;
 }
@@ -1173,6 +1256,7 @@ main(void)
 	test_items(v);
 	test_receipts(v);
 	test_lifecycle(v);
+	test_many_holders(v);
 	test_files(v);
 	test_shredkf(v);
 
