@@ -43,6 +43,7 @@ static const char usage_main[] =
 "  audit verify [--key K0|-] DIR    check the audit log's hash chains\n"
 "  invite DIR --role ROLE... [--note T]  one-time enrollment link for a staff member\n"
 "  revoke DIR HANDLE                revoke a staff account\n"
+"  triage reset DIR --to HANDLE     let HANDLE make a new triage key once every holder is gone\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -357,6 +358,8 @@ main(int argc, char **argv)
 		return cmd_invite(argc - 1, argv + 1);
 	if (strcmp(cmd, "revoke") == 0)
 		return cmd_revoke(argc - 1, argv + 1);
+	if (strcmp(cmd, "triage") == 0)
+		return cmd_triage(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

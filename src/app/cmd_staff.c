@@ -25,7 +25,18 @@ static const char usage_revoke[] =
 "\n"
 "Revokes the account HANDLE: it can no longer log in, its sessions end at their next\n"
 "request, its keys are deleted and nothing new is sealed to it. The group keys it held\n"
-"are replaced at the next login of a remaining member.\n";
+"are rotated at the next login of a remaining holder. When it was the last holder of the\n"
+"triage key, nobody can read new requests until `sava triage reset` names a coordinator.\n";
+
+static const char usage_triage[] =
+"usage: sava triage reset DIR --to HANDLE\n"
+"\n"
+"When every holder of the triage key has been revoked, nobody can open new requests,\n"
+"and no login makes a new key by itself. This allows the coordinator HANDLE, and only\n"
+"her, to make a new triage key at her next login. Requests sealed to the old key stay\n"
+"unreadable for ever. The reset is written to the audit log, and every staff page says\n"
+"for 30 days when the key was re-created and by whom. Refused while anyone still holds\n"
+"the key: a holder gives it to another coordinator on the Groups page instead.\n";
 
 static const char usage_purge[] =
 "usage: sava purge DIR\n"
@@ -142,8 +153,46 @@ cmd_revoke(int argc, char **argv)
 		return 1;
 	}
 	printf("Revoked %s. Its sessions end at their next request; the group keys it held are\n"
-	       "replaced at the next login of a remaining member.\n", argv[2]);
+	       "rotated at the next login of a remaining holder.\n", argv[2]);
 	return 0;
+}
+
+int
+cmd_triage(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage_triage, stdout);
+		return 0;
+	}
+	if (argc != 5 || strcmp(argv[1], "reset") != 0 || strcmp(argv[3], "--to") != 0) {
+		fputs(usage_triage, stderr);
+		return 2;
+	}
+	app_t app;
+	size_t holders = 0;
+	if (cli_open(argv[2], &app, "triage reset") != 0)
+		return 1;
+	staff_reset_t st = staff_group_reset_allow(&app, "triage", argv[4], &holders);
+	cli_close(&app);
+	switch (st) {
+	case RESET_OK:
+		printf("At her next login, %s makes a new triage key; requests sealed to the old key cannot\n"
+		       "be opened by anyone. This reset is in the audit log, and staff pages will say so.\n", argv[4]);
+		return 0;
+	case RESET_NO_ACCOUNT:
+		fprintf(stderr, "sava triage reset: there is no active coordinator named \"%.32s\"\n", argv[4]);
+		return 1;
+	case RESET_HOLDERS:
+		fprintf(stderr, "sava triage reset: %zu account(s) still hold the triage key: one of them gives it to "
+		                "%.32s on the Groups page; no reset is needed\n", holders, argv[4]);
+		return 1;
+	case RESET_NO_GROUP:
+		fprintf(stderr, "sava triage reset: there is no triage key yet: the first coordinator's login makes it\n");
+		return 1;
+	default:
+		fprintf(stderr, "sava triage reset: the reset could not be stored\n");
+		return 1;
+	}
 }
 
 int

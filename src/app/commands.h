@@ -8,6 +8,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_invite(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 
 #endif

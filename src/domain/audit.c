@@ -49,6 +49,8 @@ audit_action_name(audit_action_t action)
 	case AUDIT_VOUCH: return "vouch recorded";
 	case AUDIT_APPLICATION_ACCEPT: return "application accepted";
 	case AUDIT_APPLICATION_REJECT: return "application rejected";
+	case AUDIT_GROUP_RESET_ALLOW: return "group key reset allowed";
+	case AUDIT_GROUP_RECREATE: return "group key re-created";
 	}
 	return "unknown action";
 }

@@ -44,6 +44,8 @@ typedef enum {
 	AUDIT_VOUCH = 24,
 	AUDIT_APPLICATION_ACCEPT = 25,
 	AUDIT_APPLICATION_REJECT = 26,
+	AUDIT_GROUP_RESET_ALLOW = 27,   /* an operator's `sava triage reset`; object: the account */
+	AUDIT_GROUP_RECREATE = 28,      /* that account made the new key; object: the group */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -853,17 +853,37 @@ staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw)
 
 /* ---- revocation and groups ---- */
 
+bool
+staff_may_revoke(const app_t *app, const staff_t *actor, const store_account_t *target)
+{
+	if (target->status == ACCT_REVOKED || sodium_memcmp(target->id, actor->acct.id, 16) == 0)
+		return false;
+	if (!(actor->acct.roles & ROLE_COORDINATOR) || staff_group_holds(app, actor, "triage") != 1)
+		return false;
+	/* the triage key is the only group key so far: holding it covers every key the
+	 * target can hold */
+	return true;
+}
+
 staff_status_t
 staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16])
 {
+	if (actor) {
+		store_account_t target;
+		int got = store_account_by_id(app->store, account_id, &target);
+		if (got != STORE_OK)
+			return got == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
+		if (!staff_may_revoke(app, actor, &target))
+			return STAFF_DENIED;
+	}
 	int rc = store_account_revoke(app->store, account_id);
 	if (rc == STORE_NOT_FOUND)
 		return STAFF_DENIED;
 	if (rc != STORE_OK)
 		return STAFF_ERROR;
 	audit(app, actor ? actor->acct.id : NULL, AUDIT_REVOKE, account_id);
-	/* A coordinator who holds the key rotates it at once; otherwise the next member
-	 * to log in does. */
+	/* The coordinator who revoked holds the key: she rotates it at once. After the CLI,
+	 * the next holder's login does. */
 	if (actor && staff_groups_on_login(app, actor) != STAFF_OK)
 		log_warnx("the triage key could not be rotated yet; the next member's login will");
 	return STAFF_OK;
@@ -907,28 +927,27 @@ holder_count(void *ctx, const store_account_t *a, bool has_copy)
 	*(size_t *)ctx += has_copy;
 }
 
-/* The last holder of a group key was revoked: nobody can rotate it, so the next member
- * makes a new key pair (with no link: what was sealed to the old key stays closed to
- * staff, which is the price of losing every holder). */
+/* Every holder of a group key is gone, and an operator's reset (`sava triage reset`)
+ * allowed this account, and only this one, to make a new key pair, with no link: what
+ * was sealed to the old key stays closed to staff, the price of losing every holder.
+ * Without that explicit, audited reset nothing happens here: a key is never re-created
+ * silently at a login (an infiltrator who revoked the holders would become the only one). */
 static staff_status_t
-group_replace_orphaned(const app_t *app, const staff_t *s, const store_group_t *g)
+group_recreate(const app_t *app, const staff_t *s, const store_group_t *g)
 {
-	size_t holders = 0;
 	uint8_t pk[32], sealed[GROUP_SEAL_BYTES];
-	if (store_group_members(app->store, g->id, 0, holder_count, &holders) != STORE_OK)
-		return STAFF_ERROR;
-	if (holders > 0)
-		return STAFF_OK;   /* a holder rotates it at her login */
+	if (!g->has_reset_for || sodium_memcmp(g->reset_for, s->acct.id, 16) != 0)
+		return STAFF_OK;
 	if (g->epoch == UINT32_MAX || group_key_create(&s->sess, g->id, g->epoch + 1, pk, sealed) != 0)
 		return STAFF_ERROR;
-	int rc = store_group_rotate(app->store, g->id, g->epoch + 1, pk, NULL, s->acct.id, sealed);
+	int rc = store_group_recreate(app->store, g->id, g->epoch + 1, pk, s->acct.id, sealed, now_hour());
 	if (rc == STORE_CONFLICT)
 		return STAFF_OK;
 	if (rc != STORE_OK)
 		return STAFF_ERROR;
-	log_warnx("the last holder of a group key was revoked: a new key was made; earlier material sealed "
-	          "to the old key cannot be opened by staff");
-	audit(app, s->acct.id, AUDIT_GROUP_KEY_CREATE, g->id);
+	log_warnx("the triage key was re-created by an operator's reset; requests sealed to the old key cannot be "
+	          "opened by staff");
+	audit(app, s->acct.id, AUDIT_GROUP_RECREATE, g->id);
 	return STAFF_OK;
 }
 
@@ -956,10 +975,12 @@ group_maintain(const app_t *app, const staff_t *s, const char *name)
 	}
 	if (rc != STORE_OK)
 		return STAFF_ERROR;
+	if (g.has_reset_for)
+		return group_recreate(app, s, &g);
 	if (!g.rotation_pending)
 		return STAFF_OK;
 	if (store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK)
-		return group_replace_orphaned(app, s, &g);
+		return STAFF_OK;   /* not a holder: a holder rotates it at her login */
 
 	struct member_list *m = calloc(1, sizeof(*m));
 	if (!m)
@@ -1027,6 +1048,53 @@ staff_group_grant(const app_t *app, const staff_t *s, const char *group, const u
 	}
 	sodium_memzero(mine, sizeof(mine));
 	return st;
+}
+
+staff_reset_t
+staff_group_reset_allow(const app_t *app, const char *group, const char *handle, size_t *holders)
+{
+	store_group_t g;
+	store_account_t a;
+	*holders = 0;
+	int rc = store_account_by_handle(app->store, handle, &a);
+	if (rc == STORE_ERROR)
+		return RESET_ERROR;
+	if (rc != STORE_OK || a.status == ACCT_REVOKED || !a.has_secrets || !(a.roles & group_role(group)))
+		return RESET_NO_ACCOUNT;
+	rc = store_group_get(app->store, group, &g);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? RESET_NO_GROUP : RESET_ERROR;
+	if (store_group_members(app->store, g.id, 0, holder_count, holders) != STORE_OK)
+		return RESET_ERROR;
+	if (*holders > 0)
+		return RESET_HOLDERS;
+	rc = store_group_reset_allow(app->store, g.id, a.id);
+	if (rc == STORE_CONFLICT)
+		return RESET_HOLDERS;
+	if (rc != STORE_OK)
+		return RESET_ERROR;
+	audit(app, NULL, AUDIT_GROUP_RESET_ALLOW, a.id);
+	return RESET_OK;
+}
+
+int
+staff_group_recreated(const app_t *app, const char *group, unsigned days, int64_t *hour, char handle[33])
+{
+	store_group_t g;
+	store_account_t a;
+	int rc = store_group_get(app->store, group, &g);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return -1;
+	if (g.recreated_hour == 0 || now_hour() - g.recreated_hour > 24 * (int64_t)days)
+		return 0;
+	*hour = g.recreated_hour;
+	if (store_account_by_id(app->store, g.recreated_by, &a) == STORE_OK)
+		snprintf(handle, 33, "%s", a.handle);
+	else
+		snprintf(handle, 33, "?");
+	return 1;
 }
 
 int

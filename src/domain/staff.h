@@ -99,11 +99,34 @@ void session_timer_forget(const uint8_t sid[32]);
 staff_status_t staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t new_pw) WUR;
 staff_status_t staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw) WUR;
 
-/* Revocation (by the CLI when actor is NULL, or by a coordinator). */
+/* Revocation, by the CLI when actor is NULL, or in the web UI by a coordinator who holds
+ * the triage key and every group key the account holds (an infiltrator invited as a
+ * coordinator, not yet approved, must not be able to remove the holders). STAFF_DENIED
+ * when the actor may not, or the account is not an active one (revoked, unknown, self). */
 staff_status_t staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16]) WUR;
+/* Whether actor may revoke the account (the same rule, without doing it). */
+bool staff_may_revoke(const app_t *app, const staff_t *actor, const store_account_t *target);
 
-/* Groups: at a member's login, the triage key is created (first coordinator) or
- * rotated (after a revocation). Grant gives the key to a coordinator who lacks it. */
+/* `sava triage reset DIR --to HANDLE`: when every holder of the triage key is gone (each
+ * revoked), allows one active coordinator to make a new key at her next login. Audited.
+ * What was sealed to the old key stays closed to staff: nobody can open it any more. */
+typedef enum {
+	RESET_OK = 0,
+	RESET_NO_ACCOUNT,   /* no active account with the coordinator role by that name */
+	RESET_HOLDERS,      /* someone still holds the key: *holders of them */
+	RESET_NO_GROUP,     /* no triage key yet: the first coordinator's login makes it */
+	RESET_ERROR,
+} staff_reset_t;
+staff_reset_t staff_group_reset_allow(const app_t *app, const char *group, const char *handle, size_t *holders) WUR;
+
+/* A re-created group key within the last `days`: when, and the handle of who made it (for
+ * the banner on staff pages). Returns 1 and fills them, 0 when none, -1 on error. */
+int staff_group_recreated(const app_t *app, const char *group, unsigned days, int64_t *hour, char handle[33]);
+
+/* Groups: at a member's login, the triage key is created (first coordinator), rotated
+ * (after a revocation), or re-created by the one account an operator's reset allowed.
+ * A key whose holders are all gone is never re-created silently. Grant gives the key to
+ * a coordinator who lacks it. */
 staff_status_t staff_groups_on_login(const app_t *app, const staff_t *s) WUR;
 staff_status_t staff_group_grant(const app_t *app, const staff_t *s, const char *group, const uint8_t member[16]) WUR;
 /* 1 when the session's account holds the current key of group, 0 when not. */

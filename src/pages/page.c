@@ -2,10 +2,14 @@
  * start for pages that are the same for everyone (landing, guide, about, errors). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/embed.h"
 #include "http/server.h"
+#include "domain/staff.h"
 #include "pages/pages.h"
+
+#define KEY_RECREATED_DAYS 30   /* how long staff pages show that the triage key was re-created */
 
 static const char *const page_template_names[] = {
 	"layout", "landing", "article", "help", "mailbox", "error",
@@ -80,6 +84,19 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	tvars_setf(v, "mailbox_href", "/%s/mailbox", code);
 	if (rq->app->test_instance)
 		tvars_set_cstr(v, "test_instance", "1");
+	/* Staff pages say for a while that the triage key was re-created by an operator's
+	 * reset, by whom and when: an infiltrator's reset cannot pass unseen. */
+	int64_t hour = 0;
+	char by[33];
+	if (rq->staff_page && staff_group_recreated(rq->app, "triage", KEY_RECREATED_DAYS, &hour, by) == 1) {
+		char day[16];
+		time_t t = (time_t)hour * 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		tvars_set_cstr(v, "key_recreated_day", day);
+		tvars_set_cstr(v, "key_recreated_by", by);
+	}
 	/* Switcher links keep the page; error pages and unknown paths link to home. */
 	sv_t rest = (rq->route && rq->lang_from_url) ? rq->rest : SV("/");
 	for (int l = 0; l < LANG_COUNT; l++) {

@@ -32,6 +32,7 @@ page_staff_vars(request_t *rq)
 	tvars_t *v = tvars_new();
 	if (!v)
 		return NULL;
+	rq->staff_page = true;
 	if (http_csrf_token(rq, token) == 0)
 		tvars_set_cstr(v, "csrf", token);
 	sodium_memzero(token, sizeof(token));
@@ -111,6 +112,7 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"),
 	N_("note added"), N_("request assigned"), N_("profile changed"), N_("stage changed"), N_("verification recorded"),
 	N_("checklist updated"), N_("vouch recorded"), N_("application accepted"), N_("application rejected"),
+	N_("group key reset allowed"), N_("group key re-created"),
 	N_("unknown action"),
 };
 
@@ -513,7 +515,8 @@ page_staff_accounts(request_t *rq, response_t *rs)
 		rs->status = 404;
 		return;
 	}
-	bool can_revoke = (s.acct.roles & ROLE_COORDINATOR) != 0;
+	/* only a coordinator who holds the triage key (the domain's rule, staff_may_revoke) */
+	bool can_revoke = (s.acct.roles & ROLE_COORDINATOR) && staff_group_holds(rq->app, &s, "triage") == 1;
 	tvars_t *v = page_staff_vars(rq);
 	if (!v) {
 		rs->status = 500;
@@ -522,16 +525,16 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	if (rq->method == HTTP_POST) {
 		/* Revocation takes two steps: this page says exactly what will happen. */
 		if (!can_revoke || page_id_from_hex(page_field(rq, "account"), id) != 0 ||
-		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || target.status == ACCT_REVOKED ||
-		    memcmp(id, s.acct.id, 16) == 0) {
+		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || !staff_may_revoke(rq->app, &s, &target)) {
 			tvars_free(v);
 			rs->status = 404;
 			return;
 		}
 		if (sv_eq_cstr(page_field(rq, "confirm"), "yes")) {
-			if (staff_revoke(rq->app, &s, id) != STAFF_OK) {
+			staff_status_t rst = staff_revoke(rq->app, &s, id);
+			if (rst != STAFF_OK) {
 				tvars_free(v);
-				rs->status = 500;
+				rs->status = rst == STAFF_DENIED ? 404 : 500;
 				return;
 			}
 			tvars_set_cstr(v, "revoked", target.handle);

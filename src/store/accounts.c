@@ -306,15 +306,26 @@ store_group_get(store_t *st, const char *name, store_group_t *out)
 {
 	sqlite3_stmt *q;
 	bool ok = true;
-	if (q_prepare(st, &q, "SELECT id, epoch, pk, rotation_pending FROM groups WHERE name = ?") != 0)
+	if (q_prepare(st, &q,
+	        "SELECT id, epoch, pk, rotation_pending, reset_for, recreated_hour, recreated_by FROM groups WHERE name = ?") !=
+	    0)
 		return STORE_ERROR;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
 		blob_copy(out->id, 16, q, 0, &ok);
 		out->epoch = (uint32_t)sqlite3_column_int64(q, 1);
 		blob_copy(out->pk, 32, q, 2, &ok);
 		out->rotation_pending = sqlite3_column_int(q, 3) != 0;
+		if (sqlite3_column_type(q, 4) != SQLITE_NULL) {
+			blob_copy(out->reset_for, 16, q, 4, &ok);
+			out->has_reset_for = true;
+		}
+		if (sqlite3_column_type(q, 5) != SQLITE_NULL && sqlite3_column_type(q, 6) != SQLITE_NULL) {
+			out->recreated_hour = sqlite3_column_int64(q, 5);
+			blob_copy(out->recreated_by, 16, q, 6, &ok);
+		}
 	}
 	sqlite3_finalize(q);
 	if (rc == SQLITE_ROW)
@@ -407,24 +418,39 @@ store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_mask,
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
-int
-store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
-    const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101])
+/* A new epoch in one transaction (see store_group_rotate and store_group_recreate):
+ * recreate_hour 0 is an ordinary rotation; otherwise the update holds only while the
+ * account was allowed the reset and nobody holds a copy. */
+static int
+group_new_epoch(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
+    const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101], int64_t recreate_hour)
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
-	if (q_prepare(st, &q, "UPDATE groups SET epoch = ?, pk = ?, rotation_pending = 0 WHERE id = ? AND epoch = ?") != 0)
+	if (recreate_hour == 0) {
+		if (q_prepare(st, &q, "UPDATE groups SET epoch = ?1, pk = ?2, rotation_pending = 0 WHERE id = ?3 AND epoch = ?4") !=
+		    0)
+			goto rollback;
+	} else if (q_prepare(st, &q,
+	               "UPDATE groups SET epoch = ?1, pk = ?2, rotation_pending = 0, reset_for = NULL, recreated_hour = ?6, "
+	               "recreated_by = ?5 WHERE id = ?3 AND epoch = ?4 AND reset_for = ?5 AND NOT EXISTS "
+	               "(SELECT 1 FROM group_members WHERE group_id = ?3)") != 0) {
 		goto rollback;
+	}
 	sqlite3_bind_int64(q, 1, new_epoch);
 	sqlite3_bind_blob(q, 2, new_pk, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, group_id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, (int64_t)new_epoch - 1);
+	if (recreate_hour != 0) {
+		sqlite3_bind_blob(q, 5, account_id, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, recreate_hour);
+	}
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
 	if (sqlite3_changes(store_db(st)) != 1) {
-		rc = STORE_CONFLICT;   /* someone else rotated first */
+		rc = STORE_CONFLICT;   /* someone else rotated first, or the reset no longer holds */
 		goto rollback;
 	}
 	if (link) {
@@ -447,6 +473,36 @@ store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, 
 	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");
+	return rc;
+}
+
+int
+store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
+    const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101])
+{
+	return group_new_epoch(st, group_id, new_epoch, new_pk, link, account_id, sealed, 0);
+}
+
+int
+store_group_recreate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
+    const uint8_t account_id[16], const uint8_t sealed[101], int64_t hour)
+{
+	return group_new_epoch(st, group_id, new_epoch, new_pk, NULL, account_id, sealed, hour > 0 ? hour : 1);
+}
+
+int
+store_group_reset_allow(store_t *st, const uint8_t group_id[16], const uint8_t account_id[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q,
+	        "UPDATE groups SET reset_for = ?2 WHERE id = ?1 AND NOT EXISTS "
+	        "(SELECT 1 FROM group_members WHERE group_id = ?1)") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, account_id, 16, SQLITE_STATIC);
+	int rc = q_done(q);
+	if (rc == STORE_OK && sqlite3_changes(store_db(st)) != 1)
+		rc = STORE_CONFLICT;
 	return rc;
 }
 

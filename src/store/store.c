@@ -153,6 +153,16 @@ static const char *const store_migrations[] = {
 
 	/* 5: the triage queue (stages new and triage), newest first, without a sort. */
 	"CREATE INDEX cases_queue ON cases (created_hour) WHERE stage <= 1;",
+
+	/* 6: a group key re-created only by an operator's explicit reset (`sava triage reset`):
+	 * the account allowed to make it, then when and by whom it was made, for the banner on
+	 * staff pages. A request a coordinator asked to shred, kept for the next purge when
+	 * the shred could not finish. */
+	"ALTER TABLE groups ADD COLUMN reset_for BLOB CHECK (reset_for IS NULL OR length(reset_for) = 16);"
+	"ALTER TABLE groups ADD COLUMN recreated_hour INTEGER;"
+	"ALTER TABLE groups ADD COLUMN recreated_by BLOB CHECK (recreated_by IS NULL OR length(recreated_by) = 16);"
+	"ALTER TABLE cases ADD COLUMN shred_pending INTEGER NOT NULL DEFAULT 0 CHECK (shred_pending IN (0, 1));"
+	"CREATE INDEX cases_shred_pending ON cases (id) WHERE shred_pending = 1;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -76,6 +76,10 @@ typedef struct {
 	uint32_t epoch;
 	uint8_t pk[32];
 	bool rotation_pending;
+	bool has_reset_for;       /* an operator allowed reset_for to re-create the key */
+	uint8_t reset_for[16];
+	int64_t recreated_hour;   /* when the key was last re-created by a reset; 0: never */
+	uint8_t recreated_by[16];
 } store_group_t;
 
 enum { STORE_OK = 0, STORE_ERROR = -1, STORE_NOT_FOUND = -2, STORE_CONFLICT = -3 };
@@ -127,6 +131,15 @@ int store_group_members(store_t *st, const uint8_t group_id[16], uint32_t role_m
  * rotating member's new copy; all older copies deleted; rotation_pending cleared. */
 int store_group_rotate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
     const uint8_t link[101], const uint8_t account_id[16], const uint8_t sealed[101]) WUR;
+
+/* The operator's explicit reset of a group whose every holder is gone: allows account_id
+ * to make a new key at its next login. STORE_CONFLICT when someone still holds a copy. */
+int store_group_reset_allow(store_t *st, const uint8_t group_id[16], const uint8_t account_id[16]) WUR;
+/* The reset itself, in one transaction, only when account_id was allowed and nobody holds
+ * a copy: the new epoch and key with no link, the account's copy, the time and the
+ * account recorded, the allowance cleared. STORE_CONFLICT otherwise. */
+int store_group_recreate(store_t *st, const uint8_t group_id[16], uint32_t new_epoch, const uint8_t new_pk[32],
+    const uint8_t account_id[16], const uint8_t sealed[101], int64_t hour) WUR;
 
 /* The links of a group from epoch `from` down: out[0] = glink_{from-1}, out[1] =
  * glink_{from-2}, ... down to glink_{to}; *n of them (fewer when one is missing). */

@@ -217,20 +217,106 @@ def test_coordinators_approve_and_revoke_in_the_web_ui(tmp_path):
         assert inst.stop() == 0
 
 
-def test_a_new_key_when_the_last_holder_is_revoked(tmp_path):
+def test_an_unapproved_coordinator_cannot_revoke_the_holders_and_take_over_intake(tmp_path):
+    """Regression (review, high): a coordinator who does not hold the triage key could revoke
+    its holders from the roster; at her next login the orphaned key was re-created with her
+    as its only holder, and she read every new request. Now she cannot revoke anyone, and
+    no login re-creates a key whose holders are gone."""
+    inst = start_instance(tmp_path)
+    try:
+        anna_secret, _ = enroll(inst, invite(inst, "coordinator"), "anna")
+        mole_secret, _ = enroll(inst, invite(inst, "coordinator"), "mole")
+        step = int(time.time()) // 30
+        anna, r = login(inst, "anna", PASSPHRASE, totp(anna_secret, step))
+        assert r.status_code == 303                                        # creates the key
+        mole, r = login(inst, "mole", PASSPHRASE, totp(mole_secret, step))
+        assert r.status_code == 303
+        anna_id = inst_account_id(inst, "anna")
+        roster = mole.get(inst.url("/en/staff/accounts"), timeout=10)
+        assert roster.status_code == 200 and "anna" in roster.text
+        assert "Revoke" not in roster.text   # no button for her
+        token = csrf(mole.get(inst.url("/en/staff/passphrase"), timeout=10).text)
+        for confirm in ({}, {"confirm": "yes"}):
+            r = mole.post(inst.url("/en/staff/accounts"), timeout=30,
+                          data={"csrf": token, "account": anna_id, **confirm})
+            assert r.status_code == 404
+        assert anna.get(inst.url("/en/staff/"), allow_redirects=False, timeout=10).status_code == 200
+
+        # The operator revokes the only holder; nobody's login makes a new key by itself.
+        assert run_cli("revoke", str(inst.dir), "anna").returncode == 0
+        mole, r = login(inst, "mole", PASSPHRASE, totp(mole_secret, step + 1))
+        assert r.status_code == 303
+        assert mole.get(inst.url("/en/staff/requests"), timeout=10).status_code == 404
+        page = mole.get(inst.url("/en/staff/groups"), timeout=10)
+        assert "Key version: 0" in page.text
+        holders = page.text.split("Holders")[1].split("Waiting for approval")[0]
+        assert "mole" not in holders
+        audit = run_cli("audit", "verify", str(inst.dir))
+        assert audit.returncode == 0
+    finally:
+        assert inst.stop() == 0
+
+
+def inst_account_id(inst, handle):
+    import sqlite3
+    db = sqlite3.connect(str(inst.dir / "sava.db"), timeout=10)
+    try:
+        return db.execute("SELECT hex(id) FROM accounts WHERE handle = ?", (handle,)).fetchone()[0].lower()
+    finally:
+        db.close()
+
+
+def test_an_operator_reset_lets_one_named_coordinator_make_a_new_triage_key(tmp_path):
+    """Re-creating a key whose holders are all gone is an explicit, audited act: `sava triage
+    reset DIR --to HANDLE`, refused while anyone holds the key; then only HANDLE's login
+    makes it, and every staff page says when and by whom."""
     inst = start_instance(tmp_path)
     try:
         anna_secret, _ = enroll(inst, invite(inst, "coordinator"), "anna")
         bea_secret, _ = enroll(inst, invite(inst, "coordinator"), "bea")
+        cara_secret, _ = enroll(inst, invite(inst, "coordinator"), "cara")
+        enroll(inst, invite(inst, "owl"), "olga")
         step = int(time.time()) // 30
         assert login(inst, "anna", PASSPHRASE, totp(anna_secret, step))[1].status_code == 303   # creates the key
+        r = run_cli("triage", "reset", str(inst.dir), "--to", "bea")
+        assert r.returncode == 1 and "still hold the triage key" in r.stderr
         assert run_cli("revoke", str(inst.dir), "anna").returncode == 0                          # its only holder
+        r = run_cli("triage", "reset", str(inst.dir), "--to", "olga")
+        assert r.returncode == 1 and "no active coordinator" in r.stderr
+        r = run_cli("triage", "reset", str(inst.dir), "--to", "nobody")
+        assert r.returncode == 1 and "no active coordinator" in r.stderr
+        r = run_cli("triage", "reset", str(inst.dir))
+        assert r.returncode == 2
+        r = run_cli("triage", "reset", str(inst.dir), "--to", "bea")
+        assert r.returncode == 0 and "next login" in r.stdout, r.stderr
+
+        # Cara's login does nothing: the reset named Bea.
+        cara, r = login(inst, "cara", PASSPHRASE, totp(cara_secret, step))
+        assert r.status_code == 303
+        assert cara.get(inst.url("/en/staff/requests"), timeout=10).status_code == 404
         bea, r = login(inst, "bea", PASSPHRASE, totp(bea_secret, step))
         assert r.status_code == 303
         page = bea.get(inst.url("/en/staff/groups"), timeout=10)
-        assert "Key version: 1" in page.text and "to be replaced" not in page.text
+        assert "Key version: 1" in page.text
         holders = page.text.split("Holders")[1].split("Waiting for approval")[0]
-        assert "bea" in holders and "anna" not in holders
+        assert "bea" in holders and "anna" not in holders and "cara" not in holders
+        assert bea.get(inst.url("/en/staff/requests"), timeout=10).status_code == 200
+        # The banner, on every staff page of everyone, in their language.
+        for who, path in ((bea, "/en/staff/"), (cara, "/en/staff/"), (cara, "/en/staff/profile")):
+            text = who.get(inst.url(path), timeout=10).text
+            assert "The triage key was re-created by an operator&#39;s reset." in text \
+                or "The triage key was re-created by an operator's reset." in text
+            assert "<bdi>bea</bdi>" in text and time.strftime("%Y-%m-%d", time.gmtime()) in text
+        ru = cara.get(inst.url("/ru/staff/"), timeout=10).text
+        assert "bea" in ru and "re-created" not in ru
+        # Not on public pages.
+        assert "re-created" not in requests.get(inst.url("/en/"), timeout=10).text
+        # A second reset is refused now that Bea holds the key.
+        r = run_cli("triage", "reset", str(inst.dir), "--to", "cara")
+        assert r.returncode == 1
+        audit = bea.get(inst.url("/en/staff/audit"), timeout=10).text
+        assert "group key reset allowed" in audit and "group key re-created" in audit
+        assert run_cli("audit", "verify", str(inst.dir)).returncode == 0
     finally:
         assert inst.stop() == 0
 
