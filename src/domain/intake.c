@@ -1698,8 +1698,11 @@ request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
 	int rc = store_case_get(app->store, case_id, &row);
 	if (rc != STORE_OK || row.stage == STAGE_APPLICATION)
 		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
-	if (case_destroy(app, case_id, row.slot, s->acct.id, AUDIT_CASE_SHRED) != 0)
+	/* marked first, durably: if the shred cannot finish now, the next purge does it */
+	if (store_case_shred_pending(app->store, case_id) != STORE_OK)
 		return INTAKE_ERROR;
+	if (case_destroy(app, case_id, row.slot, s->acct.id, AUDIT_CASE_SHRED) != 0)
+		return INTAKE_SHRED_LATER;
 	if (store_compact(app->store) != STORE_OK)
 		log_warnx("the database could not be compacted after a shred");
 	return INTAKE_OK;

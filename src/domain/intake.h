@@ -46,6 +46,7 @@ typedef enum {
 	INTAKE_BUSY,         /* the key-derivation queue is full */
 	INTAKE_NOT_FOUND,    /* no such request, or not this person's to open */
 	INTAKE_INVALID,      /* a value that names nothing (a member's name, for example) */
+	INTAKE_SHRED_LATER,  /* a shred was asked for but could not finish: the next purge does it */
 	INTAKE_ERROR,
 } intake_status_t;
 
@@ -221,7 +222,9 @@ long intake_rekey(const app_t *app, const staff_t *s);
  * A request is crypto-shredded in this order: its shred-key slot is destroyed (random
  * bytes, zeros, fdatasync), so no copy of anything can open it any more; then its rows
  * (sealed copies first, then items and attachments) and its files are deleted. */
-/* A coordinator (who holds the triage key) shreds a request at once. */
+/* A coordinator (who holds the triage key) shreds a request at once. The request is
+ * marked first: when its key cannot be destroyed now (INTAKE_SHRED_LATER), the purge
+ * (hourly, at start, and `sava purge`) finishes it. */
 intake_status_t request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16]) WUR;
 /* Shreds every request whose last activity is older than [retention] allows (days, or
  * closed_days / rejected_days by stage), then compacts the database. *n: how many.

@@ -47,7 +47,9 @@ page_staff_requests(request_t *rq, response_t *rs)
 		page_rows_vars(rq, v, "requests", rows, n, "/staff/requests/", false, situation_var);
 		page_nav_vars(rq, v, "/staff/requests", NULL, page, page * REQUESTS_PAGE < total);
 		if (http_query(rq, "shredded", q, sizeof(q)) == 0)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The request was shredded. Nobody can read it any more.")));
+			tvars_set_cstr(v, "notice", i18n(rq->lang, strcmp(q, "later") == 0
+			        ? N_("The request could not be shredded completely just now. It is marked, and the next hourly purge finishes the shred; the server log says why.")
+			        : N_("The request was shredded. Nobody can read it any more.")));
 	}
 	sodium_memzero(rows, sizeof(rows));
 	page_render(rq, rs, "staff_requests", N_("Requests"), v);
@@ -213,11 +215,12 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
 		intake_status_t st = request_shred(rq->app, &s, id);
 		sodium_memzero(&s, sizeof(s));
-		if (st != INTAKE_OK) {
+		if (st != INTAKE_OK && st != INTAKE_SHRED_LATER) {
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 			return;
 		}
-		snprintf(to, sizeof(to), "/%s/staff/requests?shredded=1", lang_code(rq->lang));
+		snprintf(to, sizeof(to), "/%s/staff/requests?shredded=%s", lang_code(rq->lang),
+		    st == INTAKE_OK ? "1" : "later");
 		http_redirect(rs, 303, to);
 		return;
 	}

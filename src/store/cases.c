@@ -526,6 +526,19 @@ rollback:
 }
 
 int
+store_case_shred_pending(store_t *st, const uint8_t id[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE cases SET shred_pending = 1 WHERE id = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	int rc = q_done(q);
+	if (rc == STORE_OK && sqlite3_changes(store_db(st)) != 1)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int
 store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
     uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n)
 {
@@ -534,8 +547,8 @@ store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int
 	*n = 0;
 	if (q_prepare(st, &q,
 	        "SELECT id, slot FROM cases WHERE ((stage < 7 OR stage = 100) AND activity_hour < ?1) "
-	        "OR (stage = 7 AND activity_hour < ?2) OR (stage = 8 AND activity_hour < ?3) "
-	        "ORDER BY activity_hour LIMIT ?4") != 0)
+	        "OR (stage = 7 AND activity_hour < ?2) OR (stage = 8 AND activity_hour < ?3) OR shred_pending = 1 "
+	        "ORDER BY shred_pending DESC, activity_hour LIMIT ?4") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, open_before);
 	sqlite3_bind_int64(q, 2, closed_before);

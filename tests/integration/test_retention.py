@@ -102,7 +102,9 @@ def test_the_daemon_purges_at_start(instances):
     age(inst, rid, 31 * 24)
     again = instances(root=inst.root, init=False)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and q(again.dir / "sava.db", "SELECT count(*) FROM cases") != [(0,)]:
+    # the log line follows the deletion: wait for both
+    while time.monotonic() < deadline and (q(again.dir / "sava.db", "SELECT count(*) FROM cases") != [(0,)] or
+                                           "shredded 1 expired request(s)" not in again.log()):
         time.sleep(0.1)
     assert q(again.dir / "sava.db", "SELECT count(*) FROM cases") == [(0,)]
     assert "shredded 1 expired request(s)" in again.log()
@@ -166,6 +168,40 @@ def test_a_coordinator_shreds_a_request_after_a_confirmation(instances):
     assert r.status_code == 200 and NO_MAILBOX in r.text
     audit = coord.get("/en/staff/audit").text
     assert "request shredded" in audit
+
+
+def test_a_shred_that_cannot_read_the_key_file_keeps_the_rows_and_the_purge_finishes_it(instances):
+    """Regression (review, medium): when shred.kf could not be opened, the shred was reported
+    as done: the rows were deleted and "request shredded" audited, while the key and the
+    receipt's lookup stayed in shred.kf. Now the rows stay, the page says the shred will be
+    finished, and the purge finishes it once the file can be read again."""
+    inst = instances()
+    coord = coordinator(inst)
+    msg = marker("LATER")
+    rq = Requester(inst)
+    receipt = rq.submit_ok(msg, files=[("x.bin", b"x" * 100)])
+    rid = case_of(inst, msg, coord)
+    page = coord.get(f"/en/staff/requests/{rid}/shred")
+    kf = inst.dir / "keys" / "shred.kf"
+    away = inst.dir / "keys" / "shred.kf.away"
+    kf.rename(away)
+    try:
+        r = coord.post(f"/staff/requests/{rid}/shred", data={"csrf": find_csrf(page.text), "confirm": "yes"})
+    finally:
+        away.rename(kf)
+    assert r.status_code == 303 and "shredded=later" in r.headers["Location"]
+    assert "next hourly purge finishes the shred" in coord.get("/en/staff/requests?shredded=later").text
+    assert q(inst.dir / "sava.db", "SELECT count(*) FROM cases WHERE shred_pending = 1") == [(1,)]
+    assert "request shredded" not in coord.get("/en/staff/audit").text
+    assert "its rows are kept" in inst.log()
+    # The key is still there: the receipt still opens the mailbox until the purge runs.
+    assert rq.open(receipt).status_code == 303
+    r = run_cli("purge", str(inst.dir))
+    assert r.returncode == 0 and "Shredded 1 expired request(s)." in r.stdout, (r.stdout, r.stderr)
+    assert q(inst.dir / "sava.db", "SELECT count(*) FROM cases") == [(0,)]
+    assert coord.get(f"/staff/requests/{rid}").status_code == 404
+    r = Requester(inst).open(receipt)
+    assert r.status_code == 200 and NO_MAILBOX in r.text
 
 
 def zero_slot(inst, case_id_hex):
