@@ -197,7 +197,8 @@ cmd_init(int argc, char **argv)
 	if (!ok)
 		snprintf(err, sizeof(err), "cannot create %.300s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/sava.conf", dir);
-	ok = ok && vault_instance_create(dir, entry0, sizeof(entry0), &first, err, sizeof(err)) == 0 &&
+	ok = ok && vault_instance_create(dir, fast ? KDF_INSECURE_FAST : KDF_PRODUCTION, entry0, sizeof(entry0), &first, err,
+	              sizeof(err)) == 0 &&
 	     write_new_file(path, config_default_text, err, sizeof(err)) == 0 &&
 	     store_create(dir, fast ? KDF_INSECURE_FAST : KDF_PRODUCTION, &st, err, sizeof(err)) == 0;
 	if (ok && store_audit_append(st, 0, entry0, sizeof(entry0), first.h, first.u) != 0) {

@@ -225,7 +225,8 @@ audit_key_checker_load(vault_audit_checker_t *c, const char *dir, char *err, siz
 		return -1;
 	}
 	int ok = fstat(fd, &sb) == 0 && sb.st_size == IK_LEN && audit_key_pread_all(fd, head, sizeof(head), 0) == 0 &&
-	         memcmp(head, IK_MAGIC, 6) == 0 && head[6] == IK_FORMAT && head[7] == 0 &&
+	         memcmp(head, IK_MAGIC, 6) == 0 &&
+	         ((head[6] == IK_FORMAT && head[7] != 0) || (head[6] == IK_FORMAT_V1 && head[7] == 0)) &&
 	         audit_key_pread_all(fd, idx, sizeof(idx), IK_OFF_AIDX) == 0 &&
 	         audit_key_pread_all(fd, CHECKER_FILEKEY(c), VAULT_AUDIT_KEY_BYTES, IK_OFF_AKEY) == 0;
 	close(fd);

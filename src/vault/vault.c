@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,9 +75,21 @@ vault_audit_link(const unsigned char *key, const unsigned char prev[32], uint64_
 	sodium_memzero(&st, sizeof(st));
 }
 
+static uint8_t
+ik_kdf_code(kdf_profile_t kdf)
+{
+	return kdf == KDF_INSECURE_FAST ? IK_KDF_INSECURE_FAST : IK_KDF_PRODUCTION;
+}
+
+static const char *
+kdf_words(kdf_profile_t kdf)
+{
+	return kdf == KDF_INSECURE_FAST ? "the insecure fast (test) key derivation" : "production key derivation";
+}
+
 int
-vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry_len, vault_audit_first_t *out,
-    char *err, size_t errlen)
+vault_instance_create(const char *dir, kdf_profile_t kdf, const unsigned char *entry0, size_t entry_len,
+    vault_audit_first_t *out, char *err, size_t errlen)
 {
 	static const unsigned char zero[32];
 	char path[4096];
@@ -88,6 +101,7 @@ vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry
 	memset(ik, 0, IK_LEN);
 	memcpy(ik, IK_MAGIC, 6);
 	ik[6] = IK_FORMAT;
+	ik[7] = ik_kdf_code(kdf);
 	randombytes_buf(ik + IK_OFF_ROOT, 32);
 	randombytes_buf(ik + IK_OFF_SALT, 16);
 	crypto_sign_keypair(ik + IK_OFF_EDPK, ik + IK_OFF_EDSK);
@@ -124,6 +138,42 @@ vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry
 	return 0;
 }
 
+/* Format 1 to 2, in place: bytes 6 and 7 only (pwrite, fdatasync; never a new file, which
+ * would leave the old blocks readable), under the key file's flock, as audit appends. */
+static int
+vault_ik_upgrade(const char *path, kdf_profile_t kdf, unsigned char *ik, char *err, size_t errlen)
+{
+	unsigned char head[2] = { IK_FORMAT, ik_kdf_code(kdf) }, now[8];
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %.300s to pin its key derivation: %s", path, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			snprintf(err, errlen, "cannot lock %.300s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	int rc = -1;
+	if (pread(fd, now, sizeof(now), 0) != (ssize_t)sizeof(now) || memcmp(now, IK_MAGIC, 6) != 0) {
+		snprintf(err, errlen, "cannot read %.300s", path);
+	} else if (now[6] == IK_FORMAT_V1 && now[7] == 0 &&
+	           (pwrite(fd, head, sizeof(head), 6) != (ssize_t)sizeof(head) || fdatasync(fd) != 0)) {
+		snprintf(err, errlen, "cannot pin the key derivation in %.300s: %s", path, strerror(errno));
+	} else {
+		if (now[6] == IK_FORMAT)
+			head[1] = now[7];   /* another sava process pinned it first */
+		ik[6] = head[0];
+		ik[7] = head[1];
+		log_info("%s: pinned %s in the instance key (format %d)", path, kdf_words(kdf), IK_FORMAT);
+		rc = 0;
+	}
+	close(fd);
+	return rc;
+}
+
 int
 vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue, vault_t **out, char *err,
     size_t errlen)
@@ -153,7 +203,10 @@ vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue,
 	ssize_t more = fd >= 0 ? read(fd, &extra, 1) : 0;
 	if (fd >= 0)
 		close(fd);
-	if (n != IK_LEN || more != 0 || memcmp(v->ik, IK_MAGIC, 6) != 0 || v->ik[6] != IK_FORMAT || v->ik[7] != 0) {
+	bool v1 = n == IK_LEN && v->ik[6] == IK_FORMAT_V1 && v->ik[7] == 0;
+	bool v2 = n == IK_LEN && v->ik[6] == IK_FORMAT &&
+	    (v->ik[7] == IK_KDF_PRODUCTION || v->ik[7] == IK_KDF_INSECURE_FAST);
+	if (n != IK_LEN || more != 0 || memcmp(v->ik, IK_MAGIC, 6) != 0 || !(v1 || v2)) {
 		snprintf(err, errlen, "%.300s is missing or is not a sava instance key (format %d)", path, IK_FORMAT);
 		vault_close(v);
 		return -1;
@@ -161,6 +214,17 @@ vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue,
 	struct stat sb;
 	if (stat(path, &sb) != 0 || (sb.st_mode & 077) != 0) {
 		snprintf(err, errlen, "%.300s can be read by other users: run chmod 600 on it (and 700 on its directory)", path);
+		vault_close(v);
+		return -1;
+	}
+	if (v1 && vault_ik_upgrade(path, kdf, v->ik, err, errlen) != 0) {
+		vault_close(v);
+		return -1;
+	}
+	if (v->ik[7] != ik_kdf_code(kdf)) {
+		kdf_profile_t pinned = v->ik[7] == IK_KDF_INSECURE_FAST ? KDF_INSECURE_FAST : KDF_PRODUCTION;
+		snprintf(err, errlen, "the database says this instance uses %s, but %.300s pins %s: the database was "
+		         "changed outside sava; refusing to open it", kdf_words(kdf), path, kdf_words(pinned));
 		vault_close(v);
 		return -1;
 	}

@@ -31,7 +31,7 @@ typedef struct {
 /* `sava init`: writes DIR/keys/instance.key (0600, created exclusively, fsynced) and a
  * preallocated DIR/keys/shred.kf. Chains entry 0 (AUDIT_ENTRY_BYTES) under a new K_0
  * and stores K_1 = KDF(K_0, 1, "savaAUDK") with index 1, so K_0 exists only in out. */
-int vault_instance_create(const char *dir, const unsigned char *entry0, size_t entry_len,
+int vault_instance_create(const char *dir, kdf_profile_t kdf, const unsigned char *entry0, size_t entry_len,
     vault_audit_first_t *out, char *err, size_t errlen) WUR;
 
 /* One link of an audit chain (CRYPTO.md "Audit"): H(key, prev | i u64 | entry), or the
@@ -39,8 +39,10 @@ int vault_instance_create(const char *dir, const unsigned char *entry0, size_t e
 void vault_audit_link(const unsigned char *key, const unsigned char prev[32], uint64_t i,
     const unsigned char *entry, size_t len, unsigned char out[32]);
 
-/* Loads the instance key. max_kdf is how many Argon2id derivations may run at once;
- * queue is how many more may wait. Returns 0, or -1 with a sentence in err. */
+/* Loads the instance key. kdf is the cost profile the database names: it must be the one
+ * pinned in instance.key (a format-1 key file is upgraded once, pinning kdf). max_kdf is
+ * how many Argon2id derivations may run at once; queue is how many more may wait.
+ * Returns 0, or -1 with a sentence in err. */
 int vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue, vault_t **out,
     char *err, size_t errlen) WUR;
 void vault_close(vault_t *v);

@@ -8,11 +8,19 @@
 #include "vault/account.h"
 #include "vault/vault.h"
 
-/* instance.key, format 1 (192 bytes):
- *   "SAVAIK" | 01 | 00 | inst_root 32 | receipt_salt 16 | audit_index u64 |
- *   audit_key 32 | ed25519_pk 32 | ed25519_sk 64 */
+/* instance.key, format 2 (192 bytes):
+ *   "SAVAIK" | 02 | kdf | inst_root 32 | receipt_salt 16 | audit_index u64 |
+ *   audit_key 32 | ed25519_pk 32 | ed25519_sk 64
+ * kdf pins the Argon2id cost profile: 01 production, 02 insecure-fast (test instances).
+ * Format 1 had 01 | 00 there; vault_open upgrades it in place, once, to format 2 with the
+ * profile the database names at that moment; from then on the file decides, and a
+ * database that says otherwise is refused (editing one row must not turn a production
+ * instance into one with cheap keys). */
 #define IK_MAGIC     "SAVAIK"
-#define IK_FORMAT    1
+#define IK_FORMAT    2
+#define IK_FORMAT_V1 1
+#define IK_KDF_PRODUCTION    1
+#define IK_KDF_INSECURE_FAST 2
 #define IK_LEN       192
 #define IK_OFF_ROOT  8
 #define IK_OFF_SALT  40

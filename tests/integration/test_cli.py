@@ -166,6 +166,52 @@ def test_serve_refuses_database_from_newer_sava(tmp_path):
     assert "newer" in err.lower(), err
 
 
+def set_kdf_row(d, profile):
+    con = sqlite3.connect(str(d / "sava.db"), timeout=10)
+    try:
+        con.execute("UPDATE instance SET kdf_profile = ?", (profile,))
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_editing_the_database_cannot_downgrade_the_key_derivation(tmp_path):
+    """Regression (review): the Argon2id cost profile lived only in sava.db, so editing one
+    row turned a production instance into a cheap-key test instance and unlocked `sava dev
+    seed`. instance.key pins it; every command refuses a database that disagrees."""
+    d = tmp_path / "prod"
+    sava_init(d, fast=False)
+    assert (d / "keys" / "instance.key").read_bytes()[:8] == b"SAVAIK\x02\x01"
+    set_kdf_row(d, "insecure-fast")
+    rc, _out, err = serve_expect_exit(d)
+    assert rc == 1 and "changed outside sava" in err, err
+    r = run_cli("dev", "seed", str(d), "--accounts", "2", "--cases", "1", "--messages", "1")
+    assert r.returncode != 0 and "passphrase" not in r.stdout.lower(), (r.stdout, r.stderr)
+    r = run_cli("invite", str(d), "--role", "owl")
+    assert r.returncode == 1 and "changed outside sava" in r.stderr
+    # and the other way round: a test instance stays one
+    t = tmp_path / "test"
+    sava_init(t)
+    assert (t / "keys" / "instance.key").read_bytes()[:8] == b"SAVAIK\x02\x02"
+    set_kdf_row(t, "production")
+    rc, _out, err = serve_expect_exit(t)
+    assert rc == 1 and "changed outside sava" in err, err
+
+
+def test_a_format_1_instance_key_is_upgraded_once_with_the_profile_pinned(tmp_path):
+    d = tmp_path / "old"
+    sava_init(d)
+    ik = d / "keys" / "instance.key"
+    data = bytearray(ik.read_bytes())
+    data[6:8] = b"\x01\x00"               # as sava 0.1 wrote it
+    with open(ik, "r+b") as f:
+        f.write(bytes(data[:8]))
+    r = run_cli("invite", str(d), "--role", "owl")
+    assert r.returncode == 0, r.stderr
+    assert ik.read_bytes()[:8] == b"SAVAIK\x02\x02"
+    assert run_cli("audit", "verify", str(d)).returncode == 0
+
+
 def test_serve_leaves_database_in_wal_with_a_schema_version(tmp_path):
     inst = start_instance(tmp_path)
     try:

@@ -918,7 +918,7 @@ main(void)
 	unsigned char entry[42];
 	for (int i = 0; i < 42; i++)
 		entry[i] = (unsigned char)(0x42 ^ i);
-	CHECK(vault_instance_create(dir, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
+	CHECK(vault_instance_create(dir, KDF_INSECURE_FAST, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
 	sodium_memzero(&first, sizeof(first));
 	vault_t *v = NULL;
 	CHECK(vault_open(dir, KDF_INSECURE_FAST, 2, 4, &v, err, sizeof(err)) == 0);

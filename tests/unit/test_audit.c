@@ -213,7 +213,7 @@ main(void)
 	vault_audit_first_t first;
 	store_t *st = NULL;
 	vault_t *v = NULL;
-	CHECK(vault_instance_create(dir, e0, sizeof(e0), &first, err, sizeof(err)) == 0);
+	CHECK(vault_instance_create(dir, KDF_INSECURE_FAST, e0, sizeof(e0), &first, err, sizeof(err)) == 0);
 	CHECK(store_create(dir, KDF_INSECURE_FAST, &st, err, sizeof(err)) == 0);
 	CHECK(store_audit_append(st, 0, e0, sizeof(e0), first.h, first.u) == 0);
 	CHECK(store_audit_append(st, 0, e0, sizeof(e0), first.h, first.u) == -1);   /* never twice */

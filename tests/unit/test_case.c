@@ -1241,7 +1241,7 @@ main(void)
 	CHECK(mkdir(path, 0700) == 0);
 	vault_audit_first_t first;
 	uint8_t entry[42] = { 0 };
-	CHECK(vault_instance_create(g_dir, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
+	CHECK(vault_instance_create(g_dir, KDF_INSECURE_FAST, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
 	snprintf(g_kf, sizeof(g_kf), "%s/keys/shred.kf", g_dir);
 	snprintf(path, sizeof(path), "%s/keys/instance.key", g_dir);
 	uint8_t ik[192];

@@ -86,8 +86,8 @@ main(void)
 	unsigned char entry[42], zero[32] = { 0 }, link[32];
 	for (int i = 0; i < 42; i++)
 		entry[i] = (unsigned char)i;
-	CHECK(vault_instance_create(dir, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
-	CHECK(vault_instance_create(dir, entry, sizeof(entry), &second, err, sizeof(err)) == -1);   /* never overwrites */
+	CHECK(vault_instance_create(dir, KDF_INSECURE_FAST, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
+	CHECK(vault_instance_create(dir, KDF_INSECURE_FAST, entry, sizeof(entry), &second, err, sizeof(err)) == -1);   /* never overwrites */
 	vault_audit_link(first.k0, zero, 0, entry, sizeof(entry), link);
 	CHECK(memcmp(link, first.h, 32) == 0);
 	vault_audit_link(NULL, zero, 0, entry, sizeof(entry), link);
@@ -98,7 +98,7 @@ main(void)
 	int fd = open(path, O_RDONLY);
 	CHECK(fd >= 0 && read(fd, ik, sizeof(ik)) == 192);
 	close(fd);
-	CHECK(memcmp(ik, "SAVAIK\x01\x00", 8) == 0);
+	CHECK(memcmp(ik, "SAVAIK\x02\x02", 8) == 0);   /* format 2, the insecure-fast profile pinned */
 	/* K_0 is stored nowhere: the file holds K_1 = KDF(K_0, 1, "savaAUDK") and index 1. */
 	unsigned char k1[32];
 	crypto_kdf_derive_from_key(k1, 32, 1, "savaAUDK", first.k0);
@@ -145,10 +145,31 @@ main(void)
 	vault_close(v);
 	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
 
+	/* Regression (review): the cost profile lived only in the database, so editing one row
+	 * turned a production instance into one with cheap keys. The key file pins it now: a
+	 * database that names another profile is refused, either way round. */
+	CHECK(vault_open(dir, KDF_PRODUCTION, 1, 0, &v, err, sizeof(err)) == -1 && strstr(err, "changed outside sava"));
+	unsigned char head[8];
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0 && pwrite(fd, "\x02\x01", 2, 6) == 2);   /* a production key file */
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == -1 && strstr(err, "changed outside sava"));
+	CHECK(vault_open(dir, KDF_PRODUCTION, 1, 0, &v, err, sizeof(err)) == 0);
+	vault_close(v);
+	/* A format-1 key file is upgraded in place, once, pinning what the database said then. */
+	CHECK(pwrite(fd, "\x01\x00", 2, 6) == 2);
+	CHECK(vault_open(dir, KDF_PRODUCTION, 1, 0, &v, err, sizeof(err)) == 0);
+	vault_close(v);
+	CHECK(pread(fd, head, 8, 0) == 8 && memcmp(head, "SAVAIK\x02\x01", 8) == 0);
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == -1);
+	CHECK(pwrite(fd, "\x02\x02", 2, 6) == 2);
+	close(fd);
+
 	/* A tampered format byte or a truncated key file is refused. */
 	snprintf(path, sizeof(path), "%s/keys/instance.key", dir);
 	fd = open(path, O_WRONLY);
-	CHECK(fd >= 0 && pwrite(fd, "\x02", 1, 6) == 1);
+	CHECK(fd >= 0 && pwrite(fd, "\x03", 1, 6) == 1);
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == -1 && strstr(err, "instance key"));
+	CHECK(pwrite(fd, "\x02\x07", 2, 6) == 2);   /* an unknown profile */
 	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &v, err, sizeof(err)) == -1 && strstr(err, "instance key"));
 	CHECK(ftruncate(fd, 100) == 0);
 	close(fd);
