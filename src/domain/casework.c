@@ -298,6 +298,12 @@ record_one(const app_t *app, const staff_t *s, const uint8_t case_id[16], int fi
 	return st;
 }
 
+bool
+casework_may_end(const app_t *app, const staff_t *s)
+{
+	return (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(app, s);
+}
+
 stage_move_t
 casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16], int from, int to, sv_t reason)
 {
@@ -313,6 +319,8 @@ casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16
 	case_view_free(&cv);
 	if (stale)
 		return STAGE_MOVE_STALE;
+	if ((to == STAGE_CLOSED || to == STAGE_REJECTED) && !casework_may_end(app, s))
+		return STAGE_MOVE_COORDINATOR;
 	if (unverified)
 		return STAGE_MOVE_NEED_VERIFIERS;
 	buf_t pt;

@@ -48,7 +48,9 @@ intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts
 
 /* Stages. Allowed: the next stage, the one before (while open), or "rejected" from any
  * open stage with a reason. Into "safe" only once two different verifiers have recorded
- * a verification. Done by the Owl who holds the case or a member of triage. */
+ * a verification. Done by the Owl who holds the case or a member of triage; but "closed"
+ * and "rejected" are final and shorten retention, so only a coordinator who holds the
+ * triage key moves a request there (an infiltrated Owl cannot bury her cases). */
 typedef enum {
 	STAGE_MOVE_OK = 0,
 	STAGE_MOVE_NOT_FOUND,      /* no such case, or not hers to move */
@@ -56,8 +58,11 @@ typedef enum {
 	STAGE_MOVE_NEED_REASON,    /* rejection without a reason */
 	STAGE_MOVE_NEED_VERIFIERS, /* "safe" before two verifiers */
 	STAGE_MOVE_STALE,          /* someone moved it first */
+	STAGE_MOVE_COORDINATOR,    /* closing or rejecting: a coordinator's decision */
 	STAGE_MOVE_ERROR,
 } stage_move_t;
+/* Whether s may move a request into a final stage (closed, rejected). */
+bool casework_may_end(const app_t *app, const staff_t *s);
 stage_move_t casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16], int from, int to,
     sv_t reason) WUR;
 /* A verifier (role verifier) records that she verified the requester. */

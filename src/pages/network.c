@@ -413,16 +413,21 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 	tvars_setf(v, "stage_action", "/%s/staff/requests/%s/stage", lang_code(rq->lang), hex);
 	tvars_setf(v, "checklist_action", "/%s/staff/requests/%s/checklist", lang_code(rq->lang), hex);
 	tvars_setf(v, "verify_action", "/%s/staff/requests/%s/verify", lang_code(rq->lang), hex);
-	bool open = stage < STAGE_CLOSED;
+	bool open = stage < STAGE_CLOSED, may_end = casework_may_end(rq->app, s);
 	if (open) {
 		tvars_set_cstr(v, "stage_open", "1");
-		tvars_setf(v, "next_stage", "%d", stage + 1);
-		tvars_set_cstr(v, "next_label", stage_label(rq, stage + 1));
+		if (stage + 1 < STAGE_CLOSED || may_end) {
+			tvars_setf(v, "next_stage", "%d", stage + 1);
+			tvars_set_cstr(v, "next_label", stage_label(rq, stage + 1));
+		}
 		if (stage > STAGE_NEW) {
 			tvars_setf(v, "prev_stage", "%d", stage - 1);
 			tvars_set_cstr(v, "prev_label", stage_label(rq, stage - 1));
 		}
-		tvars_setf(v, "rejected_stage", "%d", STAGE_REJECTED);
+		if (may_end)
+			tvars_setf(v, "rejected_stage", "%d", STAGE_REJECTED);
+		else
+			tvars_set_cstr(v, "end_by_coordinator", "1");
 	}
 	for (unsigned i = 0; i < d->nitems; i++) {
 		tvars_t *it = tvars_add_item(v, "checklist");
@@ -464,6 +469,7 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 		{ "reason", N_("Say why the request is rejected.") },
 		{ "verifiers", N_("Two different verifiers must record a verification before the request can move to “safe”.") },
 		{ "stale", N_("Someone moved this request first. Here is where it is now.") },
+		{ "coordinator", N_("Only a coordinator can close or reject a request. Ask one to do it.") },
 		{ "moved", N_("The stage was changed.") },
 		{ "verified", N_("Your verification was recorded.") },
 		{ "checked", N_("The checklist was saved.") },
@@ -505,6 +511,7 @@ page_staff_request_stage(request_t *rq, response_t *rs)
 	case STAGE_MOVE_NEED_REASON: back_to_request(rq, rs, id, "reason"); return;
 	case STAGE_MOVE_NEED_VERIFIERS: back_to_request(rq, rs, id, "verifiers"); return;
 	case STAGE_MOVE_STALE: back_to_request(rq, rs, id, "stale"); return;
+	case STAGE_MOVE_COORDINATOR: back_to_request(rq, rs, id, "coordinator"); return;
 	case STAGE_MOVE_NOT_FOUND: rs->status = 404; return;
 	default: rs->status = 500; return;
 	}

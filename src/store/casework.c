@@ -154,6 +154,22 @@ record(store_t *st, const uint8_t case_id[16], const store_item_t *items, size_t
 	return store_message_insert(st, case_id, seq, items, nitems, NULL, 0);
 }
 
+/* Inside an assignment's transaction: the Owl is still an account that may hold a copy.
+ * Revocation deletes every copy sealed to an account in its own transaction; checking here,
+ * in the same serialized order, means no copy is ever sealed to an account revoked a moment
+ * before (the page's own check ran before the key work, outside any transaction). */
+static int
+assignee_live(store_t *st, const uint8_t owl[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "SELECT 1 FROM accounts WHERE id = ? AND status <> 2 AND sk_box IS NOT NULL") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, owl, 16, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_CONFLICT : STORE_ERROR;
+}
+
 int
 store_case_assign(store_t *st, const uint8_t case_id[16], uint32_t e, const uint8_t owl[16], const store_copy_t *copy,
     const store_item_t *items, size_t nitems, int64_t hour)
@@ -162,6 +178,8 @@ store_case_assign(store_t *st, const uint8_t case_id[16], uint32_t e, const uint
 	int rc = STORE_ERROR;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
+	if ((rc = assignee_live(st, owl)) != STORE_OK)
+		goto rollback;
 	if (q_prepare(st, &q, "UPDATE cases SET assignee = ?2 WHERE id = ?1 AND epoch = ?3 AND assignee IS NULL") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
@@ -195,6 +213,8 @@ store_case_reassign(store_t *st, const uint8_t case_id[16], uint32_t e, const ui
 	int rc = STORE_ERROR;
 	if (e == 0 || q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
+	if ((rc = assignee_live(st, owl)) != STORE_OK)
+		goto rollback;
 	/* the counts first, while the case still names its old Owl and stage */
 	if ((rc = exec2(st,
 	         "UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND id = ?2 AND "

@@ -216,7 +216,16 @@ def test_from_first_message_to_closed_with_two_verifiers(instances):
     assert "stage=moved" in move(anna, rid, 5, 6).headers["Location"]
     assert "In progress" in rq.open_ok(receipt).text
     assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(1,)]
-    assert "stage=moved" in move(olga, rid, 6, 7).headers["Location"]
+    # closing and rejecting are final: a coordinator's decision, not the Owl's (review)
+    page = olga.get(f"/en/staff/requests/{rid}").text
+    assert "Move on to:" not in page and "Reject this request" not in page and "a coordinator does it" in page
+    r = move(olga, rid, 6, 7)
+    assert r.status_code == 303 and "stage=coordinator" in r.headers["Location"]
+    assert "Only a coordinator can close or reject" in olga.get(r.headers["Location"]).text
+    assert "stage=coordinator" in move(olga, rid, 6, 8, reason="bored").headers["Location"]
+    assert q(inst, "SELECT stage FROM cases") == [(6,)]
+    assert "Move on to:" in anna.get(f"/en/staff/requests/{rid}").text
+    assert "stage=moved" in move(anna, rid, 6, 7).headers["Location"]
     # closed: final, the Owl's count goes down, the requester sees "Closed" and cannot write
     assert q(inst, "SELECT stage FROM cases") == [(7,)]
     assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(0,)]

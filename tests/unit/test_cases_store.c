@@ -670,6 +670,41 @@ test_revoke(store_t *st, const store_account_t *acct, const store_group_t *g)
 	CHECK(store_group_copy(st, g->id, acct->id, &epoch, sealed) == STORE_NOT_FOUND);
 }
 
+/* Regression (review): an assignment did not re-check the Owl inside its transaction, so
+ * a copy could be sealed to an account revoked a moment earlier. */
+static void
+test_assign_needs_a_live_owl(store_t *st, const uint8_t group_id[16])
+{
+	store_account_t olga = account_make(st, 0x91, "olga-assign"), oksana = account_make(st, 0x92, "oksana-assign");
+	store_case_t c = case_make(0xB7, 41, 2, 900);
+	store_copy_t copies[2] = {
+		copy_make(HOLDER_REQUESTER, c.id, 0, 0x31, false),
+		copy_make(HOLDER_GROUP, group_id, 0, 0x32, true),
+	};
+	CHECK(store_case_create(st, &c, copies, 2, NULL, 0, NULL, 0) == STORE_OK);
+	CHECK(store_account_revoke(st, olga.id) == STORE_OK);
+	store_copy_t mine = copy_make(HOLDER_ACCOUNT, olga.id, 0, 0x33, true);
+	CHECK(store_case_assign(st, c.id, 0, olga.id, &mine, NULL, 0, 901) == STORE_CONFLICT);
+	store_copy_t k;
+	CHECK(store_case_copy(st, c.id, HOLDER_ACCOUNT, olga.id, &k) == STORE_NOT_FOUND);
+	store_case_t got;
+	CHECK(store_case_get(st, c.id, &got) == STORE_OK && !got.has_assignee);
+	/* a live Owl is assigned; a reassignment to a revoked one is refused the same way */
+	store_copy_t hers = copy_make(HOLDER_ACCOUNT, oksana.id, 0, 0x34, true);
+	CHECK(store_case_assign(st, c.id, 0, oksana.id, &hers, NULL, 0, 901) == STORE_OK);
+	store_copy_t next[3] = {
+		copy_make(HOLDER_REQUESTER, c.id, 0, 0x35, false),
+		copy_make(HOLDER_GROUP, group_id, 0, 0x36, true),
+		copy_make(HOLDER_ACCOUNT, olga.id, 0, 0x37, true),
+	};
+	uint8_t link[STORE_LINK_BYTES], nlink[STORE_LINK_BYTES];
+	memset(link, 0x38, sizeof(link));
+	memset(nlink, 0x39, sizeof(nlink));
+	CHECK(store_case_reassign(st, c.id, 1, oksana.id, olga.id, next, 3, link, nlink, NULL, 0, 902) == STORE_CONFLICT);
+	CHECK(store_case_get(st, c.id, &got) == STORE_OK && got.epoch == 0 && got.has_assignee &&
+	      memcmp(got.assignee, oksana.id, 16) == 0);
+}
+
 int
 main(void)
 {
@@ -692,6 +727,7 @@ main(void)
 	test_epochs_and_links(st, g.id);
 	test_refused(st, &alice, g.id);
 	test_revoke(st, &alice, &g);
+	test_assign_needs_a_live_owl(st, g.id);
 	CHECK(store_check(st) == 0);
 	store_close(st);
 
