@@ -49,6 +49,7 @@ audit_action_name(audit_action_t action)
 	case AUDIT_VOUCH: return "vouch recorded";
 	case AUDIT_APPLICATION_ACCEPT: return "application accepted";
 	case AUDIT_APPLICATION_REJECT: return "application rejected";
+	case AUDIT_INVITE_WITHDRAW: return "invitation withdrawn";
 	}
 	return "unknown action";
 }

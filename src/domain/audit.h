@@ -44,6 +44,7 @@ typedef enum {
 	AUDIT_VOUCH = 24,
 	AUDIT_APPLICATION_ACCEPT = 25,
 	AUDIT_APPLICATION_REJECT = 26,
+	AUDIT_INVITE_WITHDRAW = 27,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -1699,7 +1699,11 @@ intake_purge(const app_t *app, size_t *n)
 	uint8_t(*ids)[16] = calloc(PURGE_BATCH, sizeof(*ids));
 	uint32_t *slots = calloc(PURGE_BATCH, sizeof(*slots));
 	int rc = 0;
+	size_t invites;
 	*n = 0;
+	/* expired invitations go with the expired requests */
+	if (staff_invites_purge(app, &invites) != 0)
+		rc = -1;
 	if (!ids || !slots) {
 		rc = -1;
 		goto done;

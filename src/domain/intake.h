@@ -225,6 +225,7 @@ long intake_rekey(const app_t *app, const staff_t *s);
 intake_status_t request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16]) WUR;
 /* Shreds every request whose last activity is older than [retention] allows (days, or
  * closed_days / rejected_days by stage), then compacts the database. *n: how many.
+ * Expired invitations are deleted too (staff_invites_purge).
  * Returns 0, or -1 when something could not be done (logged; the rest goes on). */
 int intake_purge(const app_t *app, size_t *n) WUR;
 /* The daemon's purge thread: at start, then every hour. */
