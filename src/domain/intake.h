@@ -47,6 +47,8 @@ typedef enum {
 	INTAKE_NOT_FOUND,    /* no such request, or not this person's to open */
 	INTAKE_INVALID,      /* a value that names nothing (a member's name, for example) */
 	INTAKE_ERROR,
+	INTAKE_FULL,         /* no room: the disk is full (files: nearly full, or too many at once);
+	                      * nothing was stored, and the log says so (core/diskfull.h) */
 } intake_status_t;
 
 /* The choices of the form's lists, as stored (encrypted) and as the form sends them;
@@ -69,6 +71,10 @@ int upload_file_end(upload_t *u) WUR;
 /* What went wrong while the files streamed in (the files concerned are already gone). */
 bool upload_too_many(const upload_t *u);
 bool upload_too_large(const upload_t *u);
+/* No room for the files (the disk is full or nearly, or too many are on their way): every
+ * file was dropped and the form's text still read. Such a form must not be submitted
+ * without its files: submitting it answers INTAKE_FULL. */
+bool upload_refused(const upload_t *u);
 size_t upload_count(const upload_t *u);
 /* Frees the upload and deletes every file of it that no committed row names. */
 void upload_free(upload_t *u);
