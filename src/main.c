@@ -42,6 +42,7 @@ static const char usage_main[] =
 "  serve DIR [--listen ADDR:PORT]   run the web service in the foreground\n"
 "  audit verify [--key K0|-] DIR    check the audit log's hash chains\n"
 "  invite DIR --role ROLE... [--note T]  one-time enrollment link for a staff member\n"
+"  invite DIR --list | --withdraw ID  the open invitations; withdraw one\n"
 "  revoke DIR HANDLE                revoke a staff account\n"
 "  triage reset DIR --to HANDLE     let HANDLE make a new triage key once every holder is gone\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"

@@ -1,10 +1,11 @@
-/* cmd_staff: `sava invite`, `sava revoke` and `sava purge`, the administrator's side of
- * staff accounts and of retention. None ever creates, sees or prints a group key, an
- * account secret or anything of a request: an invitation is a one-time link, revocation
- * and purging delete. */
+/* cmd_staff: `sava invite` (with the list and withdrawal of open invitations), `sava
+ * revoke` and `sava purge`, the administrator's side of staff accounts and of retention.
+ * None ever creates, sees or prints a group key, an account secret or anything of a
+ * request: an invitation is a one-time link, revocation and purging delete. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/commands.h"
 #include "domain/audit.h"
@@ -14,11 +15,22 @@
 
 static const char usage_invite[] =
 "usage: sava invite DIR --role ROLE [--role ROLE...] [--note TEXT]\n"
+"       sava invite DIR --list\n"
+"       sava invite DIR --withdraw ID\n"
 "\n"
 "Prints a one-time enrollment path, /staff/enroll/TOKEN, valid for 72 hours. Pass it\n"
 "to the person out of band (in person, or over a channel you trust); only a hash of\n"
 "the token is stored. Roles: admin, coordinator, owl, verifier, translator, editor.\n"
-"The note (200 bytes at most) is stored encrypted under the token.\n";
+"The note (200 bytes at most) is stored encrypted under the token.\n"
+"\n"
+"  --list          the invitations still open: an id, the day each was made and the\n"
+"                  day it expires (UTC), and its roles. A link cannot be shown again:\n"
+"                  its token is stored nowhere.\n"
+"  --withdraw ID   withdraws the open invitation whose id starts with ID (at least 6\n"
+"                  of the digits --list shows): its link then answers like one never\n"
+"                  issued. The audit log records \"invitation withdrawn\".\n"
+"\n"
+"Expired invitations are deleted by sava purge and by the hourly purge of sava serve.\n";
 
 static const char usage_revoke[] =
 "usage: sava revoke DIR HANDLE\n"
@@ -44,7 +56,8 @@ static const char usage_purge[] =
 "Crypto-shreds every request whose last activity is older than [retention] in\n"
 "sava.conf allows: its shred key is destroyed first, so no copy of anything (a backup,\n"
 "a disk image) can open it any more; then its rows and files are deleted, and the\n"
-"database is compacted. `sava serve` does the same every hour; this runs it now.\n";
+"database is compacted. Expired invitations are deleted too. `sava serve` does the\n"
+"same at start and every hour; this runs it now.\n";
 
 /* Opens what a staff command needs: settings, store, vault, and a reconciled audit log. */
 static int
@@ -73,20 +86,106 @@ cli_close(app_t *app)
 	store_close(app->store);
 }
 
+static void
+invite_day(int64_t hour, char out[16])
+{
+	time_t t = (time_t)(hour * 3600);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static void
+invite_print(void *ctx, const staff_invite_info_t *inv)
+{
+	size_t *n = ctx;
+	char made[16], expires[16];
+	if ((*n)++ == 0)
+		printf("%-*s  %-10s  %-10s  %s\n", INVITE_ID_SHOWN, "ID", "MADE", "EXPIRES", "ROLES");
+	invite_day(inv->created_hour, made);
+	invite_day(inv->expires_hour, expires);
+	printf("%.*s  %-10s  %-10s  ", INVITE_ID_SHOWN, inv->id, made, expires);
+	const char *sep = "";
+	for (uint32_t bit = 1; bit <= ROLE_EDITOR; bit <<= 1)
+		if (inv->roles & bit) {
+			printf("%s%s", sep, role_name(bit));
+			sep = ", ";
+		}
+	putchar('\n');
+}
+
+/* `sava invite DIR --list`: nothing is written but what opening an instance does. */
+static int
+invite_list(const char *dir)
+{
+	app_t app;
+	size_t n = 0;
+	if (cli_open(dir, &app, "invite") != 0)
+		return 1;
+	staff_status_t st = staff_invites_list(&app, invite_print, &n);
+	cli_close(&app);
+	if (st != STAFF_OK) {
+		fprintf(stderr, "sava invite: the invitations could not be read\n");
+		return 1;
+	}
+	if (n == 0)
+		printf("No open invitations.\n");
+	return 0;
+}
+
+static int
+invite_withdraw(const char *dir, const char *prefix)
+{
+	app_t app;
+	size_t matches = 0;
+	char id[2 * INVITE_ID_BYTES + 1];
+	if (cli_open(dir, &app, "invite") != 0)
+		return 1;
+	staff_status_t st = staff_invite_withdraw(&app, prefix, &matches, id);
+	cli_close(&app);
+	switch (st) {
+	case STAFF_OK:
+		printf("Withdrew invitation %.*s: its link no longer works.\n", INVITE_ID_SHOWN, id);
+		return 0;
+	case STAFF_INVALID:
+		fprintf(stderr, "sava invite: an id is %d to 64 hexadecimal digits, as sava invite --list shows it\n",
+		    INVITE_ID_MIN);
+		return 2;
+	case STAFF_DENIED:
+		if (matches > 1)
+			fprintf(stderr, "sava invite: %zu open invitations have an id that starts with %.64s; give more digits\n",
+			    matches, prefix);
+		else
+			fprintf(stderr, "sava invite: no open invitation has an id that starts with %.64s "
+			                "(see sava invite DIR --list)\n", prefix);
+		return 1;
+	default:
+		fprintf(stderr, "sava invite: the invitation could not be withdrawn\n");
+		return 1;
+	}
+}
+
 int
 cmd_invite(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "withdraw", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint32_t roles = 0;
-	const char *note = NULL;
+	const char *note = NULL, *withdraw = NULL;
+	bool list = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'r') {
+		if (c == 'l') {
+			list = true;
+		} else if (c == 'w') {
+			withdraw = optarg;
+		} else if (c == 'r') {
 			uint32_t bit = role_parse(optarg);
 			if (!bit) {
 				fprintf(stderr, "sava invite: there is no role \"%.40s\"; roles are admin, coordinator, owl, "
@@ -103,6 +202,14 @@ cmd_invite(int argc, char **argv)
 			fputs(usage_invite, stderr);
 			return 2;
 		}
+	}
+	if (list || withdraw) {
+		if (optind != argc - 1 || roles || note || (list && withdraw)) {
+			fprintf(stderr, "sava invite: --list and --withdraw take the instance directory and nothing else\n\n%s",
+			    usage_invite);
+			return 2;
+		}
+		return list ? invite_list(argv[optind]) : invite_withdraw(argv[optind], withdraw);
 	}
 	if (optind != argc - 1 || roles == 0) {
 		fprintf(stderr, "sava invite: name the instance directory and at least one --role\n\n%s", usage_invite);

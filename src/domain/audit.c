@@ -51,6 +51,7 @@ audit_action_name(audit_action_t action)
 	case AUDIT_APPLICATION_REJECT: return "application rejected";
 	case AUDIT_GROUP_RESET_ALLOW: return "group key reset allowed";
 	case AUDIT_GROUP_RECREATE: return "group key re-created";
+	case AUDIT_INVITE_WITHDRAW: return "invitation withdrawn";
 	}
 	return "unknown action";
 }

@@ -46,6 +46,7 @@ typedef enum {
 	AUDIT_APPLICATION_REJECT = 26,
 	AUDIT_GROUP_RESET_ALLOW = 27,   /* an operator's `sava triage reset`; object: the account */
 	AUDIT_GROUP_RECREATE = 28,      /* that account made the new key; object: the group */
+	AUDIT_INVITE_WITHDRAW = 29,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/diskfull.h"
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/audit.h"
@@ -135,6 +136,7 @@ struct upfile {
 	case_blob_writer_t *w;
 	bool exists;               /* the file was made (and counts as in flight) */
 	bool kept;                 /* a committed row names it */
+	int err;                   /* errno of the write that failed */
 };
 
 /* Files being uploaded, instance-wide: each holds a writer in locked memory and grows on
@@ -155,6 +157,7 @@ struct upload {
 	char mime[CASE_MIME_MAX];
 	size_t mime_len;
 	bool too_many, too_large;
+	bool refused;              /* no room for files: all dropped, the rest skipped (upload_refuse) */
 };
 
 upload_t *
@@ -219,8 +222,10 @@ upfile_pwrite(void *arg, const uint8_t *p, size_t n, uint64_t off)
 		ssize_t w = pwrite(f->fd, p, n, (off_t)off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			f->err = w < 0 ? errno : EIO;
 			return -1;
+		}
 		p += w;
 		n -= (size_t)w;
 		off += (uint64_t)w;
@@ -325,8 +330,12 @@ upload_open_file(upload_t *u)
 	blob_path(u->app, f->id, path, sizeof(path));
 	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (f->fd < 0) {
+		int err = errno;
 		atomic_fetch_sub(&uploads_in_flight, 1);
-		log_warnx("cannot create a blob: %s", strerror(errno));
+		snprintf(path, sizeof(path), "%s/blobs", u->app->dir);
+		if (diskfull_check(path, err))
+			return UPLOAD_NO_ROOM;
+		log_warnx("cannot create a blob: %s", strerror(err));
 		return UPLOAD_IO_ERROR;
 	}
 	f->exists = true;
@@ -340,14 +349,30 @@ upload_open_file(upload_t *u)
 	return 0;
 }
 
+/* No room for a file (the disk is full or nearly, or too many files are on their way):
+ * every file of this form is dropped and the rest of its files skipped, so that its text
+ * fields still arrive and the page can give them back. Nothing of it is then stored
+ * (upload_seal refuses). */
+static int
+upload_refuse(upload_t *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		upfile_drop(u->app, &u->files[i]);
+	u->n = 0;
+	u->cur = NULL;
+	u->skipping = true;
+	u->refused = true;
+	return 0;
+}
+
 int
 upload_file_data(upload_t *u, const char *p, size_t n)
 {
-	if (!u->in_part || u->skipping || n == 0)
+	if (!u->in_part || u->skipping || u->refused || n == 0)
 		return 0;
 	int rc;
 	if (!u->cur && (rc = upload_open_file(u)) != 0)
-		return rc;
+		return rc == UPLOAD_NO_ROOM ? upload_refuse(u) : rc;
 	if (u->skipping)
 		return 0;
 	struct upfile *f = u->cur;
@@ -361,6 +386,10 @@ upload_file_data(upload_t *u, const char *p, size_t n)
 		return 0;
 	}
 	if (case_blob_writer_write(f->w, (const uint8_t *)p, n) != 0) {
+		char dir[4200];
+		snprintf(dir, sizeof(dir), "%s/blobs", u->app->dir);
+		if (diskfull_check(dir, f->err))
+			return upload_refuse(u);
 		log_warnx("cannot write a blob");
 		return UPLOAD_IO_ERROR;
 	}
@@ -390,6 +419,12 @@ bool
 upload_too_large(const upload_t *u)
 {
 	return u->too_large;
+}
+
+bool
+upload_refused(const upload_t *u)
+{
+	return u && u->refused;
 }
 
 size_t
@@ -426,8 +461,11 @@ upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_
     int64_t hour)
 {
 	char dir[4200];
+	if (u && u->refused)
+		return -1;
 	if (!u || u->n == 0)
 		return 0;
+	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
 	for (size_t i = 0; i < u->n; i++) {
 		struct upfile *f = &u->files[i];
 		char path[4200];
@@ -437,18 +475,24 @@ upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_
 			return -1;
 		if (case_blob_writer_bind(app->vault, who, ref, f->w) != VAULT_OK)
 			return -1;
+		f->err = 0;
 		int rc = case_blob_writer_finish(f->w, att[i].fk_wrap, &att[i].blob_len);
 		f->w = NULL;   /* finish frees it */
-		if (rc != 0 || fdatasync(f->fd) != 0)
+		if (rc != 0 || fdatasync(f->fd) != 0) {
+			(void)diskfull_check(dir, rc != 0 ? f->err : errno);
 			return -1;
+		}
 		close(f->fd);
 		f->fd = -1;
 		memcpy(att[i].id, f->id, 16);
 		memcpy(att[i].case_id, ref->case_id, 16);
 		att[i].created_hour = hour;
 	}
-	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
-	return fsync_dir(dir);
+	if (fsync_dir(dir) != 0) {
+		(void)diskfull_check(dir, errno);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -682,7 +726,10 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	store_attachment_t att[LIMIT_MP_FILES_MAX];
 	size_t waiting = 0;
 	int64_t hour = now_hour();
+	unsigned long full = diskfull_count();
 
+	if (upload_refused(u))
+		return INTAKE_FULL;
 	int rc = store_group_get(app->store, "triage", &g);
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_CLOSED : INTAKE_ERROR;
@@ -774,10 +821,12 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	memcpy(receipt, cn->receipt, sizeof(cn->receipt));
 	st = INTAKE_OK;
 done:
+	if (st == INTAKE_ERROR && diskfull_count() != full)
+		st = INTAKE_FULL;   /* the log has said why, at most every few minutes */
 	if (st != INTAKE_OK) {
 		if (created && case_shred(app->vault, cn->case_id, cn->slot) != VAULT_OK)
 			log_warnx("could not shred the key of a request that failed; it is collected at the next start");
-		if (st != INTAKE_BUSY && st != INTAKE_OVERLOADED && st != INTAKE_CLOSED)
+		if (st != INTAKE_BUSY && st != INTAKE_OVERLOADED && st != INTAKE_CLOSED && st != INTAKE_FULL)
 			log_warnx("a help request could not be stored");
 		if (taken)
 			rate_give_back(&rate_intake);
@@ -890,7 +939,10 @@ message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t
 	store_attachment_t att[LIMIT_MP_FILES_MAX];
 	int64_t hour = now_hour();
 	uint32_t seq;
+	unsigned long full = diskfull_count();
 	intake_status_t st = INTAKE_ERROR;
+	if (upload_refused(u))
+		return INTAKE_FULL;
 	if (seal_item(app, a, &items, role, FIELD_MESSAGE, message, hour) == 0 &&
 	    upload_seal(u, app, &a->who, &a->ref, att, hour) == 0) {
 		int rc = store_case_add(app->store, a->row.id, items.items, items.n, att, upload_count(u), hour, from_stage,
@@ -902,6 +954,8 @@ message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t
 			st = INTAKE_NOT_FOUND;
 		}
 	}
+	if (st == INTAKE_ERROR && diskfull_count() != full)
+		st = INTAKE_FULL;
 	sealed_free(&items);
 	return st;
 }
@@ -1612,10 +1666,13 @@ request_note(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t
 		struct sealed items = { .n = 0 };
 		int64_t hour = now_hour();
 		uint32_t seq;
+		unsigned long full = diskfull_count();
 		st = INTAKE_ERROR;
 		if (seal_item_kind(app, a, &items, CASE_KIND_NOTES, CASE_ROLE_STAFF, FIELD_NOTE, buf_sv(&pt), hour) == 0) {
 			int rc = store_case_add(app->store, a->row.id, items.items, items.n, NULL, 0, hour, -1, -1, 0, &seq);
 			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+			if (st == INTAKE_ERROR && diskfull_count() != full)
+				st = INTAKE_FULL;
 		}
 		sealed_free(&items);
 	}
@@ -1718,7 +1775,11 @@ intake_purge(const app_t *app, size_t *n)
 	uint8_t(*ids)[16] = calloc(PURGE_BATCH, sizeof(*ids));
 	uint32_t *slots = calloc(PURGE_BATCH, sizeof(*slots));
 	int rc = 0;
+	size_t invites;
 	*n = 0;
+	/* expired invitations go with the expired requests */
+	if (staff_invites_purge(app, &invites) != 0)
+		rc = -1;
 	if (!ids || !slots) {
 		rc = -1;
 		goto done;

@@ -48,6 +48,8 @@ typedef enum {
 	INTAKE_INVALID,      /* a value that names nothing (a member's name, for example) */
 	INTAKE_SHRED_LATER,  /* a shred was asked for but could not finish: the next purge does it */
 	INTAKE_ERROR,
+	INTAKE_FULL,         /* no room: the disk is full (files: nearly full, or too many at once);
+	                      * nothing was stored, and the log says so (core/diskfull.h) */
 } intake_status_t;
 
 /* The choices of the form's lists, as stored (encrypted) and as the form sends them;
@@ -70,6 +72,10 @@ int upload_file_end(upload_t *u) WUR;
 /* What went wrong while the files streamed in (the files concerned are already gone). */
 bool upload_too_many(const upload_t *u);
 bool upload_too_large(const upload_t *u);
+/* No room for the files (the disk is full or nearly, or too many are on their way): every
+ * file was dropped and the form's text still read. Such a form must not be submitted
+ * without its files: submitting it answers INTAKE_FULL. */
+bool upload_refused(const upload_t *u);
 size_t upload_count(const upload_t *u);
 /* Frees the upload and deletes every file of it that no committed row names. */
 void upload_free(upload_t *u);
@@ -228,6 +234,7 @@ long intake_rekey(const app_t *app, const staff_t *s);
 intake_status_t request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16]) WUR;
 /* Shreds every request whose last activity is older than [retention] allows (days, or
  * closed_days / rejected_days by stage), then compacts the database. *n: how many.
+ * Expired invitations are deleted too (staff_invites_purge).
  * Returns 0, or -1 when something could not be done (logged; the rest goes on). */
 int intake_purge(const app_t *app, size_t *n) WUR;
 /* The daemon's purge thread: at start, then every hour. */

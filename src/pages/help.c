@@ -10,6 +10,14 @@
 
 #define CONTACT_MAX_CHARS 500
 
+/* The disk is full (or, for files, nearly): nothing was stored, and the form gives back
+ * what was typed (never files, which a browser cannot be given back). */
+static const char *const msg_full_help =
+    N_("We cannot take requests right now. Nothing was sent. Your text is below: copy it, and try again later.");
+static const char *const msg_full_reply =
+    N_("We cannot take messages right now. Nothing was sent. Your text is below: copy it, and try again later.");
+static const char *const msg_full_files = N_("Files are not kept: choose them again when you try again.");
+
 /* Labels of the form's lists, in the order of intake_situations and intake_regions. */
 static const char *const situation_labels[] = {
 	N_("I have received a call-up notice"), N_("I am already serving"), N_("I am at or near a border"),
@@ -77,7 +85,9 @@ help_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *n
 		choices(rq, v, "regions", intake_regions, page_region_labels, post ? page_field(rq, "region") : SV(""));
 		if (p)
 			page_problems_vars(rq, v, p);
-		if (notice)
+		if (notice && upload_refused(rq->upload))
+			tvars_setf(v, "notice", "%s %s", i18n(rq->lang, notice), i18n(rq->lang, msg_full_files));
+		else if (notice)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 	}
 	page_render(rq, rs, "help", N_("Ask for help"), v);
@@ -141,6 +151,10 @@ page_help(request_t *rq, response_t *rs)
 			help_closed(rq, rs, 503);
 			return;
 		}
+		if (upload_refused(rq->upload)) {
+			help_form(rq, rs, NULL, msg_full_help, 503);
+			return;
+		}
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, true, &p);
 		page_check_choice(rq, "situation", intake_situations, &p.situation, &p);
@@ -169,6 +183,9 @@ page_help(request_t *rq, response_t *rs)
 		help_form(rq, rs, NULL,
 		    N_("The service is busy, and your request was not saved. Please try again in a minute. Nothing you wrote has been stored."),
 		    503);
+		return;
+	case INTAKE_FULL:
+		help_form(rq, rs, NULL, msg_full_help, 503);
 		return;
 	default:
 		help_form(rq, rs, NULL,
@@ -223,10 +240,12 @@ mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_pro
 			page_problems_vars(rq, v, p);
 			tvars_set(v, "message", page_field(rq, "message"));
 		}
-		if (notice) {
+		if (notice && upload_refused(rq->upload))
+			tvars_setf(v, "notice", "%s %s", i18n(rq->lang, notice), i18n(rq->lang, msg_full_files));
+		else if (notice)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+		if (notice)
 			tvars_set(v, "message", page_field(rq, "message"));
-		}
 	}
 	case_view_free(&cv);
 	page_render(rq, rs, "mailbox_view", N_("Your mailbox"), v);
@@ -345,7 +364,9 @@ page_mailbox_reply(request_t *rq, response_t *rs)
 		}
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
-		if (p.n)
+		if (upload_refused(rq->upload))
+			mailbox_notice(rq, rs, &m, msg_full_reply, 503);
+		else if (p.n)
 			mailbox_page(rq, rs, &m, &p, 400);
 		else
 			http_defer(rq, reply_work);
@@ -356,6 +377,8 @@ page_mailbox_reply(request_t *rq, response_t *rs)
 		mailbox_redirect(rq, rs);
 	} else if (rq->work_status == INTAKE_OVERLOADED && mailbox_of(rq, &m) > 0) {
 		mailbox_notice(rq, rs, &m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
+	} else if (rq->work_status == INTAKE_FULL && mailbox_of(rq, &m) > 0) {
+		mailbox_notice(rq, rs, &m, msg_full_reply, 503);
 	} else {
 		rs->status = 500;
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/diskfull.h"
 #include "core/embed.h"
 #include "http/server.h"
 #include "domain/staff.h"
@@ -65,7 +66,8 @@ pages_template(const char *name)
 }
 
 /* The layout around body: language switcher (same page, other languages), the test
- * instance banner, navigation. */
+ * instance banner, navigation; on staff pages, while a write has just failed for lack of
+ * space, a line under the H1 that says the disk is full. */
 static int
 page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 {
@@ -75,7 +77,14 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	const char *code = lang_code(rq->lang);
 	tvars_set_cstr(v, "lang", code);
 	tvars_set_cstr(v, "title", i18n(rq->lang, title));
-	tvars_set_html(v, "content", body);
+	size_t head = 0;   /* body up to the end of its H1: the banner goes after it */
+	if (rq->route && strncmp(rq->route->pattern, "/staff", 6) == 0 && diskfull_recent()) {
+		const char *h1 = memmem(body.p, body.len, "</h1>", 5);
+		head = h1 ? (size_t)(h1 - body.p) + 5 : 0;
+		tvars_set_cstr(v, "disk_full", "1");
+	}
+	tvars_set_html(v, "content_head", (sv_t){ body.p, head });
+	tvars_set_html(v, "content", (sv_t){ body.p + head, body.len - head });
 	tvars_setf(v, "home", "/%s/", code);
 	tvars_set_cstr(v, "css_href", pages_css_href());
 	tvars_setf(v, "guide_href", "/%s/guide", code);

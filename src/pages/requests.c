@@ -57,6 +57,10 @@ page_staff_requests(request_t *rq, response_t *rs)
 
 #define NOTE_MAX_CHARS 5000
 
+/* A note or a reply that found no room on the disk: the page gives the text back. */
+static const char *const msg_full =
+    N_("The server's disk is full, so this was not saved. Your text is still in the form below: copy it, and try again later.");
+
 static void
 notes_vars(tvars_t *v, const case_view_t *cv)
 {
@@ -72,8 +76,11 @@ notes_vars(tvars_t *v, const case_view_t *cv)
 	}
 }
 
+/* The request page; with problems p or an error (shown under the H1), the note and the
+ * reply typed come back in their fields. */
 static void
-request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p, int status)
+request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p,
+    const char *error, int status)
 {
 	case_view_t cv;
 	char prefix[32], when[32], hex[33];
@@ -107,8 +114,11 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 		tvars_setf(v, "max_mb", "%u", rq->app->config.max_file_mb);
 		if (rq->app->config.max_files > 0)
 			tvars_set_cstr(v, "files_allowed", "1");
-		if (p) {
+		if (p)
 			page_problems_vars(rq, v, p);
+		if (error)
+			tvars_set_cstr(v, "error", i18n(rq->lang, error));
+		if (p || error) {
 			tvars_set(v, "message", page_field(rq, "message"));
 			tvars_set(v, "note", page_field(rq, "note"));
 		}
@@ -117,6 +127,12 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 	page_render(rq, rs, "staff_request", N_("Request"), v);
 	if (status && rs->status == 0)
 		rs->status = status;
+}
+
+static void
+request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p, int status)
+{
+	request_render(rq, rs, s, id, p, NULL, status);
 }
 
 void
@@ -162,14 +178,20 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 	if (!rq->work_done) {
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
-		if (p.n)
+		if (upload_refused(rq->upload))
+			request_render(rq, rs, &s, id, NULL, msg_full, 503);
+		else if (p.n)
 			request_page(rq, rs, &s, id, &p, 400);
 		else
 			http_defer(rq, reply_work);
 		sodium_memzero(&s, sizeof(s));
 		return;
 	}
+	if (rq->work_status == INTAKE_FULL)
+		request_render(rq, rs, &s, id, NULL, msg_full, 503);
 	sodium_memzero(&s, sizeof(s));
+	if (rq->work_status == INTAKE_FULL)
+		return;
 	if (rq->work_status != INTAKE_OK) {
 		rs->status = rq->work_status == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -265,7 +287,11 @@ page_staff_request_note(request_t *rq, response_t *rs)
 		return;
 	}
 	intake_status_t st = request_note(rq->app, &s, id, text);
+	if (st == INTAKE_FULL)
+		request_render(rq, rs, &s, id, NULL, msg_full, 503);
 	sodium_memzero(&s, sizeof(s));
+	if (st == INTAKE_FULL)
+		return;
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;

@@ -105,6 +105,11 @@ page_volunteer(request_t *rq, response_t *rs)
 	case INTAKE_CLOSED:
 		volunteer_form(rq, rs, NULL, NULL, 503);
 		return;
+	case INTAKE_FULL:   /* the disk is full: what she typed is given back */
+		volunteer_form(rq, rs, NULL,
+		    N_("We cannot take applications right now. Nothing was sent. Your text is below: copy it, and try again later."),
+		    503);
+		return;
 	default:
 		volunteer_form(rq, rs, NULL,
 		    N_("Something went wrong on our side, and your application was not saved. Please try again later."), 500);

@@ -39,6 +39,55 @@ store_invite_get(store_t *st, const uint8_t token_hash[32], int64_t now_hour, ui
 }
 
 int
+store_invites_each(store_t *st, int64_t now_hour, void (*fn)(void *ctx, const store_invite_t *inv), void *ctx)
+{
+	sqlite3_stmt *q;
+	store_invite_t inv;
+	bool ok = true;
+	int rc = SQLITE_ERROR;
+	if (q_prepare(st, &q, "SELECT token_hash, roles, expires_hour FROM invites WHERE expires_hour > ? "
+	                      "ORDER BY expires_hour, token_hash") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, now_hour);
+	while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		blob_copy(inv.token_hash, 32, q, 0, &ok);
+		inv.roles = (uint32_t)sqlite3_column_int64(q, 1);
+		inv.expires_hour = sqlite3_column_int64(q, 2);
+		if (ok)
+			fn(ctx, &inv);
+	}
+	sqlite3_finalize(q);
+	return ok && rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_invite_delete(store_t *st, const uint8_t token_hash[32])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "DELETE FROM invites WHERE token_hash = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, token_hash, 32, SQLITE_STATIC);
+	int rc = q_done(q);
+	if (rc == STORE_OK && sqlite3_changes(store_db(st)) != 1)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int
+store_invites_delete_expired(store_t *st, int64_t now_hour, size_t *n)
+{
+	sqlite3_stmt *q;
+	*n = 0;
+	if (q_prepare(st, &q, "DELETE FROM invites WHERE expires_hour <= ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, now_hour);
+	int rc = q_done(q);
+	if (rc == STORE_OK)
+		*n = (size_t)sqlite3_changes(store_db(st));
+	return rc;
+}
+
+int
 store_account_create(store_t *st, const uint8_t token_hash[32], int64_t now_hour, const store_account_t *a)
 {
 	sqlite3_stmt *q;

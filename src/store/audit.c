@@ -18,6 +18,8 @@ store_audit_append(store_t *st, uint64_t idx, const unsigned char *entry, size_t
 	sqlite3_bind_blob(q, 3, h, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, u, 32, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE)
+		store_failed(store_db(st));
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -167,6 +167,23 @@ static const char *const store_migrations[] = {
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
+void
+store_failed(sqlite3 *db)
+{
+	int err = 0;
+	if (!db)
+		return;
+	int code = sqlite3_extended_errcode(db);
+	if ((code & 0xff) == SQLITE_FULL)
+		err = ENOSPC;   /* the unix VFS says SQLITE_FULL for a write that found no room */
+	else if ((code & 0xff) == SQLITE_IOERR)
+		err = sqlite3_system_errno(db);   /* EDQUOT, or ENOSPC from an fsync */
+	if (err) {
+		const char *path = sqlite3_db_filename(db, "main");
+		(void)diskfull_check(path && path[0] ? path : "the database", err);
+	}
+}
+
 int
 store_schema_version(void)
 {

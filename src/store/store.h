@@ -88,6 +88,18 @@ int store_invite_add(store_t *st, const uint8_t token_hash[32], uint32_t roles, 
     int64_t expires_hour) WUR;
 /* The roles of a live invitation (not expired at now_hour), or STORE_NOT_FOUND. */
 int store_invite_get(store_t *st, const uint8_t token_hash[32], int64_t now_hour, uint32_t *roles) WUR;
+/* An invitation as the operator's list shows it: its token is stored nowhere. */
+typedef struct {
+	uint8_t token_hash[32];
+	uint32_t roles;
+	int64_t expires_hour;
+} store_invite_t;
+/* Every invitation not expired at now_hour, the soonest to expire first. */
+int store_invites_each(store_t *st, int64_t now_hour, void (*fn)(void *ctx, const store_invite_t *inv), void *ctx) WUR;
+/* Deletes one invitation (withdrawn): STORE_OK, or STORE_NOT_FOUND when it is gone. */
+int store_invite_delete(store_t *st, const uint8_t token_hash[32]) WUR;
+/* Deletes every invitation expired at now_hour (the row and its encrypted note); *n: how many. */
+int store_invites_delete_expired(store_t *st, int64_t now_hour, size_t *n) WUR;
 /* Uses up the invitation and creates the account, in one transaction.
  * STORE_CONFLICT when the handle is taken, STORE_NOT_FOUND when the invitation is. */
 int store_account_create(store_t *st, const uint8_t token_hash[32], int64_t now_hour, const store_account_t *a) WUR;

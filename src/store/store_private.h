@@ -50,8 +50,14 @@ int store_epoch_replace(store_t *st, const uint8_t case_id[16], uint32_t e, cons
 int store_message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items,
     size_t nitems, const store_attachment_t *att, size_t natt);
 
+/* A call on db failed: when for lack of space (SQLITE_FULL, or an I/O error with ENOSPC
+ * or EDQUOT), the disk-full report gets the database's path (core/diskfull.h). */
+void store_failed(sqlite3 *db);
+
 /* Statement helpers shared by the table files. */
 #include <string.h>
+
+#include "core/diskfull.h"
 
 static inline int
 q_prepare(store_t *st, sqlite3_stmt **q, const char *sql)
@@ -64,6 +70,8 @@ static inline int
 q_done(sqlite3_stmt *q)
 {
 	int rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE)
+		store_failed(sqlite3_db_handle(q));
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE)
 		return STORE_OK;
@@ -73,16 +81,22 @@ q_done(sqlite3_stmt *q)
 static inline int
 q_exec(store_t *st, const char *sql)
 {
-	return sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	store_failed(store_db(st));
+	return -1;
 }
 
 /* COMMIT; when it fails and the transaction is still open, it is rolled back, so the
- * thread's connection is never left inside a transaction. */
+ * thread's connection is never left inside a transaction. A commit that succeeds shows
+ * that the disk has room again. */
 static inline int
 q_commit(store_t *st)
 {
-	if (q_exec(st, "COMMIT") == 0)
+	if (q_exec(st, "COMMIT") == 0) {
+		diskfull_clear();
 		return STORE_OK;
+	}
 	if (!sqlite3_get_autocommit(store_db(st)))
 		(void)sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 	return STORE_ERROR;
