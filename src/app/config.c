@@ -26,6 +26,11 @@ const char config_default_text[] =
 "max_connections = 1024\n"
 "# Seconds an idle connection stays open.\n"
 "timeout = 30\n"
+"# Seconds a new connection has, in all, to send its request's headers (a kept-alive\n"
+"# one has timeout seconds for its next request's). Slower ones are closed, and the\n"
+"# oldest of them first when connections run short, so that clients trickling header\n"
+"# lines cannot hold every connection (docs/operator.md).\n"
+"header_timeout = 10\n"
 "# yes when visitors reach sava over HTTPS or a Tor onion service: cookies then get\n"
 "# the Secure flag and the __Host- prefix. Leave no for plain http://127.0.0.1 tests.\n"
 "tls = no\n"
@@ -95,6 +100,7 @@ config_defaults(config_t *c)
 	c->threads = 2;
 	c->max_connections = LIMIT_CONNECTIONS;
 	c->timeout_s = LIMIT_CONN_TIMEOUT_S;
+	c->header_timeout_s = LIMIT_HEADER_TIMEOUT_S;
 	c->tls = false;
 	c->log_requests = true;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -217,6 +223,9 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "timeout") == 0) {
 			bad = config_uint(value, 1, 3600, &c->timeout_s);
 			want = "a number of seconds from 1 to 3600";
+		} else if (strcmp(name, "header_timeout") == 0) {
+			bad = config_uint(value, 1, 600, &c->header_timeout_s);
+			want = "a number of seconds from 1 to 600";
 		} else if (strcmp(name, "tls") == 0) {
 			bad = config_bool(value, &c->tls);
 			want = "yes or no";

@@ -14,6 +14,7 @@ typedef struct {
 	unsigned threads;          /* [server] threads: libmicrohttpd's pool */
 	unsigned max_connections;  /* [server] max_connections */
 	unsigned timeout_s;        /* [server] timeout: idle connection seconds */
+	unsigned header_timeout_s; /* [server] header_timeout: a request's headers, in total */
 	bool tls;                  /* [server] tls: the public side is HTTPS or an onion */
 	bool log_requests;         /* [server] log_requests: one line per request */
 	unsigned kdf_threads;      /* [server] kdf_threads: key derivations at once */

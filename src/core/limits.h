@@ -9,6 +9,7 @@
 #define LIMIT_MHD_POOL_BYTES     16384   /* libmicrohttpd's per-connection memory (bench/README.md) */
 #define LIMIT_CONNECTIONS        1024    /* open connections at once */
 #define LIMIT_CONN_TIMEOUT_S     30      /* idle connection timeout */
+#define LIMIT_HEADER_TIMEOUT_S   10      /* a request's headers, in total */
 
 #define LIMIT_QUERY_FIELDS       16      /* fields in a query string */
 #define LIMIT_FORM_FIELDS        64      /* fields in one form */

@@ -352,6 +352,8 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	(void)cls;
 	(void)url;
 
+	if (!rq || !rq->begun)
+		conns_headers_done(conn);   /* its headers are complete: off the slow list */
 	if (!rq)
 		return MHD_NO;   /* out of memory when the request began: drop the connection */
 	if (!rq->begun) {
@@ -430,7 +432,7 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 {
 	request_t *rq = *con_cls;
 	const app_t *app = cls;
-	(void)conn;
+	conns_request_done(conn);   /* a kept-alive connection waits for headers again */
 	if (!rq)
 		return;
 	if (app->config.log_requests && rq->route && rq->route->log_quiet) {
@@ -480,6 +482,10 @@ http_serve(app_t *app)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (conns_start(c->max_connections, c->header_timeout_s, c->timeout_s) != 0) {
+		log_warnx("cannot start the connection sweeper");
+		return 1;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, server_access, app,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(c->threads > 1 ? c->threads : 0),
@@ -488,14 +494,17 @@ http_serve(app_t *app)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_MHD_POOL_BYTES,
 	    MHD_OPTION_URI_LOG_CALLBACK, server_uri_log, app,
 	    MHD_OPTION_NOTIFY_COMPLETED, server_completed, app,
+	    MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL,
 	    MHD_OPTION_END);
 	if (!d) {
 		log_warnx("cannot listen on %s port %u: is another program using it?", c->listen_addr, c->listen_port);
+		conns_stop();
 		return 1;
 	}
 	if (work_start(c->kdf_threads, c->kdf_queue) != 0) {
 		log_warnx("cannot start the worker threads");
 		MHD_stop_daemon(d);
+		conns_stop();
 		return 1;
 	}
 	log_info("listening on http://%s%s%s:%u/", strchr(c->listen_addr, ':') ? "[" : "", c->listen_addr,
@@ -517,6 +526,7 @@ http_serve(app_t *app)
 	}
 	work_stop();   /* finishes queued work and resumes its requests */
 	MHD_stop_daemon(d);
+	conns_stop();   /* after the daemon: its last NOTIFY_CLOSED calls use the table */
 	log_info("stopped");
 	return 0;
 }

@@ -20,6 +20,21 @@ void work_stop(void);
 int work_reserve(void) WUR;   /* a place in the queue, or -1 when full */
 void work_push(request_t *rq);
 
+/* conns.c: slow clients. Each connection waiting for a request's headers has
+ * header_timeout_s seconds in all (a kept-alive one, the longer of that and
+ * idle_timeout_s); a quarter of max_connections is kept for requests whose headers are
+ * complete, and past that, or when every connection is in use, the connection that has
+ * waited longest is closed first. conns_start before MHD_start_daemon (0 or -1), with
+ * conns_notify as MHD_OPTION_NOTIFY_CONNECTION; conns_stop after MHD_stop_daemon.
+ * conns_headers_done is called at a request's first access-handler call,
+ * conns_request_done from NOTIFY_COMPLETED. */
+int conns_start(unsigned max_connections, unsigned header_timeout_s, unsigned idle_timeout_s) WUR;
+void conns_stop(void);
+void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code);
+void conns_headers_done(struct MHD_Connection *conn);
+void conns_request_done(struct MHD_Connection *conn);
+
 /* upload.c: multipart bodies. begin checks the type and length (0 or a status to answer
  * with), feed takes each piece (0 or a status), finish checks the closing boundary;
  * end frees the parser and the route's upload state, when the request ends. */

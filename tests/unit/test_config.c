@@ -27,6 +27,16 @@ main(void)
 	CHECK(strcmp(c.listen_addr, "::1") == 0 && c.listen_port == 9000 && c.threads == 4);
 	CHECK(c.tls && !c.log_requests);
 	CHECK(parse(&c, "[site]\ndefault_language = be\n") == 0 && strcmp(c.default_lang, "be") == 0);
+	/* header_timeout: a total deadline for a request's headers (issue 9, slow clients). */
+	CHECK(d.header_timeout_s == 10);
+	CHECK(parse(&c, "[server]\nheader_timeout = 3\n") == 0 && c.header_timeout_s == 3);
+	CHECK(parse(&c, "[server]\nheader_timeout = 1\n") == 0 && c.header_timeout_s == 1);
+	CHECK(parse(&c, "[server]\nheader_timeout = 600\n") == 0 && c.header_timeout_s == 600);
+	CHECK(parse(&c, "[server]\nheader_timeout = 0\n") == -1 && strstr(err, "header_timeout"));
+	CHECK(parse(&c, "[server]\nheader_timeout = 601\n") == -1 && strstr(err, "1 to 600"));
+	CHECK(parse(&c, "[server]\nheader_timeout = 5s\n") == -1 && strstr(err, "line 2"));
+	CHECK(parse(&c, "[server]\nheader_timeout = -1\n") == -1);
+	CHECK(parse(&c, "[server]\nheader_timeout =\n") == -1);
 	const char *onion = "[site]\nonion_address = abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion\n";
 	CHECK(parse(&c, onion) == 0 && strlen(c.onion_address) == 62);
 	CHECK(parse(&c, "[site]\nonion_address =\n") == 0 && c.onion_address[0] == '\0');
