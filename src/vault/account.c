@@ -178,7 +178,7 @@ acct_create(vault_t *v, const char *passphrase, size_t len, acct_blobs_t *out, a
 	randombytes_buf(s->totp, sizeof(s->totp));
 	randombytes_buf(rec, sizeof(rec));
 
-	if (vault_kdf_enter(v) != 0)
+	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0)
 		goto done;
 	int made = wrap_pw_make(v, out->wrap_pw, out->id, s->k_acct, passphrase, len, s);
 	vault_kdf_leave(v);
@@ -263,7 +263,7 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 
 	if (!s)
 		return VAULT_ERROR;
-	if (vault_kdf_enter(v) != 0) {
+	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0) {
 		secrets_free(s);
 		return VAULT_BUSY;
 	}
@@ -312,7 +312,7 @@ acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t sec
 	int ok;
 	if (!s)
 		return VAULT_ERROR;
-	if (vault_kdf_enter(v) != 0) {
+	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0) {
 		secrets_free(s);
 		return VAULT_BUSY;
 	}

@@ -39,8 +39,9 @@ int vault_instance_create(const char *dir, const unsigned char *entry0, size_t e
 void vault_audit_link(const unsigned char *key, const unsigned char prev[32], uint64_t i,
     const unsigned char *entry, size_t len, unsigned char out[32]);
 
-/* Loads the instance key. max_kdf is how many Argon2id derivations may run at once;
- * queue is how many more may wait. Returns 0, or -1 with a sentence in err. */
+/* Loads the instance key. max_kdf is how many Argon2id derivations may run at once,
+ * whatever they are for; queue is how many more may wait, for each purpose (help
+ * intake, mailbox, staff) apart. Returns 0, or -1 with a sentence in err. */
 int vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue, vault_t **out,
     char *err, size_t errlen) WUR;
 void vault_close(vault_t *v);
