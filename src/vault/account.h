@@ -69,7 +69,10 @@ vault_status_t acct_login(vault_t *v, const char *handle, const acct_blobs_t *ac
     size_t len, const char *code, size_t code_len, uint64_t now, uint64_t last_step, sess_new_t *out) WUR;
 
 /* Re-wraps K_acct under a new passphrase after checking the old one (or, with
- * use_recovery, the recovery key). On success *new_wrap_pw replaces wrap_pw. */
+ * use_recovery, the recovery key). On success *new_wrap_pw replaces wrap_pw. acct is
+ * NULL for an unknown or revoked handle's recovery: it then takes a place at the gate
+ * and tries a dummy box, so that it is answered (VAULT_BUSY or VAULT_NOT_FOUND) and
+ * timed like a wrong recovery key for a real account. */
 vault_status_t acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t secret_len,
     bool use_recovery, const char *new_passphrase, size_t new_len, uint8_t new_wrap_pw[ACCT_WRAP_PW_BYTES]) WUR;
 

@@ -1,6 +1,7 @@
 /* Unit tests for the vault's gate around every Argon2id (white-box: vault_private.h):
  * the bound on derivations at once, each purpose's own waiting places, the turns
- * between purposes (issue 9: one queue for every Argon2id). */
+ * between purposes; and the staff paths through it: an unknown handle's recovery is
+ * told "busy" exactly when a real one is (issue 9: recovery enumerated handles). */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -9,8 +10,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "domain/staff.h"
+#include "vault/account.h"
 #include "vault/vault.h"
 #include "vault/vault_private.h"
+
+#define PW "correct horse battery staple gate"
 
 static void
 pause_ms(long ms)
@@ -106,6 +111,57 @@ test_gate(vault_t *v)
 	CHECK(vault_kdf_enter(v, KDF_PURPOSES) == -1);   /* no such purpose */
 }
 
+/* An account with real keys in the store, as enrollment makes it. */
+static bool
+make_account(app_t *app, const char *handle)
+{
+	acct_blobs_t b;
+	acct_shown_t *shown = sodium_malloc(sizeof(*shown));
+	char token[INVITE_TOKEN_CHARS + 1];
+	uint8_t hash[32];
+	store_account_t a;
+	bool ok = shown && acct_create(app->vault, PW, strlen(PW), &b, shown) == 0;
+	if (shown)
+		sodium_free(shown);
+	if (!ok)
+		return false;
+	invite_token_new(token, hash);
+	int64_t hour = (int64_t)(time(NULL) / 3600);
+	memset(&a, 0, sizeof(a));
+	memcpy(a.id, b.id, 16);
+	snprintf(a.handle, sizeof(a.handle), "%s", handle);
+	a.roles = ROLE_OWL;
+	memcpy(a.pk, b.pk, 32);
+	memcpy(a.wrap_pw, b.wrap_pw, sizeof(a.wrap_pw));
+	memcpy(a.wrap_rec, b.wrap_rec, sizeof(a.wrap_rec));
+	memcpy(a.sk_box, b.sk_box, sizeof(a.sk_box));
+	memcpy(a.totp_box, b.totp_box, sizeof(a.totp_box));
+	a.created_day = hour / 24;
+	return store_invite_add(app->store, hash, ROLE_OWL, NULL, 0, hour + 1) == STORE_OK &&
+	       store_account_create(app->store, hash, hour, &a) == STORE_OK;
+}
+
+static void
+test_recovery_alike(app_t *app)
+{
+	sv_t rec = sv_from_cstr("AAAAAAAAAAAAAAAAAAAAAAAAAA");   /* well-formed, wrong */
+	sv_t pw = sv_from_cstr("a new passphrase, long enough");
+	/* With a free place, both are denied after the gate. */
+	CHECK(staff_recover(app, sv_from_cstr("rita"), rec, pw) == STAFF_DENIED);
+	CHECK(staff_recover(app, sv_from_cstr("nobody"), rec, pw) == STAFF_DENIED);
+	/* With every place taken (one at once, none to wait), both are told "busy": an
+	 * unknown handle no longer skips the gate and answers "denied". */
+	CHECK(vault_kdf_enter(app->vault, KDF_FOR_STAFF) == 0);
+	CHECK(staff_recover(app, sv_from_cstr("rita"), rec, pw) == STAFF_BUSY);
+	CHECK(staff_recover(app, sv_from_cstr("nobody"), rec, pw) == STAFF_BUSY);
+	/* A login is told "busy" for both too (it always was). */
+	sess_new_t out;
+	CHECK(staff_login(app, sv_from_cstr("rita"), sv_from_cstr(PW), sv_from_cstr("000000"), &out) == STAFF_BUSY);
+	CHECK(staff_login(app, sv_from_cstr("nobody"), sv_from_cstr(PW), sv_from_cstr("000000"), &out) == STAFF_BUSY);
+	vault_kdf_leave(app->vault);
+	CHECK(staff_recover(app, sv_from_cstr("nobody"), rec, pw) == STAFF_DENIED);
+}
+
 int
 main(void)
 {
@@ -126,7 +182,21 @@ main(void)
 		test_gate(v);
 	vault_close(v);
 
-	const char *files[] = { "keys/instance.key", "keys/shred.kf" };
+	/* The staff paths, on a vault with one place and no waiting. */
+	app_t app;
+	memset(&app, 0, sizeof(app));
+	app.dir = dir;
+	config_defaults(&app.config);
+	CHECK(store_create(dir, KDF_INSECURE_FAST, &app.store, err, sizeof(err)) == 0);
+	CHECK(vault_open(dir, KDF_INSECURE_FAST, 1, 0, &app.vault, err, sizeof(err)) == 0);
+	if (app.store && app.vault && make_account(&app, "rita"))
+		test_recovery_alike(&app);
+	else
+		CHECK(!"an account to recover");
+	vault_close(app.vault);
+	store_close(app.store);
+
+	const char *files[] = { "keys/instance.key", "keys/shred.kf", "sava.db", "sava.db-wal", "sava.db-shm" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		unlink(path);
