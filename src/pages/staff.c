@@ -14,7 +14,7 @@
 
 #define ROSTER_PAGE 50
 
-static const char *const msg_denied = N_("Those details do not match an account. Check them and try again. After several failed attempts, sava makes you wait a little before the next one.");
+static const char *const msg_denied = N_("Those details do not match an account. Check them and try again. After ten wrong codes, wait a few minutes before trying again.");
 static const char *const msg_busy = N_("The service is busy. Please try again in a minute.");
 static const char *const msg_pw_rule = N_("A passphrase needs at least 16 characters. A few ordinary words with spaces between them are easy to remember and hard to guess.");
 
@@ -465,7 +465,7 @@ void
 page_staff_recover(request_t *rq, response_t *rs)
 {
 	static const struct newpw_page p = { recover_work, WORK_STAFF_RECOVER, "staff_recover", N_("Recover your account"),
-		N_("That name and recovery key do not match. Check them and try again. After several failed attempts, sava makes you wait a little before the next one."),
+		N_("That name and recovery key do not match. Check them and try again."),
 		true };
 	newpw_page(rq, rs, &p);
 }

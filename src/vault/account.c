@@ -261,6 +261,7 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 	const uint8_t *id = acct ? acct->id : dummy_id;
 	int ok = 0;
 
+	out->code_wrong = false;
 	if (!s)
 		return VAULT_ERROR;
 	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0) {
@@ -294,6 +295,7 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 	if (!ok)
 		sodium_memzero(s->totp, sizeof(s->totp));
 	int code_ok = totp_check(s->totp, now, code, code_len, last_step, &step) == 0;
+	out->code_wrong = ok && !code_ok;
 	ok = ok && code_ok;
 	if (ok) {
 		sess_make(SESS_KIND_STAFF, acct->id, s->sk, out, s);

@@ -53,6 +53,7 @@ typedef struct {
 	uint8_t sid[32];
 	uint8_t box[SESS_BOX_BYTES];
 	uint64_t totp_step;      /* the step that was accepted; a code works once */
+	bool code_wrong;         /* acct_login: the passphrase opened the account, the code did not hold */
 } sess_new_t;
 
 /* Creates an account: K_acct, an X25519 key pair, a recovery key and a TOTP secret,
@@ -64,7 +65,9 @@ int acct_create(vault_t *v, const char *passphrase, size_t len, acct_blobs_t *ou
  * acct is NULL for an unknown or revoked handle: the same derivation then runs
  * against a fake salt and a dummy box, so the answer and its time are the same.
  * last_step is the last accepted TOTP step for this account (0: none). Returns
- * VAULT_OK or VAULT_NOT_FOUND (for any failure, whichever part failed). */
+ * VAULT_OK or VAULT_NOT_FOUND (for any failure, whichever part failed), or VAULT_BUSY.
+ * out->code_wrong tells the caller (never the person) that the passphrase was right
+ * and the code was not, so that guessing codes can be limited per account. */
 vault_status_t acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char *passphrase,
     size_t len, const char *code, size_t code_len, uint64_t now, uint64_t last_step, sess_new_t *out) WUR;
 
