@@ -369,6 +369,18 @@ code_try(const uint8_t id[16], bool wrong)
 	return counts;
 }
 
+/* A new passphrase (changed, or set by recovery) makes the wrong codes typed after the
+ * old one moot: whoever typed them no longer has it. */
+static void
+code_forget(const uint8_t id[16])
+{
+	pthread_mutex_lock(&staff_lock);
+	for (size_t i = 0; i < CODES_MAX; i++)
+		if (codes[i].spent > 0 && memcmp(codes[i].id, id, 16) == 0)
+			sodium_memzero(&codes[i], sizeof(codes[i]));
+	pthread_mutex_unlock(&staff_lock);
+}
+
 static void
 audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object)
 {
@@ -801,6 +813,7 @@ staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t ne
 		if (store_account_set_wrap_pw(app->store, s->acct.id, wrap) != STORE_OK ||
 		    store_sessions_delete_others(app->store, s->acct.id, s->sess.sid) != STORE_OK)
 			return STAFF_ERROR;
+		code_forget(s->acct.id);
 		audit(app, s->acct.id, AUDIT_PASSPHRASE_CHANGE, s->acct.id);
 	}
 	return st;
@@ -841,6 +854,7 @@ staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw)
 	if (store_account_set_wrap_pw(app->store, a.id, wrap) != STORE_OK ||
 	    staff_sessions_end_all(app, a.id) != STAFF_OK)
 		return STAFF_ERROR;
+	code_forget(a.id);
 	audit(app, a.id, AUDIT_RECOVER, a.id);
 	return STAFF_OK;
 }

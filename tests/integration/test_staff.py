@@ -328,10 +328,11 @@ def test_wrong_codes_after_the_right_passphrase_pause_that_account(tmp_path):
     """Whoever has a member's passphrase gets ten wrong codes, then one more every six
     minutes, so codes (3 in a million each) cannot be guessed quickly. The pause is
     silent: even the right code gets the answer a wrong one gets, so the pause tells
-    nobody that the passphrase was right. Other accounts are not touched."""
+    nobody that the passphrase was right. A recovery ends it; other accounts are not
+    touched."""
     inst = start_instance(tmp_path)
     try:
-        secret, _ = enroll(inst, invite(inst, "owl"), "nina")
+        secret, recovery = enroll(inst, invite(inst, "owl"), "nina")
         step = int(time.time()) // 30
         valid = {totp(secret, s) for s in range(step - 1, step + 4)}
         wrong = next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in valid)
@@ -346,6 +347,16 @@ def test_wrong_codes_after_the_right_passphrase_pause_that_account(tmp_path):
         _, r = login(inst, "nobody", PASSPHRASE, wrong)
         answers.add(re.sub(r'value="[^"]*"', "", r.text))
         assert len(answers) == 1
+        # A recovery (a new passphrase) ends the pause: whoever typed those codes no
+        # longer has her passphrase.
+        rs = requests.Session()
+        page = rs.get(inst.url("/en/staff/recover"), timeout=10)
+        r = rs.post(inst.url("/en/staff/recover"), timeout=30,
+                    data={"csrf": csrf(page.text), "handle": "nina", "recovery": recovery,
+                          "new": NEW_PASSPHRASE, "again": NEW_PASSPHRASE})
+        assert r.status_code == 200 and "every session" in r.text
+        _, r = login(inst, "nina", NEW_PASSPHRASE, totp(secret, int(time.time()) // 30))
+        assert r.status_code == 303, r.text
         # Another account is not paused by nina's wrong codes.
         other, _ = enroll(inst, invite(inst, "owl"), "oksana")
         _, r = login(inst, "oksana", PASSPHRASE, totp(other, int(time.time()) // 30))
