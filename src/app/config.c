@@ -40,9 +40,17 @@ const char config_default_text[] =
 "# Passphrase and receipt checks (Argon2id, 256 MiB each in production) run on their\n"
 "# own threads, never on the ones that serve pages. auto = one per core.\n"
 "kdf_threads = auto\n"
-"# Checks that may wait for a thread; past this, visitors see \"busy, try again in a\n"
-"# minute\" (503) instead of the server running out of memory.\n"
-"kdf_queue = 64\n"
+"# Checks that may wait for a thread, for each purpose apart, so that a flood of one\n"
+"# (logins with made-up names, say) never turns the others away: new help requests and\n"
+"# volunteer applications; mailboxes opened with a receipt; staff login, recovery,\n"
+"# enrollment and signed-in staff work. Past them, visitors see \"busy, try again in\n"
+"# a minute\" (503) instead of the server running out of memory. Within each, every\n"
+"# kind of request has one more place of its own, one kind takes at most three quarters\n"
+"# of the shared places, and one browser at most half. (kdf_queue = N, in files\n"
+"# written by older versions, sets all three.)\n"
+"kdf_queue_help = 64\n"
+"kdf_queue_mailbox = 64\n"
+"kdf_queue_staff = 32\n"
 "\n"
 "[site]\n"
 "# Language that / redirects to: be, ru or en.\n"
@@ -70,7 +78,7 @@ const char config_default_text[] =
 "\n"
 "[mailbox]\n"
 "# Receipt attempts per minute for the whole instance (each costs one Argon2id\n"
-"# derivation). 0 means no limit; the kdf_queue bound applies in any case.\n"
+"# derivation). 0 means no limit; the kdf_queue_mailbox bound applies in any case.\n"
 "attempts_per_minute = 30\n"
 "# Minutes after which an idle mailbox session ends.\n"
 "idle_minutes = 15\n"
@@ -105,7 +113,10 @@ config_defaults(config_t *c)
 	c->log_requests = true;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	c->kdf_threads = cores > 0 ? (unsigned)(cores < 16 ? cores : 16) : 1;
-	c->kdf_queue = 64;
+	c->kdf_queue_help = 64;
+	c->kdf_queue_mailbox = 64;
+	c->kdf_queue_staff = 32;
+	c->kdf_queue = 64;   /* the largest of the three */
 	snprintf(c->default_lang, sizeof(c->default_lang), "ru");
 	c->receipt_digits = 16;
 	c->max_files = LIMIT_MP_FILES;
@@ -235,8 +246,18 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "kdf_threads") == 0) {
 			bad = strcmp(value, "auto") != 0 && config_uint(value, 1, 16, &c->kdf_threads);
 			want = "auto or a number from 1 to 16";
-		} else if (strcmp(name, "kdf_queue") == 0) {
-			bad = config_uint(value, 1, 100000, &c->kdf_queue);
+		} else if (strcmp(name, "kdf_queue") == 0) {   /* older files: all three at once */
+			bad = config_uint(value, 1, 100000, &c->kdf_queue_help);
+			c->kdf_queue_staff = c->kdf_queue_mailbox = c->kdf_queue_help;
+			want = "a number from 1 to 100000";
+		} else if (strcmp(name, "kdf_queue_help") == 0) {
+			bad = config_uint(value, 1, 100000, &c->kdf_queue_help);
+			want = "a number from 1 to 100000";
+		} else if (strcmp(name, "kdf_queue_mailbox") == 0) {
+			bad = config_uint(value, 1, 100000, &c->kdf_queue_mailbox);
+			want = "a number from 1 to 100000";
+		} else if (strcmp(name, "kdf_queue_staff") == 0) {
+			bad = config_uint(value, 1, 100000, &c->kdf_queue_staff);
 			want = "a number from 1 to 100000";
 		} else {
 			goto unknown;
@@ -321,7 +342,12 @@ config_parse(config_t *c, const char *text, size_t len, char *err, size_t errlen
 {
 	char why[200] = "";
 	struct config_ctx x = { c, why, sizeof(why), false };
-	return ini_text_parse(text, len, config_handler, &x, &x.failed, why, err, errlen);
+	int rc = ini_text_parse(text, len, config_handler, &x, &x.failed, why, err, errlen);
+	/* The vault's gate lets as many wait, for each purpose, as the largest room here. */
+	c->kdf_queue = c->kdf_queue_help > c->kdf_queue_mailbox ? c->kdf_queue_help : c->kdf_queue_mailbox;
+	if (c->kdf_queue_staff > c->kdf_queue)
+		c->kdf_queue = c->kdf_queue_staff;
+	return rc;
 }
 
 int

@@ -18,7 +18,11 @@ typedef struct {
 	bool tls;                  /* [server] tls: the public side is HTTPS or an onion */
 	bool log_requests;         /* [server] log_requests: one line per request */
 	unsigned kdf_threads;      /* [server] kdf_threads: key derivations at once */
-	unsigned kdf_queue;        /* [server] kdf_queue: derivations that may wait */
+	unsigned kdf_queue_help;   /* [server] kdf_queue_help: help requests and applications that may wait */
+	unsigned kdf_queue_mailbox; /* [server] kdf_queue_mailbox: mailbox openings and replies that may wait */
+	unsigned kdf_queue_staff;  /* [server] kdf_queue_staff: staff logins, recoveries, enrollments, ... */
+	unsigned kdf_queue;        /* the largest of the three: what may wait at the vault's gate, per purpose.
+	                            * ([server] kdf_queue = N, in older files, sets all three.) */
 	char onion_address[128];   /* [site] onion_address: adds Onion-Location when set */
 	char default_lang[4];      /* [site] default_language: be, ru or en */
 	unsigned receipt_digits;   /* [intake] receipt_digits: 16 or 20 */

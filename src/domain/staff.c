@@ -1,6 +1,7 @@
 /* staff: account rules and the in-memory state that must never reach disk: session idle
- * timers, the last accepted TOTP step per account (2 minutes), failed-login counts per
- * handle, and enrollments in progress (30 minutes). Every table is fixed in size. */
+ * timers, the last accepted TOTP step per account (2 minutes), wrong codes typed after
+ * an account's right passphrase, and enrollments in progress (30 minutes). Every table
+ * is fixed in size. */
 #include "domain/staff.h"
 
 #include <pthread.h>
@@ -21,9 +22,9 @@
 #define PENDING_S       (30 * 60)
 #define TIMERS_MAX      16384
 #define STEPS_MAX       4096
-#define THROTTLE_MAX    4096
-#define THROTTLE_FREE   3       /* failures before any wait */
-#define THROTTLE_CAP_S  300
+#define CODES_MAX       1024
+#define CODE_TRIES      10      /* wrong codes after the right passphrase, before any wait */
+#define CODE_REFILL_S   360     /* then one more try every 6 minutes */
 
 static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor" };
 
@@ -83,19 +84,18 @@ struct step_memo {
 	time_t at;
 };
 
-struct throttle {
-	uint8_t key[16];
-	unsigned fails;
-	time_t next, at;
+/* Wrong codes typed after an account's right passphrase (code_try). */
+struct code_budget {
+	uint8_t id[16];
+	unsigned spent;   /* 0 .. CODE_TRIES; 0 means the entry is free */
+	time_t at;        /* refills are counted from here */
 };
 
 static pthread_mutex_t staff_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pending pendings[PENDING_MAX];
 static struct timer timers[TIMERS_MAX];
 static struct step_memo steps[STEPS_MAX];
-static struct throttle throttles[THROTTLE_MAX];
-static uint8_t throttle_key[32];
-static bool throttle_key_set;
+static struct code_budget codes[CODES_MAX];
 
 static size_t
 timer_slot(const uint8_t sid[32])
@@ -320,54 +320,64 @@ staff_stop(void)
 	failq.running = false;
 }
 
-/* Throttle entries are keyed by a keyed hash of the handle, so that unknown handles
- * are slowed down exactly like real ones and no handle is kept in memory as text. */
-static struct throttle *
-throttle_get(sv_t handle)
-{
-	uint8_t key[16];
-	if (!throttle_key_set) {
-		randombytes_buf(throttle_key, sizeof(throttle_key));
-		throttle_key_set = true;
-	}
-	crypto_generichash(key, sizeof(key), (const uint8_t *)handle.p, handle.len, throttle_key, sizeof(throttle_key));
-	struct throttle *oldest = &throttles[0];
-	for (size_t i = 0; i < THROTTLE_MAX; i++) {
-		if (throttles[i].at && memcmp(throttles[i].key, key, 16) == 0)
-			return &throttles[i];
-		if (throttles[i].at < oldest->at)
-			oldest = &throttles[i];
-	}
-	memset(oldest, 0, sizeof(*oldest));
-	memcpy(oldest->key, key, 16);
-	oldest->at = now_s();
-	return oldest;
-}
-
-/* True when this handle must wait before its next attempt. */
-static bool
-throttle_waiting(sv_t handle)
-{
-	pthread_mutex_lock(&staff_lock);
-	bool wait = throttle_get(handle)->next > now_s();
-	pthread_mutex_unlock(&staff_lock);
-	return wait;
-}
-
+/* Gives back the tries that time has refilled. Caller holds staff_lock. */
 static void
-throttle_result(sv_t handle, bool ok)
+code_refill(struct code_budget *b, time_t now)
+{
+	if (b->spent == 0 || now <= b->at)
+		return;
+	time_t back = (now - b->at) / CODE_REFILL_S;
+	b->spent = back >= (time_t)b->spent ? 0 : b->spent - (unsigned)back;
+	b->at += back * CODE_REFILL_S;
+}
+
+/* Counts one attempt on an account whose passphrase was right, and says whether its
+ * code may count. There is no lockout by name: a stranger who does not have the
+ * passphrase cannot spend these tries, so he cannot keep the owner out, and each of his
+ * attempts costs a full Argon2id in the staff budget of the worker pool. Whoever has the
+ * passphrase gets CODE_TRIES wrong codes, then one every CODE_REFILL_S, so codes cannot
+ * be guessed quickly (3 in a million each). With no try left the code is not looked at:
+ * a right one is refused exactly like a wrong one, so the refusal never tells anyone
+ * that the passphrase was right. A right code that counts clears the account's entry. */
+static bool
+code_try(const uint8_t id[16], bool wrong)
+{
+	time_t now = now_s();
+	struct code_budget *mine = NULL, *spare = NULL;
+	pthread_mutex_lock(&staff_lock);
+	for (size_t i = 0; i < CODES_MAX && !mine; i++) {
+		struct code_budget *b = &codes[i];
+		code_refill(b, now);
+		if (b->spent > 0 && memcmp(b->id, id, 16) == 0)
+			mine = b;
+		else if (!spare || (spare->spent > 0 && (b->spent == 0 || b->at < spare->at)))
+			spare = b;   /* a free entry, else the oldest */
+	}
+	bool counts = !mine || mine->spent < CODE_TRIES;
+	if (counts && !wrong && mine) {
+		sodium_memzero(mine, sizeof(*mine));
+	} else if (counts && wrong) {
+		if (!mine) {
+			mine = spare;
+			memset(mine, 0, sizeof(*mine));
+			memcpy(mine->id, id, 16);
+			mine->at = now;
+		}
+		mine->spent++;
+	}
+	pthread_mutex_unlock(&staff_lock);
+	return counts;
+}
+
+/* A new passphrase (changed, or set by recovery) makes the wrong codes typed after the
+ * old one moot: whoever typed them no longer has it. */
+static void
+code_forget(const uint8_t id[16])
 {
 	pthread_mutex_lock(&staff_lock);
-	struct throttle *t = throttle_get(handle);
-	t->at = now_s();
-	if (ok) {
-		t->fails = 0;
-		t->next = 0;
-	} else if (++t->fails > THROTTLE_FREE) {
-		unsigned shift = t->fails - THROTTLE_FREE - 1;
-		time_t wait = shift >= 9 ? THROTTLE_CAP_S : (time_t)1 << shift;
-		t->next = t->at + (wait > THROTTLE_CAP_S ? THROTTLE_CAP_S : wait);
-	}
+	for (size_t i = 0; i < CODES_MAX; i++)
+		if (codes[i].spent > 0 && memcmp(codes[i].id, id, 16) == 0)
+			sodium_memzero(&codes[i], sizeof(codes[i]));
 	pthread_mutex_unlock(&staff_lock);
 }
 
@@ -761,8 +771,6 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	const acct_blobs_t *bp = NULL;
 	buf_t pw;
 
-	if (throttle_waiting(handle))
-		return STAFF_DENIED;
 	if (handle.len <= STORE_HANDLE_MAX) {
 		memcpy(h, handle.p, handle.len);
 		h[handle.len] = '\0';
@@ -780,8 +788,9 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	buf_free(&pw);
 	if (vs == VAULT_BUSY)
 		return STAFF_BUSY;
-	throttle_result(handle, vs == VAULT_OK);
-	if (vs != VAULT_OK || !step_accept(bp->id, out->totp_step)) {
+	/* Only an attempt whose passphrase was right says anything about its code. */
+	bool counts = bp && (vs == VAULT_OK || out->code_wrong) ? code_try(bp->id, vs != VAULT_OK) : true;
+	if (vs != VAULT_OK || !counts || !step_accept(bp->id, out->totp_step)) {
 		if (bp)
 			fail_note(bp->id);
 		sodium_memzero(out, sizeof(*out));
@@ -893,6 +902,7 @@ staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t ne
 		if (store_account_set_wrap_pw(app->store, s->acct.id, wrap) != STORE_OK ||
 		    store_sessions_delete_others(app->store, s->acct.id, s->sess.sid) != STORE_OK)
 			return STAFF_ERROR;
+		code_forget(s->acct.id);
 		audit(app, s->acct.id, AUDIT_PASSPHRASE_CHANGE, s->acct.id);
 	}
 	return st;
@@ -901,13 +911,11 @@ staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t ne
 staff_status_t
 staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw)
 {
-	char h[STORE_HANDLE_MAX + 1];
+	char h[STORE_HANDLE_MAX + 1], rec[65];
 	store_account_t a;
 	acct_blobs_t b;
 	uint8_t wrap[ACCT_WRAP_PW_BYTES];
 	buf_t newn;
-	if (throttle_waiting(handle))
-		return STAFF_DENIED;
 	if (!staff_handle_ok(handle) || recovery.len > 64)
 		return STAFF_DENIED;
 	memcpy(h, handle.p, handle.len);
@@ -917,25 +925,25 @@ staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw)
 		buf_free(&newn);
 		return STAFF_INVALID;
 	}
-	bool found = store_account_by_handle(app->store, h, &a) == STORE_OK && a.has_secrets;
-	vault_status_t vs = VAULT_NOT_FOUND;
-	if (found) {
+	/* An unknown handle takes the same way through the key-derivation gate as a real
+	 * one (against a dummy box), so "busy" and "denied" never tell them apart. */
+	bool found = store_account_by_handle(app->store, h, &a) == STORE_OK && a.has_secrets &&
+	             a.status != ACCT_REVOKED;
+	if (found)
 		blobs_from(&a, &b);
-		char rec[65];
-		memcpy(rec, recovery.p, recovery.len);
-		rec[recovery.len] = '\0';
-		vs = acct_rewrap(app->vault, &b, rec, recovery.len, true, newn.data, newn.len, wrap);
-		sodium_memzero(rec, sizeof(rec));
-	}
+	memcpy(rec, recovery.p, recovery.len);
+	rec[recovery.len] = '\0';
+	vault_status_t vs = acct_rewrap(app->vault, found ? &b : NULL, rec, recovery.len, true, newn.data, newn.len, wrap);
+	sodium_memzero(rec, sizeof(rec));
 	buf_free(&newn);
-	throttle_result(handle, vs == VAULT_OK);
 	if (vs == VAULT_BUSY)
 		return STAFF_BUSY;
-	if (vs != VAULT_OK)
+	if (vs != VAULT_OK || !found)
 		return STAFF_DENIED;
 	if (store_account_set_wrap_pw(app->store, a.id, wrap) != STORE_OK ||
 	    staff_sessions_end_all(app, a.id) != STAFF_OK)
 		return STAFF_ERROR;
+	code_forget(a.id);
 	audit(app, a.id, AUDIT_RECOVER, a.id);
 	return STAFF_OK;
 }

@@ -26,6 +26,24 @@ typedef struct response response_t;
 typedef void (*page_fn)(request_t *rq, response_t *rs);
 typedef void (*work_fn)(request_t *rq);
 
+/* What slow work is for (http_defer). Each kind belongs to one purpose (help intake,
+ * mailbox, staff), and each purpose has its own waiting places in the worker pool, so
+ * that a flood of one never turns the others away (work.c says how places are shared).
+ * Kinds are listed purpose by purpose, in the order of work_purpose_t. */
+typedef enum {
+	WORK_HELP_REQUEST,     /* help: a new request (its receipt costs an Argon2id) */
+	WORK_HELP_VOLUNTEER,   /* help: a volunteer's application (the same) */
+	WORK_MAILBOX_OPEN,     /* mailbox: a receipt typed in (Argon2id) */
+	WORK_MAILBOX_REPLY,    /* mailbox: a requester's reply, with its files */
+	WORK_STAFF_LOGIN,      /* staff: a login (Argon2id for any name typed) */
+	WORK_STAFF_RECOVER,    /* staff: recovery with the recovery key (Argon2id) */
+	WORK_STAFF_ENROLL,     /* staff: enrollment through an invitation (Argon2id) */
+	WORK_STAFF_SESSION,    /* staff: a signed-in member's passphrase change or reply */
+	WORK_KINDS
+} work_kind_t;
+
+typedef enum { WORK_FOR_HELP, WORK_FOR_MAILBOX, WORK_FOR_STAFF, WORK_PURPOSES } work_purpose_t;
+
 /* Where a multipart route's files go. Nothing of a file is taken before the form's csrf
  * field (which must come before the first file part, as a browser sends it) has been
  * checked. Then begin makes the request's upload state (kept in rq->upload) or refuses
@@ -107,6 +125,7 @@ struct request {
 	char if_none_match[80];    /* for static files; empty when absent or too long */
 	/* Slow work (see http_defer): the page's input and output live in scratch. */
 	work_fn work;
+	work_kind_t work_kind;
 	bool work_done;
 	int work_status;
 	char scratch[64];
@@ -125,8 +144,9 @@ bool http_csrf_value_ok(const request_t *rq, sv_t value);
 
 /* Asks for fn(rq) to run on the worker pool, off the threads that serve pages; the
  * route's handler is then called again with rq->work_done set. The handler returns
- * at once after this call. When the pool's queue is full the server answers 503. */
-void http_defer(request_t *rq, work_fn fn);
+ * at once after this call. When the waiting places of kind's purpose (or its share
+ * of them) are taken, the server answers 503. */
+void http_defer(request_t *rq, work_fn fn, work_kind_t kind);
 
 /* The value of cookie name (NUL-terminated view into the request), or -1. */
 int http_cookie(const request_t *rq, const char *name, sv_t *value) WUR;

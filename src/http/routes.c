@@ -151,9 +151,10 @@ http_redirect(response_t *rs, int status, const char *location)
 }
 
 void
-http_defer(request_t *rq, work_fn fn)
+http_defer(request_t *rq, work_fn fn, work_kind_t kind)
 {
 	rq->work = fn;
+	rq->work_kind = kind;
 	rq->work_done = false;
 }
 

@@ -192,7 +192,7 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	if (rq->work && !rq->work_done) {
 		/* Suspend first, then queue: the worker may resume us at once. */
 		buf_free(&rs.body);
-		if (work_reserve() != 0) {
+		if (work_reserve(rq) != 0) {
 			rq->work = NULL;
 			return server_error(rq, conn, 503);
 		}
@@ -501,7 +501,8 @@ http_serve(app_t *app)
 		conns_stop();
 		return 1;
 	}
-	if (work_start(c->kdf_threads, c->kdf_queue) != 0) {
+	const unsigned room[WORK_PURPOSES] = { c->kdf_queue_help, c->kdf_queue_mailbox, c->kdf_queue_staff };
+	if (work_start(c->kdf_threads, room) != 0) {
 		log_warnx("cannot start the worker threads");
 		MHD_stop_daemon(d);
 		conns_stop();

@@ -14,10 +14,12 @@ struct MHD_Response *server_static_build(const char *data, size_t len, const cha
     const char *etag, bool not_modified);
 enum MHD_Result server_method_not_allowed(request_t *rq, struct MHD_Connection *conn);
 
-/* work.c: the pool for slow work. */
-int work_start(unsigned threads, unsigned queue_max) WUR;
+/* work.c: the pool for slow work. room[p] is how many requests of purpose p may wait.
+ * work_reserve takes a place for rq (by rq->work_kind and its browser), or returns -1;
+ * once rq's connection is suspended, work_push hands it to the workers. */
+int work_start(unsigned threads, const unsigned room[WORK_PURPOSES]) WUR;
 void work_stop(void);
-int work_reserve(void) WUR;   /* a place in the queue, or -1 when full */
+int work_reserve(request_t *rq) WUR;
 void work_push(request_t *rq);
 
 /* conns.c: slow clients. Each connection waiting for a request's headers has

@@ -164,7 +164,7 @@ page_help(request_t *rq, response_t *rs)
 			help_form(rq, rs, &p, NULL, 400);
 			return;
 		}
-		http_defer(rq, help_work);
+		http_defer(rq, help_work, WORK_HELP_REQUEST);
 		return;
 	}
 	switch ((intake_status_t)rq->work_status) {
@@ -312,7 +312,7 @@ page_mailbox(request_t *rq, response_t *rs)
 				rs->status = 400;
 			return;
 		}
-		http_defer(rq, mailbox_work);
+		http_defer(rq, mailbox_work, WORK_MAILBOX_OPEN);
 		return;
 	}
 	switch ((intake_status_t)rq->work_status) {
@@ -369,7 +369,7 @@ page_mailbox_reply(request_t *rq, response_t *rs)
 		else if (p.n)
 			mailbox_page(rq, rs, &m, &p, 400);
 		else
-			http_defer(rq, reply_work);
+			http_defer(rq, reply_work, WORK_MAILBOX_REPLY);
 		sodium_memzero(&m, sizeof(m));
 		return;
 	}

@@ -183,7 +183,7 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 		else if (p.n)
 			request_page(rq, rs, &s, id, &p, 400);
 		else
-			http_defer(rq, reply_work);
+			http_defer(rq, reply_work, WORK_STAFF_SESSION);
 		sodium_memzero(&s, sizeof(s));
 		return;
 	}

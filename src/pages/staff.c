@@ -14,7 +14,7 @@
 
 #define ROSTER_PAGE 50
 
-static const char *const msg_denied = N_("Those details do not match an account. Check them and try again. After several failed attempts, sava makes you wait a little before the next one.");
+static const char *const msg_denied = N_("Those details do not match an account. Check them and try again. After ten wrong codes, wait a few minutes before trying again.");
 static const char *const msg_busy = N_("The service is busy. Please try again in a minute.");
 static const char *const msg_pw_rule = N_("A passphrase needs at least 16 characters. A few ordinary words with spaces between them are easy to remember and hard to guess.");
 
@@ -133,7 +133,7 @@ page_staff_login(request_t *rq, response_t *rs)
 {
 	const char *error = NULL;
 	if (rq->method == HTTP_POST && !rq->work_done) {
-		http_defer(rq, login_work);
+		http_defer(rq, login_work, WORK_STAFF_LOGIN);
 		return;
 	}
 	if (rq->method == HTTP_POST) {
@@ -244,7 +244,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	}
 	if (rq->method == HTTP_POST && sv_eq_cstr(action, "create")) {
 		if (!rq->work_done) {
-			http_defer(rq, enroll_work);
+			http_defer(rq, enroll_work, WORK_STAFF_ENROLL);
 			return;
 		}
 		switch (rq->work_status) {
@@ -411,6 +411,7 @@ passphrase_work(request_t *rq)
  * passphrase and the recovery. Renders tmpl with "done" or an error. */
 struct newpw_page {
 	work_fn work;
+	work_kind_t kind;
 	const char *tmpl;
 	const char *title;
 	const char *denied;      /* what STAFF_DENIED means here */
@@ -423,7 +424,7 @@ newpw_page(request_t *rq, response_t *rs, const struct newpw_page *p)
 	const char *error = NULL;
 	if (rq->method == HTTP_POST && !rq->work_done) {
 		if (sv_eq(page_field(rq, "new"), page_field(rq, "again"))) {
-			http_defer(rq, p->work);
+			http_defer(rq, p->work, p->kind);
 			return;
 		}
 		error = N_("The two new passphrases are not the same.");
@@ -447,7 +448,7 @@ newpw_page(request_t *rq, response_t *rs, const struct newpw_page *p)
 void
 page_staff_passphrase(request_t *rq, response_t *rs)
 {
-	static const struct newpw_page p = { passphrase_work, "staff_passphrase", N_("Change your passphrase"),
+	static const struct newpw_page p = { passphrase_work, WORK_STAFF_SESSION, "staff_passphrase", N_("Change your passphrase"),
 		N_("Your current passphrase is not right."), false };
 	staff_t s;
 	if (!page_need_staff(rq, rs, &s))
@@ -465,8 +466,8 @@ recover_work(request_t *rq)
 void
 page_staff_recover(request_t *rq, response_t *rs)
 {
-	static const struct newpw_page p = { recover_work, "staff_recover", N_("Recover your account"),
-		N_("That name and recovery key do not match. Check them and try again. After several failed attempts, sava makes you wait a little before the next one."),
+	static const struct newpw_page p = { recover_work, WORK_STAFF_RECOVER, "staff_recover", N_("Recover your account"),
+		N_("That name and recovery key do not match. Check them and try again."),
 		true };
 	newpw_page(rq, rs, &p);
 }

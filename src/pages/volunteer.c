@@ -86,7 +86,7 @@ page_volunteer(request_t *rq, response_t *rs)
 			volunteer_form(rq, rs, &p, NULL, 400);
 			return;
 		}
-		http_defer(rq, volunteer_work);
+		http_defer(rq, volunteer_work, WORK_HELP_VOLUNTEER);
 		return;
 	}
 	switch ((intake_status_t)rq->work_status) {

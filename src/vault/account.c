@@ -178,7 +178,7 @@ acct_create(vault_t *v, const char *passphrase, size_t len, acct_blobs_t *out, a
 	randombytes_buf(s->totp, sizeof(s->totp));
 	randombytes_buf(rec, sizeof(rec));
 
-	if (vault_kdf_enter(v) != 0)
+	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0)
 		goto done;
 	int made = wrap_pw_make(v, out->wrap_pw, out->id, s->k_acct, passphrase, len, s);
 	vault_kdf_leave(v);
@@ -261,9 +261,10 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 	const uint8_t *id = acct ? acct->id : dummy_id;
 	int ok = 0;
 
+	out->code_wrong = false;
 	if (!s)
 		return VAULT_ERROR;
-	if (vault_kdf_enter(v) != 0) {
+	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0) {
 		secrets_free(s);
 		return VAULT_BUSY;
 	}
@@ -294,6 +295,7 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 	if (!ok)
 		sodium_memzero(s->totp, sizeof(s->totp));
 	int code_ok = totp_check(s->totp, now, code, code_len, last_step, &step) == 0;
+	out->code_wrong = ok && !code_ok;
 	ok = ok && code_ok;
 	if (ok) {
 		sess_make(SESS_KIND_STAFF, acct->id, s->sk, out, s);
@@ -307,12 +309,16 @@ vault_status_t
 acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t secret_len, bool use_recovery,
     const char *new_passphrase, size_t new_len, uint8_t new_wrap_pw[ACCT_WRAP_PW_BYTES])
 {
+	/* A wrap_rec that opens with nothing: an unknown handle's recovery ends here. */
+	static const uint8_t dummy_rec[ACCT_WRAP_REC_BYTES] = { 1 };
+	static const uint8_t dummy_id[16];
+	const uint8_t *id = acct ? acct->id : dummy_id;
 	struct acct_secrets *s = secrets_new();
 	uint8_t rec[16], ad[96];
 	int ok;
 	if (!s)
 		return VAULT_ERROR;
-	if (vault_kdf_enter(v) != 0) {
+	if (vault_kdf_enter(v, KDF_FOR_STAFF) != 0) {
 		secrets_free(s);
 		return VAULT_BUSY;
 	}
@@ -320,14 +326,14 @@ acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t sec
 		ok = acct_recovery_decode(secret, secret_len, rec) == 0;
 		if (ok) {
 			recovery_key(s->sub, rec);
-			ok = box_open(s->k_acct, 32, acct->wrap_rec, s->sub, ad,
-			         ad_build(ad, "sava-acct-rec-v1", acct->id, 16, NULL, 0)) == 0;
+			ok = box_open(s->k_acct, 32, acct ? acct->wrap_rec : dummy_rec, s->sub, ad,
+			         ad_build(ad, "sava-acct-rec-v1", id, 16, NULL, 0)) == 0;
 		}
 		sodium_memzero(rec, sizeof(rec));
 	} else {
-		ok = wrap_pw_open(acct->wrap_pw, acct->id, secret, secret_len, s) == 0;
+		ok = acct && wrap_pw_open(acct->wrap_pw, acct->id, secret, secret_len, s) == 0;
 	}
-	ok = ok && wrap_pw_make(v, new_wrap_pw, acct->id, s->k_acct, new_passphrase, new_len, s) == 0;
+	ok = ok && acct && wrap_pw_make(v, new_wrap_pw, acct->id, s->k_acct, new_passphrase, new_len, s) == 0;
 	vault_kdf_leave(v);
 	secrets_free(s);
 	return ok ? VAULT_OK : VAULT_NOT_FOUND;

@@ -53,6 +53,7 @@ typedef struct {
 	uint8_t sid[32];
 	uint8_t box[SESS_BOX_BYTES];
 	uint64_t totp_step;      /* the step that was accepted; a code works once */
+	bool code_wrong;         /* acct_login: the passphrase opened the account, the code did not hold */
 } sess_new_t;
 
 /* Creates an account: K_acct, an X25519 key pair, a recovery key and a TOTP secret,
@@ -64,12 +65,17 @@ int acct_create(vault_t *v, const char *passphrase, size_t len, acct_blobs_t *ou
  * acct is NULL for an unknown or revoked handle: the same derivation then runs
  * against a fake salt and a dummy box, so the answer and its time are the same.
  * last_step is the last accepted TOTP step for this account (0: none). Returns
- * VAULT_OK or VAULT_NOT_FOUND (for any failure, whichever part failed). */
+ * VAULT_OK or VAULT_NOT_FOUND (for any failure, whichever part failed), or VAULT_BUSY.
+ * out->code_wrong tells the caller (never the person) that the passphrase was right
+ * and the code was not, so that guessing codes can be limited per account. */
 vault_status_t acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char *passphrase,
     size_t len, const char *code, size_t code_len, uint64_t now, uint64_t last_step, sess_new_t *out) WUR;
 
 /* Re-wraps K_acct under a new passphrase after checking the old one (or, with
- * use_recovery, the recovery key). On success *new_wrap_pw replaces wrap_pw. */
+ * use_recovery, the recovery key). On success *new_wrap_pw replaces wrap_pw. acct is
+ * NULL for an unknown or revoked handle's recovery: it then takes a place at the gate
+ * and tries a dummy box, so that it is answered (VAULT_BUSY or VAULT_NOT_FOUND) and
+ * timed like a wrong recovery key for a real account. */
 vault_status_t acct_rewrap(vault_t *v, const acct_blobs_t *acct, const char *secret, size_t secret_len,
     bool use_recovery, const char *new_passphrase, size_t new_len, uint8_t new_wrap_pw[ACCT_WRAP_PW_BYTES]) WUR;
 

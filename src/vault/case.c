@@ -163,16 +163,18 @@ case_receipt_keys(const uint8_t salt[16], const char *digits, size_t n, unsigned
 	return rc;
 }
 
-/* Runs the receipt derivation at the instance's cost inside the bounded gate. */
+/* Runs the receipt derivation at the instance's cost inside the bounded gate, waiting
+ * (when it must) among the derivations of the same purpose. */
 static vault_status_t
-receipt_derive_gated(vault_t *v, const char *digits, size_t n, struct case_secrets *s, uint8_t lookup[32])
+receipt_derive_gated(vault_t *v, kdf_purpose_t purpose, const char *digits, size_t n, struct case_secrets *s,
+    uint8_t lookup[32])
 {
 	unsigned long long ops;
 	size_t mem;
 	if (!digits_ok(digits, n))
 		return VAULT_NOT_FOUND;
 	instance_cost(v, &ops, &mem);
-	if (vault_kdf_enter(v) != 0)
+	if (vault_kdf_enter(v, purpose) != 0)
 		return VAULT_BUSY;
 	int rc = receipt_derive(v->ik + IK_OFF_SALT, digits, n, ops, mem, s, lookup);
 	vault_kdf_leave(v);
@@ -248,7 +250,7 @@ case_unlock(vault_t *v, const case_opener_t *who, const case_ref_t *ref, struct 
 	switch (who->by) {
 	case CASE_BY_RECEIPT: {
 		uint8_t lookup[32];
-		vault_status_t st = receipt_derive_gated(v, who->receipt, who->receipt_len, s, lookup);
+		vault_status_t st = receipt_derive_gated(v, KDF_FOR_MAILBOX, who->receipt, who->receipt_len, s, lookup);
 		if (st != VAULT_OK)
 			return st;
 		int same = sodium_memcmp(lookup, s->slot.lookup, 32) == 0;
@@ -558,7 +560,7 @@ case_create(vault_t *v, unsigned digits, const uint8_t (*holders)[32], size_t nh
 	randombytes_buf(s->slot.z, 32);
 	vault_status_t st = case_receipt_new(digits, out->receipt) == 0 ? VAULT_OK : VAULT_ERROR;
 	if (st == VAULT_OK)
-		st = receipt_derive_gated(v, out->receipt, digits, s, lookup);
+		st = receipt_derive_gated(v, KDF_FOR_HELP, out->receipt, digits, s, lookup);
 	if (st != VAULT_OK)
 		goto done;
 	receipt_keypair(s->slot.z, s);
@@ -608,7 +610,7 @@ case_receipt_login(vault_t *v, const char *digits, size_t n, uint8_t case_id[CAS
 	struct case_secrets *s = secrets_new();
 	if (!s)
 		return VAULT_ERROR;
-	vault_status_t st = receipt_derive_gated(v, digits, n, s, lookup);
+	vault_status_t st = receipt_derive_gated(v, KDF_FOR_MAILBOX, digits, n, s, lookup);
 	if (st == VAULT_OK)
 		st = shredkf_find(v, lookup, &at, &found) != 0 ? VAULT_ERROR : found ? VAULT_OK : VAULT_NOT_FOUND;
 	if (st == VAULT_OK) {

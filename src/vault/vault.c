@@ -257,24 +257,31 @@ vault_close(vault_t *v)
 	free(v);
 }
 
-/* Takes a place among the derivations running at once, waiting in the bounded queue
- * when needed. Returns -1 when the queue is full too. */
+/* Takes a place among the derivations running at once, or waits for one among the
+ * waiters of its own purpose (vault_private.h). A waiter holds a ticket; leave hands
+ * its place straight to the next ticket of the next purpose in turn, so kdf_running
+ * never drops while anyone waits, and nobody can slip in ahead of the line. */
 int
-vault_kdf_enter(vault_t *v)
+vault_kdf_enter(vault_t *v, kdf_purpose_t purpose)
 {
+	unsigned p = (unsigned)purpose;
+	if (p >= KDF_PURPOSES)
+		return -1;
 	pthread_mutex_lock(&v->lock);
-	if (v->kdf_running >= v->kdf_max) {
-		if (v->kdf_waiting >= v->kdf_queue) {
-			pthread_mutex_unlock(&v->lock);
-			return -1;
-		}
-		v->kdf_waiting++;
-		while (v->kdf_running >= v->kdf_max)
-			pthread_cond_wait(&v->cond, &v->lock);
-		v->kdf_waiting--;
+	if (v->kdf_running < v->kdf_max) {
+		v->kdf_running++;
+		pthread_mutex_unlock(&v->lock);
+		return 0;
 	}
-	v->kdf_running++;
-	pthread_mutex_unlock(&v->lock);
+	if (v->kdf_waiting[p] >= v->kdf_queue) {
+		pthread_mutex_unlock(&v->lock);
+		return -1;
+	}
+	uint64_t ticket = v->kdf_ticket[p]++;
+	v->kdf_waiting[p]++;
+	while (v->kdf_served[p] <= ticket)
+		pthread_cond_wait(&v->cond, &v->lock);
+	pthread_mutex_unlock(&v->lock);   /* the place was handed over: kdf_running counts it */
 	return 0;
 }
 
@@ -282,8 +289,18 @@ void
 vault_kdf_leave(vault_t *v)
 {
 	pthread_mutex_lock(&v->lock);
+	for (unsigned i = 0; i < KDF_PURPOSES; i++) {
+		unsigned p = (v->kdf_turn + i) % KDF_PURPOSES;
+		if (v->kdf_waiting[p] > 0) {
+			v->kdf_waiting[p]--;
+			v->kdf_served[p]++;
+			v->kdf_turn = (p + 1) % KDF_PURPOSES;
+			pthread_cond_broadcast(&v->cond);
+			pthread_mutex_unlock(&v->lock);
+			return;
+		}
+	}
 	v->kdf_running--;
-	pthread_cond_signal(&v->cond);
 	pthread_mutex_unlock(&v->lock);
 }
 
@@ -310,7 +327,7 @@ vault_receipt_find(vault_t *v, const char *digits, size_t n)
 
 	if (n < RECEIPT_DIGITS_MIN || n > RECEIPT_DIGITS_MAX)
 		return VAULT_NOT_FOUND;
-	if (vault_kdf_enter(v) != 0)
+	if (vault_kdf_enter(v, KDF_FOR_MAILBOX) != 0)
 		return VAULT_BUSY;
 	int rc = vault_receipt_lookup(v->ik + IK_OFF_SALT, digits, n, ops, mem, lookup);
 	vault_kdf_leave(v);

@@ -41,8 +41,9 @@ void vault_audit_link(const unsigned char *key, const unsigned char prev[32], ui
 
 /* Loads the instance key. kdf is the cost profile the database names: it must be the one
  * pinned in instance.key (a format-1 key file is upgraded once, pinning kdf). max_kdf is
- * how many Argon2id derivations may run at once; queue is how many more may wait.
- * Returns 0, or -1 with a sentence in err. */
+ * how many Argon2id derivations may run at once, whatever they are for; queue is how many
+ * more may wait, for each purpose (help intake, mailbox, staff) apart. Returns 0, or -1
+ * with a sentence in err. */
 int vault_open(const char *dir, kdf_profile_t kdf, unsigned max_kdf, unsigned queue, vault_t **out,
     char *err, size_t errlen) WUR;
 void vault_close(vault_t *v);

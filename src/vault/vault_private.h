@@ -42,6 +42,14 @@
 #define KF_INIT_SLOTS 1024
 #define KF_MAX_SLOTS  (1u << 22)   /* 512 MiB of slots: growth beyond this is refused */
 
+/* What an Argon2id derivation is for: each purpose waits in its own line at the gate. */
+typedef enum {
+	KDF_FOR_HELP,      /* a new help request or volunteer application: its receipt */
+	KDF_FOR_MAILBOX,   /* a requester opening his mailbox with his receipt */
+	KDF_FOR_STAFF,     /* staff login, recovery, passphrase change, enrollment */
+	KDF_PURPOSES
+} kdf_purpose_t;
+
 struct vault {
 	unsigned char *ik;          /* sodium_malloc: the instance key file's bytes */
 	char ik_path[4096];
@@ -50,9 +58,14 @@ struct vault {
 	int audit_fd;               /* instance.key, flock()ed between begin and end */
 	kdf_profile_t kdf;
 	pthread_mutex_t kf_lock;    /* one shred.kf allocation, epoch update or shred at a time (shredkf.c) */
+	/* The gate around every Argon2id (vault.c): kdf_running < kdf_max, and each purpose
+	 * has its own waiting places (kdf_queue each), served in turn and FIFO within one. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	unsigned kdf_running, kdf_waiting, kdf_max, kdf_queue;
+	unsigned kdf_running, kdf_max, kdf_queue, kdf_turn;
+	unsigned kdf_waiting[KDF_PURPOSES];
+	uint64_t kdf_ticket[KDF_PURPOSES];   /* tickets given to waiters of each purpose */
+	uint64_t kdf_served[KDF_PURPOSES];   /* tickets below this have been let in */
 };
 
 
@@ -67,8 +80,13 @@ int vault_sess_key(const sess_t *ss, uint8_t sk[32], uint8_t pk[32]);
 int vault_group_seal_open(const uint8_t sealed[GROUP_SEAL_BYTES], uint8_t tag, const uint8_t group_id[16],
     uint32_t epoch, const uint8_t pk[32], const uint8_t sk[32], uint8_t gsk[32]);
 
-/* The bounded gate around every Argon2id derivation (vault.c). */
-int vault_kdf_enter(vault_t *v);
+/* The bounded gate around every Argon2id derivation (vault.c). At most kdf_max run at
+ * once (256 MiB each in production), whatever they are for. When all places are taken,
+ * a caller waits among its own purpose's waiters, and each freed place goes to the next
+ * purpose in turn that has one waiting: a flood of one purpose (logins with random
+ * names, say) never fills the waiting places of another, nor takes every turn.
+ * Returns -1 at once when the purpose's own waiting places are all taken. */
+int vault_kdf_enter(vault_t *v, kdf_purpose_t purpose) WUR;
 void vault_kdf_leave(vault_t *v);
 
 #endif

@@ -41,6 +41,24 @@ main(void)
 	CHECK(parse(&c, onion) == 0 && strlen(c.onion_address) == 62);
 	CHECK(parse(&c, "[site]\nonion_address =\n") == 0 && c.onion_address[0] == '\0');
 
+	/* Each purpose has its own waiting places for key derivations (issue 9): staff
+	 * fewer than the public's; the vault's gate lets the largest of them wait. */
+	CHECK(d.kdf_queue_help == 64 && d.kdf_queue_mailbox == 64 && d.kdf_queue_staff == 32 && d.kdf_queue == 64);
+	CHECK(strstr(config_default_text, "\nkdf_queue_help = 64\n") && strstr(config_default_text, "\nkdf_queue_staff = 32\n"));
+	CHECK(parse(&c, "[server]\nkdf_queue_help = 500\nkdf_queue_mailbox = 7\nkdf_queue_staff = 3\n") == 0);
+	CHECK(c.kdf_queue_help == 500 && c.kdf_queue_mailbox == 7 && c.kdf_queue_staff == 3 && c.kdf_queue == 500);
+	CHECK(parse(&c, "[server]\nkdf_queue_staff = 1000\n") == 0 && c.kdf_queue == 1000 && c.kdf_queue_help == 64);
+	/* kdf_queue, from files of older versions, sets all three; a later key overrides. */
+	CHECK(parse(&c, "[server]\nkdf_queue = 5\n") == 0);
+	CHECK(c.kdf_queue_help == 5 && c.kdf_queue_mailbox == 5 && c.kdf_queue_staff == 5 && c.kdf_queue == 5);
+	CHECK(parse(&c, "[server]\nkdf_queue = 5\nkdf_queue_help = 9\n") == 0);
+	CHECK(c.kdf_queue_help == 9 && c.kdf_queue_mailbox == 5 && c.kdf_queue == 9);
+	CHECK(parse(&c, "[server]\nkdf_queue_help = 0\n") == -1 && strstr(err, "kdf_queue_help"));
+	CHECK(parse(&c, "[server]\nkdf_queue_mailbox = 100001\n") == -1 && strstr(err, "kdf_queue_mailbox"));
+	CHECK(parse(&c, "[server]\nkdf_queue_staff = -1\n") == -1 && strstr(err, "kdf_queue_staff"));
+	CHECK(parse(&c, "[server]\nkdf_queue_login = 4\n") == -1 && strstr(err, "unknown setting"));
+	CHECK(parse(&c, "[server]\nkdf_queue = 0\n") == -1);
+
 	CHECK(parse(&c, "[server]\nthreads = lots\n") == -1 && strstr(err, "line 2") && strstr(err, "threads"));
 	CHECK(parse(&c, "[server]\nthreads = 0\n") == -1);
 	CHECK(parse(&c, "[server]\nthreads = 1\n") == -1);   /* no pool: libmicrohttpd stalls */
