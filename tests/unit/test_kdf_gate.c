@@ -173,7 +173,7 @@ main(void)
 	CHECK(mkdir(path, 0700) == 0);
 	vault_audit_first_t first;
 	unsigned char entry[42] = { 0 };
-	CHECK(vault_instance_create(dir, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
+	CHECK(vault_instance_create(dir, KDF_INSECURE_FAST, entry, sizeof(entry), &first, err, sizeof(err)) == 0);
 	sodium_memzero(&first, sizeof(first));
 
 	vault_t *v = NULL;
