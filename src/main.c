@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -261,6 +262,19 @@ cmd_serve(int argc, char **argv)
 	config_defaults(&app.config);
 	if (config_load(&app.config, app.dir, err, sizeof(err)) != 0 || stages_load(&app.stages, app.dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sava serve: %s\n", err);
+		return 1;
+	}
+	/* One sava serve per instance: a second one's start-up cleanup would shred the slots of
+	 * requests the first is storing, delete its uploads in progress and end its sessions.
+	 * The lock lives as long as the process (the descriptor is never closed). */
+	char lockpath[4200];
+	snprintf(lockpath, sizeof(lockpath), "%s/serve.lock", app.dir);
+	int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (lockfd >= 0 && errno == EWOULDBLOCK)
+			fprintf(stderr, "sava serve: another sava serve is already running on %s; stop it first\n", app.dir);
+		else
+			fprintf(stderr, "sava serve: cannot lock %s: %s\n", lockpath, strerror(errno));
 		return 1;
 	}
 	if (listen) {

@@ -1878,18 +1878,26 @@ intake_rekey(const app_t *app, const staff_t *s)
 	struct access *a = access_new();
 	case_epoch_t *ep = secmem_alloc(sizeof(*ep));
 	long stuck = 0;
-	size_t n = 0, done = 0;
+	size_t n = 0, done = 0, nlinks = 0;
+	uint8_t after[16] = { 0 };
 	if (!a || !ep || store_group_get(app->store, "triage", &g) != STORE_OK || g.rotation_pending ||
-	    !(ids = calloc(REKEY_BATCH, sizeof(*ids)))) {
+	    !(ids = calloc(REKEY_BATCH, sizeof(*ids))) ||
+	    store_group_links(app->store, g.id, g.epoch, 0, a->glinks, LINKS_MAX, &nlinks) != STORE_OK) {
 		stuck = -1;
 		goto out;
 	}
-	/* each pass moves what it can; a case that cannot be opened here is left (counted) */
-	for (int pass = 0; pass < 1 + 100000 / REKEY_BATCH; pass++) {
-		if (store_cases_to_rekey(app->store, g.id, g.epoch, ids, REKEY_BATCH, &n) != STORE_OK) {
+	/* Cases sealed to a group epoch that no chain of links reaches (before a reset, or
+	 * past LINKS_MAX) can never move: the store leaves them out. The rest are paged in id
+	 * order, past the ones that cannot be opened here (counted), so a batch of those never
+	 * hides the cases after it. */
+	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
+	for (;;) {
+		if (store_cases_to_rekey(app->store, g.id, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) != STORE_OK) {
 			stuck = -1;
 			goto out;
 		}
+		if (n > 0)
+			memcpy(after, ids[n - 1], 16);
 		size_t moved = 0;
 		for (size_t i = 0; i < n; i++) {
 			access_reset(a);
@@ -1938,7 +1946,7 @@ intake_rekey(const app_t *app, const staff_t *s)
 				stuck++;
 		}
 		done += moved;
-		if (n < REKEY_BATCH || moved == 0)
+		if (n < REKEY_BATCH)
 			break;
 	}
 	if (done)

@@ -129,7 +129,7 @@ struct request {
 	bool work_done;
 	int work_status;
 	char scratch[64];
-	bool staff_page;           /* a page of a logged-in staff member: the layout adds staff notices */
+	bool staff_page;           /* set once a staff session is verified: the layout adds staff notices */
 	int status;                /* what was sent, for the log */
 	uint64_t started_ns;
 	void *conn;                /* struct MHD_Connection * */

@@ -78,7 +78,9 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	tvars_set_cstr(v, "lang", code);
 	tvars_set_cstr(v, "title", i18n(rq->lang, title));
 	size_t head = 0;   /* body up to the end of its H1: the banner goes after it */
-	if (rq->route && strncmp(rq->route->pattern, "/staff", 6) == 0 && diskfull_recent()) {
+	/* staff notices only for a verified session: a visitor of the login page must learn
+	 * neither that the disk is full nor who holds the triage key */
+	if (rq->staff_page && diskfull_recent()) {
 		const char *h1 = memmem(body.p, body.len, "</h1>", 5);
 		head = h1 ? (size_t)(h1 - body.p) + 5 : 0;
 		tvars_set_cstr(v, "disk_full", "1");

@@ -32,7 +32,6 @@ page_staff_vars(request_t *rq)
 	tvars_t *v = tvars_new();
 	if (!v)
 		return NULL;
-	rq->staff_page = true;
 	if (http_csrf_token(rq, token) == 0)
 		tvars_set_cstr(v, "csrf", token);
 	sodium_memzero(token, sizeof(token));
@@ -75,8 +74,10 @@ page_need_staff(request_t *rq, response_t *rs, staff_t *s)
 	staff_status_t st = STAFF_DENIED;
 	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0)
 		st = staff_session(rq->app, cookie, s);
-	if (st == STAFF_OK)
+	if (st == STAFF_OK) {
+		rq->staff_page = true;   /* a verified session: the layout may add staff notices */
 		return true;
+	}
 	if (st == STAFF_ERROR)
 		rs->status = 500;
 	else

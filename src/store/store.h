@@ -250,9 +250,12 @@ int store_cases_list(store_t *st, int lo, int hi, size_t offset, size_t limit,
 int store_cases_count(store_t *st, int lo, int hi, size_t *n) WUR;
 /* Cases that need a new epoch: without a copy for the group's current epoch (sealed to
  * an older one, or only to single members while a rotation waited), or assigned to an
- * Owl who was revoked. Up to max ids into out; *n of them. */
-int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, uint8_t (*out)[16], size_t max,
-    size_t *n) WUR;
+ * Owl who was revoked; but not those sealed to a group epoch below min_epoch (no chain of
+ * links reaches them: after a reset they can never move). In id order after `after` (16
+ * zero bytes to start), so a caller pages past the ones it could not move. Up to max ids
+ * into out; *n of them. */
+int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], uint32_t epoch, uint32_t min_epoch,
+    const uint8_t after[16], uint8_t (*out)[16], size_t max, size_t *n) WUR;
 /* A case's next epoch, in one transaction: every copy replaced by these (each of
  * epoch e), the links to epoch e - 1 added, the case moved from e - 1 to e. STORE_CONFLICT
  * when the case is no longer at e - 1. */

@@ -289,6 +289,7 @@ shredkf_shred(vault_t *v, uint32_t index, const uint8_t object_id[16])
 		goto done;
 	}
 	randombytes_buf(slot, KF_SLOT);
+	slot[KF_OFF_STATE] = KF_STATE_TORN;   /* never live, even for a moment: a crash here is swept */
 	int ok = kf_pwrite_all(fd, slot, KF_SLOT, kf_off(index)) == 0 && fdatasync(fd) == 0;
 	memset(slot, 0, KF_SLOT);
 	ok = ok && kf_pwrite_all(fd, slot, KF_SLOT, kf_off(index)) == 0 && fdatasync(fd) == 0;

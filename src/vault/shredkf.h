@@ -8,6 +8,7 @@
 
 #define KF_STATE_FREE 0
 #define KF_STATE_LIVE 1
+#define KF_STATE_TORN 0xff   /* the random pass of a shred: neither free nor live, swept at start */
 #define KF_KIND_CASE  0
 
 /* One slot's contents. Holds z: keep it in sodium_malloc memory. */

@@ -146,6 +146,21 @@ def test_serve_refuses_a_dir_that_is_not_an_instance(tmp_path):
     assert err.strip()
 
 
+def test_a_second_serve_on_the_same_instance_is_refused(tmp_path):
+    """Regression (review): a second sava serve on one directory ran its start-up cleanup
+    against the live one (shredding the slots of requests being stored, ending sessions)."""
+    inst = start_instance(tmp_path)
+    try:
+        rc, _out, err = serve_expect_exit(inst.dir)
+        assert rc == 1 and "already running" in err, err
+        inst.assert_answers()
+    finally:
+        assert inst.stop() == 0
+    # once it has stopped, the instance starts again
+    again = start_instance(tmp_path, init=False)
+    assert again.stop() == 0
+
+
 def test_serve_refuses_a_missing_dir(tmp_path):
     rc, _out, err = serve_expect_exit(tmp_path / "nothing-here")
     assert rc == 1

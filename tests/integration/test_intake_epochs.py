@@ -79,3 +79,64 @@ def test_a_member_leaving_triage_moves_requests_to_a_new_epoch(instances):
     assert rq1.reply(marker("HIS")).status_code == 303
     last = db_rows(inst, "SELECT ct FROM items WHERE case_id = ? ORDER BY seq DESC LIMIT 1", bytes.fromhex(rid))
     assert struct.unpack("<I", last[0][0][1:5])[0] == 1
+
+
+def clone_case(inst, case_id, count):
+    """Inserts count copies of a case's row and sealed copies under new ids and unused slots,
+    while the daemon runs (a restart would collect them as rows without a key): requests
+    that look real to the rekey's query."""
+    db = sqlite3.connect(inst.dir / "sava.db", timeout=30)
+    try:
+        cols = [r[1] for r in db.execute("PRAGMA table_info(cases)")]
+        row = db.execute(f"SELECT {', '.join(cols)} FROM cases WHERE id = ?", (case_id,)).fetchone()
+        kcols = [r[1] for r in db.execute("PRAGMA table_info(case_copies)")]
+        copies = db.execute(f"SELECT {', '.join(kcols)} FROM case_copies WHERE case_id = ?", (case_id,)).fetchall()
+        for i in range(count):
+            new = dict(zip(cols, row))
+            new["id"] = struct.pack(">QQ", 0x5A5A, i)     # ids sort before a random one, mostly
+            new["slot"] = 100000 + i
+            db.execute(f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                       [new[c] for c in cols])
+            for k in copies:
+                kk = dict(zip(kcols, k))
+                kk["case_id"] = new["id"]
+                db.execute(f"INSERT INTO case_copies ({', '.join(kcols)}) VALUES ({', '.join('?' * len(kcols))})",
+                           [kk[c] for c in kcols])
+        db.commit()
+    finally:
+        db.close()
+
+
+def test_requests_the_reset_left_behind_do_not_stop_later_rekeys(instances):
+    """Regression (review, high): after `sava triage reset`, requests sealed to the old key
+    can never move. The rekey took them in batches of 256 and stopped at a batch that moved
+    nothing, so a later revocation left new requests sealed to the key of the member just
+    revoked."""
+    inst = instances()
+    anna = coordinator(inst, "anna")
+    Requester(inst).submit_ok(marker("OLD"))
+    (old_id,) = db_rows(inst, "SELECT id FROM cases")[0]
+    bea = Staff(inst, "bea", "coordinator")
+    cara = Staff(inst, "cara", "coordinator")
+    clone_case(inst, old_id, 300)
+    assert run_cli("revoke", str(inst.dir), "anna").returncode == 0
+    r = run_cli("triage", "reset", str(inst.dir), "--to", "bea")
+    assert r.returncode == 0, r.stderr
+    bea.login()
+    assert db_rows(inst, "SELECT epoch FROM groups WHERE name = 'triage'") == [(1,)]
+    Requester(inst).submit_ok(marker("NEW"))
+    new = db_rows(inst, "SELECT c.id FROM cases c JOIN case_copies k ON k.case_id = c.id "
+                        "WHERE k.holder_kind = 1 AND k.holder_epoch = 1")
+    assert len(new) == 1
+    cara.login()
+    approve(bea, "cara")
+    # Cara is revoked in the web UI: Bea rotates the key at once, and the new request moves.
+    page = bea.get("/en/staff/accounts")
+    cara_id = db_rows(inst, "SELECT hex(id) FROM accounts WHERE handle = 'cara'")[0][0].lower()
+    r = bea.post("/en/staff/accounts", data={"csrf": find_csrf(page.text), "account": cara_id, "confirm": "yes"})
+    assert r.status_code == 200
+    assert db_rows(inst, "SELECT epoch FROM groups WHERE name = 'triage'") == [(2,)]
+    assert db_rows(inst, "SELECT k.holder_epoch FROM case_copies k JOIN cases c ON c.id = k.case_id AND k.e = c.epoch "
+                         "WHERE k.holder_kind = 1 AND c.id = ?", new[0][0]) == [(2,)]
+    # the 301 requests from before the reset stay where they were
+    assert db_rows(inst, "SELECT count(*) FROM case_copies WHERE holder_kind = 1 AND holder_epoch = 0") == [(301,)]
