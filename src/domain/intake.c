@@ -1725,6 +1725,10 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 		          "are kept and the next purge tries again");
 		return -1;
 	}
+	/* audited once the key is gone, before the rows: a failure to delete them must not
+	 * leave a shred without its entry (action 0: audited already, when it was asked for) */
+	if (have_object && action != 0 && audit_append(app->vault, app->store, actor, action, object) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)action);
 	if (!(att = calloc(LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, sizeof(*att))) ||
 	    store_case_delete(app->store, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
 	        STORE_OK) {
@@ -1741,8 +1745,6 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
 	if (natt && fsync_dir(dir) != 0)
 		log_warnx("could not sync the blobs directory");
-	if (have_object && audit_append(app->vault, app->store, actor, action, object) != 0)
-		log_warnx("could not append to the audit log (action %d)", (int)action);
 	return 0;
 }
 
@@ -1755,10 +1757,16 @@ request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
 	int rc = store_case_get(app->store, case_id, &row);
 	if (rc != STORE_OK || row.stage == STAGE_APPLICATION)
 		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
-	/* marked first, durably: if the shred cannot finish now, the next purge does it */
+	/* Audited and marked first, durably: if the shred cannot finish now, the next purge
+	 * does it, and the log already names who asked. Without shred.kf the object cannot be
+	 * derived: the entry then names the actor and the action only. */
+	uint8_t object[16];
+	bool have_object = case_audit_id(app->vault, case_id, row.slot, object) == VAULT_OK;
+	if (audit_append(app->vault, app->store, s->acct.id, AUDIT_CASE_SHRED, have_object ? object : NULL) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_CASE_SHRED);
 	if (store_case_shred_pending(app->store, case_id) != STORE_OK)
 		return INTAKE_ERROR;
-	if (case_destroy(app, case_id, row.slot, s->acct.id, AUDIT_CASE_SHRED) != 0)
+	if (case_destroy(app, case_id, row.slot, s->acct.id, 0) != 0)
 		return INTAKE_SHRED_LATER;
 	if (store_compact(app->store) != STORE_OK)
 		log_warnx("the database could not be compacted after a shred");
@@ -1774,25 +1782,27 @@ intake_purge(const app_t *app, size_t *n)
 	int64_t now = now_hour();
 	uint8_t(*ids)[16] = calloc(PURGE_BATCH, sizeof(*ids));
 	uint32_t *slots = calloc(PURGE_BATCH, sizeof(*slots));
+	bool *pending = calloc(PURGE_BATCH, sizeof(*pending));
 	int rc = 0;
 	size_t invites;
 	*n = 0;
 	/* expired invitations go with the expired requests */
 	if (staff_invites_purge(app, &invites) != 0)
 		rc = -1;
-	if (!ids || !slots) {
+	if (!ids || !slots || !pending) {
 		rc = -1;
 		goto done;
 	}
 	for (;;) {
 		size_t got = 0, gone = 0;
 		if (store_cases_expired(app->store, now - 24 * (int64_t)c->retention_days, now - 24 * (int64_t)c->closed_days,
-		        now - 24 * (int64_t)c->rejected_days, ids, slots, PURGE_BATCH, &got) != STORE_OK) {
+		        now - 24 * (int64_t)c->rejected_days, ids, slots, pending, PURGE_BATCH, &got) != STORE_OK) {
 			rc = -1;
 			break;
 		}
+		/* a coordinator's shred finished late was audited when she asked for it */
 		for (size_t i = 0; i < got; i++)
-			if (case_destroy(app, ids[i], slots[i], NULL, AUDIT_CASE_EXPIRED) == 0)
+			if (case_destroy(app, ids[i], slots[i], NULL, pending[i] ? 0 : AUDIT_CASE_EXPIRED) == 0)
 				gone++;
 			else
 				rc = -1;
@@ -1810,6 +1820,7 @@ intake_purge(const app_t *app, size_t *n)
 done:
 	free(ids);
 	free(slots);
+	free(pending);
 	return rc;
 }
 

@@ -545,13 +545,13 @@ store_case_shred_pending(store_t *st, const uint8_t id[16])
 
 int
 store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
-    uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n)
+    uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n)
 {
 	sqlite3_stmt *q;
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT id, slot FROM cases WHERE ((stage < 7 OR stage = 100) AND activity_hour < ?1) "
+	        "SELECT id, slot, shred_pending FROM cases WHERE ((stage < 7 OR stage = 100) AND activity_hour < ?1) "
 	        "OR (stage = 7 AND activity_hour < ?2) OR (stage = 8 AND activity_hour < ?3) OR shred_pending = 1 "
 	        "ORDER BY shred_pending DESC, activity_hour LIMIT ?4") != 0)
 		return STORE_ERROR;
@@ -563,6 +563,7 @@ store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max) {
 		blob_copy(ids[*n], 16, q, 0, &ok);
 		slots[*n] = (uint32_t)sqlite3_column_int64(q, 1);
+		pending[*n] = sqlite3_column_int(q, 2) != 0;
 		(*n)++;
 	}
 	sqlite3_finalize(q);

@@ -266,9 +266,9 @@ int store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const s
 /* Marks a case that a coordinator asked to shred, so that the purge (hourly, at start and
  * `sava purge`) finishes the shred if this one cannot. */
 int store_case_shred_pending(store_t *st, const uint8_t id[16]) WUR;
-/* Cases past their retention, and those marked for shredding. */
+/* Cases past their retention, and those marked for shredding (pending[i] true). */
 int store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
-    uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n) WUR;
+    uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n) WUR;
 /* Deletes a case, in one transaction and in this order: its sealed copies and links, its
  * items, its attachments (whose ids go to att, up to max; *natt of them), its mailbox
  * sessions, and the case row. */
