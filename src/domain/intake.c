@@ -815,8 +815,14 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 		memcpy(k->ncopy, cn->ncopies[i], CASE_COPY_BYTES);
 		k->has_ncopy = true;
 	}
-	if (store_case_create(app->store, &row, copies, h->n + 1, items.items, items.n, att, upload_count(u)) != STORE_OK)
+	rc = store_case_create(app->store, &row, copies, h->n + 1, items.items, items.n, att, upload_count(u));
+	if (rc != STORE_OK) {
+		/* a holder was revoked (or the key rotated) while this request was being sealed:
+		 * nothing is sealed to a key that may be known to her; the form comes back */
+		if (rc == STORE_CONFLICT)
+			st = INTAKE_BUSY;
 		goto done;
+	}
 	upload_keep(u);
 	memcpy(receipt, cn->receipt, sizeof(cn->receipt));
 	st = INTAKE_OK;

@@ -65,10 +65,39 @@ attachment_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const st
 	return q_done(q);
 }
 
+/* Inside the transaction that stores a copy: its holder may still hold one. A group copy
+ * must be for the group's current epoch with no rotation waiting (a revoked member may know
+ * that key); an account copy must be for a live account. Checking here, in the same
+ * serialized order as revocation, closes the window between the caller's reads and its
+ * commit (an Argon2id can stand in between), whichever path seals the copy. */
+static int
+copy_holder_live(store_t *st, const store_copy_t *k)
+{
+	sqlite3_stmt *q;
+	if (k->holder_kind == HOLDER_REQUESTER)
+		return STORE_OK;
+	if (k->holder_kind == HOLDER_GROUP) {
+		if (q_prepare(st, &q, "SELECT 1 FROM groups WHERE id = ? AND epoch = ? AND rotation_pending = 0") != 0)
+			return STORE_ERROR;
+		sqlite3_bind_blob(q, 1, k->holder, 16, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, k->holder_epoch);
+	} else {
+		if (q_prepare(st, &q, "SELECT 1 FROM accounts WHERE id = ? AND status <> 2 AND sk_box IS NOT NULL") != 0)
+			return STORE_ERROR;
+		sqlite3_bind_blob(q, 1, k->holder, 16, SQLITE_STATIC);
+	}
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_CONFLICT : STORE_ERROR;
+}
+
 int
 store_copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *k)
 {
 	sqlite3_stmt *q;
+	int live = copy_holder_live(st, k);
+	if (live != STORE_OK)
+		return live;
 	if (q_prepare(st, &q,
 	        "INSERT INTO case_copies (case_id, e, holder_kind, holder, holder_epoch, copy, ncopy) "
 	        "VALUES (?, ?, ?, ?, ?, ?, ?)") != 0)

@@ -228,6 +228,8 @@ account_make(store_t *st, uint8_t tag, const char *handle)
 
 /* ---- the tests ---- */
 
+#define GROUP_EPOCH 5   /* the triage group's epoch once test_group_links has run */
+
 static const uint8_t ct_a[] = "field one, the first";
 static const uint8_t ct_b[] = "two";
 static const uint8_t ct_c[] = "third field: a longer ciphertext";
@@ -239,7 +241,7 @@ test_create_and_read(store_t *st, const store_account_t *acct, const uint8_t gro
 	store_case_t c = case_make(0xA1, 1, 0, 1000);
 	store_copy_t copies[3] = {
 		copy_make(HOLDER_REQUESTER, c.id, 0, 0x31, false),
-		copy_make(HOLDER_GROUP, group_id, 2, 0x32, true),
+		copy_make(HOLDER_GROUP, group_id, GROUP_EPOCH, 0x32, true),
 		copy_make(HOLDER_ACCOUNT, acct->id, 0, 0x34, true),
 	};
 	/* fields out of order, to see them sorted */
@@ -268,7 +270,7 @@ test_create_and_read(store_t *st, const store_account_t *acct, const uint8_t gro
 	CHECK(store_case_copy(st, c.id, HOLDER_REQUESTER, c.id, &k) == STORE_OK && copies_equal(&k, &copies[0]));
 	CHECK(!k.has_ncopy);
 	CHECK(store_case_copy(st, c.id, HOLDER_GROUP, group_id, &k) == STORE_OK && copies_equal(&k, &copies[1]));
-	CHECK(k.has_ncopy && k.holder_epoch == 2);
+	CHECK(k.has_ncopy && k.holder_epoch == GROUP_EPOCH);
 	CHECK(store_case_copy(st, c.id, HOLDER_ACCOUNT, acct->id, &k) == STORE_OK && copies_equal(&k, &copies[2]));
 	CHECK(store_case_group_copy(st, c.id, &k) == STORE_OK && copies_equal(&k, &copies[1]));
 	CHECK(store_case_copy(st, c.id, HOLDER_ACCOUNT, group_id, &k) == STORE_NOT_FOUND);   /* wrong kind */
@@ -440,7 +442,7 @@ test_epochs_and_links(store_t *st, const uint8_t group_id[16])
 	store_case_t c = case_make(0xA2, 2, 0, 900);
 	store_copy_t copies[2] = {
 		copy_make(HOLDER_REQUESTER, c.id, 0, 0x61, false),
-		copy_make(HOLDER_GROUP, group_id, 0, 0x62, true),
+		copy_make(HOLDER_GROUP, group_id, GROUP_EPOCH, 0x62, true),
 	};
 	CHECK(store_case_create(st, &c, copies, 2, NULL, 0, NULL, 0) == STORE_OK);
 	store_copy_t k;
@@ -578,7 +580,7 @@ test_refused(store_t *st, const store_account_t *acct, const uint8_t group_id[16
 			memcpy(c.lang, "e", 2);   /* "e" and a NUL: length(lang) = 1 */
 		store_copy_t copies[3] = {
 			copy_make(HOLDER_REQUESTER, c.id, 0, 0x04, false),
-			copy_make(HOLDER_GROUP, group_id, 0, 0x05, true),
+			copy_make(HOLDER_GROUP, group_id, GROUP_EPOCH, 0x05, true),
 			copy_make(bad == 1 ? 3 : HOLDER_ACCOUNT, acct->id, 0, 0x06, true),
 		};
 		store_item_t items[2] = {
@@ -640,7 +642,20 @@ test_revoke(store_t *st, const store_account_t *acct, const store_group_t *g)
 	/* a group copy whose holder bytes happen to be the account's id: not hers */
 	store_case_t c2 = case_make(0xAA, 91, 0, 4000);
 	store_copy_t odd = copy_make(HOLDER_GROUP, acct->id, 0, 0x15, true);
-	CHECK(store_case_create(st, &c2, &odd, 1, NULL, 0, NULL, 0) == STORE_OK);
+	/* no such group: refused as a copy for a live holder (review), so written with SQL */
+	CHECK(store_case_create(st, &c2, &odd, 1, NULL, 0, NULL, 0) == STORE_CONFLICT);
+	store_copy_t req2 = copy_make(HOLDER_REQUESTER, c2.id, 0, 0x16, false);
+	CHECK(store_case_create(st, &c2, &req2, 1, NULL, 0, NULL, 0) == STORE_OK);
+	char sql[600];
+	int at = snprintf(sql, sizeof(sql), "INSERT INTO case_copies (case_id, e, holder_kind, holder, holder_epoch, copy, "
+	                                    "ncopy) VALUES (?1, 0, 1, ?3, 0, X'");
+	for (int i = 0; i < STORE_COPY_BYTES; i++)
+		at += snprintf(sql + at, sizeof(sql) - (size_t)at, "15");
+	at += snprintf(sql + at, sizeof(sql) - (size_t)at, "', X'");
+	for (int i = 0; i < STORE_COPY_BYTES; i++)
+		at += snprintf(sql + at, sizeof(sql) - (size_t)at, "ea");
+	snprintf(sql + at, sizeof(sql) - (size_t)at, "')");
+	CHECK(raw_run(sql, c2.id, 0, acct->id, 16) == 0);
 
 	store_group_t before;
 	CHECK(store_group_get(st, "triage", &before) == STORE_OK && !before.rotation_pending);
@@ -679,10 +694,19 @@ test_assign_needs_a_live_owl(store_t *st, const uint8_t group_id[16])
 	store_case_t c = case_make(0xB7, 41, 2, 900);
 	store_copy_t copies[2] = {
 		copy_make(HOLDER_REQUESTER, c.id, 0, 0x31, false),
-		copy_make(HOLDER_GROUP, group_id, 0, 0x32, true),
+		copy_make(HOLDER_GROUP, group_id, GROUP_EPOCH, 0x32, true),
 	};
+	/* test_revoke left the group waiting for rotation: nothing is sealed to its key now,
+	 * nor to an older or a newer epoch (review: the window before the commit) */
+	CHECK(store_case_create(st, &c, copies, 2, NULL, 0, NULL, 0) == STORE_CONFLICT);
+	CHECK(raw_run("UPDATE groups SET rotation_pending = 0 WHERE id = ?1", group_id, 0, NULL, 0) == 0);
+	copies[1].holder_epoch = GROUP_EPOCH - 1;
+	CHECK(store_case_create(st, &c, copies, 2, NULL, 0, NULL, 0) == STORE_CONFLICT);
+	copies[1].holder_epoch = GROUP_EPOCH;
+	CHECK(store_case_get(st, c.id, &(store_case_t){ 0 }) == STORE_NOT_FOUND);   /* nothing half-written */
 	CHECK(store_case_create(st, &c, copies, 2, NULL, 0, NULL, 0) == STORE_OK);
 	CHECK(store_account_revoke(st, olga.id) == STORE_OK);
+	CHECK(raw_run("UPDATE groups SET rotation_pending = 0 WHERE id = ?1", group_id, 0, NULL, 0) == 0);
 	store_copy_t mine = copy_make(HOLDER_ACCOUNT, olga.id, 0, 0x33, true);
 	CHECK(store_case_assign(st, c.id, 0, olga.id, &mine, NULL, 0, 901) == STORE_CONFLICT);
 	store_copy_t k;
@@ -694,7 +718,7 @@ test_assign_needs_a_live_owl(store_t *st, const uint8_t group_id[16])
 	CHECK(store_case_assign(st, c.id, 0, oksana.id, &hers, NULL, 0, 901) == STORE_OK);
 	store_copy_t next[3] = {
 		copy_make(HOLDER_REQUESTER, c.id, 0, 0x35, false),
-		copy_make(HOLDER_GROUP, group_id, 0, 0x36, true),
+		copy_make(HOLDER_GROUP, group_id, GROUP_EPOCH, 0x36, true),
 		copy_make(HOLDER_ACCOUNT, olga.id, 0, 0x37, true),
 	};
 	uint8_t link[STORE_LINK_BYTES], nlink[STORE_LINK_BYTES];
