@@ -293,6 +293,11 @@ cmd_serve(int argc, char **argv)
 	app.test_instance = app.instance.kdf == KDF_INSECURE_FAST;
 	/* The worker pool already bounds how many derivations run; the vault's own bound
 	 * is the same, so it never makes a worker wait. */
+	if (staff_kdf_consistent(&app, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sava serve: %s\n", err);
+		store_close(app.store);
+		return 1;
+	}
 	if (vault_open(app.dir, app.instance.kdf, app.config.kdf_threads, app.config.kdf_queue, &app.vault, err,
 	        sizeof(err)) != 0 ||
 	    audit_reconcile(app.vault, app.store, err, sizeof(err)) != 0) {   /* the log and the audit key agree */

@@ -66,6 +66,11 @@ cmd_dev(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
+	if (staff_kdf_consistent(&app, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sava dev seed: %s\n", err);
+		store_close(app.store);
+		return 1;
+	}
 	if (app.instance.kdf != KDF_INSECURE_FAST) {
 		fprintf(stderr, "sava dev seed: %s is not a test instance; seeding is for --insecure-fast-kdf instances only\n",
 		    app.dir);

@@ -68,7 +68,7 @@ cli_open(const char *dir, app_t *app, const char *cmd)
 	app->dir = dir;
 	config_defaults(&app->config);
 	if (config_load(&app->config, dir, err, sizeof(err)) != 0 || store_open(dir, &app->store, err, sizeof(err)) != 0 ||
-	    store_instance_get(app->store, &app->instance) != 0 ||
+	    store_instance_get(app->store, &app->instance) != 0 || staff_kdf_consistent(app, err, sizeof(err)) != 0 ||
 	    vault_open(dir, app->instance.kdf, 1, 1, &app->vault, err, sizeof(err)) != 0 ||
 	    audit_reconcile(app->vault, app->store, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sava %s: %s\n", cmd, err[0] ? err : "the instance cannot be opened");

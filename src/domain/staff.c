@@ -1147,6 +1147,42 @@ staff_group_grant(const app_t *app, const staff_t *s, const char *group, const u
 	return st;
 }
 
+struct kdf_evidence {
+	size_t production;
+};
+
+static void
+kdf_evidence_each(void *ctx, const store_account_t *a)
+{
+	struct kdf_evidence *e = ctx;
+	if (a->has_secrets && acct_wrap_above_minimum(a->wrap_pw))
+		e->production++;
+}
+
+int
+staff_kdf_consistent(const app_t *app, char *err, size_t errlen)
+{
+	struct kdf_evidence e = { 0 };
+	if (app->instance.kdf != KDF_INSECURE_FAST)
+		return 0;   /* the costly profile is never a downgrade */
+	for (size_t off = 0;; off += 1000) {
+		size_t n = 0;
+		if (store_accounts_count(app->store, &n) != STORE_OK ||
+		    store_accounts_list(app->store, off, 1000, kdf_evidence_each, &e) != STORE_OK) {
+			snprintf(err, errlen, "the accounts could not be read");
+			return -1;
+		}
+		if (off + 1000 >= n)
+			break;
+	}
+	if (e.production > 0) {
+		snprintf(err, errlen, "the database says this is a test instance, but %zu account(s) were enrolled with "
+		         "production key derivation: the database was changed outside sava; refusing to open it", e.production);
+		return -1;
+	}
+	return 0;
+}
+
 staff_reset_t
 staff_group_reset_allow(const app_t *app, const char *group, const char *handle, size_t *holders)
 {

@@ -157,6 +157,11 @@ staff_status_t staff_group_grant(const app_t *app, const staff_t *s, const char 
 /* 1 when the session's account holds the current key of group, 0 when not. */
 int staff_group_holds(const app_t *app, const staff_t *s, const char *group);
 
+/* Before the vault opens: a database that names the cheap test profile while accounts
+ * were enrolled at production cost was edited (review: the upgrade of an old instance.key
+ * would otherwise pin the edit for good). Returns 0, or -1 with a sentence in err. */
+int staff_kdf_consistent(const app_t *app, char *err, size_t errlen) WUR;
+
 /* Checks a passphrase against the rules: valid UTF-8 without control characters, at
  * most 1024 bytes, and at least 16 characters once NFC-normalized (into nfc). */
 staff_status_t staff_passphrase_rules(sv_t pw, buf_t *nfc) WUR;

@@ -80,6 +80,14 @@ pw_derive(uint8_t key[32], const char *pw, size_t len, const uint8_t salt[16], u
 	return crypto_pwhash(key, 32, pw, len, salt, ops, (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
 }
 
+bool
+acct_wrap_above_minimum(const uint8_t wrap_pw[ACCT_WRAP_PW_BYTES])
+{
+	uint32_t ops = le32_get(wrap_pw + 1), mem_kib = le32_get(wrap_pw + 5);
+	return wrap_pw[0] == 1 &&
+	    (ops > crypto_pwhash_OPSLIMIT_MIN || (size_t)mem_kib * 1024 > crypto_pwhash_MEMLIMIT_MIN);
+}
+
 /* wrap_pw = 01 | ops u32 | mem_kib u32 | salt 16 | nonce 24 | AEAD(pw_key, K_acct, AD) */
 static int
 wrap_pw_make(vault_t *v, uint8_t out[ACCT_WRAP_PW_BYTES], const uint8_t id[16], const uint8_t k_acct[32],

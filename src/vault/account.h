@@ -110,4 +110,9 @@ int invite_token_hash(sv_t token, uint8_t hash[32]) WUR;
 /* out holds len + INVITE_NOTE_BOX_EXTRA bytes. */
 int invite_note_seal(sv_t token, const char *note, size_t len, uint8_t *out) WUR;
 
+/* Whether a passphrase wrap was made at more than libsodium's minimum Argon2id cost (a
+ * production instance's wraps are; a test instance's are not). Reads only its cost fields,
+ * no secret. */
+bool acct_wrap_above_minimum(const uint8_t wrap_pw[ACCT_WRAP_PW_BYTES]);
+
 #endif

@@ -213,6 +213,35 @@ def test_editing_the_database_cannot_downgrade_the_key_derivation(tmp_path):
     assert rc == 1 and "changed outside sava" in err, err
 
 
+def test_an_old_key_file_is_not_pinned_to_a_downgrade_made_before_the_upgrade(tmp_path):
+    """Review: an instance.key of format 1 is pinned at its first use with what the database
+    says then, so a row edited before the upgrade would have become permanent. Accounts
+    enrolled at production cost contradict a database that claims a test instance: every
+    command refuses, and the key file stays unpinned."""
+    from test_staff import enroll, invite
+    inst = start_instance(tmp_path, fast=False)
+    try:
+        enroll(inst, invite(inst, "coordinator"), "anna")
+    finally:
+        assert inst.stop() == 0
+    d = inst.dir
+    ik = d / "keys" / "instance.key"
+    with open(ik, "r+b") as f:
+        f.seek(6)
+        f.write(b"\x01\x00")              # as sava 0.1 wrote it
+    set_kdf_row(d, "insecure-fast")
+    r = run_cli("invite", str(d), "--role", "owl")
+    assert r.returncode == 1 and "enrolled with production key derivation" in r.stderr, r.stderr
+    r = run_cli("dev", "seed", str(d), "--accounts", "2", "--cases", "1", "--messages", "1")
+    assert r.returncode == 1 and "passphrase" not in r.stdout.lower(), (r.stdout, r.stderr)
+    rc, _out, err = serve_expect_exit(d)
+    assert rc == 1 and "enrolled with production key derivation" in err, err
+    assert ik.read_bytes()[6:8] == b"\x01\x00"     # nothing pinned
+    set_kdf_row(d, "production")
+    assert run_cli("invite", str(d), "--role", "owl").returncode == 0
+    assert ik.read_bytes()[6:8] == b"\x02\x01"
+
+
 def test_a_format_1_instance_key_is_upgraded_once_with_the_profile_pinned(tmp_path):
     d = tmp_path / "old"
     sava_init(d)
