@@ -21,8 +21,12 @@
  *   callback takes conns.lock to free the record, so a descriptor shut down under the
  *   lock is always this connection's own, never a reused number.
  * - The state is marked from callbacks libmicrohttpd already makes: NOTIFY_CONNECTION
- *   (accepted, closed), the access handler's first call (headers complete) and
- *   NOTIFY_COMPLETED (the request ended; a kept-alive connection waits again).
+ *   (accepted, closed), the access handler's first call (headers complete), its calls
+ *   with body data and its last one (body complete), and NOTIFY_COMPLETED (the request
+ *   ended; a kept-alive connection waits again).
+ * - A body, once its headers are in, gets header_timeout of grace and must then arrive
+ *   at CONNS_BODY_MIN_BPS on average, or it is closed; and when every place holds a
+ *   request past its headers, the slowest body past its grace makes room.
  * Cost on the hot path: one uncontended lock per event and no allocation (the records
  * are allocated once, max_connections of them); one thread wakes at each deadline, at
  * least once a second. */
@@ -36,11 +40,17 @@
 #include "core/log.h"
 #include "http/server.h"
 
-enum conn_state { CONN_FREE, CONN_WAITING, CONN_BUSY, CONN_CLOSING };
+enum conn_state { CONN_FREE, CONN_WAITING, CONN_BODY, CONN_BUSY, CONN_CLOSING };
+
+/* A body must arrive at this average rate, counted from header_timeout after its headers:
+ * a client that sends its headers at once and then a byte every few seconds (review) is
+ * closed like one that trickles its headers. 1 KiB/s is far below a phone on Tor. */
+#define CONNS_BODY_MIN_BPS 1024u
 
 struct conn {
-	struct conn *prev, *next;   /* in a waiting list, oldest first; next: the free list */
-	uint64_t since_ms;          /* when it began to wait for a request's headers */
+	struct conn *prev, *next;   /* in a waiting or body list, oldest first; next: the free list */
+	uint64_t since_ms;          /* when it began to wait for a request's headers, or its body */
+	uint64_t bytes;             /* CONN_BODY: body bytes received so far */
 	int fd;
 	enum conn_state state;
 	bool kept;                  /* waiting for a kept-alive connection's next request */
@@ -57,10 +67,11 @@ static struct {
 	struct conn *free;
 	struct conn_list fresh;         /* new connections, before their first headers */
 	struct conn_list kept;          /* kept-alive ones, before the next request's */
-	unsigned waiting, busy;         /* CONN_WAITING and CONN_BUSY records */
+	struct conn_list body;          /* headers complete, body still arriving */
+	unsigned waiting, busy;         /* CONN_WAITING, and CONN_BODY or CONN_BUSY records */
 	unsigned limit, cap;            /* max_connections; waiting ones allowed at once */
 	uint64_t fresh_ms, kept_ms;     /* their deadlines */
-	unsigned long closed_late, closed_room;   /* since the last log line */
+	unsigned long closed_late, closed_room, closed_slow;   /* since the last log line */
 	pthread_t sweeper;
 	bool running, stop;
 } conns = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -118,13 +129,50 @@ conns_unwait(struct conn *c)
 	conns.waiting--;
 }
 
-/* Under the lock: closes a waiting connection (its pool thread finishes the job). */
+/* Under the lock: closes a waiting connection, or one whose body is too slow (its pool
+ * thread finishes the job). */
 static void
 conns_close(struct conn *c)
 {
-	conns_unwait(c);
+	if (c->state == CONN_BODY) {
+		conns_unlink(&conns.body, c);
+		conns.busy--;
+	} else {
+		conns_unwait(c);
+	}
 	c->state = CONN_CLOSING;
 	(void)shutdown(c->fd, SHUT_RDWR);
+}
+
+/* Under the lock: whether a body connection is behind the minimum rate at now. */
+static bool
+conns_body_slow(const struct conn *c, uint64_t now)
+{
+	uint64_t elapsed = now - c->since_ms;
+	if (elapsed <= conns.fresh_ms)
+		return false;
+	return c->bytes * 1000u < (elapsed - conns.fresh_ms) * CONNS_BODY_MIN_BPS;
+}
+
+/* Under the lock: of the bodies past their grace, the one arriving slowest (bytes per
+ * millisecond), or NULL. An honest upload, however long, outpaces a trickle. */
+static struct conn *
+conns_slowest_body(uint64_t now)
+{
+	struct conn *worst = NULL;
+	uint64_t worst_num = 0, worst_den = 1;
+	for (struct conn *c = conns.body.head; c; c = c->next) {
+		uint64_t elapsed = now - c->since_ms;
+		if (elapsed <= conns.fresh_ms)
+			break;   /* oldest first: the rest are younger still */
+		/* c->bytes / elapsed < worst_num / worst_den, without division */
+		if (!worst || c->bytes * worst_den < worst_num * elapsed) {
+			worst = c;
+			worst_num = c->bytes;
+			worst_den = elapsed ? elapsed : 1;
+		}
+	}
+	return worst;
 }
 
 /* Under the lock: the connection that has waited longest, or NULL. */
@@ -145,8 +193,13 @@ conns_make_room(struct conn *c)
 {
 	while (conns.waiting > conns.cap || conns.waiting + conns.busy >= conns.limit) {
 		struct conn *old = conns_oldest();
-		if (!old || old == c)
-			break;
+		if (!old || old == c) {
+			/* every place holds a request past its headers: the slowest body past its
+			 * grace gives way (a page being answered never does) */
+			old = conns.waiting + conns.busy >= conns.limit ? conns_slowest_body(conns_now_ms()) : NULL;
+			if (!old)
+				break;
+		}
 		conns_close(old);
 		conns.closed_room++;
 	}
@@ -177,10 +230,14 @@ conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	if (code != MHD_CONNECTION_NOTIFY_CLOSED || !c)
 		return;
 	pthread_mutex_lock(&conns.lock);
-	if (c->state == CONN_WAITING)
+	if (c->state == CONN_WAITING) {
 		conns_unwait(c);
-	else if (c->state == CONN_BUSY)
+	} else if (c->state == CONN_BODY) {
+		conns_unlink(&conns.body, c);
 		conns.busy--;
+	} else if (c->state == CONN_BUSY) {
+		conns.busy--;
+	}
 	c->state = CONN_FREE;
 	c->fd = -1;
 	c->next = conns.free;
@@ -197,7 +254,7 @@ conns_of(struct MHD_Connection *conn)
 }
 
 void
-conns_headers_done(struct MHD_Connection *conn)
+conns_headers_done(struct MHD_Connection *conn, bool body)
 {
 	struct conn *c = conns_of(conn);
 	if (!c)
@@ -205,8 +262,41 @@ conns_headers_done(struct MHD_Connection *conn)
 	pthread_mutex_lock(&conns.lock);
 	if (c->state == CONN_WAITING) {   /* not CONN_CLOSING: that one is going */
 		conns_unwait(c);
-		c->state = CONN_BUSY;
 		conns.busy++;
+		if (body) {
+			c->state = CONN_BODY;
+			c->bytes = 0;
+			c->since_ms = conns_now_ms();
+			conns_link(&conns.body, c);
+		} else {
+			c->state = CONN_BUSY;
+		}
+	}
+	pthread_mutex_unlock(&conns.lock);
+}
+
+void
+conns_body_data(struct MHD_Connection *conn, size_t n)
+{
+	struct conn *c = conns_of(conn);
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	if (c->state == CONN_BODY)
+		c->bytes += n;
+	pthread_mutex_unlock(&conns.lock);
+}
+
+void
+conns_body_done(struct MHD_Connection *conn)
+{
+	struct conn *c = conns_of(conn);
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	if (c->state == CONN_BODY) {
+		conns_unlink(&conns.body, c);
+		c->state = CONN_BUSY;
 	}
 	pthread_mutex_unlock(&conns.lock);
 }
@@ -218,6 +308,10 @@ conns_request_done(struct MHD_Connection *conn)
 	if (!c)
 		return;
 	pthread_mutex_lock(&conns.lock);
+	if (c->state == CONN_BODY) {   /* answered before its body ended (an error) */
+		conns_unlink(&conns.body, c);
+		c->state = CONN_BUSY;
+	}
 	if (c->state == CONN_BUSY) {
 		/* Kept alive, or about to close (NOTIFY_CLOSED then follows at once): this
 		 * callback cannot tell, so it makes no room; the next arrival does. */
@@ -252,17 +346,25 @@ conns_sweep(void *arg)
 		uint64_t next = now + 1000;
 		uint64_t f = conns_expire(&conns.fresh, now, conns.fresh_ms);
 		uint64_t k = conns_expire(&conns.kept, now, conns.kept_ms);
+		for (struct conn *c = conns.body.head, *nx; c; c = nx) {
+			nx = c->next;
+			if (conns_body_slow(c, now)) {
+				conns_close(c);
+				conns.closed_slow++;
+			}
+		}
 		next = f < next ? f : next;
 		next = k < next ? k : next;
 		/* Tell the operator, at most once a minute, that clients are being closed. */
-		if ((conns.closed_late || conns.closed_room) && (!logged || now - logged_ms >= 60000)) {
-			unsigned long late = conns.closed_late, room = conns.closed_room;
-			conns.closed_late = conns.closed_room = 0;
+		if ((conns.closed_late || conns.closed_room || conns.closed_slow) && (!logged || now - logged_ms >= 60000)) {
+			unsigned long late = conns.closed_late, room = conns.closed_room, slow = conns.closed_slow;
+			conns.closed_late = conns.closed_room = conns.closed_slow = 0;
 			logged = true;
 			logged_ms = now;
 			pthread_mutex_unlock(&conns.lock);
-			log_info("closed %lu connections too slow to send their headers (header_timeout) and "
-			    "%lu to make room for others: slow clients? (docs/operator.md)", late, room);
+			log_info("closed %lu connections too slow to send their headers (header_timeout), %lu whose "
+			    "body came slower than %u bytes a second, and %lu to make room for others: slow clients? "
+			    "(docs/operator.md)", late, slow, CONNS_BODY_MIN_BPS, room);
 			pthread_mutex_lock(&conns.lock);
 			continue;
 		}
@@ -287,7 +389,7 @@ conns_start(unsigned max_connections, unsigned header_timeout_s, unsigned idle_t
 		conns.table[i].next = conns.free;
 		conns.free = &conns.table[i];
 	}
-	conns.fresh = conns.kept = (struct conn_list){ NULL, NULL };
+	conns.fresh = conns.kept = conns.body = (struct conn_list){ NULL, NULL };
 	conns.waiting = conns.busy = 0;
 	conns.limit = max_connections;
 	conns.cap = max_connections - max_connections / 4;   /* a quarter is the reserve */
@@ -295,7 +397,7 @@ conns_start(unsigned max_connections, unsigned header_timeout_s, unsigned idle_t
 	/* A kept-alive connection may idle between requests as long as libmicrohttpd
 	 * lets it, but not longer while trickling the next request's headers either. */
 	conns.kept_ms = (uint64_t)(idle_timeout_s > header_timeout_s ? idle_timeout_s : header_timeout_s) * 1000;
-	conns.closed_late = conns.closed_room = 0;
+	conns.closed_late = conns.closed_room = conns.closed_slow = 0;
 	conns.stop = false;
 
 	pthread_condattr_t attr;

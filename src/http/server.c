@@ -352,8 +352,8 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	(void)cls;
 	(void)url;
 
-	if (!rq || !rq->begun)
-		conns_headers_done(conn);   /* its headers are complete: off the slow list */
+	if (!rq || !rq->begun)   /* its headers are complete: off the slow list, onto the body's clock */
+		conns_headers_done(conn, strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0);
 	if (!rq)
 		return MHD_NO;   /* out of memory when the request began: drop the connection */
 	if (!rq->begun) {
@@ -372,6 +372,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
+		conns_body_data(conn, n);
 		if (rq->error == 0 && rq->mp)
 			rq->error = http_mp_feed(rq, upload_data, n);
 		else if (rq->error == 0 && buf_append(&rq->body, upload_data, n) != 0)
@@ -386,6 +387,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		}
 		return MHD_YES;
 	}
+	conns_body_done(conn);   /* the whole body is in (or there was none) */
 	if (rq->error == 0 && rq->method == HTTP_POST && !rq->body_done) {
 		rq->body_done = true;   /* a resumed request comes back here: parse once */
 		rq->error = server_finish_body(rq);

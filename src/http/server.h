@@ -34,7 +34,11 @@ int conns_start(unsigned max_connections, unsigned header_timeout_s, unsigned id
 void conns_stop(void);
 void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
     enum MHD_ConnectionNotificationCode code);
-void conns_headers_done(struct MHD_Connection *conn);
+/* body: the request may carry one (not GET or HEAD); it is then timed by its rate until
+ * conns_body_done, with conns_body_data counting what arrives. */
+void conns_headers_done(struct MHD_Connection *conn, bool body);
+void conns_body_data(struct MHD_Connection *conn, size_t n);
+void conns_body_done(struct MHD_Connection *conn);
 void conns_request_done(struct MHD_Connection *conn);
 
 /* upload.c: multipart bodies. begin checks the type and length (0 or a status to answer

@@ -265,3 +265,61 @@ def test_a_request_that_completes_its_headers_in_time_is_answered(make_instance)
                 break
             data += b
     assert data.startswith(b"HTTP/1.1 200"), data[:100]
+
+
+def test_slow_bodies_do_not_hold_every_connection(make_instance):
+    """Review: a client could send complete headers at once and then its body a byte a
+    second; the header deadline never applied, so 20 of them on 16 connections starved
+    everyone. A body must now arrive at a minimum rate after header_timeout of grace, and
+    when every place holds a request the slowest body makes room."""
+    c = conf(HEADER_TIMEOUT)
+    c[("server", "max_connections")] = "16"
+    inst = make_instance(conf=c)
+    socks = []
+    closed = 0
+    try:
+        for _ in range(20):
+            try:
+                s = socket.create_connection(("127.0.0.1", inst.port), timeout=1)
+            except OSError:
+                continue
+            s.sendall(b"POST /en/staff/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3000\r\n\r\n")
+            s.setblocking(False)
+            socks.append(s)
+        results = []
+        end = time.monotonic() + 6 * TIMEOUT_SCALE
+        next_probe = time.monotonic() + 0.5
+        while time.monotonic() < end and len(results) < PROBES:
+            for s in list(socks):       # a byte a second each
+                try:
+                    s.send(b"a")
+                except OSError:
+                    socks.remove(s)
+                    s.close()
+                    closed += 1
+            if time.monotonic() >= next_probe:
+                results.append(probe(inst, PROBE_TIMEOUT + HEADER_TIMEOUT))
+                next_probe = time.monotonic() + 0.5
+            time.sleep(0.2 if results else 1.0)
+        shown = [(st, round(sec, 2)) for st, sec in results]
+        assert len(results) == PROBES and all(st == 200 for st, _ in results), \
+            f"normal requests were not answered while 20 slow bodies held 16 connections: {shown}"
+        # and the slow bodies themselves were closed, not left to hold their places
+        deadline = time.monotonic() + HEADER_TIMEOUT + 3 * TIMEOUT_SCALE
+        while socks and time.monotonic() < deadline:
+            r, _, _ = select.select(socks, [], [], 0.3)
+            for s in r:
+                try:
+                    data = s.recv(4096)
+                except OSError:
+                    data = b""
+                if not data or b"HTTP/1.1" in data:
+                    socks.remove(s)
+                    s.close()
+                    closed += 1
+        assert closed >= 18, f"only {closed} of 20 slow bodies were closed"
+    finally:
+        for s in socks:
+            s.close()
+    inst.assert_answers()
