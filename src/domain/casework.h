@@ -48,7 +48,8 @@ intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts
 
 /* Stages. Allowed: the next stage, the one before (while open), or "rejected" from any
  * open stage with a reason. Into "safe" only once two different verifiers have recorded
- * a verification. Done by the Owl who holds the case or a member of triage. */
+ * a verification. Done by the Owl who holds the case or a member of triage. Access is
+ * checked first: to anyone else every move answers NOT_FOUND, valid or not. */
 typedef enum {
 	STAGE_MOVE_OK = 0,
 	STAGE_MOVE_NOT_FOUND,      /* no such case, or not hers to move */
