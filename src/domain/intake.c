@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/bidi.h"
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/audit.h"
@@ -245,25 +246,9 @@ upfile_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Invisible characters that reorder or hide text ("evil\u202Egnp.exe" shows as
- * "evilexe.png"): U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF. Returns the
- * length of such a character's UTF-8 form at p, or 0. */
-static size_t
-invisible_at(const unsigned char *p, size_t n)
-{
-	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
-		return 2;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAE)))
-		return 3;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA0 && p[2] <= 0xA9)
-		return 3;
-	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3;
-	return 0;
-}
-
 /* A file name as it may be shown back: the last path component, clean UTF-8 without
- * control or invisible characters (each becomes "_"), at most CASE_NAME_MAX bytes;
+ * control characters, nor any that reorder or hide text ("evil\u202Egnp.exe" shows as
+ * "evilexe.png"; each becomes "_", bidi.h), at most CASE_NAME_MAX bytes;
  * otherwise "attachment". */
 static size_t
 clean_name(sv_t in, char *out, size_t cap)
@@ -281,7 +266,7 @@ clean_name(sv_t in, char *out, size_t cap)
 		in = SV("attachment");
 	size_t k = 0;
 	for (size_t i = 0; i < in.len;) {
-		size_t skip = invisible_at((const unsigned char *)in.p + i, in.len - i);
+		size_t skip = bidi_hidden_len(in.p + i, in.len - i);
 		if (skip) {
 			out[k++] = '_';
 			i += skip;
