@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/bidi.h"
+#include "core/bucket.h"
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/audit.h"
@@ -75,58 +76,10 @@ blob_path(const app_t *app, const uint8_t id[16], char *out, size_t n)
 	snprintf(out, n, "%s/blobs/%s", app->dir, hex);
 }
 
-/* ---- flood limits: one window per minute for the whole instance ---- */
+/* ---- flood limits for the whole instance: token buckets (core/bucket.h) ---- */
 
-struct rate {
-	pthread_mutex_t lock;
-	int64_t minute;
-	unsigned count;
-};
-static struct rate rate_intake = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
-static struct rate rate_receipts = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
-
-/* Takes one from this minute's allowance; false when it is used up (limit 0: none). */
-static bool
-rate_take(struct rate *r, unsigned limit)
-{
-	if (limit == 0)
-		return true;
-	int64_t minute = (int64_t)(time(NULL) / 60);
-	pthread_mutex_lock(&r->lock);
-	if (r->minute != minute) {
-		r->minute = minute;
-		r->count = 0;
-	}
-	bool ok = r->count < limit;
-	if (ok)
-		r->count++;
-	pthread_mutex_unlock(&r->lock);
-	return ok;
-}
-
-/* True when this minute's allowance is not used up (nothing taken). */
-static bool
-rate_peek(struct rate *r, unsigned limit)
-{
-	if (limit == 0)
-		return true;
-	int64_t minute = (int64_t)(time(NULL) / 60);
-	pthread_mutex_lock(&r->lock);
-	bool ok = r->minute != minute || r->count < limit;
-	pthread_mutex_unlock(&r->lock);
-	return ok;
-}
-
-/* Gives back what rate_take took, when the minute is still the same. */
-static void
-rate_give_back(struct rate *r)
-{
-	int64_t minute = (int64_t)(time(NULL) / 60);
-	pthread_mutex_lock(&r->lock);
-	if (r->minute == minute && r->count > 0)
-		r->count--;
-	pthread_mutex_unlock(&r->lock);
-}
+static bucket_t rate_intake = BUCKET_INIT;
+static bucket_t rate_receipts = BUCKET_INIT;
 
 /* ---- uploads ---- */
 
@@ -623,7 +576,7 @@ intake_admit(const app_t *app)
 		return INTAKE_CLOSED;
 	if ((c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
 	                             waiting >= c->untriaged_max)) ||
-	    !rate_peek(&rate_intake, c->per_minute))
+	    !bucket_peek(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms()))
 		return INTAKE_OVERLOADED;
 	return INTAKE_OK;
 }
@@ -676,12 +629,12 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
 	                            waiting >= c->untriaged_max))
 		return INTAKE_OVERLOADED;
-	if (!rate_take(&rate_intake, c->per_minute))
+	if (!bucket_take(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms(), NULL))
 		return INTAKE_OVERLOADED;
 	if (g.rotation_pending) {
 		/* the old key may be known to a revoked member: seal to each remaining member */
 		if (store_group_members(app->store, g.id, 0, holder_add, &h) != STORE_OK || h.n == 0 || h.overflow) {
-			rate_give_back(&rate_intake);
+			bucket_give_back(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms());
 			return h.n == 0 || h.overflow ? INTAKE_CLOSED : INTAKE_ERROR;
 		}
 	} else {
@@ -753,7 +706,7 @@ done:
 			log_warnx("could not shred the key of a request that failed; it is collected at the next start");
 		if (st != INTAKE_BUSY)
 			log_warnx("a help request could not be stored");
-		rate_give_back(&rate_intake);
+		bucket_give_back(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms());
 	}
 	sealed_free(&items);
 	sodium_memzero(copies, sizeof(copies));
@@ -793,7 +746,7 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 	uint32_t slot;
 	store_case_t row;
 	sess_new_t *ns;
-	if (!rate_take(&rate_receipts, app->config.attempts_per_minute))
+	if (!bucket_take(&rate_receipts, app->config.attempts_per_minute, app->config.attempts_burst, bucket_now_ms(), NULL))
 		return INTAKE_OVERLOADED;
 	if (!(ns = secmem_alloc(sizeof(*ns))))
 		return INTAKE_ERROR;
@@ -820,6 +773,12 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 	}
 	secmem_free(ns);
 	return st;
+}
+
+unsigned
+mailbox_wait_s(const app_t *app)
+{
+	return bucket_wait_s(&rate_receipts, app->config.attempts_per_minute, app->config.attempts_burst, bucket_now_ms());
 }
 
 intake_status_t
