@@ -492,13 +492,14 @@ access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], stru
 	} else if (rc_own == STORE_OK) {
 		a->who.by = CASE_BY_SESSION;
 		st = INTAKE_OK;
-	} else if (rc_g == STORE_OK && rc_gcopy == STORE_OK && sodium_memcmp(gcopy.holder, g.id, 16) == 0 &&
+	} else if (/* the triage key, followed back to the epoch the case was sealed to; with no way
+	            * back (a new key after its last holder left), NOT_FOUND */
+	    rc_g == STORE_OK && rc_gcopy == STORE_OK && sodium_memcmp(gcopy.holder, g.id, 16) == 0 &&
 	    gcopy.holder_epoch <= a->who.group_epoch &&
 	    (gcopy.holder_epoch == a->who.group_epoch ||
 	        (store_group_links(app->store, g.id, a->who.group_epoch, gcopy.holder_epoch, a->glinks, LINKS_MAX, &n) ==
 	                STORE_OK &&
 	            n == a->who.group_epoch - gcopy.holder_epoch))) {
-		/* (no way back to an older key: a new key after its last holder left, NOT_FOUND) */
 		a->who.by = CASE_BY_GROUP;
 		memcpy(a->who.group_id, g.id, 16);
 		a->who.glinks = (const uint8_t(*)[GROUP_SEAL_BYTES])a->glinks;
