@@ -180,8 +180,9 @@ page_help(request_t *rq, response_t *rs)
 
 /* ---- the mailbox ---- */
 
-/* The receipt form; typed (the receipt as he typed it) is given back in its field, in this
- * answer's body only (no-store, wiped once sent; never in a URL, a cookie or the log). */
+/* The receipt form: error is a msgid, notice a sentence already in the page's language.
+ * typed (the receipt as he typed it) is given back in its field, in this answer's body only
+ * (no-store, wiped once sent; never in a URL, a cookie or the log). */
 static void
 mailbox_form_typed(request_t *rq, response_t *rs, const char *error, const char *notice, sv_t typed)
 {
