@@ -75,11 +75,18 @@ const char config_default_text[] =
 "# again later\" and nothing is stored. 0 means no limit.\n"
 "per_minute = 60\n"
 "untriaged_max = 5000\n"
+"# per_minute comes back continuously (one every 60/per_minute seconds), never a\n"
+"# whole minute's worth at once; burst is how many may come at once after a quiet\n"
+"# time (at most per_minute).\n"
+"burst = 20\n"
 "\n"
 "[mailbox]\n"
 "# Receipt attempts per minute for the whole instance (each costs one Argon2id\n"
-"# derivation). 0 means no limit; the kdf_queue_mailbox bound applies in any case.\n"
+"# derivation), refilled continuously like [intake] per_minute, with at most\n"
+"# attempts_burst at once. Whoever is refused is told in how many seconds to try\n"
+"# again. 0 means no limit; the kdf_queue_mailbox bound applies in any case.\n"
 "attempts_per_minute = 30\n"
+"attempts_burst = 10\n"
 "# Minutes after which an idle mailbox session ends.\n"
 "idle_minutes = 15\n"
 "\n"
@@ -123,8 +130,10 @@ config_defaults(config_t *c)
 	c->max_file_mb = 50;
 	c->message_max = 20000;
 	c->per_minute = 60;
+	c->intake_burst = 20;
 	c->untriaged_max = 5000;
 	c->attempts_per_minute = 30;
+	c->attempts_burst = 10;
 	c->mailbox_idle_min = 15;
 	c->retention_days = 60;
 	c->closed_days = 7;
@@ -290,6 +299,9 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "per_minute") == 0) {
 			bad = config_uint(value, 0, 1000000, &c->per_minute);
 			want = "a number from 0 to 1000000";
+		} else if (strcmp(name, "burst") == 0) {
+			bad = config_uint(value, 1, 1000000, &c->intake_burst);
+			want = "a number from 1 to 1000000";
 		} else if (strcmp(name, "untriaged_max") == 0) {
 			bad = config_uint(value, 0, 10000000, &c->untriaged_max);
 			want = "a number from 0 to 10000000";
@@ -300,6 +312,9 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		if (strcmp(name, "attempts_per_minute") == 0) {
 			bad = config_uint(value, 0, 1000000, &c->attempts_per_minute);
 			want = "a number from 0 to 1000000";
+		} else if (strcmp(name, "attempts_burst") == 0) {
+			bad = config_uint(value, 1, 1000000, &c->attempts_burst);
+			want = "a number from 1 to 1000000";
 		} else if (strcmp(name, "idle_minutes") == 0) {
 			bad = config_uint(value, 1, 720, &c->mailbox_idle_min);
 			want = "a number from 1 to 720";

@@ -30,8 +30,10 @@ typedef struct {
 	unsigned max_file_mb;      /* [intake] max_file_mb: MiB per attachment */
 	unsigned message_max;      /* [intake] message_max: characters per message */
 	unsigned per_minute;       /* [intake] per_minute: new requests a minute (0: no limit) */
+	unsigned intake_burst;     /* [intake] burst: of those, at most this many at once */
 	unsigned untriaged_max;    /* [intake] untriaged_max: requests waiting (0: no limit) */
 	unsigned attempts_per_minute; /* [mailbox] attempts_per_minute (0: no limit) */
+	unsigned attempts_burst;   /* [mailbox] attempts_burst: of those, at most this many at once */
 	unsigned mailbox_idle_min; /* [mailbox] idle_minutes */
 	unsigned retention_days;   /* [retention] days: an open request with no activity */
 	unsigned closed_days;      /* [retention] closed_days */

@@ -308,15 +308,16 @@ stage_move_t
 casework_stage_move(const app_t *app, const staff_t *s, const uint8_t case_id[16], int from, int to, sv_t reason)
 {
 	case_view_t cv;
-	if (to < 0 || to > STAGE_REJECTED || !move_allowed(from, to))
-		return STAGE_MOVE_INVALID;
-	if (to == STAGE_REJECTED && sv_is_blank(reason))
-		return STAGE_MOVE_NEED_REASON;
+	/* who may move it first: what is wrong with a move is said only to her (issue 9) */
 	intake_status_t st = staff_view_audited(app, s, case_id, false, false, &cv);
 	if (st != INTAKE_OK)
 		return st == INTAKE_NOT_FOUND ? STAGE_MOVE_NOT_FOUND : STAGE_MOVE_ERROR;
 	bool stale = cv.stage != from, unverified = to == STAGE_SAFE && verifiers(&cv) < CASEWORK_VERIFIERS_FOR_SAFE;
 	case_view_free(&cv);
+	if (to < 0 || to > STAGE_REJECTED || !move_allowed(from, to))
+		return STAGE_MOVE_INVALID;
+	if (to == STAGE_REJECTED && sv_is_blank(reason))
+		return STAGE_MOVE_NEED_REASON;
 	if (stale)
 		return STAGE_MOVE_STALE;
 	if ((to == STAGE_CLOSED || to == STAGE_REJECTED) && !casework_may_end(app, s))

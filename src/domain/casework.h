@@ -50,7 +50,8 @@ intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts
  * open stage with a reason. Into "safe" only once two different verifiers have recorded
  * a verification. Done by the Owl who holds the case or a member of triage; but "closed"
  * and "rejected" are final and shorten retention, so only a coordinator who holds the
- * triage key moves a request there (an infiltrated Owl cannot bury her cases). */
+ * triage key moves a request there (an infiltrated Owl cannot bury her cases). Access is
+ * checked first: to anyone else every move answers NOT_FOUND, valid or not. */
 typedef enum {
 	STAGE_MOVE_OK = 0,
 	STAGE_MOVE_NOT_FOUND,      /* no such case, or not hers to move */

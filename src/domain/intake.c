@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/bidi.h"
+#include "core/bucket.h"
 #include "core/diskfull.h"
 #include "core/le.h"
 #include "core/log.h"
@@ -75,58 +77,10 @@ blob_path(const app_t *app, const uint8_t id[16], char *out, size_t n)
 	snprintf(out, n, "%s/blobs/%s", app->dir, hex);
 }
 
-/* ---- flood limits: one window per minute for the whole instance ---- */
+/* ---- flood limits for the whole instance: token buckets (core/bucket.h) ---- */
 
-struct rate {
-	pthread_mutex_t lock;
-	int64_t minute;
-	unsigned count;
-};
-static struct rate rate_intake = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
-static struct rate rate_receipts = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
-
-/* Takes one from this minute's allowance; false when it is used up (limit 0: none). */
-static bool
-rate_take(struct rate *r, unsigned limit)
-{
-	if (limit == 0)
-		return true;
-	int64_t minute = (int64_t)(time(NULL) / 60);
-	pthread_mutex_lock(&r->lock);
-	if (r->minute != minute) {
-		r->minute = minute;
-		r->count = 0;
-	}
-	bool ok = r->count < limit;
-	if (ok)
-		r->count++;
-	pthread_mutex_unlock(&r->lock);
-	return ok;
-}
-
-/* True when this minute's allowance is not used up (nothing taken). */
-static bool
-rate_peek(struct rate *r, unsigned limit)
-{
-	if (limit == 0)
-		return true;
-	int64_t minute = (int64_t)(time(NULL) / 60);
-	pthread_mutex_lock(&r->lock);
-	bool ok = r->minute != minute || r->count < limit;
-	pthread_mutex_unlock(&r->lock);
-	return ok;
-}
-
-/* Gives back what rate_take took, when the minute is still the same. */
-static void
-rate_give_back(struct rate *r)
-{
-	int64_t minute = (int64_t)(time(NULL) / 60);
-	pthread_mutex_lock(&r->lock);
-	if (r->minute == minute && r->count > 0)
-		r->count--;
-	pthread_mutex_unlock(&r->lock);
-}
+static bucket_t rate_intake = BUCKET_INIT;
+static bucket_t rate_receipts = BUCKET_INIT;
 
 /* ---- uploads ---- */
 
@@ -250,25 +204,9 @@ upfile_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Invisible characters that reorder or hide text ("evil\u202Egnp.exe" shows as
- * "evilexe.png"): U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF. Returns the
- * length of such a character's UTF-8 form at p, or 0. */
-static size_t
-invisible_at(const unsigned char *p, size_t n)
-{
-	if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
-		return 2;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAE)))
-		return 3;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA0 && p[2] <= 0xA9)
-		return 3;
-	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3;
-	return 0;
-}
-
 /* A file name as it may be shown back: the last path component, clean UTF-8 without
- * control or invisible characters (each becomes "_"), at most CASE_NAME_MAX bytes;
+ * control characters, nor any that reorder or hide text ("evil\u202Egnp.exe" shows as
+ * "evilexe.png"; each becomes "_", bidi.h), at most CASE_NAME_MAX bytes;
  * otherwise "attachment". */
 static size_t
 clean_name(sv_t in, char *out, size_t cap)
@@ -286,7 +224,7 @@ clean_name(sv_t in, char *out, size_t cap)
 		in = SV("attachment");
 	size_t k = 0;
 	for (size_t i = 0; i < in.len;) {
-		size_t skip = invisible_at((const unsigned char *)in.p + i, in.len - i);
+		size_t skip = bidi_hidden_len(in.p + i, in.len - i);
 		if (skip) {
 			out[k++] = '_';
 			i += skip;
@@ -572,42 +510,59 @@ requests_allowed(const app_t *app, const staff_t *s)
 }
 
 /* A staff member's way into a case: a copy sealed to her own key, or the triage key
- * (following the group's links back to the epoch the case was sealed to). */
+ * (following the group's links back to the epoch the case was sealed to).
+ * The store is read the same way whether the case exists or not, and whether it is hers or
+ * not: its row, her own copy, her copy of the triage key and, when she has one, the case's
+ * triage copy. "Not yours" must not take longer than "does not exist" (issue 9: it took
+ * 50-75 us more, three more queries); tests/unit/test_access.c pins the reads. Only a way
+ * in that is found reads more (the links), and only she can time that. */
 intake_status_t
 access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
 {
-	store_copy_t copy;
+	store_copy_t own, gcopy;
+	store_group_t g;
+	size_t n = 0;
 	int rc = store_case_get(app->store, case_id, &a->row);
-	if (rc != STORE_OK)
-		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	a->who.sess = s->sess;
-	rc = store_case_copy(app->store, case_id, HOLDER_ACCOUNT, s->acct.id, &copy);
-	if (rc == STORE_OK) {
+	int rc_own = store_case_copy(app->store, case_id, HOLDER_ACCOUNT, s->acct.id, &own);
+	int rc_g = store_group_get(app->store, "triage", &g);
+	if (rc_g == STORE_OK)
+		rc_g = store_group_copy(app->store, g.id, s->acct.id, &a->who.group_epoch, a->who.group_copy);
+	int rc_gcopy = rc_g == STORE_OK ? store_case_group_copy(app->store, case_id, &gcopy) : STORE_NOT_FOUND;
+	intake_status_t st = INTAKE_NOT_FOUND;
+	if (rc == STORE_ERROR || rc_own == STORE_ERROR || (rc_own != STORE_OK && rc_gcopy == STORE_ERROR)) {
+		st = INTAKE_ERROR;
+	} else if (rc != STORE_OK) {
+		st = INTAKE_NOT_FOUND;
+	} else if (rc_own == STORE_OK) {
 		a->who.by = CASE_BY_SESSION;
-	} else if (rc == STORE_NOT_FOUND) {
-		store_group_t g;
-		size_t n = 0;
-		if (store_group_get(app->store, "triage", &g) != STORE_OK ||
-		    store_group_copy(app->store, g.id, s->acct.id, &a->who.group_epoch, a->who.group_copy) != STORE_OK)
-			return INTAKE_NOT_FOUND;
-		rc = store_case_group_copy(app->store, case_id, &copy);
-		if (rc != STORE_OK || sodium_memcmp(copy.holder, g.id, 16) != 0 || copy.holder_epoch > a->who.group_epoch)
-			return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
-		if (copy.holder_epoch < a->who.group_epoch &&
-		    (store_group_links(app->store, g.id, a->who.group_epoch, copy.holder_epoch, a->glinks, LINKS_MAX, &n) !=
-		            STORE_OK ||
-		        n != a->who.group_epoch - copy.holder_epoch))
-			return INTAKE_NOT_FOUND;   /* no way back to that key (a new key after its last holder left) */
+		st = INTAKE_OK;
+	} else if (/* the triage key, followed back to the epoch the case was sealed to; with no way
+	            * back (a new key after its last holder left), NOT_FOUND */
+	    rc_g == STORE_OK && rc_gcopy == STORE_OK && sodium_memcmp(gcopy.holder, g.id, 16) == 0 &&
+	    gcopy.holder_epoch <= a->who.group_epoch &&
+	    (gcopy.holder_epoch == a->who.group_epoch ||
+	        (store_group_links(app->store, g.id, a->who.group_epoch, gcopy.holder_epoch, a->glinks, LINKS_MAX, &n) ==
+	                STORE_OK &&
+	            n == a->who.group_epoch - gcopy.holder_epoch))) {
 		a->who.by = CASE_BY_GROUP;
 		memcpy(a->who.group_id, g.id, 16);
 		a->who.glinks = (const uint8_t(*)[GROUP_SEAL_BYTES])a->glinks;
 		a->who.nglinks = (uint32_t)n;
-	} else {
-		return INTAKE_ERROR;
+		memcpy(&own, &gcopy, sizeof(own));
+		st = INTAKE_OK;
 	}
-	rc = access_ref(app, a, &copy);
-	sodium_memzero(&copy, sizeof(copy));
-	return rc == 0 ? INTAKE_OK : INTAKE_ERROR;
+	if (st == INTAKE_OK) {
+		a->who.sess = s->sess;
+		if (a->who.by == CASE_BY_SESSION) {
+			sodium_memzero(a->who.group_copy, sizeof(a->who.group_copy));
+			a->who.group_epoch = 0;
+		}
+		if (access_ref(app, a, &own) != 0)
+			st = INTAKE_ERROR;
+	}
+	sodium_memzero(&own, sizeof(own));
+	sodium_memzero(&gcopy, sizeof(gcopy));
+	return st;
 }
 
 void
@@ -682,7 +637,7 @@ intake_admit(const app_t *app)
 		return INTAKE_CLOSED;
 	if ((c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
 	                             waiting >= c->untriaged_max)) ||
-	    !rate_peek(&rate_intake, c->per_minute))
+	    !bucket_peek(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms()))
 		return INTAKE_OVERLOADED;
 	return INTAKE_OK;
 }
@@ -749,7 +704,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
 	                            waiting >= c->untriaged_max))
 		goto done;
-	if (!rate_take(&rate_intake, c->per_minute))
+	if (!bucket_take(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms(), NULL))
 		goto done;
 	taken = true;
 	if (g.rotation_pending) {
@@ -835,7 +790,7 @@ done:
 		if (st != INTAKE_BUSY && st != INTAKE_OVERLOADED && st != INTAKE_CLOSED && st != INTAKE_FULL)
 			log_warnx("a help request could not be stored");
 		if (taken)
-			rate_give_back(&rate_intake);
+			bucket_give_back(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms());
 	}
 	sealed_free(&items);
 	free(copies);   /* sealed copies: nothing secret */
@@ -876,7 +831,7 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 	uint32_t slot;
 	store_case_t row;
 	sess_new_t *ns;
-	if (!rate_take(&rate_receipts, app->config.attempts_per_minute))
+	if (!bucket_take(&rate_receipts, app->config.attempts_per_minute, app->config.attempts_burst, bucket_now_ms(), NULL))
 		return INTAKE_OVERLOADED;
 	if (!(ns = secmem_alloc(sizeof(*ns))))
 		return INTAKE_ERROR;
@@ -903,6 +858,12 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 	}
 	secmem_free(ns);
 	return st;
+}
+
+unsigned
+mailbox_wait_s(const app_t *app)
+{
+	return bucket_wait_s(&rate_receipts, app->config.attempts_per_minute, app->config.attempts_burst, bucket_now_ms());
 }
 
 intake_status_t
@@ -1694,12 +1655,17 @@ request_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_fil
 {
 	store_attachment_t at;
 	int rc = store_attachment_get(app->store, aid, &at);
-	if (rc != STORE_OK)
-		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
+	if (rc == STORE_ERROR)
+		return INTAKE_ERROR;
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
-	intake_status_t st = staff_access(app, s, at.case_id, a);
+	/* no such file: the same way in is tried (on a case that does not exist), so that a file
+	 * of someone else's case and no file at all take the same time (see access_staff) */
+	static const uint8_t no_case[16];
+	intake_status_t st = staff_access(app, s, rc == STORE_OK ? at.case_id : no_case, a);
+	if (rc != STORE_OK)
+		st = st == INTAKE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK)
 		st = file_read(app, a, &at, out);
 	if (st == INTAKE_OK)

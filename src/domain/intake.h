@@ -42,7 +42,7 @@ enum {
 typedef enum {
 	INTAKE_OK = 0,
 	INTAKE_CLOSED,       /* no triage key yet: nobody could read a request */
-	INTAKE_OVERLOADED,   /* a flood limit (per minute, untriaged, receipt attempts) */
+	INTAKE_OVERLOADED,   /* a flood limit (new requests, untriaged, receipt attempts) */
 	INTAKE_BUSY,         /* the key-derivation queue is full */
 	INTAKE_NOT_FOUND,    /* no such request, or not this person's to open */
 	INTAKE_INVALID,      /* a value that names nothing (a member's name, for example) */
@@ -107,8 +107,11 @@ typedef struct {
 	uint8_t case_id[16];
 } mailbox_t;
 
-/* A receipt typed back (canonical digits): a mailbox session (Argon2id: worker pool). */
+/* A receipt typed back (canonical digits): a mailbox session (Argon2id: worker pool).
+ * INTAKE_OVERLOADED past [mailbox] attempts_per_minute (a token bucket, core/bucket.h). */
 intake_status_t mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_COOKIE_CHARS + 1]) WUR;
+/* Seconds until the mailbox takes a receipt again (0: now), to tell whoever was refused. */
+unsigned mailbox_wait_s(const app_t *app);
 /* The mailbox session of a cookie, or INTAKE_NOT_FOUND (ended, idle, or its request gone). */
 intake_status_t mailbox_session(const app_t *app, sv_t cookie, mailbox_t *out) WUR;
 void mailbox_leave(const app_t *app, const mailbox_t *m);

@@ -80,6 +80,7 @@ struct response {
 	const char *allow;         /* for 405 */
 	char cookie[200];          /* one Set-Cookie to send, or empty */
 	bool clear_site_data;      /* logout: ask the browser to forget this site */
+	unsigned retry_after;      /* seconds for a Retry-After header (a 503 of a limit), or 0 */
 	char disposition[1200];    /* a Content-Disposition to send (downloads), or empty */
 	/* Called with reserved once the body is released (sent, or dropped): lets a page
 	 * bound how much decrypted content waits in memory for slow clients. */

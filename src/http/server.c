@@ -115,6 +115,11 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 		rc |= MHD_add_response_header(r, "Content-Disposition", rs->disposition) == MHD_YES ? 0 : -1;
 	if (rs->clear_site_data)
 		rc |= MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"") == MHD_YES ? 0 : -1;
+	if (rs->retry_after) {
+		char v[16];
+		snprintf(v, sizeof(v), "%u", rs->retry_after);
+		rc |= MHD_add_response_header(r, "Retry-After", v) == MHD_YES ? 0 : -1;
+	}
 	if (onion_path && app->config.onion_address[0]) {
 		char v[LIMIT_URI_BYTES + 160];
 		snprintf(v, sizeof(v), "http://%s%s", app->config.onion_address, onion_path);

@@ -197,8 +197,11 @@ page_help(request_t *rq, response_t *rs)
 
 /* ---- the mailbox ---- */
 
+/* The receipt form: error is a msgid, notice a sentence already in the page's language.
+ * typed (the receipt as he typed it) is given back in its field, in this answer's body only
+ * (no-store, wiped once sent; never in a URL, a cookie or the log). */
 static void
-mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notice)
+mailbox_form_typed(request_t *rq, response_t *rs, const char *error, const char *notice, sv_t typed)
 {
 	tvars_t *v = help_vars(rq);
 	if (v) {
@@ -206,9 +209,39 @@ mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notic
 		if (error)
 			tvars_set_cstr(v, "error", i18n(rq->lang, error));
 		if (notice)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+			tvars_set_cstr(v, "notice", notice);
+		if (typed.len)
+			tvars_set(v, "receipt", typed);
 	}
 	page_render(rq, rs, "mailbox", N_("Open your mailbox"), v);
+}
+
+static void
+mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notice)
+{
+	mailbox_form_typed(rq, rs, error, notice ? i18n(rq->lang, notice) : NULL, SV(""));
+}
+
+/* Refused by the limit on receipts: when to try again, in seconds, in the page and in
+ * Retry-After, and the receipt he typed kept. The page rounds up to five seconds: "5, 10,
+ * 15 ... seconds" take the same word form in be and ru, so one sentence fits them all. */
+static void
+mailbox_refused(request_t *rq, response_t *rs)
+{
+	char notice[400];
+	unsigned wait = mailbox_wait_s(rq->app), shown = (wait + 4) / 5 * 5;
+	const char *msg = i18n(rq->lang, N_("Too many attempts right now. Try again in about {N} seconds."));
+	const char *at = strstr(msg, "{N}");
+	if (shown < 5)
+		shown = 5;
+	if (at)
+		snprintf(notice, sizeof(notice), "%.*s%u%s", (int)(at - msg), msg, shown, at + 3);
+	else
+		snprintf(notice, sizeof(notice), "%s", msg);
+	mailbox_form_typed(rq, rs, NULL, notice, page_field(rq, "receipt"));
+	rs->retry_after = wait ? wait : 1;
+	if (rs->status == 0)
+		rs->status = 503;
 }
 
 /* The mailbox session of this request: 1 with m filled, 0 without one, -1 on error. */
@@ -328,8 +361,12 @@ page_mailbox(request_t *rq, response_t *rs)
 		    N_("We could not open a mailbox with this receipt. Check the digits and try again. A request is deleted, with its mailbox, when it is closed or has had no activity for a long time."));
 		return;
 	case INTAKE_OVERLOADED:
+		mailbox_refused(rq, rs);
+		return;
 	case INTAKE_BUSY:
-		mailbox_form(rq, rs, NULL, N_("Too many people are opening mailboxes right now. Please wait a minute and try again."));
+		mailbox_form_typed(rq, rs, NULL,
+		    i18n(rq->lang, N_("Too many people are opening mailboxes right now. Please wait a minute and try again.")),
+		    page_field(rq, "receipt"));
 		if (rs->status == 0)
 			rs->status = 503;
 		return;

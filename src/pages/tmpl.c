@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include "core/bidi.h"
+
 #define TMPL_MAX_NODES  4096
 #define TMPL_MAX_DEPTH  16
 #define TMPL_NAME_BYTES 32
@@ -388,7 +390,8 @@ tmpl_walk(const tmpl_t *t, size_t from, size_t to, const tvars_t *v, lang_t lang
 				if (buf_append(out, x->value, x->len) != 0)
 					return -1;
 			} else if (x && x->kind == TV_TEXT) {
-				if (buf_append_html(out, (sv_t){ x->value, x->len }) != 0)
+				/* values are where hostile text arrives: nothing in them may reorder the page */
+				if (bidi_append_html(out, (sv_t){ x->value, x->len }) != 0)
 					return -1;
 			} else if (x) {   /* a list where a value was expected */
 				return -1;

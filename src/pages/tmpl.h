@@ -1,5 +1,7 @@
 /* tmpl: HTML templates that escape every value by default. Syntax:
- *   {{name}}              a value; text is HTML-escaped (safe in text and quoted attributes)
+ *   {{name}}              a value; text is HTML-escaped (safe in text and quoted attributes),
+ *                         and a character that reorders text shows as U+FFFD (core/bidi.h);
+ *                         wrap values of hostile text in <bdi> or dir="auto" as well
  *   {{t "English text"}}  the text translated into the page's language, escaped
  *   {{#if name}} .. {{else}} .. {{/if}}    non-empty value or non-empty list
  *   {{#unless name}} .. {{/unless}}

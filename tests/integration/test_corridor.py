@@ -348,3 +348,25 @@ def test_a_stage_move_writes_its_own_audit_entry_only(instances):
     r = anna.post(f"/en/staff/requests/{rid}/stage", data={"csrf": find_csrf(page), "from": "0", "to": "1"})
     assert r.status_code == 303 and "stage=moved" in r.headers["Location"]
     assert actions()[len(before):] == [21]   # "stage changed", and no "request read"
+
+
+def test_a_stage_move_checks_access_before_the_move(instances):
+    """Issue 9: an impossible move (or a rejection without a reason) was answered with
+    ?stage=invalid (or ?stage=reason) before anyone asked whether the case was hers: an Owl
+    could tell a real request of someone else from an id that names nothing. Now every
+    stage form of a case she cannot open gets the same 404 as one that does not exist."""
+    inst = instances()
+    anna = coordinator(inst)
+    vera = Staff(inst, "vera", "owl").login()
+    Requester(inst).submit_ok(marker("NOT-HERS"))
+    rid = anna.request_ids()[0]
+    missing = "0123456789abcdef0123456789abcdef"
+    for frm, to, reason in ((0, 2, None), (0, 5, None), (7, 6, None), (0, 8, "  "), (0, 8, None), (0, 1, None)):
+        mine, none = move(vera, rid, frm, to, reason), move(vera, missing, frm, to, reason)
+        assert mine.status_code == 404 and none.status_code == 404, (frm, to, reason, mine.status_code,
+                                                                     mine.headers.get("Location"))
+        assert mine.content == none.content and "Location" not in mine.headers
+    assert q(inst, "SELECT stage FROM cases") == [(0,)]
+    # the one who may move it still hears what was wrong with the move
+    assert "stage=invalid" in move(anna, rid, 0, 2).headers["Location"]
+    assert "stage=reason" in move(anna, rid, 0, 8, reason="  ").headers["Location"]

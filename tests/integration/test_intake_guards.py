@@ -249,3 +249,54 @@ def test_a_restart_ends_every_session_and_forgets_when_it_began(instances):
     rq.inst = again
     page = rq.mailbox()
     assert page.status_code == 200 and 'name="receipt"' in page.text
+
+
+# Bidi_Control (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), the deprecated
+# format characters U+206A-U+206F, and the line and paragraph separators.
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u206a\u206f\u2028\u2029"
+
+
+def assert_neutralized(page, shown):
+    """No control that reorders text is left in the page, each one became a visible U+FFFD,
+    and every hostile value in shown sits in an element that isolates its direction."""
+    left = sorted({f"U+{ord(c):04X}" for c in page if c in BIDI})
+    assert not left, f"bidi controls reach the page: {left}"
+    for text in shown:
+        safe = "".join("\ufffd" if c in BIDI else c for c in text)
+        assert re.search(r'<(bdi|[a-z]+\b[^>]*\bdir="auto")[^>]*>' + re.escape(safe), page), \
+            f"{safe!r} is not shown isolated:\n{page[:4000]}"
+
+
+def test_bidi_controls_in_hostile_text_are_neutralized(instances):
+    """Issue 9: U+202E and friends in a requester's message and contact reached staff pages
+    as they were, so text could be made to display reversed. Every hostile value is now shown
+    with each bidi control replaced by U+FFFD, inside <bdi> or an element with dir="auto"."""
+    inst = instances()
+    coord = coordinator(inst)
+    rq = Requester(inst)
+    tag = marker("RTL")
+    message = f"{tag} pay to \u202e0001 bur\u202c today \u2066x\u2069 \u061c\u200f\u200e\u2028\u2029\u206a"
+    contact = f"\u202b@{tag}\u202c"
+    receipt = rq.submit_ok(message, contact=contact)
+    rid = coord.request_ids()[0]
+    first = message.split("\u2028")[0]
+    assert_neutralized(coord.list_page().text, [first[:40]])
+    note = f"note {tag} \u202ereversed"
+    page = coord.request_page(rid).text
+    r = coord.post(f"/en/staff/requests/{rid}/note", data={"csrf": find_csrf(page), "note": note})
+    assert r.status_code == 303
+    reply = f"answer {tag} \u2067\u202dwhat\u2069"
+    assert coord.reply(rid, reply).status_code == 303
+    page = coord.request_page(rid).text
+    assert_neutralized(page, [message, contact, note, reply])
+    assert_neutralized(rq.open_ok(receipt).text, [message, reply])
+    # a volunteer's application, as coordinators read it
+    apply_page = rq.get("/en/volunteer")
+    fields = {"about": f"about {tag} \u202eevil", "languages": "ru \u2066en\u2069", "contact": f"\u202e{tag}",
+              "vouchers": "olga\u200f"}
+    r = rq.post("/en/volunteer", data={"csrf": find_csrf(apply_page.text), **fields})
+    assert r.status_code == 200, r.text[:2000]
+    listing = coord.get("/en/staff/applications").text
+    assert_neutralized(listing, [fields["about"][:20]])
+    aid = re.search(r"/staff/applications/([0-9a-f]{32})", listing).group(1)
+    assert_neutralized(coord.get(f"/en/staff/applications/{aid}").text, list(fields.values()))

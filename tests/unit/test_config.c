@@ -58,6 +58,12 @@ main(void)
 	CHECK(parse(&c, "[server]\nkdf_queue_staff = -1\n") == -1 && strstr(err, "kdf_queue_staff"));
 	CHECK(parse(&c, "[server]\nkdf_queue_login = 4\n") == -1 && strstr(err, "unknown setting"));
 	CHECK(parse(&c, "[server]\nkdf_queue = 0\n") == -1);
+	/* the flood limits' buckets: a burst of at least one */
+	CHECK(d.intake_burst == 20 && d.attempts_burst == 10);
+	CHECK(parse(&c, "[intake]\nburst = 3\n[mailbox]\nattempts_burst = 1\n") == 0);
+	CHECK(c.intake_burst == 3 && c.attempts_burst == 1 && c.per_minute == 60 && c.attempts_per_minute == 30);
+	CHECK(parse(&c, "[mailbox]\nattempts_burst = 0\n") == -1 && strstr(err, "attempts_burst"));
+	CHECK(parse(&c, "[intake]\nburst = 1000001\n") == -1 && strstr(err, "burst"));
 
 	CHECK(parse(&c, "[server]\nthreads = lots\n") == -1 && strstr(err, "line 2") && strstr(err, "threads"));
 	CHECK(parse(&c, "[server]\nthreads = 0\n") == -1);

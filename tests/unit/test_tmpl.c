@@ -44,6 +44,12 @@ main(void)
 	CHECK(render("<a title=\"{{name}}\">", v) == 0);
 	CHECK(strstr(out_text, "\"&lt;script") != NULL && strchr(out_text + 10, '"') != NULL);
 	CHECK(render("{{safe}}", v) == 0 && strcmp(out_text, "<b>ok</b>") == 0);
+	/* a value cannot reorder the page: its bidi controls show as U+FFFD (issue 9) */
+	tvars_set_cstr(v, "rtl", "pay \xE2\x80\xAE" "0001<\xE2\x81\xA6");
+	CHECK(render("<bdi>{{rtl}}</bdi>", v) == 0 &&
+	    strcmp(out_text, "<bdi>pay \xEF\xBF\xBD" "0001&lt;\xEF\xBF\xBD</bdi>") == 0);
+	tvars_set_html(v, "rtl_html", SV("\xE2\x80\x8F"));   /* what sava itself made stays as it is */
+	CHECK(render("{{rtl_html}}", v) == 0 && strcmp(out_text, "\xE2\x80\x8F") == 0);
 	CHECK(render("{{ n }}", v) == 0 && strcmp(out_text, "3 items") == 0);
 	CHECK(render("[{{missing}}]", v) == 0 && strcmp(out_text, "[]") == 0);
 	CHECK(render("{{#if name}}y{{else}}n{{/if}}", v) == 0 && strcmp(out_text, "y") == 0);
