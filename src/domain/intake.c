@@ -6,19 +6,14 @@
 #include "domain/intake.h"
 #include "domain/intake_private.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdatomic.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/bidi.h"
 #include "core/bucket.h"
@@ -27,6 +22,7 @@
 #include "core/log.h"
 #include "domain/audit.h"
 #include "parse/urlenc.h"
+#include "store/blobs.h"
 #include "store/store.h"
 #include "vault/secmem.h"
 
@@ -63,20 +59,6 @@ now_hour(void)
 	return (int64_t)(time(NULL) / 3600);
 }
 
-static void
-hex16(const uint8_t id[16], char out[33])
-{
-	sodium_bin2hex(out, 33, id, 16);
-}
-
-static void
-blob_path(const app_t *app, const uint8_t id[16], char *out, size_t n)
-{
-	char hex[33];
-	hex16(id, hex);
-	snprintf(out, n, "%s/blobs/%s", app->dir, hex);
-}
-
 /* ---- flood limits for the whole instance: token buckets (core/bucket.h) ---- */
 
 static bucket_t rate_intake = BUCKET_INIT;
@@ -86,11 +68,10 @@ static bucket_t rate_receipts = BUCKET_INIT;
 
 struct upfile {
 	uint8_t id[16];
-	int fd;                    /* open while its part streams in, and while it is sealed */
+	store_blob_t *blob;        /* open while its part streams in, and while it is sealed */
 	case_blob_writer_t *w;
 	bool exists;               /* the file was made (and counts as in flight) */
 	bool kept;                 /* a committed row names it */
-	int err;                   /* errno of the write that failed */
 };
 
 /* Files being uploaded, instance-wide: each holds a writer in locked memory and grows on
@@ -123,27 +104,19 @@ upload_new(const app_t *app)
 	u->app = app;
 	u->max_files = app->config.max_files;
 	u->max_bytes = (uint64_t)app->config.max_file_mb << 20;
-	for (size_t i = 0; i < LIMIT_MP_FILES_MAX; i++)
-		u->files[i].fd = -1;
 	return u;
 }
 
 static void
 upfile_drop(const app_t *app, struct upfile *f)
 {
-	char path[4200];
 	case_blob_writer_free(f->w);
 	f->w = NULL;
-	if (f->fd >= 0) {
-		close(f->fd);
-		f->fd = -1;
-	}
+	store_blob_close(f->blob);
+	f->blob = NULL;
 	if (f->exists) {
-		if (!f->kept) {
-			blob_path(app, f->id, path, sizeof(path));
-			if (unlink(path) != 0 && errno != ENOENT)
-				log_warnx("could not delete an unused blob: %s", strerror(errno));
-		}
+		if (!f->kept && store_blob_unlink(app->store, f->id) != STORE_OK)
+			log_warnx("could not delete an unused blob: %s", strerror(errno));
 		f->exists = false;
 		atomic_fetch_sub(&uploads_in_flight, 1);
 	}
@@ -153,14 +126,9 @@ upfile_drop(const app_t *app, struct upfile *f)
 static bool
 upload_room(const app_t *app)
 {
-	struct statvfs fs;
-	char dir[4200];
-	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
 	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB + 2 * (uint64_t)app->config.max_file_mb) << 20;
-	if (statvfs(dir, &fs) != 0 || (uint64_t)fs.f_bavail * fs.f_frsize < floor) {
-		log_warnx("uploads are refused: less than %llu MiB free under %s", (unsigned long long)(floor >> 20), dir);
+	if (!store_blobs_room(app->store, floor))
 		return false;
-	}
 	if (atomic_fetch_add(&uploads_in_flight, 1) >= LIMIT_UPLOADS_IN_FLIGHT) {
 		atomic_fetch_sub(&uploads_in_flight, 1);
 		return false;
@@ -168,40 +136,19 @@ upload_room(const app_t *app)
 	return true;
 }
 
+/* The vault's blob writer writes and reads back through these (vault/case.h). */
 static int
 upfile_pwrite(void *arg, const uint8_t *p, size_t n, uint64_t off)
 {
 	struct upfile *f = arg;
-	while (n) {
-		ssize_t w = pwrite(f->fd, p, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			f->err = w < 0 ? errno : EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
+	return store_blob_pwrite(f->blob, p, n, off) == STORE_OK ? 0 : -1;
 }
 
 static int
 upfile_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
 {
 	struct upfile *f = arg;
-	while (n) {
-		ssize_t r = pread(f->fd, p, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	return store_blob_pread(f->blob, p, n, off) == STORE_OK ? 0 : -1;
 }
 
 /* A file name as it may be shown back: the last path component, clean UTF-8 without
@@ -255,7 +202,6 @@ upload_file_begin(upload_t *u, sv_t filename, sv_t content_type)
 static int
 upload_open_file(upload_t *u)
 {
-	char path[4200];
 	if (u->n >= u->max_files) {
 		u->too_many = true;
 		u->skipping = true;
@@ -265,14 +211,12 @@ upload_open_file(upload_t *u)
 		return UPLOAD_NO_ROOM;
 	struct upfile *f = &u->files[u->n];
 	randombytes_buf(f->id, 16);
-	blob_path(u->app, f->id, path, sizeof(path));
-	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (f->fd < 0) {
+	unsigned long full = diskfull_count();
+	if (store_blob_create(u->app->store, f->id, &f->blob) != STORE_OK) {
 		int err = errno;
 		atomic_fetch_sub(&uploads_in_flight, 1);
-		snprintf(path, sizeof(path), "%s/blobs", u->app->dir);
-		if (diskfull_check(path, err))
-			return UPLOAD_NO_ROOM;
+		if (diskfull_count() != full)
+			return UPLOAD_NO_ROOM;   /* reported, with the directory (core/diskfull.h) */
 		log_warnx("cannot create a blob: %s", strerror(err));
 		return UPLOAD_IO_ERROR;
 	}
@@ -323,10 +267,9 @@ upload_file_data(upload_t *u, const char *p, size_t n)
 		u->cur = NULL;
 		return 0;
 	}
+	unsigned long full = diskfull_count();
 	if (case_blob_writer_write(f->w, (const uint8_t *)p, n) != 0) {
-		char dir[4200];
-		snprintf(dir, sizeof(dir), "%s/blobs", u->app->dir);
-		if (diskfull_check(dir, f->err))
+		if (diskfull_count() != full)
 			return upload_refuse(u);
 		log_warnx("cannot write a blob");
 		return UPLOAD_IO_ERROR;
@@ -338,9 +281,9 @@ int
 upload_file_end(upload_t *u)
 {
 	/* one descriptor per upload at a time: the file is opened again to be sealed */
-	if (u->cur && u->cur->fd >= 0) {
-		close(u->cur->fd);
-		u->cur->fd = -1;
+	if (u->cur) {
+		store_blob_close(u->cur->blob);
+		u->cur->blob = NULL;
 	}
 	u->in_part = false;
 	u->cur = NULL;
@@ -382,55 +325,34 @@ upload_free(upload_t *u)
 	free(u);
 }
 
-static int
-fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-/* Second pass of every file under the case's key; durable before the rows name them. */
+/* Second pass of every file under the case's key; durable before the rows name them
+ * (a write or sync that finds no room has been reported by the store). */
 static int
 upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_ref_t *ref, store_attachment_t *att,
     int64_t hour)
 {
-	char dir[4200];
 	if (u && u->refused)
 		return -1;
 	if (!u || u->n == 0)
 		return 0;
-	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
 	for (size_t i = 0; i < u->n; i++) {
 		struct upfile *f = &u->files[i];
-		char path[4200];
 		memset(&att[i], 0, sizeof(att[i]));
-		blob_path(app, f->id, path, sizeof(path));
-		if (f->fd < 0 && (f->fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		if (!f->blob && store_blob_open(app->store, f->id, true, &f->blob) != STORE_OK)
 			return -1;
 		if (case_blob_writer_bind(app->vault, who, ref, f->w) != VAULT_OK)
 			return -1;
-		f->err = 0;
 		int rc = case_blob_writer_finish(f->w, att[i].fk_wrap, &att[i].blob_len);
 		f->w = NULL;   /* finish frees it */
-		if (rc != 0 || fdatasync(f->fd) != 0) {
-			(void)diskfull_check(dir, rc != 0 ? f->err : errno);
+		if (rc != 0 || store_blob_sync(f->blob) != STORE_OK)
 			return -1;
-		}
-		close(f->fd);
-		f->fd = -1;
+		store_blob_close(f->blob);
+		f->blob = NULL;
 		memcpy(att[i].id, f->id, 16);
 		memcpy(att[i].case_id, ref->case_id, 16);
 		att[i].created_hour = hour;
 	}
-	if (fsync_dir(dir) != 0) {
-		(void)diskfull_check(dir, errno);
-		return -1;
-	}
-	return 0;
+	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
 }
 
 static void
@@ -1189,34 +1111,29 @@ data_ignore(void *arg, const uint8_t *p, size_t n)
 static int
 blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole)
 {
-	char path[4200];
 	uint8_t *chunk = malloc(CASE_FRAME_CT);
-	blob_path(app, id, path, sizeof(path));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	store_blob_t *b = NULL;
 	int rc = -1;
-	if (fd < 0 || !chunk)
+	if (!chunk || store_blob_open(app->store, id, false, &b) != STORE_OK)
 		goto done;
 	uint64_t total = 0;
 	for (;;) {
-		ssize_t got = read(fd, chunk, CASE_FRAME_CT);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
+		size_t got;
+		if (store_blob_read(b, chunk, CASE_FRAME_CT, &got) != STORE_OK)
 			goto done;
 		if (got == 0)
 			break;
 		total += (uint64_t)got;
 		if (total > max)
 			goto done;
-		if (case_blob_reader_feed(r, chunk, (size_t)got) != 0) {
+		if (case_blob_reader_feed(r, chunk, got) != 0) {
 			rc = whole ? -1 : 0;   /* the metadata reader stops itself after frame 0 */
 			goto done;
 		}
 	}
 	rc = whole ? case_blob_reader_end(r) : 0;
 done:
-	if (fd >= 0)
-		close(fd);
+	store_blob_close(b);
 	if (chunk) {
 		sodium_memzero(chunk, CASE_FRAME_CT);
 		free(chunk);
@@ -1683,7 +1600,6 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 {
 	uint8_t object[16], (*att)[16] = NULL;
 	size_t natt = 0;
-	char path[4200], dir[4200];
 	/* NOT_FOUND: the slot no longer holds this request's key (shredded before, by a run
 	 * that could not delete the rows): the rows open nothing and go now. ERROR: shred.kf
 	 * could not be read, so the key may well be there: the rows stay, and the next purge
@@ -1708,14 +1624,11 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 		log_warnx("a shredded request's rows could not be deleted; they open nothing and go at the next start");
 		return -1;
 	}
-	for (size_t i = 0; i < natt; i++) {
-		blob_path(app, att[i], path, sizeof(path));
-		if (unlink(path) != 0 && errno != ENOENT)
+	for (size_t i = 0; i < natt; i++)
+		if (store_blob_unlink(app->store, att[i]) != STORE_OK)
 			log_warnx("could not delete a shredded request's file: %s", strerror(errno));
-	}
 	free(att);
-	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
-	if (natt && fsync_dir(dir) != 0)
+	if (natt && store_blobs_sync(app->store) != STORE_OK)
 		log_warnx("could not sync the blobs directory");
 	return 0;
 }
@@ -2023,11 +1936,33 @@ keyless_collect(void *arg, const uint8_t id[16], uint32_t slot)
 	return 0;
 }
 
+/* A blob file no attachment row names: what a crash left between a blob's sync and its
+ * commit (or a shred whose files could not all be deleted). */
+struct orphans_ctx {
+	const app_t *app;
+	int rc;
+	size_t deleted;
+};
+
+static int
+orphan_drop(void *arg, const uint8_t id[16])
+{
+	struct orphans_ctx *o = arg;
+	int exists = store_attachment_exists(o->app->store, id);
+	if (exists == 0) {
+		if (store_blob_unlink(o->app->store, id) != STORE_OK)
+			o->rc = -1;
+		o->deleted++;
+	} else if (exists < 0) {
+		o->rc = -1;
+	}
+	return o->rc;
+}
+
 int
 intake_recover(const app_t *app)
 {
 	struct live_ctx l = { NULL, NULL, 0, 0, false };
-	char dir[4200];
 	int rc = 0;
 	size_t shredded = 0, deleted = 0, orphans = 0, torn = 0;
 	if (case_slots_sweep(app->vault, &torn) != 0)
@@ -2070,32 +2005,10 @@ intake_recover(const app_t *app)
 	free(l.slots);
 	free(l.ids);
 
-	snprintf(dir, sizeof(dir), "%s/blobs", app->dir);
-	DIR *d = opendir(dir);
-	if (!d) {
-		if (errno != ENOENT || mkdir(dir, 0700) != 0)
-			rc = -1;
-	} else {
-		struct dirent *e;
-		while (rc == 0 && (e = readdir(d))) {
-			uint8_t id[16];
-			size_t len;
-			if (strlen(e->d_name) != 32 ||
-			    sodium_hex2bin(id, sizeof(id), e->d_name, 32, NULL, &len, NULL) != 0 || len != 16)
-				continue;
-			int exists = store_attachment_exists(app->store, id);
-			if (exists < 0) {
-				rc = -1;
-			} else if (exists == 0) {
-				char path[4500];
-				snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-				if (unlink(path) != 0)
-					rc = -1;
-				deleted++;
-			}
-		}
-		closedir(d);
-	}
+	struct orphans_ctx o = { app, 0, 0 };
+	if (rc == 0 && (store_blobs_each(app->store, orphan_drop, &o) != STORE_OK || o.rc != 0))
+		rc = -1;
+	deleted = o.deleted;
 	if (shredded || deleted)
 		log_info("removed what an interrupted submission left: %zu key slot(s), %zu file(s)", shredded, deleted);
 	if (orphans)

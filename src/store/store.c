@@ -275,12 +275,13 @@ static uint64_t store_next_id = 1;
 static pthread_mutex_t store_id_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static store_t *
-store_new(const char *path, int flags)
+store_new(const char *dir, const char *path, int flags)
 {
 	store_t *st = calloc(1, sizeof(*st));
 	if (!st)
 		return NULL;
 	snprintf(st->path, sizeof(st->path), "%s", path);
+	snprintf(st->blobs, sizeof(st->blobs), "%.4096s/blobs", dir);
 	st->flags = flags;
 	st->owner = pthread_self();
 	pthread_mutex_init(&st->lock, NULL);
@@ -340,7 +341,7 @@ store_open_path(const char *dir, int flags, store_t **out, char *err, size_t err
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/sava.db", dir);
 
-	store_t *st = store_new(path, flags);
+	store_t *st = store_new(dir, path, flags);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -421,7 +422,7 @@ store_open_readonly(const char *dir, store_t **out, char *err, size_t errlen)
 		snprintf(err, errlen, "no database at %s: is %s an instance made by `sava init`?", path, dir);
 		return -1;
 	}
-	store_t *st = store_new(path, SQLITE_OPEN_READONLY);
+	store_t *st = store_new(dir, path, SQLITE_OPEN_READONLY);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -15,6 +15,7 @@ struct store {
 	sqlite3 *db;             /* the opening thread's connection */
 	pthread_t owner;
 	char path[4096];
+	char blobs[4104];        /* DIR/blobs: the attachments' files (blobs.c) */
 	int flags;
 	uint64_t id;             /* unique per open store: the per-thread cache's key */
 	pthread_mutex_t lock;    /* guards conns */
