@@ -21,6 +21,7 @@
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/audit.h"
+#include "domain/clock.h"
 #include "parse/urlenc.h"
 #include "store/blobs.h"
 #include "store/store.h"
@@ -51,12 +52,6 @@ intake_status_of(int stage)
 	if (stage == STAGE_CLOSED || stage == STAGE_REJECTED)
 		return STATUS_CLOSED;
 	return STATUS_IN_PROGRESS;
-}
-
-int64_t
-now_hour(void)
-{
-	return (int64_t)(time(NULL) / 3600);
 }
 
 /* ---- flood limits for the whole instance: token buckets (core/bucket.h) ---- */

@@ -10,47 +10,13 @@
 
 #include "app/app.h"
 #include "core/limits.h"
+#include "domain/domain.h"
 #include "domain/staff.h"
 #include "pages/i18n.h"
 #include "vault/case.h"
 
-/* Stages (DESIGN.md section 5); stored as these numbers. */
-enum {
-	STAGE_NEW = 0,
-	STAGE_TRIAGE = 1,
-	STAGE_VERIFICATION = 2,
-	STAGE_PLANNING = 3,
-	STAGE_EXIT = 4,
-	STAGE_SAFE = 5,
-	STAGE_AFTERCARE = 6,
-	STAGE_CLOSED = 7,
-	STAGE_REJECTED = 8,
-	STAGE_APPLICATION = 100,   /* not a request: a volunteer's application (casework.h) */
-};
-/* What the requester sees of a stage. */
-enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
+/* What the requester sees of a stage (STATUS_*, domain.h). */
 int intake_status_of(int stage);
-
-/* Item fields (the field byte of an item's AD); CASE_FIELD_PK_REQ is 0. */
-enum {
-	FIELD_MESSAGE = 1, FIELD_SITUATION = 2, FIELD_REGION = 3, FIELD_CONTACT = 4,   /* under s_e */
-	FIELD_NOTE = 5, FIELD_ASSIGN = 6, FIELD_STAGE = 7, FIELD_VERIFY = 8, FIELD_CHECK = 9,   /* under n_e */
-	FIELD_LANGUAGES = 10, FIELD_VOUCHERS = 11,   /* an application's, under s_e */
-	FIELD_VOUCH = 12,                            /* a vouch recorded by a coordinator, under n_e */
-};
-
-typedef enum {
-	INTAKE_OK = 0,
-	INTAKE_CLOSED,       /* no triage key yet: nobody could read a request */
-	INTAKE_OVERLOADED,   /* a flood limit (new requests, untriaged, receipt attempts) */
-	INTAKE_BUSY,         /* the key-derivation queue is full */
-	INTAKE_NOT_FOUND,    /* no such request, or not this person's to open */
-	INTAKE_INVALID,      /* a value that names nothing (a member's name, for example) */
-	INTAKE_SHRED_LATER,  /* a shred was asked for but could not finish: the next purge does it */
-	INTAKE_ERROR,
-	INTAKE_FULL,         /* no room: the disk is full (files: nearly full, or too many at once);
-	                      * nothing was stored, and the log says so (core/diskfull.h) */
-} intake_status_t;
 
 /* The choices of the form's lists, as stored (encrypted) and as the form sends them;
  * NULL-terminated. */

@@ -5,6 +5,7 @@
 #define SAVA_INTAKE_PRIVATE_H
 
 #include "domain/audit.h"
+#include "domain/clock.h"
 #include "domain/intake.h"
 #include "store/store.h"
 
@@ -46,7 +47,6 @@ int seal_item_kind(const app_t *app, const struct access *a, struct sealed *out,
 void sealed_free(struct sealed *s);
 
 void audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit_action_t action);
-int64_t now_hour(void);
 /* staff_view, with or without its "request read" audit entry (a rule that reads the
  * case to decide, such as a stage move, writes its own entry instead). */
 intake_status_t staff_view_audited(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application,

@@ -13,6 +13,7 @@
 
 #include "core/log.h"
 #include "domain/audit.h"
+#include "domain/clock.h"
 #include "domain/intake.h"
 #include "parse/urlenc.h"
 #include "vault/nfc.h"
@@ -44,18 +45,6 @@ role_name(uint32_t bit)
 		if (bit == 1u << i)
 			return role_names[i];
 	return "?";
-}
-
-static time_t
-now_s(void)
-{
-	return time(NULL);
-}
-
-static int64_t
-now_hour(void)
-{
-	return (int64_t)(now_s() / 3600);
 }
 
 /* ---- memory tables ---- */

@@ -7,17 +7,8 @@
 #define SAVA_STAFF_H
 
 #include "app/app.h"
+#include "domain/domain.h"
 #include "vault/account.h"
-
-enum {
-	ROLE_ADMIN = 1 << 0,
-	ROLE_COORDINATOR = 1 << 1,
-	ROLE_OWL = 1 << 2,
-	ROLE_VERIFIER = 1 << 3,
-	ROLE_TRANSLATOR = 1 << 4,
-	ROLE_EDITOR = 1 << 5,
-	ROLE_ALL = (1 << 6) - 1,
-};
 
 #define INVITE_TOKEN_CHARS  43        /* 32 random bytes, base64url */
 #define INVITE_HOURS        72
@@ -29,15 +20,6 @@ enum {
 /* "coordinator" -> ROLE_COORDINATOR; 0 when unknown. */
 uint32_t role_parse(const char *name);
 const char *role_name(uint32_t bit);   /* English, lower case */
-
-typedef enum {
-	STAFF_OK = 0,
-	STAFF_DENIED,      /* wrong details, expired invitation, no such account: one answer */
-	STAFF_BUSY,        /* the key-derivation queue is full */
-	STAFF_TAKEN,       /* the handle is in use */
-	STAFF_INVALID,     /* input that breaks a rule (handle characters, passphrase length) */
-	STAFF_ERROR,
-} staff_status_t;
 
 /* Creates an invitation; token receives the part of /staff/enroll/TOKEN. The note is
  * kept only encrypted under a key derived from the token. */
@@ -88,12 +70,6 @@ int staff_enroll_shown(sv_t token, sv_t browser, acct_shown_t *shown, char handl
     bool *foreign) WUR;
 staff_status_t staff_enroll_confirm(sv_t token, sv_t browser, sv_t recovery_part) WUR;
 staff_status_t staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code) WUR;
-
-/* A logged-in staff member, as a request sees her. */
-typedef struct {
-	sess_t sess;
-	store_account_t acct;
-} staff_t;
 
 /* Starts and stops the thread that writes failed logins to the audit log (serve only;
  * without it, failures are counted but not logged). */
