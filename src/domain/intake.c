@@ -420,12 +420,6 @@ access_requester(const app_t *app, const mailbox_t *m, struct access *a)
 	return rc == 0 ? INTAKE_OK : INTAKE_ERROR;
 }
 
-bool
-requests_allowed(const app_t *app, const staff_t *s)
-{
-	return staff_group_holds(app, s, "triage") == 1;
-}
-
 /* A staff member's way into a case: a copy sealed to her own key, or the triage key
  * (following the group's links back to the epoch the case was sealed to).
  * The store is read the same way whether the case exists or not, and whether it is hers or

@@ -153,9 +153,6 @@ void intake_file_release(size_t reserved);
 intake_status_t mailbox_file(const app_t *app, const mailbox_t *m, const uint8_t aid[16], case_file_out_t *out) WUR;
 
 /* ---- triage ---- */
-/* True when the account may see the triage queue: it holds the triage key. */
-bool requests_allowed(const app_t *app, const staff_t *s);
-
 typedef struct {
 	uint8_t id[16];
 	char lang[3];

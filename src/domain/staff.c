@@ -1,7 +1,7 @@
-/* staff: account rules and the in-memory state that must never reach disk: session idle
- * timers, the last accepted TOTP step per account (2 minutes), wrong codes typed after
- * an account's right passphrase, and enrollments in progress (30 minutes). Every table
- * is fixed in size. */
+/* staff: account rules: roles, handles and passphrases, enrollment (held in memory for
+ * 30 minutes, in a fixed table, never on disk), login, passphrase change and recovery,
+ * revocation, and what a member's login does to the group keys. Secrets are opened and
+ * wrapped by the vault only; this file handles their sealed boxes. */
 #include "domain/staff.h"
 
 #include <pthread.h>
@@ -9,23 +9,18 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/clock.h"
 #include "domain/intake.h"
+#include "domain/throttle.h"
 #include "parse/urlenc.h"
 #include "vault/nfc.h"
 #include "vault/totp.h"
 
 #define PENDING_MAX     64
 #define PENDING_S       (30 * 60)
-#define TIMERS_MAX      16384
-#define STEPS_MAX       4096
-#define CODES_MAX       1024
-#define CODE_TRIES      10      /* wrong codes after the right passphrase, before any wait */
-#define CODE_REFILL_S   360     /* then one more try every 6 minutes */
 
 static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor" };
 
@@ -47,8 +42,6 @@ role_name(uint32_t bit)
 	return "?";
 }
 
-/* ---- memory tables ---- */
-
 struct pending {
 	bool used;
 	uint8_t token_hash[32];
@@ -60,315 +53,9 @@ struct pending {
 	acct_shown_t *shown;      /* sodium_malloc */
 };
 
-struct timer {
-	uint8_t sid[32];
-	time_t created, last;
-	unsigned idle_s, absolute_s;   /* staff: SESSION_IDLE_S and SESSION_ABSOLUTE_S */
-	bool used;
-};
-
-struct step_memo {
-	uint8_t id[16];
-	uint64_t step;
-	time_t at;
-};
-
-/* Wrong codes typed after an account's right passphrase (code_try). */
-struct code_budget {
-	uint8_t id[16];
-	unsigned spent;   /* 0 .. CODE_TRIES; 0 means the entry is free */
-	time_t at;        /* refills are counted from here */
-};
-
+/* Enrollments in progress. */
 static pthread_mutex_t staff_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pending pendings[PENDING_MAX];
-static struct timer timers[TIMERS_MAX];
-static struct step_memo steps[STEPS_MAX];
-static struct code_budget codes[CODES_MAX];
-
-static size_t
-timer_slot(const uint8_t sid[32])
-{
-	size_t h = 0;
-	memcpy(&h, sid, sizeof(h));
-	return h % TIMERS_MAX;
-}
-
-/* Finds sid's timer, or (with create) a free slot for it. Linear probing; a table
- * full of live sessions refuses new ones. Caller holds staff_lock. */
-static struct timer *
-timer_find(const uint8_t sid[32], bool create)
-{
-	size_t i = timer_slot(sid);
-	struct timer *free_slot = NULL;
-	time_t now = now_s();
-	for (size_t n = 0; n < TIMERS_MAX; n++, i = (i + 1) % TIMERS_MAX) {
-		struct timer *t = &timers[i];
-		if (t->used && (now - t->last > (time_t)t->idle_s || now - t->created > (time_t)t->absolute_s)) {
-			sodium_memzero(t, sizeof(*t));   /* expired: reclaim */
-		}
-		if (!t->used) {
-			if (!free_slot)
-				free_slot = t;
-			if (!create)
-				continue;
-			break;
-		}
-		if (sodium_memcmp(t->sid, sid, 32) == 0)
-			return t;
-	}
-	if (create && free_slot) {
-		memcpy(free_slot->sid, sid, 32);
-		free_slot->created = free_slot->last = now;
-		free_slot->idle_s = SESSION_IDLE_S;
-		free_slot->absolute_s = SESSION_ABSOLUTE_S;
-		free_slot->used = true;
-		return free_slot;
-	}
-	return NULL;
-}
-
-static void
-timer_forget(const uint8_t sid[32])
-{
-	pthread_mutex_lock(&staff_lock);
-	struct timer *t = timer_find(sid, false);
-	if (t)
-		sodium_memzero(t, sizeof(*t));
-	pthread_mutex_unlock(&staff_lock);
-}
-
-bool
-session_timer_start(const uint8_t sid[32], unsigned idle_s, unsigned absolute_s)
-{
-	pthread_mutex_lock(&staff_lock);
-	struct timer *t = timer_find(sid, true);
-	if (t) {
-		t->idle_s = idle_s;
-		t->absolute_s = absolute_s;
-	}
-	pthread_mutex_unlock(&staff_lock);
-	return t != NULL;
-}
-
-bool
-session_timer_touch(const uint8_t sid[32])
-{
-	pthread_mutex_lock(&staff_lock);
-	struct timer *t = timer_find(sid, false);
-	if (t)
-		t->last = now_s();
-	pthread_mutex_unlock(&staff_lock);
-	return t != NULL;
-}
-
-void
-session_timer_forget(const uint8_t sid[32])
-{
-	timer_forget(sid);
-}
-
-static uint64_t
-step_last(const uint8_t id[16])
-{
-	uint64_t s = 0;
-	time_t now = now_s();
-	pthread_mutex_lock(&staff_lock);
-	for (size_t i = 0; i < STEPS_MAX; i++)
-		if (steps[i].at && now - steps[i].at <= 120 && memcmp(steps[i].id, id, 16) == 0 && steps[i].step > s)
-			s = steps[i].step;
-	pthread_mutex_unlock(&staff_lock);
-	return s;
-}
-
-/* Records step as used for the account, atomically: false when it (or a later one) was
- * already used, so two logins racing with one code cannot both succeed. One entry per
- * account; an entry older than two minutes is free (the code window has passed). */
-static bool
-step_accept(const uint8_t id[16], uint64_t step)
-{
-	time_t now = now_s();
-	struct step_memo *mine = NULL, *spare = NULL;
-	bool ok = true;
-	pthread_mutex_lock(&staff_lock);
-	for (size_t i = 0; i < STEPS_MAX; i++) {
-		struct step_memo *m = &steps[i];
-		bool live = m->at && now - m->at <= 120;
-		if (live && memcmp(m->id, id, 16) == 0)
-			mine = m;
-		else if (!live && !spare)
-			spare = m;
-	}
-	if (mine) {
-		if (step <= mine->step)
-			ok = false;
-		else
-			mine->step = step;
-		mine->at = now;
-	} else if (spare) {
-		memcpy(spare->id, id, 16);
-		spare->step = step;
-		spare->at = now;
-	} else {
-		ok = false;   /* more than STEPS_MAX logins in two minutes: refuse, never forget */
-	}
-	pthread_mutex_unlock(&staff_lock);
-	return ok;
-}
-
-/* Failed logins on real accounts go into the audit log at most once per account and
- * hour, written by a thread of their own: the answer to a failed login never waits for
- * a disk write, so its timing cannot tell a real name from an unknown one, and nobody
- * can grow the log without bound. */
-#define FAILS_MAX 1024
-static struct {
-	uint8_t id[16];
-	int64_t hour;
-} fails[FAILS_MAX];
-static struct {
-	pthread_t thread;
-	bool running, stop;
-	pthread_cond_t cond;
-	uint8_t queue[64][16];
-	unsigned head, count;
-	const app_t *app;
-} failq = { .cond = PTHREAD_COND_INITIALIZER };
-
-static void audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object);
-
-static void *
-fail_thread(void *arg)
-{
-	(void)arg;
-	pthread_mutex_lock(&staff_lock);
-	for (;;) {
-		while (failq.count == 0 && !failq.stop)
-			pthread_cond_wait(&failq.cond, &staff_lock);
-		if (failq.count == 0)
-			break;
-		uint8_t id[16];
-		memcpy(id, failq.queue[failq.head], 16);
-		failq.head = (failq.head + 1) % 64;
-		failq.count--;
-		pthread_mutex_unlock(&staff_lock);
-		audit(failq.app, NULL, AUDIT_LOGIN_FAIL, id);
-		pthread_mutex_lock(&staff_lock);
-	}
-	pthread_mutex_unlock(&staff_lock);
-	return NULL;
-}
-
-static void
-fail_note(const uint8_t id[16])
-{
-	int64_t hour = now_hour();
-	size_t slot = 0;
-	pthread_mutex_lock(&staff_lock);
-	for (size_t i = 0; i < FAILS_MAX; i++) {
-		if (memcmp(fails[i].id, id, 16) == 0) {
-			slot = i;
-			break;
-		}
-		if (fails[i].hour < fails[slot].hour)
-			slot = i;
-	}
-	bool note = !(memcmp(fails[slot].id, id, 16) == 0 && fails[slot].hour == hour);
-	if (note) {
-		memcpy(fails[slot].id, id, 16);
-		fails[slot].hour = hour;
-		if (failq.running && failq.count < 64) {
-			memcpy(failq.queue[(failq.head + failq.count) % 64], id, 16);
-			failq.count++;
-			pthread_cond_signal(&failq.cond);
-		}
-	}
-	pthread_mutex_unlock(&staff_lock);
-}
-
-int
-staff_start(const app_t *app)
-{
-	failq.app = app;
-	failq.stop = false;
-	if (pthread_create(&failq.thread, NULL, fail_thread, NULL) != 0)
-		return -1;
-	failq.running = true;
-	return 0;
-}
-
-void
-staff_stop(void)
-{
-	if (!failq.running)
-		return;
-	pthread_mutex_lock(&staff_lock);
-	failq.stop = true;
-	pthread_cond_broadcast(&failq.cond);
-	pthread_mutex_unlock(&staff_lock);
-	pthread_join(failq.thread, NULL);
-	failq.running = false;
-}
-
-/* Gives back the tries that time has refilled. Caller holds staff_lock. */
-static void
-code_refill(struct code_budget *b, time_t now)
-{
-	if (b->spent == 0 || now <= b->at)
-		return;
-	time_t back = (now - b->at) / CODE_REFILL_S;
-	b->spent = back >= (time_t)b->spent ? 0 : b->spent - (unsigned)back;
-	b->at += back * CODE_REFILL_S;
-}
-
-/* Counts one attempt on an account whose passphrase was right, and says whether its
- * code may count. There is no lockout by name: a stranger who does not have the
- * passphrase cannot spend these tries, so he cannot keep the owner out, and each of his
- * attempts costs a full Argon2id in the staff budget of the worker pool. Whoever has the
- * passphrase gets CODE_TRIES wrong codes, then one every CODE_REFILL_S, so codes cannot
- * be guessed quickly (3 in a million each). With no try left the code is not looked at:
- * a right one is refused exactly like a wrong one, so the refusal never tells anyone
- * that the passphrase was right. A right code that counts clears the account's entry. */
-static bool
-code_try(const uint8_t id[16], bool wrong)
-{
-	time_t now = now_s();
-	struct code_budget *mine = NULL, *spare = NULL;
-	pthread_mutex_lock(&staff_lock);
-	for (size_t i = 0; i < CODES_MAX && !mine; i++) {
-		struct code_budget *b = &codes[i];
-		code_refill(b, now);
-		if (b->spent > 0 && memcmp(b->id, id, 16) == 0)
-			mine = b;
-		else if (!spare || (spare->spent > 0 && (b->spent == 0 || b->at < spare->at)))
-			spare = b;   /* a free entry, else the oldest */
-	}
-	bool counts = !mine || mine->spent < CODE_TRIES;
-	if (counts && !wrong && mine) {
-		sodium_memzero(mine, sizeof(*mine));
-	} else if (counts && wrong) {
-		if (!mine) {
-			mine = spare;
-			memset(mine, 0, sizeof(*mine));
-			memcpy(mine->id, id, 16);
-			mine->at = now;
-		}
-		mine->spent++;
-	}
-	pthread_mutex_unlock(&staff_lock);
-	return counts;
-}
-
-/* A new passphrase (changed, or set by recovery) makes the wrong codes typed after the
- * old one moot: whoever typed them no longer has it. */
-static void
-code_forget(const uint8_t id[16])
-{
-	pthread_mutex_lock(&staff_lock);
-	for (size_t i = 0; i < CODES_MAX; i++)
-		if (codes[i].spent > 0 && memcmp(codes[i].id, id, 16) == 0)
-			sodium_memzero(&codes[i], sizeof(codes[i]));
-	pthread_mutex_unlock(&staff_lock);
-}
 
 static void
 audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object)
@@ -403,123 +90,7 @@ staff_passphrase_rules(sv_t pw, buf_t *nfc)
 	return chars >= PASSPHRASE_MIN_CHARS ? STAFF_OK : STAFF_INVALID;
 }
 
-/* ---- invitations and enrollment ---- */
-
-staff_status_t
-staff_invite(const app_t *app, uint32_t roles, const char *note, char token[INVITE_TOKEN_CHARS + 1])
-{
-	uint8_t hash[32], box[INVITE_NOTE_MAX + INVITE_NOTE_BOX_EXTRA];
-	size_t nlen = note ? strlen(note) : 0;
-	if (roles == 0 || (roles & ~(uint32_t)ROLE_ALL) || nlen > INVITE_NOTE_MAX)
-		return STAFF_INVALID;
-	invite_token_new(token, hash);
-	if (nlen && invite_note_seal(sv_from_cstr(token), note, nlen, box) != 0)
-		return STAFF_ERROR;
-	if (store_invite_add(app->store, hash, roles, nlen ? box : NULL, nlen ? nlen + INVITE_NOTE_BOX_EXTRA : 0,
-	        now_hour() + INVITE_HOURS) != STORE_OK)
-		return STAFF_ERROR;
-	audit(app, NULL, AUDIT_INVITE, hash);   /* the invitation's id: the first INVITE_ID_BYTES */
-	return STAFF_OK;
-}
-
-staff_status_t
-staff_invite_check(const app_t *app, sv_t token, uint32_t *roles)
-{
-	uint8_t hash[32];
-	if (invite_token_hash(token, hash) != 0)
-		return STAFF_DENIED;
-	int rc = store_invite_get(app->store, hash, now_hour(), roles);
-	return rc == STORE_OK ? STAFF_OK : rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
-}
-
-_Static_assert(INVITE_ID_BYTES == AUDIT_ID_BYTES, "an invitation's id is an audit object");
-
-struct invite_list {
-	void (*fn)(void *ctx, const staff_invite_info_t *inv);
-	void *ctx;
-};
-
-static void
-invite_info(void *arg, const store_invite_t *row)
-{
-	struct invite_list *l = arg;
-	staff_invite_info_t inv;
-	sodium_bin2hex(inv.id, sizeof(inv.id), row->token_hash, INVITE_ID_BYTES);
-	inv.roles = row->roles;
-	inv.expires_hour = row->expires_hour;
-	inv.created_hour = row->expires_hour - INVITE_HOURS;   /* every invitation lives INVITE_HOURS */
-	l->fn(l->ctx, &inv);
-}
-
-staff_status_t
-staff_invites_list(const app_t *app, void (*fn)(void *ctx, const staff_invite_info_t *inv), void *ctx)
-{
-	struct invite_list l = { fn, ctx };
-	return store_invites_each(app->store, now_hour(), invite_info, &l) == STORE_OK ? STAFF_OK : STAFF_ERROR;
-}
-
-struct invite_match {
-	const char *prefix;
-	size_t len, n;
-	uint8_t hash[32];
-};
-
-static void
-invite_match(void *arg, const store_invite_t *row)
-{
-	struct invite_match *m = arg;
-	char hex[65];
-	sodium_bin2hex(hex, sizeof(hex), row->token_hash, 32);
-	if (strncmp(hex, m->prefix, m->len) != 0)
-		return;
-	if (m->n++ == 0)
-		memcpy(m->hash, row->token_hash, 32);
-}
-
-staff_status_t
-staff_invite_withdraw(const app_t *app, const char *prefix, size_t *matches, char id[2 * INVITE_ID_BYTES + 1])
-{
-	char lower[65];
-	size_t len = strnlen(prefix, sizeof(lower));
-	*matches = 0;
-	if (len < INVITE_ID_MIN || len > 64)
-		return STAFF_INVALID;
-	for (size_t i = 0; i < len; i++) {
-		char c = prefix[i];
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return STAFF_INVALID;
-		lower[i] = c;
-	}
-	lower[len] = '\0';
-	struct invite_match m = { .prefix = lower, .len = len };
-	if (store_invites_each(app->store, now_hour(), invite_match, &m) != STORE_OK)
-		return STAFF_ERROR;
-	*matches = m.n;
-	if (m.n != 1)
-		return STAFF_DENIED;
-	int rc = store_invite_delete(app->store, m.hash);
-	if (rc != STORE_OK) {
-		*matches = 0;   /* used or expired a moment ago */
-		return rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
-	}
-	sodium_bin2hex(id, 2 * INVITE_ID_BYTES + 1, m.hash, INVITE_ID_BYTES);
-	audit(app, NULL, AUDIT_INVITE_WITHDRAW, m.hash);
-	return STAFF_OK;
-}
-
-int
-staff_invites_purge(const app_t *app, size_t *n)
-{
-	if (store_invites_delete_expired(app->store, now_hour(), n) != STORE_OK) {
-		log_warnx("the expired invitations could not be deleted; the next purge tries again");
-		return -1;
-	}
-	if (*n)
-		log_info("deleted %zu expired invitation(s)", *n);
-	return 0;
-}
+/* ---- enrollment ---- */
 
 static struct pending *pending_find(sv_t token);
 
@@ -720,7 +291,7 @@ staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code)
 		return STAFF_TAKEN;
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
-	(void)step_accept(acct.id, step);   /* the code just used cannot log in */
+	(void)throttle_step_accept(acct.id, step);   /* the code just used cannot log in */
 	pthread_mutex_lock(&staff_lock);
 	p = pending_find(token);
 	if (p) {
@@ -732,7 +303,19 @@ staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code)
 	return STAFF_OK;
 }
 
-/* ---- login and sessions ---- */
+/* ---- login ---- */
+
+int
+staff_start(const app_t *app)
+{
+	return throttle_start(app);
+}
+
+void
+staff_stop(void)
+{
+	throttle_stop();
+}
 
 static void
 blobs_from(const store_account_t *a, acct_blobs_t *b)
@@ -773,15 +356,15 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	if (passphrase.len > PASSPHRASE_MAX_BYTES || text_nfc(passphrase, &pw) != 0)
 		buf_reset(&pw);
 	vault_status_t vs = acct_login(app->vault, h, bp, pw.data ? pw.data : "", pw.len, code.p, code.len,
-	    (uint64_t)now_s(), bp ? step_last(bp->id) : 0, out);
+	    (uint64_t)now_s(), bp ? throttle_step_last(bp->id) : 0, out);
 	buf_free(&pw);
 	if (vs == VAULT_BUSY)
 		return STAFF_BUSY;
 	/* Only an attempt whose passphrase was right says anything about its code. */
-	bool counts = bp && (vs == VAULT_OK || out->code_wrong) ? code_try(bp->id, vs != VAULT_OK) : true;
-	if (vs != VAULT_OK || !counts || !step_accept(bp->id, out->totp_step)) {
+	bool counts = bp && (vs == VAULT_OK || out->code_wrong) ? throttle_code_try(bp->id, vs != VAULT_OK) : true;
+	if (vs != VAULT_OK || !counts || !throttle_step_accept(bp->id, out->totp_step)) {
 		if (bp)
-			fail_note(bp->id);
+			throttle_fail_note(bp->id);
 		sodium_memzero(out, sizeof(*out));
 		return STAFF_DENIED;
 	}
@@ -789,11 +372,9 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	memcpy(row.sid, out->sid, 32);
 	memcpy(row.owner, bp->id, 16);
 	memcpy(row.box, out->box, sizeof(row.box));
-	pthread_mutex_lock(&staff_lock);
-	struct timer *t = timer_find(out->sid, true);
-	pthread_mutex_unlock(&staff_lock);
-	if (!t || store_session_add(app->store, &row) != STORE_OK) {
-		timer_forget(out->sid);
+	if (!session_timer_start(out->sid, SESSION_IDLE_S, SESSION_ABSOLUTE_S) ||
+	    store_session_add(app->store, &row) != STORE_OK) {
+		session_timer_forget(out->sid);
 		return STAFF_BUSY;
 	}
 	audit(app, bp->id, AUDIT_LOGIN_OK, bp->id);
@@ -803,67 +384,6 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	if (staff_session(app, sv_from_cstr(out->cookie), &s) == STAFF_OK && staff_groups_on_login(app, &s) != STAFF_OK)
 		log_warnx("a group key could not be created or rotated at login");
 	sodium_memzero(&s, sizeof(s));
-	return STAFF_OK;
-}
-
-staff_status_t
-staff_session(const app_t *app, sv_t cookie, staff_t *out)
-{
-	store_session_t row;
-	memset(out, 0, sizeof(*out));
-	if (sess_from_cookie(cookie, out->sess.c, out->sess.sid) != 0)
-		return STAFF_DENIED;
-	pthread_mutex_lock(&staff_lock);
-	struct timer *t = timer_find(out->sess.sid, false);
-	if (t)
-		t->last = now_s();
-	pthread_mutex_unlock(&staff_lock);
-	int rc = store_session_get(app->store, out->sess.sid, &row);
-	if (!t || rc != STORE_OK || row.kind != SESS_KIND_STAFF ||
-	    store_account_by_id(app->store, row.owner, &out->acct) != STORE_OK || out->acct.status == ACCT_REVOKED) {
-		/* Stale: a restart forgot its timers, it idled out, or it was ended. */
-		if (rc == STORE_OK && store_session_delete(app->store, out->sess.sid) != STORE_OK)
-			log_warnx("could not delete a stale session");
-		if (t)
-			timer_forget(out->sess.sid);
-		sodium_memzero(out, sizeof(*out));
-		return rc == STORE_ERROR ? STAFF_ERROR : STAFF_DENIED;
-	}
-	out->sess.kind = (uint8_t)row.kind;
-	memcpy(out->sess.owner, row.owner, 16);
-	memcpy(out->sess.box, row.box, sizeof(row.box));
-	return STAFF_OK;
-}
-
-void
-staff_logout(const app_t *app, const staff_t *s)
-{
-	timer_forget(s->sess.sid);
-	if (store_session_delete(app->store, s->sess.sid) != STORE_OK)
-		log_warnx("could not delete a session at logout");
-	audit(app, s->acct.id, AUDIT_LOGOUT, s->acct.id);
-}
-
-long
-staff_session_idle_minutes(const uint8_t sid[32])
-{
-	long m = -1;
-	pthread_mutex_lock(&staff_lock);
-	struct timer *t = timer_find(sid, false);
-	if (t)
-		m = (long)((now_s() - t->last) / 60);
-	pthread_mutex_unlock(&staff_lock);
-	return m;
-}
-
-staff_status_t
-staff_sessions_end_all(const app_t *app, const uint8_t account_id[16])
-{
-	/* Timers of ended sessions are orphaned and expire on their own; their rows are
-	 * gone, so they can never be used again. */
-	if (store_sessions_delete_owner(app->store, account_id) != STORE_OK)
-		return STAFF_ERROR;
-	audit(app, account_id, AUDIT_LOGOUT, account_id);
 	return STAFF_OK;
 }
 
@@ -891,7 +411,7 @@ staff_passphrase_change(const app_t *app, const staff_t *s, sv_t old_pw, sv_t ne
 		if (store_account_set_wrap_pw(app->store, s->acct.id, wrap) != STORE_OK ||
 		    store_sessions_delete_others(app->store, s->acct.id, s->sess.sid) != STORE_OK)
 			return STAFF_ERROR;
-		code_forget(s->acct.id);
+		throttle_code_forget(s->acct.id);
 		audit(app, s->acct.id, AUDIT_PASSPHRASE_CHANGE, s->acct.id);
 	}
 	return st;
@@ -932,24 +452,12 @@ staff_recover(const app_t *app, sv_t handle, sv_t recovery, sv_t new_pw)
 	if (store_account_set_wrap_pw(app->store, a.id, wrap) != STORE_OK ||
 	    staff_sessions_end_all(app, a.id) != STAFF_OK)
 		return STAFF_ERROR;
-	code_forget(a.id);
+	throttle_code_forget(a.id);
 	audit(app, a.id, AUDIT_RECOVER, a.id);
 	return STAFF_OK;
 }
 
-/* ---- revocation and groups ---- */
-
-bool
-staff_may_revoke(const app_t *app, const staff_t *actor, const store_account_t *target)
-{
-	if (target->status == ACCT_REVOKED || sodium_memcmp(target->id, actor->acct.id, 16) == 0)
-		return false;
-	if (!(actor->acct.roles & ROLE_COORDINATOR) || staff_group_holds(app, actor, "triage") != 1)
-		return false;
-	/* the triage key is the only group key so far: holding it covers every key the
-	 * target can hold */
-	return true;
-}
+/* ---- revocation, and the group keys after a login ---- */
 
 staff_status_t
 staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16])
@@ -975,164 +483,16 @@ staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16
 	return STAFF_OK;
 }
 
-/* Which role makes an account a member of a group. */
-static uint32_t
-group_role(const char *group)
-{
-	return strcmp(group, "triage") == 0 ? ROLE_COORDINATOR : 0;
-}
-
-#define GROUP_MEMBERS_MAX 512
-
-struct member_list {
-	uint8_t id[GROUP_MEMBERS_MAX][16];
-	uint8_t pk[GROUP_MEMBERS_MAX][32];
-	size_t n;
-	bool overflow;
-};
-
-static void
-member_collect(void *ctx, const store_account_t *a, bool has_copy)
-{
-	struct member_list *m = ctx;
-	if (!has_copy)
-		return;
-	if (m->n == GROUP_MEMBERS_MAX) {
-		m->overflow = true;
-		return;
-	}
-	memcpy(m->id[m->n], a->id, 16);
-	memcpy(m->pk[m->n], a->pk, 32);
-	m->n++;
-}
-
-static void
-holder_count(void *ctx, const store_account_t *a, bool has_copy)
-{
-	(void)a;
-	*(size_t *)ctx += has_copy;
-}
-
-/* Every holder of a group key is gone, and an operator's reset (`sava triage reset`)
- * allowed this account, and only this one, to make a new key pair, with no link: what
- * was sealed to the old key stays closed to staff, the price of losing every holder.
- * Without that explicit, audited reset nothing happens here: a key is never re-created
- * silently at a login (an infiltrator who revoked the holders would become the only one). */
-static staff_status_t
-group_recreate(const app_t *app, const staff_t *s, const store_group_t *g)
-{
-	uint8_t pk[32], sealed[GROUP_SEAL_BYTES];
-	if (!g->has_reset_for || sodium_memcmp(g->reset_for, s->acct.id, 16) != 0)
-		return STAFF_OK;
-	if (g->epoch == UINT32_MAX || group_key_create(&s->sess, g->id, g->epoch + 1, pk, sealed) != 0)
-		return STAFF_ERROR;
-	int rc = store_group_recreate(app->store, g->id, g->epoch + 1, pk, s->acct.id, sealed, now_hour());
-	if (rc == STORE_CONFLICT)
-		return STAFF_OK;
-	if (rc != STORE_OK)
-		return STAFF_ERROR;
-	log_warnx("the triage key was re-created by an operator's reset; requests sealed to the old key cannot be "
-	          "opened by staff");
-	audit(app, s->acct.id, AUDIT_GROUP_RECREATE, g->id);
-	return STAFF_OK;
-}
-
-/* Creates the group's first key, or rotates a key marked for rotation and gives the
- * new key to every remaining member. Runs in the session of a member. */
-static staff_status_t
-group_maintain(const app_t *app, const staff_t *s, const char *name)
-{
-	store_group_t g;
-	uint8_t sealed[GROUP_SEAL_BYTES], mine[GROUP_SEAL_BYTES], link[GROUP_SEAL_BYTES], pk[32];
-	uint32_t epoch;
-	int rc = store_group_get(app->store, name, &g);
-	if (rc == STORE_NOT_FOUND) {
-		randombytes_buf(g.id, sizeof(g.id));
-		g.epoch = 0;
-		if (group_key_create(&s->sess, g.id, 0, g.pk, sealed) != 0)
-			return STAFF_ERROR;
-		rc = store_group_create(app->store, name, &g, s->acct.id, sealed);
-		if (rc == STORE_CONFLICT)   /* another coordinator was first */
-			return STAFF_OK;
-		if (rc != STORE_OK)
-			return STAFF_ERROR;
-		audit(app, s->acct.id, AUDIT_GROUP_KEY_CREATE, g.id);
-		return STAFF_OK;
-	}
-	if (rc != STORE_OK)
-		return STAFF_ERROR;
-	if (g.has_reset_for)
-		return group_recreate(app, s, &g);
-	if (!g.rotation_pending)
-		return STAFF_OK;
-	if (store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK)
-		return STAFF_OK;   /* not a holder: a holder rotates it at her login */
-
-	struct member_list *m = calloc(1, sizeof(*m));
-	if (!m)
-		return STAFF_ERROR;
-	staff_status_t st = STAFF_ERROR;
-	if (store_group_members(app->store, g.id, 0, member_collect, m) != STORE_OK || m->overflow)
-		goto done;
-	if (group_key_rotate(&s->sess, mine, g.id, epoch, pk, sealed, link) != 0)
-		goto done;
-	rc = store_group_rotate(app->store, g.id, epoch + 1, pk, link, s->acct.id, sealed);
-	if (rc == STORE_CONFLICT) {
-		st = STAFF_OK;
-		goto done;
-	}
-	if (rc != STORE_OK)
-		goto done;
-	audit(app, s->acct.id, AUDIT_GROUP_ROTATE, g.id);
-	st = STAFF_OK;
-	for (size_t i = 0; i < m->n; i++) {
-		uint8_t copy[GROUP_SEAL_BYTES];
-		if (memcmp(m->id[i], s->acct.id, 16) == 0)
-			continue;
-		if (group_key_grant(&s->sess, sealed, g.id, epoch + 1, m->pk[i], copy) != 0 ||
-		    store_group_grant(app->store, g.id, m->id[i], epoch + 1, copy) != STORE_OK)
-			st = STAFF_ERROR;
-	}
-done:
-	sodium_memzero(mine, sizeof(mine));
-	free(m);
-	return st;
-}
-
 staff_status_t
 staff_groups_on_login(const app_t *app, const staff_t *s)
 {
-	if (!(s->acct.roles & group_role("triage")))
+	if (!(s->acct.roles & groups_role("triage")))
 		return STAFF_OK;
-	staff_status_t st = group_maintain(app, s, "triage");
+	staff_status_t st = groups_maintain(app, s, "triage");
 	/* after a rotation (now, or one that an earlier member's login left half done),
 	 * requests sealed to the old key move to a new epoch under the new one */
 	if (st == STAFF_OK && staff_group_holds(app, s, "triage") == 1 && intake_rekey(app, s) < 0)
 		log_warnx("requests could not be moved to the new triage key yet; the next member's login will");
-	return st;
-}
-
-staff_status_t
-staff_group_grant(const app_t *app, const staff_t *s, const char *group, const uint8_t member[16])
-{
-	store_group_t g;
-	store_account_t a;
-	uint8_t mine[GROUP_SEAL_BYTES], copy[GROUP_SEAL_BYTES], other[GROUP_SEAL_BYTES];
-	uint32_t epoch, e2;
-	if (store_group_get(app->store, group, &g) != STORE_OK ||
-	    store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK ||
-	    store_account_by_id(app->store, member, &a) != STORE_OK || a.status != ACCT_ACTIVE ||
-	    !(a.roles & group_role(group)))
-		return STAFF_DENIED;
-	if (store_group_copy(app->store, g.id, member, &e2, other) == STORE_OK)
-		return STAFF_OK;   /* already holds it */
-	staff_status_t st = STAFF_ERROR;
-	if (group_key_grant(&s->sess, mine, g.id, epoch, a.pk, copy) == 0 &&
-	    store_group_grant(app->store, g.id, member, epoch, copy) == STORE_OK) {
-		audit(app, s->acct.id, AUDIT_GROUP_GRANT, member);
-		st = STAFF_OK;
-	}
-	sodium_memzero(mine, sizeof(mine));
 	return st;
 }
 
@@ -1170,61 +530,4 @@ staff_kdf_consistent(const app_t *app, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-staff_reset_t
-staff_group_reset_allow(const app_t *app, const char *group, const char *handle, size_t *holders)
-{
-	store_group_t g;
-	store_account_t a;
-	*holders = 0;
-	int rc = store_account_by_handle(app->store, handle, &a);
-	if (rc == STORE_ERROR)
-		return RESET_ERROR;
-	if (rc != STORE_OK || a.status == ACCT_REVOKED || !a.has_secrets || !(a.roles & group_role(group)))
-		return RESET_NO_ACCOUNT;
-	rc = store_group_get(app->store, group, &g);
-	if (rc != STORE_OK)
-		return rc == STORE_NOT_FOUND ? RESET_NO_GROUP : RESET_ERROR;
-	if (store_group_members(app->store, g.id, 0, holder_count, holders) != STORE_OK)
-		return RESET_ERROR;
-	if (*holders > 0)
-		return RESET_HOLDERS;
-	rc = store_group_reset_allow(app->store, g.id, a.id);
-	if (rc == STORE_CONFLICT)
-		return RESET_HOLDERS;
-	if (rc != STORE_OK)
-		return RESET_ERROR;
-	audit(app, NULL, AUDIT_GROUP_RESET_ALLOW, a.id);
-	return RESET_OK;
-}
-
-int
-staff_group_recreated(const app_t *app, const char *group, unsigned days, int64_t *hour, char handle[33])
-{
-	store_group_t g;
-	store_account_t a;
-	int rc = store_group_get(app->store, group, &g);
-	if (rc == STORE_NOT_FOUND)
-		return 0;
-	if (rc != STORE_OK)
-		return -1;
-	if (g.recreated_hour == 0 || now_hour() - g.recreated_hour > 24 * (int64_t)days)
-		return 0;
-	*hour = g.recreated_hour;
-	if (store_account_by_id(app->store, g.recreated_by, &a) == STORE_OK)
-		snprintf(handle, 33, "%s", a.handle);
-	else
-		snprintf(handle, 33, "?");
-	return 1;
-}
-
-int
-staff_group_holds(const app_t *app, const staff_t *s, const char *group)
-{
-	store_group_t g;
-	uint8_t copy[GROUP_SEAL_BYTES];
-	uint32_t epoch;
-	return store_group_get(app->store, group, &g) == STORE_OK &&
-	    store_group_copy(app->store, g.id, s->acct.id, &epoch, copy) == STORE_OK;
 }

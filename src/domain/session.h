@@ -1,0 +1,27 @@
+/* session: how long a session lives, and who a staff session's cookie belongs to. The
+ * timers are in memory only (a restart ends every session); the rows in the store say
+ * whose session it is. Shared by staff sessions and requesters' mailbox sessions. */
+#ifndef SAVA_SESSION_H
+#define SAVA_SESSION_H
+
+#include "domain/domain.h"
+
+#define SESSION_IDLE_S      (30 * 60)
+#define SESSION_ABSOLUTE_S  (12 * 3600)
+
+/* Session timers: start one for a new session (false when the table is full), touch it on
+ * each use (false when it has expired or is unknown), forget it when the session ends. */
+bool session_timer_start(const uint8_t sid[32], unsigned idle_s, unsigned absolute_s);
+bool session_timer_touch(const uint8_t sid[32]);
+void session_timer_forget(const uint8_t sid[32]);
+
+/* Checks a session cookie: row present, timers in memory alive, account active.
+ * Refreshes the idle timer. STAFF_DENIED ends a stale session. */
+staff_status_t staff_session(const app_t *app, sv_t cookie, staff_t *out) WUR;
+void staff_logout(const app_t *app, const staff_t *s);
+/* Ends every session of the account (and forgets their timers). */
+staff_status_t staff_sessions_end_all(const app_t *app, const uint8_t account_id[16]) WUR;
+/* How long ago (in whole minutes, or -1 when unknown) the session was last used. */
+long staff_session_idle_minutes(const uint8_t sid[32]);
+
+#endif
