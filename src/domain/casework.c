@@ -12,8 +12,10 @@
 
 #include "core/le.h"
 #include "core/log.h"
+#include "domain/access.h"
 #include "domain/audit.h"
-#include "domain/intake_private.h"
+#include "domain/clock.h"
+#include "domain/seal.h"
 #include "vault/secmem.h"
 
 _Static_assert(STAGES_COUNT == STORE_STAGES, "the domain and the store count the same stages");

@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "core/log.h"
-#include "domain/intake_private.h"
+#include "domain/access.h"
+#include "domain/clock.h"
+#include "domain/seal.h"
 #include "vault/secmem.h"
 #include "vault/totp.h"
 

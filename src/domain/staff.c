@@ -13,7 +13,7 @@
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/clock.h"
-#include "domain/intake.h"
+#include "domain/epoch.h"
 #include "domain/throttle.h"
 #include "parse/urlenc.h"
 #include "vault/nfc.h"
@@ -491,7 +491,7 @@ staff_groups_on_login(const app_t *app, const staff_t *s)
 	staff_status_t st = groups_maintain(app, s, "triage");
 	/* after a rotation (now, or one that an earlier member's login left half done),
 	 * requests sealed to the old key move to a new epoch under the new one */
-	if (st == STAFF_OK && staff_group_holds(app, s, "triage") == 1 && intake_rekey(app, s) < 0)
+	if (st == STAFF_OK && staff_group_holds(app, s, "triage") == 1 && epoch_rekey(app, s) < 0)
 		log_warnx("requests could not be moved to the new triage key yet; the next member's login will");
 	return st;
 }

@@ -60,7 +60,7 @@ staff_status_t staff_revoke(const app_t *app, const staff_t *actor, const uint8_
 /* At a member's login (and after a coordinator's revocation, in her session): the triage
  * key is created (first coordinator), rotated (after a revocation), or re-created by the
  * one account an operator's reset allowed (groups_maintain); then, once she holds the
- * current key, requests still sealed to an older one move to a new epoch (intake_rekey). */
+ * current key, requests still sealed to an older one move to a new epoch (epoch.h). */
 staff_status_t staff_groups_on_login(const app_t *app, const staff_t *s) WUR;
 
 /* Before the vault opens: a database that names the cheap test profile while accounts

@@ -1,0 +1,44 @@
+/* access: the way into a case: who opens it (its requester's mailbox session, a staff
+ * member's own copy, or the triage key followed back through its links), with which copy
+ * and links, and the audit entry of an action on it. Private to src/domain: pages go
+ * through intake.h and casework.h, which answer "not found" for anyone else. */
+#ifndef SAVA_ACCESS_H
+#define SAVA_ACCESS_H
+
+#include "domain/audit.h"
+#include "domain/domain.h"
+#include "vault/case.h"
+
+#define LINKS_MAX 64          /* epochs a case (or group) key may be followed back */
+
+/* A case opened by someone: its row, the opener and the reference the vault needs. In
+ * guarded memory (the opener holds a session's cookie secret). */
+struct access {
+	store_case_t row;
+	case_opener_t who;
+	case_ref_t ref;
+	uint8_t glinks[LINKS_MAX][GROUP_SEAL_BYTES];
+	uint8_t links[LINKS_MAX][CASE_LINK_BYTES];
+	uint8_t nlinks[LINKS_MAX][CASE_LINK_BYTES];
+	uint8_t audit_id[16];
+	case_keys_t *keys;        /* opened on the first item read (view_item_text), freed with it */
+};
+
+struct access *access_new(void);
+void access_free(struct access *a);
+/* Empties a for another case (its keys freed). */
+void access_reset(struct access *a);
+/* The requester's way into his case, through the mailbox session sess (owner: the case). */
+intake_status_t access_requester(const app_t *app, const sess_t *sess, const uint8_t case_id[16], struct access *a);
+/* A staff member's way into a case: a copy sealed to her own key, or the triage key. */
+intake_status_t access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a);
+/* The same, but a group path only for members of triage (others: NOT_FOUND), and
+ * requests only (an application: NOT_FOUND); staff_access_any takes applications too. */
+intake_status_t staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a);
+intake_status_t staff_access_any(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a);
+
+/* Appends an audit entry for an action on the opened case (its object: the case's audit
+ * id); a failure is logged, never fatal. */
+void audit_case(const app_t *app, const struct access *a, const uint8_t *actor, audit_action_t action);
+
+#endif

@@ -1,0 +1,102 @@
+/* epoch: a case's sealed copies of a new epoch as the store keeps them (for a new case,
+ * a reassignment and a rekey alike), and the rekey after triage lost a member: each case
+ * still sealed to an older triage key moves to a new epoch sealed to the current key, the
+ * requester and its Owl. New secrets are made and sealed by the vault (case_epoch_next). */
+#include "domain/epoch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "domain/access.h"
+#include "vault/secmem.h"
+
+#define REKEY_BATCH 256
+
+long
+epoch_rekey(const app_t *app, const staff_t *s)
+{
+	store_group_t g;
+	uint8_t(*ids)[16] = NULL;
+	struct access *a = access_new();
+	case_epoch_t *ep = secmem_alloc(sizeof(*ep));
+	long stuck = 0;
+	size_t n = 0, done = 0, nlinks = 0;
+	uint8_t after[16] = { 0 };
+	if (!a || !ep || store_group_get(app->store, "triage", &g) != STORE_OK || g.rotation_pending ||
+	    !(ids = calloc(REKEY_BATCH, sizeof(*ids))) ||
+	    store_group_links(app->store, g.id, g.epoch, 0, a->glinks, LINKS_MAX, &nlinks) != STORE_OK) {
+		stuck = -1;
+		goto out;
+	}
+	/* Cases sealed to a group epoch that no chain of links reaches (before a reset, or
+	 * past LINKS_MAX) can never move: the store leaves them out. The rest are paged in id
+	 * order, past the ones that cannot be opened here (counted), so a batch of those never
+	 * hides the cases after it. */
+	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
+	for (;;) {
+		if (store_cases_to_rekey(app->store, g.id, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) != STORE_OK) {
+			stuck = -1;
+			goto out;
+		}
+		if (n > 0)
+			memcpy(after, ids[n - 1], 16);
+		size_t moved = 0;
+		for (size_t i = 0; i < n; i++) {
+			access_reset(a);
+			store_copy_t copies[3];
+			store_account_t owl;
+			uint8_t holders[2][32];
+			size_t nholders = 1;
+			memcpy(holders[0], g.pk, 32);
+			if (access_staff(app, s, ids[i], a) != INTAKE_OK) {
+				stuck++;
+				continue;
+			}
+			/* the Owl who holds it keeps it */
+			bool has_owl = a->row.has_assignee && store_account_by_id(app->store, a->row.assignee, &owl) == STORE_OK &&
+			    owl.status != ACCT_REVOKED;
+			if (has_owl)
+				memcpy(holders[nholders++], owl.pk, 32);
+			if (case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item,
+			        STORE_PKREQ_ITEM_BYTES, (const uint8_t(*)[32])holders, nholders, ep) != VAULT_OK) {
+				stuck++;
+				continue;
+			}
+			memset(copies, 0, sizeof(copies));
+			copies[0].holder_kind = HOLDER_REQUESTER;
+			memcpy(copies[0].holder, a->row.id, 16);
+			memcpy(copies[0].copy, ep->req_copy, CASE_COPY_BYTES);
+			copies[1].holder_kind = HOLDER_GROUP;
+			memcpy(copies[1].holder, g.id, 16);
+			copies[1].holder_epoch = g.epoch;
+			memcpy(copies[1].copy, ep->copies[0], CASE_COPY_BYTES);
+			memcpy(copies[1].ncopy, ep->ncopies[0], CASE_COPY_BYTES);
+			copies[1].has_ncopy = true;
+			if (has_owl) {
+				copies[2].holder_kind = HOLDER_ACCOUNT;
+				memcpy(copies[2].holder, owl.id, 16);
+				memcpy(copies[2].copy, ep->copies[1], CASE_COPY_BYTES);
+				memcpy(copies[2].ncopy, ep->ncopies[1], CASE_COPY_BYTES);
+				copies[2].has_ncopy = true;
+			}
+			/* a revoked Owl is removed as a holder: the request waits for a new one */
+			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, has_owl ? 3 : 2, ep->link, ep->nlink,
+			    a->row.has_assignee && !has_owl);
+			if (rc == STORE_OK)
+				moved++;
+			else if (rc != STORE_CONFLICT)
+				stuck++;
+		}
+		done += moved;
+		if (n < REKEY_BATCH)
+			break;
+	}
+	if (done)
+		log_info("%zu request(s) moved to a new key epoch after triage lost a member", done);
+out:
+	free(ids);
+	secmem_free(ep);
+	access_free(a);
+	return stuck;
+}

@@ -1,0 +1,40 @@
+/* flood: the flood limits for the whole instance, two token buckets (core/bucket.h):
+ * new requests, and receipts typed into the mailbox. Their rates and bursts come from
+ * the configuration; they hold counts and times only. */
+#include "domain/flood.h"
+
+#include "core/bucket.h"
+
+static bucket_t rate_intake = BUCKET_INIT;
+static bucket_t rate_receipts = BUCKET_INIT;
+
+bool
+flood_intake_peek(const app_t *app)
+{
+	return bucket_peek(&rate_intake, app->config.per_minute, app->config.intake_burst, bucket_now_ms());
+}
+
+bool
+flood_intake_take(const app_t *app)
+{
+	return bucket_take(&rate_intake, app->config.per_minute, app->config.intake_burst, bucket_now_ms(), NULL);
+}
+
+void
+flood_intake_give_back(const app_t *app)
+{
+	bucket_give_back(&rate_intake, app->config.per_minute, app->config.intake_burst, bucket_now_ms());
+}
+
+bool
+flood_receipt_take(const app_t *app)
+{
+	return bucket_take(&rate_receipts, app->config.attempts_per_minute, app->config.attempts_burst, bucket_now_ms(),
+	    NULL);
+}
+
+unsigned
+flood_receipt_wait_s(const app_t *app)
+{
+	return bucket_wait_s(&rate_receipts, app->config.attempts_per_minute, app->config.attempts_burst, bucket_now_ms());
+}

@@ -1,0 +1,20 @@
+/* flood: the instance-wide flood limits, token buckets (core/bucket.h) sized by the
+ * configuration: new requests ([intake] per_minute, burst) and receipts typed into the
+ * mailbox ([mailbox] attempts_per_minute, burst). Private to src/domain. */
+#ifndef SAVA_FLOOD_H
+#define SAVA_FLOOD_H
+
+#include "domain/domain.h"
+
+/* Whether a new request would be taken now, without using up anything. */
+bool flood_intake_peek(const app_t *app);
+/* Takes a place for a new request (false: none left); give it back when the request was
+ * not stored after all. */
+bool flood_intake_take(const app_t *app);
+void flood_intake_give_back(const app_t *app);
+/* Takes a place for a receipt typed back (false: none left). */
+bool flood_receipt_take(const app_t *app);
+/* Seconds until a receipt is taken again (0: now). */
+unsigned flood_receipt_wait_s(const app_t *app);
+
+#endif

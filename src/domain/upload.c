@@ -1,0 +1,313 @@
+/* upload: the files of one form as they stream in: each made by the store on its first
+ * byte, encrypted by the vault's blob writer (first pass, under a spool key), sealed under
+ * the case's key once it is known (second pass), and deleted unless a committed row names
+ * it. Trusted with file names and types as the browser sent them: cleaned here. */
+#include "domain/upload.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bidi.h"
+#include "core/diskfull.h"
+#include "core/log.h"
+#include "parse/urlenc.h"
+#include "store/blobs.h"
+
+struct upfile {
+	uint8_t id[16];
+	store_blob_t *blob;        /* open while its part streams in, and while it is sealed */
+	case_blob_writer_t *w;
+	bool exists;               /* the file was made (and counts as in flight) */
+	bool kept;                 /* a committed row names it */
+};
+
+/* Files being uploaded, instance-wide: each holds a writer in locked memory and grows on
+ * disk, so their number is bounded, and none starts when the disk is nearly full. */
+static atomic_uint uploads_in_flight;
+
+struct upload {
+	const app_t *app;
+	unsigned max_files;
+	uint64_t max_bytes;
+	struct upfile files[LIMIT_MP_FILES_MAX];
+	size_t n;
+	/* the part being received */
+	bool in_part, skipping;
+	struct upfile *cur;
+	char name[CASE_NAME_MAX];
+	size_t name_len;
+	char mime[CASE_MIME_MAX];
+	size_t mime_len;
+	bool too_many, too_large;
+	bool refused;              /* no room for files: all dropped, the rest skipped (upload_refuse) */
+};
+
+upload_t *
+upload_new(const app_t *app)
+{
+	upload_t *u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->app = app;
+	u->max_files = app->config.max_files;
+	u->max_bytes = (uint64_t)app->config.max_file_mb << 20;
+	return u;
+}
+
+static void
+upfile_drop(const app_t *app, struct upfile *f)
+{
+	case_blob_writer_free(f->w);
+	f->w = NULL;
+	store_blob_close(f->blob);
+	f->blob = NULL;
+	if (f->exists) {
+		if (!f->kept && store_blob_unlink(app->store, f->id) != STORE_OK)
+			log_warnx("could not delete an unused blob: %s", strerror(errno));
+		f->exists = false;
+		atomic_fetch_sub(&uploads_in_flight, 1);
+	}
+}
+
+/* Room for one more upload: a place among those in flight, and free disk space. */
+static bool
+upload_room(const app_t *app)
+{
+	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB + 2 * (uint64_t)app->config.max_file_mb) << 20;
+	if (!store_blobs_room(app->store, floor))
+		return false;
+	if (atomic_fetch_add(&uploads_in_flight, 1) >= LIMIT_UPLOADS_IN_FLIGHT) {
+		atomic_fetch_sub(&uploads_in_flight, 1);
+		return false;
+	}
+	return true;
+}
+
+/* The vault's blob writer writes and reads back through these (vault/case.h). */
+static int
+upfile_pwrite(void *arg, const uint8_t *p, size_t n, uint64_t off)
+{
+	struct upfile *f = arg;
+	return store_blob_pwrite(f->blob, p, n, off) == STORE_OK ? 0 : -1;
+}
+
+static int
+upfile_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
+{
+	struct upfile *f = arg;
+	return store_blob_pread(f->blob, p, n, off) == STORE_OK ? 0 : -1;
+}
+
+/* A file name as it may be shown back: the last path component, clean UTF-8 without
+ * control characters, nor any that reorder or hide text ("evil\u202Egnp.exe" shows as
+ * "evilexe.png"; each becomes "_", bidi.h), at most CASE_NAME_MAX bytes;
+ * otherwise "attachment". */
+static size_t
+clean_name(sv_t in, char *out, size_t cap)
+{
+	for (size_t i = in.len; i > 0; i--)
+		if (in.p[i - 1] == '/' || in.p[i - 1] == '\\') {
+			in = (sv_t){ in.p + i, in.len - i };
+			break;
+		}
+	bool ok = in.len > 0 && in.len <= cap && text_is_clean_utf8(in) && !sv_eq(in, SV(".")) && !sv_eq(in, SV(".."));
+	for (size_t i = 0; ok && i < in.len; i++)
+		if (in.p[i] == '\t' || in.p[i] == '\n' || in.p[i] == '\r')
+			ok = false;
+	if (!ok)
+		in = SV("attachment");
+	size_t k = 0;
+	for (size_t i = 0; i < in.len;) {
+		size_t skip = bidi_hidden_len(in.p + i, in.len - i);
+		if (skip) {
+			out[k++] = '_';
+			i += skip;
+		} else {
+			out[k++] = in.p[i++];
+		}
+	}
+	return k;
+}
+
+int
+upload_file_begin(upload_t *u, sv_t filename, sv_t content_type)
+{
+	u->in_part = true;
+	u->skipping = false;
+	u->cur = NULL;
+	u->name_len = clean_name(filename, u->name, sizeof(u->name));
+	/* the type is kept only as a hint; downloads are always application/octet-stream */
+	u->mime_len = 0;
+	if (content_type.len <= sizeof(u->mime) && text_is_clean_utf8(content_type)) {
+		memcpy(u->mime, content_type.p, content_type.len);
+		u->mime_len = content_type.len;
+	}
+	return 0;
+}
+
+/* The part's file, made on its first byte (an empty file input sends no bytes). */
+static int
+upload_open_file(upload_t *u)
+{
+	if (u->n >= u->max_files) {
+		u->too_many = true;
+		u->skipping = true;
+		return 0;
+	}
+	if (!upload_room(u->app))
+		return UPLOAD_NO_ROOM;
+	struct upfile *f = &u->files[u->n];
+	randombytes_buf(f->id, 16);
+	unsigned long full = diskfull_count();
+	if (store_blob_create(u->app->store, f->id, &f->blob) != STORE_OK) {
+		int err = errno;
+		atomic_fetch_sub(&uploads_in_flight, 1);
+		if (diskfull_count() != full)
+			return UPLOAD_NO_ROOM;   /* reported, with the directory (core/diskfull.h) */
+		log_warnx("cannot create a blob: %s", strerror(err));
+		return UPLOAD_IO_ERROR;
+	}
+	f->exists = true;
+	if (case_blob_writer_start(f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite, upfile_pread, f,
+	        &f->w) != 0) {
+		upfile_drop(u->app, f);
+		return UPLOAD_IO_ERROR;
+	}
+	u->n++;
+	u->cur = f;
+	return 0;
+}
+
+/* No room for a file (the disk is full or nearly, or too many files are on their way):
+ * every file of this form is dropped and the rest of its files skipped, so that its text
+ * fields still arrive and the page can give them back. Nothing of it is then stored
+ * (upload_seal refuses). */
+static int
+upload_refuse(upload_t *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		upfile_drop(u->app, &u->files[i]);
+	u->n = 0;
+	u->cur = NULL;
+	u->skipping = true;
+	u->refused = true;
+	return 0;
+}
+
+int
+upload_file_data(upload_t *u, const char *p, size_t n)
+{
+	if (!u->in_part || u->skipping || u->refused || n == 0)
+		return 0;
+	int rc;
+	if (!u->cur && (rc = upload_open_file(u)) != 0)
+		return rc == UPLOAD_NO_ROOM ? upload_refuse(u) : rc;
+	if (u->skipping)
+		return 0;
+	struct upfile *f = u->cur;
+	if (case_blob_writer_length(f->w) + n > u->max_bytes) {
+		/* over the limit: this file is dropped at once, the rest of it ignored */
+		u->too_large = true;
+		u->skipping = true;
+		upfile_drop(u->app, f);
+		u->n--;
+		u->cur = NULL;
+		return 0;
+	}
+	unsigned long full = diskfull_count();
+	if (case_blob_writer_write(f->w, (const uint8_t *)p, n) != 0) {
+		if (diskfull_count() != full)
+			return upload_refuse(u);
+		log_warnx("cannot write a blob");
+		return UPLOAD_IO_ERROR;
+	}
+	return 0;
+}
+
+int
+upload_file_end(upload_t *u)
+{
+	/* one descriptor per upload at a time: the file is opened again to be sealed */
+	if (u->cur) {
+		store_blob_close(u->cur->blob);
+		u->cur->blob = NULL;
+	}
+	u->in_part = false;
+	u->cur = NULL;
+	return 0;
+}
+
+bool
+upload_too_many(const upload_t *u)
+{
+	return u->too_many;
+}
+
+bool
+upload_too_large(const upload_t *u)
+{
+	return u->too_large;
+}
+
+bool
+upload_refused(const upload_t *u)
+{
+	return u && u->refused;
+}
+
+size_t
+upload_count(const upload_t *u)
+{
+	return u ? u->n : 0;
+}
+
+void
+upload_free(upload_t *u)
+{
+	if (!u)
+		return;
+	for (size_t i = 0; i < LIMIT_MP_FILES_MAX; i++)
+		upfile_drop(u->app, &u->files[i]);
+	sodium_memzero(u, sizeof(*u));
+	free(u);
+}
+
+/* Second pass of every file under the case's key; durable before the rows name them
+ * (a write or sync that finds no room has been reported by the store). */
+int
+upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_ref_t *ref, store_attachment_t *att,
+    int64_t hour)
+{
+	if (u && u->refused)
+		return -1;
+	if (!u || u->n == 0)
+		return 0;
+	for (size_t i = 0; i < u->n; i++) {
+		struct upfile *f = &u->files[i];
+		memset(&att[i], 0, sizeof(att[i]));
+		if (!f->blob && store_blob_open(app->store, f->id, true, &f->blob) != STORE_OK)
+			return -1;
+		if (case_blob_writer_bind(app->vault, who, ref, f->w) != VAULT_OK)
+			return -1;
+		int rc = case_blob_writer_finish(f->w, att[i].fk_wrap, &att[i].blob_len);
+		f->w = NULL;   /* finish frees it */
+		if (rc != 0 || store_blob_sync(f->blob) != STORE_OK)
+			return -1;
+		store_blob_close(f->blob);
+		f->blob = NULL;
+		memcpy(att[i].id, f->id, 16);
+		memcpy(att[i].case_id, ref->case_id, 16);
+		att[i].created_hour = hour;
+	}
+	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
+}
+
+void
+upload_keep(upload_t *u)
+{
+	for (size_t i = 0; u && i < u->n; i++)
+		u->files[i].kept = true;
+}

@@ -1,0 +1,41 @@
+/* upload: the files of one form, encrypted as they stream in (the vault's blob writer,
+ * first pass) and sealed under the case's key once the case is known (second pass).
+ * Bounded in number and size per form, in number instance-wide, and refused when the
+ * disk is nearly full; a file no committed row names is deleted with the upload. */
+#ifndef SAVA_UPLOAD_H
+#define SAVA_UPLOAD_H
+
+#include "domain/domain.h"
+#include "vault/case.h"
+
+typedef struct upload upload_t;
+/* Limits come from [intake] max_files and max_file_mb. NULL when out of memory. */
+upload_t *upload_new(const app_t *app);
+/* One file part: name and type as the browser sent them (cleaned here). An empty part
+ * (a file input left empty) makes no file. Each returns 0, UPLOAD_NO_ROOM when too many
+ * files are being uploaded at once or the disk is nearly full, or UPLOAD_IO_ERROR. */
+enum { UPLOAD_IO_ERROR = -1, UPLOAD_NO_ROOM = -2 };
+int upload_file_begin(upload_t *u, sv_t filename, sv_t content_type) WUR;
+int upload_file_data(upload_t *u, const char *p, size_t n) WUR;
+int upload_file_end(upload_t *u) WUR;
+/* What went wrong while the files streamed in (the files concerned are already gone). */
+bool upload_too_many(const upload_t *u);
+bool upload_too_large(const upload_t *u);
+/* No room for the files (the disk is full or nearly, or too many are on their way): every
+ * file was dropped and the form's text still read. Such a form must not be submitted
+ * without its files: submitting it answers INTAKE_FULL. */
+bool upload_refused(const upload_t *u);
+size_t upload_count(const upload_t *u);
+/* Frees the upload and deletes every file of it that no committed row names. */
+void upload_free(upload_t *u);
+
+/* ---- for the domain's writers (intake.c, mailbox.c), not for pages ---- */
+/* The second pass of every file, under the case's key (who, ref), each synced, then the
+ * blobs directory: durable before the rows name them. att[0..upload_count) receives their
+ * rows. 0, or -1 (a refused upload, or a write that failed: a full disk is reported). */
+int upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_ref_t *ref, store_attachment_t *att,
+    int64_t hour);
+/* The rows naming the files are committed: upload_free keeps the files. */
+void upload_keep(upload_t *u);
+
+#endif

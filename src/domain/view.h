@@ -1,0 +1,90 @@
+/* view: a case as its reader may see it, decrypted: the requester's messages and files,
+ * and for staff the notes, stage changes, verifications, checklists and vouches; and one
+ * file decrypted in memory, within an instance-wide budget. What does not open is shown
+ * as such (incomplete), never hidden. */
+#ifndef SAVA_VIEW_H
+#define SAVA_VIEW_H
+
+#include "domain/domain.h"
+#include "vault/case.h"
+
+/* What the requester sees of a stage (STATUS_*). */
+int intake_status_of(int stage);
+
+typedef struct {
+	uint8_t id[16];
+	char name[CASE_NAME_MAX + 1];
+	uint64_t size;
+} case_file_t;
+
+typedef struct {
+	uint32_t seq;
+	int role;                 /* CASE_ROLE_REQUESTER or CASE_ROLE_STAFF */
+	int64_t hour;
+	buf_t text;               /* wiped when the view is freed */
+	case_file_t *files;       /* nfiles of them; names wiped when the view is freed */
+	size_t nfiles;
+} case_msg_t;
+
+/* A staff note: never readable by the requester (sealed under the notes key n_e). */
+typedef struct {
+	char author[STORE_HANDLE_MAX + 1];   /* empty when the account is gone */
+	int64_t hour;
+	buf_t text;
+} case_note_t;
+
+/* A stage change or a verification, as staff see it (sealed under the notes key). */
+typedef struct {
+	char author[STORE_HANDLE_MAX + 1];
+	uint8_t author_id[16];
+	int64_t hour;
+	int from, to;             /* stage changes */
+	char member[STORE_HANDLE_MAX + 1];   /* vouches: the member who vouches */
+	buf_t text;               /* the reason, or the verifier's note */
+} case_event_t;
+
+typedef struct {
+	uint8_t id[16];
+	char lang[3];
+	int stage, status;
+	int64_t created_hour, activity_hour;
+	char situation[24], region[24];
+	buf_t contact;
+	case_msg_t *msgs;
+	size_t nmsgs;
+	case_note_t *notes;       /* staff views only */
+	size_t nnotes;
+	case_event_t *history;    /* stage changes, oldest first (staff) */
+	size_t nhistory;
+	case_event_t *verifications;   /* (staff) */
+	size_t nverifications;
+	uint32_t checklist[STAGES_COUNT];   /* per stage: the items ticked, as last saved (staff) */
+	case_event_t *vouches;    /* applications: vouches recorded (staff) */
+	size_t nvouches;
+	buf_t languages, vouchers;   /* applications (staff) */
+	bool incomplete;          /* something did not open (shown as such, never hidden) */
+} case_view_t;
+
+void case_view_free(case_view_t *v);
+
+/* A file, decrypted in memory for one response: data is wiped by whoever frees it. */
+typedef struct {
+	char name[CASE_NAME_MAX + 1];
+	buf_t data;
+	size_t reserved;          /* give back with intake_file_release once data is gone */
+} case_file_out_t;
+/* Decrypted files wait in memory for their clients, within an instance-wide budget
+ * (LIMIT_FILES_IN_MEMORY_MB); past it, opening a file answers INTAKE_BUSY. */
+void intake_file_release(size_t reserved);
+
+/* ---- for the domain's readers (mailbox.c, triage.c), not for pages ---- */
+struct access;
+/* Fills v with what a opens (staff: notes and records too); out is freed by the caller. */
+intake_status_t view_fill(const app_t *app, struct access *a, bool staff, case_view_t *v);
+/* Attachment at of the case a opens, whole, into out (within the budget). */
+intake_status_t view_file_read(const app_t *app, struct access *a, const store_attachment_t *at,
+    case_file_out_t *out);
+/* Opens one item into out (wiped and freed by the caller): 0, or -1. */
+int view_item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out);
+
+#endif
