@@ -15,6 +15,7 @@
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/clock.h"
+#include "domain/epoch.h"
 #include "domain/seal.h"
 #include "vault/secmem.h"
 
@@ -109,22 +110,9 @@ reassign(const app_t *app, const staff_t *s, struct access *a, const store_group
 	if (case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item, STORE_PKREQ_ITEM_BYTES,
 	        (const uint8_t(*)[32])holders, 2, ep) != VAULT_OK)
 		goto done;
-	store_copy_t copies[3];
-	memset(copies, 0, sizeof(copies));
-	copies[0].holder_kind = HOLDER_REQUESTER;
-	memcpy(copies[0].holder, a->row.id, 16);
-	memcpy(copies[0].copy, ep->req_copy, CASE_COPY_BYTES);
-	copies[1].holder_kind = HOLDER_GROUP;
-	memcpy(copies[1].holder, g->id, 16);
-	copies[1].holder_epoch = g->epoch;
-	memcpy(copies[1].copy, ep->copies[0], CASE_COPY_BYTES);
-	memcpy(copies[1].ncopy, ep->ncopies[0], CASE_COPY_BYTES);
-	copies[1].has_ncopy = true;
-	copies[2].holder_kind = HOLDER_ACCOUNT;
-	memcpy(copies[2].holder, owl->id, 16);
-	memcpy(copies[2].copy, ep->copies[1], CASE_COPY_BYTES);
-	memcpy(copies[2].ncopy, ep->ncopies[1], CASE_COPY_BYTES);
-	copies[2].has_ncopy = true;
+	store_copy_t copies[EPOCH_COPIES_OWL];
+	size_t ncopies = epoch_copies(a->row.id, ep->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])ep->copies,
+	    (const uint8_t(*)[CASE_COPY_BYTES])ep->ncopies, g, (const uint8_t(*)[16])&owl->id, 1, copies);
 	/* the record is sealed at the new epoch, with the coordinator's new group copy */
 	a->ref.e = ep->e;
 	memcpy(a->ref.copy, ep->copies[0], CASE_COPY_BYTES);
@@ -134,7 +122,7 @@ reassign(const app_t *app, const staff_t *s, struct access *a, const store_group
 	a->ref.nlinks_s = a->ref.nlinks_n = 0;
 	if (assign_record(app, a, s, owl->id, &items) != 0)
 		goto done;
-	int rc = store_case_reassign(app->store, a->row.id, ep->e, a->row.assignee, owl->id, copies, 3, ep->link, ep->nlink,
+	int rc = store_case_reassign(app->store, a->row.id, ep->e, a->row.assignee, owl->id, copies, ncopies, ep->link, ep->nlink,
 	    items.items, items.n, now_hour());
 	st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 done:

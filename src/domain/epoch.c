@@ -13,6 +13,29 @@
 
 #define REKEY_BATCH 256
 
+size_t
+epoch_copies(const uint8_t case_id[16], const uint8_t req_copy[CASE_COPY_BYTES],
+    const uint8_t (*copies)[CASE_COPY_BYTES], const uint8_t (*ncopies)[CASE_COPY_BYTES], const store_group_t *g,
+    const uint8_t (*accounts)[16], size_t naccounts, store_copy_t *out)
+{
+	size_t nstaff = (g ? 1 : 0) + naccounts;
+	memset(out, 0, (1 + nstaff) * sizeof(*out));
+	out[0].holder_kind = HOLDER_REQUESTER;   /* the requester has no notes key */
+	memcpy(out[0].holder, case_id, 16);
+	memcpy(out[0].copy, req_copy, CASE_COPY_BYTES);
+	for (size_t i = 0; i < nstaff; i++) {
+		store_copy_t *k = &out[1 + i];
+		bool group = g && i == 0;
+		k->holder_kind = group ? HOLDER_GROUP : HOLDER_ACCOUNT;
+		memcpy(k->holder, group ? g->id : accounts[i - (g ? 1 : 0)], 16);
+		k->holder_epoch = group ? g->epoch : 0;
+		memcpy(k->copy, copies[i], CASE_COPY_BYTES);
+		memcpy(k->ncopy, ncopies[i], CASE_COPY_BYTES);
+		k->has_ncopy = true;
+	}
+	return 1 + nstaff;
+}
+
 long
 epoch_rekey(const app_t *app, const staff_t *s)
 {
@@ -44,7 +67,7 @@ epoch_rekey(const app_t *app, const staff_t *s)
 		size_t moved = 0;
 		for (size_t i = 0; i < n; i++) {
 			access_reset(a);
-			store_copy_t copies[3];
+			store_copy_t copies[EPOCH_COPIES_OWL];
 			store_account_t owl;
 			uint8_t holders[2][32];
 			size_t nholders = 1;
@@ -63,25 +86,11 @@ epoch_rekey(const app_t *app, const staff_t *s)
 				stuck++;
 				continue;
 			}
-			memset(copies, 0, sizeof(copies));
-			copies[0].holder_kind = HOLDER_REQUESTER;
-			memcpy(copies[0].holder, a->row.id, 16);
-			memcpy(copies[0].copy, ep->req_copy, CASE_COPY_BYTES);
-			copies[1].holder_kind = HOLDER_GROUP;
-			memcpy(copies[1].holder, g.id, 16);
-			copies[1].holder_epoch = g.epoch;
-			memcpy(copies[1].copy, ep->copies[0], CASE_COPY_BYTES);
-			memcpy(copies[1].ncopy, ep->ncopies[0], CASE_COPY_BYTES);
-			copies[1].has_ncopy = true;
-			if (has_owl) {
-				copies[2].holder_kind = HOLDER_ACCOUNT;
-				memcpy(copies[2].holder, owl.id, 16);
-				memcpy(copies[2].copy, ep->copies[1], CASE_COPY_BYTES);
-				memcpy(copies[2].ncopy, ep->ncopies[1], CASE_COPY_BYTES);
-				copies[2].has_ncopy = true;
-			}
+			size_t ncopies = epoch_copies(a->row.id, ep->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])ep->copies,
+			    (const uint8_t(*)[CASE_COPY_BYTES])ep->ncopies, &g, has_owl ? (const uint8_t(*)[16])&owl.id : NULL,
+			    has_owl ? 1 : 0, copies);
 			/* a revoked Owl is removed as a holder: the request waits for a new one */
-			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, has_owl ? 3 : 2, ep->link, ep->nlink,
+			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, ncopies, ep->link, ep->nlink,
 			    a->row.has_assignee && !has_owl);
 			if (rc == STORE_OK)
 				moved++;

@@ -171,19 +171,11 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	memcpy(row.pk_req_item_id, cn->pk_req_item_id, 16);
 	memcpy(row.pk_req_item, cn->pk_req_item, STORE_PKREQ_ITEM_BYTES);
 	row.created_hour = row.activity_hour = hour;
-	copies[0].holder_kind = HOLDER_REQUESTER;
-	memcpy(copies[0].holder, cn->case_id, 16);
-	memcpy(copies[0].copy, cn->req_copy, CASE_COPY_BYTES);
-	for (size_t i = 0; i < h->n; i++) {
-		store_copy_t *k = &copies[i + 1];
-		k->holder_kind = g.rotation_pending ? HOLDER_ACCOUNT : HOLDER_GROUP;
-		memcpy(k->holder, g.rotation_pending ? h->id[i] : g.id, 16);
-		k->holder_epoch = g.rotation_pending ? 0 : g.epoch;
-		memcpy(k->copy, cn->copies[i], CASE_COPY_BYTES);
-		memcpy(k->ncopy, cn->ncopies[i], CASE_COPY_BYTES);
-		k->has_ncopy = true;
-	}
-	rc = store_case_create(app->store, &row, copies, h->n + 1, items.items, items.n, att, upload_count(u));
+	/* sealed to the group's key, or while it waits for rotation to each remaining member */
+	size_t ncopies = epoch_copies(cn->case_id, cn->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])cn->copies,
+	    (const uint8_t(*)[CASE_COPY_BYTES])cn->ncopies, g.rotation_pending ? NULL : &g,
+	    g.rotation_pending ? (const uint8_t(*)[16])h->id : NULL, g.rotation_pending ? h->n : 0, copies);
+	rc = store_case_create(app->store, &row, copies, ncopies, items.items, items.n, att, upload_count(u));
 	if (rc != STORE_OK) {
 		/* a holder was revoked (or the key rotated) while this request was being sealed:
 		 * nothing is sealed to a key that may be known to her; the form comes back */

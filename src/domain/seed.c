@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "domain/access.h"
 #include "domain/clock.h"
+#include "domain/epoch.h"
 #include "domain/seal.h"
 #include "vault/secmem.h"
 #include "vault/totp.h"
@@ -186,17 +187,9 @@ seed_run(const app_t *app, const seed_params_t *p, FILE *report)
 		memcpy(row.pk_req_item, cn->pk_req_item, STORE_PKREQ_ITEM_BYTES);
 		row.created_hour = row.activity_hour = hour;
 		store_copy_t copies[2];
-		memset(copies, 0, sizeof(copies));
-		copies[0].holder_kind = HOLDER_REQUESTER;
-		memcpy(copies[0].holder, cn->case_id, 16);
-		memcpy(copies[0].copy, cn->req_copy, CASE_COPY_BYTES);
-		copies[1].holder_kind = HOLDER_GROUP;
-		memcpy(copies[1].holder, g.id, 16);
-		copies[1].holder_epoch = g.epoch;
-		memcpy(copies[1].copy, cn->copies[0], CASE_COPY_BYTES);
-		memcpy(copies[1].ncopy, cn->ncopies[0], CASE_COPY_BYTES);
-		copies[1].has_ncopy = true;
-		int st = store_case_create(app->store, &row, copies, 2, items.items, items.n, NULL, 0);
+		size_t ncopies = epoch_copies(cn->case_id, cn->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])cn->copies,
+		    (const uint8_t(*)[CASE_COPY_BYTES])cn->ncopies, &g, NULL, 0, copies);
+		int st = store_case_create(app->store, &row, copies, ncopies, items.items, items.n, NULL, 0);
 		sealed_free(&items);
 		if (st != STORE_OK)
 			goto done;
