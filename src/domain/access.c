@@ -1,7 +1,6 @@
-/* access: the way into a case, for its requester (his mailbox session's copy) and for
- * staff (her own copy, or the triage key followed back to the epoch the case was sealed
- * to). Holds session secrets and opened keys in guarded memory, wiped when freed. The
- * store is read the same way whether or not the case exists and is hers. */
+/* access: the way into a case: the requester's mailbox copy, a staff member's own copy, or
+ * the triage key followed back through its links. Holds session secrets and opened keys in
+ * guarded memory; reads the store alike whether or not the case exists and is hers. */
 #include "domain/access.h"
 
 #include <sodium.h>

@@ -1,7 +1,6 @@
-/* access: the way into a case: who opens it (its requester's mailbox session, a staff
- * member's own copy, or the triage key followed back through its links), with which copy
- * and links, and the audit entry of an action on it. Private to src/domain: pages go
- * through intake.h and casework.h, which answer "not found" for anyone else. */
+/* access: the way into a case (who opens it, with which copy and links) and the audit entry
+ * of an action on it. Private to src/domain: holds session secrets; pages go through intake.h
+ * and casework.h, which answer "not found" to anyone else. */
 #ifndef SAVA_ACCESS_H
 #define SAVA_ACCESS_H
 

@@ -1,5 +1,5 @@
 /* clock: the domain's "now", in seconds and in whole hours (what rows keep). Private to
- * src/domain; the one place to turn into a clock seam that tests can set. */
+ * src/domain, trusted with nothing; the one place to turn into a clock seam tests can set. */
 #ifndef SAVA_DOMAIN_CLOCK_H
 #define SAVA_DOMAIN_CLOCK_H
 

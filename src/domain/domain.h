@@ -1,6 +1,6 @@
-/* domain: the words every file of the domain shares, and nothing else: a staff member's
- * roles and logged-in session (staff_t), a case's stages and item fields, and the status
- * codes the rules answer with. Types only; each rule lives in the file of its job. */
+/* domain: the words every file of the domain shares: a staff member's roles and session
+ * (staff_t), a case's stages and item fields, the status codes the rules answer with. Types
+ * only, no secret: each rule lives in the file of its job. */
 #ifndef SAVA_DOMAIN_H
 #define SAVA_DOMAIN_H
 

@@ -1,7 +1,6 @@
-/* epoch: a case's sealed copies of a new epoch as the store keeps them (for a new case,
- * a reassignment and a rekey alike), and the rekey after triage lost a member: each case
- * still sealed to an older triage key moves to a new epoch sealed to the current key, the
- * requester and its Owl. New secrets are made and sealed by the vault (case_epoch_next). */
+/* epoch: a case's sealed copies of an epoch as the store keeps them, and the move of every
+ * case still sealed to an older triage key to a new epoch after a rotation. The new secrets
+ * are made and sealed by the vault (case_epoch_next); this file sees sealed copies only. */
 #include "domain/epoch.h"
 
 #include <stdlib.h>

@@ -1,7 +1,6 @@
-/* epoch: a case's sealed copies for a new epoch, and the move of every case still sealed
- * to an older triage key (or to single members) to a new epoch under the current one
- * (CRYPTO.md "Cases"). Private to src/domain: called after a rotation (staff.c), a
- * reassignment (casework.c), a new case (intake.c, seed.c). */
+/* epoch: a case's copies for a new epoch, and the rekey after triage lost a member (CRYPTO.md
+ * "Cases"). Private to src/domain: for staff.c (after a rotation), casework.c (reassignment),
+ * intake.c and seed.c (a new case). Sealed copies only, never a secret. */
 #ifndef SAVA_EPOCH_H
 #define SAVA_EPOCH_H
 

@@ -1,6 +1,6 @@
 /* flood: the instance-wide flood limits, token buckets (core/bucket.h) sized by the
- * configuration: new requests ([intake] per_minute, burst) and receipts typed into the
- * mailbox ([mailbox] attempts_per_minute, burst). Private to src/domain. */
+ * configuration: new requests and receipts typed into the mailbox. Private to src/domain;
+ * counts and times only, nothing about who asked. */
 #ifndef SAVA_FLOOD_H
 #define SAVA_FLOOD_H
 

@@ -1,7 +1,6 @@
-/* groups: the group keys' life and who holds them (the triage key, so far): made at
- * the first coordinator's login, rotated in a remaining member's session after a
- * revocation, re-created only for the account an operator's reset names, granted by a
- * holder. Calls the vault for every key operation; the store keeps sealed copies only. */
+/* groups: the group keys' life (made, rotated after a revocation, re-created only for the
+ * account an operator's reset names, granted) and who holds them. Every key operation is the
+ * vault's, in a holder's session; the store keeps sealed copies only. */
 #include "domain/groups.h"
 
 #include <sodium.h>

@@ -1,6 +1,6 @@
-/* groups: who holds a group key (the triage key, so far), and its life: made at the first
- * coordinator's login, rotated after a member is revoked, re-created only after an
- * operator's explicit reset, granted to a coordinator who lacks it. */
+/* groups: who holds a group key (the triage key, so far) and its life: made, rotated after
+ * a revocation, re-created only after an operator's reset, granted. Every key operation is
+ * the vault's, in a holder's session; rows hold sealed copies only. */
 #ifndef SAVA_GROUPS_H
 #define SAVA_GROUPS_H
 

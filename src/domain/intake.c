@@ -1,9 +1,6 @@
-/* intake: the rules for new requests and volunteers' applications. A submission is
- * written in this order, so that a crash at any point leaves either a whole request or
- * nothing readable: the shred-key slot (fdatasync, in case_create), the blobs (fdatasync
- * each, then the directory: upload.c), the rows in one transaction (synchronous = FULL);
- * only then is the receipt shown. What a crash leaves half done is destroyed at the next
- * start (recover.c). Trusted with the requester's words for the length of the call. */
+/* intake: new requests and volunteers' applications, written in the durable order below, so
+ * that a crash leaves a whole request or nothing readable; only then a receipt. Trusted with
+ * the requester's words for the length of the call; the vault seals them before the store. */
 #include "domain/intake.h"
 
 #include <sodium.h>
@@ -18,6 +15,12 @@
 #include "domain/flood.h"
 #include "domain/seal.h"
 #include "vault/secmem.h"
+
+/* The durable order of a submission: the shred-key slot (fdatasync, in case_create), the
+ * blobs (fdatasync each, then the directory: upload_seal), the rows in one transaction
+ * (synchronous = FULL); only then is the receipt shown. A crash at any point leaves either
+ * a whole request or nothing readable, and what it left half done is destroyed at the
+ * next start (recover.c). */
 
 const char *const intake_situations[] = { "notice", "serving", "border", "out", "other", NULL };
 const char *const intake_regions[] = { "central", "northwest", "south", "north_caucasus", "volga", "urals",

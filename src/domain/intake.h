@@ -1,12 +1,6 @@
-/* intake: help requests, from the form to the requester's mailbox and the triage queue
- * (DESIGN.md sections 2, 4 and 5; CRYPTO.md "Receipts", "Cases", "Files"). Everything a
- * requester or an Owl writes is sealed by the vault before the store sees it; uploads are
- * encrypted as they stream in. The rules here: who may open a request (its requester's
- * mailbox session, members of triage, staff it is sealed to; nobody else, with the same
- * answer as for a request that does not exist), the flood limits, and the order of
- * durable writes (shred-key slot, then blobs, then the commit; only then a receipt).
- * The one header pages include for requests: it brings every public part of the case
- * domain (upload.h, mailbox.h, view.h, triage.h, retention.h, recover.h) and staff.h. */
+/* intake: help requests, from the form to the requester's mailbox and the triage queue. The one
+ * header pages include for cases: it brings staff.h and every public part of the case domain.
+ * Everything written is sealed by the vault before the store sees it. */
 #ifndef SAVA_INTAKE_H
 #define SAVA_INTAKE_H
 
@@ -22,6 +16,15 @@
 #include "domain/view.h"
 #include "pages/i18n.h"
 #include "vault/case.h"
+
+/* DESIGN.md sections 2, 4 and 5; CRYPTO.md "Receipts", "Cases", "Files". Everything a
+ * requester or an Owl writes is sealed by the vault before the store sees it; uploads are
+ * encrypted as they stream in. The rules: who may open a request (its requester's mailbox
+ * session, members of triage, staff it is sealed to; nobody else, with the same answer as
+ * for a request that does not exist: access.c), the flood limits (flood.c), and the order
+ * of durable writes (shred-key slot, then blobs, then the commit; only then a receipt:
+ * intake.c). The jobs' own headers: upload.h, mailbox.h, view.h, triage.h, retention.h,
+ * recover.h; staff's: staff.h. */
 
 /* The choices of the form's lists, as stored (encrypted) and as the form sends them;
  * NULL-terminated. */

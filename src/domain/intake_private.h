@@ -1,8 +1,6 @@
-/* intake_private: the case domain's internals in one include, for a file that needs
- * several of them (tests/unit/test_access.c): the way into a case (access.h), sealing
- * items (seal.h), the hour (clock.h), and every public header (intake.h). Not for pages:
- * they go through intake.h and casework.h. The domain's own files include only the
- * headers of the jobs they call. */
+/* intake_private: the case domain's internals in one include (access.h, seal.h, clock.h and
+ * intake.h), for a file that needs them all (tests/unit/test_access.c). Not for pages; the
+ * domain's own files include only the headers of the jobs they call. */
 #ifndef SAVA_INTAKE_PRIVATE_H
 #define SAVA_INTAKE_PRIVATE_H
 

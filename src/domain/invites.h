@@ -1,6 +1,6 @@
-/* invites: invitations to enroll. A token is shown once and stored nowhere (only its
- * hash); an invitation lives INVITE_HOURS, can be listed and withdrawn by the operator,
- * and is used up by the enrollment it allows (staff.h). */
+/* invites: invitations to enroll: a token shown once and stored nowhere (only its hash),
+ * alive INVITE_HOURS, listed and withdrawn by the operator, used up by its enrollment
+ * (staff.h). Its note is kept only sealed under a key derived from the token. */
 #ifndef SAVA_INVITES_H
 #define SAVA_INVITES_H
 

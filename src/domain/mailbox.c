@@ -1,7 +1,6 @@
-/* mailbox: the requester's side: a receipt typed back opens a mailbox session (a token
- * bucket first: receipts are short), whose timers live in memory (session.c); in it he
- * reads his case and files and replies, within limits per mailbox. Every way in goes
- * through his session's copy (access.c); anything else answers "not found". */
+/* mailbox: the requester's side: a receipt typed back opens a mailbox session (flood-limited,
+ * timers in session.c) in which he reads his case and files and replies, within limits per
+ * mailbox. Trusted with his cookie's secret and words for the length of a call. */
 #include "domain/mailbox.h"
 
 #include <sodium.h>

@@ -1,7 +1,6 @@
-/* mailbox: the requester's side after his request: his receipt typed back opens a mailbox
- * session (flood-limited), in which he reads his case and its files and replies, within
- * limits on how much one mailbox may write. Without the session, every answer is "not
- * found", the same as for a request that does not exist. */
+/* mailbox: the requester's side after his request: his mailbox session, his case and files,
+ * his replies. Without the session every answer is "not found", the same as for a request that
+ * does not exist. Hands out plaintext for one response only. */
 #ifndef SAVA_MAILBOX_H
 #define SAVA_MAILBOX_H
 

@@ -1,6 +1,6 @@
-/* recover: at start, what a crash left half done is destroyed: shred-key slots a crash
- * left half overwritten or without a case, rows whose key is already gone, and blob files
- * no row names. Runs before the daemon takes any request. */
+/* recover: at start, shred-key slots left half overwritten or without a case, rows whose
+ * key is already gone, and blob files no row names are destroyed, before any request is
+ * taken. Trusted with ids and slots only, never a key. */
 #include "domain/recover.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* recover: at start (serve), what a crash left between the durable steps of a submission
- * or a shred is found and destroyed, so that nothing half made stays readable. */
+ * or a shred is destroyed, so that nothing half made stays readable. Ids and slots only. */
 #ifndef SAVA_RECOVER_H
 #define SAVA_RECOVER_H
 

@@ -1,6 +1,6 @@
-/* retention: crypto-shredding, in the order that leaves nothing readable at any crash:
- * the case's shred-key slot (by the vault), the audit entry, the rows (by the store), then
- * its blob files; by a coordinator at once, or by the hourly purge past [retention]. */
+/* retention: crypto-shredding in the order that leaves nothing readable at any crash: the
+ * shred-key slot (vault), the audit entry, the rows (store), the blob files; at once or by
+ * the hourly purge past [retention]. Trusted with ids and slots only, never a key. */
 #include "domain/retention.h"
 
 #include <errno.h>

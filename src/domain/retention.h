@@ -1,7 +1,6 @@
-/* retention (DESIGN.md "Short memory"): a request is crypto-shredded in this order: its
- * shred-key slot is destroyed (random bytes, zeros, fdatasync), so no copy of anything can
- * open it any more; then its rows (sealed copies first, then items and attachments) and
- * its files are deleted. By a coordinator at once, or by the purge past its time. */
+/* retention (DESIGN.md "Short memory"): crypto-shredding (the shred-key slot first, then the
+ * rows, then the files), by a coordinator at once or by the hourly purge past [retention].
+ * Trusted with ids and slots only. */
 #ifndef SAVA_RETENTION_H
 #define SAVA_RETENTION_H
 

@@ -1,5 +1,6 @@
-/* seal: items sealed by the vault for one write, through an opened case (access.h), to be
- * handed to the store in the same transaction. Private to src/domain. */
+/* seal: items sealed by the vault for one write, through an opened case (access.h), handed
+ * to the store in the same transaction. Private to src/domain; holds ciphertext, and
+ * plaintext only for the call that seals it. */
 #ifndef SAVA_SEAL_H
 #define SAVA_SEAL_H
 

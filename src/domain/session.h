@@ -1,6 +1,6 @@
-/* session: how long a session lives, and who a staff session's cookie belongs to. The
- * timers are in memory only (a restart ends every session); the rows in the store say
- * whose session it is. Shared by staff sessions and requesters' mailbox sessions. */
+/* session: session timers in memory (a restart ends every session), shared by staff and
+ * mailbox sessions, and a staff session checked from its cookie. Sees session ids and
+ * cookies; the session's keys stay sealed in the vault's box. */
 #ifndef SAVA_SESSION_H
 #define SAVA_SESSION_H
 

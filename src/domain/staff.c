@@ -1,7 +1,6 @@
-/* staff: account rules: roles, handles and passphrases, enrollment (held in memory for
- * 30 minutes, in a fixed table, never on disk), login, passphrase change and recovery,
- * revocation, and what a member's login does to the group keys. Secrets are opened and
- * wrapped by the vault only; this file handles their sealed boxes. */
+/* staff: roles, handles and passphrases, enrollment (in memory for 30 minutes, never on disk),
+ * login, passphrase change and recovery, revocation, and what a login does to the group keys.
+ * Secrets are opened and wrapped by the vault; this file handles sealed boxes and NFC text. */
 #include "domain/staff.h"
 
 #include <pthread.h>

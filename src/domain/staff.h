@@ -1,9 +1,6 @@
-/* staff: the rules for staff accounts. Who may enroll (a live invitation), how a login
- * is checked and slowed down after failures, what revocation does, and what a member's
- * login does to the group keys. Calls the vault for every secret and the store for every
- * row; keeps in memory only what must never reach disk (enrollments in progress here;
- * timers in session.c, TOTP steps and failure counts in throttle.c).
- * The one header pages include for staff: it brings session.h, groups.h and invites.h. */
+/* staff: the rules for staff accounts: enrollment with a live invitation, login and its
+ * slowing down, passphrases, revocation, the group keys at login. The one header pages include
+ * for staff: it brings session.h, groups.h and invites.h. Secrets stay in the vault. */
 #ifndef SAVA_STAFF_H
 #define SAVA_STAFF_H
 
@@ -11,6 +8,10 @@
 #include "domain/groups.h"
 #include "domain/invites.h"
 #include "domain/session.h"
+
+/* Calls the vault for every secret and the store for every row; keeps in memory only what
+ * must never reach disk (enrollments in progress here; session timers in session.c, TOTP
+ * steps and failure counts in throttle.c). */
 
 #define HANDLE_MIN          3
 

@@ -1,7 +1,6 @@
-/* throttle: per-account memory of logins, in fixed tables that never reach disk: the last
- * TOTP step accepted (2 minutes), the wrong codes typed after an account's right
- * passphrase, and failed logins waiting to be audited by a thread of their own. Holds
- * account ids, steps and times only. */
+/* throttle: per-account memory of logins in fixed tables that never reach disk: the last TOTP
+ * step, the wrong codes after a right passphrase, failed logins queued for the audit log (by a
+ * thread of their own). Holds account ids, steps and times only. */
 #include "domain/throttle.h"
 
 #include <pthread.h>

@@ -1,7 +1,6 @@
-/* triage: requests for staff: the queue for members of triage, rows with their first
- * line decrypted, a request's page (audited), replies, staff-only notes and files. Each
- * entry point opens the case through access.c first: to anyone who may not, every case
- * and every id that names nothing answer INTAKE_NOT_FOUND after the same reads. */
+/* triage: requests for staff: the queue, rows with their first line, a request's page, replies,
+ * staff-only notes and files. Every entry opens the case through access.c first, so whoever may
+ * not gets INTAKE_NOT_FOUND after the same reads. Plaintext for one response only. */
 #include "domain/triage.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
-/* triage: requests as staff see them: the queue (stages new and triage) for members of
- * triage, a request's page, a reply, a note for staff only, a file. Anyone else, and any
- * case the account cannot open, gets INTAKE_NOT_FOUND, at the same cost (access.c). */
+/* triage: requests as staff see them: the queue, a request's page, a reply, a staff-only
+ * note, a file. Anyone else, and any case the account cannot open, gets INTAKE_NOT_FOUND at
+ * the same cost (access.c). Plaintext is handed out for one response only. */
 #ifndef SAVA_TRIAGE_H
 #define SAVA_TRIAGE_H
 

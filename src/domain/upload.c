@@ -1,7 +1,6 @@
-/* upload: the files of one form as they stream in: each made by the store on its first
- * byte, encrypted by the vault's blob writer (first pass, under a spool key), sealed under
- * the case's key once it is known (second pass), and deleted unless a committed row names
- * it. Trusted with file names and types as the browser sent them: cleaned here. */
+/* upload: a form's files as they stream in: made by the store on the first byte, encrypted by
+ * the vault's blob writer, sealed under the case's key, deleted unless a committed row names
+ * them. Trusted with names and types as the browser sent them: cleaned here. */
 #include "domain/upload.h"
 
 #include <errno.h>

@@ -1,7 +1,6 @@
-/* upload: the files of one form, encrypted as they stream in (the vault's blob writer,
- * first pass) and sealed under the case's key once the case is known (second pass).
- * Bounded in number and size per form, in number instance-wide, and refused when the
- * disk is nearly full; a file no committed row names is deleted with the upload. */
+/* upload: the files of one form, encrypted as they stream in and sealed under the case's key
+ * once it is known; bounded per form and instance-wide, refused when the disk is nearly full.
+ * Never holds a file's plaintext beyond the vault's frame. */
 #ifndef SAVA_UPLOAD_H
 #define SAVA_UPLOAD_H
 

@@ -1,7 +1,6 @@
-/* view: a case decrypted for its reader: messages, files' names and sizes, and for staff
- * the notes and records (stage changes, verifications, checklists, vouches), each opened
- * with the keys of the way in (access.h); and one file whole in memory, within an
- * instance-wide budget. Plaintext lives in buffers wiped when the view is freed. */
+/* view: a case decrypted for its reader (messages, files' names, and for staff the notes and
+ * records), opened with the keys of the way in (access.h), and one file whole in memory within
+ * a budget. Plaintext lives in buffers wiped when the view is freed. */
 #include "domain/view.h"
 
 #include <sodium.h>

@@ -1,7 +1,6 @@
-/* view: a case as its reader may see it, decrypted: the requester's messages and files,
- * and for staff the notes, stage changes, verifications, checklists and vouches; and one
- * file decrypted in memory, within an instance-wide budget. What does not open is shown
- * as such (incomplete), never hidden. */
+/* view: a case as its reader may see it, decrypted, and one file in memory within an
+ * instance-wide budget. What does not open is shown as such (incomplete), never hidden;
+ * every buffer is wiped when freed. */
 #ifndef SAVA_VIEW_H
 #define SAVA_VIEW_H
 
