@@ -10,7 +10,7 @@
 #define CASE_ID_BYTES       16
 /* Staff keys a case is sealed to: one (the triage key) as a rule, but while the triage key
  * waits for rotation a new case is sealed to each remaining holder, so this bounds the
- * triage group (as GROUP_MEMBERS_MAX in domain/staff.c does). */
+ * triage group (as GROUP_MEMBERS_MAX in domain/groups.c does). */
 #define CASE_HOLDERS_MAX    512
 #define CASE_COPY_PLAIN     (1 + 1 + 16 + 4 + 32)            /* 01 | kind | case_id | e | secret */
 #define CASE_COPY_BYTES     (48 + CASE_COPY_PLAIN)           /* 102: crypto_box_seal */

@@ -1,4 +1,4 @@
-/* Unit test for the way into a case (domain/intake.c access_staff, and the entry points
+/* Unit test for the way into a case (domain/access.c access_staff, and the entry points
  * staff pages call): for someone who may not open a case, a real case of someone else and
  * an id that names nothing must cost the same work, not only give the same answer (issue 9:
  * "not yours" answered 50-75 us slower than "does not exist"). Time is not measured here:
