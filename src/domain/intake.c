@@ -80,6 +80,8 @@ blob_path(const app_t *app, const uint8_t id[16], char *out, size_t n)
 /* ---- flood limits for the whole instance: token buckets (core/bucket.h) ---- */
 
 static bucket_t rate_intake = BUCKET_INIT;
+static bucket_t rate_apply = BUCKET_INIT;   /* volunteers' applications: the same settings, their own
+                                             * bucket, so a flood of them never closes the help form */
 static bucket_t rate_receipts = BUCKET_INIT;
 
 /* ---- uploads ---- */
@@ -682,6 +684,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	size_t waiting = 0;
 	int64_t hour = now_hour();
 	unsigned long full = diskfull_count();
+	bucket_t *rate = stage == STAGE_APPLICATION ? &rate_apply : &rate_intake;
 
 	if (upload_refused(u))
 		return INTAKE_FULL;
@@ -704,7 +707,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
 	                            waiting >= c->untriaged_max))
 		goto done;
-	if (!bucket_take(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms(), NULL))
+	if (!bucket_take(rate, c->per_minute, c->intake_burst, bucket_now_ms(), NULL))
 		goto done;
 	taken = true;
 	if (g.rotation_pending) {
@@ -790,7 +793,7 @@ done:
 		if (st != INTAKE_BUSY && st != INTAKE_OVERLOADED && st != INTAKE_CLOSED && st != INTAKE_FULL)
 			log_warnx("a help request could not be stored");
 		if (taken)
-			bucket_give_back(&rate_intake, c->per_minute, c->intake_burst, bucket_now_ms());
+			bucket_give_back(rate, c->per_minute, c->intake_burst, bucket_now_ms());
 	}
 	sealed_free(&items);
 	free(copies);   /* sealed copies: nothing secret */
