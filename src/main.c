@@ -20,6 +20,7 @@
 
 #include "app/app.h"
 #include "app/commands.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/intake.h"
@@ -190,7 +191,7 @@ cmd_init(int argc, char **argv)
 	}
 	vault_audit_first_t first;
 	uint8_t entry0[AUDIT_ENTRY_BYTES];
-	audit_entry_encode(entry0, time(NULL), NULL, AUDIT_INSTANCE_CREATED, NULL);
+	audit_entry_encode(entry0, clock_now(), NULL, AUDIT_INSTANCE_CREATED, NULL);
 	store_t *st = NULL;
 	snprintf(path, sizeof(path), "%s/keys", dir);
 	int ok = mkdir(path, 0700) == 0;

@@ -4,6 +4,8 @@
  * key: the vault computes every keyed link. */
 #include "domain/audit.h"
 
+#include "core/clock.h"
+
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -165,7 +167,7 @@ audit_append(vault_t *v, store_t *st, const uint8_t *actor, audit_action_t actio
 	char err[512];
 	int rc = -1;
 
-	audit_entry_encode(entry, time(NULL), actor, action, object);
+	audit_entry_encode(entry, clock_now(), actor, action, object);
 	pthread_mutex_lock(&audit_append_lock);
 	if (vault_audit_begin(v) != 0) {
 		pthread_mutex_unlock(&audit_append_lock);

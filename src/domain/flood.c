@@ -1,11 +1,13 @@
-/* flood: the flood limits for the whole instance, two token buckets (core/bucket.h):
- * new requests, and receipts typed into the mailbox. Their rates and bursts come from
- * the configuration; they hold counts and times only. */
+/* flood: the flood limits for the whole instance, token buckets (core/bucket.h): new
+ * requests, volunteers' applications, and receipts typed into the mailbox. Their rates and
+ * bursts come from the configuration; they hold counts and times only. */
 #include "domain/flood.h"
 
 #include "core/bucket.h"
 
 static bucket_t rate_intake = BUCKET_INIT;
+static bucket_t rate_apply = BUCKET_INIT;   /* volunteers' applications: the same settings, their own
+                                             * bucket, so a flood of them never closes the help form */
 static bucket_t rate_receipts = BUCKET_INIT;
 
 bool
@@ -15,15 +17,17 @@ flood_intake_peek(const app_t *app)
 }
 
 bool
-flood_intake_take(const app_t *app)
+flood_intake_take(const app_t *app, bool application)
 {
-	return bucket_take(&rate_intake, app->config.per_minute, app->config.intake_burst, bucket_now_ms(), NULL);
+	return bucket_take(application ? &rate_apply : &rate_intake, app->config.per_minute, app->config.intake_burst,
+	    bucket_now_ms(), NULL);
 }
 
 void
-flood_intake_give_back(const app_t *app)
+flood_intake_give_back(const app_t *app, bool application)
 {
-	bucket_give_back(&rate_intake, app->config.per_minute, app->config.intake_burst, bucket_now_ms());
+	bucket_give_back(application ? &rate_apply : &rate_intake, app->config.per_minute, app->config.intake_burst,
+	    bucket_now_ms());
 }
 
 bool

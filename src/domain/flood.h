@@ -1,6 +1,6 @@
 /* flood: the instance-wide flood limits, token buckets (core/bucket.h) sized by the
- * configuration: new requests and receipts typed into the mailbox. Private to src/domain;
- * counts and times only, nothing about who asked. */
+ * configuration: new requests, applications, receipts typed into the mailbox. Private to
+ * src/domain; counts and times only, nothing about who asked. */
 #ifndef SAVA_FLOOD_H
 #define SAVA_FLOOD_H
 
@@ -8,10 +8,11 @@
 
 /* Whether a new request would be taken now, without using up anything. */
 bool flood_intake_peek(const app_t *app);
-/* Takes a place for a new request (false: none left); give it back when the request was
- * not stored after all. */
-bool flood_intake_take(const app_t *app);
-void flood_intake_give_back(const app_t *app);
+/* Takes a place for a new request, or (application) a volunteer's application, which has a
+ * bucket of its own with the same settings, so that a flood of them never closes the help
+ * form (false: none left); give it back when it was not stored after all. */
+bool flood_intake_take(const app_t *app, bool application);
+void flood_intake_give_back(const app_t *app, bool application);
 /* Takes a place for a receipt typed back (false: none left). */
 bool flood_receipt_take(const app_t *app);
 /* Seconds until a receipt is taken again (0: now). */

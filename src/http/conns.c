@@ -25,8 +25,11 @@
  *   with body data and its last one (body complete), and NOTIFY_COMPLETED (the request
  *   ended; a kept-alive connection waits again).
  * - A body, once its headers are in, gets header_timeout of grace and must then arrive
- *   at CONNS_BODY_MIN_BPS on average, or it is closed; and when every place holds a
- *   request past its headers, the slowest body past its grace makes room.
+ *   at CONNS_BODY_MIN_BPS on average, or it is closed. An answer, once queued, must be
+ *   taken by the client within header_timeout plus its size at that same rate (a reader
+ *   that takes 50 bytes a second, or pipelines hundreds of requests behind a tiny window,
+ *   holds nothing for long). When every place holds a request past its headers, the
+ *   reader longest over its answer past the grace makes room, then the slowest body.
  * Cost on the hot path: one uncontended lock per event and no allocation (the records
  * are allocated once, max_connections of them); one thread wakes at each deadline, at
  * least once a second. */
@@ -40,7 +43,7 @@
 #include "core/log.h"
 #include "http/server.h"
 
-enum conn_state { CONN_FREE, CONN_WAITING, CONN_BODY, CONN_BUSY, CONN_CLOSING };
+enum conn_state { CONN_FREE, CONN_WAITING, CONN_BODY, CONN_BUSY, CONN_SENDING, CONN_CLOSING };
 
 /* A body must arrive at this average rate, counted from header_timeout after its headers:
  * a client that sends its headers at once and then a byte every few seconds (review) is
@@ -51,6 +54,7 @@ struct conn {
 	struct conn *prev, *next;   /* in a waiting or body list, oldest first; next: the free list */
 	uint64_t since_ms;          /* when it began to wait for a request's headers, or its body */
 	uint64_t bytes;             /* CONN_BODY: body bytes received so far */
+	uint64_t deadline_ms;       /* CONN_SENDING: when its answer must be out */
 	int fd;
 	enum conn_state state;
 	bool kept;                  /* waiting for a kept-alive connection's next request */
@@ -68,7 +72,8 @@ static struct {
 	struct conn_list fresh;         /* new connections, before their first headers */
 	struct conn_list kept;          /* kept-alive ones, before the next request's */
 	struct conn_list body;          /* headers complete, body still arriving */
-	unsigned waiting, busy;         /* CONN_WAITING, and CONN_BODY or CONN_BUSY records */
+	struct conn_list sending;       /* an answer queued, not yet all taken by the client */
+	unsigned waiting, busy;         /* CONN_WAITING, and CONN_BODY, CONN_BUSY or CONN_SENDING records */
 	unsigned limit, cap;            /* max_connections; waiting ones allowed at once */
 	uint64_t fresh_ms, kept_ms;     /* their deadlines */
 	unsigned long closed_late, closed_room, closed_slow;   /* since the last log line */
@@ -134,8 +139,8 @@ conns_unwait(struct conn *c)
 static void
 conns_close(struct conn *c)
 {
-	if (c->state == CONN_BODY) {
-		conns_unlink(&conns.body, c);
+	if (c->state == CONN_BODY || c->state == CONN_SENDING) {
+		conns_unlink(c->state == CONN_BODY ? &conns.body : &conns.sending, c);
 		conns.busy--;
 	} else {
 		conns_unwait(c);
@@ -194,9 +199,16 @@ conns_make_room(struct conn *c)
 	while (conns.waiting > conns.cap || conns.waiting + conns.busy >= conns.limit) {
 		struct conn *old = conns_oldest();
 		if (!old || old == c) {
-			/* every place holds a request past its headers: the slowest body past its
-			 * grace gives way (a page being answered never does) */
-			old = conns.waiting + conns.busy >= conns.limit ? conns_slowest_body(conns_now_ms()) : NULL;
+			/* every place holds a request past its headers: the reader that has taken
+			 * longest over its answer past the grace gives way first (an honest page is
+			 * out in milliseconds), then the slowest body past its grace; a request
+			 * being worked on (Argon2id, a page being built) never does */
+			old = NULL;
+			if (conns.waiting + conns.busy >= conns.limit) {
+				uint64_t now = conns_now_ms();
+				struct conn *r = conns.sending.head;
+				old = r && now - r->since_ms > conns.fresh_ms ? r : conns_slowest_body(now);
+			}
 			if (!old)
 				break;
 		}
@@ -232,8 +244,8 @@ conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	pthread_mutex_lock(&conns.lock);
 	if (c->state == CONN_WAITING) {
 		conns_unwait(c);
-	} else if (c->state == CONN_BODY) {
-		conns_unlink(&conns.body, c);
+	} else if (c->state == CONN_BODY || c->state == CONN_SENDING) {
+		conns_unlink(c->state == CONN_BODY ? &conns.body : &conns.sending, c);
 		conns.busy--;
 	} else if (c->state == CONN_BUSY) {
 		conns.busy--;
@@ -302,14 +314,32 @@ conns_body_done(struct MHD_Connection *conn)
 }
 
 void
+conns_sending(struct MHD_Connection *conn, uint64_t size)
+{
+	struct conn *c = conns_of(conn);
+	if (!c)
+		return;
+	pthread_mutex_lock(&conns.lock);
+	if (c->state == CONN_BODY)
+		conns_unlink(&conns.body, c);
+	if (c->state == CONN_BODY || c->state == CONN_BUSY) {
+		c->state = CONN_SENDING;
+		c->since_ms = conns_now_ms();
+		c->deadline_ms = c->since_ms + conns.fresh_ms + size * 1000u / CONNS_BODY_MIN_BPS;
+		conns_link(&conns.sending, c);
+	}
+	pthread_mutex_unlock(&conns.lock);
+}
+
+void
 conns_request_done(struct MHD_Connection *conn)
 {
 	struct conn *c = conns_of(conn);
 	if (!c)
 		return;
 	pthread_mutex_lock(&conns.lock);
-	if (c->state == CONN_BODY) {   /* answered before its body ended (an error) */
-		conns_unlink(&conns.body, c);
+	if (c->state == CONN_BODY || c->state == CONN_SENDING) {   /* answered (before its body ended, for an error) */
+		conns_unlink(c->state == CONN_BODY ? &conns.body : &conns.sending, c);
 		c->state = CONN_BUSY;
 	}
 	if (c->state == CONN_BUSY) {
@@ -353,6 +383,19 @@ conns_sweep(void *arg)
 				conns.closed_slow++;
 			}
 		}
+		for (struct conn *c = conns.sending.head, *nx; c; c = nx) {
+			nx = c->next;
+			if (now >= c->deadline_ms) {
+				conns_close(c);
+				conns.closed_slow++;
+			} else if (c->deadline_ms < next) {
+				next = c->deadline_ms;
+			}
+		}
+		/* At its limit libmicrohttpd accepts nobody, so no arrival would make room:
+		 * keep one place free from here too. */
+		if (conns.waiting + conns.busy >= conns.limit)
+			conns_make_room(NULL);
 		next = f < next ? f : next;
 		next = k < next ? k : next;
 		/* Tell the operator, at most once a minute, that clients are being closed. */
@@ -363,8 +406,8 @@ conns_sweep(void *arg)
 			logged_ms = now;
 			pthread_mutex_unlock(&conns.lock);
 			log_info("closed %lu connections too slow to send their headers (header_timeout), %lu whose "
-			    "body came slower than %u bytes a second, and %lu to make room for others: slow clients? "
-			    "(docs/operator.md)", late, slow, CONNS_BODY_MIN_BPS, room);
+			    "body came, or answer was taken, slower than %u bytes a second, and %lu to make room for "
+			    "others: slow clients? (docs/operator.md)", late, slow, CONNS_BODY_MIN_BPS, room);
 			pthread_mutex_lock(&conns.lock);
 			continue;
 		}
@@ -389,7 +432,7 @@ conns_start(unsigned max_connections, unsigned header_timeout_s, unsigned idle_t
 		conns.table[i].next = conns.free;
 		conns.free = &conns.table[i];
 	}
-	conns.fresh = conns.kept = conns.body = (struct conn_list){ NULL, NULL };
+	conns.fresh = conns.kept = conns.body = conns.sending = (struct conn_list){ NULL, NULL };
 	conns.waiting = conns.busy = 0;
 	conns.limit = max_connections;
 	conns.cap = max_connections - max_connections / 4;   /* a quarter is the reserve */

@@ -7,6 +7,7 @@
 
 #include "http/server.h"
 #include "parse/cookie.h"
+#include "vault/account.h"
 
 #define CSRF_COOKIE_TLS   "__Host-a"
 #define CSRF_COOKIE_PLAIN "sava_a"
@@ -60,12 +61,6 @@ http_csrf_read_cookie(request_t *rq, sv_t header)
 		rq->csrf_have = true;
 }
 
-static void
-csrf_derive(const unsigned char key[32], unsigned char token[32])
-{
-	crypto_kdf_derive_from_key(token, 32, 3, "savaSESS", key);
-}
-
 int
 http_csrf_token(request_t *rq, char out[64])
 {
@@ -75,7 +70,7 @@ http_csrf_token(request_t *rq, char out[64])
 		rq->csrf_have = true;
 		rq->csrf_set_cookie = true;
 	}
-	csrf_derive(rq->csrf_key, token);
+	sess_csrf(rq->csrf_key, token);   /* the vault's derivation, as for staff sessions */
 	sodium_bin2base64(out, 64, token, sizeof(token), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(token, sizeof(token));
 	return 0;
@@ -94,7 +89,7 @@ http_csrf_value_ok(const request_t *rq, sv_t value)
 	unsigned char want[32], got[32];
 	if (!rq->csrf_have || csrf_decode(value, got) != 0)
 		return false;
-	csrf_derive(rq->csrf_key, want);
+	sess_csrf(rq->csrf_key, want);
 	bool ok = sodium_memcmp(want, got, sizeof(want)) == 0;
 	sodium_memzero(want, sizeof(want));
 	return ok;

@@ -149,8 +149,15 @@ server_static_build(const char *data, size_t len, const char *content_type, cons
 
 /* ---- one request ---- */
 
+/* Shared answers (static pages, the stylesheet, error pages) are small: public pages
+ * stay under 30 KB (UI.md). With the headers, this bounds the time a client may take to
+ * read an answer (conns.c). */
+#define SERVER_SHARED_BYTES (64u * 1024)
+#define SERVER_HEADERS_BYTES 2048u
+
 static enum MHD_Result
-server_queue(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_Response *r, bool destroy)
+server_queue_sized(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_Response *r, bool destroy,
+    uint64_t size)
 {
 	if (!r)
 		return MHD_NO;
@@ -166,9 +173,18 @@ server_queue(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_
 	}
 	rq->status = status;
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
+	if (ret == MHD_YES)
+		conns_sending(conn, size + SERVER_HEADERS_BYTES);
 	if (destroy)
 		MHD_destroy_response(r);
 	return ret;
+}
+
+
+static enum MHD_Result
+server_queue(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_Response *r, bool destroy)
+{
+	return server_queue_sized(rq, conn, status, r, destroy, SERVER_SHARED_BYTES);
 }
 
 /* Renders status as an error page in the request's language (shared when possible). */
@@ -181,7 +197,8 @@ server_error(request_t *rq, struct MHD_Connection *conn, int status)
 	response_t rs = { .status = status };
 	buf_init(&rs.body, LIMIT_PAGE_BYTES);
 	page_error(rq, &rs, status);
-	return server_queue(rq, conn, rs.status, server_response_build(rq->app, &rs, rq->lang, NULL), true);
+	size_t n = rs.body.len;
+	return server_queue_sized(rq, conn, rs.status, server_response_build(rq->app, &rs, rq->lang, NULL), true, n);
 }
 
 static enum MHD_Result
@@ -218,9 +235,10 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	/* Onion-Location names this page's path (never its query) on successful pages. */
 	char path[LIMIT_URI_BYTES + 1];
 	snprintf(path, sizeof(path), "%.*s", (int)rq->path.len, rq->path.p);
+	size_t n = rs.body.len;
 	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, rs.status == 200 ? path : NULL);
 	buf_free(&rs.body);
-	return server_queue(rq, conn, rs.status, r, true);
+	return server_queue_sized(rq, conn, rs.status, r, true, n);
 }
 
 struct header_tally {
@@ -349,6 +367,23 @@ server_finish_body(request_t *rq)
 	return 0;
 }
 
+/* A request carries a body when it says so: a Content-Length above zero, or any
+ * Transfer-Encoding (chunked). */
+static bool
+server_has_body(struct MHD_Connection *conn)
+{
+	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (te)
+		return true;
+	if (!cl)
+		return false;
+	for (const char *p = cl; *p; p++)
+		if (*p >= '1' && *p <= '9')
+			return true;   /* any non-zero digit: not "0" or "00" */
+	return false;
+}
+
 static enum MHD_Result
 server_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -357,18 +392,25 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	(void)cls;
 	(void)url;
 
+	/* Whether a body follows comes from the headers, never from the method: libmicrohttpd
+	 * reads a body after a GET too (review: a GET with a body dripping a byte a second
+	 * escaped every deadline). */
+	bool body = server_has_body(conn);
 	if (!rq || !rq->begun)   /* its headers are complete: off the slow list, onto the body's clock */
-		conns_headers_done(conn, strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0);
+		conns_headers_done(conn, body);
 	if (!rq)
 		return MHD_NO;   /* out of memory when the request began: drop the connection */
 	if (!rq->begun) {
 		/* First call: headers only. Answers are queued on the next call, once the
-		 * request is complete, so the connection can stay open; a request that may
-		 * carry a body we refuse is answered now (libmicrohttpd then drops the body
-		 * and closes the connection), so nobody can make us read a body we discard. */
+		 * request is complete, so the connection can stay open; a request that carries
+		 * a body we refuse is answered now (libmicrohttpd then drops the body and closes
+		 * the connection), so nobody can make us read a body we discard. A GET or HEAD
+		 * never has a body here. */
 		rq->begun = true;
 		rq->error = server_begin(rq, conn, method, version);
-		if (rq->error != 0 && rq->method != HTTP_GET && rq->method != HTTP_HEAD)
+		if (rq->error == 0 && body && (rq->method == HTTP_GET || rq->method == HTTP_HEAD))
+			rq->error = 400;
+		if (rq->error != 0 && (body || (rq->method != HTTP_GET && rq->method != HTTP_HEAD)))
 			return server_answer_error(rq, conn);
 		return MHD_YES;
 	}
@@ -410,7 +452,8 @@ server_method_not_allowed(request_t *rq, struct MHD_Connection *conn)
 	unsigned m = rq->route->methods;
 	rs.allow = (m & HTTP_GET) ? ((m & HTTP_POST) ? "GET, HEAD, POST" : "GET, HEAD") : "POST";
 	page_error(rq, &rs, 405);
-	return server_queue(rq, conn, 405, server_response_build(rq->app, &rs, rq->lang, NULL), true);
+	size_t n = rs.body.len;
+	return server_queue_sized(rq, conn, 405, server_response_build(rq->app, &rs, rq->lang, NULL), true, n);
 }
 
 static void *

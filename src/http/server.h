@@ -39,6 +39,8 @@ void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 void conns_headers_done(struct MHD_Connection *conn, bool body);
 void conns_body_data(struct MHD_Connection *conn, size_t n);
 void conns_body_done(struct MHD_Connection *conn);
+/* An answer of about size bytes (body and headers) was queued: timed until NOTIFY_COMPLETED. */
+void conns_sending(struct MHD_Connection *conn, uint64_t size);
 void conns_request_done(struct MHD_Connection *conn);
 
 /* upload.c: multipart bodies. begin checks the type and length (0 or a status to answer

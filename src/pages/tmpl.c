@@ -15,7 +15,7 @@
 #define TMPL_MAX_DEPTH  16
 #define TMPL_NAME_BYTES 32
 
-enum tnode_kind { TN_TEXT, TN_VAR, TN_TRANS, TN_IF, TN_UNLESS, TN_EACH, TN_ELSE, TN_END };
+enum tnode_kind { TN_TEXT, TN_VAR, TN_FIELD, TN_TRANS, TN_IF, TN_UNLESS, TN_EACH, TN_ELSE, TN_END };
 
 struct tnode {
 	enum tnode_kind kind;
@@ -163,6 +163,8 @@ tmpl_parse(const char *name, const char *src, size_t len, char *err, size_t errl
 				b->else_at = t->count;
 			depth--;
 			rc = tmpl_push(t, TN_END, SV_NULL);
+		} else if (sv_eq_cstr(word, "field") && tmpl_name_ok(rest)) {
+			rc = tmpl_push(t, TN_FIELD, rest);
 		} else if (rest.len == 0 && tmpl_name_ok(word)) {
 			rc = tmpl_push(t, TN_VAR, word);
 		} else {
@@ -381,6 +383,17 @@ tmpl_walk(const tmpl_t *t, size_t from, size_t to, const tvars_t *v, lang_t lang
 		switch (n->kind) {
 		case TN_TEXT:
 			if (buf_append_sv(out, n->text) != 0)
+				return -1;
+			i++;
+			break;
+		case TN_FIELD:
+			/* A value given back inside a form control (a textarea, an input's value):
+			 * escaped, but with its bidi marks kept, so a form sent again stores what was
+			 * typed. Inside the control they cannot reorder anything of the page. */
+			x = tvars_find(v, n->text);
+			if (x && x->kind != TV_TEXT)
+				return -1;
+			if (x && buf_append_html(out, (sv_t){ x->value, x->len }) != 0)
 				return -1;
 			i++;
 			break;

@@ -2,6 +2,9 @@
  *   {{name}}              a value; text is HTML-escaped (safe in text and quoted attributes),
  *                         and a character that reorders text shows as U+FFFD (core/bidi.h);
  *                         wrap values of hostile text in <bdi> or dir="auto" as well
+ *   {{field name}}        a value given back inside a form control (textarea, an input's
+ *                         value): escaped, its bidi marks kept, so what was typed is sent
+ *                         again as it was; a control cannot reorder the page around it
  *   {{t "English text"}}  the text translated into the page's language, escaped
  *   {{#if name}} .. {{else}} .. {{/if}}    non-empty value or non-empty list
  *   {{#unless name}} .. {{/unless}}

@@ -2,6 +2,8 @@
  * sqlite3 handle, so PostgreSQL can later stand behind the same functions. */
 #include "store/store_private.h"
 
+#include "core/clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -384,7 +386,7 @@ store_create(const char *dir, kdf_profile_t kdf, store_t **out, char *err, size_
 	int rc = sqlite3_prepare_v2((*out)->db,
 	    "INSERT INTO instance (id, created_day, kdf_profile) VALUES (1, ?, ?)", -1, &q, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(q, 1, (int64_t)(time(NULL) / 86400));
+		sqlite3_bind_int64(q, 1, clock_day());
 		sqlite3_bind_text(q, 2, kdf == KDF_INSECURE_FAST ? "insecure-fast" : "production", -1, SQLITE_STATIC);
 		rc = sqlite3_step(q);
 		sqlite3_finalize(q);

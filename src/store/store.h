@@ -5,13 +5,10 @@
 #define SAVA_STORE_H
 
 #include "core/buf.h"
+#include "core/profile.h"
 
 typedef struct store store_t;
 
-typedef enum {
-	KDF_PRODUCTION = 0,
-	KDF_INSECURE_FAST = 1,   /* libsodium's minimum Argon2id cost: tests and demos only */
-} kdf_profile_t;
 
 typedef struct {
 	kdf_profile_t kdf;

@@ -6,7 +6,7 @@
 #define SAVA_VAULT_H
 
 #include "core/buf.h"
-#include "store/store.h"
+#include "core/profile.h"
 
 #define VAULT_AUDIT_KEY_BYTES 32
 #define RECEIPT_DIGITS_MIN 16

@@ -105,3 +105,16 @@ def test_new_requests_refill_by_the_second(instances):
     rq.submit_ok(marker("FOUR"))
     listing = anna.list_page().text
     assert len(re.findall(r"/staff/requests/[0-9a-f]{32}", listing)) >= 3 and third not in listing
+
+
+def test_applications_have_their_own_allowance(instances):
+    """Review: volunteers' applications took their tokens from the help form's bucket, so
+    anyone could keep men from asking for help by posting the public volunteer form. Each
+    has its own now (the same settings): with both used up by applications, a help
+    request still gets through."""
+    from test_volunteer import apply
+    inst = instances(conf={("intake", "per_minute"): "6", ("intake", "burst"): "3"})
+    coordinator(inst)
+    codes = [apply(inst, about=marker("ABOUT"), contact="c").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 503], codes
+    Requester(inst).submit_ok(marker("HELP"))
