@@ -19,7 +19,8 @@ void session_timer_forget(const uint8_t sid[32]);
  * Refreshes the idle timer. STAFF_DENIED ends a stale session. */
 staff_status_t staff_session(const app_t *app, sv_t cookie, staff_t *out) WUR;
 void staff_logout(const app_t *app, const staff_t *s);
-/* Ends every session of the account (and forgets their timers). */
+/* Ends every session of the account: its rows are deleted, so their timers (left to
+ * expire on their own) open nothing any more. */
 staff_status_t staff_sessions_end_all(const app_t *app, const uint8_t account_id[16]) WUR;
 /* How long ago (in whole minutes, or -1 when unknown) the session was last used. */
 long staff_session_idle_minutes(const uint8_t sid[32]);
