@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/access.h"
 #include "domain/audit.h"
-#include "domain/clock.h"
 #include "domain/epoch.h"
 #include "domain/seal.h"
 #include "vault/secmem.h"
@@ -84,7 +84,7 @@ assign_record(const app_t *app, const struct access *a, const staff_t *s, const 
 	memcpy(pt, s->acct.id, 16);
 	memcpy(pt + 16, owl, 16);
 	return seal_item_kind(app, a, items, CASE_KIND_NOTES, CASE_ROLE_STAFF, FIELD_ASSIGN, (sv_t){ (const char *)pt, 32 },
-	    now_hour());
+	    clock_hour());
 }
 
 /* A coordinator's way in through the triage key only: a reassignment seals the new
@@ -122,8 +122,8 @@ reassign(const app_t *app, const staff_t *s, struct access *a, const store_group
 	a->ref.nlinks_s = a->ref.nlinks_n = 0;
 	if (assign_record(app, a, s, owl->id, &items) != 0)
 		goto done;
-	int rc = store_case_reassign(app->store, a->row.id, ep->e, a->row.assignee, owl->id, copies, ncopies, ep->link, ep->nlink,
-	    items.items, items.n, now_hour());
+	int rc = store_case_reassign(app->store, a->row.id, ep->e, a->row.assignee, owl->id, copies, ncopies, ep->link,
+	    ep->nlink, items.items, items.n, clock_hour());
 	st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 done:
 	sealed_free(&items);
@@ -166,7 +166,7 @@ casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16], c
 		if (case_grant(app->vault, &a->who, &a->ref, owl.pk, copy.copy, copy.ncopy) == VAULT_OK &&
 		    assign_record(app, a, s, owl.id, &items) == 0) {
 			int rc = store_case_assign(app->store, a->row.id, a->row.epoch, owl.id, &copy, items.items, items.n,
-			    now_hour());
+			    clock_hour());
 			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 		}
 		sealed_free(&items);
@@ -219,7 +219,7 @@ casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], 
 	struct rows_ctx *r = calloc(1, sizeof(*r));
 	intake_status_t st = INTAKE_ERROR;
 	if (r && store_stage_counts(app->store, counts) == STORE_OK &&
-	    store_cases_waiting(app->store, now_hour() - (int64_t)app->config.response_hours, offset, CASES_PAGE,
+	    store_cases_waiting(app->store, clock_hour() - (int64_t)app->config.response_hours, offset, CASES_PAGE,
 	        rows_collect, r, total) == STORE_OK) {
 		request_rows(app, s, r->rows, r->n, rows);
 		*n = r->n;
@@ -274,10 +274,10 @@ record_one(const app_t *app, const staff_t *s, const uint8_t case_id[16], int fi
 	if (st == INTAKE_OK) {
 		st = INTAKE_ERROR;
 		if (seal_item_kind(app, a, &items, CASE_KIND_NOTES, CASE_ROLE_STAFF, field, (sv_t){ (const char *)pt, len },
-		        now_hour()) == 0) {
+		        clock_hour()) == 0) {
 			int rc = field == FIELD_STAGE
-			    ? store_case_stage(app->store, a->row.id, from, to, items.items, items.n, now_hour())
-			    : store_case_record(app->store, a->row.id, items.items, items.n, now_hour());
+			    ? store_case_stage(app->store, a->row.id, from, to, items.items, items.n, clock_hour())
+			    : store_case_record(app->store, a->row.id, items.items, items.n, clock_hour());
 			st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_CLOSED : INTAKE_ERROR;
 		}
 	}

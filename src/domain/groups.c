@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/clock.h"
 
 static void
 audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object)
@@ -98,7 +98,7 @@ group_recreate(const app_t *app, const staff_t *s, const store_group_t *g)
 		return STAFF_OK;
 	if (g->epoch == UINT32_MAX || group_key_create(&s->sess, g->id, g->epoch + 1, pk, sealed) != 0)
 		return STAFF_ERROR;
-	int rc = store_group_recreate(app->store, g->id, g->epoch + 1, pk, s->acct.id, sealed, now_hour());
+	int rc = store_group_recreate(app->store, g->id, g->epoch + 1, pk, s->acct.id, sealed, clock_hour());
 	if (rc == STORE_CONFLICT)
 		return STAFF_OK;
 	if (rc != STORE_OK)
@@ -232,7 +232,7 @@ staff_group_recreated(const app_t *app, const char *group, unsigned days, int64_
 		return 0;
 	if (rc != STORE_OK)
 		return -1;
-	if (g.recreated_hour == 0 || now_hour() - g.recreated_hour > 24 * (int64_t)days)
+	if (g.recreated_hour == 0 || clock_hour() - g.recreated_hour > 24 * (int64_t)days)
 		return 0;
 	*hour = g.recreated_hour;
 	if (store_account_by_id(app->store, g.recreated_by, &a) == STORE_OK)

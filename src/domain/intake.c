@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/diskfull.h"
 #include "core/log.h"
 #include "domain/access.h"
-#include "domain/clock.h"
 #include "domain/epoch.h"
 #include "domain/flood.h"
 #include "domain/seal.h"
@@ -96,7 +96,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	struct sealed items = { .n = 0 };
 	store_attachment_t att[LIMIT_MP_FILES_MAX];
 	size_t waiting = 0;
-	int64_t hour = now_hour();
+	int64_t hour = clock_hour();
 	unsigned long full = diskfull_count();
 
 	if (upload_refused(u))

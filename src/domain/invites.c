@@ -6,9 +6,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/clock.h"
 
 static void
 audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8_t *object)
@@ -28,7 +28,7 @@ staff_invite(const app_t *app, uint32_t roles, const char *note, char token[INVI
 	if (nlen && invite_note_seal(sv_from_cstr(token), note, nlen, box) != 0)
 		return STAFF_ERROR;
 	if (store_invite_add(app->store, hash, roles, nlen ? box : NULL, nlen ? nlen + INVITE_NOTE_BOX_EXTRA : 0,
-	        now_hour() + INVITE_HOURS) != STORE_OK)
+	        clock_hour() + INVITE_HOURS) != STORE_OK)
 		return STAFF_ERROR;
 	audit(app, NULL, AUDIT_INVITE, hash);   /* the invitation's id: the first INVITE_ID_BYTES */
 	return STAFF_OK;
@@ -40,7 +40,7 @@ staff_invite_check(const app_t *app, sv_t token, uint32_t *roles)
 	uint8_t hash[32];
 	if (invite_token_hash(token, hash) != 0)
 		return STAFF_DENIED;
-	int rc = store_invite_get(app->store, hash, now_hour(), roles);
+	int rc = store_invite_get(app->store, hash, clock_hour(), roles);
 	return rc == STORE_OK ? STAFF_OK : rc == STORE_NOT_FOUND ? STAFF_DENIED : STAFF_ERROR;
 }
 
@@ -67,7 +67,7 @@ staff_status_t
 staff_invites_list(const app_t *app, void (*fn)(void *ctx, const staff_invite_info_t *inv), void *ctx)
 {
 	struct invite_list l = { fn, ctx };
-	return store_invites_each(app->store, now_hour(), invite_info, &l) == STORE_OK ? STAFF_OK : STAFF_ERROR;
+	return store_invites_each(app->store, clock_hour(), invite_info, &l) == STORE_OK ? STAFF_OK : STAFF_ERROR;
 }
 
 struct invite_match {
@@ -106,7 +106,7 @@ staff_invite_withdraw(const app_t *app, const char *prefix, size_t *matches, cha
 	}
 	lower[len] = '\0';
 	struct invite_match m = { .prefix = lower, .len = len };
-	if (store_invites_each(app->store, now_hour(), invite_match, &m) != STORE_OK)
+	if (store_invites_each(app->store, clock_hour(), invite_match, &m) != STORE_OK)
 		return STAFF_ERROR;
 	*matches = m.n;
 	if (m.n != 1)
@@ -124,7 +124,7 @@ staff_invite_withdraw(const app_t *app, const char *prefix, size_t *matches, cha
 int
 staff_invites_purge(const app_t *app, size_t *n)
 {
-	if (store_invites_delete_expired(app->store, now_hour(), n) != STORE_OK) {
+	if (store_invites_delete_expired(app->store, clock_hour(), n) != STORE_OK) {
 		log_warnx("the expired invitations could not be deleted; the next purge tries again");
 		return -1;
 	}

@@ -6,10 +6,10 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/diskfull.h"
 #include "core/log.h"
 #include "domain/access.h"
-#include "domain/clock.h"
 #include "domain/flood.h"
 #include "domain/seal.h"
 #include "domain/session.h"
@@ -35,7 +35,7 @@ mailbox_open(const app_t *app, const char *digits, size_t n, char cookie[SESS_CO
 	} else if (store_case_get(app->store, case_id, &row) != STORE_OK || row.slot != slot) {
 		st = INTAKE_NOT_FOUND;   /* a slot without its rows: collected at the next start */
 	} else {
-		store_session_t srow = { .kind = SESS_KIND_MAILBOX, .created_hour = now_hour() };
+		store_session_t srow = { .kind = SESS_KIND_MAILBOX, .created_hour = clock_hour() };
 		memcpy(srow.sid, ns->sid, 32);
 		memcpy(srow.owner, case_id, 16);
 		memcpy(srow.box, ns->box, SESS_BOX_BYTES);
@@ -97,7 +97,7 @@ message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t
 {
 	struct sealed items = { .n = 0 };
 	store_attachment_t att[LIMIT_MP_FILES_MAX];
-	int64_t hour = now_hour();
+	int64_t hour = clock_hour();
 	uint32_t seq;
 	unsigned long full = diskfull_count();
 	intake_status_t st = INTAKE_ERROR;
@@ -132,7 +132,7 @@ mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u)
 		st = INTAKE_NOT_FOUND;
 	/* one mailbox cannot fill the disk or make its case too long to read */
 	if (st == INTAKE_OK &&
-	    store_case_count_items(app->store, a->row.id, CASE_ROLE_REQUESTER, FIELD_MESSAGE, now_hour(), &all, &recent) !=
+	    store_case_count_items(app->store, a->row.id, CASE_ROLE_REQUESTER, FIELD_MESSAGE, clock_hour(), &all, &recent) !=
 	        STORE_OK)
 		st = INTAKE_ERROR;
 	if (st == INTAKE_OK && (all >= LIMIT_REQUESTER_MESSAGES || recent >= LIMIT_REQUESTER_PER_HOUR))

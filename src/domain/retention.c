@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
-#include "domain/clock.h"
 #include "domain/groups.h"
 #include "domain/invites.h"
 #include "store/blobs.h"
@@ -86,7 +86,7 @@ int
 intake_purge(const app_t *app, size_t *n)
 {
 	const config_t *c = &app->config;
-	int64_t now = now_hour();
+	int64_t now = clock_hour();
 	uint8_t(*ids)[16] = calloc(PURGE_BATCH, sizeof(*ids));
 	uint32_t *slots = calloc(PURGE_BATCH, sizeof(*slots));
 	bool *pending = calloc(PURGE_BATCH, sizeof(*pending));

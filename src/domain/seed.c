@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/access.h"
-#include "domain/clock.h"
 #include "domain/epoch.h"
 #include "domain/seal.h"
 #include "vault/secmem.h"
@@ -34,7 +34,7 @@ seed_account(const app_t *app, const char *handle, uint32_t roles, const char *l
 	if (!shown || acct_create(app->vault, SEED_PASSPHRASE, strlen(SEED_PASSPHRASE), &b, shown) != 0)
 		goto done;
 	invite_token_new(token, hash);
-	if (store_invite_add(app->store, hash, roles, NULL, 0, now_hour() + 1) != STORE_OK)
+	if (store_invite_add(app->store, hash, roles, NULL, 0, clock_hour() + 1) != STORE_OK)
 		goto done;
 	memset(&a, 0, sizeof(a));
 	memcpy(a.id, b.id, 16);
@@ -45,8 +45,8 @@ seed_account(const app_t *app, const char *handle, uint32_t roles, const char *l
 	memcpy(a.wrap_rec, b.wrap_rec, sizeof(a.wrap_rec));
 	memcpy(a.sk_box, b.sk_box, sizeof(a.sk_box));
 	memcpy(a.totp_box, b.totp_box, sizeof(a.totp_box));
-	a.created_day = now_hour() / 24;
-	if (store_account_create(app->store, hash, now_hour(), &a) != STORE_OK ||
+	a.created_day = clock_hour() / 24;
+	if (store_account_create(app->store, hash, clock_hour(), &a) != STORE_OK ||
 	    store_account_set_profile(app->store, a.id, languages, "", capacity, false) != STORE_OK)
 		goto done;
 	if (totp_secret)
@@ -149,7 +149,7 @@ seed_run(const app_t *app, const seed_params_t *p, FILE *report)
 
 	/* requests, their conversations and assignments */
 	size_t per_case = p->cases ? p->messages / p->cases : 0, made_msgs = 0;
-	int64_t now = now_hour();
+	int64_t now = clock_hour();
 	for (size_t c = 0; c < p->cases; c++) {
 		static const char *const site_langs[] = { "ru", "ru", "ru", "be", "en" };
 		int64_t hour = now - (int64_t)randombytes_uniform(24 * 30);

@@ -7,9 +7,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/clock.h"
 
 #define TIMERS_MAX      16384
 
@@ -45,7 +45,7 @@ timer_find(const uint8_t sid[32], bool create)
 {
 	size_t i = timer_slot(sid);
 	struct timer *free_slot = NULL;
-	time_t now = now_s();
+	time_t now = clock_now();
 	for (size_t n = 0; n < TIMERS_MAX; n++, i = (i + 1) % TIMERS_MAX) {
 		struct timer *t = &timers[i];
 		if (t->used && (now - t->last > (time_t)t->idle_s || now - t->created > (time_t)t->absolute_s)) {
@@ -91,7 +91,7 @@ session_timer_touch(const uint8_t sid[32])
 	pthread_mutex_lock(&session_lock);
 	struct timer *t = timer_find(sid, false);
 	if (t)
-		t->last = now_s();
+		t->last = clock_now();
 	pthread_mutex_unlock(&session_lock);
 	return t != NULL;
 }
@@ -147,7 +147,7 @@ staff_session_idle_minutes(const uint8_t sid[32])
 	pthread_mutex_lock(&session_lock);
 	struct timer *t = timer_find(sid, false);
 	if (t)
-		m = (long)((now_s() - t->last) / 60);
+		m = (long)((clock_now() - t->last) / 60);
 	pthread_mutex_unlock(&session_lock);
 	return m;
 }

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/clock.h"
 #include "domain/epoch.h"
 #include "domain/throttle.h"
 #include "parse/urlenc.h"
@@ -124,7 +124,7 @@ pending_find(sv_t token)
 	uint8_t hash[32];
 	if (invite_token_hash(token, hash) != 0)
 		return NULL;
-	time_t now = now_s();
+	time_t now = clock_now();
 	for (size_t i = 0; i < PENDING_MAX; i++) {
 		struct pending *p = &pendings[i];
 		if (p->used && p->expires < now) {
@@ -210,7 +210,7 @@ staff_enroll_begin(const app_t *app, sv_t token, sv_t browser, sv_t handle, sv_t
 	if (invite_token_hash(token, p->token_hash) != 0)   /* checked above; cannot fail */
 		p->expires = 0;
 	browser_hash(sv_from_cstr(browser_out), p->browser_hash);
-	p->expires = now_s() + PENDING_S;
+	p->expires = clock_now() + PENDING_S;
 	p->step = 1;
 	p->roles = roles;
 	p->shown = shown;
@@ -224,7 +224,7 @@ staff_enroll_begin(const app_t *app, sv_t token, sv_t browser, sv_t handle, sv_t
 	memcpy(p->acct.wrap_rec, b.wrap_rec, sizeof(b.wrap_rec));
 	memcpy(p->acct.sk_box, b.sk_box, sizeof(b.sk_box));
 	memcpy(p->acct.totp_box, b.totp_box, sizeof(b.totp_box));
-	p->acct.created_day = now_s() / 86400;
+	p->acct.created_day = clock_now() / 86400;
 	pthread_mutex_unlock(&staff_lock);
 	return STAFF_OK;
 }
@@ -276,7 +276,7 @@ staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code)
 	bool foreign;
 	pthread_mutex_lock(&staff_lock);
 	struct pending *p = pending_for(token, browser, &foreign);
-	bool ok = p && p->step == 2 && totp_check(p->shown->totp_secret, (uint64_t)now_s(), code.p, code.len, 0, &step) == 0;
+	bool ok = p && p->step == 2 && totp_check(p->shown->totp_secret, (uint64_t)clock_now(), code.p, code.len, 0, &step) == 0;
 	if (ok) {
 		acct = p->acct;
 		memcpy(hash, p->token_hash, 32);
@@ -285,7 +285,7 @@ staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code)
 	if (!ok)
 		return STAFF_DENIED;
 
-	int rc = store_account_create(app->store, hash, now_hour(), &acct);
+	int rc = store_account_create(app->store, hash, clock_hour(), &acct);
 	if (rc == STORE_CONFLICT)
 		return STAFF_TAKEN;
 	if (rc != STORE_OK)
@@ -355,7 +355,7 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 	if (passphrase.len > PASSPHRASE_MAX_BYTES || text_nfc(passphrase, &pw) != 0)
 		buf_reset(&pw);
 	vault_status_t vs = acct_login(app->vault, h, bp, pw.data ? pw.data : "", pw.len, code.p, code.len,
-	    (uint64_t)now_s(), bp ? throttle_step_last(bp->id) : 0, out);
+	    (uint64_t)clock_now(), bp ? throttle_step_last(bp->id) : 0, out);
 	buf_free(&pw);
 	if (vs == VAULT_BUSY)
 		return STAFF_BUSY;
@@ -367,7 +367,7 @@ staff_login(const app_t *app, sv_t handle, sv_t passphrase, sv_t code, sess_new_
 		sodium_memzero(out, sizeof(*out));
 		return STAFF_DENIED;
 	}
-	store_session_t row = { .kind = SESS_KIND_STAFF, .created_hour = now_hour() };
+	store_session_t row = { .kind = SESS_KIND_STAFF, .created_hour = clock_hour() };
 	memcpy(row.sid, out->sid, 32);
 	memcpy(row.owner, bp->id, 16);
 	memcpy(row.box, out->box, sizeof(row.box));

@@ -7,9 +7,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"
-#include "domain/clock.h"
 
 #define STEPS_MAX       4096
 #define CODES_MAX       1024
@@ -37,7 +37,7 @@ uint64_t
 throttle_step_last(const uint8_t id[16])
 {
 	uint64_t s = 0;
-	time_t now = now_s();
+	time_t now = clock_now();
 	pthread_mutex_lock(&throttle_lock);
 	for (size_t i = 0; i < STEPS_MAX; i++)
 		if (steps[i].at && now - steps[i].at <= 120 && memcmp(steps[i].id, id, 16) == 0 && steps[i].step > s)
@@ -52,7 +52,7 @@ throttle_step_last(const uint8_t id[16])
 bool
 throttle_step_accept(const uint8_t id[16], uint64_t step)
 {
-	time_t now = now_s();
+	time_t now = clock_now();
 	struct step_memo *mine = NULL, *spare = NULL;
 	bool ok = true;
 	pthread_mutex_lock(&throttle_lock);
@@ -125,7 +125,7 @@ fail_thread(void *arg)
 void
 throttle_fail_note(const uint8_t id[16])
 {
-	int64_t hour = now_hour();
+	int64_t hour = clock_hour();
 	size_t slot = 0;
 	pthread_mutex_lock(&throttle_lock);
 	for (size_t i = 0; i < FAILS_MAX; i++) {
@@ -195,7 +195,7 @@ code_refill(struct code_budget *b, time_t now)
 bool
 throttle_code_try(const uint8_t id[16], bool wrong)
 {
-	time_t now = now_s();
+	time_t now = clock_now();
 	struct code_budget *mine = NULL, *spare = NULL;
 	pthread_mutex_lock(&throttle_lock);
 	for (size_t i = 0; i < CODES_MAX && !mine; i++) {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/diskfull.h"
 #include "domain/access.h"
-#include "domain/clock.h"
 #include "domain/groups.h"
 #include "domain/mailbox.h"
 #include "domain/seal.h"
@@ -179,7 +179,7 @@ request_note(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t
 		st = INTAKE_ERROR;
 	if (st == INTAKE_OK) {
 		struct sealed items = { .n = 0 };
-		int64_t hour = now_hour();
+		int64_t hour = clock_hour();
 		uint32_t seq;
 		unsigned long full = diskfull_count();
 		st = INTAKE_ERROR;
