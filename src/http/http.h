@@ -6,8 +6,6 @@
 
 #include <sodium.h>
 
-struct MHD_Response;
-
 #include "app/app.h"
 #include "core/buf.h"
 #include "core/limits.h"
@@ -67,7 +65,7 @@ typedef struct route {
 	body_kind_t body;      /* what a POST carries */
 	size_t body_limit;     /* bytes; larger bodies get 413 before they are read */
 	page_fn handler;
-	bool shared;           /* same bytes for every request in a language: built once */
+	bool shared;           /* same bytes for every request in a language: built once at start */
 	const upload_ops_t *upload;   /* BODY_MULTIPART only */
 	bool log_quiet;        /* log the route only: its status would say whether a receipt was right */
 } route_t;
@@ -86,7 +84,11 @@ struct response {
 	 * bound how much decrypted content waits in memory for slow clients. */
 	void (*released)(size_t reserved);
 	size_t reserved;
-	struct MHD_Response *shared;   /* a prebuilt response to send instead (not owned) */
+	/* A static file (the stylesheet): its bytes, not copied, live as long as the process;
+	 * the server sends them with etag, a year's cache, and a 304 to a matching
+	 * If-None-Match. Only for a route marked shared: its response is built at start. */
+	sv_t static_body;
+	const char *etag;
 };
 
 struct request {
@@ -163,6 +165,12 @@ void http_redirect(response_t *rs, int status, const char *location);
  * rq->rest), or NULL for 404. */
 const route_t *routes_match(request_t *rq, sv_t path);
 const route_t *routes_table(size_t *count);
+
+/* Builds, once, the responses that are the same for everyone from what the pages render
+ * (after pages_init): each shared route in each language, the error pages the server
+ * sends itself, and the static files. Returns 0, or -1 with a sentence in err. */
+int http_init(const app_t *app, char *err, size_t errlen) WUR;
+void http_shutdown(void);
 
 /* Starts the daemon and serves until SIGINT or SIGTERM. Returns a process exit code. */
 int http_serve(app_t *app);

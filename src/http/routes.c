@@ -20,7 +20,7 @@ static const route_t routes[] = {
 	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false, NULL, true },
 	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false, NULL, true },
 	{ "/{lang}/volunteer", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 65536, page_volunteer, false, NULL, true },
-	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, false },
+	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, true },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
 	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
 	{ "/staff/logout", HTTP_POST, BODY_FORM, 1024, page_staff_logout, false },

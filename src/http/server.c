@@ -191,7 +191,7 @@ server_queue(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_
 static enum MHD_Result
 server_error(request_t *rq, struct MHD_Connection *conn, int status)
 {
-	struct MHD_Response *shared = pages_error_shared(status, rq->lang);
+	struct MHD_Response *shared = prebuilt_error(status, rq->lang);
 	if (shared && !rq->csrf_set_cookie)
 		return server_queue(rq, conn, status, shared, false);
 	response_t rs = { .status = status };
@@ -204,9 +204,11 @@ server_error(request_t *rq, struct MHD_Connection *conn, int status)
 static enum MHD_Result
 server_run_page(request_t *rq, struct MHD_Connection *conn)
 {
-	struct MHD_Response *shared = rq->route->shared ? pages_shared(rq->route, rq->lang) : NULL;
+	int shared_status = 200;
+	struct MHD_Response *shared =
+	    rq->route->shared ? prebuilt_page(rq->route, rq->lang, rq->if_none_match, &shared_status) : NULL;
 	if (shared)
-		return server_queue(rq, conn, 200, shared, false);
+		return server_queue(rq, conn, shared_status, shared, false);
 
 	response_t rs = { 0 };
 	buf_init(&rs.body, LIMIT_PAGE_BYTES);
@@ -224,12 +226,10 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	}
 	if (rs.status == 0)
 		rs.status = 200;
-	if (rs.shared || (rs.status >= 400 && rs.body.len == 0)) {
+	if (rs.status >= 400 && rs.body.len == 0) {
 		buf_free(&rs.body);
 		if (rs.released)
 			rs.released(rs.reserved);
-		if (rs.shared)
-			return server_queue(rq, conn, rs.status, rs.shared, false);
 		return server_error(rq, conn, rs.status);
 	}
 	/* Onion-Location names this page's path (never its query) on successful pages. */

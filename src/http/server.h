@@ -14,6 +14,11 @@ struct MHD_Response *server_static_build(const char *data, size_t len, const cha
     const char *etag, bool not_modified);
 enum MHD_Result server_method_not_allowed(request_t *rq, struct MHD_Connection *conn);
 
+/* prebuilt.c: what http_init built (not owned by the caller), or NULL. A static file
+ * answers a matching If-None-Match with its 304; *status says which was chosen. */
+struct MHD_Response *prebuilt_page(const route_t *route, lang_t lang, const char *if_none_match, int *status);
+struct MHD_Response *prebuilt_error(int status, lang_t lang);
+
 /* work.c: the pool for slow work. room[p] is how many requests of purpose p may wait.
  * work_reserve takes a place for rq (by rq->work_kind and its browser), or returns -1;
  * once rq's connection is suspended, work_push hands it to the workers. */

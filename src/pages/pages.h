@@ -7,18 +7,14 @@
 #include "http/http.h"
 #include "pages/tmpl.h"
 
-/* Parses every template, renders the Markdown content and builds the responses that
- * are the same for everyone. Returns 0, or -1 with a sentence in err. */
-int pages_init(const app_t *app, char *err, size_t errlen) WUR;
+/* Parses every template and renders the Markdown content, once (before http_init, which
+ * builds the shared responses from these pages). Returns 0, or -1 with a sentence in err. */
+int pages_init(char *err, size_t errlen) WUR;
 void pages_shutdown(void);
-
-/* Prebuilt responses (not owned by the caller), or NULL. */
-struct MHD_Response *pages_shared(const route_t *route, lang_t lang);
-struct MHD_Response *pages_error_shared(int status, lang_t lang);
 
 /* Renders a template into the layout: title is an English msgid; v is consumed. */
 void page_render(request_t *rq, response_t *rs, const char *tmpl, const char *title, tvars_t *v);
-/* The error page for status, in the request's language. */
+/* The error page for status, in the request's language (the server sends it). */
 void page_error(request_t *rq, response_t *rs, int status);
 const tmpl_t *pages_template(const char *name);
 

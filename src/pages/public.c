@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/embed.h"
-#include "http/server.h"
 #include "pages/pages.h"
 
 enum { DOC_GUIDE, DOC_ABOUT, DOC_COUNT };
@@ -16,7 +15,6 @@ static char doc_title[DOC_COUNT][LANG_COUNT][160];
 static const embedded_file_t *css_file;
 static char css_etag[40];
 static char css_href[64];
-static struct MHD_Response *css_full, *css_not_modified;
 
 /* The first "# " line of a Markdown page is its title. */
 static void
@@ -60,12 +58,6 @@ pages_public_init(char *err, size_t errlen)
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	snprintf(css_etag, sizeof(css_etag), "\"%s\"", hex);
 	snprintf(css_href, sizeof(css_href), "/static/sava.css?v=%s", hex);
-	css_full = server_static_build(css_file->data, css_file->len, "text/css; charset=utf-8", css_etag, false);
-	css_not_modified = server_static_build(css_file->data, css_file->len, "text/css; charset=utf-8", css_etag, true);
-	if (!css_full || !css_not_modified) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	return 0;
 }
 
@@ -127,24 +119,21 @@ page_about(request_t *rq, response_t *rs)
 	page_doc(rq, rs, DOC_ABOUT);
 }
 
-/* The stylesheet is served from a versioned URL, so it can be cached for a year; a
- * revalidation with the current ETag gets 304. Both responses are built at start. */
+/* The stylesheet is served from a versioned URL, so it can be cached for a year; the
+ * server answers a revalidation with the current ETag with 304 (a shared route: both
+ * answers are built at start). */
 void
 page_static_css(request_t *rq, response_t *rs)
 {
-	bool same = strcmp(rq->if_none_match, css_etag) == 0;
-	rs->shared = same ? css_not_modified : css_full;
-	rs->status = same ? 304 : 200;
+	(void)rq;
+	rs->content_type = "text/css; charset=utf-8";
+	rs->static_body = (sv_t){ css_file->data, css_file->len };
+	rs->etag = css_etag;
 }
 
 void
 pages_public_shutdown(void)
 {
-	if (css_full)
-		MHD_destroy_response(css_full);
-	if (css_not_modified)
-		MHD_destroy_response(css_not_modified);
-	css_full = css_not_modified = NULL;
 	for (int d = 0; d < DOC_COUNT; d++)
 		for (int l = 0; l < LANG_COUNT; l++)
 			buf_free(&doc_html[d][l]);
