@@ -76,7 +76,9 @@ struct response {
 	buf_t body;
 	char location[LIMIT_URI_BYTES + 16];   /* for 3xx */
 	const char *allow;         /* for 405 */
-	char cookie[200];          /* one Set-Cookie to send, or empty */
+	char cookie[200];          /* one Set-Cookie to send, or empty: written by http_cookie_set only */
+	char cookie_which;         /* which cookie it sets (HTTP_COOKIE_*), and where its value is */
+	size_t cookie_value, cookie_value_len;
 	bool clear_site_data;      /* logout: ask the browser to forget this site */
 	unsigned retry_after;      /* seconds for a Retry-After header (a 503 of a limit), or 0 */
 	char disposition[1200];    /* a Content-Disposition to send (downloads), or empty */
@@ -151,10 +153,28 @@ bool http_csrf_value_ok(const request_t *rq, sv_t value);
  * of them) are taken, the server answers 503. */
 void http_defer(request_t *rq, work_fn fn, work_kind_t kind);
 
-/* The value of cookie name (NUL-terminated view into the request), or -1. */
-int http_cookie(const request_t *rq, const char *name, sv_t *value) WUR;
-/* The cookie names this instance uses: "__Host-..." behind TLS, "sava_..." otherwise. */
-const char *http_cookie_name(const request_t *rq, char which);   /* 's' session, 'a' anonymous, 'e' enrollment */
+/* sava's cookies (cookie.c). Their names: "__Host-..." behind TLS, "sava_..." otherwise. */
+enum {
+	HTTP_COOKIE_STAFF = 's',     /* a staff session */
+	HTTP_COOKIE_MAILBOX = 'm',   /* a requester's mailbox session */
+	HTTP_COOKIE_ENROLL = 'e',    /* the browser that began an enrollment */
+	HTTP_COOKIE_FORM = 'a',      /* the anonymous form secret (CSRF) */
+};
+#define HTTP_COOKIE_SESSION (-1L)   /* max_age: kept while the browser runs, no Max-Age */
+const char *http_cookie_name(const request_t *rq, char which);
+/* The value of cookie which in the request (a view into it), or -1 when absent. */
+int http_cookie(const request_t *rq, char which, sv_t *value) WUR;
+/* The one way to set a cookie: rs sends which=value, with max_age in seconds or
+ * HTTP_COOKIE_SESSION. -1 (and nothing set) when the value holds anything but plain
+ * cookie octets or does not fit. A response sets one cookie; a second call replaces it. */
+int http_cookie_set(const request_t *rq, response_t *rs, char which, sv_t value, long max_age) WUR;
+/* Tells the browser to forget which (an empty value, Max-Age=0). */
+int http_cookie_clear(const request_t *rq, response_t *rs, char which) WUR;
+/* Drops the cookie rs was to set (wiped). */
+void http_cookie_unset(response_t *rs);
+/* The value which will have once rs is taken: the one rs sets, else the request's; -1
+ * when neither has one or rs removes it. */
+int http_cookie_after(const request_t *rq, const response_t *rs, char which, sv_t *value) WUR;
 /* A query-string field (first of its name), decoded into out; -1 when absent or bad. */
 int http_query(const request_t *rq, const char *name, char *out, size_t outlen) WUR;
 

@@ -56,6 +56,9 @@ int http_mp_feed(request_t *rq, const char *p, size_t n) WUR;
 int http_mp_finish(request_t *rq) WUR;
 void http_mp_end(request_t *rq);
 
+/* cookie.c: the one builder of a Set-Cookie header (see http_cookie_set), into out. */
+int http_cookie_format(const request_t *rq, char which, sv_t value, long max_age, char *out, size_t outlen) WUR;
+
 /* csrf.c */
 void http_csrf_read_cookie(request_t *rq, sv_t cookie_header);
 int http_csrf_cookie(const request_t *rq, char *out, size_t outlen) WUR;

@@ -30,7 +30,7 @@ up_begin_mailbox(request_t *rq, void **upload)
 {
 	mailbox_t m;
 	sv_t cookie;
-	bool live = http_cookie(rq, http_cookie_name(rq, 'm'), &cookie) == 0 &&
+	bool live = http_cookie(rq, HTTP_COOKIE_MAILBOX, &cookie) == 0 &&
 	    mailbox_session(rq->app, cookie, &m) == INTAKE_OK;
 	sodium_memzero(&m, sizeof(m));
 	return live ? up_new(rq, upload) : 403;
@@ -44,7 +44,7 @@ up_begin_staff(request_t *rq, void **upload)
 	staff_t s;
 	sv_t cookie;
 	uint8_t id[16];
-	bool ok = page_id_param(rq, id) == 0 && http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
+	bool ok = page_id_param(rq, id) == 0 && http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 &&
 	    staff_session(rq->app, cookie, &s) == STAFF_OK && casework_may_write(rq->app, &s, id);
 	sodium_memzero(&s, sizeof(s));
 	return ok ? up_new(rq, upload) : 404;

@@ -249,7 +249,7 @@ static int
 mailbox_of(request_t *rq, mailbox_t *m)
 {
 	sv_t cookie;
-	if (http_cookie(rq, http_cookie_name(rq, 'm'), &cookie) != 0)
+	if (http_cookie(rq, HTTP_COOKIE_MAILBOX, &cookie) != 0)
 		return 0;
 	intake_status_t st = mailbox_session(rq->app, cookie, m);
 	return st == INTAKE_OK ? 1 : st == INTAKE_NOT_FOUND ? 0 : -1;
@@ -349,12 +349,15 @@ page_mailbox(request_t *rq, response_t *rs)
 		return;
 	}
 	switch ((intake_status_t)rq->work_status) {
-	case INTAKE_OK:
-		snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		    http_cookie_name(rq, 'm'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+	case INTAKE_OK: {
+		int set = http_cookie_set(rq, rs, HTTP_COOKIE_MAILBOX, sv_from_cstr(rq->scratch), HTTP_COOKIE_SESSION);
 		sodium_memzero(rq->scratch, sizeof(rq->scratch));
-		mailbox_redirect(rq, rs);
+		if (set != 0)
+			rs->status = 500;
+		else
+			mailbox_redirect(rq, rs);
 		return;
+	}
 	case INTAKE_NOT_FOUND:
 		/* The same page, whatever was wrong with the receipt. */
 		mailbox_form(rq, rs, NULL,
@@ -429,8 +432,10 @@ page_mailbox_leave(request_t *rq, response_t *rs)
 	if (mailbox_of(rq, &m) > 0)
 		mailbox_leave(rq->app, &m);
 	sodium_memzero(&m, sizeof(m));
-	snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-	    http_cookie_name(rq, 'm'), rq->app->config.tls ? "; Secure" : "");
+	if (http_cookie_clear(rq, rs, HTTP_COOKIE_MAILBOX) != 0) {
+		rs->status = 500;
+		return;
+	}
 	rs->clear_site_data = true;
 	mailbox_redirect(rq, rs);
 }

@@ -156,7 +156,7 @@ reply_work(request_t *rq)
 	uint8_t id[16];
 	sv_t cookie;
 	rq->work_status = INTAKE_NOT_FOUND;
-	if (page_id_param(rq, id) == 0 && http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
+	if (page_id_param(rq, id) == 0 && http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 &&
 	    staff_session(rq->app, cookie, &s) == STAFF_OK)
 		rq->work_status = request_reply(rq->app, &s, id, page_field(rq, "message"), rq->upload);
 	sodium_memzero(&s, sizeof(s));

@@ -13,6 +13,7 @@
 #include "vault/words.h"
 
 #define ROSTER_PAGE 50
+#define ENROLL_COOKIE_MAX_AGE (30 * 60)   /* an enrollment is held for 30 minutes (domain/staff.h) */
 
 static const char *const msg_denied = N_("Those details do not match an account. Check them and try again. After ten wrong codes, wait a few minutes before trying again.");
 static const char *const msg_busy = N_("The service is busy. Please try again in a minute.");
@@ -72,7 +73,7 @@ page_need_staff(request_t *rq, response_t *rs, staff_t *s)
 {
 	sv_t cookie;
 	staff_status_t st = STAFF_DENIED;
-	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0)
+	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0)
 		st = staff_session(rq->app, cookie, s);
 	if (st == STAFF_OK) {
 		rq->staff_page = true;   /* a verified session: the layout may add staff notices */
@@ -139,10 +140,12 @@ page_staff_login(request_t *rq, response_t *rs)
 	}
 	if (rq->method == HTTP_POST) {
 		if (rq->work_status == STAFF_OK) {
-			snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-			    http_cookie_name(rq, 's'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+			int set = http_cookie_set(rq, rs, HTTP_COOKIE_STAFF, sv_from_cstr(rq->scratch), HTTP_COOKIE_SESSION);
 			sodium_memzero(rq->scratch, sizeof(rq->scratch));
-			redirect_to(rq, rs, "/staff/");
+			if (set != 0)
+				rs->status = 500;
+			else
+				redirect_to(rq, rs, "/staff/");
 			return;
 		}
 		error = rq->work_status == STAFF_BUSY ? msg_busy : msg_denied;
@@ -160,10 +163,12 @@ page_staff_logout(request_t *rq, response_t *rs)
 {
 	staff_t s;
 	sv_t cookie;
-	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
+	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
 		staff_logout(rq->app, &s);
-	snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-	    http_cookie_name(rq, 's'), rq->app->config.tls ? "; Secure" : "");
+	if (http_cookie_clear(rq, rs, HTTP_COOKIE_STAFF) != 0) {
+		rs->status = 500;
+		return;
+	}
 	rs->clear_site_data = true;
 	redirect_to(rq, rs, "/staff/login");
 }
@@ -203,7 +208,7 @@ static sv_t
 enroll_browser(const request_t *rq)
 {
 	sv_t v;
-	return http_cookie(rq, http_cookie_name(rq, 'e'), &v) == 0 ? v : SV("");
+	return http_cookie(rq, HTTP_COOKIE_ENROLL, &v) == 0 ? v : SV("");
 }
 
 static void
@@ -249,11 +254,15 @@ page_staff_enroll(request_t *rq, response_t *rs)
 			return;
 		}
 		switch (rq->work_status) {
-		case STAFF_OK:
-			snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; Max-Age=1800; HttpOnly; SameSite=Strict%s",
-			    http_cookie_name(rq, 'e'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+		case STAFF_OK: {
+			int set = http_cookie_set(rq, rs, HTTP_COOKIE_ENROLL, sv_from_cstr(rq->scratch), ENROLL_COOKIE_MAX_AGE);
 			sodium_memzero(rq->scratch, sizeof(rq->scratch));
+			if (set != 0) {
+				rs->status = 500;
+				return;
+			}
 			break;
+		}
 		case STAFF_DENIED: rs->status = 404; return;   /* in progress in another browser */
 		case STAFF_TAKEN: error = N_("That name is taken. Choose another."); break;
 		case STAFF_BUSY: error = msg_busy; break;
@@ -285,15 +294,15 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	tvars_setf(v, "action", "/%s/staff/enroll/%.*s", lang_code(rq->lang), (int)rq->param.len, rq->param.p);
 	roles_text(rq, roles, v, "roles");
 	bool foreign = false;
-	/* Right after a successful create the cookie is only being set: use its new value. */
-	sv_t browser = rs->cookie[0] ? sv_from_cstr(strchr(rs->cookie, '=') + 1) : enroll_browser(rq);
-	if (rs->cookie[0])
-		browser.len = ENROLL_COOKIE_CHARS;
+	/* Right after a successful create the cookie is only being set: its new value counts. */
+	sv_t browser;
+	if (http_cookie_after(rq, rs, HTTP_COOKIE_ENROLL, &browser) != 0)
+		browser = SV("");
 	int shown_rc = staff_enroll_shown(rq->param, browser, &shown, handle, &step, &foreign);
 	if (foreign) {
 		tvars_free(v);
 		rs->status = 404;   /* someone else is enrolling with this link: nothing to see */
-		rs->cookie[0] = '\0';
+		http_cookie_unset(rs);
 		return;
 	}
 	if (shown_rc != 0 || (step == 1 && sv_eq_cstr(action, "create") && error)) {
@@ -376,8 +385,10 @@ page_staff_sessions(request_t *rq, response_t *rs)
 			rs->status = 500;
 			return;
 		}
-		snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-		    http_cookie_name(rq, 's'), rq->app->config.tls ? "; Secure" : "");
+		if (http_cookie_clear(rq, rs, HTTP_COOKIE_STAFF) != 0) {
+			rs->status = 500;
+			return;
+		}
 		rs->clear_site_data = true;
 		redirect_to(rq, rs, "/staff/login");
 		return;
@@ -403,7 +414,7 @@ passphrase_work(request_t *rq)
 	staff_t s;
 	sv_t cookie;
 	rq->work_status = STAFF_DENIED;
-	if (http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
+	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
 		rq->work_status = staff_passphrase_change(rq->app, &s, page_field(rq, "current"), page_field(rq, "new"));
 	sodium_memzero(&s, sizeof(s));
 }
