@@ -6,75 +6,17 @@
 #include <string.h>
 
 #include "domain/casework.h"
-#include "pages/pages.h"
+#include "pages/staff_common.h"
 
-/* Each language in its own name; locations in the page's language. */
-static const char *const language_names[] = { "Беларуская", "Русский", "Українська", "English", "Polski", "Lietuvių",
-	"Latviešu", "Eesti", "Deutsch", "Français", "Español", "ქართული", "Հայերեն", "Қазақ тілі" };
+/* Coarse locations, in the page's language (casework_locations' order). */
 static const char *const location_names[] = { N_("Belarus"), N_("Russia"), N_("Ukraine"), N_("Poland"),
 	N_("Lithuania"), N_("Latvia"), N_("Estonia"), N_("Georgia"), N_("Armenia"), N_("Kazakhstan"), N_("Germany"),
 	N_("Finland"), N_("Czechia"), N_("Another country") };
-
-bool
-page_language_ok(const char *code)
-{
-	return code[0] && intake_choice_ok(casework_languages, sv_from_cstr(code));
-}
 
 const char *
 page_stage_name(const request_t *rq, int stage)
 {
 	return stage >= 0 && stage < STAGES_COUNT ? i18n(rq->lang, stages_ids[stage]) : "?";
-}
-
-static bool
-list_has(const char *csv, const char *code)
-{
-	size_t n = strlen(code);
-	for (const char *p = csv; *p;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len == n && memcmp(p, code, n) == 0)
-			return true;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return false;
-}
-
-static void
-language_options(tvars_t *v, const char *list, const char *selected_csv, bool single)
-{
-	for (size_t i = 0; casework_languages[i]; i++) {
-		tvars_t *it = tvars_add_item(v, list);
-		if (!it)
-			return;
-		tvars_set_cstr(it, "code", casework_languages[i]);
-		tvars_set_cstr(it, "name", language_names[i]);
-		if (single ? strcmp(selected_csv, casework_languages[i]) == 0 : list_has(selected_csv, casework_languages[i]))
-			tvars_set_cstr(it, "selected", "1");
-	}
-}
-
-void
-page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only)
-{
-	static const char *const statuses[] = { "active", "paused", "revoked" };
-	static const char *const status_msgids[] = { N_("active"), N_("paused"), N_("revoked") };
-	language_options(v, "filter_languages", lang, true);
-	for (size_t i = 0; i < 3; i++) {
-		tvars_t *it = tvars_add_item(v, "filter_statuses");
-		if (!it)
-			return;
-		tvars_set_cstr(it, "value", statuses[i]);
-		tvars_set_cstr(it, "label", i18n(rq->lang, status_msgids[i]));
-		if (strcmp(status, statuses[i]) == 0)
-			tvars_set_cstr(it, "selected", "1");
-	}
-	if (free_only)
-		tvars_set_cstr(v, "filter_free", "1");
-	tvars_setf(v, "roster_action", "/%s/staff/accounts", lang_code(rq->lang));
 }
 
 /* ---- her own profile ---- */
@@ -85,7 +27,7 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_setf(v, "action", "/%s/staff/profile", lang_code(rq->lang));
-		language_options(v, "languages", s->acct.languages, false);
+		page_language_options(v, "languages", s->acct.languages, false);
 		for (size_t i = 0; casework_locations[i]; i++) {
 			tvars_t *it = tvars_add_item(v, "locations");
 			if (!it)

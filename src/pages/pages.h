@@ -89,9 +89,7 @@ void page_staff_profile(request_t *rq, response_t *rs);
 void page_staff_account(request_t *rq, response_t *rs);
 void page_staff_cases(request_t *rq, response_t *rs);
 void page_staff_request_assign(request_t *rq, response_t *rs);
-bool page_language_ok(const char *code);
 const char *page_stage_name(const request_t *rq, int stage);
-void page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only);
 /* Who holds the request, and (for coordinators) the Owls who could take it. */
 void page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16]);
 /* The stage, its checklist, the moves, the history and the verifications. */
@@ -108,11 +106,9 @@ void page_staff_application_vouch(request_t *rq, response_t *rs);
 void page_staff_application_accept(request_t *rq, response_t *rs);
 void page_staff_application_reject(request_t *rq, response_t *rs);
 
-/* staff.c helpers for other staff pages */
-bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);
-tvars_t *page_staff_vars(request_t *rq);
+/* staff_common.h: what the staff pages share (the session check, the layout's values). */
 
-/* staff.c: staff accounts */
+/* signin.c: into and out of a staff account, and the home */
 void page_staff_home(request_t *rq, response_t *rs);
 void page_staff_login(request_t *rq, response_t *rs);
 void page_staff_logout(request_t *rq, response_t *rs);
@@ -120,8 +116,14 @@ void page_staff_enroll(request_t *rq, response_t *rs);
 void page_staff_sessions(request_t *rq, response_t *rs);
 void page_staff_passphrase(request_t *rq, response_t *rs);
 void page_staff_recover(request_t *rq, response_t *rs);
+
+/* roster.c: the roster and revocation */
 void page_staff_accounts(request_t *rq, response_t *rs);
+
+/* groups.c: group keys */
 void page_staff_groups(request_t *rq, response_t *rs);
+
+/* audit.c: the audit log */
 void page_staff_audit(request_t *rq, response_t *rs);
 
 /* markdown.c: renders Markdown to HTML with raw HTML disabled. Returns 0 or -1. */

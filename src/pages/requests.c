@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pages/pages.h"
+#include "pages/staff_common.h"
 
 static const char *const situation_short[] = {
 	N_("call-up notice"), N_("serving"), N_("near a border"), N_("out of the country"), N_("for someone else"),

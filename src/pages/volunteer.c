@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
-#include "pages/pages.h"
+#include "pages/staff_common.h"
 
 #define ABOUT_MAX_CHARS    5000
 #define SHORT_MAX_CHARS    500
