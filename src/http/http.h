@@ -135,6 +135,8 @@ struct request {
 	int work_status;
 	char scratch[64];
 	bool staff_page;           /* set once a staff session is verified: the layout adds staff notices */
+	void *secret;              /* http_request_secret's memory, and its size */
+	size_t secret_len;
 	int status;                /* what was sent, for the log */
 	uint64_t started_ns;
 	void *conn;                /* struct MHD_Connection * */
@@ -177,6 +179,13 @@ void http_cookie_unset(response_t *rs);
 int http_cookie_after(const request_t *rq, const response_t *rs, char which, sv_t *value) WUR;
 /* A query-string field (first of its name), decoded into out; -1 when absent or bad. */
 int http_query(const request_t *rq, const char *name, char *out, size_t outlen) WUR;
+
+/* Memory for the secrets a page holds while the request lasts (a session, once checked):
+ * guarded (sodium_malloc), zeroed at first, and wiped and freed by the server when the
+ * request ends, on every path, so that no page has to remember to. The first call makes
+ * it; later calls (the page again after its slow work, an upload hook) get the same
+ * memory back, and must ask for the same size. NULL when out of memory. */
+void *http_request_secret(request_t *rq, size_t size);
 
 /* Sets a redirect. */
 void http_redirect(response_t *rs, int status, const char *location);

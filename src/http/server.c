@@ -444,6 +444,19 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	return server_run_page(rq, conn);
 }
 
+void *
+http_request_secret(request_t *rq, size_t size)
+{
+	if (rq->secret)
+		return rq->secret_len == size ? rq->secret : NULL;
+	rq->secret = sodium_malloc(size);
+	if (!rq->secret)
+		return NULL;
+	sodium_memzero(rq->secret, size);
+	rq->secret_len = size;
+	return rq->secret;
+}
+
 enum MHD_Result
 server_method_not_allowed(request_t *rq, struct MHD_Connection *conn)
 {
@@ -497,6 +510,10 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 	http_mp_end(rq);
 	buf_free(&rq->body);
 	form_free(&rq->form);
+	if (rq->secret) {   /* the one place a request's session secrets are wiped */
+		sodium_memzero(rq->secret, rq->secret_len);
+		sodium_free(rq->secret);
+	}
 	sodium_memzero(rq, sizeof(*rq));
 	free(rq);
 	*con_cls = NULL;

@@ -26,16 +26,15 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 void
 page_staff_audit(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	store_audit_row_t row;
 	uint64_t page = 1;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
+	if (!(s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
 		rs->status = 404;
 		return;
 	}
-	sodium_memzero(&s, sizeof(s));
 	page = page_number(rq, 1000000);
 	tvars_t *v = page_staff_vars(rq);
 	int last = store_audit_last(rq->app->store, &row);

@@ -28,12 +28,8 @@ up_begin_help(request_t *rq, void **upload)
 static int
 up_begin_mailbox(request_t *rq, void **upload)
 {
-	mailbox_t m;
-	sv_t cookie;
-	bool live = http_cookie(rq, HTTP_COOKIE_MAILBOX, &cookie) == 0 &&
-	    mailbox_session(rq->app, cookie, &m) == INTAKE_OK;
-	sodium_memzero(&m, sizeof(m));
-	return live ? up_new(rq, upload) : 403;
+	const mailbox_t *m;
+	return page_mailbox_session(rq, &m) > 0 ? up_new(rq, upload) : 403;
 }
 
 /* A staff reply: files only from someone who can open the request (others get the
@@ -41,12 +37,11 @@ up_begin_mailbox(request_t *rq, void **upload)
 static int
 up_begin_staff(request_t *rq, void **upload)
 {
-	staff_t s;
-	sv_t cookie;
+	staff_status_t st;
+	const staff_t *s;
 	uint8_t id[16];
-	bool ok = page_id_param(rq, id) == 0 && http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 &&
-	    staff_session(rq->app, cookie, &s) == STAFF_OK && casework_may_write(rq->app, &s, id);
-	sodium_memzero(&s, sizeof(s));
+	bool ok = page_id_param(rq, id) == 0 && (s = page_staff_session(rq, &st)) != NULL &&
+	    casework_may_write(rq->app, s, id);
 	return ok ? up_new(rq, upload) : 404;
 }
 

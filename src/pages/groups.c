@@ -25,18 +25,18 @@ groups_each(void *ctx, const store_account_t *a, bool has_copy)
 void
 page_staff_groups(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	store_group_t g;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	if (!(s.acct.roles & ROLE_COORDINATOR)) {
+	if (!(s->acct.roles & ROLE_COORDINATOR)) {
 		rs->status = 404;
 		return;
 	}
 	if (rq->method == HTTP_POST) {
 		/* Giving the key is an explicit approval by a member who holds it. */
-		if (page_id_from_hex(page_field(rq, "account"), id) != 0 || staff_group_grant(rq->app, &s, "triage", id) != STAFF_OK) {
+		if (page_id_from_hex(page_field(rq, "account"), id) != 0 || staff_group_grant(rq->app, s, "triage", id) != STAFF_OK) {
 			rs->status = 404;
 			return;
 		}
@@ -55,7 +55,7 @@ page_staff_groups(request_t *rq, response_t *rs)
 		tvars_setf(v, "epoch", "%u", g.epoch);
 		if (g.rotation_pending)
 			tvars_set_cstr(v, "rotation_pending", "1");
-		if (staff_group_holds(rq->app, &s, "triage"))
+		if (staff_group_holds(rq->app, s, "triage"))
 			tvars_set_cstr(v, "i_hold", "1");
 		if (store_group_members(rq->app->store, g.id, ROLE_COORDINATOR, groups_each, &x) != STORE_OK)
 			rc = STORE_ERROR;
@@ -65,6 +65,5 @@ page_staff_groups(request_t *rq, response_t *rs)
 		rs->status = 500;
 		return;
 	}
-	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_groups", N_("Group keys"), v);
 }

@@ -244,17 +244,6 @@ mailbox_refused(request_t *rq, response_t *rs)
 		rs->status = 503;
 }
 
-/* The mailbox session of this request: 1 with m filled, 0 without one, -1 on error. */
-static int
-mailbox_of(request_t *rq, mailbox_t *m)
-{
-	sv_t cookie;
-	if (http_cookie(rq, HTTP_COOKIE_MAILBOX, &cookie) != 0)
-		return 0;
-	intake_status_t st = mailbox_session(rq->app, cookie, m);
-	return st == INTAKE_OK ? 1 : st == INTAKE_NOT_FOUND ? 0 : -1;
-}
-
 static void
 mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, const char *notice,
     int status)
@@ -321,16 +310,15 @@ mailbox_redirect(request_t *rq, response_t *rs)
 void
 page_mailbox(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
+	const mailbox_t *m;
 	if (rq->method != HTTP_POST) {
-		int have = mailbox_of(rq, &m);
+		int have = page_mailbox_session(rq, &m);
 		if (have > 0)
-			mailbox_page(rq, rs, &m, NULL, 0);
+			mailbox_page(rq, rs, m, NULL, 0);
 		else if (have == 0)
 			mailbox_form(rq, rs, NULL, NULL);
 		else
 			rs->status = 500;
-		sodium_memzero(&m, sizeof(m));
 		return;
 	}
 	if (!rq->work_done) {
@@ -382,19 +370,18 @@ page_mailbox(request_t *rq, response_t *rs)
 static void
 reply_work(request_t *rq)
 {
-	mailbox_t m;
-	int have = mailbox_of(rq, &m);
-	rq->work_status = have > 0 ? mailbox_reply(rq->app, &m, page_field(rq, "message"), rq->upload)
+	const mailbox_t *m;
+	int have = page_mailbox_session(rq, &m);
+	rq->work_status = have > 0 ? mailbox_reply(rq->app, m, page_field(rq, "message"), rq->upload)
 	                           : have == 0 ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	sodium_memzero(&m, sizeof(m));
 }
 
 void
 page_mailbox_reply(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
+	const mailbox_t *m;
 	if (!rq->work_done) {
-		int have = mailbox_of(rq, &m);
+		int have = page_mailbox_session(rq, &m);
 		if (have <= 0) {
 			if (have < 0)
 				rs->status = 500;
@@ -405,33 +392,30 @@ page_mailbox_reply(request_t *rq, response_t *rs)
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
 		if (upload_refused(rq->upload))
-			mailbox_notice(rq, rs, &m, msg_full_reply, 503);
+			mailbox_notice(rq, rs, m, msg_full_reply, 503);
 		else if (p.n)
-			mailbox_page(rq, rs, &m, &p, 400);
+			mailbox_page(rq, rs, m, &p, 400);
 		else
 			http_defer(rq, reply_work, WORK_MAILBOX_REPLY);
-		sodium_memzero(&m, sizeof(m));
 		return;
 	}
 	if (rq->work_status == INTAKE_OK || rq->work_status == INTAKE_NOT_FOUND) {
 		mailbox_redirect(rq, rs);
-	} else if (rq->work_status == INTAKE_OVERLOADED && mailbox_of(rq, &m) > 0) {
-		mailbox_notice(rq, rs, &m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
-	} else if (rq->work_status == INTAKE_FULL && mailbox_of(rq, &m) > 0) {
-		mailbox_notice(rq, rs, &m, msg_full_reply, 503);
+	} else if (rq->work_status == INTAKE_OVERLOADED && page_mailbox_session(rq, &m) > 0) {
+		mailbox_notice(rq, rs, m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
+	} else if (rq->work_status == INTAKE_FULL && page_mailbox_session(rq, &m) > 0) {
+		mailbox_notice(rq, rs, m, msg_full_reply, 503);
 	} else {
 		rs->status = 500;
 	}
-	sodium_memzero(&m, sizeof(m));
 }
 
 void
 page_mailbox_leave(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
-	if (mailbox_of(rq, &m) > 0)
-		mailbox_leave(rq->app, &m);
-	sodium_memzero(&m, sizeof(m));
+	const mailbox_t *m;
+	if (page_mailbox_session(rq, &m) > 0)
+		mailbox_leave(rq->app, m);
 	if (http_cookie_clear(rq, rs, HTTP_COOKIE_MAILBOX) != 0) {
 		rs->status = 500;
 		return;
@@ -443,17 +427,15 @@ page_mailbox_leave(request_t *rq, response_t *rs)
 void
 page_mailbox_file(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
+	const mailbox_t *m;
 	uint8_t aid[16];
 	case_file_out_t f;
-	int have = mailbox_of(rq, &m);
+	int have = page_mailbox_session(rq, &m);
 	if (have <= 0 || page_id_param(rq, aid) != 0) {
 		rs->status = have < 0 ? 500 : 404;
-		sodium_memzero(&m, sizeof(m));
 		return;
 	}
-	intake_status_t st = mailbox_file(rq->app, &m, aid, &f);
-	sodium_memzero(&m, sizeof(m));
+	intake_status_t st = mailbox_file(rq->app, m, aid, &f);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;

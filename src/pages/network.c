@@ -63,13 +63,12 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 void
 page_staff_profile(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	char q[8];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (rq->method != HTTP_POST) {
-		profile_page(rq, rs, &s, NULL, http_query(rq, "saved", q, sizeof(q)) == 0, 0);
-		sodium_memzero(&s, sizeof(s));
+		profile_page(rq, rs, s, NULL, http_query(rq, "saved", q, sizeof(q)) == 0, 0);
 		return;
 	}
 	casework_profile_t p;
@@ -81,8 +80,7 @@ page_staff_profile(request_t *rq, response_t *rs)
 			continue;
 		size_t used = strlen(p.languages);
 		if (f->value.len > 3 || used + f->value.len + 2 > sizeof(p.languages)) {
-			profile_page(rq, rs, &s, N_("Choose the languages from the list."), false, 400);
-			sodium_memzero(&s, sizeof(s));
+			profile_page(rq, rs, s, N_("Choose the languages from the list."), false, 400);
 			return;
 		}
 		snprintf(p.languages + used, sizeof(p.languages) - used, "%s%.*s", used ? "," : "", (int)f->value.len,
@@ -91,21 +89,19 @@ page_staff_profile(request_t *rq, response_t *rs)
 	sv_t loc = page_field(rq, "location"), cap = page_field(rq, "capacity");
 	uint64_t capacity;
 	if (loc.len >= sizeof(p.location)) {
-		profile_page(rq, rs, &s, N_("Choose the languages and the country from the lists."), false, 400);
-		sodium_memzero(&s, sizeof(s));
+		profile_page(rq, rs, s, N_("Choose the languages and the country from the lists."), false, 400);
 		return;
 	}
 	if (num_parse_u64(cap, 0, CASEWORK_CAPACITY_MAX, &capacity) != 0) {
-		profile_page(rq, rs, &s, N_("The number of cases must be between 0 and 50."), false, 400);
-		sodium_memzero(&s, sizeof(s));
+		profile_page(rq, rs, s, N_("The number of cases must be between 0 and 50."), false, 400);
 		return;
 	}
 	memcpy(p.location, loc.p, loc.len);
 	p.capacity = (unsigned)capacity;
 	p.paused = sv_eq(page_field(rq, "paused"), SV("1"));
-	staff_status_t st = casework_profile_set(rq->app, &s, &p);
+	staff_status_t st = casework_profile_set(rq->app, s, &p);
 	if (st == STAFF_INVALID)
-		profile_page(rq, rs, &s, N_("Choose the languages and the country from the lists."), false, 400);
+		profile_page(rq, rs, s, N_("Choose the languages and the country from the lists."), false, 400);
 	else if (st != STAFF_OK)
 		rs->status = 500;
 	else {
@@ -113,7 +109,6 @@ page_staff_profile(request_t *rq, response_t *rs)
 		snprintf(to, sizeof(to), "/%s/staff/profile?saved=1", lang_code(rq->lang));
 		http_redirect(rs, 303, to);
 	}
-	sodium_memzero(&s, sizeof(s));
 }
 
 /* ---- an account's page: profile and training (coordinators) ---- */
@@ -121,15 +116,14 @@ page_staff_profile(request_t *rq, response_t *rs)
 void
 page_staff_account(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	store_account_t a;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) != 0;
-	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) || page_id_param(rq, id) != 0 ||
+	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) != 0;
+	if (!(s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) || page_id_param(rq, id) != 0 ||
 	    store_account_by_id(rq->app->store, id, &a) != STORE_OK) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
@@ -141,8 +135,7 @@ page_staff_account(request_t *rq, response_t *rs)
 			    num_parse_u64(rq->form.fields[i].value, 0, CASEWORK_TRAINING_ITEMS - 1, &b) == 0)
 				bits |= 1u << b;
 		}
-		staff_status_t st = casework_training_set(rq->app, &s, id, bits);
-		sodium_memzero(&s, sizeof(s));
+		staff_status_t st = casework_training_set(rq->app, s, id, bits);
 		if (st != STAFF_OK) {
 			rs->status = st == STAFF_DENIED ? 404 : 500;
 			return;
@@ -153,7 +146,6 @@ page_staff_account(request_t *rq, response_t *rs)
 		http_redirect(rs, 303, to);
 		return;
 	}
-	sodium_memzero(&s, sizeof(s));
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		char hex[33];
@@ -215,17 +207,16 @@ page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_
 void
 page_staff_cases(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	request_row_t rows[CASES_PAGE], board[CASES_PAGE];
 	size_t n = 0, total = 0, nb = 0, btotal = 0, counts[STAGES_COUNT];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	uint64_t page = page_number(rq, 100000);
-	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
-	intake_status_t st = casework_my_cases(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
+	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s);
+	intake_status_t st = casework_my_cases(rq->app, s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
 	if (st == INTAKE_OK && coordinator)
-		st = casework_board(rq->app, &s, counts, 0, board, &nb, &btotal);
-	sodium_memzero(&s, sizeof(s));
+		st = casework_board(rq->app, s, counts, 0, board, &nb, &btotal);
 	if (st != INTAKE_OK) {
 		rs->status = 500;
 		return;
@@ -299,15 +290,14 @@ page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t 
 void
 page_staff_request_assign(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16], owl[16];
 	store_account_t a;
 	store_case_t row;
 	char to[96], hex[33], h[STORE_HANDLE_MAX + 1];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
@@ -320,9 +310,8 @@ page_staff_request_assign(request_t *rq, response_t *rs)
 		if ((found = store_account_by_handle(rq->app->store, h, &a) == STORE_OK))
 			memcpy(owl, a.id, 16);
 	}
-	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
-	intake_status_t st = found ? casework_assign(rq->app, &s, id, owl) : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
+	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s);
+	intake_status_t st = found ? casework_assign(rq->app, s, id, owl) : INTAKE_NOT_FOUND;
 	/* refused on a request that exists, to one who may assign: the Owl was the problem */
 	bool no_owl = st == INTAKE_NOT_FOUND && coordinator && store_case_get(rq->app->store, id, &row) == STORE_OK;
 	if (st != INTAKE_OK && !no_owl) {
@@ -434,19 +423,17 @@ back_to_request(request_t *rq, response_t *rs, const uint8_t id[16], const char 
 void
 page_staff_request_stage(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	uint64_t from, to;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0 || num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
 	    num_parse_u64(page_field(rq, "to"), 0, STAGES_COUNT - 1, &to) != 0) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
-	stage_move_t r = casework_stage_move(rq->app, &s, id, (int)from, (int)to, page_field(rq, "reason"));
-	sodium_memzero(&s, sizeof(s));
+	stage_move_t r = casework_stage_move(rq->app, s, id, (int)from, (int)to, page_field(rq, "reason"));
 	switch (r) {
 	case STAGE_MOVE_OK: back_to_request(rq, rs, id, "moved"); return;
 	case STAGE_MOVE_INVALID: back_to_request(rq, rs, id, "invalid"); return;
@@ -462,13 +449,12 @@ page_staff_request_stage(request_t *rq, response_t *rs)
 void
 page_staff_request_verify(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	intake_status_t st = page_id_param(rq, id) == 0 ? casework_verify(rq->app, &s, id, page_field(rq, "note"))
+	intake_status_t st = page_id_param(rq, id) == 0 ? casework_verify(rq->app, s, id, page_field(rq, "note"))
 	                                                : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -479,11 +465,11 @@ page_staff_request_verify(request_t *rq, response_t *rs)
 void
 page_staff_request_checklist(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	uint64_t stage;
 	uint32_t bits = 0;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	for (size_t i = 0; i < rq->form.count; i++) {
 		uint64_t b;
@@ -494,8 +480,7 @@ page_staff_request_checklist(request_t *rq, response_t *rs)
 	intake_status_t st = page_id_param(rq, id) != 0 ||
 	        num_parse_u64(page_field(rq, "stage"), 0, STAGES_COUNT - 1, &stage) != 0
 	    ? INTAKE_NOT_FOUND
-	    : casework_checklist(rq->app, &s, id, (int)stage, bits);
-	sodium_memzero(&s, sizeof(s));
+	    : casework_checklist(rq->app, s, id, (int)stage, bits);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;

@@ -18,6 +18,13 @@ void page_render(request_t *rq, response_t *rs, const char *tmpl, const char *ti
 void page_error(request_t *rq, response_t *rs, int status);
 const tmpl_t *pages_template(const char *name);
 
+/* sessions.c: the session of this request, checked from its cookie each time it is
+ * asked for, in memory the request owns and the server wipes when it ends (never copy it).
+ * A staff session, or NULL with *st (STAFF_DENIED: none or stale; STAFF_ERROR). */
+const staff_t *page_staff_session(request_t *rq, staff_status_t *st);
+/* A requester's mailbox session: 1 with *m, 0 without one, -1 on error. */
+int page_mailbox_session(request_t *rq, const mailbox_t **m);
+
 /* public.c */
 void page_root(request_t *rq, response_t *rs);
 void page_lang_root(request_t *rq, response_t *rs);

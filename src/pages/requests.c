@@ -28,15 +28,14 @@ situation_var(const request_t *rq, tvars_t *it, const request_row_t *r)
 void
 page_staff_requests(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	request_row_t rows[REQUESTS_PAGE];
 	size_t n = 0, total = 0;
 	char q[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	uint64_t page = page_number(rq, 1000000);
-	intake_status_t st = requests_list(rq->app, &s, (size_t)(page - 1) * REQUESTS_PAGE, rows, &n, &total);
-	sodium_memzero(&s, sizeof(s));
+	intake_status_t st = requests_list(rq->app, s, (size_t)(page - 1) * REQUESTS_PAGE, rows, &n, &total);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -138,58 +137,52 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 void
 page_staff_request(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0)
 		rs->status = 404;
 	else
-		request_page(rq, rs, &s, id, NULL, 0);
-	sodium_memzero(&s, sizeof(s));
+		request_page(rq, rs, s, id, NULL, 0);
 }
 
 static void
 reply_work(request_t *rq)
 {
-	staff_t s;
 	uint8_t id[16];
-	sv_t cookie;
+	staff_status_t st;
+	const staff_t *s;
 	rq->work_status = INTAKE_NOT_FOUND;
-	if (page_id_param(rq, id) == 0 && http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 &&
-	    staff_session(rq->app, cookie, &s) == STAFF_OK)
-		rq->work_status = request_reply(rq->app, &s, id, page_field(rq, "message"), rq->upload);
-	sodium_memzero(&s, sizeof(s));
+	if (page_id_param(rq, id) == 0 && (s = page_staff_session(rq, &st)) != NULL)   /* checked again after the wait */
+		rq->work_status = request_reply(rq->app, s, id, page_field(rq, "message"), rq->upload);
 }
 
 void
 page_staff_request_reply(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	char to[96], hex[33];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0) {
 		rs->status = 404;
-		sodium_memzero(&s, sizeof(s));
 		return;
 	}
 	if (!rq->work_done) {
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
 		if (upload_refused(rq->upload))
-			request_render(rq, rs, &s, id, NULL, msg_full, 503);
+			request_render(rq, rs, s, id, NULL, msg_full, 503);
 		else if (p.n)
-			request_page(rq, rs, &s, id, &p, 400);
+			request_page(rq, rs, s, id, &p, 400);
 		else
 			http_defer(rq, reply_work, WORK_STAFF_SESSION);
-		sodium_memzero(&s, sizeof(s));
 		return;
 	}
 	if (rq->work_status == INTAKE_FULL)
-		request_render(rq, rs, &s, id, NULL, msg_full, 503);
-	sodium_memzero(&s, sizeof(s));
+		request_render(rq, rs, s, id, NULL, msg_full, 503);
 	if (rq->work_status == INTAKE_FULL)
 		return;
 	if (rq->work_status != INTAKE_OK) {
@@ -204,13 +197,12 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 void
 page_staff_file(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t aid[16];
 	case_file_out_t f;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	intake_status_t st = page_id_param(rq, aid) == 0 ? request_file(rq->app, &s, aid, &f) : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
+	intake_status_t st = page_id_param(rq, aid) == 0 ? request_file(rq->app, s, aid, &f) : INTAKE_NOT_FOUND;
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;
@@ -222,21 +214,19 @@ page_staff_file(request_t *rq, response_t *rs)
 void
 page_staff_request_shred(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	store_case_t row;
 	char to[96], hex[33], when[32];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0 || !(s.acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, &s) ||
+	if (page_id_param(rq, id) != 0 || !(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, s) ||
 	    store_case_get(rq->app->store, id, &row) != STORE_OK) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
 	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
-		intake_status_t st = request_shred(rq->app, &s, id);
-		sodium_memzero(&s, sizeof(s));
+		intake_status_t st = request_shred(rq->app, s, id);
 		if (st != INTAKE_OK && st != INTAKE_SHRED_LATER) {
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 			return;
@@ -246,7 +236,6 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 		http_redirect(rs, 303, to);
 		return;
 	}
-	sodium_memzero(&s, sizeof(s));
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
@@ -262,13 +251,12 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 void
 page_staff_request_note(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	char to[96], hex[33];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
@@ -282,14 +270,12 @@ page_staff_request_note(request_t *rq, response_t *rs)
 		p.n = 1;
 	}
 	if (p.n) {
-		request_page(rq, rs, &s, id, &p, 400);
-		sodium_memzero(&s, sizeof(s));
+		request_page(rq, rs, s, id, &p, 400);
 		return;
 	}
-	intake_status_t st = request_note(rq->app, &s, id, text);
+	intake_status_t st = request_note(rq->app, s, id, text);
 	if (st == INTAKE_FULL)
-		request_render(rq, rs, &s, id, NULL, msg_full, 503);
-	sodium_memzero(&s, sizeof(s));
+		request_render(rq, rs, s, id, NULL, msg_full, 503);
 	if (st == INTAKE_FULL)
 		return;
 	if (st != INTAKE_OK) {

@@ -43,18 +43,18 @@ roster_each(void *ctx, const store_account_t *a)
 void
 page_staff_accounts(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint64_t page = 1;
 	uint8_t id[16];
 	store_account_t target;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
+	if (!(s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
 		rs->status = 404;
 		return;
 	}
 	/* only a coordinator who holds the triage key (the domain's rule, staff_may_revoke) */
-	bool can_revoke = (s.acct.roles & ROLE_COORDINATOR) && staff_group_holds(rq->app, &s, "triage") == 1;
+	bool can_revoke = (s->acct.roles & ROLE_COORDINATOR) && staff_group_holds(rq->app, s, "triage") == 1;
 	tvars_t *v = page_staff_vars(rq);
 	if (!v) {
 		rs->status = 500;
@@ -63,13 +63,13 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	if (rq->method == HTTP_POST) {
 		/* Revocation takes two steps: this page says exactly what will happen. */
 		if (!can_revoke || page_id_from_hex(page_field(rq, "account"), id) != 0 ||
-		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || !staff_may_revoke(rq->app, &s, &target)) {
+		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || !staff_may_revoke(rq->app, s, &target)) {
 			tvars_free(v);
 			rs->status = 404;
 			return;
 		}
 		if (sv_eq_cstr(page_field(rq, "confirm"), "yes")) {
-			staff_status_t rst = staff_revoke(rq->app, &s, id);
+			staff_status_t rst = staff_revoke(rq->app, s, id);
 			if (rst != STAFF_OK) {
 				tvars_free(v);
 				rs->status = rst == STAFF_DENIED ? 404 : 500;
@@ -85,7 +85,7 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	}
 	page = page_number(rq, 100000);
 	size_t total = 0;
-	struct roster_ctx x = { rq, v, s.acct.id, can_revoke };
+	struct roster_ctx x = { rq, v, s->acct.id, can_revoke };
 	/* filters: ?lang=ru&status=active&free=1 (unknown values: no filter) */
 	char lang[8] = "", status[16] = "", free_only[4] = "", qs[64];
 	store_roster_filter_t f = { "", -1, false, 0 };
@@ -111,6 +111,5 @@ page_staff_accounts(request_t *rq, response_t *rs)
 	if (total != SIZE_MAX)
 		tvars_setf(v, "total", "%zu", total);
 	page_nav_vars(rq, v, "/staff/accounts", qs, page, more);
-	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_accounts", N_("Accounts"), v);
 }

@@ -69,10 +69,10 @@ page_staff_login(request_t *rq, response_t *rs)
 void
 page_staff_logout(request_t *rq, response_t *rs)
 {
-	staff_t s;
-	sv_t cookie;
-	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
-		staff_logout(rq->app, &s);
+	staff_status_t st;
+	const staff_t *s = page_staff_session(rq, &st);
+	if (s)
+		staff_logout(rq->app, s);
 	if (http_cookie_clear(rq, rs, HTTP_COOKIE_STAFF) != 0) {
 		rs->status = 500;
 		return;
@@ -86,26 +86,25 @@ page_staff_logout(request_t *rq, response_t *rs)
 void
 page_staff_home(request_t *rq, response_t *rs)
 {
-	staff_t s;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		tvars_set_cstr(v, "handle", s.acct.handle);
-		page_roles_text(rq, s.acct.roles, v, "roles");
-		if (s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) {
+		tvars_set_cstr(v, "handle", s->acct.handle);
+		page_roles_text(rq, s->acct.roles, v, "roles");
+		if (s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) {
 			tvars_set_cstr(v, "can_manage", "1");
 			tvars_set_cstr(v, "can_audit", "1");
 		}
-		if (s.acct.roles & ROLE_COORDINATOR) {
+		if (s->acct.roles & ROLE_COORDINATOR) {
 			tvars_set_cstr(v, "coordinator", "1");
-			if (!staff_group_holds(rq->app, &s, "triage"))
+			if (!staff_group_holds(rq->app, s, "triage"))
 				tvars_set_cstr(v, "triage_waiting", "1");
 		}
-		if (requests_allowed(rq->app, &s))
+		if (requests_allowed(rq->app, s))
 			tvars_set_cstr(v, "triage", "1");
 	}
-	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_home", N_("Staff"), v);
 }
 
@@ -285,11 +284,11 @@ sessions_each(void *ctx, const store_session_t *row)
 void
 page_staff_sessions(request_t *rq, response_t *rs)
 {
-	staff_t s;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (rq->method == HTTP_POST) {
-		if (staff_sessions_end_all(rq->app, s.acct.id) != STAFF_OK) {
+		if (staff_sessions_end_all(rq->app, s->acct.id) != STAFF_OK) {
 			rs->status = 500;
 			return;
 		}
@@ -303,14 +302,13 @@ page_staff_sessions(request_t *rq, response_t *rs)
 	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		struct sessions_ctx x = { rq, v, s.sess.sid };
-		if (store_sessions_list(rq->app->store, s.acct.id, sessions_each, &x) != STORE_OK) {
+		struct sessions_ctx x = { rq, v, s->sess.sid };
+		if (store_sessions_list(rq->app->store, s->acct.id, sessions_each, &x) != STORE_OK) {
 			tvars_free(v);
 			rs->status = 500;
 			return;
 		}
 	}
-	sodium_memzero(&s, sizeof(s));
 	page_render(rq, rs, "staff_sessions", N_("Your sessions"), v);
 }
 
@@ -319,12 +317,10 @@ page_staff_sessions(request_t *rq, response_t *rs)
 static void
 passphrase_work(request_t *rq)
 {
-	staff_t s;
-	sv_t cookie;
-	rq->work_status = STAFF_DENIED;
-	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0 && staff_session(rq->app, cookie, &s) == STAFF_OK)
-		rq->work_status = staff_passphrase_change(rq->app, &s, page_field(rq, "current"), page_field(rq, "new"));
-	sodium_memzero(&s, sizeof(s));
+	staff_status_t st;
+	const staff_t *s = page_staff_session(rq, &st);   /* checked again: it may have ended while this waited */
+	rq->work_status = s ? staff_passphrase_change(rq->app, s, page_field(rq, "current"), page_field(rq, "new"))
+	                    : STAFF_DENIED;
 }
 
 /* A form that sets a new passphrase (typed twice) through slow work: the change of
@@ -370,10 +366,9 @@ page_staff_passphrase(request_t *rq, response_t *rs)
 {
 	static const struct newpw_page p = { passphrase_work, WORK_STAFF_SESSION, "staff_passphrase", N_("Change your passphrase"),
 		N_("Your current passphrase is not right."), false };
-	staff_t s;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	sodium_memzero(&s, sizeof(s));
 	newpw_page(rq, rs, &p);
 }
 

@@ -47,22 +47,20 @@ page_staff_redirect(request_t *rq, response_t *rs, const char *path)
 	http_redirect(rs, 303, to);
 }
 
-bool
-page_need_staff(request_t *rq, response_t *rs, staff_t *s)
+const staff_t *
+page_need_staff(request_t *rq, response_t *rs)
 {
-	sv_t cookie;
-	staff_status_t st = STAFF_DENIED;
-	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0)
-		st = staff_session(rq->app, cookie, s);
-	if (st == STAFF_OK) {
+	staff_status_t st;
+	const staff_t *s = page_staff_session(rq, &st);
+	if (s) {
 		rq->staff_page = true;   /* a verified session: the layout may add staff notices */
-		return true;
+		return s;
 	}
 	if (st == STAFF_ERROR)
 		rs->status = 500;
 	else
 		page_staff_redirect(rq, rs, "/staff/login");
-	return false;
+	return NULL;
 }
 
 void

@@ -4,9 +4,10 @@
 
 #include "pages/pages.h"
 
-/* The session of this request, or a redirect to the login page (returns false). A
- * verified session lets the layout add the staff notices. */
-bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);
+/* The staff session of this request (page_staff_session: owned by the request, wiped
+ * when it ends), or NULL with a redirect to the login page (or a 500) set. A verified
+ * session lets the layout add the staff notices. */
+const staff_t *page_need_staff(request_t *rq, response_t *rs);
 /* Common values of every staff page: the CSRF token and the links of the staff layout. */
 tvars_t *page_staff_vars(request_t *rq);
 /* A 303 to path (such as "/staff/login") in the request's language. */
