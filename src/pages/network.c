@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/roster.h"
 #include "pages/staff_common.h"
 
 /* Coarse locations, in the page's language (casework_locations' order). */
@@ -117,14 +118,14 @@ void
 page_staff_account(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
-	store_account_t a;
+	roster_entry_t a;
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
 	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) != 0;
-	if (!(s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) || page_id_param(rq, id) != 0 ||
-	    store_account_by_id(rq->app->store, id, &a) != STORE_OK) {
-		rs->status = 404;
+	staff_status_t got = page_id_param(rq, id) == 0 ? roster_account(rq->app, s, id, &a) : STAFF_DENIED;
+	if (got != STAFF_OK) {
+		rs->status = got == STAFF_ERROR ? 500 : 404;
 		return;
 	}
 	if (rq->method == HTTP_POST) {
@@ -154,9 +155,7 @@ page_staff_account(request_t *rq, response_t *rs)
 		tvars_set_cstr(v, "languages", a.languages);
 		tvars_set_cstr(v, "location", a.location);
 		tvars_setf(v, "load", "%u / %u", a.active_cases, a.capacity);
-		tvars_set_cstr(v, "status", i18n(rq->lang, a.status == ACCT_REVOKED ? N_("revoked")
-		                                     : a.status == ACCT_PAUSED      ? N_("paused")
-		                                                                    : N_("active")));
+		tvars_set_cstr(v, "status", page_account_status(rq, a.status));
 		tvars_setf(v, "action", "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
 		if (coordinator)
 			tvars_set_cstr(v, "can_train", "1");

@@ -4,91 +4,86 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/staff.h"
+#include "domain/roster.h"
 #include "pages/staff_common.h"
 
 #define ROSTER_PAGE 50
 
-/* ---- roster and revocation ---- */
-
 struct roster_ctx {
-	request_t *rq;
+	const request_t *rq;
 	tvars_t *v;
-	const uint8_t *self;
-	bool can_revoke;
 };
 
 static void
-roster_each(void *ctx, const store_account_t *a)
+roster_vars(void *ctx, const roster_entry_t *e)
 {
 	struct roster_ctx *x = ctx;
 	tvars_t *it = tvars_add_item(x->v, "accounts");
 	if (!it)
 		return;
 	char hex[33];
-	sodium_bin2hex(hex, sizeof(hex), a->id, 16);
+	sodium_bin2hex(hex, sizeof(hex), e->id, 16);
 	tvars_set_cstr(it, "id", hex);
-	tvars_set_cstr(it, "name", a->handle);
-	page_roles_text(x->rq, a->roles, it, "roles");
-	tvars_set_cstr(it, "status", i18n(x->rq->lang, a->status == ACCT_REVOKED ? N_("revoked")
-	                                           : a->status == ACCT_PAUSED ? N_("paused") : N_("active")));
-	tvars_set_cstr(it, "languages", a->languages);
-	tvars_set_cstr(it, "location", a->location);
-	tvars_setf(it, "load", "%u / %u", a->active_cases, a->capacity);
+	tvars_set_cstr(it, "name", e->handle);
+	page_roles_text(x->rq, e->roles, it, "roles");
+	tvars_set_cstr(it, "status", page_account_status(x->rq, e->status));
+	tvars_set_cstr(it, "languages", e->languages);
+	tvars_set_cstr(it, "location", e->location);
+	tvars_setf(it, "load", "%u / %u", e->active_cases, e->capacity);
 	tvars_setf(it, "href", "/%s/staff/accounts/%s", lang_code(x->rq->lang), hex);
-	if (x->can_revoke && a->status != ACCT_REVOKED && memcmp(a->id, x->self, 16) != 0)
+	if (e->revocable)
 		tvars_set_cstr(it, "revocable", "1");
+}
+
+/* Revocation takes two steps: a page that says exactly what will happen, then the
+ * button. Returns true when the page is answered (the confirmation, or an error). */
+static bool
+revocation(request_t *rq, response_t *rs, const staff_t *s, tvars_t *v)
+{
+	uint8_t id[16];
+	roster_entry_t target;
+	staff_status_t st = page_id_from_hex(page_field(rq, "account"), id) == 0
+	    ? roster_revocation(rq->app, s, id, &target)
+	    : STAFF_DENIED;
+	if (st == STAFF_OK && sv_eq_cstr(page_field(rq, "confirm"), "yes")) {
+		st = staff_revoke(rq->app, s, id);
+		if (st == STAFF_OK) {
+			tvars_set_cstr(v, "revoked", target.handle);
+			return false;   /* the roster follows, with the notice */
+		}
+	} else if (st == STAFF_OK) {
+		tvars_set_cstr(v, "confirm_name", target.handle);
+		tvars_set(v, "confirm_id", page_field(rq, "account"));
+		page_render(rq, rs, "staff_revoke", N_("Revoke an account"), v);
+		return true;
+	}
+	tvars_free(v);
+	rs->status = st == STAFF_ERROR ? 500 : 404;
+	return true;
 }
 
 void
 page_staff_accounts(request_t *rq, response_t *rs)
 {
-	uint64_t page = 1;
-	uint8_t id[16];
-	store_account_t target;
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
-	if (!(s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR))) {
+	if (!roster_visible(s)) {
 		rs->status = 404;
 		return;
 	}
-	/* only a coordinator who holds the triage key (the domain's rule, staff_may_revoke) */
-	bool can_revoke = (s->acct.roles & ROLE_COORDINATOR) && staff_group_holds(rq->app, s, "triage") == 1;
 	tvars_t *v = page_staff_vars(rq);
 	if (!v) {
 		rs->status = 500;
 		return;
 	}
-	if (rq->method == HTTP_POST) {
-		/* Revocation takes two steps: this page says exactly what will happen. */
-		if (!can_revoke || page_id_from_hex(page_field(rq, "account"), id) != 0 ||
-		    store_account_by_id(rq->app->store, id, &target) != STORE_OK || !staff_may_revoke(rq->app, s, &target)) {
-			tvars_free(v);
-			rs->status = 404;
-			return;
-		}
-		if (sv_eq_cstr(page_field(rq, "confirm"), "yes")) {
-			staff_status_t rst = staff_revoke(rq->app, s, id);
-			if (rst != STAFF_OK) {
-				tvars_free(v);
-				rs->status = rst == STAFF_DENIED ? 404 : 500;
-				return;
-			}
-			tvars_set_cstr(v, "revoked", target.handle);
-		} else {
-			tvars_set_cstr(v, "confirm_name", target.handle);
-			tvars_set(v, "confirm_id", page_field(rq, "account"));
-			page_render(rq, rs, "staff_revoke", N_("Revoke an account"), v);
-			return;
-		}
-	}
-	page = page_number(rq, 100000);
+	if (rq->method == HTTP_POST && revocation(rq, rs, s, v))
+		return;
+	uint64_t page = page_number(rq, 100000);
 	size_t total = 0;
-	struct roster_ctx x = { rq, v, s->acct.id, can_revoke };
 	/* filters: ?lang=ru&status=active&free=1 (unknown values: no filter) */
 	char lang[8] = "", status[16] = "", free_only[4] = "", qs[64];
-	store_roster_filter_t f = { "", -1, false, 0 };
+	roster_filter_t f = { "", -1, false };
 	if (http_query(rq, "lang", lang, sizeof(lang)) == 0 && page_language_ok(lang))
 		f.language = lang;
 	else
@@ -100,8 +95,10 @@ page_staff_accounts(request_t *rq, response_t *rs)
 		status[0] = '\0';
 	f.free_only = http_query(rq, "free", free_only, sizeof(free_only)) == 0 && strcmp(free_only, "1") == 0;
 	bool more = false;
-	if (store_roster(rq->app->store, &f, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_each, &x, &total, &more) !=
-	    STORE_OK) {
+	struct roster_ctx x = { rq, v };
+	staff_status_t st = roster_list(rq->app, s, &f, (size_t)(page - 1) * ROSTER_PAGE, ROSTER_PAGE, roster_vars, &x,
+	    &total, &more);
+	if (st != STAFF_OK) {
 		tvars_free(v);
 		rs->status = 500;
 		return;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "domain/casework.h"
+#include "domain/sessionlist.h"
 #include "domain/staff.h"
 #include "pages/qr.h"
 #include "pages/staff_common.h"
@@ -252,32 +253,31 @@ page_staff_enroll(request_t *rq, response_t *rs)
 /* ---- sessions ---- */
 
 struct sessions_ctx {
-	request_t *rq;
+	const request_t *rq;
 	tvars_t *v;
-	const uint8_t *current;
 };
 
 static void
-sessions_each(void *ctx, const store_session_t *row)
+sessions_each(void *ctx, const sessionlist_entry_t *e)
 {
 	struct sessions_ctx *x = ctx;
 	tvars_t *it = tvars_add_item(x->v, "sessions");
 	if (!it)
 		return;
-	time_t t = (time_t)row->created_hour * 3600;
+	time_t t = (time_t)e->created_hour * 3600;
 	struct tm tm;
 	char when[32];
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:00 UTC", &tm);
 	tvars_set_cstr(it, "started", when);
-	long idle = staff_session_idle_minutes(row->sid);
+	long idle = e->idle_minutes;
 	if (idle < 0)
 		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("not in use since sava was restarted")));
 	else if (idle < 5)
 		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("in use now")));
 	else
 		tvars_set_cstr(it, "idle", i18n(x->rq->lang, N_("idle for a while")));
-	if (sodium_memcmp(row->sid, x->current, 32) == 0)
+	if (e->current)
 		tvars_set_cstr(it, "current", "1");
 }
 
@@ -302,8 +302,8 @@ page_staff_sessions(request_t *rq, response_t *rs)
 	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		struct sessions_ctx x = { rq, v, s->sess.sid };
-		if (store_sessions_list(rq->app->store, s->acct.id, sessions_each, &x) != STORE_OK) {
+		struct sessions_ctx x = { rq, v };
+		if (sessionlist_own(rq->app, s, sessions_each, &x) != STAFF_OK) {
 			tvars_free(v);
 			rs->status = 500;
 			return;

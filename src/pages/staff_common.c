@@ -78,6 +78,12 @@ page_roles_text(const request_t *rq, uint32_t roles, tvars_t *v, const char *nam
 	buf_free(&b);
 }
 
+const char *
+page_account_status(const request_t *rq, int status)
+{
+	return i18n(rq->lang, status == ACCT_REVOKED ? N_("revoked") : status == ACCT_PAUSED ? N_("paused") : N_("active"));
+}
+
 /* Role names for the catalogs (role_name gives the same English words). */
 static const char *const role_msgids[] __attribute__((unused)) = {
 	N_("admin"), N_("coordinator"), N_("owl"), N_("verifier"), N_("translator"), N_("editor"),

@@ -14,6 +14,8 @@ tvars_t *page_staff_vars(request_t *rq);
 void page_staff_redirect(request_t *rq, response_t *rs, const char *path);
 /* The names of the roles in roles, in the page's language, as the value name. */
 void page_roles_text(const request_t *rq, uint32_t roles, tvars_t *v, const char *name);
+/* An account's status (ACCT_*), in the page's language. */
+const char *page_account_status(const request_t *rq, int status);
 
 /* Languages a member may list (casework_languages), each as an item of list with code,
  * name (in its own language) and selected (one code, or a comma-separated list). */
