@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/confirm.h"
 #include "pages/staff_common.h"
 
 static const char *const situation_short[] = {
@@ -215,13 +216,12 @@ void
 page_staff_request_shred(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
-	store_case_t row;
+	int64_t created_hour = 0;
 	char to[96], hex[33], when[32];
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0 || !(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, s) ||
-	    store_case_get(rq->app->store, id, &row) != STORE_OK) {
+	if (page_id_param(rq, id) != 0) {
 		rs->status = 404;
 		return;
 	}
@@ -236,12 +236,17 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 		http_redirect(rs, 303, to);
 		return;
 	}
+	intake_status_t may = confirm_shred(rq->app, s, id, &created_hour);
+	if (may != INTAKE_OK) {
+		rs->status = may == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "action", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
 		tvars_setf(v, "back_href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
-		page_hour(row.created_hour, when);
+		page_hour(created_hour, when);
 		tvars_set_cstr(v, "when", when);
 	}
 	page_render(rq, rs, "staff_shred", N_("Shred this request"), v);

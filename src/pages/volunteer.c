@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/confirm.h"
 #include "pages/staff_common.h"
 
 #define ABOUT_MAX_CHARS    5000
@@ -275,8 +276,7 @@ page_staff_application_reject(request_t *rq, response_t *rs)
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
-	bool may = (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s);
-	if (page_id_param(rq, id) != 0 || !may) {
+	if (page_id_param(rq, id) != 0) {
 		rs->status = 404;
 		return;
 	}
@@ -291,10 +291,9 @@ page_staff_application_reject(request_t *rq, response_t *rs)
 		http_redirect(rs, 303, to);
 		return;
 	}
-	store_case_t row;
-	bool exists = store_case_get(rq->app->store, id, &row) == STORE_OK && row.stage == STAGE_APPLICATION;
-	if (!exists) {
-		rs->status = 404;
+	intake_status_t may = confirm_reject(rq->app, s, id);
+	if (may != INTAKE_OK) {
+		rs->status = may == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
 	tvars_t *v = page_staff_vars(rq);
