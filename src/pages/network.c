@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/assign.h"
 #include "domain/casework.h"
 #include "domain/roster.h"
 #include "pages/staff_common.h"
@@ -252,7 +253,7 @@ struct suggest_ctx {
 };
 
 static void
-suggest_each(void *ctx, const store_account_t *a)
+suggest_each(void *ctx, const roster_entry_t *a)
 {
 	struct suggest_ctx *x = ctx;
 	char hex[33];
@@ -268,21 +269,20 @@ suggest_each(void *ctx, const store_account_t *a)
 void
 page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16])
 {
-	store_case_t row;
-	store_account_t holder;
-	char hex[33];
-	if (store_case_get(rq->app->store, case_id, &row) == STORE_OK && row.has_assignee &&
-	    store_account_by_id(rq->app->store, row.assignee, &holder) == STORE_OK) {
-		tvars_set_cstr(v, "assignee", holder.handle);
-		if (holder.status == ACCT_REVOKED)
+	char hex[33], holder[STORE_HANDLE_MAX + 1];
+	bool revoked = false;
+	if (assign_holder(rq->app, cv, holder, &revoked) == 1) {
+		tvars_set_cstr(v, "assignee", holder);
+		if (revoked)
 			tvars_set_cstr(v, "assignee_revoked", "1");
 	}
-	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, s) || cv->status == STATUS_CLOSED)
-		return;
+	struct suggest_ctx x = { v, rq };
+	staff_status_t st = assign_owls(rq->app, s, cv, 10, suggest_each, &x);
+	if (st == STAFF_DENIED)
+		return;   /* no form: she may not assign, or the request is closed */
 	sodium_bin2hex(hex, sizeof(hex), case_id, 16);
 	tvars_setf(v, "assign_action", "/%s/staff/requests/%s/assign", lang_code(rq->lang), hex);
-	struct suggest_ctx x = { v, rq };
-	if (store_owl_suggestions(rq->app->store, cv->lang, 10, suggest_each, &x) != STORE_OK)
+	if (st != STAFF_OK)
 		tvars_set_cstr(v, "owls_failed", "1");
 }
 
@@ -290,9 +290,7 @@ void
 page_staff_request_assign(request_t *rq, response_t *rs)
 {
 	uint8_t id[16], owl[16];
-	store_account_t a;
-	store_case_t row;
-	char to[96], hex[33], h[STORE_HANDLE_MAX + 1];
+	char to[96], hex[33];
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
@@ -301,18 +299,10 @@ page_staff_request_assign(request_t *rq, response_t *rs)
 		return;
 	}
 	/* the Owl: chosen from the suggestions (her id), or named */
-	sv_t who = page_field(rq, "owl"), handle = page_field(rq, "handle");
-	bool found = page_id_from_hex(who, owl) == 0;
-	if (!found && handle.len > 0 && handle.len <= STORE_HANDLE_MAX) {
-		memcpy(h, handle.p, handle.len);
-		h[handle.len] = '\0';
-		if ((found = store_account_by_handle(rq->app->store, h, &a) == STORE_OK))
-			memcpy(owl, a.id, 16);
-	}
-	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s);
-	intake_status_t st = found ? casework_assign(rq->app, s, id, owl) : INTAKE_NOT_FOUND;
-	/* refused on a request that exists, to one who may assign: the Owl was the problem */
-	bool no_owl = st == INTAKE_NOT_FOUND && coordinator && store_case_get(rq->app->store, id, &row) == STORE_OK;
+	intake_status_t st = page_id_from_hex(page_field(rq, "owl"), owl) == 0
+	    ? casework_assign(rq->app, s, id, owl)
+	    : assign_by_handle(rq->app, s, id, page_field(rq, "handle"));
+	bool no_owl = st == INTAKE_NO_OWL;   /* the request page says so */
 	if (st != INTAKE_OK && !no_owl) {
 		rs->status = st == INTAKE_CLOSED ? 503 : st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
