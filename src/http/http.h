@@ -187,8 +187,10 @@ int http_query(const request_t *rq, const char *name, char *out, size_t outlen) 
  * memory back, and must ask for the same size. NULL when out of memory. */
 void *http_request_secret(request_t *rq, size_t size);
 
-/* Sets a redirect. */
+/* Sets a redirect to location, or to the location fmt makes. One that does not fit
+ * rs->location is never sent cut: the response is then a 500. */
 void http_redirect(response_t *rs, int status, const char *location);
+void http_redirectf(response_t *rs, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 /* The routing table and its matcher. Returns the route for path (and fills rq->lang,
  * rq->rest), or NULL for 404. */

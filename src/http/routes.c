@@ -1,6 +1,7 @@
 /* routes: the routing table, in one place. A pattern is matched segment by segment;
  * "{lang}" matches a language sava speaks. Each route says its methods and how large
  * a body it takes. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "http/http.h"
@@ -144,10 +145,19 @@ routes_match(request_t *rq, sv_t path)
 }
 
 void
+http_redirectf(response_t *rs, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool ok = vsnprintf_ok(rs->location, sizeof(rs->location), fmt, ap);
+	va_end(ap);
+	rs->status = ok ? status : 500;
+}
+
+void
 http_redirect(response_t *rs, int status, const char *location)
 {
-	rs->status = status;
-	snprintf(rs->location, sizeof(rs->location), "%s", location);
+	http_redirectf(rs, status, "%s", location);
 }
 
 void

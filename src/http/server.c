@@ -117,14 +117,14 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 		rc |= MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"") == MHD_YES ? 0 : -1;
 	if (rs->retry_after) {
 		char v[16];
-		snprintf(v, sizeof(v), "%u", rs->retry_after);
-		rc |= MHD_add_response_header(r, "Retry-After", v) == MHD_YES ? 0 : -1;
+		rc |= snprintf_ok(v, sizeof(v), "%u", rs->retry_after) &&
+		        MHD_add_response_header(r, "Retry-After", v) == MHD_YES ? 0 : -1;
 	}
-	if (onion_path && app->config.onion_address[0]) {
-		char v[LIMIT_URI_BYTES + 160];
-		snprintf(v, sizeof(v), "http://%s%s", app->config.onion_address, onion_path);
-		rc |= MHD_add_response_header(r, "Onion-Location", v) == MHD_YES ? 0 : -1;
-	}
+	/* a location that does not fit is left out, never sent cut */
+	char onion[LIMIT_URI_BYTES + 160];
+	if (onion_path && app->config.onion_address[0] &&
+	    snprintf_ok(onion, sizeof(onion), "http://%s%s", app->config.onion_address, onion_path))
+		rc |= MHD_add_response_header(r, "Onion-Location", onion) == MHD_YES ? 0 : -1;
 	if (rc != 0) {
 		MHD_destroy_response(r);
 		return NULL;
@@ -234,9 +234,9 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	}
 	/* Onion-Location names this page's path (never its query) on successful pages. */
 	char path[LIMIT_URI_BYTES + 1];
-	snprintf(path, sizeof(path), "%.*s", (int)rq->path.len, rq->path.p);
+	bool have_path = snprintf_ok(path, sizeof(path), "%.*s", (int)rq->path.len, rq->path.p);
 	size_t n = rs.body.len;
-	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, rs.status == 200 ? path : NULL);
+	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, rs.status == 200 && have_path ? path : NULL);
 	buf_free(&rs.body);
 	return server_queue_sized(rq, conn, rs.status, r, true, n);
 }

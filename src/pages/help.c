@@ -235,9 +235,9 @@ mailbox_refused(request_t *rq, response_t *rs)
 	if (shown < 5)
 		shown = 5;
 	if (at)
-		snprintf(notice, sizeof(notice), "%.*s%u%s", (int)(at - msg), msg, shown, at + 3);
+		snprintf_cut(notice, sizeof(notice), "%.*s%u%s", (int)(at - msg), msg, shown, at + 3);
 	else
-		snprintf(notice, sizeof(notice), "%s", msg);
+		snprintf_cut(notice, sizeof(notice), "%s", msg);
 	mailbox_form_typed(rq, rs, NULL, notice, page_field(rq, "receipt"));
 	rs->retry_after = wait ? wait : 1;
 	if (rs->status == 0)
@@ -250,13 +250,13 @@ mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_pro
 {
 	case_view_t cv;
 	char prefix[32];
-	if (mailbox_view(rq->app, m, &cv) != INTAKE_OK) {
+	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang)) ||
+	    mailbox_view(rq->app, m, &cv) != INTAKE_OK) {
 		rs->status = 500;
 		return;
 	}
 	tvars_t *v = help_vars(rq);
 	if (v) {
-		snprintf(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang));
 		page_view_vars(rq, v, &cv, prefix, false);
 		if (p) {
 			page_problems_vars(rq, v, p);
@@ -302,9 +302,7 @@ mailbox_work(request_t *rq)
 static void
 mailbox_redirect(request_t *rq, response_t *rs)
 {
-	char to[32];
-	snprintf(to, sizeof(to), "/%s/mailbox", lang_code(rq->lang));
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/mailbox", lang_code(rq->lang));
 }
 
 void

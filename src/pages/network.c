@@ -85,8 +85,11 @@ page_staff_profile(request_t *rq, response_t *rs)
 			profile_page(rq, rs, s, N_("Choose the languages from the list."), false, 400);
 			return;
 		}
-		snprintf(p.languages + used, sizeof(p.languages) - used, "%s%.*s", used ? "," : "", (int)f->value.len,
-		    f->value.p);
+		if (!snprintf_ok(p.languages + used, sizeof(p.languages) - used, "%s%.*s", used ? "," : "",
+		        (int)f->value.len, f->value.p)) {
+			profile_page(rq, rs, s, N_("Choose the languages from the list."), false, 400);
+			return;
+		}
 	}
 	sv_t loc = page_field(rq, "location"), cap = page_field(rq, "capacity");
 	uint64_t capacity;
@@ -107,9 +110,7 @@ page_staff_profile(request_t *rq, response_t *rs)
 	else if (st != STAFF_OK)
 		rs->status = 500;
 	else {
-		char to[64];
-		snprintf(to, sizeof(to), "/%s/staff/profile?saved=1", lang_code(rq->lang));
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/profile?saved=1", lang_code(rq->lang));
 	}
 }
 
@@ -142,10 +143,9 @@ page_staff_account(request_t *rq, response_t *rs)
 			rs->status = st == STAFF_DENIED ? 404 : 500;
 			return;
 		}
-		char to[96], hex[33];
+		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		snprintf(to, sizeof(to), "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
 		return;
 	}
 	tvars_t *v = page_staff_vars(rq);
@@ -290,7 +290,7 @@ void
 page_staff_request_assign(request_t *rq, response_t *rs)
 {
 	uint8_t id[16], owl[16];
-	char to[96], hex[33];
+	char hex[33];
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
@@ -308,8 +308,7 @@ page_staff_request_assign(request_t *rq, response_t *rs)
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=%s#assign", lang_code(rq->lang), hex, no_owl ? "none" : "done");
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s?assign=%s#assign", lang_code(rq->lang), hex, no_owl ? "none" : "done");
 }
 
 /* ---- stages, verifications and checklists on a request's page ---- */
@@ -403,10 +402,9 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 static void
 back_to_request(request_t *rq, response_t *rs, const uint8_t id[16], const char *what)
 {
-	char to[128], hex[33];
+	char hex[33];
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s?stage=%s#stage", lang_code(rq->lang), hex, what);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s?stage=%s#stage", lang_code(rq->lang), hex, what);
 }
 
 void

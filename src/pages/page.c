@@ -166,10 +166,11 @@ pages_init(char *err, size_t errlen)
 {
 	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
 		char name[64];
-		snprintf(name, sizeof(name), "templates/%s.html", page_template_names[i]);
-		const embedded_file_t *f = embedded_find(name);
+		const embedded_file_t *f = snprintf_ok(name, sizeof(name), "templates/%s.html", page_template_names[i])
+		    ? embedded_find(name)
+		    : NULL;
 		if (!f) {
-			snprintf(err, errlen, "%s is not built in", name);
+			snprintf_cut(err, errlen, "templates/%s.html is not built in", page_template_names[i]);
 			return -1;
 		}
 		page_templates[i] = tmpl_parse(name, f->data, f->len, err, errlen);

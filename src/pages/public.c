@@ -16,15 +16,15 @@ static const embedded_file_t *css_file;
 static char css_etag[40];
 static char css_href[64];
 
-/* The first "# " line of a Markdown page is its title. */
+/* The first "# " line of a Markdown page is its title (cut to fit, and then says so). */
 static void
 doc_title_from(const char *md, size_t len, char *out, size_t outlen)
 {
 	sv_t s = { md, len }, line, rest;
 	out[0] = '\0';
 	sv_split(s, '\n', &line, &rest);
-	if (line.len > 2 && line.p[0] == '#' && line.p[1] == ' ')
-		snprintf(out, outlen, "%.*s", (int)(line.len - 2), line.p + 2);
+	if (line.len > 2 && line.len - 2 <= INT32_MAX && line.p[0] == '#' && line.p[1] == ' ')
+		snprintf_cut(out, outlen, "%.*s", (int)(line.len - 2), line.p + 2);
 }
 
 int
@@ -33,15 +33,14 @@ pages_public_init(char *err, size_t errlen)
 	for (int d = 0; d < DOC_COUNT; d++) {
 		for (int l = 0; l < LANG_COUNT; l++) {
 			char name[64];
-			snprintf(name, sizeof(name), "content/%s/%s.md", lang_code((lang_t)l), doc_names[d]);
-			const embedded_file_t *f = embedded_find(name);
-			if (!f) {   /* a missing translation falls back to English */
-				snprintf(name, sizeof(name), "content/en/%s.md", doc_names[d]);
+			const embedded_file_t *f = NULL;
+			if (snprintf_ok(name, sizeof(name), "content/%s/%s.md", lang_code((lang_t)l), doc_names[d]))
 				f = embedded_find(name);
-			}
+			if (!f && snprintf_ok(name, sizeof(name), "content/en/%s.md", doc_names[d]))
+				f = embedded_find(name);   /* a missing translation falls back to English */
 			buf_init(&doc_html[d][l], LIMIT_PAGE_BYTES);
 			if (!f || markdown_render(f->data, f->len, &doc_html[d][l]) != 0) {
-				snprintf(err, errlen, "%s is missing or cannot be rendered", name);
+				snprintf_cut(err, errlen, "%s is missing or cannot be rendered", name);
 				return -1;
 			}
 			doc_title_from(f->data, f->len, doc_title[d][l], sizeof(doc_title[d][l]));
@@ -49,15 +48,18 @@ pages_public_init(char *err, size_t errlen)
 	}
 	css_file = embedded_find("static/sava.css");
 	if (!css_file) {
-		snprintf(err, errlen, "static/sava.css is not built in");
+		snprintf_cut(err, errlen, "static/sava.css is not built in");
 		return -1;
 	}
 	unsigned char h[8];
 	char hex[17];
 	crypto_generichash(h, sizeof(h), (const unsigned char *)css_file->data, css_file->len, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(css_etag, sizeof(css_etag), "\"%s\"", hex);
-	snprintf(css_href, sizeof(css_href), "/static/sava.css?v=%s", hex);
+	if (!snprintf_ok(css_etag, sizeof(css_etag), "\"%s\"", hex) ||
+	    !snprintf_ok(css_href, sizeof(css_href), "/static/sava.css?v=%s", hex)) {
+		snprintf_cut(err, errlen, "the stylesheet's version does not fit");
+		return -1;
+	}
 	return 0;
 }
 
@@ -70,17 +72,13 @@ pages_css_href(void)
 void
 page_root(request_t *rq, response_t *rs)
 {
-	char to[16];
-	snprintf(to, sizeof(to), "/%s/", rq->app->config.default_lang);
-	http_redirect(rs, 302, to);
+	http_redirectf(rs, 302, "/%s/", rq->app->config.default_lang);
 }
 
 void
 page_lang_root(request_t *rq, response_t *rs)
 {
-	char to[16];
-	snprintf(to, sizeof(to), "/%s/", lang_code(rq->lang));
-	http_redirect(rs, 301, to);
+	http_redirectf(rs, 301, "/%s/", lang_code(rq->lang));
 }
 
 void

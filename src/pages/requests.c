@@ -84,6 +84,10 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 {
 	case_view_t cv;
 	char prefix[32], when[32], hex[33];
+	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/staff/files/", lang_code(rq->lang))) {
+		rs->status = 500;
+		return;
+	}
 	intake_status_t st = request_view(rq->app, s, id, &cv);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
@@ -91,7 +95,6 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		snprintf(prefix, sizeof(prefix), "/%s/staff/files/", lang_code(rq->lang));
 		page_view_vars(rq, v, &cv, prefix, true);
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "reply_action", "/%s/staff/requests/%s/reply", lang_code(rq->lang), hex);
@@ -163,7 +166,7 @@ void
 page_staff_request_reply(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
-	char to[96], hex[33];
+	char hex[33];
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
@@ -191,8 +194,7 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s", lang_code(rq->lang), hex);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s", lang_code(rq->lang), hex);
 }
 
 void
@@ -217,7 +219,7 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
 	int64_t created_hour = 0;
-	char to[96], hex[33], when[32];
+	char hex[33], when[32];
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
@@ -231,9 +233,7 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 			return;
 		}
-		snprintf(to, sizeof(to), "/%s/staff/requests?shredded=%s", lang_code(rq->lang),
-		    st == INTAKE_OK ? "1" : "later");
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/requests?shredded=%s", lang_code(rq->lang), st == INTAKE_OK ? "1" : "later");
 		return;
 	}
 	intake_status_t may = confirm_shred(rq->app, s, id, &created_hour);
@@ -257,7 +257,7 @@ void
 page_staff_request_note(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
-	char to[96], hex[33];
+	char hex[33];
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
@@ -271,7 +271,7 @@ page_staff_request_note(request_t *rq, response_t *rs)
 	page_check_length(rq, "note", NOTE_MAX_CHARS, &p.message, &p);
 	if (blank && p.n == 0) {
 		p.items[0].anchor = "note";
-		snprintf(p.items[0].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Write the note first.")));
+		snprintf_cut(p.items[0].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Write the note first.")));
 		p.n = 1;
 	}
 	if (p.n) {
@@ -288,6 +288,5 @@ page_staff_request_note(request_t *rq, response_t *rs)
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s#notes", lang_code(rq->lang), hex);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s#notes", lang_code(rq->lang), hex);
 }

@@ -103,7 +103,11 @@ page_staff_accounts(request_t *rq, response_t *rs)
 		rs->status = 500;
 		return;
 	}
-	snprintf(qs, sizeof(qs), "lang=%s&status=%s&free=%s", lang, status, f.free_only ? "1" : "");
+	if (!snprintf_ok(qs, sizeof(qs), "lang=%s&status=%s&free=%s", lang, status, f.free_only ? "1" : "")) {
+		tvars_free(v);
+		rs->status = 500;
+		return;
+	}
 	page_roster_filter_vars(rq, v, lang, status, f.free_only);
 	if (total != SIZE_MAX)
 		tvars_setf(v, "total", "%zu", total);

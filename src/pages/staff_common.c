@@ -42,9 +42,7 @@ page_staff_vars(request_t *rq)
 void
 page_staff_redirect(request_t *rq, response_t *rs, const char *path)
 {
-	char to[128];
-	snprintf(to, sizeof(to), "/%s%s", lang_code(rq->lang), path);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s%s", lang_code(rq->lang), path);
 }
 
 const staff_t *

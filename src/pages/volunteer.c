@@ -73,11 +73,11 @@ page_volunteer(request_t *rq, response_t *rs)
 		bool flag = false;
 		if (sv_is_blank(page_field(rq, "about"))) {
 			p.items[p.n].anchor = "about";
-			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
+			snprintf_cut(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
 		}
 		if (sv_is_blank(page_field(rq, "contact"))) {
 			p.items[p.n].anchor = "contact";
-			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
+			snprintf_cut(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
 		}
 		page_check_length(rq, "about", ABOUT_MAX_CHARS, &flag, &p);
 		page_check_length(rq, "languages", SHORT_MAX_CHARS, &flag, &p);
@@ -226,10 +226,9 @@ page_staff_application_vouch(request_t *rq, response_t *rs)
 	else if (st != INTAKE_OK)
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 	else {
-		char to[96], hex[33];
+		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		snprintf(to, sizeof(to), "/%s/staff/applications/%s", lang_code(rq->lang), hex);
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/applications/%s", lang_code(rq->lang), hex);
 	}
 }
 
@@ -286,9 +285,7 @@ page_staff_application_reject(request_t *rq, response_t *rs)
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 			return;
 		}
-		char to[64];
-		snprintf(to, sizeof(to), "/%s/staff/applications?done=1", lang_code(rq->lang));
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/applications?done=1", lang_code(rq->lang));
 		return;
 	}
 	intake_status_t may = confirm_reject(rq->app, s, id);

@@ -75,5 +75,9 @@ main(void)
 	CHECK(strcmp(fixed, "a lo...") == 0);
 	snprintf_cut(fixed, sizeof(fixed), "%s", "short");
 	CHECK(strcmp(fixed, "short") == 0);
+	snprintf_cut(fixed, sizeof(fixed), "%s", "ab\xd0\x96\xd0\x96\xd0\x96");   /* "abЖЖЖ" */
+	CHECK(strcmp(fixed, "ab\xd0\x96...") == 0);
+	snprintf_cut(fixed, sizeof(fixed), "%s", "abc\xd0\x96\xd0\x96\xd0\x96");   /* "abcЖЖЖ": no half Ж */
+	CHECK(strcmp(fixed, "abc...") == 0);
 	return check_done("buf");
 }
