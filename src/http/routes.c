@@ -1,6 +1,7 @@
 /* routes: the routing table, in one place. A pattern is matched segment by segment;
  * "{lang}" matches a language sava speaks. Each route says its methods and how large
- * a body it takes. */
+ * a body it takes. Also the small helpers pages call on a request: redirects (checked:
+ * never a cut location), slow work, query fields. */
 #include <stdarg.h>
 #include <string.h>
 

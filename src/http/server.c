@@ -1,7 +1,8 @@
 /* server: libmicrohttpd glue. Turns each connection's request into a bounded request_t
  * (target, headers, body within the route's limit), calls the route's page, and sends
- * the response with the security headers. Sees plaintext bodies in memory only; wipes
- * them when the request ends. Logs method, route pattern, status and duration only. */
+ * the response with the security headers. Sees plaintext bodies and a page's session
+ * secrets (http_request_secret) in memory only, and wipes them in one place when the
+ * request ends. Logs method, route pattern, status and duration only. */
 #include "http/server.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
-/* server: the libmicrohttpd side of the HTTP layer; pages never include this. */
+/* server: the libmicrohttpd side of the HTTP layer, shared by the files of src/http;
+ * pages never include this. */
 #ifndef SAVA_SERVER_H
 #define SAVA_SERVER_H
 

@@ -1,6 +1,7 @@
 /* network: the volunteer network's pages: her own profile (languages, location,
  * capacity, pause), an account's page with its training checklist (coordinators), "My
- * cases" with the coordinators' board, and assigning a request to an Owl. */
+ * cases" with the coordinators' board, and on a request's page its assignment to an
+ * Owl, its stage with the checklist, and the verifications. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,7 @@
 /* pages: one file per page family. Each page fills a response from a request; HTML
- * comes only from templates (escape by default) inside the one layout. */
+ * comes only from templates (escape by default) inside the one layout. Pages reach data
+ * only through the domain, and know nothing of libmicrohttpd: they include http/http.h
+ * for the request and response they are handed, and the HTTP layer sends what they fill. */
 #ifndef SAVA_PAGES_H
 #define SAVA_PAGES_H
 
@@ -82,16 +84,16 @@ void page_download(response_t *rs, case_file_out_t *f);
  * path (with the query qs before the page, or NULL). */
 uint64_t page_number(const request_t *rq, uint64_t max);
 void page_nav_vars(const request_t *rq, tvars_t *v, const char *path, const char *qs, uint64_t page, bool more);
-/* Rows of requests (or applications) as the list's items: href (base + id), lang, stage,
- * new, when (created, or last activity), waiting, unreadable, first_line; extra adds more. */
-void page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
-    const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r));
 
 /* The {id} of the route (or 32 hex digits) as 16 bytes; -1 when it is not one. */
 int page_id_param(const request_t *rq, uint8_t id[16]) WUR;
 int page_id_from_hex(sv_t hex, uint8_t id[16]) WUR;
 
 /* network.c: the volunteer network */
+/* Rows of requests (or applications) as the list's items: href (base + id), lang, stage,
+ * new, when (created, or last activity), waiting, unreadable, first_line; extra adds more. */
+void page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
+    const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r));
 void page_staff_profile(request_t *rq, response_t *rs);
 void page_staff_account(request_t *rq, response_t *rs);
 void page_staff_cases(request_t *rq, response_t *rs);
