@@ -18,7 +18,6 @@
 
 #include "core/log.h"
 #include "pages/pages.h"
-#include "parse/cookie.h"
 
 static atomic_int server_in_flight;
 
