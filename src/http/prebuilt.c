@@ -39,6 +39,12 @@ prebuilt_route(const app_t *app, const route_t *route, lang_t lang, struct prebu
 	response_t rs = { 0 };
 	buf_init(&rs.body, LIMIT_PAGE_BYTES);
 	route->handler(&rq, &rs);
+	if (rq.secret) {   /* a session's memory: this page is not the same for everyone */
+		sodium_free(rq.secret);
+		snprintf_cut(err, errlen, "the page %s is shared but reads a session", path);
+		buf_free(&rs.body);
+		return -1;
+	}
 	if (rs.status != 0 && rs.status != 200) {
 		snprintf_cut(err, errlen, "the page %s could not be built", path);
 		buf_free(&rs.body);
