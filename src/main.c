@@ -321,7 +321,7 @@ cmd_serve(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
-	if (i18n_init() != 0 || pages_init(&app, err, sizeof(err)) != 0) {
+	if (i18n_init() != 0 || pages_init(err, sizeof(err)) != 0 || http_init(&app, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sava serve: the built-in pages are broken: %s\n", err);
 		return 1;
 	}
@@ -339,6 +339,7 @@ cmd_serve(int argc, char **argv)
 	int rc = http_serve(&app);
 	intake_stop();
 	staff_stop();
+	http_shutdown();
 	pages_shutdown();
 	vault_close(app.vault);
 	store_close(app.store);

@@ -19,6 +19,15 @@ if [ -n "$sql" ]; then
 	echo "source-check: SQLite used outside src/store/: $sql"
 	status=1
 fi
+# The HTTP layer and the pages write into fixed arrays only through the checked forms
+# (core/buf.h: snprintf_ok, snprintf_cut) or a buf_t: a cut path, header or cookie is
+# never used as if whole.
+fmt=$(grep -nE '(^|[^_[:alnum:]])v?snprintf[[:space:]]*\(' src/http/*.c src/pages/*.c)
+if [ -n "$fmt" ]; then
+	echo "source-check: unchecked snprintf in src/http or src/pages (use snprintf_ok, snprintf_cut or a buf_t):"
+	printf '%s\n' "$fmt"
+	status=1
+fi
 # Every source file opens with a comment saying what it does.
 for f in src/*.c src/*/*.c src/*/*.h; do
 	head -c 2 "$f" | grep -q '/\*' || { echo "source-check: $f does not open with a comment"; status=1; }

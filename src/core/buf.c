@@ -302,3 +302,44 @@ buf_append_pct(buf_t *b, const char *p, size_t n)
 	sodium_memzero(chunk, sizeof(chunk));   /* it may have held a requester's words */
 	return rc;
 }
+
+bool
+vsnprintf_ok(char *out, size_t outlen, const char *fmt, va_list ap)
+{
+	if (outlen == 0)
+		return false;
+	int n = vsnprintf(out, outlen, fmt, ap);
+	if (n >= 0 && (size_t)n < outlen)
+		return true;
+	sodium_memzero(out, outlen);   /* the part that fit may be half of a secret */
+	return false;
+}
+
+bool
+snprintf_ok(char *out, size_t outlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool ok = vsnprintf_ok(out, outlen, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+void
+snprintf_cut(char *out, size_t outlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (outlen == 0)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(out, outlen, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		out[0] = '\0';
+	} else if ((size_t)n >= outlen && outlen > 3) {
+		size_t at = outlen - 4;   /* never half of a UTF-8 character before the dots */
+		while (at > 0 && ((unsigned char)out[at] & 0xC0) == 0x80)
+			at--;
+		memcpy(out + at, "...", 4);
+	}
+}

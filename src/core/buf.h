@@ -64,4 +64,13 @@ void buf_free(buf_t *b);         /* wipes, frees, back to empty */
 /* Hands the bytes to the caller (caller frees with free()); the buffer is left empty. */
 char *buf_detach(buf_t *b, size_t *len);
 
+/* The checked snprintf into a fixed array. true: out holds all of the text. false: it did
+ * not fit (or fmt failed); out is then wiped and left "", so that a cut path, header or
+ * name is never used by mistake. For text of no known bound, use a buf_t. */
+bool snprintf_ok(char *out, size_t outlen, const char *fmt, ...) PRINTF_LIKE(3, 4) WUR;
+bool vsnprintf_ok(char *out, size_t outlen, const char *fmt, va_list ap) PRINTF_LIKE(3, 0) WUR;
+/* For a sentence meant for a person (an error sentence, a message on a page): what does
+ * not fit is cut at a UTF-8 character, and the end then says "...". */
+void snprintf_cut(char *out, size_t outlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
 #endif

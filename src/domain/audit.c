@@ -1,4 +1,4 @@
-/* audit: entry encoding, appends in the order that survives a crash, the reconcile at
+/* audit: entry encoding and decoding, appends in the order that survives a crash, the reconcile at
  * start, and the check behind `sava audit verify`. Times are rounded to the hour before
  * they are written, so the log cannot place an action more precisely than that. Holds no
  * key: the vault computes every keyed link. */
@@ -75,6 +75,24 @@ audit_entry_encode(uint8_t out[AUDIT_ENTRY_BYTES], time_t t, const uint8_t *acto
 		memcpy(out + 26, object, AUDIT_ID_BYTES);
 	else
 		memset(out + 26, 0, AUDIT_ID_BYTES);
+}
+
+int
+audit_entry_decode(const uint8_t *entry, size_t len, audit_entry_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len != AUDIT_ENTRY_BYTES)
+		return -1;
+	uint64_t t = 0;
+	for (int i = 7; i >= 0; i--)
+		t = t << 8 | entry[i];
+	out->t = (time_t)t;
+	memcpy(out->actor, entry + 8, AUDIT_ID_BYTES);
+	out->by_system = sodium_is_zero(out->actor, AUDIT_ID_BYTES);
+	out->action = (audit_action_t)((unsigned)entry[24] | (unsigned)entry[25] << 8);
+	memcpy(out->object, entry + 26, AUDIT_ID_BYTES);
+	out->has_object = !sodium_is_zero(out->object, AUDIT_ID_BYTES);
+	return 0;
 }
 
 static bool

@@ -58,6 +58,18 @@ const char *audit_action_name(audit_action_t action);
 void audit_entry_encode(uint8_t out[AUDIT_ENTRY_BYTES], time_t t, const uint8_t *actor, audit_action_t action,
     const uint8_t *object);
 
+/* An entry decoded: the one reader of the byte format audit_entry_encode writes. */
+typedef struct {
+	time_t t;                       /* the start of its hour */
+	bool by_system;                 /* actor: sava itself (16 zero bytes) */
+	uint8_t actor[AUDIT_ID_BYTES];
+	audit_action_t action;          /* may be a code this sava does not know */
+	bool has_object;                /* object: none (16 zero bytes) */
+	uint8_t object[AUDIT_ID_BYTES];
+} audit_entry_t;
+/* Decodes an entry of len bytes: 0, or -1 when it is not AUDIT_ENTRY_BYTES long. */
+int audit_entry_decode(const uint8_t *entry, size_t len, audit_entry_t *out) WUR;
+
 /* Appends one entry, now: reads the last row, has the vault compute h_i with K_i,
  * commits row i, then has the vault ratchet to K_{i+1}. One append at a time across
  * threads. A ratchet an earlier append could not finish is finished first (after

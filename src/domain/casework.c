@@ -139,8 +139,10 @@ casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16], c
 	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(app, s))
 		return INTAKE_NOT_FOUND;
 	if (store_account_by_id(app->store, owl_id, &owl) != STORE_OK || owl.status != ACCT_ACTIVE ||
-	    !(owl.roles & ROLE_OWL) || !owl.has_secrets)
-		return INTAKE_NOT_FOUND;
+	    !(owl.roles & ROLE_OWL) || !owl.has_secrets) {
+		store_case_t row;   /* the request exists: the Owl is what was wrong */
+		return store_case_get(app->store, case_id, &row) == STORE_OK ? INTAKE_NO_OWL : INTAKE_NOT_FOUND;
+	}
 	if (store_group_get(app->store, "triage", &g) != STORE_OK || g.rotation_pending)
 		return INTAKE_CLOSED;
 	struct access *a = access_new();

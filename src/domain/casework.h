@@ -31,9 +31,9 @@ staff_status_t casework_training_set(const app_t *app, const staff_t *s, const u
 
 /* Assigns a request to an Owl (a coordinator holding the triage key). First assignment
  * seals the current keys to her; reassignment starts a new epoch sealed to the triage
- * key, the requester and the new Owl only. INTAKE_NOT_FOUND for anyone else, an unknown
- * request or an account that is not an active Owl; INTAKE_CLOSED while the triage key
- * waits to be replaced. */
+ * key, the requester and the new Owl only. INTAKE_NOT_FOUND for anyone else or an unknown
+ * request; INTAKE_NO_OWL, to one who may assign, for a request that exists and an account
+ * that is not an active Owl; INTAKE_CLOSED while the triage key waits to be replaced. */
 intake_status_t casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16],
     const uint8_t owl[16]) WUR;
 

@@ -73,6 +73,7 @@ typedef enum {
 	INTAKE_ERROR,
 	INTAKE_FULL,         /* no room: the disk is full (files: nearly full, or too many at once);
 	                      * nothing was stored, and the log says so (core/diskfull.h) */
+	INTAKE_NO_OWL,       /* an assignment to an account that is not an active Owl (casework.h) */
 } intake_status_t;
 
 #endif

@@ -2,40 +2,13 @@
  * a cookie (HttpOnly, SameSite=Strict; Secure and __Host- behind TLS or an onion). The
  * token in each form is KDF(secret, 3, "savaSESS"), as for staff sessions (CRYPTO.md),
  * checked with sodium_memcmp. The server stores nothing. */
-#include <stdio.h>
 #include <string.h>
 
 #include "http/server.h"
 #include "parse/cookie.h"
 #include "vault/account.h"
 
-#define CSRF_COOKIE_TLS   "__Host-a"
-#define CSRF_COOKIE_PLAIN "sava_a"
 #define CSRF_B64_LEN      43   /* 32 bytes, base64url without padding */
-
-const char *
-http_cookie_name(const request_t *rq, char which)
-{
-	if (which == 's')
-		return rq->app->config.tls ? "__Host-s" : "sava_s";
-	if (which == 'e')
-		return rq->app->config.tls ? "__Host-e" : "sava_e";
-	if (which == 'm')
-		return rq->app->config.tls ? "__Host-m" : "sava_m";
-	return rq->app->config.tls ? CSRF_COOKIE_TLS : CSRF_COOKIE_PLAIN;
-}
-
-static const char *
-csrf_cookie_name(const request_t *rq)
-{
-	return http_cookie_name(rq, 'a');
-}
-
-int
-http_cookie(const request_t *rq, const char *name, sv_t *value)
-{
-	return cookie_find(sv_from_cstr(rq->cookies), sv_from_cstr(name), value);
-}
 
 static int
 csrf_decode(sv_t s, unsigned char out[32])
@@ -55,9 +28,11 @@ void
 http_csrf_read_cookie(request_t *rq, sv_t header)
 {
 	sv_t v;
-	if (cookie_find(header, sv_from_cstr(http_cookie_name(rq, 's')), &v) == 0 && csrf_decode(v, rq->csrf_key) == 0)
+	if (cookie_find(header, sv_from_cstr(http_cookie_name(rq, HTTP_COOKIE_STAFF)), &v) == 0 &&
+	    csrf_decode(v, rq->csrf_key) == 0)
 		rq->csrf_have = true;
-	else if (cookie_find(header, sv_from_cstr(csrf_cookie_name(rq)), &v) == 0 && csrf_decode(v, rq->csrf_key) == 0)
+	else if (cookie_find(header, sv_from_cstr(http_cookie_name(rq, HTTP_COOKIE_FORM)), &v) == 0 &&
+	    csrf_decode(v, rq->csrf_key) == 0)
 		rq->csrf_have = true;
 }
 
@@ -100,8 +75,7 @@ http_csrf_cookie(const request_t *rq, char *out, size_t outlen)
 {
 	char v[64];
 	sodium_bin2base64(v, sizeof(v), rq->csrf_key, sizeof(rq->csrf_key), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	int n = snprintf(out, outlen, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf_cookie_name(rq), v,
-	    rq->app->config.tls ? "; Secure" : "");
+	int rc = http_cookie_format(rq, HTTP_COOKIE_FORM, sv_from_cstr(v), HTTP_COOKIE_SESSION, out, outlen);
 	sodium_memzero(v, sizeof(v));
-	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
+	return rc;
 }

@@ -6,8 +6,6 @@
 
 #include <sodium.h>
 
-struct MHD_Response;
-
 #include "app/app.h"
 #include "core/buf.h"
 #include "core/limits.h"
@@ -67,7 +65,7 @@ typedef struct route {
 	body_kind_t body;      /* what a POST carries */
 	size_t body_limit;     /* bytes; larger bodies get 413 before they are read */
 	page_fn handler;
-	bool shared;           /* same bytes for every request in a language: built once */
+	bool shared;           /* same bytes for every request in a language: built once at start */
 	const upload_ops_t *upload;   /* BODY_MULTIPART only */
 	bool log_quiet;        /* log the route only: its status would say whether a receipt was right */
 } route_t;
@@ -78,7 +76,9 @@ struct response {
 	buf_t body;
 	char location[LIMIT_URI_BYTES + 16];   /* for 3xx */
 	const char *allow;         /* for 405 */
-	char cookie[200];          /* one Set-Cookie to send, or empty */
+	char cookie[200];          /* one Set-Cookie to send, or empty: written by http_cookie_set only */
+	char cookie_which;         /* which cookie it sets (HTTP_COOKIE_*), and where its value is */
+	size_t cookie_value, cookie_value_len;
 	bool clear_site_data;      /* logout: ask the browser to forget this site */
 	unsigned retry_after;      /* seconds for a Retry-After header (a 503 of a limit), or 0 */
 	char disposition[1200];    /* a Content-Disposition to send (downloads), or empty */
@@ -86,7 +86,11 @@ struct response {
 	 * bound how much decrypted content waits in memory for slow clients. */
 	void (*released)(size_t reserved);
 	size_t reserved;
-	struct MHD_Response *shared;   /* a prebuilt response to send instead (not owned) */
+	/* A static file (the stylesheet): its bytes, not copied, live as long as the process;
+	 * the server sends them with etag, a year's cache, and a 304 to a matching
+	 * If-None-Match. Only for a route marked shared: its response is built at start. */
+	sv_t static_body;
+	const char *etag;
 };
 
 struct request {
@@ -131,6 +135,8 @@ struct request {
 	int work_status;
 	char scratch[64];
 	bool staff_page;           /* set once a staff session is verified: the layout adds staff notices */
+	void *secret;              /* http_request_secret's memory, and its size */
+	size_t secret_len;
 	int status;                /* what was sent, for the log */
 	uint64_t started_ns;
 	void *conn;                /* struct MHD_Connection * */
@@ -149,20 +155,53 @@ bool http_csrf_value_ok(const request_t *rq, sv_t value);
  * of them) are taken, the server answers 503. */
 void http_defer(request_t *rq, work_fn fn, work_kind_t kind);
 
-/* The value of cookie name (NUL-terminated view into the request), or -1. */
-int http_cookie(const request_t *rq, const char *name, sv_t *value) WUR;
-/* The cookie names this instance uses: "__Host-..." behind TLS, "sava_..." otherwise. */
-const char *http_cookie_name(const request_t *rq, char which);   /* 's' session, 'a' anonymous, 'e' enrollment */
+/* sava's cookies (cookie.c). Their names: "__Host-..." behind TLS, "sava_..." otherwise. */
+enum {
+	HTTP_COOKIE_STAFF = 's',     /* a staff session */
+	HTTP_COOKIE_MAILBOX = 'm',   /* a requester's mailbox session */
+	HTTP_COOKIE_ENROLL = 'e',    /* the browser that began an enrollment */
+	HTTP_COOKIE_FORM = 'a',      /* the anonymous form secret (CSRF) */
+};
+#define HTTP_COOKIE_SESSION (-1L)   /* max_age: kept while the browser runs, no Max-Age */
+const char *http_cookie_name(const request_t *rq, char which);
+/* The value of cookie which in the request (a view into it), or -1 when absent. */
+int http_cookie(const request_t *rq, char which, sv_t *value) WUR;
+/* The one way to set a cookie: rs sends which=value, with max_age in seconds or
+ * HTTP_COOKIE_SESSION. -1 (and nothing set) when the value holds anything but plain
+ * cookie octets or does not fit. A response sets one cookie; a second call replaces it. */
+int http_cookie_set(const request_t *rq, response_t *rs, char which, sv_t value, long max_age) WUR;
+/* Tells the browser to forget which (an empty value, Max-Age=0). */
+int http_cookie_clear(const request_t *rq, response_t *rs, char which) WUR;
+/* Drops the cookie rs was to set (wiped). */
+void http_cookie_unset(response_t *rs);
+/* The value which will have once rs is taken: the one rs sets, else the request's; -1
+ * when neither has one or rs removes it. */
+int http_cookie_after(const request_t *rq, const response_t *rs, char which, sv_t *value) WUR;
 /* A query-string field (first of its name), decoded into out; -1 when absent or bad. */
 int http_query(const request_t *rq, const char *name, char *out, size_t outlen) WUR;
 
-/* Sets a redirect. */
+/* Memory for the secrets a page holds while the request lasts (a session, once checked):
+ * guarded (sodium_malloc), zeroed at first, and wiped and freed by the server when the
+ * request ends, on every path, so that no page has to remember to. The first call makes
+ * it; later calls (the page again after its slow work, an upload hook) get the same
+ * memory back, and must ask for the same size. NULL when out of memory. */
+void *http_request_secret(request_t *rq, size_t size);
+
+/* Sets a redirect to location, or to the location fmt makes. One that does not fit
+ * rs->location is never sent cut: the response is then a 500. */
 void http_redirect(response_t *rs, int status, const char *location);
+void http_redirectf(response_t *rs, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 /* The routing table and its matcher. Returns the route for path (and fills rq->lang,
  * rq->rest), or NULL for 404. */
 const route_t *routes_match(request_t *rq, sv_t path);
 const route_t *routes_table(size_t *count);
+
+/* Builds, once, the responses that are the same for everyone from what the pages render
+ * (after pages_init): each shared route in each language, the error pages the server
+ * sends itself, and the static files. Returns 0, or -1 with a sentence in err. */
+int http_init(const app_t *app, char *err, size_t errlen) WUR;
+void http_shutdown(void);
 
 /* Starts the daemon and serves until SIGINT or SIGTERM. Returns a process exit code. */
 int http_serve(app_t *app);

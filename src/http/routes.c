@@ -1,6 +1,8 @@
 /* routes: the routing table, in one place. A pattern is matched segment by segment;
  * "{lang}" matches a language sava speaks. Each route says its methods and how large
- * a body it takes. */
+ * a body it takes. Also the small helpers pages call on a request: redirects (checked:
+ * never a cut location), slow work, query fields. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "http/http.h"
@@ -20,7 +22,7 @@ static const route_t routes[] = {
 	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false, NULL, true },
 	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false, NULL, true },
 	{ "/{lang}/volunteer", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 65536, page_volunteer, false, NULL, true },
-	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, false },
+	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, true },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
 	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
 	{ "/staff/logout", HTTP_POST, BODY_FORM, 1024, page_staff_logout, false },
@@ -144,10 +146,19 @@ routes_match(request_t *rq, sv_t path)
 }
 
 void
+http_redirectf(response_t *rs, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool ok = vsnprintf_ok(rs->location, sizeof(rs->location), fmt, ap);
+	va_end(ap);
+	rs->status = ok ? status : 500;
+}
+
+void
 http_redirect(response_t *rs, int status, const char *location)
 {
-	rs->status = status;
-	snprintf(rs->location, sizeof(rs->location), "%s", location);
+	http_redirectf(rs, status, "%s", location);
 }
 
 void

@@ -1,7 +1,8 @@
 /* server: libmicrohttpd glue. Turns each connection's request into a bounded request_t
  * (target, headers, body within the route's limit), calls the route's page, and sends
- * the response with the security headers. Sees plaintext bodies in memory only; wipes
- * them when the request ends. Logs method, route pattern, status and duration only. */
+ * the response with the security headers. Sees plaintext bodies and a page's session
+ * secrets (http_request_secret) in memory only, and wipes them in one place when the
+ * request ends. Logs method, route pattern, status and duration only. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -17,7 +18,6 @@
 
 #include "core/log.h"
 #include "pages/pages.h"
-#include "parse/cookie.h"
 
 static atomic_int server_in_flight;
 
@@ -117,14 +117,14 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 		rc |= MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"") == MHD_YES ? 0 : -1;
 	if (rs->retry_after) {
 		char v[16];
-		snprintf(v, sizeof(v), "%u", rs->retry_after);
-		rc |= MHD_add_response_header(r, "Retry-After", v) == MHD_YES ? 0 : -1;
+		rc |= snprintf_ok(v, sizeof(v), "%u", rs->retry_after) &&
+		        MHD_add_response_header(r, "Retry-After", v) == MHD_YES ? 0 : -1;
 	}
-	if (onion_path && app->config.onion_address[0]) {
-		char v[LIMIT_URI_BYTES + 160];
-		snprintf(v, sizeof(v), "http://%s%s", app->config.onion_address, onion_path);
-		rc |= MHD_add_response_header(r, "Onion-Location", v) == MHD_YES ? 0 : -1;
-	}
+	/* a location that does not fit is left out, never sent cut */
+	char onion[LIMIT_URI_BYTES + 160];
+	if (onion_path && app->config.onion_address[0] &&
+	    snprintf_ok(onion, sizeof(onion), "http://%s%s", app->config.onion_address, onion_path))
+		rc |= MHD_add_response_header(r, "Onion-Location", onion) == MHD_YES ? 0 : -1;
 	if (rc != 0) {
 		MHD_destroy_response(r);
 		return NULL;
@@ -191,7 +191,7 @@ server_queue(request_t *rq, struct MHD_Connection *conn, int status, struct MHD_
 static enum MHD_Result
 server_error(request_t *rq, struct MHD_Connection *conn, int status)
 {
-	struct MHD_Response *shared = pages_error_shared(status, rq->lang);
+	struct MHD_Response *shared = prebuilt_error(status, rq->lang);
 	if (shared && !rq->csrf_set_cookie)
 		return server_queue(rq, conn, status, shared, false);
 	response_t rs = { .status = status };
@@ -204,9 +204,11 @@ server_error(request_t *rq, struct MHD_Connection *conn, int status)
 static enum MHD_Result
 server_run_page(request_t *rq, struct MHD_Connection *conn)
 {
-	struct MHD_Response *shared = rq->route->shared ? pages_shared(rq->route, rq->lang) : NULL;
+	int shared_status = 200;
+	struct MHD_Response *shared =
+	    rq->route->shared ? prebuilt_page(rq->route, rq->lang, rq->if_none_match, &shared_status) : NULL;
 	if (shared)
-		return server_queue(rq, conn, 200, shared, false);
+		return server_queue(rq, conn, shared_status, shared, false);
 
 	response_t rs = { 0 };
 	buf_init(&rs.body, LIMIT_PAGE_BYTES);
@@ -224,19 +226,17 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	}
 	if (rs.status == 0)
 		rs.status = 200;
-	if (rs.shared || (rs.status >= 400 && rs.body.len == 0)) {
+	if (rs.status >= 400 && rs.body.len == 0) {
 		buf_free(&rs.body);
 		if (rs.released)
 			rs.released(rs.reserved);
-		if (rs.shared)
-			return server_queue(rq, conn, rs.status, rs.shared, false);
 		return server_error(rq, conn, rs.status);
 	}
 	/* Onion-Location names this page's path (never its query) on successful pages. */
 	char path[LIMIT_URI_BYTES + 1];
-	snprintf(path, sizeof(path), "%.*s", (int)rq->path.len, rq->path.p);
+	bool have_path = snprintf_ok(path, sizeof(path), "%.*s", (int)rq->path.len, rq->path.p);
 	size_t n = rs.body.len;
-	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, rs.status == 200 ? path : NULL);
+	struct MHD_Response *r = server_response_build(rq->app, &rs, rq->lang, rs.status == 200 && have_path ? path : NULL);
 	buf_free(&rs.body);
 	return server_queue_sized(rq, conn, rs.status, r, true, n);
 }
@@ -444,6 +444,19 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	return server_run_page(rq, conn);
 }
 
+void *
+http_request_secret(request_t *rq, size_t size)
+{
+	if (rq->secret)
+		return rq->secret_len == size ? rq->secret : NULL;
+	rq->secret = sodium_malloc(size);
+	if (!rq->secret)
+		return NULL;
+	sodium_memzero(rq->secret, size);
+	rq->secret_len = size;
+	return rq->secret;
+}
+
 enum MHD_Result
 server_method_not_allowed(request_t *rq, struct MHD_Connection *conn)
 {
@@ -497,6 +510,10 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 	http_mp_end(rq);
 	buf_free(&rq->body);
 	form_free(&rq->form);
+	if (rq->secret) {   /* the one place a request's session secrets are wiped */
+		sodium_memzero(rq->secret, rq->secret_len);
+		sodium_free(rq->secret);
+	}
 	sodium_memzero(rq, sizeof(*rq));
 	free(rq);
 	*con_cls = NULL;

@@ -1,4 +1,5 @@
-/* server: the libmicrohttpd side of the HTTP layer; pages never include this. */
+/* server: the libmicrohttpd side of the HTTP layer, shared by the files of src/http;
+ * pages never include this. */
 #ifndef SAVA_SERVER_H
 #define SAVA_SERVER_H
 
@@ -13,6 +14,11 @@ struct MHD_Response *server_response_build(const app_t *app, response_t *rs, lan
 struct MHD_Response *server_static_build(const char *data, size_t len, const char *content_type,
     const char *etag, bool not_modified);
 enum MHD_Result server_method_not_allowed(request_t *rq, struct MHD_Connection *conn);
+
+/* prebuilt.c: what http_init built (not owned by the caller), or NULL. A static file
+ * answers a matching If-None-Match with its 304; *status says which was chosen. */
+struct MHD_Response *prebuilt_page(const route_t *route, lang_t lang, const char *if_none_match, int *status);
+struct MHD_Response *prebuilt_error(int status, lang_t lang);
 
 /* work.c: the pool for slow work. room[p] is how many requests of purpose p may wait.
  * work_reserve takes a place for rq (by rq->work_kind and its browser), or returns -1;
@@ -50,6 +56,9 @@ int http_mp_begin(request_t *rq, sv_t content_type, const char *content_length) 
 int http_mp_feed(request_t *rq, const char *p, size_t n) WUR;
 int http_mp_finish(request_t *rq) WUR;
 void http_mp_end(request_t *rq);
+
+/* cookie.c: the one builder of a Set-Cookie header (see http_cookie_set), into out. */
+int http_cookie_format(const request_t *rq, char which, sv_t value, long max_age, char *out, size_t outlen) WUR;
 
 /* csrf.c */
 void http_csrf_read_cookie(request_t *rq, sv_t cookie_header);

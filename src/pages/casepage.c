@@ -28,12 +28,8 @@ up_begin_help(request_t *rq, void **upload)
 static int
 up_begin_mailbox(request_t *rq, void **upload)
 {
-	mailbox_t m;
-	sv_t cookie;
-	bool live = http_cookie(rq, http_cookie_name(rq, 'm'), &cookie) == 0 &&
-	    mailbox_session(rq->app, cookie, &m) == INTAKE_OK;
-	sodium_memzero(&m, sizeof(m));
-	return live ? up_new(rq, upload) : 403;
+	const mailbox_t *m;
+	return page_mailbox_session(rq, &m) > 0 ? up_new(rq, upload) : 403;
 }
 
 /* A staff reply: files only from someone who can open the request (others get the
@@ -41,12 +37,11 @@ up_begin_mailbox(request_t *rq, void **upload)
 static int
 up_begin_staff(request_t *rq, void **upload)
 {
-	staff_t s;
-	sv_t cookie;
+	staff_status_t st;
+	const staff_t *s;
 	uint8_t id[16];
-	bool ok = page_id_param(rq, id) == 0 && http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
-	    staff_session(rq->app, cookie, &s) == STAFF_OK && casework_may_write(rq->app, &s, id);
-	sodium_memzero(&s, sizeof(s));
+	bool ok = page_id_param(rq, id) == 0 && (s = page_staff_session(rq, &st)) != NULL &&
+	    casework_may_write(rq->app, s, id);
 	return ok ? up_new(rq, upload) : 404;
 }
 
@@ -117,7 +112,7 @@ problem_add(page_problems_t *p, const char *anchor, const char *text)
 {
 	if (p->n < PAGE_PROBLEMS_MAX) {
 		p->items[p->n].anchor = anchor;
-		snprintf(p->items[p->n].text, sizeof(p->items[p->n].text), "%s", text);
+		snprintf_cut(p->items[p->n].text, sizeof(p->items[p->n].text), "%s", text);
 		p->n++;
 	}
 }
@@ -135,20 +130,20 @@ page_check_message(const request_t *rq, bool required, page_problems_t *p)
 		problem_add(p, "message", i18n(rq->lang, N_("Write your message. It can be short.")));
 	} else if (chars > c->message_max) {
 		p->message = true;
-		snprintf(text, sizeof(text), "%s (%zu / %u)",
+		snprintf_cut(text, sizeof(text), "%s (%zu / %u)",
 		    i18n(rq->lang, N_("Your message is too long. Shorten it, or send the rest later as a reply from your mailbox.")),
 		    chars, c->message_max);
 		problem_add(p, "message", text);
 	}
 	if (u && upload_too_many(u)) {
 		p->files = true;
-		snprintf(text, sizeof(text), "%s %u", i18n(rq->lang, N_("Too many files. The most you can send at once:")),
+		snprintf_cut(text, sizeof(text), "%s %u", i18n(rq->lang, N_("Too many files. The most you can send at once:")),
 		    c->max_files);
 		problem_add(p, "attachment", text);
 	}
 	if (u && upload_too_large(u)) {
 		p->files = true;
-		snprintf(text, sizeof(text), "%s %u", i18n(rq->lang, N_("A file is too large. The largest file you can send, in MB:")),
+		snprintf_cut(text, sizeof(text), "%s %u", i18n(rq->lang, N_("A file is too large. The largest file you can send, in MB:")),
 		    c->max_file_mb);
 		problem_add(p, "attachment", text);
 	}
@@ -169,7 +164,7 @@ page_check_length(const request_t *rq, const char *name, size_t max_chars, bool 
 	char text[300];
 	if (utf8_chars(page_field(rq, name)) > max_chars) {
 		*flag = true;
-		snprintf(text, sizeof(text), "%s %zu", i18n(rq->lang, N_("This answer is too long. The most characters that fit:")),
+		snprintf_cut(text, sizeof(text), "%s %zu", i18n(rq->lang, N_("This answer is too long. The most characters that fit:")),
 		    max_chars);
 		problem_add(p, name, text);
 	}
@@ -186,8 +181,8 @@ page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p)
 		tvars_set_cstr(it, "text", p->items[i].text);
 		tvars_set_cstr(v, "has_problems", "1");
 		char key[64];
-		snprintf(key, sizeof(key), "%s_error", p->items[i].anchor);
-		tvars_set_cstr(v, key, p->items[i].text);
+		if (snprintf_ok(key, sizeof(key), "%s_error", p->items[i].anchor))
+			tvars_set_cstr(v, key, p->items[i].text);
 	}
 	/* a browser cannot keep chosen files across a new page: say so */
 	if (p->n && rq->upload && (upload_count(rq->upload) > 0 || p->files))
@@ -205,15 +200,15 @@ page_hour(int64_t hour, char out[32])
 	strftime(out, 32, "%Y-%m-%d %H:00 UTC", &tm);
 }
 
-static void
+/* The size in the reader's units; false when it does not fit (the page then shows none). */
+static bool
 size_text(const request_t *rq, uint64_t n, char out[48])
 {
 	if (n < 1024)
-		snprintf(out, 48, "%llu %s", (unsigned long long)n, i18n(rq->lang, N_("B")));
-	else if (n < 1024 * 1024)
-		snprintf(out, 48, "%llu %s", (unsigned long long)((n + 1023) / 1024), i18n(rq->lang, N_("KB")));
-	else
-		snprintf(out, 48, "%.1f %s", (double)n / (1024.0 * 1024.0), i18n(rq->lang, N_("MB")));
+		return snprintf_ok(out, 48, "%llu %s", (unsigned long long)n, i18n(rq->lang, N_("B")));
+	if (n < 1024 * 1024)
+		return snprintf_ok(out, 48, "%llu %s", (unsigned long long)((n + 1023) / 1024), i18n(rq->lang, N_("KB")));
+	return snprintf_ok(out, 48, "%.1f %s", (double)n / (1024.0 * 1024.0), i18n(rq->lang, N_("MB")));
 }
 
 void
@@ -247,8 +242,8 @@ page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const cha
 			sodium_bin2hex(hex, sizeof(hex), m->files[k].id, 16);
 			tvars_setf(f, "href", "%s%s", file_prefix, hex);
 			tvars_set_cstr(f, "name", m->files[k].name);
-			size_text(rq, m->files[k].size, size);
-			tvars_set_cstr(f, "size", size);
+			if (size_text(rq, m->files[k].size, size))
+				tvars_set_cstr(f, "size", size);
 		}
 	}
 }
@@ -271,8 +266,9 @@ page_download(response_t *rs, case_file_out_t *f)
 	ascii[na] = '\0';
 	buf_init(&enc, 3 * 300);
 	bool encoded = len && buf_append_pct(&enc, f->name, len < 300 ? len : 300) == 0;
-	snprintf(rs->disposition, sizeof(rs->disposition), "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-	    na ? ascii : "attachment", encoded ? enc.data : "attachment");
+	if (!snprintf_ok(rs->disposition, sizeof(rs->disposition), "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+	        na ? ascii : "attachment", encoded ? enc.data : "attachment"))
+		memcpy(rs->disposition, "attachment", sizeof("attachment"));   /* still a download, unnamed */
 	buf_free(&enc);
 	rs->content_type = "application/octet-stream";
 	buf_free(&rs->body);

@@ -235,24 +235,13 @@ mailbox_refused(request_t *rq, response_t *rs)
 	if (shown < 5)
 		shown = 5;
 	if (at)
-		snprintf(notice, sizeof(notice), "%.*s%u%s", (int)(at - msg), msg, shown, at + 3);
+		snprintf_cut(notice, sizeof(notice), "%.*s%u%s", (int)(at - msg), msg, shown, at + 3);
 	else
-		snprintf(notice, sizeof(notice), "%s", msg);
+		snprintf_cut(notice, sizeof(notice), "%s", msg);
 	mailbox_form_typed(rq, rs, NULL, notice, page_field(rq, "receipt"));
 	rs->retry_after = wait ? wait : 1;
 	if (rs->status == 0)
 		rs->status = 503;
-}
-
-/* The mailbox session of this request: 1 with m filled, 0 without one, -1 on error. */
-static int
-mailbox_of(request_t *rq, mailbox_t *m)
-{
-	sv_t cookie;
-	if (http_cookie(rq, http_cookie_name(rq, 'm'), &cookie) != 0)
-		return 0;
-	intake_status_t st = mailbox_session(rq->app, cookie, m);
-	return st == INTAKE_OK ? 1 : st == INTAKE_NOT_FOUND ? 0 : -1;
 }
 
 static void
@@ -261,13 +250,13 @@ mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_pro
 {
 	case_view_t cv;
 	char prefix[32];
-	if (mailbox_view(rq->app, m, &cv) != INTAKE_OK) {
+	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang)) ||
+	    mailbox_view(rq->app, m, &cv) != INTAKE_OK) {
 		rs->status = 500;
 		return;
 	}
 	tvars_t *v = help_vars(rq);
 	if (v) {
-		snprintf(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang));
 		page_view_vars(rq, v, &cv, prefix, false);
 		if (p) {
 			page_problems_vars(rq, v, p);
@@ -313,24 +302,21 @@ mailbox_work(request_t *rq)
 static void
 mailbox_redirect(request_t *rq, response_t *rs)
 {
-	char to[32];
-	snprintf(to, sizeof(to), "/%s/mailbox", lang_code(rq->lang));
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/mailbox", lang_code(rq->lang));
 }
 
 void
 page_mailbox(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
+	const mailbox_t *m;
 	if (rq->method != HTTP_POST) {
-		int have = mailbox_of(rq, &m);
+		int have = page_mailbox_session(rq, &m);
 		if (have > 0)
-			mailbox_page(rq, rs, &m, NULL, 0);
+			mailbox_page(rq, rs, m, NULL, 0);
 		else if (have == 0)
 			mailbox_form(rq, rs, NULL, NULL);
 		else
 			rs->status = 500;
-		sodium_memzero(&m, sizeof(m));
 		return;
 	}
 	if (!rq->work_done) {
@@ -349,12 +335,15 @@ page_mailbox(request_t *rq, response_t *rs)
 		return;
 	}
 	switch ((intake_status_t)rq->work_status) {
-	case INTAKE_OK:
-		snprintf(rs->cookie, sizeof(rs->cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		    http_cookie_name(rq, 'm'), rq->scratch, rq->app->config.tls ? "; Secure" : "");
+	case INTAKE_OK: {
+		int set = http_cookie_set(rq, rs, HTTP_COOKIE_MAILBOX, sv_from_cstr(rq->scratch), HTTP_COOKIE_SESSION);
 		sodium_memzero(rq->scratch, sizeof(rq->scratch));
-		mailbox_redirect(rq, rs);
+		if (set != 0)
+			rs->status = 500;
+		else
+			mailbox_redirect(rq, rs);
 		return;
+	}
 	case INTAKE_NOT_FOUND:
 		/* The same page, whatever was wrong with the receipt. */
 		mailbox_form(rq, rs, NULL,
@@ -379,19 +368,18 @@ page_mailbox(request_t *rq, response_t *rs)
 static void
 reply_work(request_t *rq)
 {
-	mailbox_t m;
-	int have = mailbox_of(rq, &m);
-	rq->work_status = have > 0 ? mailbox_reply(rq->app, &m, page_field(rq, "message"), rq->upload)
+	const mailbox_t *m;
+	int have = page_mailbox_session(rq, &m);
+	rq->work_status = have > 0 ? mailbox_reply(rq->app, m, page_field(rq, "message"), rq->upload)
 	                           : have == 0 ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	sodium_memzero(&m, sizeof(m));
 }
 
 void
 page_mailbox_reply(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
+	const mailbox_t *m;
 	if (!rq->work_done) {
-		int have = mailbox_of(rq, &m);
+		int have = page_mailbox_session(rq, &m);
 		if (have <= 0) {
 			if (have < 0)
 				rs->status = 500;
@@ -402,35 +390,34 @@ page_mailbox_reply(request_t *rq, response_t *rs)
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
 		if (upload_refused(rq->upload))
-			mailbox_notice(rq, rs, &m, msg_full_reply, 503);
+			mailbox_notice(rq, rs, m, msg_full_reply, 503);
 		else if (p.n)
-			mailbox_page(rq, rs, &m, &p, 400);
+			mailbox_page(rq, rs, m, &p, 400);
 		else
 			http_defer(rq, reply_work, WORK_MAILBOX_REPLY);
-		sodium_memzero(&m, sizeof(m));
 		return;
 	}
 	if (rq->work_status == INTAKE_OK || rq->work_status == INTAKE_NOT_FOUND) {
 		mailbox_redirect(rq, rs);
-	} else if (rq->work_status == INTAKE_OVERLOADED && mailbox_of(rq, &m) > 0) {
-		mailbox_notice(rq, rs, &m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
-	} else if (rq->work_status == INTAKE_FULL && mailbox_of(rq, &m) > 0) {
-		mailbox_notice(rq, rs, &m, msg_full_reply, 503);
+	} else if (rq->work_status == INTAKE_OVERLOADED && page_mailbox_session(rq, &m) > 0) {
+		mailbox_notice(rq, rs, m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
+	} else if (rq->work_status == INTAKE_FULL && page_mailbox_session(rq, &m) > 0) {
+		mailbox_notice(rq, rs, m, msg_full_reply, 503);
 	} else {
 		rs->status = 500;
 	}
-	sodium_memzero(&m, sizeof(m));
 }
 
 void
 page_mailbox_leave(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
-	if (mailbox_of(rq, &m) > 0)
-		mailbox_leave(rq->app, &m);
-	sodium_memzero(&m, sizeof(m));
-	snprintf(rs->cookie, sizeof(rs->cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-	    http_cookie_name(rq, 'm'), rq->app->config.tls ? "; Secure" : "");
+	const mailbox_t *m;
+	if (page_mailbox_session(rq, &m) > 0)
+		mailbox_leave(rq->app, m);
+	if (http_cookie_clear(rq, rs, HTTP_COOKIE_MAILBOX) != 0) {
+		rs->status = 500;
+		return;
+	}
 	rs->clear_site_data = true;
 	mailbox_redirect(rq, rs);
 }
@@ -438,17 +425,15 @@ page_mailbox_leave(request_t *rq, response_t *rs)
 void
 page_mailbox_file(request_t *rq, response_t *rs)
 {
-	mailbox_t m;
+	const mailbox_t *m;
 	uint8_t aid[16];
 	case_file_out_t f;
-	int have = mailbox_of(rq, &m);
+	int have = page_mailbox_session(rq, &m);
 	if (have <= 0 || page_id_param(rq, aid) != 0) {
 		rs->status = have < 0 ? 500 : 404;
-		sodium_memzero(&m, sizeof(m));
 		return;
 	}
-	intake_status_t st = mailbox_file(rq->app, &m, aid, &f);
-	sodium_memzero(&m, sizeof(m));
+	intake_status_t st = mailbox_file(rq->app, m, aid, &f);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;

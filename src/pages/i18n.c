@@ -23,8 +23,8 @@ i18n_init(void)
 {
 	for (int l = 0; l < LANG_COUNT; l++) {
 		char name[32];
-		snprintf(name, sizeof(name), "mo/%s.mo", i18n_langs[l].code);
-		const embedded_file_t *f = embedded_find(name);
+		const embedded_file_t *f = snprintf_ok(name, sizeof(name), "mo/%s.mo", i18n_langs[l].code) ? embedded_find(name)
+		                                                                                          : NULL;
 		if (!f || mo_parse(&i18n_catalogs[l], (const unsigned char *)f->data, f->len) != 0)
 			return -1;
 	}

@@ -1,80 +1,25 @@
 /* network: the volunteer network's pages: her own profile (languages, location,
  * capacity, pause), an account's page with its training checklist (coordinators), "My
- * cases" with the coordinators' board, and assigning a request to an Owl. */
+ * cases" with the coordinators' board, and on a request's page its assignment to an
+ * Owl, its stage with the checklist, and the verifications. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/assign.h"
 #include "domain/casework.h"
-#include "pages/pages.h"
+#include "domain/roster.h"
+#include "pages/staff_common.h"
 
-/* Each language in its own name; locations in the page's language. */
-static const char *const language_names[] = { "Беларуская", "Русский", "Українська", "English", "Polski", "Lietuvių",
-	"Latviešu", "Eesti", "Deutsch", "Français", "Español", "ქართული", "Հայերեն", "Қазақ тілі" };
+/* Coarse locations, in the page's language (casework_locations' order). */
 static const char *const location_names[] = { N_("Belarus"), N_("Russia"), N_("Ukraine"), N_("Poland"),
 	N_("Lithuania"), N_("Latvia"), N_("Estonia"), N_("Georgia"), N_("Armenia"), N_("Kazakhstan"), N_("Germany"),
 	N_("Finland"), N_("Czechia"), N_("Another country") };
-
-bool
-page_language_ok(const char *code)
-{
-	return code[0] && intake_choice_ok(casework_languages, sv_from_cstr(code));
-}
 
 const char *
 page_stage_name(const request_t *rq, int stage)
 {
 	return stage >= 0 && stage < STAGES_COUNT ? i18n(rq->lang, stages_ids[stage]) : "?";
-}
-
-static bool
-list_has(const char *csv, const char *code)
-{
-	size_t n = strlen(code);
-	for (const char *p = csv; *p;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len == n && memcmp(p, code, n) == 0)
-			return true;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return false;
-}
-
-static void
-language_options(tvars_t *v, const char *list, const char *selected_csv, bool single)
-{
-	for (size_t i = 0; casework_languages[i]; i++) {
-		tvars_t *it = tvars_add_item(v, list);
-		if (!it)
-			return;
-		tvars_set_cstr(it, "code", casework_languages[i]);
-		tvars_set_cstr(it, "name", language_names[i]);
-		if (single ? strcmp(selected_csv, casework_languages[i]) == 0 : list_has(selected_csv, casework_languages[i]))
-			tvars_set_cstr(it, "selected", "1");
-	}
-}
-
-void
-page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only)
-{
-	static const char *const statuses[] = { "active", "paused", "revoked" };
-	static const char *const status_msgids[] = { N_("active"), N_("paused"), N_("revoked") };
-	language_options(v, "filter_languages", lang, true);
-	for (size_t i = 0; i < 3; i++) {
-		tvars_t *it = tvars_add_item(v, "filter_statuses");
-		if (!it)
-			return;
-		tvars_set_cstr(it, "value", statuses[i]);
-		tvars_set_cstr(it, "label", i18n(rq->lang, status_msgids[i]));
-		if (strcmp(status, statuses[i]) == 0)
-			tvars_set_cstr(it, "selected", "1");
-	}
-	if (free_only)
-		tvars_set_cstr(v, "filter_free", "1");
-	tvars_setf(v, "roster_action", "/%s/staff/accounts", lang_code(rq->lang));
 }
 
 /* ---- her own profile ---- */
@@ -85,7 +30,7 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_setf(v, "action", "/%s/staff/profile", lang_code(rq->lang));
-		language_options(v, "languages", s->acct.languages, false);
+		page_language_options(v, "languages", s->acct.languages, false);
 		for (size_t i = 0; casework_locations[i]; i++) {
 			tvars_t *it = tvars_add_item(v, "locations");
 			if (!it)
@@ -121,13 +66,12 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 void
 page_staff_profile(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	char q[8];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (rq->method != HTTP_POST) {
-		profile_page(rq, rs, &s, NULL, http_query(rq, "saved", q, sizeof(q)) == 0, 0);
-		sodium_memzero(&s, sizeof(s));
+		profile_page(rq, rs, s, NULL, http_query(rq, "saved", q, sizeof(q)) == 0, 0);
 		return;
 	}
 	casework_profile_t p;
@@ -139,39 +83,36 @@ page_staff_profile(request_t *rq, response_t *rs)
 			continue;
 		size_t used = strlen(p.languages);
 		if (f->value.len > 3 || used + f->value.len + 2 > sizeof(p.languages)) {
-			profile_page(rq, rs, &s, N_("Choose the languages from the list."), false, 400);
-			sodium_memzero(&s, sizeof(s));
+			profile_page(rq, rs, s, N_("Choose the languages from the list."), false, 400);
 			return;
 		}
-		snprintf(p.languages + used, sizeof(p.languages) - used, "%s%.*s", used ? "," : "", (int)f->value.len,
-		    f->value.p);
+		if (!snprintf_ok(p.languages + used, sizeof(p.languages) - used, "%s%.*s", used ? "," : "",
+		        (int)f->value.len, f->value.p)) {
+			profile_page(rq, rs, s, N_("Choose the languages from the list."), false, 400);
+			return;
+		}
 	}
 	sv_t loc = page_field(rq, "location"), cap = page_field(rq, "capacity");
 	uint64_t capacity;
 	if (loc.len >= sizeof(p.location)) {
-		profile_page(rq, rs, &s, N_("Choose the languages and the country from the lists."), false, 400);
-		sodium_memzero(&s, sizeof(s));
+		profile_page(rq, rs, s, N_("Choose the languages and the country from the lists."), false, 400);
 		return;
 	}
 	if (num_parse_u64(cap, 0, CASEWORK_CAPACITY_MAX, &capacity) != 0) {
-		profile_page(rq, rs, &s, N_("The number of cases must be between 0 and 50."), false, 400);
-		sodium_memzero(&s, sizeof(s));
+		profile_page(rq, rs, s, N_("The number of cases must be between 0 and 50."), false, 400);
 		return;
 	}
 	memcpy(p.location, loc.p, loc.len);
 	p.capacity = (unsigned)capacity;
 	p.paused = sv_eq(page_field(rq, "paused"), SV("1"));
-	staff_status_t st = casework_profile_set(rq->app, &s, &p);
+	staff_status_t st = casework_profile_set(rq->app, s, &p);
 	if (st == STAFF_INVALID)
-		profile_page(rq, rs, &s, N_("Choose the languages and the country from the lists."), false, 400);
+		profile_page(rq, rs, s, N_("Choose the languages and the country from the lists."), false, 400);
 	else if (st != STAFF_OK)
 		rs->status = 500;
 	else {
-		char to[64];
-		snprintf(to, sizeof(to), "/%s/staff/profile?saved=1", lang_code(rq->lang));
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/profile?saved=1", lang_code(rq->lang));
 	}
-	sodium_memzero(&s, sizeof(s));
 }
 
 /* ---- an account's page: profile and training (coordinators) ---- */
@@ -179,16 +120,15 @@ page_staff_profile(request_t *rq, response_t *rs)
 void
 page_staff_account(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	store_account_t a;
-	if (!page_need_staff(rq, rs, &s))
+	roster_entry_t a;
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) != 0;
-	if (!(s.acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) || page_id_param(rq, id) != 0 ||
-	    store_account_by_id(rq->app->store, id, &a) != STORE_OK) {
-		sodium_memzero(&s, sizeof(s));
-		rs->status = 404;
+	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) != 0;
+	staff_status_t got = page_id_param(rq, id) == 0 ? roster_account(rq->app, s, id, &a) : STAFF_DENIED;
+	if (got != STAFF_OK) {
+		rs->status = got == STAFF_ERROR ? 500 : 404;
 		return;
 	}
 	if (rq->method == HTTP_POST) {
@@ -199,19 +139,16 @@ page_staff_account(request_t *rq, response_t *rs)
 			    num_parse_u64(rq->form.fields[i].value, 0, CASEWORK_TRAINING_ITEMS - 1, &b) == 0)
 				bits |= 1u << b;
 		}
-		staff_status_t st = casework_training_set(rq->app, &s, id, bits);
-		sodium_memzero(&s, sizeof(s));
+		staff_status_t st = casework_training_set(rq->app, s, id, bits);
 		if (st != STAFF_OK) {
 			rs->status = st == STAFF_DENIED ? 404 : 500;
 			return;
 		}
-		char to[96], hex[33];
+		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		snprintf(to, sizeof(to), "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
 		return;
 	}
-	sodium_memzero(&s, sizeof(s));
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		char hex[33];
@@ -220,9 +157,7 @@ page_staff_account(request_t *rq, response_t *rs)
 		tvars_set_cstr(v, "languages", a.languages);
 		tvars_set_cstr(v, "location", a.location);
 		tvars_setf(v, "load", "%u / %u", a.active_cases, a.capacity);
-		tvars_set_cstr(v, "status", i18n(rq->lang, a.status == ACCT_REVOKED ? N_("revoked")
-		                                     : a.status == ACCT_PAUSED      ? N_("paused")
-		                                                                    : N_("active")));
+		tvars_set_cstr(v, "status", page_account_status(rq, a.status));
 		tvars_setf(v, "action", "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
 		if (coordinator)
 			tvars_set_cstr(v, "can_train", "1");
@@ -273,17 +208,16 @@ page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_
 void
 page_staff_cases(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	request_row_t rows[CASES_PAGE], board[CASES_PAGE];
 	size_t n = 0, total = 0, nb = 0, btotal = 0, counts[STAGES_COUNT];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	uint64_t page = page_number(rq, 100000);
-	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
-	intake_status_t st = casework_my_cases(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
+	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s);
+	intake_status_t st = casework_my_cases(rq->app, s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
 	if (st == INTAKE_OK && coordinator)
-		st = casework_board(rq->app, &s, counts, 0, board, &nb, &btotal);
-	sodium_memzero(&s, sizeof(s));
+		st = casework_board(rq->app, s, counts, 0, board, &nb, &btotal);
 	if (st != INTAKE_OK) {
 		rs->status = 500;
 		return;
@@ -320,7 +254,7 @@ struct suggest_ctx {
 };
 
 static void
-suggest_each(void *ctx, const store_account_t *a)
+suggest_each(void *ctx, const roster_entry_t *a)
 {
 	struct suggest_ctx *x = ctx;
 	char hex[33];
@@ -336,60 +270,46 @@ suggest_each(void *ctx, const store_account_t *a)
 void
 page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16])
 {
-	store_case_t row;
-	store_account_t holder;
-	char hex[33];
-	if (store_case_get(rq->app->store, case_id, &row) == STORE_OK && row.has_assignee &&
-	    store_account_by_id(rq->app->store, row.assignee, &holder) == STORE_OK) {
-		tvars_set_cstr(v, "assignee", holder.handle);
-		if (holder.status == ACCT_REVOKED)
+	char hex[33], holder[STORE_HANDLE_MAX + 1];
+	bool revoked = false;
+	if (assign_holder(rq->app, cv, holder, &revoked) == 1) {
+		tvars_set_cstr(v, "assignee", holder);
+		if (revoked)
 			tvars_set_cstr(v, "assignee_revoked", "1");
 	}
-	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, s) || cv->status == STATUS_CLOSED)
-		return;
+	struct suggest_ctx x = { v, rq };
+	staff_status_t st = assign_owls(rq->app, s, cv, 10, suggest_each, &x);
+	if (st == STAFF_DENIED)
+		return;   /* no form: she may not assign, or the request is closed */
 	sodium_bin2hex(hex, sizeof(hex), case_id, 16);
 	tvars_setf(v, "assign_action", "/%s/staff/requests/%s/assign", lang_code(rq->lang), hex);
-	struct suggest_ctx x = { v, rq };
-	if (store_owl_suggestions(rq->app->store, cv->lang, 10, suggest_each, &x) != STORE_OK)
+	if (st != STAFF_OK)
 		tvars_set_cstr(v, "owls_failed", "1");
 }
 
 void
 page_staff_request_assign(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16], owl[16];
-	store_account_t a;
-	store_case_t row;
-	char to[96], hex[33], h[STORE_HANDLE_MAX + 1];
-	if (!page_need_staff(rq, rs, &s))
+	char hex[33];
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
 	/* the Owl: chosen from the suggestions (her id), or named */
-	sv_t who = page_field(rq, "owl"), handle = page_field(rq, "handle");
-	bool found = page_id_from_hex(who, owl) == 0;
-	if (!found && handle.len > 0 && handle.len <= STORE_HANDLE_MAX) {
-		memcpy(h, handle.p, handle.len);
-		h[handle.len] = '\0';
-		if ((found = store_account_by_handle(rq->app->store, h, &a) == STORE_OK))
-			memcpy(owl, a.id, 16);
-	}
-	bool coordinator = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
-	intake_status_t st = found ? casework_assign(rq->app, &s, id, owl) : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
-	/* refused on a request that exists, to one who may assign: the Owl was the problem */
-	bool no_owl = st == INTAKE_NOT_FOUND && coordinator && store_case_get(rq->app->store, id, &row) == STORE_OK;
+	intake_status_t st = page_id_from_hex(page_field(rq, "owl"), owl) == 0
+	    ? casework_assign(rq->app, s, id, owl)
+	    : assign_by_handle(rq->app, s, id, page_field(rq, "handle"));
+	bool no_owl = st == INTAKE_NO_OWL;   /* the request page says so */
 	if (st != INTAKE_OK && !no_owl) {
 		rs->status = st == INTAKE_CLOSED ? 503 : st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s?assign=%s#assign", lang_code(rq->lang), hex, no_owl ? "none" : "done");
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s?assign=%s#assign", lang_code(rq->lang), hex, no_owl ? "none" : "done");
 }
 
 /* ---- stages, verifications and checklists on a request's page ---- */
@@ -483,28 +403,25 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 static void
 back_to_request(request_t *rq, response_t *rs, const uint8_t id[16], const char *what)
 {
-	char to[128], hex[33];
+	char hex[33];
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s?stage=%s#stage", lang_code(rq->lang), hex, what);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s?stage=%s#stage", lang_code(rq->lang), hex, what);
 }
 
 void
 page_staff_request_stage(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	uint64_t from, to;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0 || num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
 	    num_parse_u64(page_field(rq, "to"), 0, STAGES_COUNT - 1, &to) != 0) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
-	stage_move_t r = casework_stage_move(rq->app, &s, id, (int)from, (int)to, page_field(rq, "reason"));
-	sodium_memzero(&s, sizeof(s));
+	stage_move_t r = casework_stage_move(rq->app, s, id, (int)from, (int)to, page_field(rq, "reason"));
 	switch (r) {
 	case STAGE_MOVE_OK: back_to_request(rq, rs, id, "moved"); return;
 	case STAGE_MOVE_INVALID: back_to_request(rq, rs, id, "invalid"); return;
@@ -520,13 +437,12 @@ page_staff_request_stage(request_t *rq, response_t *rs)
 void
 page_staff_request_verify(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	intake_status_t st = page_id_param(rq, id) == 0 ? casework_verify(rq->app, &s, id, page_field(rq, "note"))
+	intake_status_t st = page_id_param(rq, id) == 0 ? casework_verify(rq->app, s, id, page_field(rq, "note"))
 	                                                : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -537,11 +453,11 @@ page_staff_request_verify(request_t *rq, response_t *rs)
 void
 page_staff_request_checklist(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	uint64_t stage;
 	uint32_t bits = 0;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	for (size_t i = 0; i < rq->form.count; i++) {
 		uint64_t b;
@@ -552,8 +468,7 @@ page_staff_request_checklist(request_t *rq, response_t *rs)
 	intake_status_t st = page_id_param(rq, id) != 0 ||
 	        num_parse_u64(page_field(rq, "stage"), 0, STAGES_COUNT - 1, &stage) != 0
 	    ? INTAKE_NOT_FOUND
-	    : casework_checklist(rq->app, &s, id, (int)stage, bits);
-	sodium_memzero(&s, sizeof(s));
+	    : casework_checklist(rq->app, s, id, (int)stage, bits);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;

@@ -1,12 +1,12 @@
-/* page: the template registry, the layout, error pages and the responses built once at
- * start for pages that are the same for everyone (landing, guide, about, errors). */
+/* page: the template registry, the layout around every page, and the error pages. Fills
+ * response bodies only: the HTTP layer turns them into responses (and builds, once, those
+ * that are the same for everyone). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/diskfull.h"
 #include "core/embed.h"
-#include "http/server.h"
 #include "domain/staff.h"
 #include "pages/pages.h"
 
@@ -21,13 +21,6 @@ static const char *const page_template_names[] = {
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];
-
-#define PAGE_MAX_ROUTES 64
-static struct MHD_Response *page_shared[PAGE_MAX_ROUTES][LANG_COUNT];
-
-static const int page_error_codes[] = { 400, 403, 404, 413, 414, 415, 431, 500, 503 };
-#define PAGE_ERRORS (sizeof(page_error_codes) / sizeof(page_error_codes[0]))
-static struct MHD_Response *page_errors[PAGE_ERRORS][LANG_COUNT];
 
 static const struct {
 	int status;
@@ -168,101 +161,28 @@ page_error(request_t *rq, response_t *rs, int status)
 	}
 }
 
-struct MHD_Response *
-pages_shared(const route_t *route, lang_t lang)
-{
-	size_t n;
-	const route_t *table = routes_table(&n);
-	size_t i = (size_t)(route - table);
-	return i < n && i < PAGE_MAX_ROUTES ? page_shared[i][lang] : NULL;
-}
-
-struct MHD_Response *
-pages_error_shared(int status, lang_t lang)
-{
-	for (size_t i = 0; i < PAGE_ERRORS; i++)
-		if (page_error_codes[i] == status)
-			return page_errors[i][lang];
-	return NULL;
-}
-
 int
-pages_init(const app_t *app, char *err, size_t errlen)
+pages_init(char *err, size_t errlen)
 {
 	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
 		char name[64];
-		snprintf(name, sizeof(name), "templates/%s.html", page_template_names[i]);
-		const embedded_file_t *f = embedded_find(name);
+		const embedded_file_t *f = snprintf_ok(name, sizeof(name), "templates/%s.html", page_template_names[i])
+		    ? embedded_find(name)
+		    : NULL;
 		if (!f) {
-			snprintf(err, errlen, "%s is not built in", name);
+			snprintf_cut(err, errlen, "templates/%s.html is not built in", page_template_names[i]);
 			return -1;
 		}
 		page_templates[i] = tmpl_parse(name, f->data, f->len, err, errlen);
 		if (!page_templates[i])
 			return -1;
 	}
-	if (pages_public_init(err, errlen) != 0)
-		return -1;
-
-	size_t n;
-	const route_t *table = routes_table(&n);
-	for (size_t i = 0; i < n && i < PAGE_MAX_ROUTES; i++) {
-		if (!table[i].shared)
-			continue;
-		for (int l = 0; l < LANG_COUNT; l++) {
-			request_t rq = { .app = app, .route = &table[i], .method = HTTP_GET, .lang = (lang_t)l,
-				.lang_from_url = true };
-			rq.rest = sv_from_cstr(table[i].pattern + strlen("/{lang}"));
-			response_t rs = { 0 };
-			buf_init(&rs.body, LIMIT_PAGE_BYTES);
-			table[i].handler(&rq, &rs);
-			char path[128];
-			snprintf(path, sizeof(path), "/%s%s", lang_code((lang_t)l), table[i].pattern + strlen("/{lang}"));
-			if (rs.status != 0 && rs.status != 200) {
-				snprintf(err, errlen, "the page %s could not be built", path);
-				buf_free(&rs.body);
-				return -1;
-			}
-			page_shared[i][l] = server_response_build(app, &rs, (lang_t)l, path);
-			buf_free(&rs.body);
-			if (!page_shared[i][l]) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-		}
-	}
-	for (size_t i = 0; i < PAGE_ERRORS; i++) {
-		for (int l = 0; l < LANG_COUNT; l++) {
-			request_t rq = { .app = app, .lang = (lang_t)l };
-			response_t rs = { 0 };
-			buf_init(&rs.body, LIMIT_PAGE_BYTES);
-			page_error(&rq, &rs, page_error_codes[i]);
-			page_errors[i][l] = server_response_build(app, &rs, (lang_t)l, NULL);
-			buf_free(&rs.body);
-			if (!page_errors[i][l]) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-		}
-	}
-	return 0;
+	return pages_public_init(err, errlen);
 }
 
 void
 pages_shutdown(void)
 {
-	for (size_t i = 0; i < PAGE_MAX_ROUTES; i++)
-		for (int l = 0; l < LANG_COUNT; l++)
-			if (page_shared[i][l]) {
-				MHD_destroy_response(page_shared[i][l]);
-				page_shared[i][l] = NULL;
-			}
-	for (size_t i = 0; i < PAGE_ERRORS; i++)
-		for (int l = 0; l < LANG_COUNT; l++)
-			if (page_errors[i][l]) {
-				MHD_destroy_response(page_errors[i][l]);
-				page_errors[i][l] = NULL;
-			}
 	pages_public_shutdown();
 	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
 		tmpl_free(page_templates[i]);

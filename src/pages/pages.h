@@ -1,5 +1,7 @@
 /* pages: one file per page family. Each page fills a response from a request; HTML
- * comes only from templates (escape by default) inside the one layout. */
+ * comes only from templates (escape by default) inside the one layout. Pages reach data
+ * only through the domain, and know nothing of libmicrohttpd: they include http/http.h
+ * for the request and response they are handed, and the HTTP layer sends what they fill. */
 #ifndef SAVA_PAGES_H
 #define SAVA_PAGES_H
 
@@ -7,20 +9,23 @@
 #include "http/http.h"
 #include "pages/tmpl.h"
 
-/* Parses every template, renders the Markdown content and builds the responses that
- * are the same for everyone. Returns 0, or -1 with a sentence in err. */
-int pages_init(const app_t *app, char *err, size_t errlen) WUR;
+/* Parses every template and renders the Markdown content, once (before http_init, which
+ * builds the shared responses from these pages). Returns 0, or -1 with a sentence in err. */
+int pages_init(char *err, size_t errlen) WUR;
 void pages_shutdown(void);
-
-/* Prebuilt responses (not owned by the caller), or NULL. */
-struct MHD_Response *pages_shared(const route_t *route, lang_t lang);
-struct MHD_Response *pages_error_shared(int status, lang_t lang);
 
 /* Renders a template into the layout: title is an English msgid; v is consumed. */
 void page_render(request_t *rq, response_t *rs, const char *tmpl, const char *title, tvars_t *v);
-/* The error page for status, in the request's language. */
+/* The error page for status, in the request's language (the server sends it). */
 void page_error(request_t *rq, response_t *rs, int status);
 const tmpl_t *pages_template(const char *name);
+
+/* sessions.c: the session of this request, checked from its cookie each time it is
+ * asked for, in memory the request owns and the server wipes when it ends (never copy it).
+ * A staff session, or NULL with *st (STAFF_DENIED: none or stale; STAFF_ERROR). */
+const staff_t *page_staff_session(request_t *rq, staff_status_t *st);
+/* A requester's mailbox session: 1 with *m, 0 without one, -1 on error. */
+int page_mailbox_session(request_t *rq, const mailbox_t **m);
 
 /* public.c */
 void page_root(request_t *rq, response_t *rs);
@@ -79,23 +84,21 @@ void page_download(response_t *rs, case_file_out_t *f);
  * path (with the query qs before the page, or NULL). */
 uint64_t page_number(const request_t *rq, uint64_t max);
 void page_nav_vars(const request_t *rq, tvars_t *v, const char *path, const char *qs, uint64_t page, bool more);
-/* Rows of requests (or applications) as the list's items: href (base + id), lang, stage,
- * new, when (created, or last activity), waiting, unreadable, first_line; extra adds more. */
-void page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
-    const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r));
 
 /* The {id} of the route (or 32 hex digits) as 16 bytes; -1 when it is not one. */
 int page_id_param(const request_t *rq, uint8_t id[16]) WUR;
 int page_id_from_hex(sv_t hex, uint8_t id[16]) WUR;
 
 /* network.c: the volunteer network */
+/* Rows of requests (or applications) as the list's items: href (base + id), lang, stage,
+ * new, when (created, or last activity), waiting, unreadable, first_line; extra adds more. */
+void page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_row_t *rows, size_t n,
+    const char *base, bool by_activity, void (*extra)(const request_t *rq, tvars_t *it, const request_row_t *r));
 void page_staff_profile(request_t *rq, response_t *rs);
 void page_staff_account(request_t *rq, response_t *rs);
 void page_staff_cases(request_t *rq, response_t *rs);
 void page_staff_request_assign(request_t *rq, response_t *rs);
-bool page_language_ok(const char *code);
 const char *page_stage_name(const request_t *rq, int stage);
-void page_roster_filter_vars(const request_t *rq, tvars_t *v, const char *lang, const char *status, bool free_only);
 /* Who holds the request, and (for coordinators) the Owls who could take it. */
 void page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16]);
 /* The stage, its checklist, the moves, the history and the verifications. */
@@ -112,11 +115,9 @@ void page_staff_application_vouch(request_t *rq, response_t *rs);
 void page_staff_application_accept(request_t *rq, response_t *rs);
 void page_staff_application_reject(request_t *rq, response_t *rs);
 
-/* staff.c helpers for other staff pages */
-bool page_need_staff(request_t *rq, response_t *rs, staff_t *s);
-tvars_t *page_staff_vars(request_t *rq);
+/* staff_common.h: what the staff pages share (the session check, the layout's values). */
 
-/* staff.c: staff accounts */
+/* signin.c: into and out of a staff account, and the home */
 void page_staff_home(request_t *rq, response_t *rs);
 void page_staff_login(request_t *rq, response_t *rs);
 void page_staff_logout(request_t *rq, response_t *rs);
@@ -124,8 +125,14 @@ void page_staff_enroll(request_t *rq, response_t *rs);
 void page_staff_sessions(request_t *rq, response_t *rs);
 void page_staff_passphrase(request_t *rq, response_t *rs);
 void page_staff_recover(request_t *rq, response_t *rs);
+
+/* roster.c: the roster and revocation */
 void page_staff_accounts(request_t *rq, response_t *rs);
+
+/* groups.c: group keys */
 void page_staff_groups(request_t *rq, response_t *rs);
+
+/* audit.c: the audit log */
 void page_staff_audit(request_t *rq, response_t *rs);
 
 /* markdown.c: renders Markdown to HTML with raw HTML disabled. Returns 0 or -1. */

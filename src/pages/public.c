@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/embed.h"
-#include "http/server.h"
 #include "pages/pages.h"
 
 enum { DOC_GUIDE, DOC_ABOUT, DOC_COUNT };
@@ -16,17 +15,16 @@ static char doc_title[DOC_COUNT][LANG_COUNT][160];
 static const embedded_file_t *css_file;
 static char css_etag[40];
 static char css_href[64];
-static struct MHD_Response *css_full, *css_not_modified;
 
-/* The first "# " line of a Markdown page is its title. */
+/* The first "# " line of a Markdown page is its title (cut to fit, and then says so). */
 static void
 doc_title_from(const char *md, size_t len, char *out, size_t outlen)
 {
 	sv_t s = { md, len }, line, rest;
 	out[0] = '\0';
 	sv_split(s, '\n', &line, &rest);
-	if (line.len > 2 && line.p[0] == '#' && line.p[1] == ' ')
-		snprintf(out, outlen, "%.*s", (int)(line.len - 2), line.p + 2);
+	if (line.len > 2 && line.len - 2 <= INT32_MAX && line.p[0] == '#' && line.p[1] == ' ')
+		snprintf_cut(out, outlen, "%.*s", (int)(line.len - 2), line.p + 2);
 }
 
 int
@@ -35,15 +33,14 @@ pages_public_init(char *err, size_t errlen)
 	for (int d = 0; d < DOC_COUNT; d++) {
 		for (int l = 0; l < LANG_COUNT; l++) {
 			char name[64];
-			snprintf(name, sizeof(name), "content/%s/%s.md", lang_code((lang_t)l), doc_names[d]);
-			const embedded_file_t *f = embedded_find(name);
-			if (!f) {   /* a missing translation falls back to English */
-				snprintf(name, sizeof(name), "content/en/%s.md", doc_names[d]);
+			const embedded_file_t *f = NULL;
+			if (snprintf_ok(name, sizeof(name), "content/%s/%s.md", lang_code((lang_t)l), doc_names[d]))
 				f = embedded_find(name);
-			}
+			if (!f && snprintf_ok(name, sizeof(name), "content/en/%s.md", doc_names[d]))
+				f = embedded_find(name);   /* a missing translation falls back to English */
 			buf_init(&doc_html[d][l], LIMIT_PAGE_BYTES);
 			if (!f || markdown_render(f->data, f->len, &doc_html[d][l]) != 0) {
-				snprintf(err, errlen, "%s is missing or cannot be rendered", name);
+				snprintf_cut(err, errlen, "%s is missing or cannot be rendered", name);
 				return -1;
 			}
 			doc_title_from(f->data, f->len, doc_title[d][l], sizeof(doc_title[d][l]));
@@ -51,19 +48,16 @@ pages_public_init(char *err, size_t errlen)
 	}
 	css_file = embedded_find("static/sava.css");
 	if (!css_file) {
-		snprintf(err, errlen, "static/sava.css is not built in");
+		snprintf_cut(err, errlen, "static/sava.css is not built in");
 		return -1;
 	}
 	unsigned char h[8];
 	char hex[17];
 	crypto_generichash(h, sizeof(h), (const unsigned char *)css_file->data, css_file->len, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(css_etag, sizeof(css_etag), "\"%s\"", hex);
-	snprintf(css_href, sizeof(css_href), "/static/sava.css?v=%s", hex);
-	css_full = server_static_build(css_file->data, css_file->len, "text/css; charset=utf-8", css_etag, false);
-	css_not_modified = server_static_build(css_file->data, css_file->len, "text/css; charset=utf-8", css_etag, true);
-	if (!css_full || !css_not_modified) {
-		snprintf(err, errlen, "out of memory");
+	if (!snprintf_ok(css_etag, sizeof(css_etag), "\"%s\"", hex) ||
+	    !snprintf_ok(css_href, sizeof(css_href), "/static/sava.css?v=%s", hex)) {
+		snprintf_cut(err, errlen, "the stylesheet's version does not fit");
 		return -1;
 	}
 	return 0;
@@ -78,17 +72,13 @@ pages_css_href(void)
 void
 page_root(request_t *rq, response_t *rs)
 {
-	char to[16];
-	snprintf(to, sizeof(to), "/%s/", rq->app->config.default_lang);
-	http_redirect(rs, 302, to);
+	http_redirectf(rs, 302, "/%s/", rq->app->config.default_lang);
 }
 
 void
 page_lang_root(request_t *rq, response_t *rs)
 {
-	char to[16];
-	snprintf(to, sizeof(to), "/%s/", lang_code(rq->lang));
-	http_redirect(rs, 301, to);
+	http_redirectf(rs, 301, "/%s/", lang_code(rq->lang));
 }
 
 void
@@ -127,24 +117,21 @@ page_about(request_t *rq, response_t *rs)
 	page_doc(rq, rs, DOC_ABOUT);
 }
 
-/* The stylesheet is served from a versioned URL, so it can be cached for a year; a
- * revalidation with the current ETag gets 304. Both responses are built at start. */
+/* The stylesheet is served from a versioned URL, so it can be cached for a year; the
+ * server answers a revalidation with the current ETag with 304 (a shared route: both
+ * answers are built at start). */
 void
 page_static_css(request_t *rq, response_t *rs)
 {
-	bool same = strcmp(rq->if_none_match, css_etag) == 0;
-	rs->shared = same ? css_not_modified : css_full;
-	rs->status = same ? 304 : 200;
+	(void)rq;
+	rs->content_type = "text/css; charset=utf-8";
+	rs->static_body = (sv_t){ css_file->data, css_file->len };
+	rs->etag = css_etag;
 }
 
 void
 pages_public_shutdown(void)
 {
-	if (css_full)
-		MHD_destroy_response(css_full);
-	if (css_not_modified)
-		MHD_destroy_response(css_not_modified);
-	css_full = css_not_modified = NULL;
 	for (int d = 0; d < DOC_COUNT; d++)
 		for (int l = 0; l < LANG_COUNT; l++)
 			buf_free(&doc_html[d][l]);

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pages/pages.h"
+#include "domain/confirm.h"
+#include "pages/staff_common.h"
 
 static const char *const situation_short[] = {
 	N_("call-up notice"), N_("serving"), N_("near a border"), N_("out of the country"), N_("for someone else"),
@@ -28,15 +29,14 @@ situation_var(const request_t *rq, tvars_t *it, const request_row_t *r)
 void
 page_staff_requests(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	request_row_t rows[REQUESTS_PAGE];
 	size_t n = 0, total = 0;
 	char q[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	uint64_t page = page_number(rq, 1000000);
-	intake_status_t st = requests_list(rq->app, &s, (size_t)(page - 1) * REQUESTS_PAGE, rows, &n, &total);
-	sodium_memzero(&s, sizeof(s));
+	intake_status_t st = requests_list(rq->app, s, (size_t)(page - 1) * REQUESTS_PAGE, rows, &n, &total);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -84,6 +84,10 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 {
 	case_view_t cv;
 	char prefix[32], when[32], hex[33];
+	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/staff/files/", lang_code(rq->lang))) {
+		rs->status = 500;
+		return;
+	}
 	intake_status_t st = request_view(rq->app, s, id, &cv);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
@@ -91,7 +95,6 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		snprintf(prefix, sizeof(prefix), "/%s/staff/files/", lang_code(rq->lang));
 		page_view_vars(rq, v, &cv, prefix, true);
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "reply_action", "/%s/staff/requests/%s/reply", lang_code(rq->lang), hex);
@@ -138,58 +141,52 @@ request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[1
 void
 page_staff_request(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0)
 		rs->status = 404;
 	else
-		request_page(rq, rs, &s, id, NULL, 0);
-	sodium_memzero(&s, sizeof(s));
+		request_page(rq, rs, s, id, NULL, 0);
 }
 
 static void
 reply_work(request_t *rq)
 {
-	staff_t s;
 	uint8_t id[16];
-	sv_t cookie;
+	staff_status_t st;
+	const staff_t *s;
 	rq->work_status = INTAKE_NOT_FOUND;
-	if (page_id_param(rq, id) == 0 && http_cookie(rq, http_cookie_name(rq, 's'), &cookie) == 0 &&
-	    staff_session(rq->app, cookie, &s) == STAFF_OK)
-		rq->work_status = request_reply(rq->app, &s, id, page_field(rq, "message"), rq->upload);
-	sodium_memzero(&s, sizeof(s));
+	if (page_id_param(rq, id) == 0 && (s = page_staff_session(rq, &st)) != NULL)   /* checked again after the wait */
+		rq->work_status = request_reply(rq->app, s, id, page_field(rq, "message"), rq->upload);
 }
 
 void
 page_staff_request_reply(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	char to[96], hex[33];
-	if (!page_need_staff(rq, rs, &s))
+	char hex[33];
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0) {
 		rs->status = 404;
-		sodium_memzero(&s, sizeof(s));
 		return;
 	}
 	if (!rq->work_done) {
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
 		if (upload_refused(rq->upload))
-			request_render(rq, rs, &s, id, NULL, msg_full, 503);
+			request_render(rq, rs, s, id, NULL, msg_full, 503);
 		else if (p.n)
-			request_page(rq, rs, &s, id, &p, 400);
+			request_page(rq, rs, s, id, &p, 400);
 		else
 			http_defer(rq, reply_work, WORK_STAFF_SESSION);
-		sodium_memzero(&s, sizeof(s));
 		return;
 	}
 	if (rq->work_status == INTAKE_FULL)
-		request_render(rq, rs, &s, id, NULL, msg_full, 503);
-	sodium_memzero(&s, sizeof(s));
+		request_render(rq, rs, s, id, NULL, msg_full, 503);
 	if (rq->work_status == INTAKE_FULL)
 		return;
 	if (rq->work_status != INTAKE_OK) {
@@ -197,20 +194,18 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s", lang_code(rq->lang), hex);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s", lang_code(rq->lang), hex);
 }
 
 void
 page_staff_file(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t aid[16];
 	case_file_out_t f;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	intake_status_t st = page_id_param(rq, aid) == 0 ? request_file(rq->app, &s, aid, &f) : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
+	intake_status_t st = page_id_param(rq, aid) == 0 ? request_file(rq->app, s, aid, &f) : INTAKE_NOT_FOUND;
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;
@@ -222,37 +217,36 @@ page_staff_file(request_t *rq, response_t *rs)
 void
 page_staff_request_shred(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	store_case_t row;
-	char to[96], hex[33], when[32];
-	if (!page_need_staff(rq, rs, &s))
+	int64_t created_hour = 0;
+	char hex[33], when[32];
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0 || !(s.acct.roles & ROLE_COORDINATOR) || !requests_allowed(rq->app, &s) ||
-	    store_case_get(rq->app->store, id, &row) != STORE_OK) {
-		sodium_memzero(&s, sizeof(s));
+	if (page_id_param(rq, id) != 0) {
 		rs->status = 404;
 		return;
 	}
 	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
-		intake_status_t st = request_shred(rq->app, &s, id);
-		sodium_memzero(&s, sizeof(s));
+		intake_status_t st = request_shred(rq->app, s, id);
 		if (st != INTAKE_OK && st != INTAKE_SHRED_LATER) {
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 			return;
 		}
-		snprintf(to, sizeof(to), "/%s/staff/requests?shredded=%s", lang_code(rq->lang),
-		    st == INTAKE_OK ? "1" : "later");
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/requests?shredded=%s", lang_code(rq->lang), st == INTAKE_OK ? "1" : "later");
 		return;
 	}
-	sodium_memzero(&s, sizeof(s));
+	intake_status_t may = confirm_shred(rq->app, s, id, &created_hour);
+	if (may != INTAKE_OK) {
+		rs->status = may == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "action", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
 		tvars_setf(v, "back_href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
-		page_hour(row.created_hour, when);
+		page_hour(created_hour, when);
 		tvars_set_cstr(v, "when", when);
 	}
 	page_render(rq, rs, "staff_shred", N_("Shred this request"), v);
@@ -262,13 +256,12 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 void
 page_staff_request_note(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	char to[96], hex[33];
-	if (!page_need_staff(rq, rs, &s))
+	char hex[33];
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0) {
-		sodium_memzero(&s, sizeof(s));
 		rs->status = 404;
 		return;
 	}
@@ -278,18 +271,16 @@ page_staff_request_note(request_t *rq, response_t *rs)
 	page_check_length(rq, "note", NOTE_MAX_CHARS, &p.message, &p);
 	if (blank && p.n == 0) {
 		p.items[0].anchor = "note";
-		snprintf(p.items[0].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Write the note first.")));
+		snprintf_cut(p.items[0].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Write the note first.")));
 		p.n = 1;
 	}
 	if (p.n) {
-		request_page(rq, rs, &s, id, &p, 400);
-		sodium_memzero(&s, sizeof(s));
+		request_page(rq, rs, s, id, &p, 400);
 		return;
 	}
-	intake_status_t st = request_note(rq->app, &s, id, text);
+	intake_status_t st = request_note(rq->app, s, id, text);
 	if (st == INTAKE_FULL)
-		request_render(rq, rs, &s, id, NULL, msg_full, 503);
-	sodium_memzero(&s, sizeof(s));
+		request_render(rq, rs, s, id, NULL, msg_full, 503);
 	if (st == INTAKE_FULL)
 		return;
 	if (st != INTAKE_OK) {
@@ -297,6 +288,5 @@ page_staff_request_note(request_t *rq, response_t *rs)
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(to, sizeof(to), "/%s/staff/requests/%s#notes", lang_code(rq->lang), hex);
-	http_redirect(rs, 303, to);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s#notes", lang_code(rq->lang), hex);
 }

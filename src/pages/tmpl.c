@@ -92,7 +92,7 @@ tmpl_parse(const char *name, const char *src, size_t len, char *err, size_t errl
 
 	if (!t || !(t->nodes = calloc(TMPL_MAX_NODES, sizeof(*t->nodes)))) {
 		free(t);
-		snprintf(err, errlen, "%s: out of memory", name);
+		snprintf_cut(err, errlen, "%s: out of memory", name);
 		return NULL;
 	}
 	while (p < end) {
@@ -183,7 +183,7 @@ tmpl_parse(const char *name, const char *src, size_t len, char *err, size_t errl
 	}
 	return t;
 fail:
-	snprintf(err, errlen, "%s:%zu: %s", name, tmpl_line(src, at), why);
+	snprintf_cut(err, errlen, "%s:%zu: %s", name, tmpl_line(src, at), why);
 	tmpl_free(t);
 	return NULL;
 }

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "domain/casework.h"
-#include "pages/pages.h"
+#include "domain/confirm.h"
+#include "pages/staff_common.h"
 
 #define ABOUT_MAX_CHARS    5000
 #define SHORT_MAX_CHARS    500
@@ -72,11 +73,11 @@ page_volunteer(request_t *rq, response_t *rs)
 		bool flag = false;
 		if (sv_is_blank(page_field(rq, "about"))) {
 			p.items[p.n].anchor = "about";
-			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
+			snprintf_cut(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
 		}
 		if (sv_is_blank(page_field(rq, "contact"))) {
 			p.items[p.n].anchor = "contact";
-			snprintf(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
+			snprintf_cut(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
 		}
 		page_check_length(rq, "about", ABOUT_MAX_CHARS, &flag, &p);
 		page_check_length(rq, "languages", SHORT_MAX_CHARS, &flag, &p);
@@ -122,15 +123,14 @@ page_volunteer(request_t *rq, response_t *rs)
 void
 page_staff_applications(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	request_row_t rows[CASES_PAGE];
 	size_t n = 0, total = 0;
 	char q[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	uint64_t page = page_number(rq, 100000);
-	intake_status_t st = casework_applications(rq->app, &s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
-	sodium_memzero(&s, sizeof(s));
+	intake_status_t st = casework_applications(rq->app, s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -201,48 +201,45 @@ application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 void
 page_staff_application(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	if (page_id_param(rq, id) != 0)
 		rs->status = 404;
 	else
-		application_page(rq, rs, &s, id, NULL, 0);
-	sodium_memzero(&s, sizeof(s));
+		application_page(rq, rs, s, id, NULL, 0);
 }
 
 void
 page_staff_application_vouch(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	intake_status_t st = page_id_param(rq, id) == 0
-	    ? casework_vouch(rq->app, &s, id, page_field(rq, "member"), page_field(rq, "note"))
+	    ? casework_vouch(rq->app, s, id, page_field(rq, "member"), page_field(rq, "note"))
 	    : INTAKE_NOT_FOUND;
 	if (st == INTAKE_INVALID)
-		application_page(rq, rs, &s, id, N_("There is no active member by that name."), 400);
+		application_page(rq, rs, s, id, N_("There is no active member by that name."), 400);
 	else if (st != INTAKE_OK)
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 	else {
-		char to[96], hex[33];
+		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		snprintf(to, sizeof(to), "/%s/staff/applications/%s", lang_code(rq->lang), hex);
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/applications/%s", lang_code(rq->lang), hex);
 	}
-	sodium_memzero(&s, sizeof(s));
 }
 
 void
 page_staff_application_accept(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	char token[INVITE_TOKEN_CHARS + 1];
 	uint32_t roles = ROLE_OWL;
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
 	for (size_t i = 0; i < rq->form.count; i++) {
 		const form_field_t *f = &rq->form.fields[i];
@@ -255,9 +252,8 @@ page_staff_application_accept(request_t *rq, response_t *rs)
 				roles |= bit;
 		}
 	}
-	intake_status_t st = page_id_param(rq, id) == 0 ? casework_application_accept(rq->app, &s, id, roles, token)
+	intake_status_t st = page_id_param(rq, id) == 0 ? casework_application_accept(rq->app, s, id, roles, token)
 	                                                : INTAKE_NOT_FOUND;
-	sodium_memzero(&s, sizeof(s));
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
@@ -274,34 +270,27 @@ page_staff_application_accept(request_t *rq, response_t *rs)
 void
 page_staff_application_reject(request_t *rq, response_t *rs)
 {
-	staff_t s;
 	uint8_t id[16];
 	char hex[33];
-	if (!page_need_staff(rq, rs, &s))
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
 		return;
-	bool may = (s.acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, &s);
-	if (page_id_param(rq, id) != 0 || !may) {
-		sodium_memzero(&s, sizeof(s));
+	if (page_id_param(rq, id) != 0) {
 		rs->status = 404;
 		return;
 	}
 	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
-		intake_status_t st = casework_application_reject(rq->app, &s, id);
-		sodium_memzero(&s, sizeof(s));
+		intake_status_t st = casework_application_reject(rq->app, s, id);
 		if (st != INTAKE_OK) {
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 			return;
 		}
-		char to[64];
-		snprintf(to, sizeof(to), "/%s/staff/applications?done=1", lang_code(rq->lang));
-		http_redirect(rs, 303, to);
+		http_redirectf(rs, 303, "/%s/staff/applications?done=1", lang_code(rq->lang));
 		return;
 	}
-	store_case_t row;
-	bool exists = store_case_get(rq->app->store, id, &row) == STORE_OK && row.stage == STAGE_APPLICATION;
-	sodium_memzero(&s, sizeof(s));
-	if (!exists) {
-		rs->status = 404;
+	intake_status_t may = confirm_reject(rq->app, s, id);
+	if (may != INTAKE_OK) {
+		rs->status = may == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
 	tvars_t *v = page_staff_vars(rq);

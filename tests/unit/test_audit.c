@@ -1,4 +1,4 @@
-/* Unit tests for the audit log: entry encoding and action names, appends through
+/* Unit tests for the audit log: entry encoding, decoding and action names, appends through
  * audit_append (also from several threads at once), the ratchet in keys/instance.key,
  * audit_verify against edits, deletions, reorderings and rewrites made with sqlite3, and
  * the reconcile at start after a simulated crash between the commit and the ratchet. */
@@ -182,8 +182,17 @@ test_encoding(void)
 	CHECK(e[0] == (uint8_t)(7 * 3600) && e[1] == (uint8_t)((7 * 3600) >> 8) && e[2] == 0);   /* hour-rounded */
 	CHECK(memcmp(e + 8, actor, 16) == 0 && memcmp(e + 26, object, 16) == 0);
 	CHECK(e[24] == 13 && e[25] == 0);
+	audit_entry_t d;
+	CHECK(audit_entry_decode(e, sizeof(e), &d) == 0 && d.t == 7 * 3600 && !d.by_system &&
+	    memcmp(d.actor, actor, 16) == 0 && d.action == AUDIT_GROUP_ROTATE && d.has_object &&
+	    memcmp(d.object, object, 16) == 0);
+	CHECK(audit_entry_decode(e, sizeof(e) - 1, &d) == -1);
 	audit_entry_encode(e, 0, NULL, AUDIT_INSTANCE_CREATED, NULL);
 	CHECK(e[24] == 1 && e[8] == 0 && e[41] == 0);
+	CHECK(audit_entry_decode(e, sizeof(e), &d) == 0 && d.by_system && !d.has_object &&
+	    d.action == AUDIT_INSTANCE_CREATED);
+	e[25] = 3;   /* a code from a later sava: decoded as it is */
+	CHECK(audit_entry_decode(e, sizeof(e), &d) == 0 && d.action == (audit_action_t)(3 << 8 | 1));
 	/* Codes are stored: they never change. */
 	CHECK(AUDIT_INSTANCE_CREATED == 1 && AUDIT_ENROLL == 2 && AUDIT_LOGIN_FAIL == 4 && AUDIT_GROUP_ROTATE == 13);
 	CHECK(strcmp(audit_action_name(AUDIT_INSTANCE_CREATED), "instance created") == 0);

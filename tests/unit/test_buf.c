@@ -1,4 +1,5 @@
-/* Unit tests for core/buf: views, bounded numbers, the growable buffer and escaping. */
+/* Unit tests for core/buf: views, bounded numbers, the growable buffer, escaping and the
+ * checked snprintf into fixed arrays. */
 #include "check.h"
 #include "core/buf.h"
 
@@ -63,5 +64,20 @@ main(void)
 	char *p = buf_detach(&b, &len);
 	CHECK(p != NULL && len == 100000 && b.data == NULL);
 	free(p);
+
+	/* snprintf_ok: all of it, or nothing at all */
+	char fixed[8];
+	CHECK(snprintf_ok(fixed, sizeof(fixed), "%s-%d", "ab", 1234) && strcmp(fixed, "ab-1234") == 0);
+	CHECK(!snprintf_ok(fixed, sizeof(fixed), "%s-%d", "ab", 12345) && fixed[0] == '\0');
+	CHECK(!snprintf_ok(fixed, 0, "x"));
+	/* snprintf_cut: a sentence cut to fit says so */
+	snprintf_cut(fixed, sizeof(fixed), "%s", "a long sentence");
+	CHECK(strcmp(fixed, "a lo...") == 0);
+	snprintf_cut(fixed, sizeof(fixed), "%s", "short");
+	CHECK(strcmp(fixed, "short") == 0);
+	snprintf_cut(fixed, sizeof(fixed), "%s", "ab\xd0\x96\xd0\x96\xd0\x96");   /* "abЖЖЖ" */
+	CHECK(strcmp(fixed, "ab\xd0\x96...") == 0);
+	snprintf_cut(fixed, sizeof(fixed), "%s", "abc\xd0\x96\xd0\x96\xd0\x96");   /* "abcЖЖЖ": no half Ж */
+	CHECK(strcmp(fixed, "abc...") == 0);
 	return check_done("buf");
 }

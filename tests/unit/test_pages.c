@@ -4,7 +4,7 @@
 #include <microhttpd.h>
 
 #include "check.h"
-#include "http/http.h"
+#include "http/server.h"
 #include "pages/pages.h"
 
 int
@@ -32,23 +32,30 @@ main(void)
 	app_t app = { .dir = "/nonexistent" };
 	config_defaults(&app.config);
 	char err[256] = "";
-	CHECK(pages_init(&app, err, sizeof(err)) == 0);
+	CHECK(pages_init(err, sizeof(err)) == 0 && http_init(&app, err, sizeof(err)) == 0);
 	if (err[0])
-		fprintf(stderr, "pages_init: %s\n", err);
+		fprintf(stderr, "pages_init, http_init: %s\n", err);
 	size_t n;
 	const route_t *routes = routes_table(&n);
-	int shared = 0;
+	int shared = 0, status = 0;
 	for (size_t i = 0; i < n; i++)
 		for (int j = 0; j < LANG_COUNT && routes[i].shared; j++) {
-			CHECK(pages_shared(&routes[i], (lang_t)j) != NULL);
+			CHECK(prebuilt_page(&routes[i], (lang_t)j, "", &status) != NULL && status == 200);
 			shared++;
 		}
-	CHECK(shared >= 9);   /* landing, guide, about in three languages */
+	CHECK(shared >= 12);   /* landing, guide, about and the stylesheet in three languages */
+	/* the stylesheet: a revalidation with its ETag gets the 304 */
+	request_t css = { .app = &app };
+	const route_t *r = routes_match(&css, SV("/static/sava.css"));
+	CHECK(r != NULL && r->shared);
+	struct MHD_Response *full = prebuilt_page(r, LANG_EN, "", &status);
+	const char *etag = full ? MHD_get_response_header(full, "ETag") : NULL;
+	CHECK(etag != NULL && prebuilt_page(r, LANG_EN, etag, &status) != full && status == 304);
 	static const int codes[] = { 400, 403, 404, 413, 414, 415, 431, 500, 503 };
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
 		for (int j = 0; j < LANG_COUNT; j++)
-			CHECK(pages_error_shared(codes[i], (lang_t)j) != NULL);
-	CHECK(pages_error_shared(418, LANG_EN) == NULL);
+			CHECK(prebuilt_error(codes[i], (lang_t)j) != NULL);
+	CHECK(prebuilt_error(418, LANG_EN) == NULL);
 
 	/* Routing: each language prefix, and nothing else. */
 	request_t rq = { .app = &app };
@@ -65,6 +72,7 @@ main(void)
 	CHECK(routes_match(&rq, SV("/static/../sava.db")) == NULL);
 	rq.lang = LANG_EN;
 	CHECK(routes_match(&rq, SV("/be/nothing")) == NULL && rq.lang == LANG_BE);   /* 404 in Belarusian */
+	http_shutdown();
 	pages_shutdown();
 	return check_done("pages");
 }
