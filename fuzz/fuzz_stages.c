@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "app/stages.h"
+#include "conf/stages.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

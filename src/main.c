@@ -1,5 +1,5 @@
 /* main: the sava command line. One executable with subcommands (init, serve, invite,
- * revoke, audit: the last three in src/app/cmd_*.c); every error
+ * revoke, audit: the last three in src/cli/cmd_*.c); every error
  * is one sentence on stderr and a non-zero exit status. */
 #include <dirent.h>
 #include <errno.h>
@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/app.h"
-#include "app/commands.h"
+#include "domain/app.h"
+#include "cli/commands.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/audit.h"

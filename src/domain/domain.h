@@ -4,7 +4,7 @@
 #ifndef SAVA_DOMAIN_H
 #define SAVA_DOMAIN_H
 
-#include "app/app.h"
+#include "domain/app.h"
 #include "core/limits.h"
 #include "store/store.h"
 #include "vault/account.h"

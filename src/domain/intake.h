@@ -4,7 +4,7 @@
 #ifndef SAVA_INTAKE_H
 #define SAVA_INTAKE_H
 
-#include "app/app.h"
+#include "domain/app.h"
 #include "core/limits.h"
 #include "domain/domain.h"
 #include "domain/mailbox.h"
@@ -14,7 +14,7 @@
 #include "domain/triage.h"
 #include "domain/upload.h"
 #include "domain/view.h"
-#include "pages/i18n.h"
+#include "core/lang.h"
 #include "vault/case.h"
 
 /* DESIGN.md sections 2, 4 and 5; CRYPTO.md "Receipts", "Cases", "Files". Everything a

@@ -6,10 +6,10 @@
 
 #include <sodium.h>
 
-#include "app/app.h"
+#include "domain/app.h"
 #include "core/buf.h"
 #include "core/limits.h"
-#include "pages/i18n.h"
+#include "core/lang.h"
 #include "parse/multipart.h"
 #include "parse/urlenc.h"
 

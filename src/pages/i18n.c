@@ -7,15 +7,6 @@
 #include "core/embed.h"
 #include "parse/mo.h"
 
-static const struct {
-	const char *code;
-	const char *name;
-} i18n_langs[LANG_COUNT] = {
-	[LANG_BE] = { "be", "Беларуская" },
-	[LANG_RU] = { "ru", "Русский" },
-	[LANG_EN] = { "en", "English" },
-};
-
 static mo_t i18n_catalogs[LANG_COUNT];
 
 int
@@ -23,36 +14,12 @@ i18n_init(void)
 {
 	for (int l = 0; l < LANG_COUNT; l++) {
 		char name[32];
-		const embedded_file_t *f = snprintf_ok(name, sizeof(name), "mo/%s.mo", i18n_langs[l].code) ? embedded_find(name)
+		const embedded_file_t *f = snprintf_ok(name, sizeof(name), "mo/%s.mo", lang_code((lang_t)l)) ? embedded_find(name)
 		                                                                                          : NULL;
 		if (!f || mo_parse(&i18n_catalogs[l], (const unsigned char *)f->data, f->len) != 0)
 			return -1;
 	}
 	return 0;
-}
-
-const char *
-lang_code(lang_t l)
-{
-	return i18n_langs[l].code;
-}
-
-const char *
-lang_name(lang_t l)
-{
-	return i18n_langs[l].name;
-}
-
-int
-lang_parse(sv_t code, lang_t *out)
-{
-	for (int l = 0; l < LANG_COUNT; l++) {
-		if (sv_eq_cstr(code, i18n_langs[l].code)) {
-			*out = (lang_t)l;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 sv_t

@@ -5,18 +5,11 @@
 #define SAVA_I18N_H
 
 #include "core/buf.h"
+#include "core/lang.h"
 
-typedef enum { LANG_BE = 0, LANG_RU, LANG_EN, LANG_COUNT } lang_t;
-
-/* Marks a string for extraction into po/ without translating it here. */
-#define N_(s) (s)
 
 /* Loads every embedded catalog; -1 when one is missing or malformed. */
 int i18n_init(void) WUR;
-const char *lang_code(lang_t l);        /* "be" */
-const char *lang_name(lang_t l);        /* "Беларуская", in its own language */
-/* Parses a two-letter code; -1 when sava does not speak it. */
-int lang_parse(sv_t code, lang_t *out) WUR;
 /* The translation of msgid into l, or msgid itself. */
 sv_t i18n_sv(lang_t l, sv_t msgid);
 const char *i18n(lang_t l, const char *msgid);  /* NUL-terminated convenience form */

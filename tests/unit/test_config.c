@@ -1,6 +1,6 @@
 /* Unit tests for app/config: the shipped default text, every key, and the errors an
  * operator sees (with line numbers). */
-#include "app/config.h"
+#include "conf/config.h"
 #include "check.h"
 
 static char err[256];

@@ -3,7 +3,7 @@
  * the line and a reason. */
 #include <string.h>
 
-#include "app/stages.h"
+#include "conf/stages.h"
 #include "check.h"
 
 int

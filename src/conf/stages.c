@@ -1,11 +1,11 @@
 /* stages: the stage file through libinih (no hand-written INI parser); hostile input is
  * possible (a typo, a tampered file), so every section, key and length is checked. */
-#include "app/stages.h"
+#include "conf/stages.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "app/ini_text.h"
+#include "conf/ini_text.h"
 #include "parse/urlenc.h"
 
 #ifndef N_

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/commands.h"
+#include "cli/commands.h"
 #include "domain/audit.h"
 #include "domain/intake.h"
 #include "domain/staff.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/commands.h"
+#include "cli/commands.h"
 #include "domain/audit.h"
 #include "store/store.h"
 #include "vault/vault.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/commands.h"
+#include "cli/commands.h"
 #include "domain/audit.h"
 #include "domain/seed.h"
 #include "vault/vault.h"

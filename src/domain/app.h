@@ -3,8 +3,8 @@
 #ifndef SAVA_APP_H
 #define SAVA_APP_H
 
-#include "app/config.h"
-#include "app/stages.h"
+#include "conf/config.h"
+#include "conf/stages.h"
 #include "store/store.h"
 
 struct vault;

@@ -1,6 +1,6 @@
 /* config: sava.conf through libinih (no hand-written INI parser). Hostile input is
  * possible (an operator's typo, a tampered file): every value is range-checked. */
-#include "app/config.h"
+#include "conf/config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/ini_text.h"
+#include "conf/ini_text.h"
 #include "core/limits.h"
 
 const char config_default_text[] =

@@ -1,5 +1,5 @@
 /* ini_text: libinih over bounded bytes, and the bounded read of a settings file. */
-#include "app/ini_text.h"
+#include "conf/ini_text.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* commands: the sava subcommands other than init and serve, one file each
- * (src/app/cmd_NAME.c). Each takes argv from its own name on and returns an exit
+ * (src/cli/cmd_NAME.c). Each takes argv from its own name on and returns an exit
  * status: 0 ok, 1 failure, 2 usage. */
 #ifndef SAVA_COMMANDS_H
 #define SAVA_COMMANDS_H
