@@ -20,9 +20,11 @@ audit(const app_t *app, const uint8_t *actor, audit_action_t action, const uint8
 		log_warnx("could not append to the audit log (action %d)", (int)action);
 }
 
+/* Times are of the monotonic clock (core/clock.h): a wall clock set back or forward must
+ * neither end sessions nor keep them alive. */
 struct timer {
 	uint8_t sid[32];
-	time_t created, last;
+	uint64_t created_ms, last_ms;
 	unsigned idle_s, absolute_s;   /* staff: SESSION_IDLE_S and SESSION_ABSOLUTE_S */
 	bool used;
 };
@@ -45,10 +47,11 @@ timer_find(const uint8_t sid[32], bool create)
 {
 	size_t i = timer_slot(sid);
 	struct timer *free_slot = NULL;
-	time_t now = clock_now();
+	uint64_t now = clock_mono_ms();
 	for (size_t n = 0; n < TIMERS_MAX; n++, i = (i + 1) % TIMERS_MAX) {
 		struct timer *t = &timers[i];
-		if (t->used && (now - t->last > (time_t)t->idle_s || now - t->created > (time_t)t->absolute_s)) {
+		if (t->used &&
+		    (now - t->last_ms > (uint64_t)t->idle_s * 1000u || now - t->created_ms > (uint64_t)t->absolute_s * 1000u)) {
 			sodium_memzero(t, sizeof(*t));   /* expired: reclaim */
 		}
 		if (!t->used) {
@@ -63,7 +66,7 @@ timer_find(const uint8_t sid[32], bool create)
 	}
 	if (create && free_slot) {
 		memcpy(free_slot->sid, sid, 32);
-		free_slot->created = free_slot->last = now;
+		free_slot->created_ms = free_slot->last_ms = now;
 		free_slot->idle_s = SESSION_IDLE_S;
 		free_slot->absolute_s = SESSION_ABSOLUTE_S;
 		free_slot->used = true;
@@ -91,7 +94,7 @@ session_timer_touch(const uint8_t sid[32])
 	pthread_mutex_lock(&session_lock);
 	struct timer *t = timer_find(sid, false);
 	if (t)
-		t->last = clock_now();
+		t->last_ms = clock_mono_ms();
 	pthread_mutex_unlock(&session_lock);
 	return t != NULL;
 }
@@ -147,7 +150,7 @@ staff_session_idle_minutes(const uint8_t sid[32])
 	pthread_mutex_lock(&session_lock);
 	struct timer *t = timer_find(sid, false);
 	if (t)
-		m = (long)((clock_now() - t->last) / 60);
+		m = (long)((clock_mono_ms() - t->last_ms) / 60000u);
 	pthread_mutex_unlock(&session_lock);
 	return m;
 }
