@@ -67,10 +67,7 @@ store_invite_delete(store_t *st, const uint8_t token_hash[32])
 	if (q_prepare(st, &q, "DELETE FROM invites WHERE token_hash = ?") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, token_hash, 32, SQLITE_STATIC);
-	int rc = q_done(q);
-	if (rc == STORE_OK && sqlite3_changes(store_db(st)) != 1)
-		rc = STORE_NOT_FOUND;
-	return rc;
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 int
@@ -198,8 +195,7 @@ store_account_set_wrap_pw(store_t *st, const uint8_t id[16], const uint8_t wrap_
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, wrap_pw, 97, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, id, 16, SQLITE_STATIC);
-	int rc = q_done(q);
-	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? STORE_NOT_FOUND : rc;
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 int
@@ -441,8 +437,7 @@ store_group_grant(store_t *st, const uint8_t group_id[16], const uint8_t account
 	sqlite3_bind_int64(q, 2, epoch);
 	sqlite3_bind_blob(q, 3, sealed, 101, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, account_id, 16, SQLITE_STATIC);
-	int rc = q_done(q);
-	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? STORE_NOT_FOUND : rc;
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 int
@@ -549,10 +544,7 @@ store_group_reset_allow(store_t *st, const uint8_t group_id[16], const uint8_t a
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, group_id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, account_id, 16, SQLITE_STATIC);
-	int rc = q_done(q);
-	if (rc == STORE_OK && sqlite3_changes(store_db(st)) != 1)
-		rc = STORE_CONFLICT;
-	return rc;
+	return q_done_one(st, q, STORE_CONFLICT);
 }
 
 int

@@ -566,10 +566,7 @@ store_case_shred_pending(store_t *st, const uint8_t id[16])
 	if (q_prepare(st, &q, "UPDATE cases SET shred_pending = 1 WHERE id = ?") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
-	int rc = q_done(q);
-	if (rc == STORE_OK && sqlite3_changes(store_db(st)) != 1)
-		rc = STORE_NOT_FOUND;
-	return rc;
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 int

@@ -20,8 +20,7 @@ store_account_set_profile(store_t *st, const uint8_t id[16], const char *languag
 	sqlite3_bind_text(q, 3, location, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, (int)capacity);
 	sqlite3_bind_int(q, 5, paused ? 1 : 0);
-	int rc = q_done(q);
-	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? STORE_NOT_FOUND : rc;
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 int
@@ -32,8 +31,7 @@ store_account_set_training(store_t *st, const uint8_t id[16], uint32_t training)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, training);
-	int rc = q_done(q);
-	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? STORE_NOT_FOUND : rc;
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 #define ROSTER_WHERE \

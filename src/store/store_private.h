@@ -79,6 +79,15 @@ q_done(sqlite3_stmt *q)
 	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
 }
 
+/* q_done for a statement that must change exactly one row: `none` when it changed none
+ * (or more), else q_done's answer. */
+static inline int
+q_done_one(store_t *st, sqlite3_stmt *q, int none)
+{
+	int rc = q_done(q);
+	return rc == STORE_OK && sqlite3_changes(store_db(st)) != 1 ? none : rc;
+}
+
 static inline int
 q_exec(store_t *st, const char *sql)
 {

@@ -167,6 +167,20 @@ done:
 	return rc;
 }
 
+/* The first n bytes of slot index: KF_GONE beyond the file, KF_ERROR (logged) when the
+ * file is shorter than its header says. */
+static kf_status_t
+kf_slot_at(int fd, uint32_t count, uint32_t index, uint8_t *out, size_t n)
+{
+	if (index >= count)
+		return KF_GONE;
+	if (kf_pread_all(fd, out, n, kf_off(index)) != 0) {
+		log_warnx("kf_slot_at: the shred-key file is shorter than its header says");
+		return KF_ERROR;
+	}
+	return KF_OK;
+}
+
 kf_status_t
 shredkf_read(vault_t *v, uint32_t index, kf_slot_t *out)
 {
@@ -176,16 +190,9 @@ shredkf_read(vault_t *v, uint32_t index, kf_slot_t *out)
 	if (!slot)
 		return KF_ERROR;
 	int fd = kf_open(v, false, &count);
-	if (fd < 0)
+	if (fd < 0 || (rc = kf_slot_at(fd, count, index, slot, KF_SLOT)) != KF_OK)
 		goto done;
-	if (index >= count) {
-		rc = KF_GONE;
-		goto done;
-	}
-	if (kf_pread_all(fd, slot, KF_SLOT, kf_off(index)) != 0) {
-		log_warnx("%s: the shred-key file is shorter than its header says", __func__);
-		goto done;
-	}
+	rc = KF_ERROR;
 	if (slot[KF_OFF_STATE] != KF_STATE_LIVE) {
 		rc = KF_GONE;
 		goto done;
@@ -272,18 +279,11 @@ shredkf_shred(vault_t *v, uint32_t index, const uint8_t object_id[16])
 		return KF_ERROR;
 	pthread_mutex_lock(&v->kf_lock);
 	int fd = kf_open(v, true, &count);
-	if (fd < 0)
+	if (fd < 0 || (rc = kf_slot_at(fd, count, index, slot, KF_OFF_Z)) != KF_OK)
 		goto done;
-	if (index >= count) {
-		rc = KF_GONE;
-		goto done;
-	}
+	rc = KF_ERROR;
 	/* the slot must still be this object's: between a caller's read and this lock, an
 	 * overlapping shred may have freed it and a new request taken it */
-	if (kf_pread_all(fd, slot, KF_OFF_Z, kf_off(index)) != 0) {
-		log_warnx("%s: the shred-key file is shorter than its header says", __func__);
-		goto done;
-	}
 	if (slot[KF_OFF_STATE] != KF_STATE_LIVE || sodium_memcmp(slot + KF_OFF_OBJECT, object_id, 16) != 0) {
 		rc = KF_GONE;
 		goto done;
