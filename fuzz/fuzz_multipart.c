@@ -21,6 +21,8 @@ typedef struct {
 	size_t max_files;
 	size_t fail_at;      /* fail this callback (1-based); 0 never */
 	bool in_part, failed;
+	form_t form;         /* text parts streamed into a form, as the server does */
+	bool text, form_dead;
 } rec_t;
 
 static void
@@ -79,6 +81,9 @@ rec_begin(void *ctx, const mp_part_t *part)
 		abort();
 	r->in_part = true;
 	r->data_len_at = 0;
+	r->text = !part->is_file;
+	if (r->text && !r->form_dead && form_field_begin(&r->form, part->name) != URLENC_OK)
+		r->form_dead = true;
 	rec_put(r, "B", 1);
 	rec_put_sv(r, part->name);
 	rec_put(r, part->is_file ? "F" : "T", 1);
@@ -94,6 +99,8 @@ rec_data(void *ctx, const char *p, size_t n)
 	if (!r->in_part || n == 0 || p == NULL)
 		abort();
 	r->bytes += n;
+	if (r->text && !r->form_dead && form_field_data(&r->form, p, n) != URLENC_OK)
+		r->form_dead = true;
 	if (r->data_len_at == 0) {
 		uint64_t zero = 0;
 		rec_put(r, "D", 1);
@@ -117,6 +124,8 @@ rec_end(void *ctx)
 	r->in_part = false;
 	r->data_len_at = 0;
 	r->ends++;
+	if (r->text && !r->form_dead && form_field_end(&r->form) != URLENC_OK)
+		r->form_dead = true;
 	rec_put(r, "E", 1);
 	return rec_call(r);
 }
@@ -145,6 +154,9 @@ run(rec_t *r, sv_t boundary, size_t max_files, const char *body, size_t len, siz
 	buf_init(&r->log, 64 * 1024 * 1024);
 	r->max_files = max_files < LIMIT_MP_FILES ? max_files : LIMIT_MP_FILES;
 	r->fail_at = fail_at;
+	if (form_init(&r->form, LIMIT_FORM_FIELDS, LIMIT_FIELD_BYTES) != 0 ||
+	    form_stream_open(&r->form, 4096) != URLENC_OK)
+		abort();
 	mp_init(&mp, boundary, max_files, &rec_sink, r);
 	if (seed == 0)
 		seed = 1;
@@ -172,6 +184,18 @@ run(rec_t *r, sv_t boundary, size_t max_files, const char *body, size_t len, siz
 		abort();
 	if ((fin == MP_ABORTED) != r->failed)
 		abort();
+	/* The form holds only whole, clean, bounded fields, inside its store. */
+	size_t held = 0;
+	for (size_t i = 0; i < r->form.count; i++) {
+		const form_field_t *f = &r->form.fields[i];
+		if (f->name.len == 0 || f->name.len > LIMIT_FIELD_NAME_BYTES ||
+		    f->value.len > r->form.max_value || !text_is_clean_utf8(f->value))
+			abort();
+		held += f->name.len + f->value.len;
+	}
+	if (held > 4096 || (r->form_dead && r->form.count != 0))
+		abort();
+	form_free(&r->form);
 	return fin;
 }
 

@@ -114,10 +114,7 @@ struct request {
 	uint64_t body_bytes;       /* body bytes received */
 	uint64_t body_max;         /* the route's limit for this request */
 	bool mp_text;              /* the current part is a text field (else a file) */
-	bool mp_in_csrf;           /* the current part is the csrf field */
 	bool mp_csrf_ok;           /* the csrf field came, and matched, before any file */
-	char mp_csrf[64];          /* its value as it arrives */
-	size_t mp_csrf_len;
 	bool begun;                /* the headers have been seen */
 	bool body_done;            /* the body has been parsed and checked */
 	size_t discarded;          /* body bytes dropped after an error */

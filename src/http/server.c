@@ -346,22 +346,23 @@ static int
 server_finish_body(request_t *rq)
 {
 	if (rq->mp) {
-		int st = http_mp_finish(rq);
+		int st = http_mp_finish(rq);   /* the text fields are in rq->form already */
 		if (st != 0)
 			return st;
+	} else {
+		switch (urlenc_parse(&rq->form, rq->body.data ? rq->body.data : "", rq->body.len)) {
+		case URLENC_OK:
+			break;
+		case URLENC_TOO_LONG:
+		case URLENC_TOO_MANY:
+			return 413;
+		case URLENC_NOMEM:
+			return 503;
+		default:
+			return 400;
+		}
+		buf_free(&rq->body);
 	}
-	switch (urlenc_parse(&rq->form, rq->body.data ? rq->body.data : "", rq->body.len)) {
-	case URLENC_OK:
-		break;
-	case URLENC_TOO_LONG:
-	case URLENC_TOO_MANY:
-		return 413;
-	case URLENC_NOMEM:
-		return 503;
-	default:
-		return 400;
-	}
-	buf_free(&rq->body);
 	if (!http_csrf_ok(rq))
 		return 403;
 	return 0;

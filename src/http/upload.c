@@ -1,13 +1,29 @@
 /* upload: multipart/form-data bodies for the server. The streaming parser (fuzzed, in
- * parse/multipart.c) hands each part over as it arrives: text fields are re-encoded as
- * application/x-www-form-urlencoded into rq->body, so that they are decoded, bounded and
- * checked by the same parser as any form; file parts go straight to the route's upload
- * hooks, which encrypt them as they come. Nothing of a file is held whole in memory. */
+ * parse/multipart.c) hands each part over as it arrives: text fields go straight into
+ * rq->form, bounded and checked as a urlencoded form's (parse/urlenc.c), decoded once;
+ * file parts go to the route's upload hooks, which encrypt them as they come. Nothing of
+ * a file is held whole in memory. */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/server.h"
+
+static int
+mp_form_status(urlenc_status_t st)
+{
+	switch (st) {
+	case URLENC_OK:
+		return 0;
+	case URLENC_TOO_LONG:
+	case URLENC_TOO_MANY:
+		return 413;
+	case URLENC_NOMEM:
+		return 503;
+	default:
+		return 400;
+	}
+}
 
 
 static int
@@ -16,14 +32,8 @@ mp_part_begin(void *ctx, const mp_part_t *part)
 	request_t *rq = ctx;
 	rq->mp_text = !part->is_file;
 	if (rq->mp_text) {
-		rq->mp_in_csrf = sv_eq(part->name, SV("csrf"));
-		rq->mp_csrf_len = 0;
-		if ((rq->body.len && buf_append(&rq->body, "&", 1) != 0) ||
-		    buf_append_pct(&rq->body, part->name.p, part->name.len) != 0 || buf_append(&rq->body, "=", 1) != 0) {
-			rq->error = 413;
-			return 1;
-		}
-		return 0;
+		rq->error = mp_form_status(form_field_begin(&rq->form, part->name));
+		return rq->error != 0;
 	}
 	/* the first file: nothing is written before the form is known to be this browser's */
 	if (!rq->upload) {
@@ -46,19 +56,8 @@ mp_part_data(void *ctx, const char *p, size_t n)
 {
 	request_t *rq = ctx;
 	if (rq->mp_text) {
-		if (rq->mp_in_csrf) {
-			if (rq->mp_csrf_len > sizeof(rq->mp_csrf) || n > sizeof(rq->mp_csrf) - rq->mp_csrf_len) {
-				rq->mp_csrf_len = sizeof(rq->mp_csrf) + 1;   /* too long: never matches */
-			} else {
-				memcpy(rq->mp_csrf + rq->mp_csrf_len, p, n);
-				rq->mp_csrf_len += n;
-			}
-		}
-		if (buf_append_pct(&rq->body, p, n) != 0) {
-			rq->error = 413;
-			return 1;
-		}
-		return 0;
+		rq->error = mp_form_status(form_field_data(&rq->form, p, n));
+		return rq->error != 0;
 	}
 	int st = rq->route->upload->file_data(rq->upload, p, n);
 	if (st != 0) {
@@ -73,9 +72,12 @@ mp_part_end(void *ctx)
 {
 	request_t *rq = ctx;
 	if (rq->mp_text) {
-		if (rq->mp_in_csrf && rq->mp_csrf_len <= sizeof(rq->mp_csrf))
-			rq->mp_csrf_ok = http_csrf_value_ok(rq, (sv_t){ rq->mp_csrf, rq->mp_csrf_len });
-		rq->mp_in_csrf = false;
+		if ((rq->error = mp_form_status(form_field_end(&rq->form))) != 0)
+			return 1;
+		/* the field just ended; a csrf field must come, and match, before any file */
+		const form_field_t *last = &rq->form.fields[rq->form.count - 1];
+		if (sv_eq(last->name, SV("csrf")))
+			rq->mp_csrf_ok = http_csrf_value_ok(rq, last->value);
 		return 0;
 	}
 	int st = rq->route->upload->file_end(rq->upload);
@@ -102,9 +104,8 @@ http_mp_begin(request_t *rq, sv_t content_type, const char *content_length)
 	if (!rq->mp)
 		return 503;
 	mp_init(rq->mp, boundary, LIMIT_MP_FILES_MAX, &mp_sink, rq);
-	/* encoded text: up to three bytes for each byte of a form's worth of fields */
-	buf_init(&rq->body, 3 * LIMIT_FORM_BODY_BYTES);
-	return 0;
+	/* the text fields together hold at most a urlencoded form's worth of bytes */
+	return mp_form_status(form_stream_open(&rq->form, LIMIT_FORM_BODY_BYTES));
 }
 
 int

@@ -23,6 +23,9 @@ form_init(form_t *f, size_t max_fields, size_t max_value)
 	f->max_fields = max_fields;
 	f->max_value = max_value;
 	f->store = NULL;
+	f->used = 0;
+	f->cap = 0;
+	f->streaming = false;
 	/* At least one entry, so that fields != NULL marks an initialised form. */
 	f->fields = calloc(max_fields > 0 ? max_fields : 1, sizeof(*f->fields));
 	return f->fields != NULL ? 0 : -1;
@@ -52,6 +55,9 @@ form_store_release(form_t *f)
 		free(block);
 		f->store = NULL;
 	}
+	f->used = 0;
+	f->cap = 0;
+	f->streaming = false;
 	if (f->fields != NULL && f->count > 0)
 		memset(f->fields, 0, f->count * sizeof(*f->fields));
 	f->count = 0;
@@ -188,6 +194,78 @@ urlenc_parse(form_t *f, const char *p, size_t len)
 	if (st != URLENC_OK)
 		form_store_release(f);   /* nothing left behind, not even half-decoded bytes */
 	return st;
+}
+
+urlenc_status_t
+form_stream_open(form_t *f, size_t store_bytes)
+{
+	form_store_release(f);
+	if (f->fields == NULL)
+		return URLENC_NOMEM;
+	size_t bound = f->max_fields * (LIMIT_FIELD_NAME_BYTES + f->max_value);
+	if (store_bytes > bound)
+		store_bytes = bound;
+	if ((f->store = form_store_alloc(store_bytes)) == NULL)
+		return URLENC_NOMEM;
+	f->cap = store_bytes;
+	return URLENC_OK;
+}
+
+/* An error while streaming empties the form for good: no half field, no later field. */
+static urlenc_status_t
+form_stream_fail(form_t *f, urlenc_status_t st)
+{
+	form_store_release(f);
+	return st;
+}
+
+urlenc_status_t
+form_field_begin(form_t *f, sv_t name)
+{
+	if (f->store == NULL || f->streaming)
+		return URLENC_BAD;
+	if (f->count == f->max_fields)
+		return form_stream_fail(f, URLENC_TOO_MANY);
+	if (name.len > LIMIT_FIELD_NAME_BYTES)
+		return form_stream_fail(f, URLENC_TOO_LONG);
+	if (!urlenc_name_ok(name))
+		return form_stream_fail(f, URLENC_BAD);
+	if (name.len > f->cap - f->used)
+		return form_stream_fail(f, URLENC_TOO_LONG);
+	f->open_name = f->used;
+	memcpy(f->store + f->used, name.p, name.len);
+	f->used += name.len;
+	f->open_value = f->used;
+	f->streaming = true;
+	return URLENC_OK;
+}
+
+urlenc_status_t
+form_field_data(form_t *f, const char *p, size_t n)
+{
+	if (f->store == NULL || !f->streaming)
+		return URLENC_BAD;
+	if (n > f->max_value - (f->used - f->open_value) || n > f->cap - f->used)
+		return form_stream_fail(f, URLENC_TOO_LONG);
+	if (n > 0)
+		memcpy(f->store + f->used, p, n);
+	f->used += n;
+	return URLENC_OK;
+}
+
+urlenc_status_t
+form_field_end(form_t *f)
+{
+	if (f->store == NULL || !f->streaming)
+		return URLENC_BAD;
+	sv_t value = { f->store + f->open_value, f->used - f->open_value };
+	if (!text_is_clean_utf8(value))
+		return form_stream_fail(f, URLENC_BAD);
+	f->fields[f->count].name = (sv_t){ f->store + f->open_name, f->open_value - f->open_name };
+	f->fields[f->count].value = value;
+	f->count++;
+	f->streaming = false;
+	return URLENC_OK;
 }
 
 const sv_t *

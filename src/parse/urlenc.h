@@ -25,6 +25,11 @@ typedef struct {
 	size_t max_fields;
 	size_t max_value;
 	char *store;            /* decoded bytes; owned */
+	size_t used;            /* bytes of store in use */
+	size_t cap;             /* its size */
+	bool streaming;         /* a field is open (form_field_begin) */
+	size_t open_name;       /* the open field: its name's offset, */
+	size_t open_value;      /* and its value's */
 } form_t;
 
 /* Prepares an empty form with these bounds. Returns 0 or -1 (no memory). */
@@ -36,6 +41,16 @@ void form_free(form_t *f);
  * without '=' has an empty value; empty pairs ("a=1&&b=2") are skipped. Replaces
  * whatever the form held. The input is only borrowed. */
 urlenc_status_t urlenc_parse(form_t *f, const char *p, size_t len) WUR;
+
+/* Fields that arrive already decoded, in pieces (multipart text parts): the same bounds
+ * and checks as urlenc_parse, without a second encoding. form_stream_open replaces what
+ * the form held and takes at most store_bytes of names and values in all; then, per
+ * field, one begin, any number of data calls, one end. A field is visible to form_get
+ * only once it ended; on an error the form is emptied and refuses further fields. */
+urlenc_status_t form_stream_open(form_t *f, size_t store_bytes) WUR;
+urlenc_status_t form_field_begin(form_t *f, sv_t name) WUR;
+urlenc_status_t form_field_data(form_t *f, const char *p, size_t n) WUR;
+urlenc_status_t form_field_end(form_t *f) WUR;
 
 /* The first field named name, or NULL. */
 const sv_t *form_get(const form_t *f, const char *name);

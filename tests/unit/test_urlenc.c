@@ -290,9 +290,61 @@ test_uninitialised(void)
 	CHECK(f.fields == NULL);
 }
 
+/* Multipart text parts: decoded once, in pieces, with the bounds of a urlencoded form. */
+static void
+test_stream(void)
+{
+	form_t f;
+	CHECK(form_init(&f, 3, 8) == 0);
+	CHECK(form_field_begin(&f, SV("a")) == URLENC_BAD);   /* not opened */
+	CHECK(form_stream_open(&f, 64) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("name")) == URLENC_OK);
+	CHECK(form_get(&f, "name") == NULL);                  /* not visible while open */
+	CHECK(form_field_data(&f, "Ala", 3) == URLENC_OK);
+	CHECK(form_field_data(&f, "+%20", 4) == URLENC_OK);   /* no decoding: bytes as sent */
+	CHECK(form_field_end(&f) == URLENC_OK);
+	const sv_t *v = form_get(&f, "name");
+	CHECK(v && sv_eq(*v, SV("Ala+%20")));
+	CHECK(form_field_begin(&f, SV("e")) == URLENC_OK && form_field_end(&f) == URLENC_OK);
+	v = form_get(&f, "e");
+	CHECK(v && v->len == 0);
+	/* a value over max_value empties the form and refuses what follows */
+	CHECK(form_field_begin(&f, SV("long")) == URLENC_OK);
+	CHECK(form_field_data(&f, "12345", 5) == URLENC_OK);
+	CHECK(form_field_data(&f, "6789", 4) == URLENC_TOO_LONG);
+	CHECK(f.count == 0 && form_get(&f, "name") == NULL);
+	CHECK(form_field_begin(&f, SV("x")) == URLENC_BAD);
+
+	CHECK(form_stream_open(&f, 64) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("bad name")) == URLENC_BAD);
+	CHECK(form_stream_open(&f, 64) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("t")) == URLENC_OK);
+	CHECK(form_field_data(&f, "a\x01", 2) == URLENC_OK);
+	CHECK(form_field_end(&f) == URLENC_BAD);              /* control character */
+	CHECK(form_stream_open(&f, 64) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("t")) == URLENC_OK);
+	CHECK(form_field_data(&f, "\xc3", 1) == URLENC_OK);
+	CHECK(form_field_end(&f) == URLENC_BAD);              /* torn UTF-8 */
+	/* more fields than max_fields */
+	CHECK(form_stream_open(&f, 64) == URLENC_OK);
+	for (int i = 0; i < 3; i++)
+		CHECK(form_field_begin(&f, SV("k")) == URLENC_OK && form_field_end(&f) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("k")) == URLENC_TOO_MANY);
+	/* the store's bound holds across fields */
+	CHECK(form_stream_open(&f, 10) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("a")) == URLENC_OK && form_field_data(&f, "1234567", 7) == URLENC_OK);
+	CHECK(form_field_end(&f) == URLENC_OK);
+	CHECK(form_field_begin(&f, SV("b")) == URLENC_OK);
+	CHECK(form_field_data(&f, "12", 2) == URLENC_TOO_LONG);
+	/* a plain parse after streaming starts clean */
+	CHECK(parse_cstr(&f, "a=1") == URLENC_OK && f.count == 1);
+	form_free(&f);
+}
+
 int
 main(void)
 {
+	test_stream();
 	test_utf8();
 	test_basic();
 	test_bad();
