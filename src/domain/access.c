@@ -31,6 +31,21 @@ access_reset(struct access *a)
 	sodium_memzero(a, sizeof(*a));
 }
 
+case_keys_t *
+access_keys(const app_t *app, struct access *a)
+{
+	if (!a->keys && case_keys_open(app->vault, &a->who, &a->ref, &a->keys) != VAULT_OK)
+		a->keys = NULL;
+	return a->keys;
+}
+
+void
+access_forget_keys(struct access *a)
+{
+	case_keys_free(a->keys);
+	a->keys = NULL;
+}
+
 static int
 access_ref(const app_t *app, struct access *a, const store_copy_t *copy)
 {

@@ -20,11 +20,16 @@ struct access {
 	uint8_t links[LINKS_MAX][CASE_LINK_BYTES];
 	uint8_t nlinks[LINKS_MAX][CASE_LINK_BYTES];
 	uint8_t audit_id[16];
-	case_keys_t *keys;        /* opened on the first item read (view_item_text), freed with it */
+	case_keys_t *keys;        /* opened once, on the first item sealed (access_keys), freed with it */
 };
 
 struct access *access_new(void);
 void access_free(struct access *a);
+/* The case's keys, opened on the first call (the shred.kf read and the X25519 step) and
+ * kept for every later item or file of this write; NULL when they cannot be opened. */
+case_keys_t *access_keys(const app_t *app, struct access *a);
+/* Call when a->ref changes (a new epoch): the keys opened before are dropped. */
+void access_forget_keys(struct access *a);
 /* Empties a for another case (its keys freed). */
 void access_reset(struct access *a);
 /* The requester's way into his case, through the mailbox session sess (owner: the case). */

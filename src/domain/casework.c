@@ -78,7 +78,7 @@ casework_may_write(const app_t *app, const staff_t *s, const uint8_t case_id[16]
 
 /* The assignment record: who assigned, to whom (staff only). */
 static int
-assign_record(const app_t *app, const struct access *a, const staff_t *s, const uint8_t owl[16], struct sealed *items)
+assign_record(const app_t *app, struct access *a, const staff_t *s, const uint8_t owl[16], struct sealed *items)
 {
 	uint8_t pt[32];
 	memcpy(pt, s->acct.id, 16);
@@ -114,6 +114,7 @@ reassign(const app_t *app, const staff_t *s, struct access *a, const store_group
 	size_t ncopies = epoch_copies(a->row.id, ep->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])ep->copies,
 	    (const uint8_t(*)[CASE_COPY_BYTES])ep->ncopies, g, (const uint8_t(*)[16])&owl->id, 1, copies);
 	/* the record is sealed at the new epoch, with the coordinator's new group copy */
+	access_forget_keys(a);   /* opened at the old epoch */
 	a->ref.e = ep->e;
 	memcpy(a->ref.copy, ep->copies[0], CASE_COPY_BYTES);
 	memcpy(a->ref.ncopy, ep->ncopies[0], CASE_COPY_BYTES);

@@ -162,7 +162,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	for (size_t i = 0; i < nfields; i++)
 		if (seal_item(app, a, &items, CASE_ROLE_REQUESTER, fields[i].field, fields[i].text, hour) != 0)
 			goto done;
-	if (upload_seal(u, app, &a->who, &a->ref, att, hour) != 0)
+	if (upload_seal(u, app, access_keys(app, a), a->ref.case_id, att, hour) != 0)
 		goto done;
 
 	store_case_t row;

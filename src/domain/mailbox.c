@@ -104,7 +104,7 @@ message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t
 	if (upload_refused(u))
 		return INTAKE_FULL;
 	if (seal_item(app, a, &items, role, FIELD_MESSAGE, message, hour) == 0 &&
-	    upload_seal(u, app, &a->who, &a->ref, att, hour) == 0) {
+	    upload_seal(u, app, access_keys(app, a), a->ref.case_id, att, hour) == 0) {
 		int rc = store_case_add(app->store, a->row.id, items.items, items.n, att, upload_count(u), hour, from_stage,
 		    to_stage, role == CASE_ROLE_REQUESTER ? 1 : -1, &seq);
 		if (rc == STORE_OK) {

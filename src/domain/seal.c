@@ -1,4 +1,4 @@
-/* seal: items sealed by the vault, through an opened case, for one write: each with a
+/* seal: items sealed by the vault, through a case opened once per write (access_keys): each with a
  * random id, padded (padme) so its length says little, as ciphertext the store keeps
  * as it is. Trusted with plaintext only for the length of the call. */
 #include "domain/seal.h"
@@ -8,10 +8,11 @@
 #include <string.h>
 
 int
-seal_item_kind(const app_t *app, const struct access *a, struct sealed *out, int kind, int role, int field, sv_t text,
+seal_item_kind(const app_t *app, struct access *a, struct sealed *out, int kind, int role, int field, sv_t text,
     int64_t hour)
 {
-	if (out->n >= 8)
+	case_keys_t *k;
+	if (out->n >= 8 || (k = access_keys(app, a)) == NULL)
 		return -1;
 	size_t cap = CASE_ITEM_OVERHEAD + vault_padme(text.len + 1), len = 0;
 	uint8_t *b = malloc(cap);
@@ -20,8 +21,8 @@ seal_item_kind(const app_t *app, const struct access *a, struct sealed *out, int
 	store_item_t *it = &out->items[out->n];
 	memset(it, 0, sizeof(*it));
 	randombytes_buf(it->id, 16);
-	if (case_item_seal(app->vault, &a->who, &a->ref, (uint8_t)kind, it->id, (uint8_t)role, (uint8_t)field,
-	        (const uint8_t *)text.p, text.len, b, cap, &len) != VAULT_OK) {
+	if (case_keys_item_seal(k, (uint8_t)kind, it->id, (uint8_t)role, (uint8_t)field, (const uint8_t *)text.p, text.len,
+	        b, cap, &len) != VAULT_OK) {
 		free(b);
 		return -1;
 	}
@@ -36,7 +37,7 @@ seal_item_kind(const app_t *app, const struct access *a, struct sealed *out, int
 }
 
 int
-seal_item(const app_t *app, const struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour)
+seal_item(const app_t *app, struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour)
 {
 	return seal_item_kind(app, a, out, CASE_KIND_CASE, role, field, text, hour);
 }

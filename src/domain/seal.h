@@ -15,10 +15,10 @@ struct sealed {
 
 /* Seals text as one more item of out (at most 8), of kind (CASE_KIND_CASE or _NOTES),
  * by role, in field, at hour. 0 or -1. */
-int seal_item_kind(const app_t *app, const struct access *a, struct sealed *out, int kind, int role, int field, sv_t text,
+int seal_item_kind(const app_t *app, struct access *a, struct sealed *out, int kind, int role, int field, sv_t text,
     int64_t hour);
 /* The same, of kind CASE_KIND_CASE (what the requester may read). */
-int seal_item(const app_t *app, const struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour);
+int seal_item(const app_t *app, struct access *a, struct sealed *out, int role, int field, sv_t text, int64_t hour);
 void sealed_free(struct sealed *s);
 
 #endif

@@ -88,7 +88,7 @@ seed_text(char *out, size_t cap, unsigned words)
 
 /* One message sealed by who (a prepared access), stored as the next seq. */
 static int
-seed_message(const app_t *app, const struct access *a, int role, const char *text, int64_t hour)
+seed_message(const app_t *app, struct access *a, int role, const char *text, int64_t hour)
 {
 	struct sealed items = { .n = 0 };
 	uint32_t seq;

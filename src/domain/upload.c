@@ -277,7 +277,7 @@ upload_free(upload_t *u)
 /* Second pass of every file under the case's key; durable before the rows name them
  * (a write or sync that finds no room has been reported by the store). */
 int
-upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_ref_t *ref, store_attachment_t *att,
+upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case_id[16], store_attachment_t *att,
     int64_t hour)
 {
 	if (u && u->refused)
@@ -289,7 +289,7 @@ upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_
 		memset(&att[i], 0, sizeof(att[i]));
 		if (!f->blob && store_blob_open(app->store, f->id, true, &f->blob) != STORE_OK)
 			return -1;
-		if (case_blob_writer_bind(app->vault, who, ref, f->w) != VAULT_OK)
+		if (!keys || case_blob_writer_bind_keys(keys, f->w) != VAULT_OK)
 			return -1;
 		int rc = case_blob_writer_finish(f->w, att[i].fk_wrap, &att[i].blob_len);
 		f->w = NULL;   /* finish frees it */
@@ -298,7 +298,7 @@ upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_
 		store_blob_close(f->blob);
 		f->blob = NULL;
 		memcpy(att[i].id, f->id, 16);
-		memcpy(att[i].case_id, ref->case_id, 16);
+		memcpy(att[i].case_id, case_id, 16);
 		att[i].created_hour = hour;
 	}
 	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;

@@ -29,10 +29,11 @@ size_t upload_count(const upload_t *u);
 void upload_free(upload_t *u);
 
 /* ---- for the domain's writers (intake.c, mailbox.c), not for pages ---- */
-/* The second pass of every file, under the case's key (who, ref), each synced, then the
+/* The second pass of every file, under the case's keys opened once for the write
+ * (access_keys; NULL fails when there are files), each synced, then the
  * blobs directory: durable before the rows name them. att[0..upload_count) receives their
  * rows. 0, or -1 (a refused upload, or a write that failed: a full disk is reported). */
-int upload_seal(upload_t *u, const app_t *app, const case_opener_t *who, const case_ref_t *ref, store_attachment_t *att,
+int upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case_id[16], store_attachment_t *att,
     int64_t hour);
 /* The rows naming the files are committed: upload_free keeps the files. */
 void upload_keep(upload_t *u);

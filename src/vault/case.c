@@ -386,13 +386,19 @@ case_item_open_unlocked(const case_ref_t *ref, uint8_t kind, const uint8_t item_
 }
 
 static bool
-role_ok(const case_opener_t *who, uint8_t kind, uint8_t role)
+role_ok_for(bool requester, uint8_t kind, uint8_t role)
 {
 	if (kind != CASE_KIND_CASE && kind != CASE_KIND_NOTES)
 		return false;
-	if (case_opener_is_requester(who))
+	if (requester)
 		return kind == CASE_KIND_CASE && role == CASE_ROLE_REQUESTER;
 	return role == CASE_ROLE_STAFF || role == CASE_ROLE_SYSTEM;
+}
+
+static bool
+role_ok(const case_opener_t *who, uint8_t kind, uint8_t role)
+{
+	return role_ok_for(case_opener_is_requester(who), kind, role);
 }
 
 vault_status_t
@@ -460,6 +466,44 @@ case_keys_item_open(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uin
 		k->e[kind] = e;
 	}
 	return item_decrypt(k->key[kind], k->ref.case_id, kind, item_id, e, role, field, item, len, pt, cap, pt_len);
+}
+
+/* The item key of kind at the epoch the handle was opened at (k->ref.e), kept while it
+ * is the last one derived for that kind. */
+static int
+case_keys_current(case_keys_t *k, uint8_t kind, uint8_t idx, uint8_t out[32])
+{
+	if (case_root_at(&k->ref, kind, k->ref.e, &k->s) != 0)
+		return -1;
+	case_subkey(out, k->s.root, kind, idx);
+	sodium_memzero(k->s.root, sizeof(k->s.root));
+	return 0;
+}
+
+vault_status_t
+case_keys_item_seal(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uint8_t role, uint8_t field,
+    const uint8_t *pt, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+	if (!role_ok_for(k->requester, kind, role) || len > CASE_ITEM_PT_MAX)
+		return VAULT_NOT_FOUND;
+	if (!k->have[kind] || k->e[kind] != k->ref.e) {
+		if (case_keys_current(k, kind, 1, k->key[kind]) != 0)
+			return VAULT_NOT_FOUND;
+		k->have[kind] = true;
+		k->e[kind] = k->ref.e;
+	}
+	return case_item_seal_key(k->key[kind], kind, k->ref.case_id, item_id, k->ref.e, role, field, pt, len, out, cap,
+	    out_len);
+}
+
+int
+case_keys_file_key(case_keys_t *k, uint8_t key[32], uint8_t case_id[CASE_ID_BYTES], uint32_t *e)
+{
+	if (case_keys_current(k, CASE_KIND_CASE, 2, key) != 0)
+		return -1;
+	memcpy(case_id, k->ref.case_id, CASE_ID_BYTES);
+	*e = k->ref.e;
+	return 0;
 }
 
 void

@@ -132,6 +132,10 @@ typedef struct case_keys case_keys_t;
 vault_status_t case_keys_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, case_keys_t **out) WUR;
 vault_status_t case_keys_item_open(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uint8_t role,
     uint8_t field, const uint8_t *item, size_t len, uint8_t *pt, size_t cap, size_t *pt_len) WUR;
+/* Seals an item at the epoch the handle was opened at, as case_item_seal does, with the
+ * same role rules; the keys are not opened again. */
+vault_status_t case_keys_item_seal(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uint8_t role,
+    uint8_t field, const uint8_t *pt, size_t len, uint8_t *out, size_t cap, size_t *out_len) WUR;
 void case_keys_free(case_keys_t *k);
 
 /* Starts epoch ref->e + 1 (staff only): new s and n, sealed to holders[0..n) and to pk_req
@@ -194,6 +198,8 @@ int case_blob_writer_start(const uint8_t attachment_id[16], const char *name, si
 vault_status_t case_blob_writer_bind(vault_t *v, const case_opener_t *who, const case_ref_t *ref,
     case_blob_writer_t *w) WUR;
 /* Content bytes written so far. */
+/* The same, through keys already opened (case_keys_open): no second unlock. */
+vault_status_t case_blob_writer_bind_keys(case_keys_t *k, case_blob_writer_t *w) WUR;
 uint64_t case_blob_writer_length(const case_blob_writer_t *w);
 int case_blob_writer_write(case_blob_writer_t *w, const uint8_t *p, size_t n) WUR;
 /* Writes the final blob and returns its fk_wrap and length (the file's size). Frees w. */

@@ -84,10 +84,23 @@ case_blob_writer_start(const uint8_t attachment_id[16], const char *name, size_t
 	return 0;
 }
 
+/* fk_wrap = 01 | e | nonce | AEAD(file key, fk, AD): the writer's file key sealed to
+ * the case at epoch e. */
+static void
+writer_wrap_fk(case_blob_writer_t *w, const uint8_t key[32], const uint8_t case_id[CASE_ID_BYTES], uint32_t e)
+{
+	uint8_t ad[80];
+	w->fk_wrap[0] = 1;
+	le32_put(w->fk_wrap + 1, e);
+	randombytes_buf(w->fk_wrap + 5, NPUB);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(w->fk_wrap + 5 + NPUB, NULL, w->fk, 32, ad,
+	    fwrap_ad(ad, case_id, w->aid, e), NULL, w->fk_wrap + 5, key);
+	w->bound = true;
+}
+
 vault_status_t
 case_blob_writer_bind(vault_t *v, const case_opener_t *who, const case_ref_t *ref, case_blob_writer_t *w)
 {
-	uint8_t ad[80];
 	struct case_secrets *s = case_secrets_new();
 	if (!s)
 		return VAULT_ERROR;
@@ -96,15 +109,22 @@ case_blob_writer_bind(vault_t *v, const case_opener_t *who, const case_ref_t *re
 		st = VAULT_NOT_FOUND;
 	if (st == VAULT_OK) {
 		case_subkey(s->key, s->root, CASE_KIND_CASE, 2);
-		w->fk_wrap[0] = 1;
-		le32_put(w->fk_wrap + 1, ref->e);
-		randombytes_buf(w->fk_wrap + 5, NPUB);
-		crypto_aead_xchacha20poly1305_ietf_encrypt(w->fk_wrap + 5 + NPUB, NULL, w->fk, 32, ad,
-		    fwrap_ad(ad, ref->case_id, w->aid, ref->e), NULL, w->fk_wrap + 5, s->key);
-		w->bound = true;
+		writer_wrap_fk(w, s->key, ref->case_id, ref->e);
 	}
 	case_secrets_free(s);
 	return st;
+}
+
+vault_status_t
+case_blob_writer_bind_keys(case_keys_t *k, case_blob_writer_t *w)
+{
+	uint8_t key[32], case_id[CASE_ID_BYTES];
+	uint32_t e;
+	if (case_keys_file_key(k, key, case_id, &e) != 0)
+		return VAULT_NOT_FOUND;
+	writer_wrap_fk(w, key, case_id, e);
+	sodium_memzero(key, sizeof(key));
+	return VAULT_OK;
 }
 
 vault_status_t

@@ -61,6 +61,10 @@ vault_status_t case_unlock(vault_t *v, const case_opener_t *who, const case_ref_
 /* After case_unlock: s->root = root_t (kind 0) or nroot_t (kind 1) for epoch t <= ref->e. */
 int case_root_at(const case_ref_t *ref, uint8_t kind, uint32_t t, struct case_secrets *s);
 
+/* The file key (subkey 2 of the case kind) at the handle's epoch, with the case id and
+ * that epoch, for binding an attachment. 0 or -1. */
+int case_keys_file_key(case_keys_t *k, uint8_t key[32], uint8_t case_id[CASE_ID_BYTES], uint32_t *e);
+
 /* item = 01 | e u32 | nonce 24 | AEAD(key, sodium_pad(pt, padme(len + 1)), AD) */
 vault_status_t case_item_seal_key(const uint8_t key[32], uint8_t kind, const uint8_t case_id[16],
     const uint8_t item_id[16], uint32_t e, uint8_t role, uint8_t field, const uint8_t *pt, size_t len, uint8_t *out,
