@@ -46,6 +46,22 @@ access_forget_keys(struct access *a)
 	a->keys = NULL;
 }
 
+void
+access_new_requester(struct access *a, const case_new_t *cn)
+{
+	access_reset(a);
+	a->who.by = CASE_BY_SESSION;
+	a->who.sess.kind = SESS_KIND_MAILBOX;
+	memcpy(a->who.sess.c, cn->mailbox.c, 32);
+	memcpy(a->who.sess.sid, cn->mailbox.sid, 32);
+	memcpy(a->who.sess.owner, cn->case_id, 16);
+	memcpy(a->who.sess.box, cn->mailbox.box, SESS_BOX_BYTES);
+	memcpy(a->ref.case_id, cn->case_id, 16);
+	a->ref.slot = cn->slot;
+	a->ref.e = 0;
+	memcpy(a->ref.copy, cn->req_copy, CASE_COPY_BYTES);
+}
+
 static int
 access_ref(const app_t *app, struct access *a, const store_copy_t *copy)
 {

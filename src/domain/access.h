@@ -30,6 +30,9 @@ void access_free(struct access *a);
 case_keys_t *access_keys(const app_t *app, struct access *a);
 /* Call when a->ref changes (a new epoch): the keys opened before are dropped. */
 void access_forget_keys(struct access *a);
+/* The requester's way into a case just made (case_create), through the mailbox session
+ * it opened: what intake and seed act as when they seal his first items. */
+void access_new_requester(struct access *a, const case_new_t *cn);
 /* Empties a for another case (its keys freed). */
 void access_reset(struct access *a);
 /* The requester's way into his case, through the mailbox session sess (owner: the case). */

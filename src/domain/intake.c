@@ -147,16 +147,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	}
 	created = true;
 	/* the intake acts as the requester, through the mailbox session case_create made */
-	a->who.by = CASE_BY_SESSION;
-	if (sess_from_cookie(sv_from_cstr(cn->mailbox.cookie), a->who.sess.c, a->who.sess.sid) != 0)
-		goto done;
-	a->who.sess.kind = SESS_KIND_MAILBOX;
-	memcpy(a->who.sess.owner, cn->case_id, 16);
-	memcpy(a->who.sess.box, cn->mailbox.box, SESS_BOX_BYTES);
-	memcpy(a->ref.case_id, cn->case_id, 16);
-	a->ref.slot = cn->slot;
-	a->ref.e = 0;
-	memcpy(a->ref.copy, cn->req_copy, CASE_COPY_BYTES);
+	access_new_requester(a, cn);
 
 	/* every field, even when empty, so that the rows do not tell which were left out */
 	for (size_t i = 0; i < nfields; i++)

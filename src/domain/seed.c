@@ -156,16 +156,7 @@ seed_run(const app_t *app, const seed_params_t *p, FILE *report)
 		if (case_create(app->vault, 16, (const uint8_t(*)[32])g.pk, 1, cn) != VAULT_OK)
 			goto done;
 		/* the requester's side, as intake_submit makes it */
-		access_reset(req);
-		req->who.by = CASE_BY_SESSION;
-		if (sess_from_cookie(sv_from_cstr(cn->mailbox.cookie), req->who.sess.c, req->who.sess.sid) != 0)
-			goto done;
-		req->who.sess.kind = SESS_KIND_MAILBOX;
-		memcpy(req->who.sess.owner, cn->case_id, 16);
-		memcpy(req->who.sess.box, cn->mailbox.box, SESS_BOX_BYTES);
-		memcpy(req->ref.case_id, cn->case_id, 16);
-		req->ref.slot = cn->slot;
-		memcpy(req->ref.copy, cn->req_copy, CASE_COPY_BYTES);
+		access_new_requester(req, cn);
 		struct sealed items = { .n = 0 };
 		seed_text(text, sizeof(text), 40);
 		static const char *const sits[] = { "notice", "serving", "border", "out", "other" };

@@ -237,19 +237,6 @@ sess_csrf(const uint8_t c[32], uint8_t csrf[32])
 	crypto_kdf_derive_from_key(csrf, 32, 3, "savaSESS", c);
 }
 
-/* A new session holding sk for owner. */
-static void
-sess_make(uint8_t kind, const uint8_t owner[16], const uint8_t sk[32], sess_new_t *out, struct acct_secrets *s)
-{
-	uint8_t c[32], ad[96];
-	randombytes_buf(c, sizeof(c));
-	crypto_kdf_derive_from_key(out->sid, 32, 1, "savaSESS", c);
-	crypto_kdf_derive_from_key(s->sub, 32, 2, "savaSESS", c);
-	box_seal(out->box, s->sub, sk, 32, ad, vault_sess_ad(ad, kind, owner, out->sid));
-	sodium_bin2base64(out->cookie, sizeof(out->cookie), c, sizeof(c), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(c, sizeof(c));
-}
-
 /* The session's secret key into s->sk (and its public key into s->pk). */
 static int
 sess_open(const sess_t *ss, struct acct_secrets *s)
@@ -306,7 +293,7 @@ acct_login(vault_t *v, const char *handle, const acct_blobs_t *acct, const char 
 	out->code_wrong = ok && !code_ok;
 	ok = ok && code_ok;
 	if (ok) {
-		sess_make(SESS_KIND_STAFF, acct->id, s->sk, out, s);
+		vault_sess_new(SESS_KIND_STAFF, acct->id, s->sk, out);
 		out->totp_step = step;
 	}
 	secrets_free(s);

@@ -50,6 +50,7 @@ typedef struct {
 /* A new session, to store (sid, box) and to send (cookie). */
 typedef struct {
 	char cookie[SESS_COOKIE_CHARS + 1];
+	uint8_t c[32];           /* the cookie's secret, for a caller that acts in the session at once */
 	uint8_t sid[32];
 	uint8_t box[SESS_BOX_BYTES];
 	uint64_t totp_step;      /* the step that was accepted; a code works once */

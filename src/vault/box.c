@@ -36,6 +36,19 @@ vault_sess_ad(uint8_t ad[96], uint8_t kind, const uint8_t owner[16], const uint8
 	return 61;
 }
 
+void
+vault_sess_new(uint8_t kind, const uint8_t owner[16], const uint8_t sk[32], sess_new_t *out)
+{
+	uint8_t kek[32], ad[96];
+	memset(out, 0, sizeof(*out));
+	randombytes_buf(out->c, sizeof(out->c));
+	crypto_kdf_derive_from_key(out->sid, 32, 1, "savaSESS", out->c);
+	crypto_kdf_derive_from_key(kek, 32, 2, "savaSESS", out->c);
+	vault_box_seal(out->box, kek, sk, 32, ad, vault_sess_ad(ad, kind, owner, out->sid));
+	sodium_memzero(kek, sizeof(kek));
+	sodium_bin2base64(out->cookie, sizeof(out->cookie), out->c, sizeof(out->c), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 int
 vault_sess_key(const sess_t *ss, uint8_t sk[32], uint8_t pk[32])
 {

@@ -34,21 +34,6 @@ copies_seal(uint8_t (*out)[CASE_COPY_BYTES], const uint8_t (*holders)[32], size_
 	return 0;
 }
 
-/* A mailbox session (kind MAILBOX, owner = case id) whose box holds s->hsk = sk_req. */
-static void
-mailbox_sess_new(struct case_secrets *s, const uint8_t case_id[16], sess_new_t *out)
-{
-	uint8_t c[32], ad[96];
-	memset(out, 0, sizeof(*out));
-	randombytes_buf(c, sizeof(c));
-	crypto_kdf_derive_from_key(out->sid, 32, 1, "savaSESS", c);
-	crypto_kdf_derive_from_key(s->sub, 32, 2, "savaSESS", c);
-	box_seal(out->box, s->sub, s->hsk, 32, ad, vault_sess_ad(ad, SESS_KIND_MAILBOX, case_id, out->sid));
-	sodium_bin2base64(out->cookie, sizeof(out->cookie), c, sizeof(c), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(c, sizeof(c));
-	sodium_memzero(s->sub, sizeof(s->sub));
-}
-
 vault_status_t
 case_create(vault_t *v, unsigned digits, const uint8_t (*holders)[32], size_t nholders, case_new_t *out)
 {
@@ -68,7 +53,7 @@ case_create(vault_t *v, unsigned digits, const uint8_t (*holders)[32], size_t nh
 		goto done;
 	case_receipt_keypair(s->slot.z, s);
 	memcpy(s->pk_req, s->hpk, 32);
-	mailbox_sess_new(s, out->case_id, &out->mailbox);
+	vault_sess_new(SESS_KIND_MAILBOX, out->case_id, s->hsk, &out->mailbox);   /* box holds sk_req */
 	sodium_memzero(s->hsk, sizeof(s->hsk));
 
 	st = VAULT_ERROR;
@@ -125,7 +110,7 @@ case_receipt_login(vault_t *v, const char *digits, size_t n, uint8_t case_id[CAS
 	}
 	if (st == VAULT_OK) {
 		case_receipt_keypair(s->slot.z, s);
-		mailbox_sess_new(s, s->slot.object_id, out);
+		vault_sess_new(SESS_KIND_MAILBOX, s->slot.object_id, s->hsk, out);
 		memcpy(case_id, s->slot.object_id, 16);
 		*slot = at;
 	}

@@ -74,6 +74,9 @@ void vault_box_seal(uint8_t *out, const uint8_t key[32], const uint8_t *pt, size
 int vault_box_open(uint8_t *pt, size_t n, const uint8_t *box, const uint8_t key[32], const uint8_t *ad, size_t adlen);
 /* AD of a session box: "sava-sess-v1" | kind | owner | sid (61 bytes). */
 size_t vault_sess_ad(uint8_t ad[96], uint8_t kind, const uint8_t owner[16], const uint8_t sid[32]);
+/* A new session of kind for owner whose box holds sk: cookie secret, sid, box, cookie
+ * (CRYPTO.md "Sessions"). Only out is filled: totp_step and code_wrong are zero. */
+void vault_sess_new(uint8_t kind, const uint8_t owner[16], const uint8_t sk[32], sess_new_t *out);
 /* The session's X25519 key pair from its cookie secret and box (CRYPTO.md "Sessions"). */
 int vault_sess_key(const sess_t *ss, uint8_t sk[32], uint8_t pk[32]);
 /* Opens tag | group_id | epoch u32 | sk_g sealed to (pk, sk); checks tag, group, epoch. */
