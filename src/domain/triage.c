@@ -62,6 +62,7 @@ void
 request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows)
 {
 	struct access *a = access_new();
+	group_key_t *gk = NULL;   /* the triage key, opened once for the page */
 	for (size_t i = 0; i < n; i++) {
 		const store_case_t *c = &cases[i];
 		request_row_t *r = &rows[i];
@@ -83,6 +84,11 @@ request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size
 			r->unreadable = true;
 			continue;
 		}
+		if (a->who.by == CASE_BY_GROUP) {
+			if (!gk && group_key_open(&a->who, &gk) != VAULT_OK)
+				gk = NULL;
+			a->who.gkey = gk;
+		}
 		struct first_ctx f = { app, a, { 0 }, false };
 		if (store_case_item(app->store, c->id, 1, FIELD_MESSAGE, first_take, &f) != STORE_OK || !f.ok)
 			r->unreadable = true;
@@ -96,6 +102,7 @@ request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size
 		buf_free(&f.text);
 	}
 	access_free(a);
+	group_key_free(gk);
 }
 
 intake_status_t

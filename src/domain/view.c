@@ -157,10 +157,8 @@ view_item_text(const app_t *app, const struct access *a, const store_item_t *it,
 	uint8_t *pt = cap ? malloc(cap) : NULL;
 	int rc = -1;
 	buf_init(out, 0);
-	if (pt && !m->keys && case_keys_open(app->vault, &a->who, &a->ref, &m->keys) != VAULT_OK)
-		m->keys = NULL;
-	if (pt && m->keys &&
-	    case_keys_item_open(m->keys, (uint8_t)it->kind, it->id, (uint8_t)it->role, (uint8_t)it->field, it->ct,
+	case_keys_t *k = pt ? access_keys(app, m) : NULL;
+	if (k && case_keys_item_open(k, (uint8_t)it->kind, it->id, (uint8_t)it->role, (uint8_t)it->field, it->ct,
 	        it->ct_len, pt, cap, &len) == VAULT_OK) {
 		buf_init(out, cap);
 		rc = buf_append(out, pt, len);

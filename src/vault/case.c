@@ -215,6 +215,58 @@ case_opener_is_requester(const case_opener_t *who)
 	return who->by == CASE_BY_RECEIPT || (who->by == CASE_BY_SESSION && who->sess.kind == SESS_KIND_MAILBOX);
 }
 
+struct group_key {
+	uint8_t group_id[16];
+	uint32_t epoch;
+	uint8_t sk[32];
+};
+
+vault_status_t
+group_key_open(const case_opener_t *who, group_key_t **out)
+{
+	*out = NULL;
+	if (who->by != CASE_BY_GROUP || who->sess.kind != SESS_KIND_STAFF)
+		return VAULT_NOT_FOUND;
+	struct case_secrets *s = case_secrets_new();
+	group_key_t *k = secmem_alloc(sizeof(*k));
+	vault_status_t st = VAULT_ERROR;
+	if (s && k) {
+		st = VAULT_NOT_FOUND;
+		if (sess_key(&who->sess, s) == 0 && group_seal_open(who->group_copy, 2, who->group_id, who->group_epoch, s) == 0) {
+			memcpy(k->group_id, who->group_id, 16);
+			k->epoch = who->group_epoch;
+			memcpy(k->sk, s->gsk, 32);
+			*out = k;
+			k = NULL;
+			st = VAULT_OK;
+		}
+	}
+	secmem_free(k);
+	if (s)
+		case_secrets_free(s);
+	return st;
+}
+
+void
+group_key_free(group_key_t *k)
+{
+	secmem_free(k);   /* wiped */
+}
+
+/* who's group key at who->group_epoch into s->gsk: the one already opened when it is for
+ * this group and epoch, else through her session key and her copy. */
+static int
+group_key_load(const case_opener_t *who, struct case_secrets *s)
+{
+	if (who->gkey && who->gkey->epoch == who->group_epoch && sodium_memcmp(who->gkey->group_id, who->group_id, 16) == 0) {
+		memcpy(s->gsk, who->gkey->sk, 32);
+		return 0;
+	}
+	if (sess_key(&who->sess, s) != 0)
+		return -1;
+	return group_seal_open(who->group_copy, 2, who->group_id, who->group_epoch, s);
+}
+
 /* Loads the case's slot and the opener's key pair (the one its copies are sealed to). */
 vault_status_t
 case_unlock(vault_t *v, const case_opener_t *who, const case_ref_t *ref, struct case_secrets *s)
@@ -243,8 +295,7 @@ case_unlock(vault_t *v, const case_opener_t *who, const case_ref_t *ref, struct 
 		return sess_key(&who->sess, s) == 0 ? VAULT_OK : VAULT_NOT_FOUND;
 	case CASE_BY_GROUP: {
 		if (who->sess.kind != SESS_KIND_STAFF || who->nglinks > who->group_epoch ||
-		    (who->nglinks && !who->glinks) || sess_key(&who->sess, s) != 0 ||
-		    group_seal_open(who->group_copy, 2, who->group_id, who->group_epoch, s) != 0)
+		    (who->nglinks && !who->glinks) || group_key_load(who, s) != 0)
 			return VAULT_NOT_FOUND;
 		/* from epoch g down to the one the case copy is sealed to */
 		for (uint32_t i = 0; i < who->nglinks; i++) {

@@ -52,6 +52,8 @@ typedef struct {
 	uint8_t group_copy[GROUP_SEAL_BYTES];
 	const uint8_t (*glinks)[GROUP_SEAL_BYTES];  /* borrowed; may be NULL when nglinks is 0 */
 	uint32_t nglinks;
+	const struct group_key *gkey;               /* borrowed, may be NULL: this group copy already
+	                                             * opened (group_key_open), for many cases */
 } case_opener_t;
 
 /* A case as the store keeps it, seen from one opener. copy/ncopy are the opener's copies of
@@ -137,6 +139,13 @@ vault_status_t case_keys_item_open(case_keys_t *k, uint8_t kind, const uint8_t i
 vault_status_t case_keys_item_seal(case_keys_t *k, uint8_t kind, const uint8_t item_id[16], uint8_t role,
     uint8_t field, const uint8_t *pt, size_t len, uint8_t *out, size_t cap, size_t *out_len) WUR;
 void case_keys_free(case_keys_t *k);
+
+/* A staff opener's group key (CASE_BY_GROUP: her session key, then her copy of the group's
+ * key at who->group_epoch), opened once for the many cases of one page; put it in
+ * who->gkey so that case_unlock skips those two steps. Guarded memory, wiped on free. */
+typedef struct group_key group_key_t;
+vault_status_t group_key_open(const case_opener_t *who, group_key_t **out) WUR;
+void group_key_free(group_key_t *k);
 
 /* Starts epoch ref->e + 1 (staff only): new s and n, sealed to holders[0..n) and to pk_req
  * (read from the pk_req item, of any epoch), and the links to the current epoch. Records

@@ -801,6 +801,39 @@ test_lifecycle(vault_t *v)
 	CHECK(case_item_open(v, &req, &rref, 0, iid_s, CASE_ROLE_STAFF, 2, item_s, ls, pt, sizeof(pt), &n) == VAULT_OK);
 	CHECK(case_item_open(v, &req, &rref, 1, iid_n, CASE_ROLE_STAFF, 3, item_n, ln, pt, sizeof(pt), &n) != VAULT_OK);
 
+	/* the group key opened once (a page of the triage queue) opens the same items */
+	group_key_t *gk = NULL;
+	CHECK(group_key_open(&req, &gk) != VAULT_OK && gk == NULL);   /* not a group opener */
+	CHECK(group_key_open(&grp, &gk) == VAULT_OK && gk != NULL);
+	case_opener_t grpk = grp;
+	grpk.gkey = gk;
+	memset(grpk.sess.box, 0, sizeof(grpk.sess.box));   /* the session is not needed again */
+	CHECK(case_item_open(v, &grpk, &gref, 0, iid_r, CASE_ROLE_REQUESTER, 1, item_r, lr, pt, sizeof(pt), &n) ==
+	        VAULT_OK && n == 7 && memcmp(pt, "help me", 7) == 0);
+	/* a handle for another epoch or group is not used: the session is tried, and fails */
+	grpk.group_epoch = 1;
+	CHECK(case_item_open(v, &grpk, &gref, 0, iid_r, CASE_ROLE_REQUESTER, 1, item_r, lr, pt, sizeof(pt), &n) != VAULT_OK);
+	grpk.group_epoch = 0;
+	grpk.group_id[0] ^= 1;
+	CHECK(case_item_open(v, &grpk, &gref, 0, iid_r, CASE_ROLE_REQUESTER, 1, item_r, lr, pt, sizeof(pt), &n) != VAULT_OK);
+	group_key_free(gk);
+	/* seals through one opened handle open like case_item_seal's, with the same role rules */
+	case_keys_t *ck = NULL;
+	uint8_t item_k[CASE_ITEM_OVERHEAD + 256], iid_k[16] = { 9 };
+	size_t lk = 0;
+	CHECK(case_keys_open(v, &grp, &gref, &ck) == VAULT_OK);
+	CHECK(case_keys_item_seal(ck, 0, iid_k, CASE_ROLE_REQUESTER, 2, (const uint8_t *)"x", 1, item_k, sizeof(item_k),
+	          &lk) != VAULT_OK);   /* staff may not write as the requester */
+	CHECK(case_keys_item_seal(ck, 0, iid_k, CASE_ROLE_STAFF, 2, (const uint8_t *)"one handle", 10, item_k,
+	          sizeof(item_k), &lk) == VAULT_OK);
+	case_keys_free(ck);
+	CHECK(case_item_open(v, &req, &rref, 0, iid_k, CASE_ROLE_STAFF, 2, item_k, lk, pt, sizeof(pt), &n) == VAULT_OK &&
+	    n == 10 && memcmp(pt, "one handle", 10) == 0);
+	CHECK(case_keys_open(v, &req, &rref, &ck) == VAULT_OK);
+	CHECK(case_keys_item_seal(ck, 1, iid_k, CASE_ROLE_REQUESTER, 2, (const uint8_t *)"x", 1, item_k, sizeof(item_k),
+	          &lk) != VAULT_OK);   /* the requester writes no notes */
+	case_keys_free(ck);
+
 	/* epoch 1: the group is removed, account B holds the case directly */
 	uint8_t hold_b[1][32];
 	memcpy(hold_b[0], pk_b, 32);
