@@ -14,6 +14,7 @@
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/access.h"
+#include "domain/rules.h"
 #include "domain/audit.h"
 #include "domain/epoch.h"
 #include "domain/seal.h"
@@ -31,7 +32,7 @@ const char *const casework_training[] = { N_("Security basics"), N_("Verifying a
 static bool
 in_list(const char *const *list, sv_t v)
 {
-	return v.len > 0 && intake_choice_ok(list, v);
+	return v.len > 0 && rule_choice(list, v) == RULE_OK;
 }
 
 staff_status_t
@@ -137,7 +138,7 @@ casework_assign(const app_t *app, const staff_t *s, const uint8_t case_id[16], c
 {
 	store_account_t owl;
 	store_group_t g;
-	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(app, s))
+	if (!staff_coordinates(app, s))
 		return INTAKE_NOT_FOUND;
 	if (store_account_by_id(app->store, owl_id, &owl) != STORE_OK || owl.status != ACCT_ACTIVE ||
 	    !(owl.roles & ROLE_OWL) || !owl.has_secrets) {
@@ -217,7 +218,7 @@ casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], 
     size_t *n, size_t *total)
 {
 	*n = 0;
-	if (!(s->acct.roles & ROLE_COORDINATOR) || !requests_allowed(app, s))
+	if (!staff_coordinates(app, s))
 		return INTAKE_NOT_FOUND;
 	struct rows_ctx *r = calloc(1, sizeof(*r));
 	intake_status_t st = INTAKE_ERROR;
@@ -294,7 +295,7 @@ record_one(const app_t *app, const staff_t *s, const uint8_t case_id[16], int fi
 bool
 casework_may_end(const app_t *app, const staff_t *s)
 {
-	return (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(app, s);
+	return staff_coordinates(app, s);
 }
 
 stage_move_t
@@ -365,7 +366,7 @@ casework_checklist(const app_t *app, const staff_t *s, const uint8_t case_id[16]
 static bool
 may_review(const app_t *app, const staff_t *s)
 {
-	return (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(app, s);
+	return staff_coordinates(app, s);
 }
 
 intake_status_t

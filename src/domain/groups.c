@@ -36,6 +36,12 @@ requests_allowed(const app_t *app, const staff_t *s)
 }
 
 bool
+staff_coordinates(const app_t *app, const staff_t *s)
+{
+	return (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(app, s);
+}
+
+bool
 staff_may_revoke(const app_t *app, const staff_t *actor, const store_account_t *target)
 {
 	if (target->status == ACCT_REVOKED || sodium_memcmp(target->id, actor->acct.id, 16) == 0)
@@ -178,7 +184,8 @@ staff_group_grant(const app_t *app, const staff_t *s, const char *group, const u
 	store_account_t a;
 	uint8_t mine[GROUP_SEAL_BYTES], copy[GROUP_SEAL_BYTES], other[GROUP_SEAL_BYTES];
 	uint32_t epoch, e2;
-	if (store_group_get(app->store, group, &g) != STORE_OK ||
+	/* only a member of the group's role who holds its key gives it on */
+	if (!(s->acct.roles & groups_role(group)) || store_group_get(app->store, group, &g) != STORE_OK ||
 	    store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK ||
 	    store_account_by_id(app->store, member, &a) != STORE_OK || a.status != ACCT_ACTIVE ||
 	    !(a.roles & groups_role(group)))

@@ -10,6 +10,9 @@
 int staff_group_holds(const app_t *app, const staff_t *s, const char *group);
 /* True when the account may see the triage queue: it holds the triage key. */
 bool requests_allowed(const app_t *app, const staff_t *s);
+/* True for a coordinator who holds the triage key: the board, assignments, volunteers'
+ * applications and a request's final stages are hers. */
+bool staff_coordinates(const app_t *app, const staff_t *s);
 
 /* Whether actor may revoke the account (staff_revoke's rule, staff.h, without doing it):
  * a coordinator who holds the triage key and every group key the account holds, and the

@@ -27,17 +27,6 @@ const char *const intake_regions[] = { "central", "northwest", "south", "north_c
 	"siberia", "far_east", "moscow", "st_petersburg", "abroad", "undisclosed", NULL };
 
 bool
-intake_choice_ok(const char *const *list, sv_t value)
-{
-	if (value.len == 0)
-		return true;
-	for (size_t i = 0; list[i]; i++)
-		if (sv_eq(value, sv_from_cstr(list[i])))
-			return true;
-	return false;
-}
-
-bool
 intake_open(const app_t *app)
 {
 	store_group_t g;
@@ -202,6 +191,9 @@ done:
 intake_status_t
 intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u, char receipt[RECEIPT_DIGITS_MAX + 1])
 {
+	intake_rules_t r;
+	if (!intake_rules(app, f, upload_count(u), &r))
+		return INTAKE_INVALID;
 	const struct submit_field fields[] = {
 		{ FIELD_MESSAGE, f->message }, { FIELD_SITUATION, f->situation }, { FIELD_REGION, f->region },
 		{ FIELD_CONTACT, f->contact },
@@ -213,6 +205,9 @@ intake_status_t
 application_submit(const app_t *app, lang_t lang, const application_form_t *f)
 {
 	char receipt[RECEIPT_DIGITS_MAX + 1];
+	application_rules_t r;
+	if (!application_rules(f, &r))
+		return INTAKE_INVALID;
 	const struct submit_field fields[] = {
 		{ FIELD_MESSAGE, f->about }, { FIELD_LANGUAGES, f->languages }, { FIELD_CONTACT, f->contact },
 		{ FIELD_VOUCHERS, f->vouchers },

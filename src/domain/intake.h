@@ -9,6 +9,7 @@
 #include "domain/domain.h"
 #include "domain/mailbox.h"
 #include "domain/recover.h"
+#include "domain/rules.h"
 #include "domain/retention.h"
 #include "domain/staff.h"
 #include "domain/triage.h"
@@ -30,18 +31,18 @@
  * NULL-terminated. */
 extern const char *const intake_situations[];
 extern const char *const intake_regions[];
-bool intake_choice_ok(const char *const *list, sv_t value);   /* empty is allowed */
 
 /* ---- the requester ---- */
-typedef struct {
-	sv_t message, situation, region, contact;   /* checked by the caller: clean UTF-8, in the lists */
+typedef struct intake_form {
+	sv_t message, situation, region, contact;   /* clean UTF-8 (parse/); the rest: rules.h */
 } intake_form_t;
 
 /* A volunteer's application (public form): stored like a request, sealed to triage,
  * with nothing to come back with; coordinators review it (casework.h). */
-typedef struct {
+typedef struct application_form {
 	sv_t about, languages, contact, vouchers;
 } application_form_t;
+/* INTAKE_INVALID when application_rules refuses it. */
 intake_status_t application_submit(const app_t *app, lang_t lang, const application_form_t *f) WUR;
 
 /* True when requests can be taken: a triage key exists. */
@@ -50,7 +51,7 @@ bool intake_open(const app_t *app);
  * without using up anything: checked before an upload writes its first byte. */
 intake_status_t intake_admit(const app_t *app);
 /* A new request (Argon2id: on the worker pool). On INTAKE_OK everything is durable and
- * receipt holds its digits, to show once. */
+ * receipt holds its digits, to show once. INTAKE_INVALID when intake_rules refuses it. */
 intake_status_t intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u,
     char receipt[RECEIPT_DIGITS_MAX + 1]) WUR;
 

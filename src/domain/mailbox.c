@@ -10,6 +10,7 @@
 #include "core/diskfull.h"
 #include "core/log.h"
 #include "domain/access.h"
+#include "domain/rules.h"
 #include "domain/flood.h"
 #include "domain/seal.h"
 #include "domain/session.h"
@@ -103,6 +104,8 @@ message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t
 	intake_status_t st = INTAKE_ERROR;
 	if (upload_refused(u))
 		return INTAKE_FULL;
+	if (rule_message(app, message, false, upload_count(u)) != RULE_OK)
+		return INTAKE_INVALID;
 	if (seal_item(app, a, &items, role, FIELD_MESSAGE, message, hour) == 0 &&
 	    upload_seal(u, app, access_keys(app, a), a->ref.case_id, att, hour) == 0) {
 		int rc = store_case_add(app->store, a->row.id, items.items, items.n, att, upload_count(u), hour, from_stage,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/rules.h"
 
 bool
 roster_visible(const staff_t *viewer)
@@ -53,7 +54,7 @@ roster_list(const app_t *app, const staff_t *viewer, const roster_filter_t *f, s
 {
 	if (!roster_visible(viewer))
 		return STAFF_DENIED;
-	if (f->language[0] && !intake_choice_ok(casework_languages, sv_from_cstr(f->language)))
+	if (f->language[0] && rule_choice(casework_languages, sv_from_cstr(f->language)) != RULE_OK)
 		return STAFF_INVALID;
 	store_roster_filter_t sf = { f->language, f->status, f->free_only, 0 };
 	struct roster_walk w = { app, viewer, fn, ctx };

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/diskfull.h"
 #include "domain/access.h"
+#include "domain/rules.h"
 #include "domain/groups.h"
 #include "domain/mailbox.h"
 #include "domain/seal.h"
@@ -144,7 +145,9 @@ staff_view_audited(const app_t *app, const staff_t *s, const uint8_t case_id[16]
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
-	intake_status_t st = staff_access_any(app, s, case_id, a);
+	/* applications are for coordinators who hold the triage key (casework.h) */
+	intake_status_t st = application && !staff_coordinates(app, s) ? INTAKE_NOT_FOUND :
+	                                                                   staff_access_any(app, s, case_id, a);
 	/* a request's pages never show an application, nor the other way round */
 	if (st == INTAKE_OK && (a->row.stage == STAGE_APPLICATION) != application)
 		st = INTAKE_NOT_FOUND;
@@ -176,6 +179,8 @@ request_reply(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_
 intake_status_t
 request_note(const app_t *app, const staff_t *s, const uint8_t case_id[16], sv_t text)
 {
+	if (rule_note(text) != RULE_OK)
+		return INTAKE_INVALID;
 	struct access *a = access_new();
 	buf_t pt;
 	if (!a)

@@ -90,16 +90,6 @@ const upload_ops_t page_staff_upload = { up_begin_staff, up_file_begin, up_file_
 
 /* ---- checks ---- */
 
-static size_t
-utf8_chars(sv_t s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s.len; i++)
-		if (((unsigned char)s.p[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 sv_t
 page_field(const request_t *rq, const char *name)
 {
@@ -124,16 +114,20 @@ page_check_message(const request_t *rq, bool required, page_problems_t *p)
 	const upload_t *u = rq->upload;
 	char text[400];
 	sv_t m = page_field(rq, "message");
-	size_t chars = utf8_chars(m);
-	if (sv_is_blank(m) && (required || upload_count(u) == 0)) {
+	switch (rule_message(rq->app, m, required, upload_count(u))) {
+	case RULE_OK:
+		break;
+	case RULE_EMPTY:
 		p->message = true;
 		problem_add(p, "message", i18n(rq->lang, N_("Write your message. It can be short.")));
-	} else if (chars > c->message_max) {
+		break;
+	default:
 		p->message = true;
 		snprintf_cut(text, sizeof(text), "%s (%zu / %u)",
 		    i18n(rq->lang, N_("Your message is too long. Shorten it, or send the rest later as a reply from your mailbox.")),
-		    chars, c->message_max);
+		    rule_chars(m), c->message_max);
 		problem_add(p, "message", text);
+		break;
 	}
 	if (u && upload_too_many(u)) {
 		p->files = true;
@@ -150,24 +144,27 @@ page_check_message(const request_t *rq, bool required, page_problems_t *p)
 }
 
 void
-page_check_choice(const request_t *rq, const char *name, const char *const *list, bool *flag, page_problems_t *p)
-{
-	if (!intake_choice_ok(list, page_field(rq, name))) {
-		*flag = true;
-		problem_add(p, name, i18n(rq->lang, N_("Choose one of the options in the list.")));
-	}
-}
-
-void
-page_check_length(const request_t *rq, const char *name, size_t max_chars, bool *flag, page_problems_t *p)
+page_rule_problem(const request_t *rq, page_problems_t *p, const char *anchor, rule_t r, const char *empty_msgid,
+    size_t max_chars, bool *flag)
 {
 	char text[300];
-	if (utf8_chars(page_field(rq, name)) > max_chars) {
-		*flag = true;
+	switch (r) {
+	case RULE_OK:
+		return;
+	case RULE_EMPTY:
+		problem_add(p, anchor, i18n(rq->lang, empty_msgid));
+		break;
+	case RULE_NOT_LISTED:
+		problem_add(p, anchor, i18n(rq->lang, N_("Choose one of the options in the list.")));
+		break;
+	case RULE_TOO_LONG:
 		snprintf_cut(text, sizeof(text), "%s %zu", i18n(rq->lang, N_("This answer is too long. The most characters that fit:")),
 		    max_chars);
-		problem_add(p, name, text);
+		problem_add(p, anchor, text);
+		break;
 	}
+	if (flag)
+		*flag = true;
 }
 
 void

@@ -8,7 +8,6 @@
 #include "pages/pages.h"
 #include "parse/receipt.h"
 
-#define CONTACT_MAX_CHARS 500
 
 /* The disk is full (or, for files, nearly): nothing was stored, and the form gives back
  * what was typed (never files, which a browser cannot be given back). */
@@ -156,10 +155,14 @@ page_help(request_t *rq, response_t *rs)
 			return;
 		}
 		page_problems_t p = { .n = 0 };
+		intake_rules_t r;
 		page_check_message(rq, true, &p);
-		page_check_choice(rq, "situation", intake_situations, &p.situation, &p);
-		page_check_choice(rq, "region", intake_regions, &p.region, &p);
-		page_check_length(rq, "contact", CONTACT_MAX_CHARS, &p.contact, &p);
+		(void)intake_rules(rq->app, &(intake_form_t){ page_field(rq, "message"), page_field(rq, "situation"),
+		                                 page_field(rq, "region"), page_field(rq, "contact") },
+		    upload_count(rq->upload), &r);
+		page_rule_problem(rq, &p, "situation", r.situation, NULL, 0, &p.situation);
+		page_rule_problem(rq, &p, "region", r.region, NULL, 0, &p.region);
+		page_rule_problem(rq, &p, "contact", r.contact, NULL, RULE_CONTACT_MAX_CHARS, &p.contact);
 		if (p.n) {
 			help_form(rq, rs, &p, NULL, 400);
 			return;

@@ -214,7 +214,7 @@ page_staff_cases(request_t *rq, response_t *rs)
 	if (!s)
 		return;
 	uint64_t page = page_number(rq, 100000);
-	bool coordinator = (s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s);
+	bool coordinator = staff_coordinates(rq->app, s);
 	intake_status_t st = casework_my_cases(rq->app, s, (size_t)(page - 1) * CASES_PAGE, rows, &n, &total);
 	if (st == INTAKE_OK && coordinator)
 		st = casework_board(rq->app, s, counts, 0, board, &nb, &btotal);

@@ -69,10 +69,14 @@ typedef struct {
 	bool message, files, situation, region, contact;
 } page_problems_t;
 sv_t page_field(const request_t *rq, const char *name);
-/* The message (required, or optional when files came with it) and the files. */
+/* The message (required, or optional when files came with it: rule_message) and the
+ * files, as problems of the form. */
 void page_check_message(const request_t *rq, bool required, page_problems_t *p);
-void page_check_choice(const request_t *rq, const char *name, const char *const *list, bool *flag, page_problems_t *p);
-void page_check_length(const request_t *rq, const char *name, size_t max_chars, bool *flag, page_problems_t *p);
+/* One field's rule (rules.h) as a problem of the form, at anchor: empty_msgid for
+ * RULE_EMPTY, the "too long" (with max_chars) or "choose from the list" sentence
+ * otherwise; *flag (may be NULL) marks the field. Nothing for RULE_OK. */
+void page_rule_problem(const request_t *rq, page_problems_t *p, const char *anchor, rule_t r, const char *empty_msgid,
+    size_t max_chars, bool *flag);
 /* The summary list ("problems"), each field's "NAME_error", and "files_dropped". */
 void page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p);
 /* The conversation as "messages" (each with "files"), "status" and "closed". */

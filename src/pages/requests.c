@@ -55,8 +55,6 @@ page_staff_requests(request_t *rq, response_t *rs)
 	page_render(rq, rs, "staff_requests", N_("Requests"), v);
 }
 
-#define NOTE_MAX_CHARS 5000
-
 /* A note or a reply that found no room on the disk: the page gives the text back. */
 static const char *const msg_full =
     N_("The server's disk is full, so this was not saved. Your text is still in the form below: copy it, and try again later.");
@@ -267,13 +265,7 @@ page_staff_request_note(request_t *rq, response_t *rs)
 	}
 	page_problems_t p = { .n = 0 };
 	sv_t text = page_field(rq, "note");
-	bool blank = sv_is_blank(text);
-	page_check_length(rq, "note", NOTE_MAX_CHARS, &p.message, &p);
-	if (blank && p.n == 0) {
-		p.items[0].anchor = "note";
-		snprintf_cut(p.items[0].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Write the note first.")));
-		p.n = 1;
-	}
+	page_rule_problem(rq, &p, "note", rule_note(text), N_("Write the note first."), RULE_NOTE_MAX_CHARS, &p.message);
 	if (p.n) {
 		request_page(rq, rs, s, id, &p, 400);
 		return;

@@ -94,7 +94,7 @@ static const char *const language_names[] = { "Беларуская", "Русс�
 bool
 page_language_ok(const char *code)
 {
-	return code[0] && intake_choice_ok(casework_languages, sv_from_cstr(code));
+	return code[0] && rule_choice(casework_languages, sv_from_cstr(code)) == RULE_OK;
 }
 
 static bool

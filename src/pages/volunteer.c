@@ -8,8 +8,6 @@
 #include "domain/confirm.h"
 #include "pages/staff_common.h"
 
-#define ABOUT_MAX_CHARS    5000
-#define SHORT_MAX_CHARS    500
 
 static tvars_t *
 volunteer_vars(request_t *rq)
@@ -70,19 +68,15 @@ page_volunteer(request_t *rq, response_t *rs)
 			return;
 		}
 		page_problems_t p = { .n = 0 };
-		bool flag = false;
-		if (sv_is_blank(page_field(rq, "about"))) {
-			p.items[p.n].anchor = "about";
-			snprintf_cut(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Tell us a little about yourself.")));
-		}
-		if (sv_is_blank(page_field(rq, "contact"))) {
-			p.items[p.n].anchor = "contact";
-			snprintf_cut(p.items[p.n++].text, sizeof(p.items[0].text), "%s", i18n(rq->lang, N_("Say how a coordinator can reach you.")));
-		}
-		page_check_length(rq, "about", ABOUT_MAX_CHARS, &flag, &p);
-		page_check_length(rq, "languages", SHORT_MAX_CHARS, &flag, &p);
-		page_check_length(rq, "contact", SHORT_MAX_CHARS, &flag, &p);
-		page_check_length(rq, "vouchers", SHORT_MAX_CHARS, &flag, &p);
+		application_rules_t r;
+		(void)application_rules(&(application_form_t){ page_field(rq, "about"), page_field(rq, "languages"),
+		                            page_field(rq, "contact"), page_field(rq, "vouchers") },
+		    &r);
+		page_rule_problem(rq, &p, "about", r.about, N_("Tell us a little about yourself."), RULE_ABOUT_MAX_CHARS, NULL);
+		page_rule_problem(rq, &p, "contact", r.contact, N_("Say how a coordinator can reach you."), RULE_SHORT_MAX_CHARS,
+		    NULL);
+		page_rule_problem(rq, &p, "languages", r.languages, NULL, RULE_SHORT_MAX_CHARS, NULL);
+		page_rule_problem(rq, &p, "vouchers", r.vouchers, NULL, RULE_SHORT_MAX_CHARS, NULL);
 		if (p.n) {
 			volunteer_form(rq, rs, &p, NULL, 400);
 			return;
@@ -152,7 +146,7 @@ application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 {
 	case_view_t cv;
 	char hex[33], when[32];
-	if (!((s->acct.roles & ROLE_COORDINATOR) && requests_allowed(rq->app, s))) {
+	if (!staff_coordinates(rq->app, s)) {
 		rs->status = 404;
 		return;
 	}

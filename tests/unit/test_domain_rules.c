@@ -21,6 +21,8 @@
 #include "core/clock.h"
 #include "domain/casework.h"
 #include "domain/epoch.h"
+#include "domain/intake.h"
+#include "domain/rules.h"
 #include "domain/retention.h"
 #include "domain/seed.h"
 #include "domain/staff.h"
@@ -322,6 +324,40 @@ main(void)
 	}
 	CHECK(epoch_rekey(&app, &coord) == 0);   /* nothing left to move */
 	CHECK(!opens(&app, &mila, C));
+
+	/* ---- the rules of what people type, applied to every caller (rules.h) ---- */
+	CHECK(rule_chars(SV("\xd0\x9e\xd0\xbb\xd1\x8f")) == 3);   /* three Cyrillic letters */
+	CHECK(rule_length(SV("abc"), 3) == RULE_OK && rule_length(SV("abcd"), 3) == RULE_TOO_LONG);
+	CHECK(rule_choice(intake_regions, SV("")) == RULE_OK && rule_choice(intake_regions, SV("abroad")) == RULE_OK);
+	CHECK(rule_choice(intake_regions, SV("abroad ")) == RULE_NOT_LISTED);
+	CHECK(rule_message(&app, SV(" \n"), true, 1) == RULE_EMPTY);      /* a request needs words */
+	CHECK(rule_message(&app, SV(" \n"), false, 1) == RULE_OK);        /* a reply may be files alone */
+	CHECK(rule_message(&app, SV(""), false, 0) == RULE_EMPTY);
+	CHECK(rule_note(SV("\t")) == RULE_EMPTY && rule_note(SV("ok")) == RULE_OK);
+	{
+		size_t before = 0, after = 0;
+		char receipt[RECEIPT_DIGITS_MAX + 1];
+		buf_t big;
+		buf_init(&big, app.config.message_max + 1);
+		for (unsigned i = 0; i <= app.config.message_max; i++)
+			CHECK(buf_append(&big, "x", 1) == 0);
+		CHECK(store_cases_count(app.store, 0, STAGE_REJECTED, &before) == STORE_OK);
+		CHECK(intake_submit(&app, LANG_RU, &(intake_form_t){ SV(""), SV(""), SV(""), SV("") }, NULL, receipt) ==
+		    INTAKE_INVALID);
+		CHECK(intake_submit(&app, LANG_RU, &(intake_form_t){ buf_sv(&big), SV(""), SV(""), SV("") }, NULL, receipt) ==
+		    INTAKE_INVALID);
+		CHECK(intake_submit(&app, LANG_RU, &(intake_form_t){ SV("help"), SV("war"), SV(""), SV("") }, NULL, receipt) ==
+		    INTAKE_INVALID);
+		CHECK(application_submit(&app, LANG_RU, &(application_form_t){ SV("me"), SV(""), SV(" "), SV("") }) ==
+		    INTAKE_INVALID);
+		CHECK(request_note(&app, &coord, C, SV("  ")) == INTAKE_INVALID);
+		CHECK(request_reply(&app, &coord, C, SV(""), NULL) == INTAKE_INVALID);
+		CHECK(request_reply(&app, &coord, C, buf_sv(&big), NULL) == INTAKE_INVALID);
+		CHECK(store_cases_count(app.store, 0, STAGE_REJECTED, &after) == STORE_OK && after == before);
+		/* and a valid one still goes through the same door */
+		CHECK(request_note(&app, &coord, C, SV("checked twice")) == INTAKE_OK);
+		buf_free(&big);
+	}
 
 	/* ---- retention (defaults: 60 days, closed 7, rejected 2) ---- */
 	CHECK(app.config.retention_days == 60 && app.config.closed_days == 7 && app.config.rejected_days == 2);
