@@ -46,7 +46,7 @@ allowed() {
 	store)  echo "core" ;;
 	media)  echo "core parse conf" ;;
 	domain) echo "core parse conf vault store media" ;;
-	pages)  echo "core parse conf domain vault" ;;
+	pages)  echo "core parse conf domain" ;;
 	http)   echo "core parse conf vault domain pages" ;;
 	cli)    echo "core parse conf vault store media domain pages http" ;;
 	*)      echo "-" ;;

@@ -17,6 +17,7 @@
 #include "parse/urlenc.h"
 #include "vault/nfc.h"
 #include "vault/totp.h"
+#include "vault/words.h"
 
 #define PENDING_MAX     64
 #define PENDING_S       (30 * 60)
@@ -230,18 +231,42 @@ staff_enroll_begin(const app_t *app, sv_t token, sv_t browser, sv_t handle, sv_t
 }
 
 int
-staff_enroll_shown(sv_t token, sv_t browser, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step,
-    bool *foreign)
+staff_enroll_shown(sv_t token, sv_t browser, enroll_shown_t *out, bool *foreign)
 {
+	acct_shown_t shown;
+	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&staff_lock);
 	struct pending *p = pending_for(token, browser, foreign);
 	if (p) {
-		*shown = *p->shown;
-		memcpy(handle, p->acct.handle, sizeof(p->acct.handle));
-		*step = p->step;
+		shown = *p->shown;
+		memcpy(out->handle, p->acct.handle, sizeof(out->handle));
+		out->step = p->step;
 	}
 	pthread_mutex_unlock(&staff_lock);
-	return p ? 0 : -1;
+	if (!p)
+		return -1;
+	/* the recovery key in groups of four, for reading and copying */
+	size_t n = 0;
+	for (size_t i = 0; shown.recovery[i]; i++) {
+		bool space = i && i % 4 == 0;
+		if (n + (space ? 2 : 1) >= sizeof(out->recovery))
+			break;
+		if (space)
+			out->recovery[n++] = ' ';
+		out->recovery[n++] = shown.recovery[i];
+	}
+	out->recovery[n] = '\0';
+	_Static_assert(sizeof(out->totp_secret) == TOTP_BASE32_CHARS + 1, "base32 TOTP secret");
+	totp_secret_base32(shown.totp_secret, out->totp_secret);
+	int rc = totp_uri(shown.totp_secret, "sava", out->handle, out->totp_uri, sizeof(out->totp_uri));
+	sodium_memzero(&shown, sizeof(shown));
+	return rc == 0 ? 0 : -1;
+}
+
+int
+staff_passphrase_suggest(buf_t *out, unsigned nwords)
+{
+	return passphrase_generate(out, nwords);
 }
 
 staff_status_t

@@ -31,10 +31,21 @@ const char *role_name(uint32_t bit);   /* English, lower case */
 #define ENROLL_COOKIE_CHARS 43
 staff_status_t staff_enroll_begin(const app_t *app, sv_t token, sv_t browser, sv_t handle, sv_t passphrase,
     char browser_out[ENROLL_COOKIE_CHARS + 1]) WUR;
-/* What the enrollment shows, copied out: 0, or -1 when none is in progress for this
- * browser (*foreign set when one is in progress for another). */
-int staff_enroll_shown(sv_t token, sv_t browser, acct_shown_t *shown, char handle[STORE_HANDLE_MAX + 1], int *step,
-    bool *foreign) WUR;
+/* What the enrollment shows, ready to print: the recovery key in groups of four, the
+ * TOTP secret in base32 and as an otpauth:// address (for the QR code). Wiped by the
+ * caller. */
+typedef struct {
+	char handle[STORE_HANDLE_MAX + 1];
+	int step;                        /* 1: the recovery key; 2: the TOTP secret */
+	char recovery[ACCT_RECOVERY_CHARS + ACCT_RECOVERY_CHARS / 4 + 1];
+	char totp_secret[32 + 1];
+	char totp_uri[256];
+} enroll_shown_t;
+/* 0, or -1 when none is in progress for this browser (*foreign set when one is in
+ * progress for another). */
+int staff_enroll_shown(sv_t token, sv_t browser, enroll_shown_t *out, bool *foreign) WUR;
+/* A passphrase to suggest: nwords random words of the list (vault/words.c), spaced. */
+int staff_passphrase_suggest(buf_t *out, unsigned nwords) WUR;
 staff_status_t staff_enroll_confirm(sv_t token, sv_t browser, sv_t recovery_part) WUR;
 staff_status_t staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code) WUR;
 

@@ -11,8 +11,6 @@
 #include "domain/staff.h"
 #include "pages/qr.h"
 #include "pages/staff_common.h"
-#include "vault/totp.h"
-#include "vault/words.h"
 
 #define ENROLL_COOKIE_MAX_AGE (30 * 60)   /* an enrollment is held for 30 minutes (domain/staff.h) */
 
@@ -129,26 +127,11 @@ enroll_work(request_t *rq)
 	rq->work_status = staff_enroll_begin(rq->app, rq->param, enroll_browser(rq), page_field(rq, "handle"), pw, rq->scratch);
 }
 
-/* Recovery key in groups of four, for reading and copying. */
-static void
-recovery_grouped(const char *rec, char out[40])
-{
-	size_t n = 0;
-	for (size_t i = 0; rec[i]; i++) {
-		if (i && i % 4 == 0)
-			out[n++] = ' ';
-		out[n++] = rec[i];
-	}
-	out[n] = '\0';
-}
-
 void
 page_staff_enroll(request_t *rq, response_t *rs)
 {
 	uint32_t roles;
-	acct_shown_t shown;
-	char handle[STORE_HANDLE_MAX + 1];
-	int step = 0;
+	enroll_shown_t shown;
 	const char *error = NULL;
 	sv_t action = page_field(rq, "step");
 
@@ -206,7 +189,8 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	sv_t browser;
 	if (http_cookie_after(rq, rs, HTTP_COOKIE_ENROLL, &browser) != 0)
 		browser = SV("");
-	int shown_rc = staff_enroll_shown(rq->param, browser, &shown, handle, &step, &foreign);
+	int shown_rc = staff_enroll_shown(rq->param, browser, &shown, &foreign);
+	int step = shown.step;
 	if (foreign) {
 		tvars_free(v);
 		rs->status = 404;   /* someone else is enrolling with this link: nothing to see */
@@ -217,31 +201,24 @@ page_staff_enroll(request_t *rq, response_t *rs)
 		/* Step 0: choose a name and a passphrase. */
 		buf_t gen;
 		buf_init(&gen, 256);
-		if (passphrase_generate(&gen, 6) == 0)
+		if (staff_passphrase_suggest(&gen, 6) == 0)
 			tvars_set(v, "generated", buf_sv(&gen));
 		buf_free(&gen);
 		if (rq->method == HTTP_POST)
 			tvars_set(v, "handle", page_field(rq, "handle"));
 		tvars_set_cstr(v, "step_choose", "1");
 	} else if (step == 1) {
-		char grouped[40];
-		recovery_grouped(shown.recovery, grouped);
-		tvars_set_cstr(v, "recovery", grouped);
-		tvars_set_cstr(v, "handle", handle);
+		tvars_set_cstr(v, "recovery", shown.recovery);
+		tvars_set_cstr(v, "handle", shown.handle);
 		tvars_set_cstr(v, "step_recovery", "1");
-		sodium_memzero(grouped, sizeof(grouped));
 	} else {
-		char secret[TOTP_BASE32_CHARS + 1], uri[256];
 		buf_t svg;
 		buf_init(&svg, 64 * 1024);
-		totp_secret_base32(shown.totp_secret, secret);
-		if (totp_uri(shown.totp_secret, "sava", handle, uri, sizeof(uri)) == 0 && qr_svg(uri, &svg) == 0)
+		if (qr_svg(shown.totp_uri, &svg) == 0)
 			tvars_set_html(v, "qr", buf_sv(&svg));   /* sava's own SVG: path data only */
-		tvars_set_cstr(v, "totp_secret", secret);
-		tvars_set_cstr(v, "handle", handle);
+		tvars_set_cstr(v, "totp_secret", shown.totp_secret);
+		tvars_set_cstr(v, "handle", shown.handle);
 		tvars_set_cstr(v, "step_totp", "1");
-		sodium_memzero(secret, sizeof(secret));
-		sodium_memzero(uri, sizeof(uri));
 		buf_free(&svg);
 	}
 	sodium_memzero(&shown, sizeof(shown));
