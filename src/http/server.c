@@ -350,17 +350,9 @@ server_finish_body(request_t *rq)
 		if (st != 0)
 			return st;
 	} else {
-		switch (urlenc_parse(&rq->form, rq->body.data ? rq->body.data : "", rq->body.len)) {
-		case URLENC_OK:
-			break;
-		case URLENC_TOO_LONG:
-		case URLENC_TOO_MANY:
-			return 413;
-		case URLENC_NOMEM:
-			return 503;
-		default:
-			return 400;
-		}
+		int st = http_form_status(urlenc_parse(&rq->form, rq->body.data ? rq->body.data : "", rq->body.len));
+		if (st != 0)
+			return st;
 		buf_free(&rq->body);
 	}
 	if (!http_csrf_ok(rq))

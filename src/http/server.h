@@ -52,6 +52,8 @@ void conns_request_done(struct MHD_Connection *conn);
 /* upload.c: multipart bodies. begin checks the type and length (0 or a status to answer
  * with), feed takes each piece (0 or a status), finish checks the closing boundary;
  * end frees the parser and the route's upload state, when the request ends. */
+/* The status a form parser's result answers with: 0 (parsed), 413, 503 or 400. */
+int http_form_status(urlenc_status_t st);
 int http_mp_begin(request_t *rq, sv_t content_type, const char *content_length) WUR;
 int http_mp_feed(request_t *rq, const char *p, size_t n) WUR;
 int http_mp_finish(request_t *rq) WUR;

@@ -9,8 +9,8 @@
 
 #include "http/server.h"
 
-static int
-mp_form_status(urlenc_status_t st)
+int
+http_form_status(urlenc_status_t st)
 {
 	switch (st) {
 	case URLENC_OK:
@@ -32,7 +32,7 @@ mp_part_begin(void *ctx, const mp_part_t *part)
 	request_t *rq = ctx;
 	rq->mp_text = !part->is_file;
 	if (rq->mp_text) {
-		rq->error = mp_form_status(form_field_begin(&rq->form, part->name));
+		rq->error = http_form_status(form_field_begin(&rq->form, part->name));
 		return rq->error != 0;
 	}
 	/* the first file: nothing is written before the form is known to be this browser's */
@@ -56,7 +56,7 @@ mp_part_data(void *ctx, const char *p, size_t n)
 {
 	request_t *rq = ctx;
 	if (rq->mp_text) {
-		rq->error = mp_form_status(form_field_data(&rq->form, p, n));
+		rq->error = http_form_status(form_field_data(&rq->form, p, n));
 		return rq->error != 0;
 	}
 	int st = rq->route->upload->file_data(rq->upload, p, n);
@@ -72,7 +72,7 @@ mp_part_end(void *ctx)
 {
 	request_t *rq = ctx;
 	if (rq->mp_text) {
-		if ((rq->error = mp_form_status(form_field_end(&rq->form))) != 0)
+		if ((rq->error = http_form_status(form_field_end(&rq->form))) != 0)
 			return 1;
 		/* the field just ended; a csrf field must come, and match, before any file */
 		const form_field_t *last = &rq->form.fields[rq->form.count - 1];
@@ -105,7 +105,7 @@ http_mp_begin(request_t *rq, sv_t content_type, const char *content_length)
 		return 503;
 	mp_init(rq->mp, boundary, LIMIT_MP_FILES_MAX, &mp_sink, rq);
 	/* the text fields together hold at most a urlencoded form's worth of bytes */
-	return mp_form_status(form_stream_open(&rq->form, LIMIT_FORM_BODY_BYTES));
+	return http_form_status(form_stream_open(&rq->form, LIMIT_FORM_BODY_BYTES));
 }
 
 int
