@@ -557,6 +557,16 @@ case_keys_file_key(case_keys_t *k, uint8_t key[32], uint8_t case_id[CASE_ID_BYTE
 	return 0;
 }
 
+int
+case_keys_file_key_at(case_keys_t *k, uint32_t e, uint8_t key[32])
+{
+	if (case_root_at(&k->ref, CASE_KIND_CASE, e, &k->s) != 0)
+		return -1;
+	case_subkey(key, k->s.root, CASE_KIND_CASE, 2);
+	sodium_memzero(k->s.root, sizeof(k->s.root));
+	return 0;
+}
+
 void
 case_keys_free(case_keys_t *k)
 {

@@ -215,6 +215,17 @@ int case_blob_writer_write(case_blob_writer_t *w, const uint8_t *p, size_t n) WU
 int case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES], uint64_t *blob_len) WUR;
 void case_blob_writer_free(case_blob_writer_t *w);
 
+/* The keys a background job (a media job) needs for one case's files, and nothing more:
+ * the file key of one attachment, to read it, and the case's file-wrap key at the
+ * handle's epoch, to seal the job's outputs to the same holders. Made from keys a request
+ * or a command opened (case_keys_open) while it holds them; guarded memory, kept only in
+ * the job's memory, never on disk (after a restart an editor's page makes them again). */
+typedef struct case_file_keys case_file_keys_t;
+vault_status_t case_file_keys_new(case_keys_t *k, const uint8_t attachment_id[16],
+    const uint8_t fk_wrap[CASE_FKWRAP_BYTES], case_file_keys_t **out) WUR;
+void case_file_keys_free(case_file_keys_t *j);
+vault_status_t case_blob_writer_bind_file_keys(const case_file_keys_t *j, case_blob_writer_t *w) WUR;
+
 /* The reader: feed the blob's bytes in any pieces; meta is called once after frame 0, data
  * for each piece of real content (padding is checked to be zero and not passed on). Content
  * is authentic as it arrives, but complete only when case_blob_reader_end returns 0: a
@@ -229,6 +240,9 @@ typedef struct case_blob_reader case_blob_reader_t;
 
 vault_status_t case_blob_reader_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref,
     const uint8_t attachment_id[16], const uint8_t fk_wrap[CASE_FKWRAP_BYTES], const case_blob_sink_t *sink,
+    case_blob_reader_t **out) WUR;
+/* The input file of a job's keys. */
+vault_status_t case_file_keys_reader(const case_file_keys_t *j, const case_blob_sink_t *sink,
     case_blob_reader_t **out) WUR;
 /* With a bare file key: for tests and the fuzzer only; pages never hold fk. */
 int case_blob_reader_new_raw(const uint8_t fk[32], const uint8_t attachment_id[16], const case_blob_sink_t *sink,

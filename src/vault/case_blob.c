@@ -7,6 +7,7 @@
 
 #include "core/le.h"
 #include "vault/case_private.h"
+#include "vault/secmem.h"
 #include "vault/vault_private.h"
 
 #define SS_TAG_MESSAGE crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
@@ -305,6 +306,61 @@ case_blob_reader_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref
 		st = VAULT_ERROR;
 	case_secrets_free(s);
 	return st;
+}
+
+/* ---- the keys of a background job ---- */
+
+struct case_file_keys {
+	uint8_t case_id[CASE_ID_BYTES];
+	uint32_t e;                 /* the epoch new files are sealed at */
+	uint8_t wrap[32];           /* k_fwrap_e */
+	uint8_t aid[16];            /* the input file */
+	uint8_t fk[32];             /* and its file key */
+};
+
+vault_status_t
+case_file_keys_new(case_keys_t *k, const uint8_t attachment_id[16], const uint8_t fk_wrap[CASE_FKWRAP_BYTES],
+    case_file_keys_t **out)
+{
+	uint8_t ad[80], key[32];
+	*out = NULL;
+	if (fk_wrap[0] != 1)
+		return VAULT_NOT_FOUND;
+	case_file_keys_t *j = secmem_alloc(sizeof(*j));
+	if (!j)
+		return VAULT_ERROR;
+	uint32_t e = le32_get(fk_wrap + 1);
+	vault_status_t st = VAULT_NOT_FOUND;
+	if (case_keys_file_key(k, j->wrap, j->case_id, &j->e) == 0 && e <= j->e && case_keys_file_key_at(k, e, key) == 0 &&
+	    crypto_aead_xchacha20poly1305_ietf_decrypt(j->fk, NULL, NULL, fk_wrap + 5 + NPUB, 32 + ATAG, ad,
+	        fwrap_ad(ad, j->case_id, attachment_id, e), fk_wrap + 5, key) == 0) {
+		memcpy(j->aid, attachment_id, 16);
+		*out = j;
+		st = VAULT_OK;
+	}
+	sodium_memzero(key, sizeof(key));
+	if (st != VAULT_OK)
+		secmem_free(j);
+	return st;
+}
+
+vault_status_t
+case_file_keys_reader(const case_file_keys_t *j, const case_blob_sink_t *sink, case_blob_reader_t **out)
+{
+	return case_blob_reader_new_raw(j->fk, j->aid, sink, out) == 0 ? VAULT_OK : VAULT_ERROR;
+}
+
+vault_status_t
+case_blob_writer_bind_file_keys(const case_file_keys_t *j, case_blob_writer_t *w)
+{
+	writer_wrap_fk(w, j->wrap, j->case_id, j->e);
+	return VAULT_OK;
+}
+
+void
+case_file_keys_free(case_file_keys_t *j)
+{
+	secmem_free(j);   /* wiped */
 }
 
 static bool

@@ -64,6 +64,8 @@ int case_root_at(const case_ref_t *ref, uint8_t kind, uint32_t t, struct case_se
 /* The file key (subkey 2 of the case kind) at the handle's epoch, with the case id and
  * that epoch, for binding an attachment. 0 or -1. */
 int case_keys_file_key(case_keys_t *k, uint8_t key[32], uint8_t case_id[CASE_ID_BYTES], uint32_t *e);
+/* The file key of epoch e (e <= the handle's), to open an older file's wrap. 0 or -1. */
+int case_keys_file_key_at(case_keys_t *k, uint32_t e, uint8_t key[32]);
 
 /* item = 01 | e u32 | nonce 24 | AEAD(key, sodium_pad(pt, padme(len + 1)), AD) */
 vault_status_t case_item_seal_key(const uint8_t key[32], uint8_t kind, const uint8_t case_id[16],

@@ -1131,6 +1131,51 @@ test_files(vault_t *v)
 		CHECK(case_blob_writer_finish(w, wr, &ol) != 0);
 		free(mf.p);
 	}
+	/* a job's keys: read one file, seal new files to the same holders, nothing else */
+	{
+		mem_file_t in = { 0 }, out = { 0 };
+		case_blob_writer_t *w = NULL;
+		uint8_t buf[70000], wr_in[CASE_FKWRAP_BYTES], wr_out[CASE_FKWRAP_BYTES], aid2[16];
+		uint64_t ol = 0;
+		randombytes_buf(buf, sizeof(buf));
+		randombytes_buf(aid2, 16);
+		CHECK(case_blob_writer_new(v, &p.who, &p.ref, aid, "in.mp4", 6, "video/mp4", 9, mem_pwrite, mem_pread, &in, &w) ==
+		    VAULT_OK);
+		CHECK(case_blob_writer_write(w, buf, sizeof(buf)) == 0 && case_blob_writer_finish(w, wr_in, &ol) == 0);
+		case_keys_t *k = NULL;
+		case_file_keys_t *j = NULL;
+		CHECK(case_keys_open(v, &p.who, &p.ref, &k) == VAULT_OK);
+		uint8_t bad[CASE_FKWRAP_BYTES];
+		memcpy(bad, wr_in, sizeof(bad));
+		bad[40] ^= 1;
+		CHECK(case_file_keys_new(k, aid, bad, &j) != VAULT_OK && j == NULL);      /* a changed wrap */
+		CHECK(case_file_keys_new(k, aid2, wr_in, &j) != VAULT_OK && j == NULL);   /* another file's id */
+		CHECK(case_file_keys_new(k, aid, wr_in, &j) == VAULT_OK && j != NULL);
+		case_keys_free(k);
+		/* the job reads the input with its own keys only */
+		sink_buf_t sb = { 0 };
+		case_blob_sink_t sink = { sink_meta, sink_data, &sb };
+		case_blob_reader_t *r = NULL;
+		CHECK(j && case_file_keys_reader(j, &sink, &r) == VAULT_OK);
+		CHECK(r && read_blob(r, in.p, in.len, 8192) == 0);
+		CHECK(sb.len == sizeof(buf) && memcmp(sb.data, buf, sizeof(buf)) == 0 && strcmp(sb.name, "in.mp4") == 0);
+		free(sb.data);
+		/* and seals an output that the case's holders open like any file */
+		CHECK(case_blob_writer_start(aid2, "clean.mp4", 9, "video/mp4", 9, mem_pwrite, mem_pread, &out, &w) == 0);
+		CHECK(case_blob_writer_write(w, buf, 1000) == 0);
+		CHECK(j && case_blob_writer_bind_file_keys(j, w) == VAULT_OK);
+		CHECK(case_blob_writer_finish(w, wr_out, &ol) == 0);
+		case_file_keys_free(j);
+		sink_buf_t sb2 = { 0 };
+		case_blob_sink_t sink2 = { sink_meta, sink_data, &sb2 };
+		r = NULL;
+		CHECK(case_blob_reader_new(v, &p.who, &p.ref, aid2, wr_out, &sink2, &r) == VAULT_OK);
+		CHECK(r && read_blob(r, out.p, out.len, 4096) == 0);
+		CHECK(sb2.len == 1000 && memcmp(sb2.data, buf, 1000) == 0);
+		free(sb2.data);
+		free(in.p);
+		free(out.p);
+	}
 }
 
 /* 5. shred.kf: growth, lookups, shredding, the live list, the file's format. */
