@@ -21,6 +21,7 @@
 #include "vault/secmem.h"
 
 _Static_assert(STAGES_COUNT == STORE_STAGES, "the domain and the store count the same stages");
+_Static_assert(STAGE_CLOSED == STORE_STAGE_CLOSED, "the store's queries end the open stages where the domain does");
 
 const char *const casework_languages[] = { "be", "ru", "uk", "en", "pl", "lt", "lv", "et", "de", "fr", "es", "ka", "hy",
 	"kk", NULL };

@@ -15,6 +15,9 @@
 #include "store/blobs.h"
 #include "vault/case.h"
 
+/* The corridor's stages as the store's queries need them (domain.h owns the numbers). */
+static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION };
+
 /* Slot first, then rows, then files; the audit entry's object is computed before the
  * key that derives it is gone. */
 int
@@ -40,7 +43,7 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 	if (have_object && action != 0 && audit_append(app->vault, app->store, actor, action, object) != 0)
 		log_warnx("could not append to the audit log (action %d)", (int)action);
 	if (!(att = calloc(LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, sizeof(*att))) ||
-	    store_case_delete(app->store, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
+	    store_case_delete(app->store, &retention_stages, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
 	        STORE_OK) {
 		free(att);
 		log_warnx("a shredded request's rows could not be deleted; they open nothing and go at the next start");
@@ -102,7 +105,7 @@ intake_purge(const app_t *app, size_t *n)
 	}
 	for (;;) {
 		size_t got = 0, gone = 0;
-		if (store_cases_expired(app->store, now - 24 * (int64_t)c->retention_days, now - 24 * (int64_t)c->closed_days,
+		if (store_cases_expired(app->store, &retention_stages, now - 24 * (int64_t)c->retention_days, now - 24 * (int64_t)c->closed_days,
 		        now - 24 * (int64_t)c->rejected_days, ids, slots, pending, PURGE_BATCH, &got) != STORE_OK) {
 			rc = -1;
 			break;

@@ -570,17 +570,20 @@ store_case_shred_pending(store_t *st, const uint8_t id[16])
 }
 
 int
-store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
-    uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n)
+store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, int64_t closed_before,
+    int64_t rejected_before, uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n)
 {
 	sqlite3_stmt *q;
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT id, slot, shred_pending FROM cases WHERE ((stage < 7 OR stage = 100) AND activity_hour < ?1) "
-	        "OR (stage = 7 AND activity_hour < ?2) OR (stage = 8 AND activity_hour < ?3) OR shred_pending = 1 "
+	        "SELECT id, slot, shred_pending FROM cases WHERE ((stage < ?5 OR stage = ?7) AND activity_hour < ?1) "
+	        "OR (stage = ?5 AND activity_hour < ?2) OR (stage = ?6 AND activity_hour < ?3) OR shred_pending = 1 "
 	        "ORDER BY shred_pending DESC, activity_hour LIMIT ?4") != 0)
 		return STORE_ERROR;
+	sqlite3_bind_int(q, 5, sg->closed);
+	sqlite3_bind_int(q, 6, sg->rejected);
+	sqlite3_bind_int(q, 7, sg->application);
 	sqlite3_bind_int64(q, 1, open_before);
 	sqlite3_bind_int64(q, 2, closed_before);
 	sqlite3_bind_int64(q, 3, rejected_before);
@@ -597,7 +600,8 @@ store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int
 }
 
 int
-store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], size_t max, size_t *natt)
+store_case_delete(store_t *st, const store_stages_t *sg, const uint8_t case_id[16], uint8_t (*att)[16], size_t max,
+    size_t *natt)
 {
 	static const char *const steps[] = {
 		"DELETE FROM case_copies WHERE case_id = ?1",
@@ -606,7 +610,7 @@ store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], si
 		"DELETE FROM attachments WHERE case_id = ?1",
 		"DELETE FROM sessions WHERE owner = ?1 AND kind = 2",
 		("UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
-		 "id = (SELECT assignee FROM cases WHERE id = ?1 AND stage < 7)"),
+		 "id = (SELECT assignee FROM cases WHERE id = ?1 AND stage < ?2)"),
 		"DELETE FROM cases WHERE id = ?1",
 	};
 	sqlite3_stmt *q;
@@ -628,6 +632,8 @@ store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], si
 		if (q_prepare(st, &q, steps[i]) != 0)
 			goto rollback;
 		sqlite3_bind_blob(q, 1, case_id, 16, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(q) >= 2)
+			sqlite3_bind_int(q, 2, sg->closed);
 		if ((rc = q_done(q)) != STORE_OK)
 			goto rollback;
 	}

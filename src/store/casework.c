@@ -192,7 +192,7 @@ store_case_assign(store_t *st, const uint8_t case_id[16], uint32_t e, const uint
 	if ((rc = store_copy_insert(st, case_id, e, copy)) != STORE_OK ||
 	    (rc = exec2(st,
 	         "UPDATE accounts SET active_cases = active_cases + 1 WHERE id = ?2 AND "
-	         "EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND stage < 7)",
+	         "EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND stage < " STORE_STR(STORE_STAGE_CLOSED) ")",
 	         case_id, owl)) != STORE_OK ||
 	    (rc = record(st, case_id, items, nitems, hour)) != STORE_OK)
 		goto rollback;
@@ -216,11 +216,11 @@ store_case_reassign(store_t *st, const uint8_t case_id[16], uint32_t e, const ui
 	/* the counts first, while the case still names its old Owl and stage */
 	if ((rc = exec2(st,
 	         "UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND id = ?2 AND "
-	         "EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND stage < 7)",
+	         "EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND stage < " STORE_STR(STORE_STAGE_CLOSED) ")",
 	         case_id, from)) != STORE_OK ||
 	    (rc = exec2(st,
 	         "UPDATE accounts SET active_cases = active_cases + 1 WHERE id = ?2 AND "
-	         "EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND stage < 7)",
+	         "EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND stage < " STORE_STR(STORE_STAGE_CLOSED) ")",
 	         case_id, owl)) != STORE_OK)
 		goto rollback;
 	rc = STORE_ERROR;
@@ -271,7 +271,7 @@ store_cases_of(store_t *st, const uint8_t owl[16], size_t offset, size_t limit,
 	if (count_where(st, "SELECT count(*) FROM cases WHERE assignee = ?1", owl, 0, total) != STORE_OK ||
 	    q_prepare(st, &q,
 	        "SELECT " CASE_COLUMNS " FROM cases WHERE assignee = ?1 "
-	        "ORDER BY stage >= 7, waiting_hour IS NULL, waiting_hour, activity_hour DESC LIMIT ?2 OFFSET ?3") != 0)
+	        "ORDER BY stage >= " STORE_STR(STORE_STAGE_CLOSED) ", waiting_hour IS NULL, waiting_hour, activity_hour DESC LIMIT ?2 OFFSET ?3") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, owl, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, (int64_t)limit);
@@ -302,10 +302,10 @@ store_cases_waiting(store_t *st, int64_t before_hour, size_t offset, size_t limi
     int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total)
 {
 	sqlite3_stmt *q;
-	if (count_where(st, "SELECT count(*) FROM cases WHERE waiting_hour < ?1 AND stage < 7", NULL, before_hour, total) !=
+	if (count_where(st, "SELECT count(*) FROM cases WHERE waiting_hour < ?1 AND stage < " STORE_STR(STORE_STAGE_CLOSED), NULL, before_hour, total) !=
 	        STORE_OK ||
 	    q_prepare(st, &q,
-	        "SELECT " CASE_COLUMNS " FROM cases WHERE waiting_hour < ?1 AND stage < 7 "
+	        "SELECT " CASE_COLUMNS " FROM cases WHERE waiting_hour < ?1 AND stage < " STORE_STR(STORE_STAGE_CLOSED) " "
 	        "ORDER BY waiting_hour, rowid LIMIT ?2 OFFSET ?3") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, before_hour);

@@ -166,6 +166,12 @@ enum { HOLDER_REQUESTER = 0, HOLDER_GROUP = 1, HOLDER_ACCOUNT = 2 };
 /* Stages as the store counts them (the domain names them): 0..8, and from 7 on a case
  * is no longer open (closed, rejected). */
 #define STORE_STAGES      9
+/* The first final stage (closed): every stage below it is open. The store's queries and
+ * partial indexes name it through this macro, and the domain asserts that it is its own
+ * STAGE_CLOSED (casework.c), so no corridor rule hides in SQL as a bare number. */
+#define STORE_STAGE_CLOSED 7
+#define STORE_STR_(x) #x
+#define STORE_STR(x) STORE_STR_(x)
 #define STORE_STAGE_CLOSED 7
 
 typedef struct {
@@ -264,12 +270,21 @@ int store_case_epoch(store_t *st, const uint8_t case_id[16], uint32_t e, const s
  * `sava purge`) finishes the shred if this one cannot. */
 int store_case_shred_pending(store_t *st, const uint8_t id[16]) WUR;
 /* Cases past their retention, and those marked for shredding (pending[i] true). */
-int store_cases_expired(store_t *st, int64_t open_before, int64_t closed_before, int64_t rejected_before,
+/* The stages of the corridor the store's queries need: the domain owns them (domain.h)
+ * and hands them over; the store's SQL holds no stage number of its own. */
+typedef struct {
+	int closed;          /* the first final stage; every stage below it is open */
+	int rejected;
+	int application;     /* a volunteer's application */
+} store_stages_t;
+int store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, int64_t closed_before,
+    int64_t rejected_before,
     uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n) WUR;
 /* Deletes a case, in one transaction and in this order: its sealed copies and links, its
  * items, its attachments (whose ids go to att, up to max; *natt of them), its mailbox
  * sessions, and the case row. */
-int store_case_delete(store_t *st, const uint8_t case_id[16], uint8_t (*att)[16], size_t max, size_t *natt) WUR;
+int store_case_delete(store_t *st, const store_stages_t *sg, const uint8_t case_id[16], uint8_t (*att)[16], size_t max,
+    size_t *natt) WUR;
 /* Every case's id and slot (fn must not call the store). */
 int store_cases_slots(store_t *st, int (*fn)(void *ctx, const uint8_t id[16], uint32_t slot), void *ctx) WUR;
 /* After deletions: the WAL truncated, and the file vacuumed when a quarter of it is free. */
