@@ -49,8 +49,8 @@ item_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_it
 	return q_done(q);
 }
 
-static int
-attachment_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_attachment_t *a)
+int
+store_attachment_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_attachment_t *a)
 {
 	sqlite3_stmt *q;
 	if (q_prepare(st, &q,
@@ -123,20 +123,18 @@ store_message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const
 	for (size_t i = 0; i < nitems && rc == STORE_OK; i++)
 		rc = item_insert(st, case_id, seq, &items[i]);
 	for (size_t i = 0; i < natt && rc == STORE_OK; i++)
-		rc = attachment_insert(st, case_id, seq, &att[i]);
+		rc = store_attachment_insert(st, case_id, seq, &att[i]);
 	return rc;
 }
 
 int
-store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies, size_t ncopies,
+store_case_insert(store_t *st, const store_case_t *c, const store_copy_t *copies, size_t ncopies,
     const store_item_t *items, size_t nitems, const store_attachment_t *att, size_t natt)
 {
 	sqlite3_stmt *q;
-	int rc = STORE_ERROR;
-	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
-		return STORE_ERROR;
+	int rc;
 	if (q_prepare(st, &q, "INSERT INTO cases (" CASE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?8)") != 0)
-		goto rollback;
+		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, c->id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, c->slot);
 	sqlite3_bind_text(q, 3, c->lang, 2, SQLITE_STATIC);
@@ -147,14 +145,22 @@ store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies
 	sqlite3_bind_int64(q, 8, c->created_hour);
 	sqlite3_bind_int64(q, 9, c->activity_hour);
 	if ((rc = q_done(q)) != STORE_OK)
-		goto rollback;
+		return rc;
 	for (size_t i = 0; i < ncopies; i++)
 		if ((rc = store_copy_insert(st, c->id, c->epoch, &copies[i])) != STORE_OK)
-			goto rollback;
-	if ((rc = store_message_insert(st, c->id, 1, items, nitems, att, natt)) != STORE_OK)
-		goto rollback;
-	return q_commit(st);
-rollback:
+			return rc;
+	return store_message_insert(st, c->id, 1, items, nitems, att, natt);
+}
+
+int
+store_case_create(store_t *st, const store_case_t *c, const store_copy_t *copies, size_t ncopies,
+    const store_item_t *items, size_t nitems, const store_attachment_t *att, size_t natt)
+{
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	int rc = store_case_insert(st, c, copies, ncopies, items, nitems, att, natt);
+	if (rc == STORE_OK)
+		return q_commit(st);
 	q_exec(st, "ROLLBACK");
 	return rc;
 }

@@ -165,6 +165,45 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE groups ADD COLUMN recreated_by BLOB CHECK (recreated_by IS NULL OR length(recreated_by) = 16);"
 	"ALTER TABLE cases ADD COLUMN shred_pending INTEGER NOT NULL DEFAULT 0 CHECK (shred_pending IN (0, 1));"
 	"CREATE INDEX cases_shred_pending ON cases (id) WHERE shred_pending = 1;",
+
+	/* 7: video appeals (issue 11). An appeal is a case (its keys, items and files) sealed to
+	 * the editors group and to the uploader's receipt; this row holds what the work needs
+	 * in the clear: its state, the language spoken, hour-rounded times, the editors who
+	 * registered, approved and published it, the ids of its files, and, only once
+	 * published, what the public sees. A withdrawn appeal keeps this row (state, language,
+	 * hours) and nothing else: its case is shredded. The media jobs: what is to be done,
+	 * durable across restarts; the keys to do it are never stored (CRYPTO.md "Media"). */
+	"CREATE TABLE appeals ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 5),"
+	"  language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 3),"
+	"  registered_by BLOB CHECK (registered_by IS NULL OR length(registered_by) = 16),"
+	"  approved_by BLOB CHECK (approved_by IS NULL OR length(approved_by) = 16),"
+	"  published_by BLOB CHECK (published_by IS NULL OR length(published_by) = 16),"
+	"  original BLOB CHECK (original IS NULL OR length(original) = 16),"
+	"  clean BLOB CHECK (clean IS NULL OR length(clean) = 16),"
+	"  poster BLOB CHECK (poster IS NULL OR length(poster) = 16),"
+	"  poster_at INTEGER NOT NULL DEFAULT 1 CHECK (poster_at >= 0),"
+	"  refusal TEXT NOT NULL DEFAULT '',"
+	"  duration INTEGER NOT NULL DEFAULT 0,"
+	"  width INTEGER NOT NULL DEFAULT 0,"
+	"  height INTEGER NOT NULL DEFAULT 0,"
+	"  slug TEXT UNIQUE,"
+	"  shown_name TEXT NOT NULL DEFAULT '',"
+	"  shown_text TEXT NOT NULL DEFAULT '',"
+	"  created_hour INTEGER NOT NULL,"
+	"  published_hour INTEGER"
+	") STRICT;"
+	"CREATE INDEX appeals_state ON appeals (state, created_hour);"
+	"CREATE TABLE media_jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  object BLOB NOT NULL CHECK (length(object) = 16),"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1)),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_hour INTEGER NOT NULL,"
+	"  UNIQUE (kind, object)"
+	") STRICT;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -284,6 +323,7 @@ store_new(const char *dir, const char *path, int flags)
 		return NULL;
 	snprintf(st->path, sizeof(st->path), "%s", path);
 	snprintf(st->blobs, sizeof(st->blobs), "%.4096s/blobs", dir);
+	snprintf(st->media, sizeof(st->media), "%.4096s/media", dir);
 	st->flags = flags;
 	st->owner = pthread_self();
 	pthread_mutex_init(&st->lock, NULL);

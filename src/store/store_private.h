@@ -16,6 +16,7 @@ struct store {
 	pthread_t owner;
 	char path[4096];
 	char blobs[4104];        /* DIR/blobs: the attachments' files (blobs.c) */
+	char media[4104];        /* DIR/media: published files, in the clear (appeals.c) */
 	int flags;
 	uint64_t id;             /* unique per open store: the per-thread cache's key */
 	pthread_mutex_t lock;    /* guards conns */
@@ -48,6 +49,10 @@ int store_copy_insert(store_t *st, const uint8_t case_id[16], uint32_t e, const 
  * links from e to e - 1 added. */
 int store_epoch_replace(store_t *st, const uint8_t case_id[16], uint32_t e, const store_copy_t *copies,
     size_t ncopies, const uint8_t link[73], const uint8_t nlink[73]);
+/* store_case_create's rows, inside the caller's transaction. */
+int store_case_insert(store_t *st, const store_case_t *c, const store_copy_t *copies, size_t ncopies,
+    const store_item_t *items, size_t nitems, const store_attachment_t *att, size_t natt);
+int store_attachment_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_attachment_t *a);
 int store_message_insert(store_t *st, const uint8_t case_id[16], uint32_t seq, const store_item_t *items,
     size_t nitems, const store_attachment_t *att, size_t natt);
 
