@@ -111,12 +111,18 @@ access_requester(const app_t *app, const sess_t *sess, const uint8_t case_id[16]
 intake_status_t
 access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a)
 {
+	return access_staff_in(app, s, case_id, "triage", a);
+}
+
+intake_status_t
+access_staff_in(const app_t *app, const staff_t *s, const uint8_t case_id[16], const char *group, struct access *a)
+{
 	store_copy_t own, gcopy;
 	store_group_t g;
 	size_t n = 0;
 	int rc = store_case_get(app->store, case_id, &a->row);
 	int rc_own = store_case_copy(app->store, case_id, HOLDER_ACCOUNT, s->acct.id, &own);
-	int rc_g = store_group_get(app->store, "triage", &g);
+	int rc_g = store_group_get(app->store, group, &g);
 	if (rc_g == STORE_OK)
 		rc_g = store_group_copy(app->store, g.id, s->acct.id, &a->who.group_epoch, a->who.group_copy);
 	int rc_gcopy = rc_g == STORE_OK ? store_case_group_copy(app->store, case_id, &gcopy) : STORE_NOT_FOUND;

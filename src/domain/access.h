@@ -39,6 +39,9 @@ void access_reset(struct access *a);
 intake_status_t access_requester(const app_t *app, const sess_t *sess, const uint8_t case_id[16], struct access *a);
 /* A staff member's way into a case: a copy sealed to her own key, or the triage key. */
 intake_status_t access_staff(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a);
+/* The same through the key of group (an appeal: "editors"). */
+intake_status_t access_staff_in(const app_t *app, const staff_t *s, const uint8_t case_id[16], const char *group,
+    struct access *a);
 /* The same, but a group path only for members of triage (others: NOT_FOUND), and
  * requests only (an application: NOT_FOUND); staff_access_any takes applications too. */
 intake_status_t staff_access(const app_t *app, const staff_t *s, const uint8_t case_id[16], struct access *a);

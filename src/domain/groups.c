@@ -57,7 +57,11 @@ staff_may_revoke(const app_t *app, const staff_t *actor, const store_account_t *
 uint32_t
 groups_role(const char *group)
 {
-	return strcmp(group, "triage") == 0 ? ROLE_COORDINATOR : 0;
+	if (strcmp(group, "triage") == 0)
+		return ROLE_COORDINATOR;
+	if (strcmp(group, "editors") == 0)
+		return ROLE_EDITOR;
+	return 0;
 }
 
 #define GROUP_MEMBERS_MAX 512

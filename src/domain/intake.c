@@ -14,6 +14,7 @@
 #include "domain/epoch.h"
 #include "domain/flood.h"
 #include "domain/seal.h"
+#include "domain/submit.h"
 #include "vault/secmem.h"
 
 /* The durable order of a submission: the shred-key slot (fdatasync, in case_create), the
@@ -69,17 +70,13 @@ holder_add(void *ctx, const store_account_t *acct, bool has_copy)
 	h->n++;
 }
 
-struct submit_field {
-	int field;
-	sv_t text;
-};
-
 /* A new case (a request, or an application) with its first items, as the requester: the
  * durable order of the file's head comment. */
-static intake_status_t
-case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field *fields, size_t nfields, upload_t *u,
-    char receipt[RECEIPT_DIGITS_MAX + 1])
+intake_status_t
+case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const struct submit_field *fields,
+    size_t nfields, upload_t *u, char receipt[RECEIPT_DIGITS_MAX + 1])
 {
+	int stage = t->stage;
 	const config_t *c = &app->config;
 	store_group_t g;
 	struct sealed items = { .n = 0 };
@@ -90,7 +87,7 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 
 	if (upload_refused(u))
 		return INTAKE_FULL;
-	int rc = store_group_get(app->store, "triage", &g);
+	int rc = store_group_get(app->store, t->group, &g);
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_CLOSED : INTAKE_ERROR;
 	/* up to CASE_HOLDERS_MAX holders while a rotation waits: on the heap, not the stack */
@@ -106,8 +103,8 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	case_new_t *cn = NULL;
 	struct access *a = NULL;
 	bool created = false, taken = false;
-	if (c->untriaged_max && (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK ||
-	                            waiting >= c->untriaged_max))
+	if (stage == STAGE_NEW && c->untriaged_max &&
+	    (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK || waiting >= c->untriaged_max))
 		goto done;
 	if (!flood_intake_take(app, stage == STAGE_APPLICATION))
 		goto done;
@@ -158,7 +155,8 @@ case_submit(const app_t *app, lang_t lang, int stage, const struct submit_field 
 	size_t ncopies = epoch_copies(cn->case_id, cn->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])cn->copies,
 	    (const uint8_t(*)[CASE_COPY_BYTES])cn->ncopies, g.rotation_pending ? NULL : &g,
 	    g.rotation_pending ? (const uint8_t(*)[16])h->id : NULL, g.rotation_pending ? h->n : 0, copies);
-	rc = store_case_create(app->store, &row, copies, ncopies, items.items, items.n, att, upload_count(u));
+	rc = t->commit ? t->commit(app, t->ctx, a, &row, copies, ncopies, items.items, items.n, att, upload_count(u)) :
+	                 store_case_create(app->store, &row, copies, ncopies, items.items, items.n, att, upload_count(u));
 	if (rc != STORE_OK) {
 		/* a holder was revoked (or the key rotated) while this request was being sealed:
 		 * nothing is sealed to a key that may be known to her; the form comes back */
@@ -198,7 +196,8 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 		{ FIELD_MESSAGE, f->message }, { FIELD_SITUATION, f->situation }, { FIELD_REGION, f->region },
 		{ FIELD_CONTACT, f->contact },
 	};
-	return case_submit(app, lang, STAGE_NEW, fields, 4, u, receipt);
+	static const struct submit_target request = { "triage", STAGE_NEW, NULL, NULL };
+	return case_submit(app, lang, &request, fields, 4, u, receipt);
 }
 
 intake_status_t
@@ -213,7 +212,8 @@ application_submit(const app_t *app, lang_t lang, const application_form_t *f)
 		{ FIELD_VOUCHERS, f->vouchers },
 	};
 	/* nobody comes back with an application's receipt: it is made, and forgotten */
-	intake_status_t st = case_submit(app, lang, STAGE_APPLICATION, fields, 4, NULL, receipt);
+	static const struct submit_target application = { "triage", STAGE_APPLICATION, NULL, NULL };
+	intake_status_t st = case_submit(app, lang, &application, fields, 4, NULL, receipt);
 	sodium_memzero(receipt, sizeof(receipt));
 	return st;
 }

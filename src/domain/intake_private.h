@@ -9,6 +9,7 @@
 #include "domain/audit.h"
 #include "domain/intake.h"
 #include "domain/seal.h"
+#include "domain/submit.h"
 #include "store/store.h"
 
 /* The hour, as files written against this header knew it; new code calls clock_hour(). */

@@ -510,6 +510,10 @@ staff_revoke(const app_t *app, const staff_t *actor, const uint8_t account_id[16
 staff_status_t
 staff_groups_on_login(const app_t *app, const staff_t *s)
 {
+	/* the editors' key (appeals): made by the first editor, rotated after a revocation;
+	 * what was sealed to an older key stays open to members through the group's links */
+	if ((s->acct.roles & groups_role("editors")) && groups_maintain(app, s, "editors") != STAFF_OK)
+		log_warnx("the editors' key could not be made or rotated yet; the next editor's login will");
 	if (!(s->acct.roles & groups_role("triage")))
 		return STAFF_OK;
 	staff_status_t st = groups_maintain(app, s, "triage");
