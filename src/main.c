@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/appeals.h"
 #include "domain/audit.h"
 #include "domain/intake.h"
 #include "domain/staff.h"
@@ -47,6 +48,9 @@ static const char usage_main[] =
 "  invite DIR --list | --withdraw ID  the open invitations; withdraw one\n"
 "  revoke DIR HANDLE                revoke a staff account\n"
 "  triage reset DIR --to HANDLE     let HANDLE make a new triage key once every holder is gone\n"
+"  appeal add DIR FILE [--language CODE] [--title TEXT]\n"
+"                                   register a video appeal and clean it (prints its id)\n"
+"  appeal show DIR ID               an appeal's state and its files under DIR\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -332,11 +336,12 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&stopping, SIGINT);
 	sigaddset(&stopping, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stopping, NULL);
-	if (staff_start(&app) != 0 || intake_start(&app) != 0) {
+	if (staff_start(&app) != 0 || intake_start(&app) != 0 || appeals_start(&app) != 0) {
 		fprintf(stderr, "sava serve: cannot start a thread\n");
 		return 1;
 	}
 	int rc = http_serve(&app);
+	appeals_stop();
 	intake_stop();
 	staff_stop();
 	http_shutdown();
@@ -383,6 +388,8 @@ main(int argc, char **argv)
 		return cmd_revoke(argc - 1, argv + 1);
 	if (strcmp(cmd, "triage") == 0)
 		return cmd_triage(argc - 1, argv + 1);
+	if (strcmp(cmd, "appeal") == 0)
+		return cmd_appeal(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

@@ -59,33 +59,6 @@ static const char usage_purge[] =
 "database is compacted. Expired invitations are deleted too. `sava serve` does the\n"
 "same at start and every hour; this runs it now.\n";
 
-/* Opens what a staff command needs: settings, store, vault, and a reconciled audit log. */
-static int
-cli_open(const char *dir, app_t *app, const char *cmd)
-{
-	char err[512];
-	memset(app, 0, sizeof(*app));
-	app->dir = dir;
-	config_defaults(&app->config);
-	if (config_load(&app->config, dir, err, sizeof(err)) != 0 || store_open(dir, &app->store, err, sizeof(err)) != 0 ||
-	    store_instance_get(app->store, &app->instance) != 0 || staff_kdf_consistent(app, err, sizeof(err)) != 0 ||
-	    vault_open(dir, app->instance.kdf, 1, 1, &app->vault, err, sizeof(err)) != 0 ||
-	    audit_reconcile(app->vault, app->store, err, sizeof(err)) != 0) {
-		fprintf(stderr, "sava %s: %s\n", cmd, err[0] ? err : "the instance cannot be opened");
-		vault_close(app->vault);
-		store_close(app->store);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-cli_close(app_t *app)
-{
-	vault_close(app->vault);
-	store_close(app->store);
-}
-
 static void
 invite_day(int64_t hour, char out[16])
 {

@@ -10,5 +10,11 @@ int cmd_revoke(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
+int cmd_appeal(int argc, char **argv);
+
+/* cli.c: opens DIR as a command needs it (messages name cmd); 0 or -1 (said on stderr). */
+#include "domain/app.h"
+int cli_open(const char *dir, app_t *app, const char *cmd);
+void cli_close(app_t *app);
 
 #endif

@@ -104,7 +104,21 @@ const char config_default_text[] =
 "[cases]\n"
 "# Hours a requester's message may wait for an answer before the coordinators' board\n"
 "# lists his request (longest first).\n"
-"response_hours = 24\n";
+"response_hours = 24\n"
+"\n"
+"[appeals]\n"
+"# A video appeal's upload: its size in MiB, and its length in seconds. It streams\n"
+"# to disk encrypted as it arrives; the media worker refuses a longer video.\n"
+"max_mb = 500\n"
+"max_seconds = 600\n"
+"\n"
+"[media]\n"
+"# The media worker runs ffprobe and ffmpeg under bubblewrap (no network, only its\n"
+"# own memory-backed folder, limits on time and memory). \"none\" runs them without\n"
+"# the sandbox: for a test instance only; sava says so in its log at every start.\n"
+"sandbox = bubblewrap\n"
+"# Media jobs at once (1 or 2): each takes one core while it runs.\n"
+"jobs = 1\n";
 
 void
 config_defaults(config_t *c)
@@ -139,6 +153,10 @@ config_defaults(config_t *c)
 	c->closed_days = 7;
 	c->rejected_days = 2;
 	c->response_hours = 24;
+	c->appeal_max_mb = 500;
+	c->appeal_max_s = 600;
+	c->media_no_sandbox = false;
+	c->media_jobs = 1;
 }
 
 struct config_ctx {
@@ -326,6 +344,27 @@ config_handler(void *user, const char *section, const char *name, const char *va
 			goto unknown;
 		bad = config_uint(value, 1, 8760, &c->response_hours);
 		want = "a number of hours from 1 to 8760";
+	} else if (strcmp(section, "appeals") == 0) {
+		if (strcmp(name, "max_mb") == 0) {
+			bad = config_uint(value, 1, 4096, &c->appeal_max_mb);
+			want = "a number of MiB from 1 to 4096";
+		} else if (strcmp(name, "max_seconds") == 0) {
+			bad = config_uint(value, 1, 7200, &c->appeal_max_s);
+			want = "a number of seconds from 1 to 7200";
+		} else {
+			goto unknown;
+		}
+	} else if (strcmp(section, "media") == 0) {
+		if (strcmp(name, "sandbox") == 0) {
+			bad = strcmp(value, "bubblewrap") != 0 && strcmp(value, "none") != 0;
+			c->media_no_sandbox = strcmp(value, "none") == 0;
+			want = "bubblewrap or none";
+		} else if (strcmp(name, "jobs") == 0) {
+			bad = config_uint(value, 1, 2, &c->media_jobs);
+			want = "1 or 2";
+		} else {
+			goto unknown;
+		}
 	} else if (strcmp(section, "retention") == 0) {
 		unsigned *field = strcmp(name, "days") == 0 ? &c->retention_days
 		    : strcmp(name, "closed_days") == 0      ? &c->closed_days

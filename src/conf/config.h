@@ -39,6 +39,10 @@ typedef struct {
 	unsigned closed_days;      /* [retention] closed_days */
 	unsigned rejected_days;    /* [retention] rejected_days */
 	unsigned response_hours;   /* [cases] response_hours: a requester waiting longer is shown */
+	unsigned appeal_max_mb;    /* [appeals] max_mb: MiB of one uploaded video */
+	unsigned appeal_max_s;     /* [appeals] max_seconds: its length */
+	bool media_no_sandbox;     /* [media] sandbox = none (test instances only; logged) */
+	unsigned media_jobs;       /* [media] jobs: media jobs at once (1 or 2) */
 } config_t;
 
 void config_defaults(config_t *c);

@@ -54,6 +54,14 @@ audit_action_name(audit_action_t action)
 	case AUDIT_GROUP_RESET_ALLOW: return "group key reset allowed";
 	case AUDIT_GROUP_RECREATE: return "group key re-created";
 	case AUDIT_INVITE_WITHDRAW: return "invitation withdrawn";
+	case AUDIT_APPEAL_ADD: return "appeal registered";
+	case AUDIT_APPEAL_CLEANED: return "appeal cleaned";
+	case AUDIT_APPEAL_REFUSED: return "appeal refused";
+	case AUDIT_APPEAL_APPROVE: return "appeal approved";
+	case AUDIT_APPEAL_PUBLISH: return "appeal published";
+	case AUDIT_APPEAL_WITHDRAW: return "appeal withdrawn";
+	case AUDIT_APPEAL_READ: return "appeal viewed";
+	case AUDIT_APPEAL_RECLEAN: return "appeal cleaning asked again";
 	}
 	return "unknown action";
 }

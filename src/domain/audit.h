@@ -47,6 +47,14 @@ typedef enum {
 	AUDIT_GROUP_RESET_ALLOW = 27,   /* an operator's `sava triage reset`; object: the account */
 	AUDIT_GROUP_RECREATE = 28,      /* that account made the new key; object: the group */
 	AUDIT_INVITE_WITHDRAW = 29,
+	AUDIT_APPEAL_ADD = 30,          /* an editor registered an appeal; object: its audit id */
+	AUDIT_APPEAL_CLEANED = 31,      /* actor none: the media job; the original was shredded */
+	AUDIT_APPEAL_REFUSED = 32,
+	AUDIT_APPEAL_APPROVE = 33,
+	AUDIT_APPEAL_PUBLISH = 34,
+	AUDIT_APPEAL_WITHDRAW = 35,     /* actor none: by her receipt */
+	AUDIT_APPEAL_READ = 36,
+	AUDIT_APPEAL_RECLEAN = 37,
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

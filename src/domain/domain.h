@@ -50,6 +50,7 @@ enum {
 	STAGE_CLOSED = 7,
 	STAGE_REJECTED = 8,
 	STAGE_APPLICATION = 100,   /* not a request: a volunteer's application (casework.h) */
+	STAGE_APPEAL = 101,        /* not a request: a video appeal (appeals.h) */
 };
 /* What the requester sees of a stage (intake_status_of, view.h). */
 enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
@@ -60,6 +61,7 @@ enum {
 	FIELD_NOTE = 5, FIELD_ASSIGN = 6, FIELD_STAGE = 7, FIELD_VERIFY = 8, FIELD_CHECK = 9,   /* under n_e */
 	FIELD_LANGUAGES = 10, FIELD_VOUCHERS = 11,   /* an application's, under s_e */
 	FIELD_VOUCH = 12,                            /* a vouch recorded by a coordinator, under n_e */
+	FIELD_SHOWN_NAME = 13, FIELD_CONSENT = 14,   /* an appeal's, under s_e (with MESSAGE, LANGUAGES) */
 };
 
 typedef enum {

@@ -92,6 +92,15 @@ mailbox_leave(const app_t *app, const mailbox_t *m)
 		log_warnx("could not delete a mailbox session");
 }
 
+/* The requester's way into his request: an appeal's receipt opens its status page only
+ * (appeals.h), never a mailbox. */
+static intake_status_t
+mailbox_access(const app_t *app, const mailbox_t *m, struct access *a)
+{
+	intake_status_t st = access_requester(app, &m->sess, m->case_id, a);
+	return st == INTAKE_OK && a->row.stage == STAGE_APPEAL ? INTAKE_NOT_FOUND : st;
+}
+
 /* A message (and its files) added to a case the access opens. */
 intake_status_t
 message_add(const app_t *app, struct access *a, int role, sv_t message, upload_t *u, int from_stage, int to_stage)
@@ -129,7 +138,7 @@ mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u)
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
-	intake_status_t st = access_requester(app, &m->sess, m->case_id, a);
+	intake_status_t st = mailbox_access(app, m, a);
 	size_t all = 0, recent = 0;
 	if (st == INTAKE_OK && intake_status_of(a->row.stage) == STATUS_CLOSED)
 		st = INTAKE_NOT_FOUND;
@@ -153,7 +162,7 @@ mailbox_view(const app_t *app, const mailbox_t *m, case_view_t *out)
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
-	intake_status_t st = access_requester(app, &m->sess, m->case_id, a);
+	intake_status_t st = mailbox_access(app, m, a);
 	if (st == INTAKE_OK)
 		st = view_fill(app, a, false, out);
 	if (st != INTAKE_OK)
@@ -172,7 +181,7 @@ mailbox_file(const app_t *app, const mailbox_t *m, const uint8_t aid[16], case_f
 	struct access *a = access_new();
 	if (!a)
 		return INTAKE_ERROR;
-	intake_status_t st = access_requester(app, &m->sess, m->case_id, a);
+	intake_status_t st = mailbox_access(app, m, a);
 	if (st == INTAKE_OK)
 		st = view_file_read(app, a, &at, out);
 	access_free(a);

@@ -106,14 +106,15 @@ key_each(void *ctx, const store_account_t *a, bool has_copy)
 }
 
 staff_status_t
-roster_triage_key(const app_t *app, const staff_t *viewer, roster_key_t *out,
+roster_group_key(const app_t *app, const staff_t *viewer, const char *group, roster_key_t *out,
     void (*fn)(void *ctx, const roster_entry_t *e, bool holds), void *ctx)
 {
 	store_group_t g;
 	memset(out, 0, sizeof(*out));
-	if (!(viewer->acct.roles & ROLE_COORDINATOR))
+	uint32_t role = groups_role(group);
+	if (!role || !(viewer->acct.roles & role))
 		return STAFF_DENIED;
-	int rc = store_group_get(app->store, "triage", &g);
+	int rc = store_group_get(app->store, group, &g);
 	if (rc == STORE_NOT_FOUND)
 		return STAFF_OK;
 	if (rc != STORE_OK)
@@ -121,9 +122,15 @@ roster_triage_key(const app_t *app, const staff_t *viewer, roster_key_t *out,
 	out->exists = true;
 	out->epoch = g.epoch;
 	out->rotation_pending = g.rotation_pending;
-	out->viewer_holds = staff_group_holds(app, viewer, "triage") == 1;
+	out->viewer_holds = staff_group_holds(app, viewer, group) == 1;
 	struct key_walk w = { fn, ctx };
-	/* the triage key's members are the coordinators */
-	return store_group_members(app->store, g.id, ROLE_COORDINATOR, key_each, &w) == STORE_OK ? STAFF_OK
-	                                                                                          : STAFF_ERROR;
+	/* a group key's members are the accounts of its role */
+	return store_group_members(app->store, g.id, role, key_each, &w) == STORE_OK ? STAFF_OK : STAFF_ERROR;
+}
+
+staff_status_t
+roster_triage_key(const app_t *app, const staff_t *viewer, roster_key_t *out,
+    void (*fn)(void *ctx, const roster_entry_t *e, bool holds), void *ctx)
+{
+	return roster_group_key(app, viewer, "triage", out, fn, ctx);
 }

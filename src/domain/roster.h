@@ -57,6 +57,9 @@ typedef struct {
  * for a viewer who is not a coordinator. */
 staff_status_t roster_triage_key(const app_t *app, const staff_t *viewer, roster_key_t *out,
     void (*fn)(void *ctx, const roster_entry_t *e, bool holds), void *ctx) WUR;
+/* The same for any group (its members: the accounts of groups_role(group)). */
+staff_status_t roster_group_key(const app_t *app, const staff_t *viewer, const char *group, roster_key_t *out,
+    void (*fn)(void *ctx, const roster_entry_t *e, bool holds), void *ctx) WUR;
 
 /* Fills e from an account row (for the other views of the team). */
 void roster_entry_from(roster_entry_t *e, const store_account_t *a);

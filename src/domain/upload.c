@@ -45,15 +45,21 @@ struct upload {
 };
 
 upload_t *
-upload_new(const app_t *app)
+upload_new_for(const app_t *app, unsigned max_files, uint64_t max_bytes)
 {
 	upload_t *u = calloc(1, sizeof(*u));
 	if (!u)
 		return NULL;
 	u->app = app;
-	u->max_files = app->config.max_files;
-	u->max_bytes = (uint64_t)app->config.max_file_mb << 20;
+	u->max_files = max_files;
+	u->max_bytes = max_bytes;
 	return u;
+}
+
+upload_t *
+upload_new(const app_t *app)
+{
+	return upload_new_for(app, app->config.max_files, (uint64_t)app->config.max_file_mb << 20);
 }
 
 static void
@@ -73,9 +79,9 @@ upfile_drop(const app_t *app, struct upfile *f)
 
 /* Room for one more upload: a place among those in flight, and free disk space. */
 static bool
-upload_room(const app_t *app)
+upload_room(const app_t *app, uint64_t max_bytes)
 {
-	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB + 2 * (uint64_t)app->config.max_file_mb) << 20;
+	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB << 20) + 2 * max_bytes;
 	if (!store_blobs_room(app->store, floor))
 		return false;
 	if (atomic_fetch_add(&uploads_in_flight, 1) >= LIMIT_UPLOADS_IN_FLIGHT) {
@@ -156,7 +162,7 @@ upload_open_file(upload_t *u)
 		u->skipping = true;
 		return 0;
 	}
-	if (!upload_room(u->app))
+	if (!upload_room(u->app, u->max_bytes))
 		return UPLOAD_NO_ROOM;
 	struct upfile *f = &u->files[u->n];
 	randombytes_buf(f->id, 16);

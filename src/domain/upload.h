@@ -10,6 +10,8 @@
 typedef struct upload upload_t;
 /* Limits come from [intake] max_files and max_file_mb. NULL when out of memory. */
 upload_t *upload_new(const app_t *app);
+/* The same with its own bounds (an appeal: one video of [appeals] max_mb). */
+upload_t *upload_new_for(const app_t *app, unsigned max_files, uint64_t max_bytes);
 /* One file part: name and type as the browser sent them (cleaned here). An empty part
  * (a file input left empty) makes no file. Each returns 0, UPLOAD_NO_ROOM when too many
  * files are being uploaded at once or the disk is nearly full, or UPLOAD_IO_ERROR. */

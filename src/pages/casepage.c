@@ -51,26 +51,26 @@ up_status(int rc)
 	return rc == 0 ? 0 : rc == UPLOAD_NO_ROOM ? 503 : 500;
 }
 
-static int
-up_file_begin(void *u, const mp_part_t *part)
+int
+page_up_file_begin(void *u, const mp_part_t *part)
 {
 	return up_status(upload_file_begin(u, part->filename, part->content_type));
 }
 
-static int
-up_file_data(void *u, const char *p, size_t n)
+int
+page_up_file_data(void *u, const char *p, size_t n)
 {
 	return up_status(upload_file_data(u, p, n));
 }
 
-static int
-up_file_end(void *u)
+int
+page_up_file_end(void *u)
 {
 	return up_status(upload_file_end(u));
 }
 
-static void
-up_free(void *u)
+void
+page_up_free(void *u)
 {
 	upload_free(u);
 }
@@ -83,10 +83,10 @@ up_limit(const request_t *rq)
 	return (uint64_t)c->max_files * ((uint64_t)c->max_file_mb << 20) + ((uint64_t)1 << 20);
 }
 
-const upload_ops_t page_help_upload = { up_begin_help, up_file_begin, up_file_data, up_file_end, up_free, up_limit };
-const upload_ops_t page_mailbox_upload = { up_begin_mailbox, up_file_begin, up_file_data, up_file_end, up_free,
+const upload_ops_t page_help_upload = { up_begin_help, page_up_file_begin, page_up_file_data, page_up_file_end, page_up_free, up_limit };
+const upload_ops_t page_mailbox_upload = { up_begin_mailbox, page_up_file_begin, page_up_file_data, page_up_file_end, page_up_free,
 	up_limit };
-const upload_ops_t page_staff_upload = { up_begin_staff, up_file_begin, up_file_data, up_file_end, up_free, up_limit };
+const upload_ops_t page_staff_upload = { up_begin_staff, page_up_file_begin, page_up_file_data, page_up_file_end, page_up_free, up_limit };
 
 /* ---- checks ---- */
 
@@ -268,6 +268,20 @@ page_download(response_t *rs, case_file_out_t *f)
 		memcpy(rs->disposition, "attachment", sizeof("attachment"));   /* still a download, unnamed */
 	buf_free(&enc);
 	rs->content_type = "application/octet-stream";
+	buf_free(&rs->body);
+	rs->body = f->data;   /* taken over: wiped when sent */
+	buf_init(&f->data, 0);
+	rs->released = intake_file_release;
+	rs->reserved = f->reserved;
+	f->reserved = 0;
+	sodium_memzero(f->name, sizeof(f->name));
+}
+
+void
+page_inline(response_t *rs, case_file_out_t *f, const char *content_type)
+{
+	memcpy(rs->disposition, "inline", sizeof("inline"));
+	rs->content_type = content_type;
 	buf_free(&rs->body);
 	rs->body = f->data;   /* taken over: wiped when sent */
 	buf_init(&f->data, 0);

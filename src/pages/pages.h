@@ -59,6 +59,7 @@ void page_staff_request_note(request_t *rq, response_t *rs);
  * page would check anyway (intake open and not overloaded; a live mailbox or a triage
  * member's session). */
 extern const upload_ops_t page_help_upload, page_mailbox_upload, page_staff_upload;
+extern const upload_ops_t page_appeal_upload, page_appeal_staff_upload;
 #define PAGE_PROBLEMS_MAX 8
 typedef struct {
 	struct {
@@ -84,6 +85,13 @@ void page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, cons
 void page_hour(int64_t hour, char out[32]);
 /* A decrypted file as the response: a download, never rendered; f->data is taken over. */
 void page_download(response_t *rs, case_file_out_t *f);
+/* The same shown in the page (a preview of sava's own, checked output), as content_type. */
+void page_inline(response_t *rs, case_file_out_t *f, const char *content_type);
+/* The upload hooks every multipart form shares (casepage.c). */
+int page_up_file_begin(void *u, const mp_part_t *part);
+int page_up_file_data(void *u, const char *p, size_t n);
+int page_up_file_end(void *u);
+void page_up_free(void *u);
 /* ?page=N (1 when absent or outside 1..max), and the prev_href/next_href of a list at
  * path (with the query qs before the page, or NULL). */
 uint64_t page_number(const request_t *rq, uint64_t max);
@@ -114,6 +122,21 @@ void page_staff_request_checklist(request_t *rq, response_t *rs);
 /* volunteer.c: applications */
 void page_volunteer(request_t *rq, response_t *rs);
 void page_staff_applications(request_t *rq, response_t *rs);
+/* appeals.c: video appeals, public and for editors */
+void page_appeal(request_t *rq, response_t *rs);
+void page_appeal_status(request_t *rq, response_t *rs);
+void page_appeal_withdraw(request_t *rq, response_t *rs);
+void page_appeals(request_t *rq, response_t *rs);
+void page_appeal_public(request_t *rq, response_t *rs);
+void page_staff_appeals(request_t *rq, response_t *rs);
+void page_staff_appeal(request_t *rq, response_t *rs);
+void page_staff_appeal_approve(request_t *rq, response_t *rs);
+void page_staff_appeal_publish(request_t *rq, response_t *rs);
+void page_staff_appeal_withdraw(request_t *rq, response_t *rs);
+void page_staff_appeal_reclean(request_t *rq, response_t *rs);
+void page_staff_appeal_video(request_t *rq, response_t *rs);
+void page_staff_appeal_poster(request_t *rq, response_t *rs);
+void page_staff_appeal_new(request_t *rq, response_t *rs);
 void page_staff_application(request_t *rq, response_t *rs);
 void page_staff_application_vouch(request_t *rq, response_t *rs);
 void page_staff_application_accept(request_t *rq, response_t *rs);

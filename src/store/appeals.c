@@ -533,3 +533,29 @@ store_media_remove(store_t *st, const char *slug)
 		rc = STORE_ERROR;
 	return rc;
 }
+
+int
+store_appeal_retry(store_t *st, const uint8_t id[16], int64_t hour)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "UPDATE appeals SET state = 0, refusal = '' WHERE id = ?1 AND state IN (0, 5) AND original IS NOT NULL") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK)
+		goto rollback;
+	if (q_prepare(st, &q, "INSERT OR IGNORE INTO media_jobs (kind, object, created_hour) VALUES (?, ?, ?)") != 0)
+		goto rollback;
+	sqlite3_bind_int(q, 1, STORE_JOB_CLEAN);
+	sqlite3_bind_blob(q, 2, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, hour);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}

@@ -76,6 +76,10 @@ int store_appeal_publish(store_t *st, const uint8_t id[16], const uint8_t editor
  * words are cleared and the job deleted. The caller shreds the case and deletes files. */
 int store_appeal_withdrawn(store_t *st, const uint8_t id[16]) WUR;
 
+/* Cleaned again from its original (waiting, or refused, with the original still there):
+ * back to waiting with its job. STORE_CONFLICT otherwise. */
+int store_appeal_retry(store_t *st, const uint8_t id[16], int64_t hour) WUR;
+
 /* ---- media jobs: what is to be done, durable; the keys to do it never are ---- */
 enum { STORE_JOB_CLEAN = 1 };
 /* Every job, oldest first: fn(ctx, kind, object, attempts). */

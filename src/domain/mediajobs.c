@@ -1,0 +1,424 @@
+/* mediajobs: the queue of appeals to clean and the threads that clean them (mediajobs.h).
+ * A job: the original, decrypted as it is read, goes into the media worker's sandbox
+ * (media/media.h); the clean video and poster coming back are sealed as they arrive,
+ * under a one-time spool key first and under the case's file keys once the worker has
+ * checked them; then one transaction swaps the original for them, and the original's blob
+ * is deleted. Nothing in the clear ever reaches the instance's disk. */
+#include "domain/mediajobs.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "domain/audit.h"
+#include "media/media.h"
+#include "store/appeals.h"
+#include "store/blobs.h"
+
+#define JOBS_QUEUED_MAX 64
+#define JOBS_THREADS_MAX 2
+#define JOB_ATTEMPTS_MAX 3
+
+struct job {
+	bool used, running;
+	uint8_t id[16];
+	case_file_keys_t *keys;
+	uint32_t poster_at;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	struct job q[JOBS_QUEUED_MAX];
+	pthread_t threads[JOBS_THREADS_MAX];
+	size_t nthreads;
+	bool stopping;
+	const app_t *app;
+} jobs = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+
+bool
+mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at)
+{
+	(void)app;
+	bool ok = false;
+	pthread_mutex_lock(&jobs.lock);
+	struct job *free_slot = NULL;
+	bool dup = false;
+	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++) {
+		if (jobs.q[i].used && sodium_memcmp(jobs.q[i].id, id, 16) == 0)
+			dup = true;
+		else if (!jobs.q[i].used && !free_slot)
+			free_slot = &jobs.q[i];
+	}
+	if (!dup && free_slot) {
+		free_slot->used = true;
+		free_slot->running = false;
+		memcpy(free_slot->id, id, 16);
+		free_slot->keys = keys;
+		free_slot->poster_at = poster_at;
+		keys = NULL;
+		ok = true;
+		pthread_cond_signal(&jobs.more);
+	}
+	pthread_mutex_unlock(&jobs.lock);
+	case_file_keys_free(keys);
+	return ok;
+}
+
+bool
+mediajobs_queued(const uint8_t id[16])
+{
+	bool found = false;
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < JOBS_QUEUED_MAX && !found; i++)
+		found = jobs.q[i].used && sodium_memcmp(jobs.q[i].id, id, 16) == 0;
+	pthread_mutex_unlock(&jobs.lock);
+	return found;
+}
+
+/* ---- one job ---- */
+
+/* The original, decrypted as the worker reads it. */
+struct input {
+	store_blob_t *blob;
+	case_blob_reader_t *r;
+	uint8_t *pending;           /* plaintext not yet handed over */
+	size_t have, off, cap;
+	bool ended, failed;
+};
+
+static int
+in_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
+{
+	(void)arg, (void)real_len, (void)name, (void)name_len, (void)mime, (void)mime_len;
+	return 0;
+}
+
+static int
+in_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct input *in = arg;
+	if (in->have + n > in->cap) {
+		size_t cap = in->have + n;
+		uint8_t *np = sodium_malloc(cap);
+		if (!np)
+			return 1;
+		if (in->have)
+			memcpy(np, in->pending, in->have);
+		if (in->pending)
+			sodium_free(in->pending);   /* wiped */
+		in->pending = np;
+		in->cap = cap;
+	}
+	memcpy(in->pending + in->have, p, n);
+	in->have += n;
+	return 0;
+}
+
+/* One output sealed as it streams back: the spool pass now, the case's keys at the end. */
+struct output {
+	uint8_t aid[16];
+	store_blob_t *blob;
+	case_blob_writer_t *w;
+	bool made;
+};
+
+struct job_io {
+	const app_t *app;
+	struct input in;
+	struct output out[2];       /* video, poster */
+};
+
+static int
+job_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	struct job_io *x = ctx;
+	struct input *in = &x->in;
+	uint8_t ct[65536];
+	*got = 0;
+	while (in->off == in->have && !in->ended) {
+		in->off = in->have = 0;
+		size_t n = 0;
+		if (store_blob_read(in->blob, ct, sizeof(ct), &n) != STORE_OK)
+			return -1;
+		if (n == 0) {
+			in->ended = true;
+			if (case_blob_reader_end(in->r) != 0)
+				return -1;   /* cut short, or tampered with: nothing of it is used */
+			break;
+		}
+		if (case_blob_reader_feed(in->r, ct, n) != 0)
+			return -1;
+	}
+	size_t take = in->have - in->off < cap ? in->have - in->off : cap;
+	if (take)
+		memcpy(buf, in->pending + in->off, take);
+	in->off += take;
+	*got = take;
+	return 0;
+}
+
+static int
+out_pwrite(void *arg, const uint8_t *p, size_t n, uint64_t off)
+{
+	struct output *o = arg;
+	return store_blob_pwrite(o->blob, p, n, off) == STORE_OK ? 0 : -1;
+}
+
+static int
+out_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
+{
+	struct output *o = arg;
+	return store_blob_pread(o->blob, p, n, off) == STORE_OK ? 0 : -1;
+}
+
+static int
+job_write(void *ctx, media_out_t which, const uint8_t *p, size_t n)
+{
+	struct job_io *x = ctx;
+	struct output *o = &x->out[which == MEDIA_OUT_VIDEO ? 0 : 1];
+	if (!o->w) {
+		static const char *const names[] = { "appeal.mp4", "poster.jpg" };
+		static const char *const mimes[] = { "video/mp4", "image/jpeg" };
+		size_t k = (size_t)(o - x->out);
+		randombytes_buf(o->aid, 16);
+		if (store_blob_create(x->app->store, o->aid, &o->blob) != STORE_OK)
+			return -1;
+		o->made = true;
+		if (case_blob_writer_start(o->aid, names[k], strlen(names[k]), mimes[k], strlen(mimes[k]), out_pwrite, out_pread,
+		        o, &o->w) != 0)
+			return -1;
+	}
+	return case_blob_writer_write(o->w, p, n) == 0 ? 0 : -1;
+}
+
+static void
+outputs_drop(const app_t *app, struct job_io *x)
+{
+	for (int i = 0; i < 2; i++) {
+		struct output *o = &x->out[i];
+		case_blob_writer_free(o->w);
+		o->w = NULL;
+		store_blob_close(o->blob);
+		o->blob = NULL;
+		if (o->made && store_blob_unlink(app->store, o->aid) != STORE_OK)
+			log_warnx("a media job's sealed output could not be deleted");
+		o->made = false;
+	}
+}
+
+/* Both outputs bound to the case's keys, written whole and synced. */
+static int
+outputs_finish(const app_t *app, struct job_io *x, const case_file_keys_t *keys, store_attachment_t att[2],
+    const uint8_t case_id[16])
+{
+	int64_t hour = clock_hour();
+	for (int i = 0; i < 2; i++) {
+		struct output *o = &x->out[i];
+		memset(&att[i], 0, sizeof(att[i]));
+		if (!o->w || case_blob_writer_bind_file_keys(keys, o->w) != VAULT_OK ||
+		    case_blob_writer_finish(o->w, att[i].fk_wrap, &att[i].blob_len) != 0) {
+			o->w = NULL;   /* finish frees it, whatever it answers */
+			return -1;
+		}
+		o->w = NULL;
+		if (store_blob_sync(o->blob) != STORE_OK)
+			return -1;
+		memcpy(att[i].id, o->aid, 16);
+		memcpy(att[i].case_id, case_id, 16);
+		att[i].created_hour = hour;
+	}
+	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
+}
+
+static char last_error[MEDIA_REASON_BYTES];
+
+static void
+job_run(const app_t *app, struct job *j)
+{
+	store_appeal_t ap;
+	store_case_t c;
+	struct job_io x;
+	media_job_t mj;
+	media_result_t res;
+	memset(&x, 0, sizeof(x));
+	memset(&res, 0, sizeof(res));
+	x.app = app;
+	if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || !ap.has_original ||
+	    store_appeal_move(app->store, j->id, STORE_APPEAL_WAITING, STORE_APPEAL_CLEANING) != STORE_OK)
+		return;   /* withdrawn, refused or cleaned meanwhile */
+	unsigned attempts = 0;
+	(void)store_job_attempt(app->store, STORE_JOB_CLEAN, j->id);
+	case_blob_sink_t sink = { in_meta, in_data, &x.in };
+	media_status_t st = MEDIA_ERROR;
+	if (store_blob_open(app->store, ap.original, false, &x.in.blob) == STORE_OK &&
+	    case_file_keys_reader(j->keys, &sink, &x.in.r) == VAULT_OK) {
+		memset(&mj, 0, sizeof(mj));
+		mj.mj_kind = MEDIA_KIND_VIDEO;
+		mj.mj_max_seconds = app->config.appeal_max_s;
+		mj.mj_poster_ms = j->poster_at * 1000;
+		media_limits_default(&mj.mj_limits);
+		mj.mj_limits.ml_no_sandbox = app->config.media_no_sandbox;
+		if (mj.mj_limits.ml_file_bytes < ((uint64_t)app->config.appeal_max_mb << 20) + (64u << 20))
+			mj.mj_limits.ml_file_bytes = ((uint64_t)app->config.appeal_max_mb << 20) + (64u << 20);
+		media_io_t io = { &x, job_read, job_write };
+		st = media_clean(&mj, &io, &res);
+	}
+	case_blob_reader_free(x.in.r);
+	store_blob_close(x.in.blob);
+	if (x.in.pending)
+		sodium_free(x.in.pending);
+
+	store_attachment_t att[2];
+	uint8_t original[16];
+	bool had_original = false;
+	if (st == MEDIA_OK && outputs_finish(app, &x, j->keys, att, j->id) == 0) {
+		int rc = store_appeal_cleaned(app->store, j->id, &att[0], &att[1], (res.mr_duration_ms + 999) / 1000,
+		    res.mr_width, res.mr_height, original, &had_original);
+		if (rc == STORE_OK) {
+			for (int i = 0; i < 2; i++) {
+				store_blob_close(x.out[i].blob);
+				x.out[i].blob = NULL;
+				x.out[i].made = false;   /* kept */
+			}
+			/* the original's key went with its row; its blob goes now */
+			if (had_original && store_blob_unlink(app->store, original) != STORE_OK)
+				log_warnx("an appeal's original file could not be deleted; the next start deletes it");
+			if (store_case_get(app->store, j->id, &c) == STORE_OK) {
+				uint8_t object[16];
+				if (case_audit_id(app->vault, j->id, c.slot, object) == VAULT_OK)
+					(void)audit_append(app->vault, app->store, NULL, AUDIT_APPEAL_CLEANED, object);
+			}
+			outputs_drop(app, &x);
+			return;
+		}
+		outputs_drop(app, &x);
+		return;   /* withdrawn while it was cleaned: its outputs are gone too */
+	}
+	outputs_drop(app, &x);
+	if (st == MEDIA_OK)
+		st = MEDIA_ERROR;
+	if (st == MEDIA_REFUSED) {
+		if (store_appeal_refused(app->store, j->id, media_refusal_text(res.mr_refusal)) == STORE_OK &&
+		    store_case_get(app->store, j->id, &c) == STORE_OK) {
+			uint8_t object[16];
+			if (case_audit_id(app->vault, j->id, c.slot, object) == VAULT_OK)
+				(void)audit_append(app->vault, app->store, NULL, AUDIT_APPEAL_REFUSED, object);
+		}
+		return;
+	}
+	/* a limit, the sandbox, or sava's own failure: it waits for another try */
+	pthread_mutex_lock(&jobs.lock);
+	snprintf(last_error, sizeof(last_error), "%s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
+	pthread_mutex_unlock(&jobs.lock);
+	log_warnx("an appeal could not be cleaned: %s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
+	(void)attempts;
+	if (store_appeal_move(app->store, j->id, STORE_APPEAL_CLEANING, STORE_APPEAL_WAITING) != STORE_OK)
+		log_warnx("an appeal left being cleaned goes back to waiting at the next start");
+}
+
+/* The next job not yet running, marked running; NULL when there is none. */
+static struct job *
+job_take(void)
+{
+	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++)
+		if (jobs.q[i].used && !jobs.q[i].running) {
+			jobs.q[i].running = true;
+			return &jobs.q[i];
+		}
+	return NULL;
+}
+
+static void
+job_done(struct job *j)
+{
+	pthread_mutex_lock(&jobs.lock);
+	case_file_keys_free(j->keys);
+	memset(j, 0, sizeof(*j));
+	pthread_mutex_unlock(&jobs.lock);
+}
+
+static void *
+worker(void *arg)
+{
+	const app_t *app = arg;
+	for (;;) {
+		pthread_mutex_lock(&jobs.lock);
+		struct job *j;
+		while (!jobs.stopping && (j = job_take()) == NULL)
+			pthread_cond_wait(&jobs.more, &jobs.lock);
+		if (jobs.stopping) {
+			pthread_mutex_unlock(&jobs.lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&jobs.lock);
+		job_run(app, j);
+		job_done(j);
+	}
+}
+
+int
+mediajobs_start(const app_t *app)
+{
+	size_t n = 0;
+	if (app->config.media_no_sandbox)
+		log_warnx("[media] sandbox = none: media jobs run without bubblewrap (a test instance only)");
+	if (store_appeals_requeue(app->store, &n) != STORE_OK)
+		return -1;
+	if (n)
+		log_warnx("%zu appeal(s) left being cleaned by a stop wait for an editor's page to start again", n);
+	jobs.app = app;
+	jobs.stopping = false;
+	unsigned want = app->config.media_jobs ? app->config.media_jobs : 1;
+	for (jobs.nthreads = 0; jobs.nthreads < want && jobs.nthreads < JOBS_THREADS_MAX; jobs.nthreads++)
+		if (pthread_create(&jobs.threads[jobs.nthreads], NULL, worker, (void *)app) != 0)
+			return -1;
+	return 0;
+}
+
+void
+mediajobs_stop(void)
+{
+	pthread_mutex_lock(&jobs.lock);
+	jobs.stopping = true;
+	pthread_cond_broadcast(&jobs.more);
+	pthread_mutex_unlock(&jobs.lock);
+	for (size_t i = 0; i < jobs.nthreads; i++)
+		pthread_join(jobs.threads[i], NULL);
+	jobs.nthreads = 0;
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++) {
+		case_file_keys_free(jobs.q[i].keys);
+		memset(&jobs.q[i], 0, sizeof(jobs.q[i]));
+	}
+	pthread_mutex_unlock(&jobs.lock);
+}
+
+size_t
+mediajobs_run_here(const app_t *app)
+{
+	size_t failed = 0;
+	for (;;) {
+		pthread_mutex_lock(&jobs.lock);
+		struct job *j = job_take();
+		pthread_mutex_unlock(&jobs.lock);
+		if (!j)
+			return failed;
+		job_run(app, j);
+		store_appeal_t ap;
+		if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || ap.state != STORE_APPEAL_REVIEW)
+			failed++;
+		job_done(j);
+	}
+}
+
+void
+mediajobs_last_error(char out[MEDIA_REASON_BYTES_OUT])
+{
+	pthread_mutex_lock(&jobs.lock);
+	snprintf(out, MEDIA_REASON_BYTES_OUT, "%s", last_error);
+	pthread_mutex_unlock(&jobs.lock);
+}

@@ -1,0 +1,31 @@
+/* mediajobs: the appeals' cleaning, in the background. What is to be done is durable (the
+ * store's media_jobs, one row per appeal); the keys to do it live only in this queue's
+ * memory (case_file_keys_t), handed over by whoever held them: the upload itself, an
+ * editor's page after a restart (appeals_list), or `sava appeal add`. A job decrypts the
+ * original into the media worker's sandbox (src/media), seals the clean video and poster
+ * it gives back to the same holders, and then shreds the original. Private to the domain. */
+#ifndef SAVA_MEDIAJOBS_H
+#define SAVA_MEDIAJOBS_H
+
+#include "domain/app.h"
+#include "vault/case.h"
+
+/* Queues the cleaning of appeal id, with the keys that read its original and seal its
+ * outputs (taken over: freed by the queue, also on failure). poster_at: the poster's
+ * second. False when it is queued already or the queue is full (the keys are freed; an
+ * editor's page queues it again later). */
+bool mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at);
+/* Whether appeal id is in the queue (or being cleaned) now. */
+bool mediajobs_queued(const uint8_t id[16]);
+/* The daemon's workers ([media] jobs of them); stop waits for the running jobs' ends. */
+int mediajobs_start(const app_t *app) WUR;
+void mediajobs_stop(void);
+/* Without the daemon (`sava appeal add`): runs every queued job in this thread. The
+ * number that failed. */
+size_t mediajobs_run_here(const app_t *app);
+/* Why the last job that could not run failed (the sandbox, a limit), for the editors'
+ * page; empty when none did. English, never file content. */
+#define MEDIA_REASON_BYTES_OUT 160
+void mediajobs_last_error(char out[MEDIA_REASON_BYTES_OUT]);
+
+#endif
