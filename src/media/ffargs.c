@@ -1,0 +1,141 @@
+/* ffargs: the fixed command lines of the media worker (ffprobe, the clean, the poster).
+ * Each option says here why it is there; changing one changes what scan.c must accept,
+ * so tests/unit/test_media_sandbox.c runs them for real. */
+#include <string.h>
+
+#include "media/ffargs.h"
+#include "media/media.h"
+
+/* Only these demuxers are opened (the policy's containers), and only local files:
+ * ffmpeg's HLS, concat and image-sequence demuxers would otherwise follow a hostile
+ * playlist to other files or URLs. */
+#define FFARGS_FORMATS   "mov,matroska,avi"
+#define FFARGS_PROTOCOLS "file"
+
+/* Longest side MEDIA_OUT_SIDE (1280), aspect kept, both sides even (yuv420p needs it),
+ * never upscaled. iw/ih are already the rotated picture's: ffmpeg autorotates on
+ * decoding (the default), so the phone's rotation lands in the pixels. */
+#define FFARGS_SCALE \
+	"scale=w='if(gte(iw,ih),min(1280,trunc(iw/2)*2),-2)':h='if(gte(iw,ih),-2,min(1280,trunc(ih/2)*2))'"
+
+static void
+ffargs_start(ffargs_t *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+static int
+ffargs_add(ffargs_t *a, const char *w)
+{
+	if (a->fa_argc + 1 >= FFARGS_MAX)
+		return -1;
+	a->fa_argv[a->fa_argc++] = w;
+	a->fa_argv[a->fa_argc] = NULL;
+	return 0;
+}
+
+/* A number in seconds with milliseconds, "12.345", kept in the struct. */
+static const char *
+ffargs_seconds(ffargs_t *a, uint32_t ms)
+{
+	if (a->fa_nums >= FFARGS_NUMS)
+		return NULL;
+	char *s = a->fa_num[a->fa_nums];
+	if (!snprintf_ok(s, sizeof(a->fa_num[0]), "%u.%03u", ms / 1000, ms % 1000))
+		return NULL;
+	a->fa_nums++;
+	return s;
+}
+
+static int
+ffargs_list(ffargs_t *a, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++)
+		if (ffargs_add(a, words[i]) != 0)
+			return -1;
+	return 0;
+}
+
+static const char *const ffargs_input_opts[] = { "-format_whitelist", FFARGS_FORMATS, "-protocol_whitelist",
+	FFARGS_PROTOCOLS, NULL };
+
+int
+ffargs_probe(ffargs_t *a, const char *input)
+{
+	static const char *const head[] = { FFARGS_FFPROBE, "-hide_banner", "-v", "error", NULL };
+	static const char *const tail[] = { "-show_entries",
+		"format=format_name,duration:stream=index,codec_type,codec_name,profile,pix_fmt,width,height"
+		":stream_disposition=attached_pic:stream_side_data=rotation",
+		"-of", "flat", "-i", NULL };
+	ffargs_start(a);
+	if (ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_list(a, tail) || ffargs_add(a, input))
+		return -1;
+	return 0;
+}
+
+int
+ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio, uint32_t max_seconds)
+{
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
+	/* Silence when the original has none: players and platforms expect an audio track. */
+	static const char *const silence[] = { "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
+		"-map", "0:V:0", "-map", "1:a:0", "-shortest", NULL };
+	/* 0:V:0 (capital V): the first real video stream, never cover art; 0:a:0 the first
+	 * audio. Exactly one of each; every other stream (GPS data, timecode, subtitles,
+	 * chapters, attachments) is dropped. */
+	static const char *const own[] = { "-map", "0:V:0", "-map", "0:a:0", NULL };
+	static const char *const body[] = {
+		"-vf", FFARGS_SCALE ",format=yuv420p",
+		/* Re-encode, never re-mux: a copied bitstream could carry the camera's SEI
+		 * messages (maker, serial, GPS) and the decoder-exploit bytes it came with.
+		 * CRF 23 is x264's default quality, "medium" its default speed: the
+		 * bench/media_clean.sh figures are for these. High profile plays on every
+		 * phone and browser sold since 2012. */
+		"-c:v", "libx264", "-profile:v", "high", "-preset", "medium", "-crf", "23",
+		"-c:a", "aac", "-profile:a", "aac_low", "-b:a", "128k", "-ar", "48000", "-ac", "2",
+		/* No global, stream or chapter metadata, no data or subtitle streams. */
+		"-map_metadata", "-1", "-map_chapters", "-1", "-dn", "-sn",
+		/* No encoder version strings, zero creation times (verified by scan.c). */
+		"-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",
+		/* No rotation tag: the pixels are already upright. */
+		"-metadata:s:v", "rotate=0",
+		/* The index (moov) first, so the copy streams on the web. */
+		"-movflags", "+faststart", "-f", "mp4", NULL };
+	ffargs_start(a);
+	const char *t = ffargs_seconds(a, (max_seconds ? max_seconds : MEDIA_DEFAULT_MAX_SECONDS) * 1000 + 1000);
+	if (!t || ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") ||
+		ffargs_add(a, input))
+		return -1;
+	if (ffargs_list(a, has_audio ? own : silence) || ffargs_list(a, body) || ffargs_add(a, "-t") ||
+		ffargs_add(a, t) || ffargs_add(a, output))
+		return -1;
+	return 0;
+}
+
+int
+ffargs_poster(ffargs_t *a, const char *input, const char *output, uint32_t at_ms)
+{
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
+	static const char *const body[] = { "-map", "0:V:0", "-frames:v", "1",
+		"-vf", FFARGS_SCALE ",format=yuvj420p",
+		"-map_metadata", "-1", "-map_chapters", "-1", "-an", "-dn", "-sn",
+		/* bitexact: no "Lavc" comment (COM) in the JPEG; only SOI, JFIF, tables, EOI. */
+		"-fflags", "+bitexact", "-flags:v", "+bitexact",
+		"-c:v", "mjpeg", "-q:v", "3", "-f", "image2", "-update", "1", NULL };
+	ffargs_start(a);
+	const char *ss = ffargs_seconds(a, at_ms);
+	/* -ss before -i: seek in the input, then decode to the frame. */
+	if (!ss || ffargs_list(a, head) || ffargs_add(a, "-ss") || ffargs_add(a, ss) ||
+		ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
+		ffargs_list(a, body) || ffargs_add(a, output))
+		return -1;
+	return 0;
+}
+
+uint32_t
+ffargs_poster_at(uint32_t chosen_ms, uint32_t duration_ms)
+{
+	if (duration_ms == 0 || chosen_ms < duration_ms)
+		return chosen_ms;
+	return duration_ms / 2;
+}

@@ -1,0 +1,39 @@
+/* ffargs: the argv of every ffprobe and ffmpeg command the media worker runs, filled
+ * into a fixed array. Nothing untrusted goes into an argv: the words are constants, the
+ * file names are the caller's, and the numbers (poster time, duration cap) are formatted
+ * here from integers. The same builders serve the sandbox and the benchmark's bare run. */
+#ifndef SAVA_MEDIA_FFARGS_H
+#define SAVA_MEDIA_FFARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+#define FFARGS_MAX      96
+#define FFARGS_NUMS     4
+#define FFARGS_FFMPEG   "/usr/bin/ffmpeg"
+#define FFARGS_FFPROBE  "/usr/bin/ffprobe"
+
+typedef struct {
+	const char *fa_argv[FFARGS_MAX];   /* NULL-terminated */
+	int fa_argc;
+	char fa_num[FFARGS_NUMS][24];      /* the numbers the argv points into */
+	int fa_nums;
+} ffargs_t;
+
+/* ffprobe of a file, "-of flat", the fields probe_parse reads. input: "file:in". */
+int ffargs_probe(ffargs_t *a, const char *input) WUR;
+/* The clean: re-encode to H.264 High yuv420p (longest side 1280) + AAC-LC 48 kHz
+ * stereo, rotation applied to the pixels, no metadata, MP4 with the index first.
+ * has_audio false: a silent stereo track is generated instead. Stops at max_seconds + 1. */
+int ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio,
+	uint32_t max_seconds) WUR;
+/* One frame at at_ms, scaled like the video, as a baseline JPEG without metadata. */
+int ffargs_poster(ffargs_t *a, const char *input, const char *output, uint32_t at_ms) WUR;
+
+/* The poster time actually used: the editor's choice, or half the duration when the
+ * choice lies at or past the end (duration_ms 0: unknown, the choice stands). */
+uint32_t ffargs_poster_at(uint32_t chosen_ms, uint32_t duration_ms);
+
+#endif

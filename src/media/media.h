@@ -1,0 +1,117 @@
+/* media: the one header the domain includes. media_clean() runs one untrusted video
+ * through the sandboxed worker (bubblewrap + rlimits, no keys, no database, no network)
+ * and streams back a re-encoded copy and a poster, both checked byte by byte first.
+ * Bytes move only through the callbacks: nothing here touches the instance's disk. */
+#ifndef SAVA_MEDIA_H
+#define SAVA_MEDIA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+#define MEDIA_DEFAULT_MAX_SECONDS 600     /* longest video accepted */
+#define MEDIA_DEFAULT_POSTER_MS   1000    /* poster frame when the editor chose none */
+#define MEDIA_MAX_SIDE            4096    /* largest width or height accepted */
+#define MEDIA_MIN_SIDE            16      /* smallest */
+#define MEDIA_OUT_SIDE            1280    /* longest side of the cleaned video and poster */
+#define MEDIA_REASON_BYTES        160
+
+typedef enum {
+	MEDIA_OK = 0,
+	MEDIA_REFUSED,     /* the file was bad, or its cleaned copy failed the check: see reason */
+	MEDIA_LIMIT,       /* killed at a CPU, memory, size or wall-clock limit */
+	MEDIA_NO_SANDBOX,  /* bubblewrap could not build the sandbox (reason says why) */
+	MEDIA_ERROR,       /* sava's own failure: pipes, fork, a callback */
+} media_status_t;
+
+/* Why a file was refused: a stable code; media_refusal_text() gives its English msgid. */
+typedef enum {
+	MEDIA_REFUSAL_NONE = 0,
+	MEDIA_REFUSAL_NOT_VIDEO,       /* ffprobe could not read it (HTML, text, truncated) */
+	MEDIA_REFUSAL_CONTAINER,       /* a container not on the allow-list */
+	MEDIA_REFUSAL_NO_VIDEO,        /* no video stream */
+	MEDIA_REFUSAL_VIDEO_CODEC,
+	MEDIA_REFUSAL_AUDIO_CODEC,
+	MEDIA_REFUSAL_TOO_LONG,
+	MEDIA_REFUSAL_TOO_SMALL,       /* resolution below MEDIA_MIN_SIDE */
+	MEDIA_REFUSAL_TOO_LARGE,       /* resolution above MEDIA_MAX_SIDE */
+	MEDIA_REFUSAL_TOO_MANY_STREAMS,
+	MEDIA_REFUSAL_DAMAGED,         /* read, but could not be converted, or ends early */
+	MEDIA_REFUSAL_OUTPUT_CHECK,    /* the cleaned copy failed sava's own check: never published */
+	MEDIA_REFUSAL_COUNT
+} media_refusal_t;
+
+/* The English text of a refusal code, marked N_() for the catalogs; never NULL. */
+const char *media_refusal_text(media_refusal_t code);
+
+typedef enum {
+	MEDIA_LIMIT_NONE = 0,
+	MEDIA_LIMIT_CPU,
+	MEDIA_LIMIT_MEMORY,
+	MEDIA_LIMIT_SIZE,     /* a file in the job, the job's tmpfs, the input or an output */
+	MEDIA_LIMIT_WALL,
+} media_limit_t;
+
+/* The bounds of one job. media_limits_default() fills sensible ones. */
+typedef struct {
+	uint32_t ml_cpu_seconds;    /* RLIMIT_CPU of every process in the job (soft; hard +5 s) */
+	uint64_t ml_memory_bytes;   /* RLIMIT_AS of every process */
+	uint64_t ml_file_bytes;     /* RLIMIT_FSIZE; also the cap on the input and the video out */
+	uint64_t ml_tmpfs_bytes;    /* size of the job's /job tmpfs (input + outputs live there) */
+	uint32_t ml_wall_seconds;   /* the whole job, enforced by the parent with SIGKILL */
+	uint32_t ml_processes;      /* RLIMIT_NPROC (threads count) */
+	uint32_t ml_open_files;     /* RLIMIT_NOFILE */
+	/* [media] sandbox = none: test instances only. The same job runs without bubblewrap
+	 * (rlimits still apply, in a fresh directory under /dev/shm); a warning is logged. */
+	bool ml_no_sandbox;
+} media_limits_t;
+
+void media_limits_default(media_limits_t *l);
+
+typedef enum { MEDIA_KIND_VIDEO = 0 } media_kind_t;
+
+typedef struct {
+	media_kind_t mj_kind;
+	uint32_t mj_max_seconds;    /* 0: MEDIA_DEFAULT_MAX_SECONDS */
+	uint32_t mj_poster_ms;      /* the editor's choice; clamped to the duration */
+	media_limits_t mj_limits;
+} media_job_t;
+
+typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2 } media_out_t;
+
+/* The bytes' only ways in and out. The caller owns ctx.
+ * read_input: fill buf with up to cap bytes of the plaintext; *got = 0 means the end.
+ *   Called exactly once through the input (one sandbox run). Return 0, or -1 to abort.
+ * write_output: the next bytes of the cleaned video (an MP4) or of the poster (a JPEG),
+ *   in order, as they arrive. Return 0, or -1 to abort. What was written is NOT yet
+ *   verified: publish (or keep) it only if media_clean() returns MEDIA_OK; on any other
+ *   status, discard it. */
+typedef struct {
+	void *mi_ctx;
+	int (*mi_read_input)(void *ctx, uint8_t *buf, size_t cap, size_t *got);
+	int (*mi_write_output)(void *ctx, media_out_t which, const uint8_t *p, size_t n);
+} media_io_t;
+
+typedef struct {
+	media_status_t mr_status;
+	media_refusal_t mr_refusal;         /* with MEDIA_REFUSED */
+	media_limit_t mr_limit;             /* with MEDIA_LIMIT */
+	char mr_reason[MEDIA_REASON_BYTES]; /* English, for staff: "too long: 734 s (limit 600 s)";
+	                                     * empty with MEDIA_OK */
+	/* With MEDIA_OK, what ffprobe found in the cleaned copy: */
+	uint32_t mr_duration_ms;
+	uint32_t mr_width, mr_height;
+	bool mr_input_had_audio;            /* false: the copy carries a silent AAC track */
+	uint64_t mr_video_bytes, mr_poster_bytes;
+} media_result_t;
+
+/* Cleans one video in ONE sandbox run: the input is fed into the sandbox's tmpfs, ffprobe
+ * reads it there, the parent checks the policy, then ffmpeg re-encodes it (never re-muxes)
+ * and makes the poster, and both stream back through write_output while scan.c checks
+ * them. Returns out->mr_status. Blocks for the job's length: call it from a worker thread,
+ * never a request thread. */
+media_status_t media_clean(const media_job_t *job, const media_io_t *io, media_result_t *out);
+
+#endif
