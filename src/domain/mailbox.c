@@ -93,12 +93,12 @@ mailbox_leave(const app_t *app, const mailbox_t *m)
 }
 
 /* The requester's way into his request: an appeal's receipt opens its status page only
- * (appeals.h), never a mailbox. */
+ * (appeals.h), never a mailbox: INTAKE_INVALID says so. */
 static intake_status_t
 mailbox_access(const app_t *app, const mailbox_t *m, struct access *a)
 {
 	intake_status_t st = access_requester(app, &m->sess, m->case_id, a);
-	return st == INTAKE_OK && a->row.stage == STAGE_APPEAL ? INTAKE_NOT_FOUND : st;
+	return st == INTAKE_OK && a->row.stage == STAGE_APPEAL ? INTAKE_INVALID : st;
 }
 
 /* A message (and its files) added to a case the access opens. */

@@ -22,6 +22,7 @@ unsigned mailbox_wait_s(const app_t *app);
 intake_status_t mailbox_session(const app_t *app, sv_t cookie, mailbox_t *out) WUR;
 void mailbox_leave(const app_t *app, const mailbox_t *m);
 intake_status_t mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u) WUR;
+/* INTAKE_INVALID: the session is a video appeal's (its receipt opens its status page). */
 intake_status_t mailbox_view(const app_t *app, const mailbox_t *m, case_view_t *out) WUR;
 intake_status_t mailbox_file(const app_t *app, const mailbox_t *m, const uint8_t aid[16], case_file_out_t *out) WUR;
 

@@ -236,6 +236,16 @@ outputs_finish(const app_t *app, struct job_io *x, const case_file_keys_t *keys,
 
 static char last_error[MEDIA_REASON_BYTES];
 
+/* The media job's own steps are audited with no actor. */
+static void
+job_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audit_action_t action)
+{
+	uint8_t object[16];
+	if (case_audit_id(app->vault, id, slot, object) != VAULT_OK ||
+	    audit_append(app->vault, app->store, NULL, action, object) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)action);
+}
+
 static void
 job_run(const app_t *app, struct job *j)
 {
@@ -250,8 +260,8 @@ job_run(const app_t *app, struct job *j)
 	if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || !ap.has_original ||
 	    store_appeal_move(app->store, j->id, STORE_APPEAL_WAITING, STORE_APPEAL_CLEANING) != STORE_OK)
 		return;   /* withdrawn, refused or cleaned meanwhile */
-	unsigned attempts = 0;
-	(void)store_job_attempt(app->store, STORE_JOB_CLEAN, j->id);
+	if (store_job_attempt(app->store, STORE_JOB_CLEAN, j->id) != STORE_OK)
+		log_warnx("a media job's attempt could not be counted");
 	case_blob_sink_t sink = { in_meta, in_data, &x.in };
 	media_status_t st = MEDIA_ERROR;
 	if (store_blob_open(app->store, ap.original, false, &x.in.blob) == STORE_OK &&
@@ -288,9 +298,7 @@ job_run(const app_t *app, struct job *j)
 			if (had_original && store_blob_unlink(app->store, original) != STORE_OK)
 				log_warnx("an appeal's original file could not be deleted; the next start deletes it");
 			if (store_case_get(app->store, j->id, &c) == STORE_OK) {
-				uint8_t object[16];
-				if (case_audit_id(app->vault, j->id, c.slot, object) == VAULT_OK)
-					(void)audit_append(app->vault, app->store, NULL, AUDIT_APPEAL_CLEANED, object);
+				job_audit(app, j->id, c.slot, AUDIT_APPEAL_CLEANED);
 			}
 			outputs_drop(app, &x);
 			return;
@@ -304,9 +312,7 @@ job_run(const app_t *app, struct job *j)
 	if (st == MEDIA_REFUSED) {
 		if (store_appeal_refused(app->store, j->id, media_refusal_text(res.mr_refusal)) == STORE_OK &&
 		    store_case_get(app->store, j->id, &c) == STORE_OK) {
-			uint8_t object[16];
-			if (case_audit_id(app->vault, j->id, c.slot, object) == VAULT_OK)
-				(void)audit_append(app->vault, app->store, NULL, AUDIT_APPEAL_REFUSED, object);
+			job_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
 		}
 		return;
 	}
@@ -315,7 +321,6 @@ job_run(const app_t *app, struct job *j)
 	snprintf(last_error, sizeof(last_error), "%s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
 	pthread_mutex_unlock(&jobs.lock);
 	log_warnx("an appeal could not be cleaned: %s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
-	(void)attempts;
 	if (store_appeal_move(app->store, j->id, STORE_APPEAL_CLEANING, STORE_APPEAL_WAITING) != STORE_OK)
 		log_warnx("an appeal left being cleaned goes back to waiting at the next start");
 }

@@ -253,9 +253,13 @@ mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_pro
 {
 	case_view_t cv;
 	char prefix[32];
+	intake_status_t st = INTAKE_ERROR;
 	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang)) ||
-	    mailbox_view(rq->app, m, &cv) != INTAKE_OK) {
-		rs->status = 500;
+	    (st = mailbox_view(rq->app, m, &cv)) != INTAKE_OK) {
+		if (st == INTAKE_INVALID)   /* a video appeal's receipt: its own page */
+			http_redirectf(rs, 303, "/%s/appeal/status", lang_code(rq->lang));
+		else
+			rs->status = 500;
 		return;
 	}
 	tvars_t *v = help_vars(rq);

@@ -1,0 +1,267 @@
+"""Video appeals (issue 11) against the real daemon: a public upload with a receipt, the
+media worker's cleaning in its sandbox, two editors publishing, the gallery, withdrawal
+by the receipt, refusals, and `sava appeal add/show`. Fixtures are made here with ffmpeg
+(and exiftool to plant what phones write); every published file is checked with exiftool
+and ffprobe, independently of sava's own scan."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+import requests
+
+from conftest import HTTP_TIMEOUT, run_cli, start_instance, _teardown
+from intake_util import Staff, find_csrf, receipt_of, unique
+
+pytestmark = pytest.mark.skipif(not (shutil.which("ffmpeg") and shutil.which("exiftool")),
+                                reason="ffmpeg and exiftool are installed by tools/deps.sh")
+
+APPEAL_LINK_RE = re.compile(r"/staff/appeals/([0-9a-f]{32})\b")
+GPS = "+52.2297+021.0122/"
+
+
+def make_video(path, seconds=2, size="320x240", audio=True, rotate=None, extra=()):
+    """A small phone-like clip: video and (optionally) audio, with what phones write."""
+    cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=15"]
+    if audio:
+        cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    cmd += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    if audio:
+        cmd += ["-c:a", "aac", "-shortest"]
+    cmd += ["-metadata", f"location={GPS}", "-metadata", "creation_time=2026-03-01T10:00:00Z",
+            "-metadata", "make=Apple", "-metadata", "model=iPhone 12",
+            "-metadata", f"com.apple.quicktime.location.ISO6709={GPS}"]
+    if rotate is not None:
+        cmd += ["-metadata:s:v", f"rotate={rotate}"]
+    cmd += list(extra) + ["-movflags", "+use_metadata_tags", str(path)]
+    subprocess.run(cmd, check=True, timeout=60)
+    # an XMP packet, as editing apps write it
+    subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Creator=Ala", f"-XMP-exif:GPSLatitude=52.2297",
+                    str(path)], check=False, timeout=60)
+    return path
+
+
+def check_clean(path, poster=False):
+    """What exiftool and ffprobe see of a published file: nothing that locates, names a
+    device or dates the recording."""
+    out = subprocess.run(["exiftool", "-a", "-G1", "-ee", "-j", str(path)], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    tags = json.loads(out)[0]
+    bad = []
+    for k, v in tags.items():
+        name = k.split(":")[-1].lower()
+        if any(w in name for w in ("gps", "location", "make", "model", "xmp", "creator", "software")):
+            bad.append((k, v))
+        if "date" in name and name not in ("filemodifydate", "fileaccessdate", "fileinodechangedate"):
+            if str(v) not in ("0000:00:00 00:00:00", "0000:00:00 00:00:00Z"):
+                bad.append((k, v))
+    # "HandlerVendorID: Apple" is the iTunes metadata handler's vendor code, which ffmpeg's
+    # muxer writes for every MP4: it names no device; "Make: Apple" would
+    text = json.dumps({k: v for k, v in tags.items() if not k.endswith(":HandlerVendorID")})
+    assert "52.2297" not in text and "iPhone" not in text and "Apple" not in text, text
+    assert not bad, bad
+    if poster:
+        data = open(path, "rb").read()
+        assert data[:2] == b"\xff\xd8" and b"Exif" not in data and b"ICC_PROFILE" not in data
+        return
+    probe = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
+        capture_output=True, text=True, timeout=60, check=True).stdout)
+    kinds = [s["codec_type"] for s in probe["streams"]]
+    assert kinds.count("video") == 1 and kinds.count("audio") == 1 and len(kinds) == 2, kinds
+    v = [s for s in probe["streams"] if s["codec_type"] == "video"][0]
+    a = [s for s in probe["streams"] if s["codec_type"] == "audio"][0]
+    assert v["codec_name"] == "h264" and v["pix_fmt"] == "yuv420p" and v.get("profile") == "High", v
+    assert max(v["width"], v["height"]) <= 1280
+    assert "side_data_list" not in v and "rotate" not in v.get("tags", {}), v
+    assert a["codec_name"] == "aac"
+    assert "creation_time" not in json.dumps(probe)
+
+
+@pytest.fixture
+def inst(tmp_path):
+    i = start_instance(tmp_path)
+    yield i
+    _teardown(i)
+
+
+def editors(inst):
+    """Two editors: the first makes the editors' key at her login and gives it to the
+    second, on the appeals page."""
+    edna = Staff(inst, "edna", "editor").login()
+    erin = Staff(inst, "erin", "editor").login()
+    r = erin.get("/en/staff/appeals")
+    assert r.status_code == 200 and "do not hold the editors" in r.text
+    page = edna.get("/en/staff/appeals")
+    assert page.status_code == 200
+    m = re.search(r'name="account" value="([0-9a-f]{32})"', page.text)
+    assert m, "edna's page offers the key to erin"
+    r = edna.post("/en/staff/appeals", data={"csrf": find_csrf(page.text), "account": m.group(1)})
+    assert r.status_code == 303
+    erin.login()
+    return edna, erin
+
+
+def upload(inst, data, fields=None, name="clip.mp4", lang="en"):
+    s = requests.Session()
+    page = s.get(inst.url(f"/{lang}/appeal"), timeout=HTTP_TIMEOUT)
+    assert page.status_code == 200, page.text[:500]
+    token = find_csrf(page.text)
+    form = {"language": "ru", "shown_name": "Ala", "text": "You can refuse.", "consent": "yes"}
+    form.update(fields or {})
+    parts = [("csrf", (None, token))] + [(k, (None, v)) for k, v in form.items()]
+    if data is not None:
+        parts.append(("video", (name, data, "video/mp4")))
+    r = s.post(inst.url(f"/{lang}/appeal"), files=parts, timeout=HTTP_TIMEOUT * 3, allow_redirects=False)
+    return s, r
+
+
+def wait_state(editor, state, n=1, timeout=90):
+    """The appeals in a state (STORE_APPEAL_*), once there are n of them."""
+    deadline = time.time() + timeout
+    while True:
+        ids = unique(APPEAL_LINK_RE.findall(editor.get(f"/en/staff/appeals?state={state}").text))
+        if len(ids) >= n or time.time() > deadline:
+            return ids
+        time.sleep(0.5)
+
+
+def media_files(inst):
+    root = os.path.join(inst.dir, "media")
+    out = []
+    for dp, _, fs in os.walk(root):
+        out += [os.path.join(dp, f) for f in fs]
+    return sorted(out)
+
+
+def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
+    edna, erin = editors(inst)
+    video = make_video(tmp_path / "phone.mp4", rotate=90)
+    raw = open(video, "rb").read()
+    assert GPS.encode() in raw or b"52.2297" in raw   # the fixture carries what it should
+
+    s, r = upload(inst, raw)
+    assert r.status_code == 200, r.text[:2000]
+    receipt = receipt_of(r)
+    assert receipt and "Your video has been received" in r.text
+
+    # cleaned in the sandbox: the original is gone from the instance's disk
+    ids = wait_state(edna, 2)
+    assert len(ids) == 1, "the appeal reached review"
+    aid = ids[0]
+    for dp, _, fs in os.walk(inst.dir):
+        for f in fs:
+            data = open(os.path.join(dp, f), "rb").read()
+            assert b"52.2297" not in data and b"iPhone" not in data, os.path.join(dp, f)
+
+    page = edna.get(f"/en/staff/appeals/{aid}")
+    assert page.status_code == 200 and "Ala" in page.text and "You can refuse." in page.text
+    poster = edna.get(f"/en/staff/appeals/{aid}/poster")
+    assert poster.status_code == 200 and poster.content[:2] == b"\xff\xd8"
+    assert poster.headers["Content-Type"] == "image/jpeg"
+
+    # two people: the one who approves cannot publish
+    r = edna.post(f"/en/staff/appeals/{aid}/approve", data={"csrf": find_csrf(page.text)})
+    assert r.status_code == 303
+    page = edna.get(f"/en/staff/appeals/{aid}")
+    assert "Another editor has to publish it" in page.text and f"/staff/appeals/{aid}/publish" not in page.text
+    r = edna.post(f"/en/staff/appeals/{aid}/publish", data={"csrf": find_csrf(page.text)})
+    assert r.status_code == 409 and media_files(inst) == []
+    page = erin.get(f"/en/staff/appeals/{aid}")
+    r = erin.post(f"/en/staff/appeals/{aid}/publish", data={"csrf": find_csrf(page.text)})
+    assert r.status_code == 303, r.text[:1000]
+
+    files = media_files(inst)
+    assert [os.path.basename(f) for f in files] == ["poster.jpg", "video.mp4"]
+    check_clean(files[1])
+    check_clean(files[0], poster=True)
+    slug = os.path.basename(os.path.dirname(files[0]))
+
+    gallery = requests.get(inst.url("/ru/appeals"), timeout=HTTP_TIMEOUT)
+    assert gallery.status_code == 200 and f"/ru/appeals/{slug}" in gallery.text
+    public = requests.get(inst.url(f"/en/appeals/{slug}"), timeout=HTTP_TIMEOUT)
+    assert public.status_code == 200
+    assert re.search(r'<video controls preload="none" poster="/media/%s/poster.jpg"' % slug, public.text)
+    assert "<script" not in public.text
+
+    # her receipt shows it published, and withdraws it
+    st = requests.Session()
+    page = st.get(inst.url("/en/appeal/status"), timeout=HTTP_TIMEOUT)
+    r = st.post(inst.url("/en/appeal/status"), data={"csrf": find_csrf(page.text), "receipt": receipt},
+                timeout=HTTP_TIMEOUT * 3, allow_redirects=False)
+    assert r.status_code == 303
+    page = st.get(inst.url("/en/appeal/status"), timeout=HTTP_TIMEOUT)
+    assert "published" in page.text and f"/en/appeals/{slug}" in page.text
+    # the same receipt opens no mailbox: an appeal is not a conversation
+    r = st.get(inst.url("/en/mailbox"), timeout=HTTP_TIMEOUT, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/en/appeal/status")
+    r = st.post(inst.url("/en/appeal/withdraw"), data={"csrf": find_csrf(page.text)}, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 400 and media_files(inst)   # not without the confirmation
+    r = st.post(inst.url("/en/appeal/withdraw"), data={"csrf": find_csrf(page.text), "confirm": "yes"},
+                timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200 and "Your video was withdrawn" in r.text
+    assert media_files(inst) == []
+    assert requests.get(inst.url(f"/en/appeals/{slug}"), timeout=HTTP_TIMEOUT).status_code == 404
+    assert f"/en/appeals/{slug}" not in requests.get(inst.url("/en/appeals"), timeout=HTTP_TIMEOUT).text
+    assert edna.get(f"/en/staff/appeals/{aid}").status_code == 404   # its case is shredded
+    assert aid in edna.get("/en/staff/appeals?state=4").text          # its tombstone stays listed
+
+    log = run_cli("audit", "verify", inst.dir)
+    assert log.returncode == 0, log.stderr
+
+
+def test_bad_files_are_refused_with_a_reason_and_never_published(inst, tmp_path):
+    edna, _ = editors(inst)
+    html = b"<!doctype html><html><body><script>alert(1)</script></body></html>\n" * 50
+    _, r = upload(inst, html, name="video.mp4")
+    assert r.status_code == 200, r.text[:500]
+    good = open(make_video(tmp_path / "v.mp4"), "rb").read()
+    _, r = upload(inst, good[: len(good) // 3], name="cut.mp4")
+    assert r.status_code == 200
+    ids = wait_state(edna, 5, n=2)
+    assert len(ids) == 2
+    for aid in ids:
+        page = edna.get(f"/en/staff/appeals/{aid}")
+        assert "Why it was refused" in page.text, page.text[:2000]
+        assert f"/staff/appeals/{aid}/publish" not in page.text
+    assert media_files(inst) == []
+
+
+def test_the_form_says_what_is_missing_and_keeps_what_was_typed(inst):
+    Staff(inst, "edna", "editor").login()
+    _, r = upload(inst, None, fields={"consent": "", "language": "xx", "shown_name": "Оля"})
+    assert r.status_code == 400
+    assert "Choose the video file to send." in r.text
+    assert "Tick the box to say that we may publish your video" in r.text
+    assert "Choose one of the options in the list." in r.text
+    assert 'value="Оля"' in r.text
+
+
+def test_appeals_wait_for_an_editors_key(tmp_path):
+    inst = start_instance(tmp_path)
+    try:
+        r = requests.get(inst.url("/en/appeal"), timeout=HTTP_TIMEOUT)
+        assert r.status_code == 503 and "Videos are not accepted here yet" in r.text
+        assert "<form" not in r.text
+    finally:
+        _teardown(inst)
+
+
+def test_the_command_line_registers_and_cleans_an_appeal(inst, tmp_path):
+    Staff(inst, "edna", "editor").login()
+    video = make_video(tmp_path / "partner.mov", audio=False)
+    r = run_cli("appeal", "add", inst.dir, str(video), "--language", "be", "--title", "From Vilnius", timeout=180)
+    assert r.returncode == 0, r.stderr
+    aid = r.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"[0-9a-f]{32}", aid)
+    r = run_cli("appeal", "show", inst.dir, aid)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.split()
+    assert lines[0] == "review" and len(lines) == 3
+    for p in lines[1:]:
+        assert os.path.exists(p) and os.path.getsize(p) > 0
+    assert run_cli("appeal", "show", inst.dir, "0" * 32).returncode == 1
+    assert run_cli("appeal", "add", inst.dir, str(video), "--language", "xx").returncode == 1
