@@ -67,7 +67,7 @@ static const char server_csp[] =
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /* Adds the headers every response carries. cache is the Cache-Control value. */
-static int
+int
 server_add_headers(struct MHD_Response *r, const char *cache, const char *content_type, const char *lang)
 {
 	int ok = 1;
@@ -201,9 +201,23 @@ server_error(request_t *rq, struct MHD_Connection *conn, int status)
 	return server_queue_sized(rq, conn, rs.status, server_response_build(rq->app, &rs, rq->lang, NULL), true, n);
 }
 
+/* A published media file (files.c): sent from its descriptor, timed by its size. */
+static enum MHD_Result
+server_run_file(request_t *rq, struct MHD_Connection *conn)
+{
+	int status;
+	uint64_t size;
+	struct MHD_Response *r = files_answer(rq, conn, &status, &size);
+	if (!r)
+		return server_error(rq, conn, status);
+	return server_queue_sized(rq, conn, status, r, true, size);
+}
+
 static enum MHD_Result
 server_run_page(request_t *rq, struct MHD_Connection *conn)
 {
+	if (rq->route == &files_route)
+		return server_run_file(rq, conn);
 	int shared_status = 200;
 	struct MHD_Response *shared =
 	    rq->route->shared ? prebuilt_page(rq->route, rq->lang, rq->if_none_match, &shared_status) : NULL;
@@ -305,7 +319,9 @@ server_begin(request_t *rq, struct MHD_Connection *conn, const char *method, con
 	if (sv_index(rq->path, '#') >= 0)
 		return 400;
 
-	rq->route = routes_match(rq, rq->path);
+	rq->route = files_match(rq->path);
+	if (!rq->route)
+		rq->route = routes_match(rq, rq->path);
 	if (!rq->route)
 		return 404;
 	if (!(rq->route->methods & rq->method))
@@ -587,6 +603,7 @@ http_serve(app_t *app)
 	}
 	work_stop();   /* finishes queued work and resumes its requests */
 	MHD_stop_daemon(d);
+	files_stop();
 	conns_stop();   /* after the daemon: its last NOTIFY_CLOSED calls use the table */
 	log_info("stopped");
 	return 0;

@@ -13,6 +13,9 @@ struct MHD_Response *server_response_build(const app_t *app, response_t *rs, lan
 /* A response for a static file, with ETag and a long cache; a 304 when not_modified. */
 struct MHD_Response *server_static_build(const char *data, size_t len, const char *content_type,
     const char *etag, bool not_modified);
+/* The headers every response carries (security headers, Cache-Control cache, and the
+ * Content-Type and Content-Language when not NULL); 0 or -1. */
+int server_add_headers(struct MHD_Response *r, const char *cache, const char *content_type, const char *lang) WUR;
 enum MHD_Result server_method_not_allowed(request_t *rq, struct MHD_Connection *conn);
 
 /* prebuilt.c: what http_init built (not owned by the caller), or NULL. A static file
@@ -58,6 +61,17 @@ int http_mp_begin(request_t *rq, sv_t content_type, const char *content_length) 
 int http_mp_feed(request_t *rq, const char *p, size_t n) WUR;
 int http_mp_finish(request_t *rq) WUR;
 void http_mp_end(request_t *rq);
+
+/* files.c: published media, GET and HEAD /media/<slug>/<name> from DIR/media. files_match
+ * claims every path under /media/ (files_route; what it does not serve is a 404).
+ * files_answer builds the answer (the caller queues and destroys it) with its status
+ * and the bytes it sends, or returns NULL with the error status to answer with. It
+ * reads no database, vault or session. files_stop closes DIR/media once the daemon
+ * has stopped. */
+extern const route_t files_route;
+const route_t *files_match(sv_t path);
+struct MHD_Response *files_answer(request_t *rq, struct MHD_Connection *conn, int *status, uint64_t *size);
+void files_stop(void);
 
 /* cookie.c: the one builder of a Set-Cookie header (see http_cookie_set), into out. */
 int http_cookie_format(const request_t *rq, char which, sv_t value, long max_age, char *out, size_t outlen) WUR;
