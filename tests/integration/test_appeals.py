@@ -186,6 +186,11 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     assert public.status_code == 200
     assert re.search(r'<video controls preload="none" poster="/media/%s/poster.jpg"' % slug, public.text)
     assert "<script" not in public.text
+    served = requests.get(inst.url(f"/media/{slug}/video.mp4"), timeout=HTTP_TIMEOUT)
+    assert served.status_code == 200 and served.content == open(files[1], "rb").read()
+    assert served.headers["Content-Type"] == "video/mp4"
+    part = requests.get(inst.url(f"/media/{slug}/video.mp4"), headers={"Range": "bytes=0-99"}, timeout=HTTP_TIMEOUT)
+    assert part.status_code == 206 and part.content == served.content[:100]
 
     # her receipt shows it published, and withdraws it
     st = requests.Session()
@@ -205,6 +210,7 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     assert r.status_code == 200 and "Your video was withdrawn" in r.text
     assert media_files(inst) == []
     assert requests.get(inst.url(f"/en/appeals/{slug}"), timeout=HTTP_TIMEOUT).status_code == 404
+    assert requests.get(inst.url(f"/media/{slug}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
     assert f"/en/appeals/{slug}" not in requests.get(inst.url("/en/appeals"), timeout=HTTP_TIMEOUT).text
     assert edna.get(f"/en/staff/appeals/{aid}").status_code == 404   # its case is shredded
     assert aid in edna.get("/en/staff/appeals?state=4").text          # its tombstone stays listed
