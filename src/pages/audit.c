@@ -14,7 +14,9 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("request read"), N_("request answered"), N_("request shredded"), N_("request expired"),
 	N_("note added"), N_("request assigned"), N_("profile changed"), N_("stage changed"), N_("verification recorded"),
 	N_("checklist updated"), N_("vouch recorded"), N_("application accepted"), N_("application rejected"),
-	N_("group key reset allowed"), N_("group key re-created"), N_("invitation withdrawn"),
+	N_("group key reset allowed"), N_("group key re-created"), N_("invitation withdrawn"), N_("appeal registered"), N_("appeal cleaned"),
+	N_("appeal refused"), N_("appeal approved"), N_("appeal published"), N_("appeal withdrawn"), N_("appeal viewed"),
+	N_("appeal cleaning asked again"),
 	N_("unknown action"),
 };
 
