@@ -66,13 +66,9 @@ const upload_ops_t page_appeal_staff_upload = { up_begin_appeal_staff, page_up_f
 static tvars_t *
 appeal_vars(request_t *rq)
 {
-	char token[64];
-	tvars_t *v = tvars_new();
+	tvars_t *v = page_form_vars(rq);
 	if (!v)
 		return NULL;
-	if (http_csrf_token(rq, token) == 0)
-		tvars_set_cstr(v, "csrf", token);
-	sodium_memzero(token, sizeof(token));
 	const char *l = lang_code(rq->lang);
 	tvars_setf(v, "action", "/%s/appeal", l);
 	tvars_setf(v, "status_href", "/%s/appeal/status", l);
@@ -105,6 +101,19 @@ appeal_problems(request_t *rq, const appeal_form_t *f, page_problems_t *p)
 	    N_("Tick the box to say that we may publish your video. Without it we cannot take it."), 0, NULL);
 }
 
+/* The languages to choose from, with the one sent selected. */
+static void
+language_choices(const request_t *rq, tvars_t *v)
+{
+	char sel[4] = "";
+	sv_t chosen = page_field(rq, "language");
+	if (rq->method == HTTP_POST && chosen.len < sizeof(sel)) {
+		memcpy(sel, chosen.p, chosen.len);
+		sel[chosen.len] = '\0';
+	}
+	page_language_options(v, "languages", sel, true);
+}
+
 static appeal_form_t
 appeal_form_of(const request_t *rq)
 {
@@ -121,25 +130,15 @@ appeal_form_page(request_t *rq, response_t *rs, const page_problems_t *p, const 
 	if (v) {
 		if (appeals_open(rq->app))
 			tvars_set_cstr(v, "open", "1");
-		char sel[4] = "";
-		sv_t chosen = page_field(rq, "language");
-		if (post && chosen.len < sizeof(sel))
-			memcpy(sel, chosen.p, chosen.len), sel[chosen.len] = '\0';
-		page_language_options(v, "languages", sel, true);
+		language_choices(rq, v);
 		if (post) {
 			tvars_set(v, "shown_name", page_field(rq, "shown_name"));
 			tvars_set(v, "text", page_field(rq, "text"));
 			if (sv_eq(page_field(rq, "consent"), SV("yes")))
 				tvars_set_cstr(v, "consent_checked", "1");
 		}
-		if (p)
-			page_problems_vars(rq, v, p);
-		if (notice)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 	}
-	page_render(rq, rs, "appeal", N_("Send a video appeal"), v);
-	if (status && rs->status == 0)
-		rs->status = status;
+	page_form_render(rq, rs, "appeal", N_("Send a video appeal"), v, p, notice, status);
 }
 
 static void
@@ -157,14 +156,8 @@ appeal_work(request_t *rq)
 static void
 appeal_receipt(request_t *rq, response_t *rs)
 {
-	char shown[RECEIPT_DIGITS_MAX + RECEIPT_DIGITS_MAX / 4 + 1];
-	size_t n = strnlen(rq->scratch, RECEIPT_DIGITS_MAX), k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i && i % 4 == 0)
-			shown[k++] = ' ';
-		shown[k++] = rq->scratch[i];
-	}
-	shown[k] = '\0';
+	char shown[PAGE_RECEIPT_SHOWN];
+	page_receipt_grouped(rq->scratch, shown);
 	tvars_t *v = appeal_vars(rq);
 	if (v) {
 		tvars_set_cstr(v, "receipt", shown);
@@ -690,23 +683,13 @@ appeal_new_page(request_t *rq, response_t *rs, const page_problems_t *p, const c
 		tvars_setf(v, "action", "/%s/staff/appeals/new", lang_code(rq->lang));
 		tvars_setf(v, "max_mb", "%u", rq->app->config.appeal_max_mb);
 		tvars_setf(v, "back_href", "/%s/staff/appeals", lang_code(rq->lang));
-		char sel[4] = "";
-		sv_t chosen = page_field(rq, "language");
-		if (rq->method == HTTP_POST && chosen.len < sizeof(sel))
-			memcpy(sel, chosen.p, chosen.len), sel[chosen.len] = '\0';
-		page_language_options(v, "languages", sel, true);
+		language_choices(rq, v);
 		if (rq->method == HTTP_POST) {
 			tvars_set(v, "shown_name", page_field(rq, "shown_name"));
 			tvars_set(v, "text", page_field(rq, "text"));
 		}
-		if (p)
-			page_problems_vars(rq, v, p);
-		if (notice)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 	}
-	page_render(rq, rs, "staff_appeal_new", N_("Register a video appeal"), v);
-	if (status && rs->status == 0)
-		rs->status = status;
+	page_form_render(rq, rs, "staff_appeal_new", N_("Register a video appeal"), v, p, notice, status);
 }
 
 static void

@@ -167,6 +167,44 @@ page_rule_problem(const request_t *rq, page_problems_t *p, const char *anchor, r
 		*flag = true;
 }
 
+tvars_t *
+page_form_vars(request_t *rq)
+{
+	char token[64];
+	tvars_t *v = tvars_new();
+	if (!v)
+		return NULL;
+	if (http_csrf_token(rq, token) == 0)
+		tvars_set_cstr(v, "csrf", token);
+	sodium_memzero(token, sizeof(token));
+	return v;
+}
+
+void
+page_form_render(request_t *rq, response_t *rs, const char *tmpl, const char *title, tvars_t *v,
+    const page_problems_t *p, const char *notice, int status)
+{
+	if (v && p)
+		page_problems_vars(rq, v, p);
+	if (v && notice)
+		tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+	page_render(rq, rs, tmpl, title, v);
+	if (status && rs->status == 0)
+		rs->status = status;
+}
+
+void
+page_receipt_grouped(const char *digits, char out[PAGE_RECEIPT_SHOWN])
+{
+	size_t n = strnlen(digits, RECEIPT_DIGITS_MAX), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && i % 4 == 0)
+			out[k++] = ' ';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+}
+
 void
 page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p)
 {

@@ -46,13 +46,9 @@ choices(const request_t *rq, tvars_t *v, const char *list, const char *const *va
 static tvars_t *
 help_vars(request_t *rq)
 {
-	char token[64];
-	tvars_t *v = tvars_new();
+	tvars_t *v = page_form_vars(rq);
 	if (!v)
 		return NULL;
-	if (http_csrf_token(rq, token) == 0)
-		tvars_set_cstr(v, "csrf", token);
-	sodium_memzero(token, sizeof(token));
 	const char *l = lang_code(rq->lang);
 	tvars_setf(v, "action", "/%s/help", l);
 	tvars_setf(v, "mailbox_href", "/%s/mailbox", l);
@@ -119,14 +115,8 @@ help_work(request_t *rq)
 static void
 receipt_page(request_t *rq, response_t *rs)
 {
-	char shown[RECEIPT_DIGITS_MAX + RECEIPT_DIGITS_MAX / 4 + 1];
-	size_t n = strnlen(rq->scratch, RECEIPT_DIGITS_MAX), k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i && i % 4 == 0)
-			shown[k++] = ' ';
-		shown[k++] = rq->scratch[i];
-	}
-	shown[k] = '\0';
+	char shown[PAGE_RECEIPT_SHOWN];
+	page_receipt_grouped(rq->scratch, shown);
 	tvars_t *v = help_vars(rq);
 	if (v)
 		tvars_set_cstr(v, "receipt", shown);

@@ -70,6 +70,15 @@ typedef struct {
 	bool message, files, situation, region, contact;
 } page_problems_t;
 sv_t page_field(const request_t *rq, const char *name);
+/* Values for a page with a form: a new set holding the request's CSRF token. */
+tvars_t *page_form_vars(request_t *rq);
+/* Renders a form's page: its problems (may be NULL), a notice (a msgid, may be NULL) and,
+ * when status is not 0, that status. Takes v. */
+void page_form_render(request_t *rq, response_t *rs, const char *tmpl, const char *title, tvars_t *v,
+    const page_problems_t *p, const char *notice, int status);
+/* A receipt's digits in groups of four, for reading and copying. */
+#define PAGE_RECEIPT_SHOWN (RECEIPT_DIGITS_MAX + RECEIPT_DIGITS_MAX / 4 + 1)
+void page_receipt_grouped(const char *digits, char out[PAGE_RECEIPT_SHOWN]);
 /* The message (required, or optional when files came with it: rule_message) and the
  * files, as problems of the form. */
 void page_check_message(const request_t *rq, bool required, page_problems_t *p);

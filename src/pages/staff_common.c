@@ -16,13 +16,9 @@ set_href(tvars_t *v, const request_t *rq, const char *name, const char *path)
 tvars_t *
 page_staff_vars(request_t *rq)
 {
-	char token[64];
-	tvars_t *v = tvars_new();
+	tvars_t *v = page_form_vars(rq);
 	if (!v)
 		return NULL;
-	if (http_csrf_token(rq, token) == 0)
-		tvars_set_cstr(v, "csrf", token);
-	sodium_memzero(token, sizeof(token));
 	set_href(v, rq, "login_href", "/staff/login");
 	set_href(v, rq, "logout_href", "/staff/logout");
 	set_href(v, rq, "staff_href", "/staff/");

@@ -12,13 +12,9 @@
 static tvars_t *
 volunteer_vars(request_t *rq)
 {
-	char token[64];
-	tvars_t *v = tvars_new();
+	tvars_t *v = page_form_vars(rq);
 	if (!v)
 		return NULL;
-	if (http_csrf_token(rq, token) == 0)
-		tvars_set_cstr(v, "csrf", token);
-	sodium_memzero(token, sizeof(token));
 	tvars_setf(v, "action", "/%s/volunteer", lang_code(rq->lang));
 	tvars_setf(v, "guide_href", "/%s/guide", lang_code(rq->lang));
 	return v;
@@ -37,14 +33,8 @@ volunteer_form(request_t *rq, response_t *rs, const page_problems_t *p, const ch
 			tvars_set(v, "contact", page_field(rq, "contact"));
 			tvars_set(v, "vouchers", page_field(rq, "vouchers"));
 		}
-		if (p)
-			page_problems_vars(rq, v, p);
-		if (notice)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 	}
-	page_render(rq, rs, "volunteer", N_("Become a volunteer"), v);
-	if (status && rs->status == 0)
-		rs->status = status;
+	page_form_render(rq, rs, "volunteer", N_("Become a volunteer"), v, p, notice, status);
 }
 
 static void
