@@ -111,6 +111,10 @@ const char config_default_text[] =
 "# to disk encrypted as it arrives; the media worker refuses a longer video.\n"
 "max_mb = 500\n"
 "max_seconds = 600\n"
+"# Appeals waiting to be cleaned or reviewed. Past it, the upload page says\n"
+"# \"try again later\" and takes nothing (a flood of videos must not fill the disk).\n"
+"# 0 means no limit.\n"
+"waiting_max = 200\n"
 "\n"
 "[media]\n"
 "# The media worker runs ffprobe and ffmpeg under bubblewrap (no network, only its\n"
@@ -155,6 +159,7 @@ config_defaults(config_t *c)
 	c->response_hours = 24;
 	c->appeal_max_mb = 500;
 	c->appeal_max_s = 600;
+	c->appeal_waiting_max = 200;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
 }
@@ -351,6 +356,9 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "max_seconds") == 0) {
 			bad = config_uint(value, 1, 7200, &c->appeal_max_s);
 			want = "a number of seconds from 1 to 7200";
+		} else if (strcmp(name, "waiting_max") == 0) {
+			bad = config_uint(value, 0, 100000, &c->appeal_waiting_max);
+			want = "a number from 0 to 100000";
 		} else {
 			goto unknown;
 		}

@@ -50,6 +50,22 @@ appeals_open(const app_t *app)
 	return store_group_get(app->store, "editors", &g) == STORE_OK;
 }
 
+intake_status_t
+appeals_admit(const app_t *app)
+{
+	size_t counts[6];
+	if (!appeals_open(app))
+		return INTAKE_CLOSED;
+	if (app->config.appeal_waiting_max) {
+		if (store_appeal_counts(app->store, counts) != STORE_OK)
+			return INTAKE_ERROR;
+		if (counts[STORE_APPEAL_WAITING] + counts[STORE_APPEAL_CLEANING] + counts[STORE_APPEAL_REVIEW] >=
+		    app->config.appeal_waiting_max)
+			return INTAKE_OVERLOADED;
+	}
+	return INTAKE_OK;
+}
+
 bool
 appeals_allowed(const app_t *app, const staff_t *s)
 {
@@ -86,10 +102,10 @@ appeal_commit(const app_t *app, void *ctx, struct access *a, const store_case_t 
 	memcpy(ap.id, row->id, 16);
 	snprintf(ap.language, sizeof(ap.language), "%s", c->language);
 	if (c->editor) {
-		/* the editor who registers it is its first approval: publishing needs another */
-		ap.has_registered_by = ap.has_approved_by = true;
+		/* she registered it; it is approved only once its clean copy exists, and
+		 * published by someone other than whoever approved it */
+		ap.has_registered_by = true;
 		memcpy(ap.registered_by, c->editor->acct.id, 16);
-		memcpy(ap.approved_by, c->editor->acct.id, 16);
 	}
 	ap.poster_at = 1;
 	ap.created_hour = row->created_hour;
@@ -115,6 +131,9 @@ appeal_submit(const app_t *app, lang_t lang, const staff_t *editor, const appeal
 		return INTAKE_NOT_FOUND;
 	if (!appeal_rules(f, upload_count(u), &r))
 		return INTAKE_INVALID;
+	intake_status_t admit = editor ? INTAKE_OK : appeals_admit(app);
+	if (admit != INTAKE_OK)
+		return admit;
 	struct appeal_commit c = { .editor = editor };
 	snprintf(c.language, sizeof(c.language), "%.*s", (int)f->language.len, f->language.p);
 	const struct submit_target target = { "editors", STAGE_APPEAL, appeal_commit, &c };
@@ -144,10 +163,17 @@ withdraw(const app_t *app, const store_appeal_t *ap, uint32_t slot, const uint8_
 		log_warnx("an appeal's public files could not all be deleted; it stays published until they are");
 		return INTAKE_ERROR;
 	}
-	int rc = store_appeal_withdrawn(app->store, ap->id);
+	char slug[STORE_SLUG_MAX + 1];
+	int rc = store_appeal_withdrawn(app->store, ap->id, slug);
 	if (rc != STORE_OK)
 		return rc == STORE_CONFLICT ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	if (case_destroy(app, ap->id, slot, actor, AUDIT_APPEAL_WITHDRAW) != 0)
+	mediajobs_cancel(ap->id);   /* a cleaning under way stops reading her original */
+	/* published a moment ago, after the row was first read: those files go too */
+	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK)
+		log_warnx("a withdrawn appeal's public files could not all be deleted: DIR/media/%s", slug);
+	/* audited before the key goes: a shred the purge finishes later is in the log already */
+	appeal_audit(app, ap->id, slot, actor, AUDIT_APPEAL_WITHDRAW);
+	if (case_destroy(app, ap->id, slot, actor, 0) != 0)
 		log_warnx("a withdrawn appeal's key could not be destroyed yet; the next purge does it");
 	return INTAKE_OK;
 }

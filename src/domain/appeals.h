@@ -39,8 +39,12 @@ bool appeal_rules(const appeal_form_t *f, size_t nfiles, appeal_rules_t *out);
 upload_t *appeal_upload_new(const app_t *app);
 /* True when appeals can be taken: the editors' key exists. */
 bool appeals_open(const app_t *app);
+/* Whether a public appeal would be taken now: INTAKE_OK, INTAKE_CLOSED (no editors' key)
+ * or INTAKE_OVERLOADED ([appeals] waiting_max appeals wait): checked before the upload
+ * writes its first byte, and again when it is stored. */
+intake_status_t appeals_admit(const app_t *app);
 /* A new appeal (Argon2id: on the worker pool), from the public form (editor NULL), or
- * registered by an editor (who then counts as its first approval) or by the operator's
+ * registered by an editor or by the operator's
  * `sava appeal add` (editor NULL, title in text). On INTAKE_OK it is durable, its cleaning
  * is queued with the keys it needs (mediajobs.h), id holds its id and receipt its digits,
  * to show once to a public uploader. */

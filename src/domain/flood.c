@@ -8,7 +8,14 @@
 static bucket_t rate_intake = BUCKET_INIT;
 static bucket_t rate_apply = BUCKET_INIT;   /* volunteers' applications: the same settings, their own
                                              * bucket, so a flood of them never closes the help form */
+static bucket_t rate_appeal = BUCKET_INIT;   /* video appeals: the same, their own bucket too */
 static bucket_t rate_receipts = BUCKET_INIT;
+
+static bucket_t *
+intake_bucket(int stage)
+{
+	return stage == STAGE_APPLICATION ? &rate_apply : stage == STAGE_APPEAL ? &rate_appeal : &rate_intake;
+}
 
 bool
 flood_intake_peek(const app_t *app)
@@ -17,16 +24,16 @@ flood_intake_peek(const app_t *app)
 }
 
 bool
-flood_intake_take(const app_t *app, bool application)
+flood_intake_take(const app_t *app, int stage)
 {
-	return bucket_take(application ? &rate_apply : &rate_intake, app->config.per_minute, app->config.intake_burst,
+	return bucket_take(intake_bucket(stage), app->config.per_minute, app->config.intake_burst,
 	    bucket_now_ms(), NULL);
 }
 
 void
-flood_intake_give_back(const app_t *app, bool application)
+flood_intake_give_back(const app_t *app, int stage)
 {
-	bucket_give_back(application ? &rate_apply : &rate_intake, app->config.per_minute, app->config.intake_burst,
+	bucket_give_back(intake_bucket(stage), app->config.per_minute, app->config.intake_burst,
 	    bucket_now_ms());
 }
 

@@ -106,7 +106,7 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 	if (stage == STAGE_NEW && c->untriaged_max &&
 	    (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &waiting) != STORE_OK || waiting >= c->untriaged_max))
 		goto done;
-	if (!flood_intake_take(app, stage == STAGE_APPLICATION))
+	if (!flood_intake_take(app, stage))
 		goto done;
 	taken = true;
 	if (g.rotation_pending) {
@@ -176,7 +176,7 @@ done:
 		if (st != INTAKE_BUSY && st != INTAKE_OVERLOADED && st != INTAKE_CLOSED && st != INTAKE_FULL)
 			log_warnx("a help request could not be stored");
 		if (taken)
-			flood_intake_give_back(app, stage == STAGE_APPLICATION);
+			flood_intake_give_back(app, stage);
 	}
 	sealed_free(&items);
 	free(copies);   /* sealed copies: nothing secret */

@@ -8,10 +8,12 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/lang.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "media/media.h"
@@ -24,6 +26,7 @@
 
 struct job {
 	bool used, running;
+	_Atomic bool cancelled;     /* withdrawn while queued or running: stop reading it */
 	uint8_t id[16];
 	case_file_keys_t *keys;
 	uint32_t poster_at;
@@ -66,6 +69,16 @@ mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys
 	pthread_mutex_unlock(&jobs.lock);
 	case_file_keys_free(keys);
 	return ok;
+}
+
+void
+mediajobs_cancel(const uint8_t id[16])
+{
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++)
+		if (jobs.q[i].used && sodium_memcmp(jobs.q[i].id, id, 16) == 0)
+			atomic_store(&jobs.q[i].cancelled, true);
+	pthread_mutex_unlock(&jobs.lock);
 }
 
 bool
@@ -128,6 +141,7 @@ struct output {
 
 struct job_io {
 	const app_t *app;
+	struct job *job;
 	struct input in;
 	struct output out[2];       /* video, poster */
 };
@@ -139,6 +153,8 @@ job_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
 	struct input *in = &x->in;
 	uint8_t ct[65536];
 	*got = 0;
+	if (atomic_load(&x->job->cancelled))
+		return -1;   /* withdrawn: the sandbox is stopped, nothing more of hers goes in */
 	while (in->off == in->have && !in->ended) {
 		in->off = in->have = 0;
 		size_t n = 0;
@@ -180,6 +196,8 @@ job_write(void *ctx, media_out_t which, const uint8_t *p, size_t n)
 {
 	struct job_io *x = ctx;
 	struct output *o = &x->out[which == MEDIA_OUT_VIDEO ? 0 : 1];
+	if (atomic_load(&x->job->cancelled))
+		return -1;
 	if (!o->w) {
 		static const char *const names[] = { "appeal.mp4", "poster.jpg" };
 		static const char *const mimes[] = { "video/mp4", "image/jpeg" };
@@ -236,6 +254,32 @@ outputs_finish(const app_t *app, struct job_io *x, const case_file_keys_t *keys,
 
 static char last_error[MEDIA_REASON_BYTES];
 
+struct attempts_ctx {
+	const uint8_t *id;
+	unsigned n;
+};
+
+static int
+attempts_of(void *ctx, int kind, const uint8_t object[16], unsigned attempts)
+{
+	struct attempts_ctx *a = ctx;
+	if (kind == STORE_JOB_CLEAN && sodium_memcmp(object, a->id, 16) == 0) {
+		a->n = attempts;
+		return 1;
+	}
+	return 0;
+}
+
+/* The attempts counted for appeal id's cleaning so far. */
+static unsigned
+job_attempts(const app_t *app, const uint8_t id[16])
+{
+	struct attempts_ctx a = { id, 0 };
+	if (store_jobs_each(app->store, attempts_of, &a) != STORE_OK)
+		return 0;
+	return a.n;
+}
+
 /* The media job's own steps are audited with no actor. */
 static void
 job_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audit_action_t action)
@@ -257,7 +301,9 @@ job_run(const app_t *app, struct job *j)
 	memset(&x, 0, sizeof(x));
 	memset(&res, 0, sizeof(res));
 	x.app = app;
-	if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || !ap.has_original ||
+	x.job = j;
+	unsigned attempts = job_attempts(app, j->id);
+	if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || !ap.has_original || atomic_load(&j->cancelled) ||
 	    store_appeal_move(app->store, j->id, STORE_APPEAL_WAITING, STORE_APPEAL_CLEANING) != STORE_OK)
 		return;   /* withdrawn, refused or cleaned meanwhile */
 	if (store_job_attempt(app->store, STORE_JOB_CLEAN, j->id) != STORE_OK)
@@ -314,6 +360,15 @@ job_run(const app_t *app, struct job *j)
 		    store_case_get(app->store, j->id, &c) == STORE_OK) {
 			job_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
 		}
+		return;
+	}
+	/* a limit, or sava's own failure, JOB_ATTEMPTS_MAX times: refused, so that one video
+	 * that always runs into its limits cannot hold the queue */
+	if (st == MEDIA_LIMIT && attempts + 1 >= JOB_ATTEMPTS_MAX) {
+		if (store_appeal_refused(app->store, j->id, N_("it could not be cleaned within the worker's limits")) ==
+		        STORE_OK &&
+		    store_case_get(app->store, j->id, &c) == STORE_OK)
+			job_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
 		return;
 	}
 	/* a limit, the sandbox, or sava's own failure: it waits for another try */

@@ -15,6 +15,9 @@
  * second. False when it is queued already or the queue is full (the keys are freed; an
  * editor's page queues it again later). */
 bool mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at);
+/* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
+ * the next read or write) and keeps nothing. */
+void mediajobs_cancel(const uint8_t id[16]);
 /* Whether appeal id is in the queue (or being cleaned) now. */
 bool mediajobs_queued(const uint8_t id[16]);
 /* The daemon's workers ([media] jobs of them); stop waits for the running jobs' ends. */

@@ -65,7 +65,7 @@ request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
 		return INTAKE_NOT_FOUND;
 	store_case_t row;
 	int rc = store_case_get(app->store, case_id, &row);
-	if (rc != STORE_OK || row.stage == STAGE_APPLICATION)
+	if (rc != STORE_OK || row.stage == STAGE_APPLICATION || row.stage == STAGE_APPEAL)   /* appeals.c withdraws */
 		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
 	/* Audited and marked first, durably: if the shred cannot finish now, the next purge
 	 * does it, and the log already names who asked. Without shred.kf the object cannot be

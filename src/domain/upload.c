@@ -21,11 +21,16 @@ struct upfile {
 	case_blob_writer_t *w;
 	bool exists;               /* the file was made (and counts as in flight) */
 	bool kept;                 /* a committed row names it */
+	uint64_t reserved;         /* its share of bytes_reserved, given back when it is dropped */
 };
 
 /* Files being uploaded, instance-wide: each holds a writer in locked memory and grows on
  * disk, so their number is bounded, and none starts when the disk is nearly full. */
 static atomic_uint uploads_in_flight;
+/* Bytes that uploads on their way may still write, each at its largest: a new one is let
+ * in only while the disk has room for all of them (256 appeals of 500 MB would otherwise
+ * all pass a check made when each began). */
+static _Atomic uint64_t bytes_reserved;
 
 struct upload {
 	const app_t *app;
@@ -74,18 +79,26 @@ upfile_drop(const app_t *app, struct upfile *f)
 			log_warnx("could not delete an unused blob: %s", strerror(errno));
 		f->exists = false;
 		atomic_fetch_sub(&uploads_in_flight, 1);
+		atomic_fetch_sub(&bytes_reserved, f->reserved);
+		f->reserved = 0;
 	}
 }
 
-/* Room for one more upload: a place among those in flight, and free disk space. */
+/* Room for one more upload: a place among those in flight, and free disk space for it
+ * and for every upload on its way, each at its largest. Takes both; upfile_drop gives
+ * them back. */
 static bool
 upload_room(const app_t *app, uint64_t max_bytes)
 {
-	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB << 20) + 2 * max_bytes;
-	if (!store_blobs_room(app->store, floor))
+	uint64_t pending = atomic_fetch_add(&bytes_reserved, max_bytes) + max_bytes;
+	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB << 20) + pending + max_bytes;
+	if (!store_blobs_room(app->store, floor)) {
+		atomic_fetch_sub(&bytes_reserved, max_bytes);
 		return false;
+	}
 	if (atomic_fetch_add(&uploads_in_flight, 1) >= LIMIT_UPLOADS_IN_FLIGHT) {
 		atomic_fetch_sub(&uploads_in_flight, 1);
+		atomic_fetch_sub(&bytes_reserved, max_bytes);
 		return false;
 	}
 	return true;
@@ -170,12 +183,14 @@ upload_open_file(upload_t *u)
 	if (store_blob_create(u->app->store, f->id, &f->blob) != STORE_OK) {
 		int err = errno;
 		atomic_fetch_sub(&uploads_in_flight, 1);
+		atomic_fetch_sub(&bytes_reserved, u->max_bytes);
 		if (diskfull_count() != full)
 			return UPLOAD_NO_ROOM;   /* reported, with the directory (core/diskfull.h) */
 		log_warnx("cannot create a blob: %s", strerror(err));
 		return UPLOAD_IO_ERROR;
 	}
 	f->exists = true;
+	f->reserved = u->max_bytes;
 	if (case_blob_writer_start(f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite, upfile_pread, f,
 	        &f->w) != 0) {
 		upfile_drop(u->app, f);

@@ -18,7 +18,9 @@
 
 #define FILES_PREFIX "/media/"
 #define FILES_NAME_MAX 64            /* a slug or a file name, in bytes */
-#define FILES_CACHE "public, max-age=31536000, immutable"   /* files never change under one name */
+/* An hour, then a revalidation (a 304 by ETag costs nothing): a file never changes under
+ * its name, but a withdrawn one must leave every cache soon, not in a year. */
+#define FILES_CACHE "public, max-age=3600"
 #define FILES_ETAG_BYTES 16          /* of BLAKE2b: 32 hex digits between quotes */
 #define FILES_DATE_BYTES 30          /* "Sun, 06 Nov 1994 08:49:37 GMT" and its NUL */
 

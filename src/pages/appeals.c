@@ -33,7 +33,7 @@ state_name(const request_t *rq, int state)
 static int
 up_begin_appeal(request_t *rq, void **upload)
 {
-	if (!appeals_open(rq->app) || intake_admit(rq->app) == INTAKE_OVERLOADED)
+	if (appeals_admit(rq->app) != INTAKE_OK)
 		return 503;
 	*upload = appeal_upload_new(rq->app);
 	return *upload ? 0 : 503;
@@ -319,7 +319,13 @@ page_appeal_withdraw(request_t *rq, response_t *rs)
 		return;
 	}
 	intake_status_t st = appeal_withdraw_mine(rq->app, m);
-	if (st != INTAKE_OK && st != INTAKE_NOT_FOUND) {
+	if (st == INTAKE_NOT_FOUND) {   /* not an appeal's receipt, or withdrawn already */
+		status_page(rq, rs,
+		    N_("We found no video with this receipt. Check the digits and try again. A withdrawn video is deleted with its receipt."),
+		    NULL, 404);
+		return;
+	}
+	if (st != INTAKE_OK) {
 		status_page(rq, rs, N_("Your video could not be withdrawn just now. Please try again in a minute."), NULL, 500);
 		return;
 	}
@@ -578,10 +584,29 @@ page_staff_appeal(request_t *rq, response_t *rs)
 	staff_appeal_page(rq, rs, s, id, notice, 0);
 }
 
+/* The editors' actions, by the letter the page keeps in rq->scratch while the work runs:
+ * publishing decrypts and writes whole videos, a withdrawal shreds: never on the thread
+ * that answers requests. */
+static intake_status_t (*const appeal_actions[])(const app_t *, const staff_t *, const uint8_t *) = {
+	['a'] = appeal_approve, ['p'] = appeal_publish, ['w'] = appeal_withdraw, ['r'] = appeal_reclean,
+};
+
+static void
+appeal_action_work(request_t *rq)
+{
+	uint8_t id[16];
+	staff_status_t sst;
+	const staff_t *s = page_staff_session(rq, &sst);
+	unsigned char which = (unsigned char)rq->scratch[0];
+	rq->work_status = s && which < sizeof(appeal_actions) / sizeof(appeal_actions[0]) && appeal_actions[which] &&
+	        page_id_param(rq, id) == 0 ?
+	    appeal_actions[which](rq->app, s, id) :
+	    INTAKE_NOT_FOUND;
+}
+
 /* One editor's action on one appeal, then back to its page with what happened. */
 static void
-appeal_action(request_t *rq, response_t *rs, intake_status_t (*act)(const app_t *, const staff_t *, const uint8_t *),
-    const char *done, const char *invalid)
+appeal_action(request_t *rq, response_t *rs, char which, const char *done, const char *invalid)
 {
 	uint8_t id[16];
 	char hex[33];
@@ -592,10 +617,15 @@ appeal_action(request_t *rq, response_t *rs, intake_status_t (*act)(const app_t 
 		rs->status = 404;
 		return;
 	}
-	intake_status_t st = act(rq->app, s, id);
+	if (!rq->work_done) {
+		rq->scratch[0] = which;
+		http_defer(rq, appeal_action_work, WORK_STAFF_SESSION);
+		return;
+	}
+	intake_status_t st = (intake_status_t)rq->work_status;
 	if (st == INTAKE_OK) {
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		if (act == appeal_withdraw)
+		if (which == 'w')
 			http_redirectf(rs, 303, "/%s/staff/appeals?done=1", lang_code(rq->lang));
 		else
 			http_redirectf(rs, 303, "/%s/staff/appeals/%s?done=%s", lang_code(rq->lang), hex, done);
@@ -609,13 +639,13 @@ appeal_action(request_t *rq, response_t *rs, intake_status_t (*act)(const app_t 
 void
 page_staff_appeal_approve(request_t *rq, response_t *rs)
 {
-	appeal_action(rq, rs, appeal_approve, "approve", N_("It cannot be approved now: it is not waiting for review, or it is approved already."));
+	appeal_action(rq, rs, 'a', "approve", N_("It cannot be approved now: it is not waiting for review, or it is approved already."));
 }
 
 void
 page_staff_appeal_publish(request_t *rq, response_t *rs)
 {
-	appeal_action(rq, rs, appeal_publish, "publish",
+	appeal_action(rq, rs, 'p', "publish",
 	    N_("It cannot be published now. Publishing needs a second editor: the one who approved it cannot publish it."));
 }
 
@@ -631,13 +661,13 @@ page_staff_appeal_withdraw(request_t *rq, response_t *rs)
 			rs->status = 404;
 		return;
 	}
-	appeal_action(rq, rs, appeal_withdraw, "withdraw", NULL);
+	appeal_action(rq, rs, 'w', "withdraw", NULL);
 }
 
 void
 page_staff_appeal_reclean(request_t *rq, response_t *rs)
 {
-	appeal_action(rq, rs, appeal_reclean, "reclean", N_("It cannot be cleaned again: its original file is gone."));
+	appeal_action(rq, rs, 'r', "reclean", N_("It cannot be cleaned again: its original file is gone."));
 }
 
 static void

@@ -344,12 +344,19 @@ store_appeal_publish(store_t *st, const uint8_t id[16], const uint8_t editor[16]
 }
 
 int
-store_appeal_withdrawn(store_t *st, const uint8_t id[16])
+store_appeal_withdrawn(store_t *st, const uint8_t id[16], char slug[STORE_SLUG_MAX + 1])
 {
 	sqlite3_stmt *q;
+	store_appeal_t a;
 	int rc = STORE_ERROR;
+	slug[0] = '\0';
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
+	/* the slug as this transaction sees it: a publish that committed a moment ago is
+	 * seen here, and its files deleted by the caller */
+	if ((rc = store_appeal_get(st, id, &a)) != STORE_OK)
+		goto rollback;
+	rc = STORE_ERROR;
 	if (q_prepare(st, &q,
 	        "UPDATE appeals SET state = 4, original = NULL, clean = NULL, poster = NULL, slug = NULL, shown_name = '', "
 	        "shown_text = '', refusal = '' WHERE id = ?1 AND state <> 4") != 0)
@@ -357,7 +364,16 @@ store_appeal_withdrawn(store_t *st, const uint8_t id[16])
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK || (rc = job_delete(st, id)) != STORE_OK)
 		goto rollback;
-	return q_commit(st);
+	/* its case is to be shredded: if that cannot finish now, the next purge does it */
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE cases SET shred_pending = 1 WHERE id = ?") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if ((rc = q_commit(st)) == STORE_OK)
+		memcpy(slug, a.slug, sizeof(a.slug));
+	return rc;
 rollback:
 	q_exec(st, "ROLLBACK");
 	return rc == STORE_OK ? STORE_ERROR : rc;

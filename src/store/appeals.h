@@ -73,8 +73,10 @@ int store_appeal_approve(store_t *st, const uint8_t id[16], const uint8_t editor
 int store_appeal_publish(store_t *st, const uint8_t id[16], const uint8_t editor[16], const char *slug,
     const char *shown_name, const char *shown_text, int64_t hour) WUR;
 /* Withdrawn: the row keeps its state, language and hours; file ids, slug and shown
- * words are cleared and the job deleted. The caller shreds the case and deletes files. */
-int store_appeal_withdrawn(store_t *st, const uint8_t id[16]) WUR;
+ * words are cleared, the job deleted and the case marked for shredding (the purge
+ * finishes it if the caller cannot), in one transaction. slug gets the public folder it
+ * had then (empty: none): the caller deletes it, and shreds the case. */
+int store_appeal_withdrawn(store_t *st, const uint8_t id[16], char slug[STORE_SLUG_MAX + 1]) WUR;
 
 /* Cleaned again from its original (waiting, or refused, with the original still there):
  * back to waiting with its job. STORE_CONFLICT otherwise. */

@@ -414,7 +414,8 @@ def header_values(resp, name):
 
 def assert_security_headers(resp, cache="no-store"):
     """The headers every response carries. cache='no-store' for dynamic responses,
-    'static' for the versioned stylesheet (ETag and max-age >= one year)."""
+    'static' for the versioned stylesheet (ETag and max-age >= one year), 'media' for
+    published media (max-age of an hour: a withdrawn file must leave caches soon)."""
     for name, want in EXACT_SECURITY_HEADERS.items():
         vals = header_values(resp, name)
         assert vals == [want], f"{name}: expected exactly [{want!r}], got {vals!r}"
@@ -431,7 +432,9 @@ def assert_security_headers(resp, cache="no-store"):
     else:
         assert "no-store" not in cc_directives
         ages = [int(d.split("=", 1)[1]) for d in cc_directives if d.startswith("max-age=")]
-        assert ages and ages[0] >= 31536000, f"Cache-Control {cc[0]!r}: max-age below one year"
+        want = 3600 if cache == "media" else 31536000
+        assert ages and (ages[0] == want if cache == "media" else ages[0] >= want), \
+            f"Cache-Control {cc[0]!r}: max-age is not {want}"
         assert len(header_values(resp, "ETag")) == 1, "the stylesheet has no ETag"
 
 

@@ -271,3 +271,44 @@ def test_the_command_line_registers_and_cleans_an_appeal(inst, tmp_path):
         assert os.path.exists(p) and os.path.getsize(p) > 0
     assert run_cli("appeal", "show", inst.dir, "0" * 32).returncode == 1
     assert run_cli("appeal", "add", inst.dir, str(video), "--language", "xx").returncode == 1
+
+
+def test_while_the_editors_key_waits_for_rotation_an_appeal_is_never_a_request(inst, tmp_path):
+    """Review finding: an appeal sealed to each editor's own key (the editors' key waits
+    for rotation after a revocation) must not open through the request pages, which would
+    hand out the original with its GPS."""
+    edna, erin = editors(inst)
+    carl = Staff(inst, "carl", "editor").login()
+    page = edna.get("/en/staff/appeals")
+    m = re.search(r'name="account" value="([0-9a-f]{32})"', page.text)
+    assert edna.post("/en/staff/appeals", data={"csrf": find_csrf(page.text), "account": m.group(1)}).status_code == 303
+    r = run_cli("revoke", inst.dir, "carl")
+    assert r.returncode == 0, r.stderr
+    raw = open(make_video(tmp_path / "p.mp4"), "rb").read()
+    _, r = upload(inst, raw)
+    assert r.status_code == 200, r.text[:500]
+    ids = wait_state(edna, 2)
+    assert len(ids) == 1
+    aid = ids[0]
+    assert edna.get(f"/en/staff/appeals/{aid}").status_code == 200
+    for path in (f"/en/staff/requests/{aid}", f"/en/staff/applications/{aid}"):
+        assert edna.get(path).status_code == 404, path
+    page = edna.get(f"/en/staff/appeals/{aid}")
+    assert edna.post(f"/en/staff/requests/{aid}/note", data={"csrf": find_csrf(page.text), "note": "x"}).status_code == 404
+
+
+def test_a_help_receipt_withdraws_no_appeal(inst, tmp_path):
+    from intake_util import Requester, coordinator
+    coordinator(inst)
+    Staff(inst, "edna", "editor").login()
+    receipt = Requester(inst).submit_ok("I need help")
+    st = requests.Session()
+    page = st.get(inst.url("/en/appeal/status"), timeout=HTTP_TIMEOUT)
+    r = st.post(inst.url("/en/appeal/status"), data={"csrf": find_csrf(page.text), "receipt": receipt},
+                timeout=HTTP_TIMEOUT * 3, allow_redirects=False)
+    assert r.status_code == 303
+    page = st.get(inst.url("/en/appeal/status"), timeout=HTTP_TIMEOUT)
+    assert "Withdraw your video" not in page.text
+    r = st.post(inst.url("/en/appeal/withdraw"), data={"csrf": find_csrf(page.text), "confirm": "yes"},
+                timeout=HTTP_TIMEOUT)
+    assert r.status_code == 404 and "Your video was withdrawn" not in r.text
