@@ -231,11 +231,10 @@ probe_parse(const char *p, size_t len, probe_t *out)
 		return -1;
 	sv_t rest = { p, len };
 	while (rest.len > 0) {
-		sv_t line, key, v;
-		if (!sv_split(rest, '\n', &line, &rest)) {
-			line = rest;
-			rest = SV_NULL;
-		}
+		sv_t line, key, v, tail;
+		/* no newline: the last line (sv_split leaves line = rest, tail empty) */
+		(void)sv_split(rest, '\n', &line, &tail);
+		rest = tail;
 		if (line.len == 0)
 			continue;
 		if (!sv_split(line, '=', &key, &v))

@@ -344,11 +344,8 @@ check_exiftool_clean(const char *path)
 	CHECK(count(o, "iPhone") == 0);
 	/* every date not of the file system is zero */
 	size_t dates = 0, zero = 0;
-	for (sv_t rest = o, line; rest.len;) {
-		if (!sv_split(rest, '\n', &line, &rest)) {
-			line = rest;
-			rest = SV_NULL;
-		}
+	for (sv_t rest = o, line, tail; rest.len; rest = tail) {
+		(void)sv_split(rest, '\n', &line, &tail);
 		if (memmem(line.p, line.len, "Date\"", 5) && !memmem(line.p, line.len, "System:", 7)) {
 			dates++;
 			zero += memmem(line.p, line.len, "\"0000:00:00 00:00:00\"", 21) != NULL;
