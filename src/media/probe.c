@@ -73,10 +73,21 @@ probe_string(sv_t v, char *out, size_t cap)
 	return 0;
 }
 
+/* ffprobe prints "N/A" (quoted, in flat) for a number a stream lacks: 0 then. */
+static bool
+probe_na(sv_t v)
+{
+	return sv_eq_cstr(v, "\"N/A\"") || sv_eq_cstr(v, "N/A");
+}
+
 static int
 probe_u32(sv_t v, uint32_t max, uint32_t *out)
 {
 	uint64_t x;
+	if (probe_na(v)) {
+		*out = 0;
+		return 0;
+	}
 	if (num_parse_u64(v, 0, max, &x) != 0)
 		return -1;
 	*out = (uint32_t)x;
@@ -103,7 +114,7 @@ probe_rotation(sv_t v, int32_t *out)
 static int
 probe_duration(sv_t v, probe_t *pr)
 {
-	if (sv_eq_cstr(v, "\"N/A\"") || sv_eq_cstr(v, "N/A")) {
+	if (probe_na(v)) {
 		pr->pr_has_duration = false;
 		return 0;
 	}
@@ -220,11 +231,10 @@ probe_parse(const char *p, size_t len, probe_t *out)
 		return -1;
 	sv_t rest = { p, len };
 	while (rest.len > 0) {
-		sv_t line, key, v;
-		if (!sv_split(rest, '\n', &line, &rest)) {
-			line = rest;
-			rest = SV_NULL;
-		}
+		sv_t line, key, v, tail;
+		/* no newline: the last line (sv_split leaves line = rest, tail empty) */
+		(void)sv_split(rest, '\n', &line, &tail);
+		rest = tail;
 		if (line.len == 0)
 			continue;
 		if (!sv_split(line, '=', &key, &v))

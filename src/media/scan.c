@@ -13,20 +13,23 @@
 
 typedef struct {
 	const char *sk_text;
+	size_t sk_len;
 	bool sk_nocase;
 } scan_marker_t;
 
 /* Text that metadata leaves behind: QuickTime keys, XMP, GPS, device makers' names. Four
  * bytes or more, so that random table bytes almost never match (a false match refuses,
  * which is the safe side). */
+#define M(text, nocase) { text, sizeof(text) - 1, nocase }
 static const scan_marker_t scan_markers[] = {
-	{ "com.apple.quicktime", false }, { "ISO6709", false }, { "<x:xmpmeta", false },
-	{ "<?xpacket", false }, { "xmlns:", false }, { "creation_time", false }, { "Make", false },
-	{ "Model", false }, { "location", true }, { "\xa9xyz", false }, { "GPSLat", false },
-	{ "GPSLon", false }, { "GPSCoord", false }, { "Exif", true }, { "iPhone", true }, { "iPad", true },
-	{ "Android", true }, { "samsung", true }, { "Pixel", true }, { "GoPro", true }, { "Huawei", true },
-	{ "Xiaomi", true }, { "OnePlus", true }, { "Motorola", true }, { "Nokia", true },
+	M("com.apple.quicktime", false), M("ISO6709", false), M("<x:xmpmeta", false),
+	M("<?xpacket", false), M("xmlns:", false), M("creation_time", false), M("Make", false),
+	M("Model", false), M("location", true), M("\xa9xyz", false), M("GPSLat", false),
+	M("GPSLon", false), M("GPSCoord", false), M("Exif", true), M("iPhone", true), M("iPad", true),
+	M("Android", true), M("samsung", true), M("Pixel", true), M("GoPro", true), M("Huawei", true),
+	M("Xiaomi", true), M("OnePlus", true), M("Motorola", true), M("Nokia", true),
 };
+#undef M
 
 static uint8_t
 scan_lower(uint8_t c)
@@ -131,8 +134,9 @@ scan_marks_feed(scan_marks_t *m, const uint8_t *p, size_t n)
 			return "ISO 6709 coordinates";
 		for (size_t k = 0; k < sizeof(scan_markers) / sizeof(*scan_markers); k++) {
 			const scan_marker_t *mk = &scan_markers[k];
-			size_t len = strlen(mk->sk_text);
-			if (len > m->sm_have)
+			size_t len = mk->sk_len;
+			uint8_t last = (uint8_t)mk->sk_text[len - 1];
+			if (len > m->sm_have || (mk->sk_nocase ? scan_lower(c) != scan_lower(last) : c != last))
 				continue;
 			const uint8_t *w = m->sm_win + m->sm_have - len;
 			bool same = true;
@@ -427,6 +431,10 @@ scan_mp4_header(scan_mp4_t *s, size_t hlen)
 	}
 	if (s->ms_boxes == 1 && type != FOURCC('f', 't', 'y', 'p')) {
 		scan_mp4_fail(s, "the file does not start with ftyp", type);
+		return;
+	}
+	if (s->ms_mdat > 0) {
+		scan_mp4_fail(s, "a box after the media data", type);
 		return;
 	}
 	size_t prefix;
