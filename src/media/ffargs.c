@@ -92,6 +92,9 @@ ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio,
 		 * bench/media_clean.sh figures are for these. High profile plays on every
 		 * phone and browser sold since 2012. */
 		"-c:v", "libx264", "-profile:v", "high", "-preset", "medium", "-crf", "23",
+		/* At most 30 frames a second out: a file that claims 1000 cannot make the
+		 * encoder's work, or the copy, 33 times larger. */
+		"-fpsmax", "30",
 		"-c:a", "aac", "-profile:a", "aac_low", "-b:a", "128k", "-ar", "48000", "-ac", "2",
 		/* No global, stream or chapter metadata, no data or subtitle streams. */
 		"-map_metadata", "-1", "-map_chapters", "-1", "-dn", "-sn",

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -202,6 +203,11 @@ sandbox_bwrap_argv(const char **out, size_t cap, const media_limits_t *lim, char
 	ADD("--dev"); ADD("/dev");
 	ADD("--size"); ADD(size);
 	ADD("--tmpfs"); ADD("/job");
+	/* the sandbox's own root and /dev are tmpfs too, unbounded and not counted by
+	 * RLIMIT_AS: read-only, so that /job, with its size, is the only place to write
+	 * (device nodes such as /dev/null still work) */
+	ADD("--remount-ro"); ADD("/dev");
+	ADD("--remount-ro"); ADD("/");
 	ADD("--chdir"); ADD("/job");
 	ADD("--");
 	ADD("/bin/sh"); ADD("-c"); ADD(SANDBOX_WRAP); ADD("sh");
@@ -226,9 +232,16 @@ sandbox_child(const int fds[8], const media_limits_t *lim, const char *dir, cons
 	for (int i = 0; i < 8; i++)
 		if (dup2(tmp[i], i) != i)
 			_exit(127);
-	if (syscall(SYS_close_range, 8U, ~0U, 0U) != 0)
-		for (int fd = 8; fd < 1024; fd++)
+	if (syscall(SYS_close_range, 8U, ~0U, 0U) != 0) {
+		/* an old kernel: every fd the process may have, not only those below 1024 */
+		struct rlimit nofile;
+		int top = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+		        nofile.rlim_cur < 1048576 ?
+		    (int)nofile.rlim_cur :
+		    1048576;
+		for (int fd = 8; fd < top; fd++)
 			close(fd);
+	}
 	sigset_t all;
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -617,6 +630,11 @@ sandbox_run(const char *const *argv, const media_limits_t *lim, const sandbox_io
 	}
 	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
 	buf_free(&r.control);
+	/* the last pieces of her video that passed through: wiped, not just freed */
+	if (outbuf)
+		sodium_memzero(outbuf, SANDBOX_CHUNK);
+	if (r.inbuf)
+		sodium_memzero(r.inbuf, SANDBOX_CHUNK);
 	free(outbuf);
 	free(r.inbuf);
 	if (have_dir && nftw(dir, sandbox_unlink_one, 8, FTW_DEPTH | FTW_PHYS) != 0)

@@ -176,6 +176,16 @@ test_disk(void)
 	job_free(&j);
 	unlink(inside);
 	unlink(esc);
+
+	/* the sandbox's own root and /dev are tmpfs that RLIMIT_AS does not count: read-only,
+	 * so the job's bounded /job is its only place to write (/dev/null still works) */
+	media_limits_t lim2;
+	media_limits_default(&lim2);
+	job_t k = { 0 };
+	CHECK(job_run("echo x > /x 2>/dev/null && echo root >&3; echo x > /dev/shm/x 2>/dev/null && echo shm >&3;"
+	              " echo x > /dev/null && echo null >&3", &lim2, &k, &res) == MEDIA_OK);
+	CHECK_SV(buf_sv(&k.out[0]), "null\n");
+	job_free(&k);
 }
 
 /* What the job sees of the machine: nobody, no capabilities, its own pid namespace. */
