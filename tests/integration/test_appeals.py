@@ -312,3 +312,47 @@ def test_a_help_receipt_withdraws_no_appeal(inst, tmp_path):
     r = st.post(inst.url("/en/appeal/withdraw"), data={"csrf": find_csrf(page.text), "confirm": "yes"},
                 timeout=HTTP_TIMEOUT)
     assert r.status_code == 404 and "Your video was withdrawn" not in r.text
+
+
+def test_a_cleaning_cut_by_a_restart_starts_again_from_an_editors_page(tmp_path):
+    """sava killed in the middle of a job: the appeal waits (its keys were only in
+    memory), and the next editor's page hands the job her keys again."""
+    inst = start_instance(tmp_path)
+    try:
+        edna = Staff(inst, "edna", "editor").login()
+        raw = open(make_video(tmp_path / "long.mp4", seconds=20, size="1280x720"), "rb").read()
+        _, r = upload(inst, raw)
+        assert r.status_code == 200
+        time.sleep(0.3)   # the job has started: ffmpeg is encoding
+        inst.proc.kill()
+        inst.proc.wait(timeout=30)
+        inst2 = start_instance(tmp_path, init=False)
+        try:
+            edna.inst = inst2
+            edna.login()
+            # left "cleaning" by the kill, back to waiting at the start; this page re-arms it
+            page = edna.get("/en/staff/appeals?state=0")
+            waiting = unique(APPEAL_LINK_RE.findall(page.text))
+            assert len(waiting) == 1, page.text[:2000]
+            cleaned = wait_state(edna, 2)
+            assert cleaned == waiting, "the cut cleaning was started again and finished"
+            r = run_cli("appeal", "show", inst2.dir, cleaned[0])
+            assert r.stdout.split()[0] == "review"
+        finally:
+            _teardown(inst2)
+    finally:
+        if inst.proc.poll() is None:
+            _teardown(inst)
+
+
+def test_webm_and_a_vertical_phone_video_are_cleaned(inst, tmp_path):
+    edna = Staff(inst, "edna", "editor").login()
+    webm = tmp_path / "a.webm"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=15",
+                    "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libvpx", "-c:a", "libopus", "-shortest",
+                    str(webm)], check=True, timeout=120)
+    vertical = make_video(tmp_path / "v.mp4", size="240x320", extra=("-metadata:s:v", "rotate=90"))
+    for f in (webm, vertical):
+        _, r = upload(inst, open(f, "rb").read(), name=f.name)
+        assert r.status_code == 200
+    assert len(wait_state(edna, 2, n=2)) == 2
