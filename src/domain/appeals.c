@@ -175,6 +175,8 @@ withdraw(const app_t *app, const store_appeal_t *ap, uint32_t slot, const uint8_
 	appeal_audit(app, ap->id, slot, actor, AUDIT_APPEAL_WITHDRAW);
 	if (case_destroy(app, ap->id, slot, actor, 0) != 0)
 		log_warnx("a withdrawn appeal's key could not be destroyed yet; the next purge does it");
+	else if (store_compact(app->store) != STORE_OK)   /* no page of it left in the WAL */
+		log_warnx("the database could not be checkpointed after a withdrawal");
 	return INTAKE_OK;
 }
 

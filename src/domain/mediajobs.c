@@ -343,6 +343,10 @@ job_run(const app_t *app, struct job *j)
 			/* the original's key went with its row; its blob goes now */
 			if (had_original && store_blob_unlink(app->store, original) != STORE_OK)
 				log_warnx("an appeal's original file could not be deleted; the next start deletes it");
+			/* its key's row is gone (secure_delete); the WAL may still hold the page: fold it
+			 * into the database now, so that no copy of the WAL keeps it */
+			if (store_compact(app->store) != STORE_OK)
+				log_warnx("the database could not be checkpointed after an appeal was cleaned");
 			if (store_case_get(app->store, j->id, &c) == STORE_OK) {
 				job_audit(app, j->id, c.slot, AUDIT_APPEAL_CLEANED);
 			}
