@@ -223,7 +223,7 @@ def machine_info(path):
     for line in subprocess.run(["lscpu"], capture_output=True, text=True, timeout=30).stdout.splitlines():
         if line.startswith("Model name:"):
             model = line.split(":", 1)[1].strip()
-    mem_kb = status = None
+    mem_kb = None
     with open("/proc/meminfo") as f:
         for line in f:
             if line.startswith("MemTotal:"):
