@@ -411,10 +411,10 @@ worker(void *arg)
 	const app_t *app = arg;
 	for (;;) {
 		pthread_mutex_lock(&jobs.lock);
-		struct job *j;
+		struct job *j = NULL;
 		while (!jobs.stopping && (j = job_take()) == NULL)
 			pthread_cond_wait(&jobs.more, &jobs.lock);
-		if (jobs.stopping) {
+		if (!j) {   /* stopping */
 			pthread_mutex_unlock(&jobs.lock);
 			return NULL;
 		}
