@@ -16,7 +16,7 @@
 #include "vault/case.h"
 
 /* The corridor's stages as the store's queries need them (domain.h owns the numbers). */
-static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION };
+static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION, STAGE_APPEAL };
 
 /* Slot first, then rows, then files; the audit entry's object is computed before the
  * key that derives it is gone. */

@@ -585,11 +585,14 @@ store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, 
 	if (q_prepare(st, &q,
 	        "SELECT id, slot, shred_pending FROM cases WHERE ((stage < ?5 OR stage = ?7) AND activity_hour < ?1) "
 	        "OR (stage = ?5 AND activity_hour < ?2) OR (stage = ?6 AND activity_hour < ?3) OR shred_pending = 1 "
+	        "OR (stage = ?8 AND activity_hour < ?3 AND id IN (SELECT id FROM appeals WHERE state = 5)) "
+	        "OR (stage = ?8 AND activity_hour < ?1 AND id IN (SELECT id FROM appeals WHERE state IN (0, 1))) "
 	        "ORDER BY shred_pending DESC, activity_hour LIMIT ?4") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int(q, 5, sg->closed);
 	sqlite3_bind_int(q, 6, sg->rejected);
 	sqlite3_bind_int(q, 7, sg->application);
+	sqlite3_bind_int(q, 8, sg->appeal);
 	sqlite3_bind_int64(q, 1, open_before);
 	sqlite3_bind_int64(q, 2, closed_before);
 	sqlite3_bind_int64(q, 3, rejected_before);
@@ -615,6 +618,9 @@ store_case_delete(store_t *st, const store_stages_t *sg, const uint8_t case_id[1
 		"DELETE FROM items WHERE case_id = ?1",
 		"DELETE FROM attachments WHERE case_id = ?1",
 		"DELETE FROM sessions WHERE owner = ?1 AND kind = 2",
+		/* an appeal's row outlives its case: it keeps its state and hours, no file */
+		"DELETE FROM media_jobs WHERE object = ?1",
+		"UPDATE appeals SET original = NULL, clean = NULL, poster = NULL WHERE id = ?1",
 		("UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
 		 "id = (SELECT assignee FROM cases WHERE id = ?1 AND stage < ?2)"),
 		"DELETE FROM cases WHERE id = ?1",

@@ -276,6 +276,8 @@ typedef struct {
 	int closed;          /* the first final stage; every stage below it is open */
 	int rejected;
 	int application;     /* a volunteer's application */
+	int appeal;          /* a video appeal: refused ones go after rejected_days, ones still
+	                      * waiting for their cleaning after the open requests' days */
 } store_stages_t;
 int store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, int64_t closed_before,
     int64_t rejected_before,

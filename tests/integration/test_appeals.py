@@ -356,3 +356,25 @@ def test_webm_and_a_vertical_phone_video_are_cleaned(inst, tmp_path):
         _, r = upload(inst, open(f, "rb").read(), name=f.name)
         assert r.status_code == 200
     assert len(wait_state(edna, 2, n=2)) == 2
+
+
+def test_a_refused_appeals_original_is_shredded_after_rejected_days(inst, tmp_path):
+    """A refused video keeps its original (with whatever it carries) only as long as a
+    rejected request is kept ([retention] rejected_days, 2): then the purge shreds it."""
+    edna = Staff(inst, "edna", "editor").login()
+    _, r = upload(inst, b"<html>not a video</html>" * 100, name="x.mp4")
+    assert r.status_code == 200
+    ids = wait_state(edna, 5)
+    assert len(ids) == 1
+    aid = ids[0]
+    blobs = os.listdir(os.path.join(inst.dir, "blobs"))
+    assert len(blobs) == 1   # the original, sealed
+    # its last activity three days ago (the daemon's clock is not ours to move)
+    subprocess.run(["sqlite3", os.path.join(inst.dir, "sava.db"),
+                    "UPDATE cases SET activity_hour = activity_hour - 72 WHERE stage = 101"], check=True, timeout=30)
+    r = run_cli("purge", inst.dir)
+    assert r.returncode == 0, r.stderr
+    assert os.listdir(os.path.join(inst.dir, "blobs")) == []
+    assert edna.get(f"/en/staff/appeals/{aid}").status_code == 404
+    r = run_cli("appeal", "show", inst.dir, aid)
+    assert r.stdout.split() == ["refused:", "not", "a", "video"], r.stdout
