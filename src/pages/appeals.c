@@ -568,13 +568,9 @@ page_staff_appeal(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
 	char q[8];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	const char *notice = NULL;
 	if (http_query(rq, "done", q, sizeof(q)) == 0)
 		notice = strcmp(q, "approve") == 0 ? N_("You approved it. Another editor can now publish it.")
@@ -610,13 +606,9 @@ appeal_action(request_t *rq, response_t *rs, char which, const char *done, const
 {
 	uint8_t id[16];
 	char hex[33];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	if (!rq->work_done) {
 		rq->scratch[0] = which;
 		http_defer(rq, appeal_action_work, WORK_STAFF_SESSION);
@@ -675,13 +667,9 @@ appeal_media(request_t *rq, response_t *rs, int which)
 {
 	uint8_t id[16];
 	case_file_out_t f;
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	intake_status_t st = appeal_file(rq->app, s, id, which, &f);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;

@@ -292,13 +292,9 @@ page_staff_request_assign(request_t *rq, response_t *rs)
 {
 	uint8_t id[16], owl[16];
 	char hex[33];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	/* the Owl: chosen from the suggestions (her id), or named */
 	intake_status_t st = page_id_from_hex(page_field(rq, "owl"), owl) == 0
 	    ? casework_assign(rq->app, s, id, owl)

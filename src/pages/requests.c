@@ -165,13 +165,9 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
 	char hex[33];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	if (!rq->work_done) {
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
@@ -218,13 +214,9 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 	uint8_t id[16];
 	int64_t created_hour = 0;
 	char hex[33], when[32];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
 		intake_status_t st = request_shred(rq->app, s, id);
 		if (st != INTAKE_OK && st != INTAKE_SHRED_LATER) {
@@ -256,13 +248,9 @@ page_staff_request_note(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
 	char hex[33];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	page_problems_t p = { .n = 0 };
 	sv_t text = page_field(rq, "note");
 	page_rule_problem(rq, &p, "note", rule_note(text), N_("Write the note first."), RULE_NOTE_MAX_CHARS, &p.message);

@@ -43,6 +43,17 @@ page_staff_redirect(request_t *rq, response_t *rs, const char *path)
 }
 
 const staff_t *
+page_need_staff_id(request_t *rq, response_t *rs, uint8_t id[16])
+{
+	const staff_t *s = page_need_staff(rq, rs);
+	if (s && page_id_param(rq, id) != 0) {
+		rs->status = 404;
+		return NULL;
+	}
+	return s;
+}
+
+const staff_t *
 page_need_staff(request_t *rq, response_t *rs)
 {
 	staff_status_t st;

@@ -8,6 +8,8 @@
  * when it ends), or NULL with a redirect to the login page (or a 500) set. A verified
  * session lets the layout add the staff notices. */
 const staff_t *page_need_staff(request_t *rq, response_t *rs);
+/* The same for a page about one thing: its {id} into id, or NULL with a 404. */
+const staff_t *page_need_staff_id(request_t *rq, response_t *rs, uint8_t id[16]);
 /* Common values of every staff page: the CSRF token and the links of the staff layout. */
 tvars_t *page_staff_vars(request_t *rq);
 /* A 303 to path (such as "/staff/login") in the request's language. */

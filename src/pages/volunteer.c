@@ -256,13 +256,9 @@ page_staff_application_reject(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
 	char hex[33];
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0) {
-		rs->status = 404;
-		return;
-	}
 	if (rq->method == HTTP_POST && sv_eq(page_field(rq, "confirm"), SV("yes"))) {
 		intake_status_t st = casework_application_reject(rq->app, s, id);
 		if (st != INTAKE_OK) {
