@@ -38,6 +38,12 @@ epoch_copies(const uint8_t case_id[16], const uint8_t req_copy[CASE_COPY_BYTES],
 long
 epoch_rekey(const app_t *app, const staff_t *s)
 {
+	return epoch_rekey_group(app, s, "triage");
+}
+
+long
+epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
+{
 	store_group_t g;
 	uint8_t(*ids)[16] = NULL;
 	struct access *a = access_new();
@@ -45,7 +51,7 @@ epoch_rekey(const app_t *app, const staff_t *s)
 	long stuck = 0;
 	size_t n = 0, done = 0, nlinks = 0;
 	uint8_t after[16] = { 0 };
-	if (!a || !ep || store_group_get(app->store, "triage", &g) != STORE_OK || g.rotation_pending ||
+	if (!a || !ep || store_group_get(app->store, group, &g) != STORE_OK || g.rotation_pending ||
 	    !(ids = calloc(REKEY_BATCH, sizeof(*ids))) ||
 	    store_group_links(app->store, g.id, g.epoch, 0, a->glinks, LINKS_MAX, &nlinks) != STORE_OK) {
 		stuck = -1;
@@ -57,7 +63,9 @@ epoch_rekey(const app_t *app, const staff_t *s)
 	 * hides the cases after it. */
 	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
 	for (;;) {
-		if (store_cases_to_rekey(app->store, g.id, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) != STORE_OK) {
+		bool appeals = strcmp(group, "editors") == 0;
+		if (store_cases_to_rekey(app->store, g.id, STAGE_APPEAL, appeals, g.epoch, min_epoch, after, ids, REKEY_BATCH,
+		        &n) != STORE_OK) {
 			stuck = -1;
 			goto out;
 		}
@@ -71,7 +79,7 @@ epoch_rekey(const app_t *app, const staff_t *s)
 			uint8_t holders[2][32];
 			size_t nholders = 1;
 			memcpy(holders[0], g.pk, 32);
-			if (access_staff(app, s, ids[i], a) != INTAKE_OK) {
+			if (access_staff_in(app, s, ids[i], group, a) != INTAKE_OK) {
 				stuck++;
 				continue;
 			}
@@ -101,7 +109,7 @@ epoch_rekey(const app_t *app, const staff_t *s)
 			break;
 	}
 	if (done)
-		log_info("%zu request(s) moved to a new key epoch after triage lost a member", done);
+		log_info("%zu case(s) moved to a new key epoch after the %s group lost a member", done, group);
 out:
 	free(ids);
 	secmem_free(ep);

@@ -25,5 +25,7 @@ size_t epoch_copies(const uint8_t case_id[16], const uint8_t req_copy[CASE_COPY_
  * member's old key opens nothing written from then on. Returns how many cases could not
  * be moved (opened with no key this member holds), or -1 on error. */
 long epoch_rekey(const app_t *app, const staff_t *s);
+/* The same for the cases of any group: "editors" moves the video appeals. */
+long epoch_rekey_group(const app_t *app, const staff_t *s, const char *group);
 
 #endif

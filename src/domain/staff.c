@@ -514,6 +514,11 @@ staff_groups_on_login(const app_t *app, const staff_t *s)
 	 * what was sealed to an older key stays open to members through the group's links */
 	if ((s->acct.roles & groups_role("editors")) && groups_maintain(app, s, "editors") != STAFF_OK)
 		log_warnx("the editors' key could not be made or rotated yet; the next editor's login will");
+	/* after a rotation, appeals still sealed to the old key, or to single editors while it
+	 * waited, move to the new one (the same as requests for triage) */
+	if ((s->acct.roles & groups_role("editors")) && staff_group_holds(app, s, "editors") == 1 &&
+	    epoch_rekey_group(app, s, "editors") < 0)
+		log_warnx("appeals could not be moved to the new editors' key yet; the next editor's login will");
 	if (!(s->acct.roles & groups_role("triage")))
 		return STAFF_OK;
 	staff_status_t st = groups_maintain(app, s, "triage");

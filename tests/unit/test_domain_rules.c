@@ -222,8 +222,10 @@ main(void)
 
 	/* a minute later (a new TOTP step): the sessions; mila is a second coordinator and
 	 * verifier, not yet holding the triage key */
-	int64_t h0 = clock_hour();
 	clock_set_for_tests(t0 + 60, 0);
+	/* the hour of what follows (not of t0: within a minute of the hour's end they differ,
+	 * and every retention step below counts from the hour the stages moved) */
+	int64_t h0 = clock_hour();
 	staff_t coord, owl, mila;
 	memset(&coord, 0, sizeof(coord));
 	memset(&owl, 0, sizeof(owl));
