@@ -312,6 +312,15 @@ def test_while_the_editors_key_waits_for_rotation_an_appeal_is_never_a_request(i
         assert edna.get(path).status_code == 404, path
     page = edna.get(f"/en/staff/appeals/{aid}")
     assert edna.post(f"/en/staff/requests/{aid}/note", data={"csrf": find_csrf(page.text), "note": "x"}).status_code == 404
+    # edna's next login rotates the key and moves the appeal to it: an editor who gets the
+    # key only now opens it too
+    edna.login()
+    dora = Staff(inst, "dora", "editor").login()
+    page = edna.get("/en/staff/appeals")
+    m = re.search(r'name="account" value="([0-9a-f]{32})"', page.text)
+    assert edna.post("/en/staff/appeals", data={"csrf": find_csrf(page.text), "account": m.group(1)}).status_code == 303
+    dora.login()
+    assert dora.get(f"/en/staff/appeals/{aid}").status_code == 200
 
 
 def test_a_help_receipt_withdraws_no_appeal(inst, tmp_path):
