@@ -164,7 +164,7 @@ page_error(request_t *rq, response_t *rs, int status)
 }
 
 int
-pages_init(char *err, size_t errlen)
+page_templates_init(char *err, size_t errlen)
 {
 	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
 		char name[64];
@@ -179,13 +179,12 @@ pages_init(char *err, size_t errlen)
 		if (!page_templates[i])
 			return -1;
 	}
-	return pages_public_init(err, errlen);
+	return 0;
 }
 
 void
-pages_shutdown(void)
+page_templates_shutdown(void)
 {
-	pages_public_shutdown();
 	for (size_t i = 0; i < PAGE_TEMPLATES; i++) {
 		tmpl_free(page_templates[i]);
 		page_templates[i] = NULL;

@@ -33,10 +33,15 @@ void page_lang_root(request_t *rq, response_t *rs);
 void page_landing(request_t *rq, response_t *rs);
 void page_guide(request_t *rq, response_t *rs);
 void page_about(request_t *rq, response_t *rs);
-void page_static_css(request_t *rq, response_t *rs);
 int pages_public_init(char *err, size_t errlen) WUR;
 void pages_public_shutdown(void);
+/* style.c: the stylesheet */
+void page_static_css(request_t *rq, response_t *rs);
+int pages_style_init(char *err, size_t errlen) WUR;
 const char *pages_css_href(void);   /* versioned, for the layout */
+/* page.c: the templates, parsed once (init.c starts and ends them) */
+int page_templates_init(char *err, size_t errlen) WUR;
+void page_templates_shutdown(void);
 
 /* help.c: the requester's pages */
 extern const char *const page_region_labels[];   /* in the order of intake_regions */
@@ -131,7 +136,13 @@ void page_staff_request_checklist(request_t *rq, response_t *rs);
 /* volunteer.c: applications */
 void page_volunteer(request_t *rq, response_t *rs);
 void page_staff_applications(request_t *rq, response_t *rs);
-/* appeals.c: video appeals, public and for editors */
+/* appeals.c: video appeals, public; what appeals_staff.c shares with it */
+extern const char *const page_appeal_msg_full, *const page_appeal_msg_failed;
+const char *page_appeal_state_name(const request_t *rq, int state);   /* STORE_APPEAL_* in words */
+struct appeal_form;
+struct appeal_form page_appeal_form_of(const request_t *rq);
+void page_appeal_problems(request_t *rq, const struct appeal_form *f, page_problems_t *p);
+void page_appeal_languages(const request_t *rq, tvars_t *v);   /* the choices, the sent one selected */
 void page_appeal(request_t *rq, response_t *rs);
 void page_appeal_status(request_t *rq, response_t *rs);
 void page_appeal_withdraw(request_t *rq, response_t *rs);

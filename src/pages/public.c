@@ -1,6 +1,5 @@
 /* public: the pages anyone may see without an account: the landing page, the guide and
- * about pages (Markdown, rendered once at start), the redirects into a language, and
- * the one stylesheet. Trusted with nothing secret. */
+ * about pages (Markdown, rendered once at start), and the redirects into a language. Trusted with nothing secret. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,9 +11,6 @@ static const char *const doc_names[DOC_COUNT] = { "guide", "about" };
 static buf_t doc_html[DOC_COUNT][LANG_COUNT];
 static char doc_title[DOC_COUNT][LANG_COUNT][160];
 
-static const embedded_file_t *css_file;
-static char css_etag[40];
-static char css_href[64];
 
 /* The first "# " line of a Markdown page is its title (cut to fit, and then says so). */
 static void
@@ -46,28 +42,9 @@ pages_public_init(char *err, size_t errlen)
 			doc_title_from(f->data, f->len, doc_title[d][l], sizeof(doc_title[d][l]));
 		}
 	}
-	css_file = embedded_find("static/sava.css");
-	if (!css_file) {
-		snprintf_cut(err, errlen, "static/sava.css is not built in");
-		return -1;
-	}
-	unsigned char h[8];
-	char hex[17];
-	crypto_generichash(h, sizeof(h), (const unsigned char *)css_file->data, css_file->len, NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	if (!snprintf_ok(css_etag, sizeof(css_etag), "\"%s\"", hex) ||
-	    !snprintf_ok(css_href, sizeof(css_href), "/static/sava.css?v=%s", hex)) {
-		snprintf_cut(err, errlen, "the stylesheet's version does not fit");
-		return -1;
-	}
 	return 0;
 }
 
-const char *
-pages_css_href(void)
-{
-	return css_href;
-}
 
 void
 page_root(request_t *rq, response_t *rs)
@@ -117,17 +94,6 @@ page_about(request_t *rq, response_t *rs)
 	page_doc(rq, rs, DOC_ABOUT);
 }
 
-/* The stylesheet is served from a versioned URL, so it can be cached for a year; the
- * server answers a revalidation with the current ETag with 304 (a shared route: both
- * answers are built at start). */
-void
-page_static_css(request_t *rq, response_t *rs)
-{
-	(void)rq;
-	rs->content_type = "text/css; charset=utf-8";
-	rs->static_body = (sv_t){ css_file->data, css_file->len };
-	rs->etag = css_etag;
-}
 
 void
 pages_public_shutdown(void)
