@@ -453,33 +453,19 @@ static int
 publish_file(const app_t *app, struct access *a, const uint8_t aid[16], const char *slug, const char *name)
 {
 	store_attachment_t at;
-	store_blob_t *b = NULL;
 	case_blob_reader_t *r = NULL;
 	struct copy_ctx c = { NULL, false };
 	case_blob_sink_t sink = { copy_meta, copy_data, &c };
-	uint8_t buf[65536];
 	int rc = -1;
-	if (store_attachment_get(app->store, aid, &at) != STORE_OK || store_blob_open(app->store, aid, false, &b) != STORE_OK ||
-	    store_media_create(app->store, slug, name, &c.f) != STORE_OK ||
-	    case_blob_reader_new(app->vault, &a->who, &a->ref, aid, at.fk_wrap, &sink, &r) != VAULT_OK)
-		goto done;
-	for (;;) {
-		size_t got = 0;
-		if (store_blob_read(b, buf, sizeof(buf), &got) != STORE_OK)
-			goto done;
-		if (got == 0)
-			break;
-		if (case_blob_reader_feed(r, buf, got) != 0 || c.failed)
-			goto done;
-	}
-	if (case_blob_reader_end(r) == 0) {
+	if (store_attachment_get(app->store, aid, &at) == STORE_OK &&
+	    store_media_create(app->store, slug, name, &c.f) == STORE_OK &&
+	    case_blob_reader_new(app->vault, &a->who, &a->ref, aid, at.fk_wrap, &sink, &r) == VAULT_OK &&
+	    view_blob_feed(app, aid, at.blob_len, r, true) == 0 && !c.failed) {
 		rc = store_media_commit(c.f) == STORE_OK ? 0 : -1;
 		c.f = NULL;
 	}
-done:
 	store_media_abort(c.f);
 	case_blob_reader_free(r);
-	store_blob_close(b);
 	return rc;
 }
 

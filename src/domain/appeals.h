@@ -114,7 +114,8 @@ void appeals_stop(void);
 size_t appeals_clean_here(const app_t *app);
 
 /* Why the media worker could not run the last job (the sandbox could not start, a limit),
- * for the editors' page: English, never file content; empty when nothing failed. */
+ * for the editors' page: a msgid to translate, never file content; empty when nothing
+ * failed. */
 #define APPEALS_PROBLEM_BYTES 160
 void appeals_media_problem(char out[APPEALS_PROBLEM_BYTES]);
 

@@ -377,7 +377,11 @@ job_run(const app_t *app, struct job *j)
 	}
 	/* a limit, the sandbox, or sava's own failure: it waits for another try */
 	pthread_mutex_lock(&jobs.lock);
-	snprintf(last_error, sizeof(last_error), "%s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
+	/* for the editors' page, in words the catalogs translate; the detail is in the log */
+	snprintf(last_error, sizeof(last_error), "%s",
+	    st == MEDIA_NO_SANDBOX ? N_("The media worker's sandbox cannot start on this server.")
+	    : st == MEDIA_LIMIT    ? N_("A video ran into the media worker's limits. It is tried again.")
+	                           : N_("The media worker failed. The video is tried again."));
 	pthread_mutex_unlock(&jobs.lock);
 	log_warnx("an appeal could not be cleaned: %s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
 	if (store_appeal_move(app->store, j->id, STORE_APPEAL_CLEANING, STORE_APPEAL_WAITING) != STORE_OK)

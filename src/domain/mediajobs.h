@@ -27,7 +27,7 @@ void mediajobs_stop(void);
  * number that failed. */
 size_t mediajobs_run_here(const app_t *app);
 /* Why the last job that could not run failed (the sandbox, a limit), for the editors'
- * page; empty when none did. English, never file content. */
+ * page: a msgid (i18n it), never file content; empty when none did. */
 #define MEDIA_REASON_BYTES_OUT 160
 void mediajobs_last_error(char out[MEDIA_REASON_BYTES_OUT]);
 

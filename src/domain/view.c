@@ -253,9 +253,8 @@ data_ignore(void *arg, const uint8_t *p, size_t n)
 	return 1;
 }
 
-/* Reads a blob file and feeds the reader with it, in frame-sized pieces. */
-static int
-blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole)
+int
+view_blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole)
 {
 	uint8_t *chunk = malloc(CASE_FRAME_CT);
 	store_blob_t *b = NULL;
@@ -342,7 +341,7 @@ view_files(struct view_ctx *x)
 		case_blob_sink_t sink = { meta_take, data_ignore, &mc };
 		case_blob_reader_t *r = NULL;
 		if (case_blob_reader_new(x->app->vault, &x->a->who, &x->a->ref, at->id, at->fk_wrap, &sink, &r) == VAULT_OK &&
-		    blob_feed(x->app, at->id, 2 * (uint64_t)CASE_FRAME_CT, r, false) == 0 && mc.got)
+		    view_blob_feed(x->app, at->id, 2 * (uint64_t)CASE_FRAME_CT, r, false) == 0 && mc.got)
 			m->nfiles++;
 		else
 			x->v->incomplete = true;
@@ -462,7 +461,7 @@ view_file_read(const app_t *app, struct access *a, const store_attachment_t *at,
 	out->reserved = (size_t)at->blob_len;
 	intake_status_t st = INTAKE_ERROR;
 	if (case_blob_reader_new(app->vault, &a->who, &a->ref, at->id, at->fk_wrap, &sink, &r) == VAULT_OK &&
-	    blob_feed(app, at->id, at->blob_len, r, true) == 0 && !d.failed)
+	    view_blob_feed(app, at->id, at->blob_len, r, true) == 0 && !d.failed)
 		st = INTAKE_OK;
 	case_blob_reader_free(r);
 	if (st != INTAKE_OK) {

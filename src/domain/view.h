@@ -83,6 +83,9 @@ intake_status_t view_fill(const app_t *app, struct access *a, bool staff, case_v
 /* Attachment at of the case a opens, whole, into out (within the budget). */
 intake_status_t view_file_read(const app_t *app, struct access *a, const store_attachment_t *at,
     case_file_out_t *out);
+/* Reads blob id's file (at most max bytes) into the reader r, frame by frame; whole: to
+ * its end, checked (0, or -1); else until r stops itself (0). */
+int view_blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole);
 /* Opens one item into out (wiped and freed by the caller): 0, or -1. */
 int view_item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out);
 

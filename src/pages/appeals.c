@@ -91,8 +91,7 @@ page_appeal_problems(request_t *rq, const appeal_form_t *f, page_problems_t *p)
 		char text[300];
 		snprintf_cut(text, sizeof(text), "%s %u", i18n(rq->lang, N_("The video is too large. The largest you can send, in MB:")),
 		    rq->app->config.appeal_max_mb);
-		page_rule_problem(rq, p, "video", RULE_EMPTY, N_("The video is too large."), 0, NULL);
-		snprintf_cut(p->items[p->n - 1].text, sizeof(p->items[0].text), "%s", text);
+		page_problem_add(p, "video", text);
 	}
 	page_rule_problem(rq, p, "language", r.language, N_("Choose the language you speak in the video."), 0, NULL);
 	page_rule_problem(rq, p, "shown_name", r.shown_name, NULL, APPEAL_NAME_MAX_CHARS, NULL);

@@ -102,7 +102,7 @@ page_staff_appeals(request_t *rq, response_t *rs)
 		char err[APPEALS_PROBLEM_BYTES];
 		appeals_media_problem(err);
 		if (err[0])
-			tvars_set_cstr(v, "media_problem", err);
+			tvars_set_cstr(v, "media_problem", i18n(rq->lang, err));
 	}
 	tvars_setf(v, "new_href", "/%s/staff/appeals/new", lang_code(rq->lang));
 	tvars_setf(v, "grant_action", "/%s/staff/appeals", lang_code(rq->lang));

@@ -97,8 +97,8 @@ page_field(const request_t *rq, const char *name)
 	return v ? *v : SV("");
 }
 
-static void
-problem_add(page_problems_t *p, const char *anchor, const char *text)
+void
+page_problem_add(page_problems_t *p, const char *anchor, const char *text)
 {
 	if (p->n < PAGE_PROBLEMS_MAX) {
 		p->items[p->n].anchor = anchor;
@@ -119,27 +119,27 @@ page_check_message(const request_t *rq, bool required, page_problems_t *p)
 		break;
 	case RULE_EMPTY:
 		p->message = true;
-		problem_add(p, "message", i18n(rq->lang, N_("Write your message. It can be short.")));
+		page_problem_add(p, "message", i18n(rq->lang, N_("Write your message. It can be short.")));
 		break;
 	default:
 		p->message = true;
 		snprintf_cut(text, sizeof(text), "%s (%zu / %u)",
 		    i18n(rq->lang, N_("Your message is too long. Shorten it, or send the rest later as a reply from your mailbox.")),
 		    rule_chars(m), c->message_max);
-		problem_add(p, "message", text);
+		page_problem_add(p, "message", text);
 		break;
 	}
 	if (u && upload_too_many(u)) {
 		p->files = true;
 		snprintf_cut(text, sizeof(text), "%s %u", i18n(rq->lang, N_("Too many files. The most you can send at once:")),
 		    c->max_files);
-		problem_add(p, "attachment", text);
+		page_problem_add(p, "attachment", text);
 	}
 	if (u && upload_too_large(u)) {
 		p->files = true;
 		snprintf_cut(text, sizeof(text), "%s %u", i18n(rq->lang, N_("A file is too large. The largest file you can send, in MB:")),
 		    c->max_file_mb);
-		problem_add(p, "attachment", text);
+		page_problem_add(p, "attachment", text);
 	}
 }
 
@@ -152,15 +152,15 @@ page_rule_problem(const request_t *rq, page_problems_t *p, const char *anchor, r
 	case RULE_OK:
 		return;
 	case RULE_EMPTY:
-		problem_add(p, anchor, i18n(rq->lang, empty_msgid));
+		page_problem_add(p, anchor, i18n(rq->lang, empty_msgid));
 		break;
 	case RULE_NOT_LISTED:
-		problem_add(p, anchor, i18n(rq->lang, N_("Choose one of the options in the list.")));
+		page_problem_add(p, anchor, i18n(rq->lang, N_("Choose one of the options in the list.")));
 		break;
 	case RULE_TOO_LONG:
 		snprintf_cut(text, sizeof(text), "%s %zu", i18n(rq->lang, N_("This answer is too long. The most characters that fit:")),
 		    max_chars);
-		problem_add(p, anchor, text);
+		page_problem_add(p, anchor, text);
 		break;
 	}
 	if (flag)

@@ -87,6 +87,8 @@ void page_receipt_grouped(const char *digits, char out[PAGE_RECEIPT_SHOWN]);
 /* The message (required, or optional when files came with it: rule_message) and the
  * files, as problems of the form. */
 void page_check_message(const request_t *rq, bool required, page_problems_t *p);
+/* A problem of the form at anchor, in words already in the page's language. */
+void page_problem_add(page_problems_t *p, const char *anchor, const char *text);
 /* One field's rule (rules.h) as a problem of the form, at anchor: empty_msgid for
  * RULE_EMPTY, the "too long" (with max_chars) or "choose from the list" sentence
  * otherwise; *flag (may be NULL) marks the field. Nothing for RULE_OK. */

@@ -456,19 +456,14 @@ vault_status_t
 case_item_seal(vault_t *v, const case_opener_t *who, const case_ref_t *ref, uint8_t kind, const uint8_t item_id[16],
     uint8_t role, uint8_t field, const uint8_t *pt, size_t len, uint8_t *out, size_t cap, size_t *out_len)
 {
+	/* one item through a handle opened for it: the same rules and bytes as many */
 	if (!role_ok(who, kind, role) || len > CASE_ITEM_PT_MAX)
 		return VAULT_NOT_FOUND;
-	struct case_secrets *s = case_secrets_new();
-	if (!s)
-		return VAULT_ERROR;
-	vault_status_t st = case_unlock(v, who, ref, s);
-	if (st == VAULT_OK && case_root_at(ref, kind, ref->e, s) != 0)
-		st = VAULT_NOT_FOUND;
-	if (st == VAULT_OK) {
-		case_subkey(s->key, s->root, kind, 1);
-		st = case_item_seal_key(s->key, kind, ref->case_id, item_id, ref->e, role, field, pt, len, out, cap, out_len);
-	}
-	case_secrets_free(s);
+	case_keys_t *k = NULL;
+	vault_status_t st = case_keys_open(v, who, ref, &k);
+	if (st == VAULT_OK)
+		st = case_keys_item_seal(k, kind, item_id, role, field, pt, len, out, cap, out_len);
+	case_keys_free(k);
 	return st;
 }
 
