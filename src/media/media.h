@@ -66,6 +66,9 @@ typedef struct {
 	/* [media] sandbox = none: test instances only. The same job runs without bubblewrap
 	 * (rlimits still apply, in a fresh directory under /dev/shm); a warning is logged. */
 	bool ml_no_sandbox;
+	/* Tests only, never from sava.conf: runs the job without the seccomp filter, so that
+	 * a test can show what the filter stops. */
+	bool ml_no_seccomp;
 } media_limits_t;
 
 void media_limits_default(media_limits_t *l);
