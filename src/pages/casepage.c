@@ -329,6 +329,33 @@ page_inline(response_t *rs, case_file_out_t *f, const char *content_type)
 	sodium_memzero(f->name, sizeof(f->name));
 }
 
+void
+page_inline_part(response_t *rs, case_file_out_t *f, const char *content_type)
+{
+	rs->accept_ranges = true;
+	if (f->range == RANGE_UNSATISFIABLE) {
+		rs->status = 416;
+		if (!snprintf_ok(rs->content_range, sizeof(rs->content_range), "bytes */%llu",
+		        (unsigned long long)f->total))
+			rs->content_range[0] = '\0';
+		return;
+	}
+	if (f->range == RANGE_ONE) {
+		uint64_t last = f->first + f->data.len - 1;
+		rs->status = 206;
+		if (!snprintf_ok(rs->content_range, sizeof(rs->content_range), "bytes %llu-%llu/%llu",
+		        (unsigned long long)f->first, (unsigned long long)last, (unsigned long long)f->total)) {
+			rs->status = 500;
+			rs->content_range[0] = '\0';
+			buf_free(&f->data);
+			intake_file_release(f->reserved);
+			f->reserved = 0;
+			return;
+		}
+	}
+	page_inline(rs, f, content_type);
+}
+
 int
 page_id_from_hex(sv_t hex, uint8_t id[16])
 {
