@@ -54,7 +54,7 @@ up_status(int rc)
 int
 page_up_file_begin(void *u, const mp_part_t *part)
 {
-	return up_status(upload_file_begin(u, part->filename, part->content_type));
+	return up_status(upload_file_begin(u, part->filename, part->content_type, part->length_if_last));
 }
 
 int
