@@ -402,7 +402,8 @@ appeal_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which,
 	if (st == INTAKE_OK && !(which == 0 ? ap.has_clean : ap.has_poster))
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK)
-		st = store_attachment_get(app->store, aid, &at) == STORE_OK ? view_file_part(app, a, &at, range, out) : INTAKE_NOT_FOUND;
+		st = store_attachment_get(app->store, aid, &at) == STORE_OK ? view_file_part(app, a, &at, range, s->acct.id, out) :
+		                                                                INTAKE_NOT_FOUND;
 	access_free(a);
 	return st;
 }

@@ -445,6 +445,17 @@ intake_file_release(size_t reserved)
 	atomic_fetch_sub(&files_in_memory, reserved);
 }
 
+bool
+view_file_reserve(uint64_t n)
+{
+	uint64_t budget = (uint64_t)LIMIT_FILES_IN_MEMORY_MB << 20;
+	if (atomic_fetch_add(&files_in_memory, n) + n > budget) {
+		atomic_fetch_sub(&files_in_memory, n);
+		return false;
+	}
+	return true;
+}
+
 intake_status_t
 view_file_read(const app_t *app, struct access *a, const store_attachment_t *at, case_file_out_t *out)
 {
@@ -470,126 +481,6 @@ view_file_read(const app_t *app, struct access *a, const store_attachment_t *at,
 		intake_file_release(out->reserved);
 		out->reserved = 0;
 		log_warnx("an attachment could not be opened");
-	}
-	return st;
-}
-
-/* ---- a part of a file, for a Range ---- */
-
-/* Frame 0 alone: the file's real length, for the Range to be resolved against. */
-struct part_meta {
-	uint64_t real_len;
-	bool seen;
-};
-
-static int
-part_meta_take(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
-{
-	struct part_meta *m = arg;
-	(void)name, (void)name_len, (void)mime, (void)mime_len;
-	m->real_len = real_len;
-	m->seen = true;
-	return 1;   /* enough: stop after frame 0 */
-}
-
-static int
-part_meta_data(void *arg, const uint8_t *p, size_t n)
-{
-	(void)arg, (void)p, (void)n;
-	return 1;
-}
-
-/* The bytes [first, last] of the content, copied as they pass; the reader stops past last. */
-struct part_ctx {
-	case_file_out_t *out;
-	uint64_t pos, first, last;
-	bool failed, stopped;
-};
-
-static int
-part_take(void *arg, const uint8_t *p, size_t n)
-{
-	struct part_ctx *c = arg;
-	uint64_t from = c->pos, to = c->pos + n;   /* this piece: [from, to) */
-	c->pos = to;
-	if (to > c->first && from <= c->last) {
-		uint64_t a = from > c->first ? from : c->first;
-		uint64_t b = to - 1 < c->last ? to - 1 : c->last;
-		if (buf_append(&c->out->data, p + (a - from), (size_t)(b - a + 1)) != 0) {
-			c->failed = true;
-			return 1;
-		}
-	}
-	if (to > c->last) {
-		c->stopped = true;
-		return 1;
-	}
-	return 0;
-}
-
-static int
-part_name(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
-{
-	struct part_ctx *c = arg;
-	(void)real_len, (void)mime, (void)mime_len;
-	size_t n = name_len < CASE_NAME_MAX ? name_len : CASE_NAME_MAX;
-	memcpy(c->out->name, name, n);
-	c->out->name[n] = '\0';
-	return 0;
-}
-
-intake_status_t
-view_file_part(const app_t *app, struct access *a, const store_attachment_t *at, sv_t range, case_file_out_t *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (range.len == 0)
-		return view_file_read(app, a, at, out);
-	struct part_meta m = { 0, false };
-	case_blob_sink_t msink = { part_meta_take, part_meta_data, &m };
-	case_blob_reader_t *r = NULL;
-	if (case_blob_reader_new(app->vault, &a->who, &a->ref, at->id, at->fk_wrap, &msink, &r) != VAULT_OK ||
-	    view_blob_feed(app, at->id, at->blob_len, r, false) != 0 || !m.seen) {
-		case_blob_reader_free(r);
-		log_warnx("an attachment could not be opened");
-		return INTAKE_ERROR;
-	}
-	case_blob_reader_free(r);
-	r = NULL;
-	uint64_t first = 0, last = 0;
-	range_t kind = range_parse(range, m.real_len, &first, &last);
-	if (kind == RANGE_NONE)
-		return view_file_read(app, a, at, out);
-	out->range = kind;
-	out->total = m.real_len;
-	if (kind == RANGE_UNSATISFIABLE)
-		return INTAKE_OK;
-	if (last - first + 1 > VIEW_PART_MAX)
-		last = first + VIEW_PART_MAX - 1;
-	out->first = first;
-	uint64_t want = last - first + 1;
-	uint64_t budget = (uint64_t)LIMIT_FILES_IN_MEMORY_MB << 20;
-	if (atomic_fetch_add(&files_in_memory, want) + want > budget) {
-		atomic_fetch_sub(&files_in_memory, want);
-		return INTAKE_BUSY;
-	}
-	out->reserved = (size_t)want;
-	buf_init(&out->data, (size_t)want);
-	struct part_ctx c = { out, 0, first, last, false, false };
-	case_blob_sink_t sink = { part_name, part_take, &c };
-	intake_status_t st = INTAKE_ERROR;
-	/* a bad frame stops the reader as the window's end does: only the latter (stopped,
-	 * every byte of the window taken) is a part; each frame was checked as it came */
-	if (case_blob_reader_new(app->vault, &a->who, &a->ref, at->id, at->fk_wrap, &sink, &r) == VAULT_OK &&
-	    view_blob_feed(app, at->id, at->blob_len, r, false) == 0 && !c.failed && c.stopped &&
-	    out->data.len == want)
-		st = INTAKE_OK;
-	case_blob_reader_free(r);
-	if (st != INTAKE_OK) {
-		buf_free(&out->data);
-		sodium_memzero(out->name, sizeof(out->name));
-		intake_file_release(out->reserved);
-		out->reserved = 0;
-		log_warnx("a part of an attachment could not be opened");
 	}
 	return st;
 }

@@ -43,6 +43,10 @@ static const char *const jail_denied[] = {
 	"settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "iopl", "ioperm",
 	"open_by_handle_at", "name_to_handle_at", "lookup_dcookie", "fanotify_init", "nfsservctl",
 	"vhangup", "sethostname", "setdomainname",
+	/* memory of other kinds: secret memory, segment tables, other processes' pages and
+	 * NUMA placement */
+	"memfd_secret", "modify_ldt", "process_madvise", "pidfd_open", "mbind", "migrate_pages", "move_pages",
+	"set_mempolicy",
 };
 
 /* clone's namespace flags: a job may make threads and processes, never namespaces */
@@ -59,8 +63,10 @@ static int
 jail_deny(scmp_filter_ctx ctx, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name(name);
-	if (nr == __NR_SCMP_ERROR || nr < 0)
-		return 0;   /* not a call of this architecture */
+	if (nr == __NR_SCMP_ERROR)
+		return -1;  /* a name this libseccomp does not know: no filter rather than a hole */
+	if (nr < 0)
+		return 0;   /* a call of another architecture only */
 	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
 }
 
@@ -93,15 +99,15 @@ jail_rules(scmp_filter_ctx ctx)
 static void
 jail_build(void)
 {
-	/* Calls of another architecture (32-bit int 0x80, x32) kill the job: libseccomp's
-	 * default for an architecture the filter does not name. */
+	/* Calls of another architecture (32-bit int 0x80, x32) kill the job (below). */
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int fd = -1;
 	if (!ctx) {
 		snprintf_cut(jail_why, sizeof(jail_why), "libseccomp could not start a filter");
 		return;
 	}
-	if (jail_rules(ctx) != 0) {
+	/* a call of another architecture kills the whole job, not one of its threads */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) != 0 || jail_rules(ctx) != 0) {
 		snprintf_cut(jail_why, sizeof(jail_why), "libseccomp refused a rule of the media filter");
 		goto done;
 	}

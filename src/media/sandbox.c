@@ -161,12 +161,14 @@ sandbox_child(const int fds[SANDBOX_CHILD_FDS], const media_limits_t *lim, const
 	int tmp[SANDBOX_CHILD_FDS];
 	for (int i = 0; i < SANDBOX_CHILD_FDS; i++) {
 		tmp[i] = fds[i] < 0 && i == JAIL_SECCOMP_FD ? -1 : fcntl(fds[i], F_DUPFD_CLOEXEC, 64);
+		if (tmp[i] < 0 && fds[i] >= 0)
+			_exit(127);
 		if (tmp[i] < 0 && i != JAIL_SECCOMP_FD)
 			_exit(127);
 	}
 	for (int i = 0; i < SANDBOX_CHILD_FDS; i++)
-		if (tmp[i] >= 0 && dup2(tmp[i], i) != i)
-			_exit(127);
+		if (tmp[i] >= 0 ? dup2(tmp[i], i) != i : close(i) != 0 && errno != EBADF)
+			_exit(127);   /* an fd without a job of its own is closed, never inherited */
 	if (syscall(SYS_close_range, (unsigned)SANDBOX_CHILD_FDS, ~0U, 0U) != 0) {
 		/* an old kernel: every fd the process may have, not only those below 1024 */
 		struct rlimit nofile;

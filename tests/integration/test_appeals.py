@@ -226,6 +226,20 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
         assert r.status_code == 206, rng
         assert r.headers["Content-Range"] == "bytes %d-%d/%d" % (lo, hi, n), rng
         assert r.content == whole[lo:hi + 1], rng
+    # a player's parts one after another (each goes on from where the last one ended,
+    # across the sealed file's frames), then seeking back and forth: the same bytes
+    got, step = b"", 30001
+    for lo in range(0, n, step):
+        hi = min(lo + step, n) - 1
+        r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=%d-%d" % (lo, hi)})
+        assert r.status_code == 206 and r.headers["Content-Range"] == "bytes %d-%d/%d" % (lo, hi, n)
+        got += r.content
+    assert got == whole
+    for lo, hi in ((n - 70000, n - 65000), (100, 65636), (65536, 65536), (65535, 131073), (3, 3), (n - 1, n - 1)):
+        r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=%d-%d" % (lo, hi)})
+        assert r.status_code == 206 and r.content == whole[lo:hi + 1], (lo, hi)
+    r = erin.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=1000-1999"})   # another editor's own
+    assert r.status_code == 206 and r.content == whole[1000:2000]
     r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=%d-" % n})
     assert r.status_code == 416 and r.headers["Content-Range"] == "bytes */%d" % n and r.content == b""
     r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=5-1"})   # malformed: ignored

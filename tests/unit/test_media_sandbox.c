@@ -202,7 +202,8 @@ static const char filter_probe[] =
 	"out = ['socket=%d' % call(41, 2, 1, 0), 'ptrace=%d' % call(101, 0, 0, 0, 0),\n"
 	"    'keyctl=%d' % call(250, 0, -3, 0), 'unshare=%d' % call(272, 0x20000),\n"
 	"    'bpf=%d' % call(321, 0, 0, 0), 'uring=%d' % call(425, 1, 0),\n"
-	"    'clone3=%d' % call(435, 0, 0), 'getpid=%d' % call(39)]\n"
+	"    'clone3=%d' % call(435, 0, 0), 'ldt=%d' % call(154, 0, 0, 0), 'secret=%d' % call(447, 0),\n"
+	"    'getpid=%d' % call(39)]\n"
 	"os.write(3, (' '.join(out) + '\\n').encode())\n";
 
 static void
@@ -221,7 +222,7 @@ test_filter(bool sandboxed, bool filtered)
 	sv_t o = buf_sv(&j.out[0]);
 	if (filtered) {
 		/* EACCES for a network socket, EPERM for the rest, ENOSYS for clone3 */
-		CHECK_SV(o, "socket=13 ptrace=1 keyctl=1 unshare=1 bpf=1 uring=1 clone3=38 getpid=0\n");
+		CHECK_SV(o, "socket=13 ptrace=1 keyctl=1 unshare=1 bpf=1 uring=1 clone3=38 ldt=1 secret=1 getpid=0\n");
 	} else {
 		/* without the filter the socket opens and the process may be traced */
 		CHECK(sv_starts_with(o, SV("socket=0 ptrace=0 ")));
@@ -233,6 +234,29 @@ test_filter(bool sandboxed, bool filtered)
 	job_free(&j);
 }
 #endif
+
+/* The parent's descriptors stay out of the job, the one that carries bubblewrap's filter
+ * too when there is no bubblewrap: an fd 8 left open (not close-on-exec) is not there. */
+static void
+test_fds(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+	CHECK(fd >= 0 && dup2(fd, 8) == 8 && dup2(fd, 9) == 9);
+	media_limits_t lim;
+	media_limits_default(&lim);
+	for (int sandboxed = 0; sandboxed < 2; sandboxed++) {
+		lim.ml_no_sandbox = !sandboxed;
+		job_t j = { 0 };
+		sandbox_result_t res;
+		CHECK(job_run("for n in 8 9 10 64; do [ -e /proc/self/fd/$n ] && echo $n >&3; done; echo done >&3", &lim, &j,
+			&res) == MEDIA_OK);
+		CHECK_SV(buf_sv(&j.out[0]), "done\n");
+		job_free(&j);
+	}
+	close(8);
+	close(9);
+	close(fd);
+}
 
 /* What the job sees of the machine: nobody, no capabilities, its own pid namespace. */
 static void
@@ -639,6 +663,7 @@ main(void)
 #endif
 	test_disk();
 	test_identity();
+	test_fds();
 	test_limits();
 	bool fixtures = make_fixtures();
 	CHECK(fixtures);
