@@ -116,6 +116,11 @@ const char config_default_text[] =
 "# 0 means no limit.\n"
 "waiting_max = 200\n"
 "\n"
+"[testimonies]\n"
+"# Days a man's consent to publish his story holds, unless renewed: the story\n"
+"# leaves the site on its last day.\n"
+"consent_days = 180\n"
+"\n"
 "[media]\n"
 "# The media worker runs ffprobe and ffmpeg under bubblewrap (no network, only its\n"
 "# own memory-backed folder, limits on time and memory). \"none\" runs them without\n"
@@ -160,6 +165,7 @@ config_defaults(config_t *c)
 	c->appeal_max_mb = 500;
 	c->appeal_max_s = 600;
 	c->appeal_waiting_max = 200;
+	c->consent_days = 180;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
 }
@@ -362,6 +368,11 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else {
 			goto unknown;
 		}
+	} else if (strcmp(section, "testimonies") == 0) {
+		if (strcmp(name, "consent_days") != 0)
+			goto unknown;
+		bad = config_uint(value, 1, 3650, &c->consent_days);
+		want = "a number of days from 1 to 3650";
 	} else if (strcmp(section, "media") == 0) {
 		if (strcmp(name, "sandbox") == 0) {
 			bad = strcmp(value, "bubblewrap") != 0 && strcmp(value, "none") != 0;

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "domain/access.h"
+#include "store/testimonies.h"
 #include "vault/secmem.h"
 
 #define REKEY_BATCH 256
@@ -63,9 +64,12 @@ epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 	 * hides the cases after it. */
 	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
 	for (;;) {
-		bool appeals = strcmp(group, "editors") == 0;
-		if (store_cases_to_rekey(app->store, g.id, STAGE_APPEAL, appeals, g.epoch, min_epoch, after, ids, REKEY_BATCH,
-		        &n) != STORE_OK) {
+		/* each group's own cases: the appeals (editors), the testimonies, or the rest
+		 * (triage: its requests and applications) */
+		bool only = strcmp(group, "triage") != 0;
+		int stage = strcmp(group, "testimonies") == 0 ? STAGE_TESTIMONY : STAGE_APPEAL;
+		if (store_cases_to_rekey(app->store, g.id, stage, only, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) !=
+		    STORE_OK) {
 			stuck = -1;
 			goto out;
 		}
@@ -84,7 +88,18 @@ epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 				continue;
 			}
 			/* the Owl who holds it keeps it */
-			bool has_owl = a->row.has_assignee && store_account_by_id(app->store, a->row.assignee, &owl) == STORE_OK &&
+			/* a testimony's Owl holds her own copy, never as its assignee */
+			uint8_t owl_id[16];
+			store_testimony_t tm;
+			bool has_owl_id = a->row.has_assignee;
+			if (has_owl_id)
+				memcpy(owl_id, a->row.assignee, 16);
+			else if (a->row.stage == STAGE_TESTIMONY &&
+			    store_testimony_get(app->store, a->row.id, &tm) == STORE_OK && tm.has_owl) {
+				has_owl_id = true;
+				memcpy(owl_id, tm.owl, 16);
+			}
+			bool has_owl = has_owl_id && store_account_by_id(app->store, owl_id, &owl) == STORE_OK &&
 			    owl.status != ACCT_REVOKED;
 			if (has_owl)
 				memcpy(holders[nholders++], owl.pk, 32);

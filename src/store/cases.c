@@ -516,7 +516,7 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int stage, bool on
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND ((?7 AND c.stage = ?6) OR (NOT ?7 AND c.stage <> ?6)) "
+	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND ((?7 AND c.stage = ?6) OR (NOT ?7 AND c.stage < ?6)) "
 	        "AND (NOT EXISTS (SELECT 1 FROM case_copies k WHERE "
 	        "k.case_id = c.id AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) "
 	        "OR c.assignee IN (SELECT id FROM accounts WHERE status = 2)) "
@@ -624,6 +624,9 @@ store_case_delete(store_t *st, const store_stages_t *sg, const uint8_t case_id[1
 		/* an appeal's row outlives its case: it keeps its state and hours, no file */
 		"DELETE FROM media_jobs WHERE object = ?1",
 		"UPDATE appeals SET original = NULL, clean = NULL, poster = NULL WHERE id = ?1",
+		/* a testimony's published story outlives its original unless taken down first */
+		"UPDATE stories SET testimony = NULL WHERE testimony = ?1",
+		"DELETE FROM testimonies WHERE id = ?1",
 		("UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
 		 "id = (SELECT assignee FROM cases WHERE id = ?1 AND stage < ?2)"),
 		"DELETE FROM cases WHERE id = ?1",
