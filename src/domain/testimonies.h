@@ -49,6 +49,7 @@ typedef struct {
 	int64_t created_hour;
 	bool published, has_copy, approved;
 } testimony_row_t;
+/* Every testimony for a holder of the key; an Owl's own for an Owl. */
 intake_status_t testimonies_list(const app_t *app, const staff_t *s, size_t offset, testimony_row_t rows[TESTIMONIES_PAGE],
     size_t *n, size_t *total) WUR;
 

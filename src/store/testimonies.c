@@ -106,17 +106,27 @@ count_all(store_t *st, const char *sql, int64_t hour, size_t *total)
 }
 
 int
-store_testimonies_list(store_t *st, size_t offset, size_t limit, int (*fn)(void *ctx, const store_testimony_t *t),
-    void *ctx, size_t *total)
+store_testimonies_list(store_t *st, const uint8_t *owl, size_t offset, size_t limit,
+    int (*fn)(void *ctx, const store_testimony_t *t), void *ctx, size_t *total)
 {
 	sqlite3_stmt *q;
-	if (count_all(st, "SELECT count(*) FROM testimonies", 0, total) != STORE_OK ||
+	if (q_prepare(st, &q, "SELECT count(*) FROM testimonies WHERE ?1 IS NULL OR owl = ?1") != 0)
+		return STORE_ERROR;
+	if (owl)
+		sqlite3_bind_blob(q, 1, owl, 16, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*total = (size_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW ||
 	    q_prepare(st, &q,
-	        "SELECT " TESTIMONY_COLUMNS TESTIMONY_FROM "ORDER BY t.created_hour DESC, t.rowid DESC LIMIT ? OFFSET ?") != 0)
+	        "SELECT " TESTIMONY_COLUMNS TESTIMONY_FROM
+	        "WHERE ?3 IS NULL OR t.owl = ?3 ORDER BY t.created_hour DESC, t.rowid DESC LIMIT ?1 OFFSET ?2") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, (int64_t)limit);
 	sqlite3_bind_int64(q, 2, (int64_t)offset);
-	int rc;
+	if (owl)
+		sqlite3_bind_blob(q, 3, owl, 16, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_testimony_t t;
 		if (testimony_row(q, &t) != STORE_OK) {

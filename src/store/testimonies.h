@@ -43,8 +43,8 @@ void store_story_free(store_story_t *s);
 int store_testimony_create(store_t *st, const store_case_t *c, const store_copy_t *copies, size_t ncopies,
     const store_item_t *items, size_t nitems, const char *language, const uint8_t *owl) WUR;
 int store_testimony_get(store_t *st, const uint8_t id[16], store_testimony_t *out) WUR;
-/* Testimonies, newest first; *total counts them all. */
-int store_testimonies_list(store_t *st, size_t offset, size_t limit,
+/* Testimonies (owl not NULL: only hers), newest first; *total counts them. */
+int store_testimonies_list(store_t *st, const uint8_t *owl, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_testimony_t *t), void *ctx, size_t *total) WUR;
 
 /* What a new version of items changes, in the same transaction as the items (numbered

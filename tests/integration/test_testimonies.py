@@ -1,0 +1,278 @@
+"""Testimonies (issue 14) against the real daemon: a testimony made from a request by a
+coordinator after the man agreed, or entered by an editor; consent as versioned records
+(scope, place, dates); the redacted copy beside the original, a strike list checked before
+publishing; two approvers, neither of them the redactor (in the domain and in SQL); the
+public stories; withdrawal of consent taking the story down at once; shredding the
+original without (or with) the story; the Owl's own copy; and no word of the original on
+disk in the clear."""
+import re
+import sqlite3
+import time
+
+import pytest
+import requests
+
+from conftest import HTTP_TIMEOUT, start_instance, _teardown
+from intake_util import REQUEST_LINK_RE, Requester, Staff, coordinator, find_csrf, marker, scan_tree, unique
+from test_corridor import account_id, set_profile
+
+TESTIMONY_RE = re.compile(r'/staff/testimonies/([0-9a-f]{32})\b')
+STORY_RE = re.compile(r'href="/en/stories/([0-9a-f]{32})"')
+
+
+@pytest.fixture
+def inst(tmp_path):
+    i = start_instance(tmp_path)
+    yield i
+    _teardown(i)
+
+
+def q(inst, sql, *args):
+    db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def team(inst):
+    """anna (coordinator: her first login makes the triage and testimonies keys), who gives
+    the testimonies' key to the editors edna and erin."""
+    anna = coordinator(inst)
+    edna = Staff(inst, "edna", "editor").login()
+    erin = Staff(inst, "erin", "editor").login()
+    r = edna.get("/en/staff/testimonies")
+    assert r.status_code == 200 and "do not hold the testimonies" in r.text
+    for handle, who in (("edna", edna), ("erin", erin)):
+        page = anna.get("/en/staff/testimonies")
+        assert page.status_code == 200
+        r = anna.post("/en/staff/testimonies", data={"csrf": find_csrf(page.text), "account": account_id(inst, handle)})
+        assert r.status_code == 303, r.text[:1000]
+        who.login()
+    assert "do not hold the testimonies" not in edna.get("/en/staff/testimonies").text
+    return anna, edna, erin
+
+
+def page(staff, tid):
+    r = staff.get(f"/en/staff/testimonies/{tid}")
+    assert r.status_code == 200, f"{staff.handle}: {r.status_code}"
+    return r.text
+
+
+def act(staff, tid, action, **data):
+    text = page(staff, tid)
+    data["csrf"] = find_csrf(text)
+    return staff.post(f"/en/staff/testimonies/{tid}/{action}", data=data)
+
+
+def copy_seq(staff, tid):
+    m = re.search(r'name="copy_seq" value="(\d+)"', page(staff, tid))
+    return m.group(1) if m else "0"
+
+
+def consent(staff, tid, what=("text",), where=("site",), ago="0", days="", how="in the mailbox, in his words"):
+    data = {k: "yes" for k in what + where}
+    return act(staff, tid, "consent", ago=ago, days=days, how=how, **data)
+
+
+def public_story_ids(lang="en", inst=None):
+    r = requests.get(inst.url(f"/{lang}/stories"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200
+    return unique(STORY_RE.findall(r.text)), r.text
+
+
+def make_from_request(anna, req_text, inst):
+    """A help request, and anna's testimony made from its one message."""
+    Requester(inst).submit_ok(req_text)
+    rid = unique(REQUEST_LINK_RE.findall(anna.list_page().text))[0]
+    assert f"/staff/requests/{rid}/testimony" in anna.request_page(rid).text
+    form = anna.get(f"/en/staff/requests/{rid}/testimony")
+    assert form.status_code == 200 and req_text in form.text
+    seq = re.search(r'name="pick" value="(\d+)"', form.text).group(1)
+    # without his agreement: refused, and what was ticked comes back
+    r = anna.post(f"/en/staff/requests/{rid}/testimony", data={"csrf": find_csrf(form.text), "pick": seq})
+    assert r.status_code == 400 and "he agreed" in r.text and "checked" in r.text
+    r = anna.post(f"/en/staff/requests/{rid}/testimony",
+                  data={"csrf": find_csrf(form.text), "pick": seq, "agreed": "yes"})
+    assert r.status_code == 303, r.text[:2000]
+    return rid, TESTIMONY_RE.search(r.headers["Location"]).group(1)
+
+
+def test_a_testimony_from_a_request_to_a_story_and_back(inst):
+    anna, edna, erin = team(inst)
+    secret = marker("ORIGINAL")
+    told = f"{secret} Я служил в Гродно, командир Иван Петров. Потом ушёл через лес."
+    rid, tid = make_from_request(anna, told, inst)
+    # a testimony is never a request: the request pages do not open it
+    assert anna.get(f"/en/staff/requests/{tid}").status_code == 404
+    text = page(edna, tid)
+    assert secret in text and "from a request" in text and "none valid today" in text
+    # the redacted copy, with a strike list; the page says what is still in it
+    r = act(edna, tid, "copy", title="Как я ушёл", copy="Я служил в Гродно. Потом ушёл через лес.",
+            strike="гродно\nИван Петров")
+    assert r.status_code == 303
+    text = page(edna, tid)
+    assert "A struck name or place is still in the copy" in text and "гродно" in text
+    assert "You edited this copy" in text and 'action="/en/staff/testimonies/' + tid + '/approve"' not in text
+    # the redactor cannot approve her own copy (the domain and the SQL statement refuse)
+    r = edna.post(f"/en/staff/testimonies/{tid}/approve", data={"csrf": find_csrf(page(edna, tid)),
+                                                                 "copy_seq": copy_seq(erin, tid)})
+    assert r.status_code == 409
+    assert q(inst, "SELECT approved_by IS NULL FROM testimonies") == [(1,)]
+    seq = copy_seq(erin, tid)
+    assert act(anna, tid, "approve", copy_seq=seq).status_code == 303
+    # no consent yet: refused
+    r = act(erin, tid, "publish", copy_seq=seq)
+    assert r.status_code == 409 and "consent to publish the text" in r.text
+    # consent for his voice only, then on social platforms only: still refused
+    assert consent(anna, tid, what=("voice",)).status_code == 303
+    assert act(erin, tid, "publish", copy_seq=seq).status_code == 409
+    assert consent(anna, tid, where=("social",)).status_code == 303
+    assert act(erin, tid, "publish", copy_seq=seq).status_code == 409
+    # consent given 10 days ago for 5 days: over
+    assert consent(anna, tid, ago="10", days="5").status_code == 303
+    r = act(erin, tid, "publish", copy_seq=seq)
+    assert r.status_code == 409 and "consent to publish the text" in r.text
+    # valid consent, but a struck name is still in the copy
+    assert consent(anna, tid).status_code == 303
+    r = act(erin, tid, "publish", copy_seq=seq)
+    assert r.status_code == 409 and "strike list is still in the copy" in r.text
+    assert public_story_ids(inst=inst)[0] == []
+    # a new version (with ГРОДНО in capitals and ё: still struck), then a clean one
+    assert act(edna, tid, "copy", title="Как я ушёл", copy="Я служил в ГРОДНО.", strike="Гродно").status_code == 303
+    assert act(anna, tid, "approve", copy_seq=copy_seq(anna, tid)).status_code == 303
+    assert "strike list" in act(erin, tid, "publish", copy_seq=copy_seq(erin, tid)).text
+    r = act(edna, tid, "copy", title="Как я ушёл", copy="Я служил далеко от дома. Потом ушёл через лес.",
+            strike="гродно\nИван Петров")
+    assert r.status_code == 303
+    seq2 = copy_seq(erin, tid)
+    assert seq2 != seq
+    # the new version voids the approval of the old one
+    assert q(inst, "SELECT approved_by IS NULL FROM testimonies") == [(1,)]
+    r = act(erin, tid, "publish", copy_seq=seq2)
+    assert r.status_code == 409 and "two people" in r.text
+    # an approval of the version she read, not of a newer one
+    r = act(anna, tid, "approve", copy_seq=seq)
+    assert r.status_code == 409
+    assert act(anna, tid, "approve", copy_seq=seq2).status_code == 303
+    # neither the first approver nor the redactor publishes
+    assert act(anna, tid, "publish", copy_seq=seq2).status_code == 409
+    assert act(edna, tid, "publish", copy_seq=seq2).status_code == 409
+    r = act(erin, tid, "publish", copy_seq=seq2)
+    assert r.status_code == 303, r.text[:3000]
+    ids, listing = public_story_ids(inst=inst)
+    assert len(ids) == 1 and "Как я ушёл" in listing
+    story = requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT)
+    assert story.status_code == 200 and "Я служил далеко от дома" in story.text
+    assert secret not in story.text and "Гродно" not in story.text and "<script" not in story.text
+    for lang in ("be", "ru"):
+        assert requests.get(inst.url(f"/{lang}/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 200
+    # published: the copy cannot change under it
+    assert act(edna, tid, "copy", title="x", copy="y", strike="").status_code == 409
+    # the SQL itself refuses a story whose approver is its redactor
+    db = sqlite3.connect(inst.dir / "sava.db")
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("UPDATE stories SET approved_by = redacted_by")
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("UPDATE testimonies SET approved_by = redacted_by")
+    finally:
+        db.close()
+    # a withdrawal of consent takes it down at once
+    r = act(anna, tid, "withdraw", w_how="he wrote in the mailbox")
+    assert r.status_code == 400 and "Tick the box" in r.text
+    assert act(anna, tid, "withdraw", confirm="yes", w_how="he wrote in the mailbox").status_code == 303
+    assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 404
+    assert public_story_ids(inst=inst)[0] == []
+    text = page(erin, tid)
+    assert "withdrawn" in text and "none valid today" in text
+    assert act(erin, tid, "publish", copy_seq=seq2).status_code == 409
+    # every step is in the audit log
+    audit = "".join(anna.get(f"/en/staff/audit?page={n}").text for n in range(1, 8))
+    for words in ("testimony made", "story copy edited", "story approved", "story published",
+                  "testimony consent recorded", "testimony consent withdrawn", "story taken down", "testimony read"):
+        assert words in audit, words
+    # nothing of the original on disk in the clear
+    inst.stop()
+    found = []
+    scan_tree(inst.dir, [secret, "Иван Петров", "командир"], found)
+    assert found == []
+
+
+def test_an_editors_testimony_the_owl_and_shredding(inst):
+    anna, edna, erin = team(inst)
+    olga = Staff(inst, "olga", "owl").login()
+    # an editor enters one; the form says what is missing and keeps what was typed
+    r = edna.get("/en/staff/testimonies/new")
+    assert r.status_code == 200
+    r = edna.post("/en/staff/testimonies/new", data={"csrf": find_csrf(r.text), "language": "", "text": "kept words"})
+    assert r.status_code == 400 and "kept words" in r.text and "Choose the language" in r.text
+    r = edna.post("/en/staff/testimonies/new", data={"csrf": find_csrf(r.text), "language": "ru",
+                                                     "text": "Рассказ без имён."})
+    assert r.status_code == 303
+    tid = TESTIMONY_RE.search(r.headers["Location"]).group(1)
+    # an Owl does not see it, nor a staff member without the key
+    assert olga.get(f"/en/staff/testimonies/{tid}").status_code == 404
+    vera = Staff(inst, "vera", "editor").login()
+    assert vera.get(f"/en/staff/testimonies/{tid}").status_code == 404
+    # editors do not record consent: the Owl or a coordinator does
+    assert consent(edna, tid).status_code == 404
+    assert consent(anna, tid).status_code == 303
+    assert act(edna, tid, "copy", title="Рассказ", copy="Рассказ без имён.", strike="").status_code == 303
+    assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code == 303
+    assert act(anna, tid, "publish", copy_seq=copy_seq(anna, tid)).status_code == 303
+    ids = public_story_ids(inst=inst)[0]
+    assert len(ids) == 1
+    # shredding the original leaves the story up, unless asked
+    r = act(anna, tid, "shred")
+    assert r.status_code == 400
+    assert act(anna, tid, "shred", confirm="yes").status_code == 303
+    assert edna.get(f"/en/staff/testimonies/{tid}").status_code == 404
+    assert q(inst, "SELECT count(*) FROM testimonies") == [(0,)]
+    assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 200
+    listing = edna.get("/en/staff/testimonies").text
+    assert "its original was shredded" in listing
+    # any holder takes the orphan story down
+    r = edna.post(f"/en/staff/stories/{ids[0]}/takedown", data={"csrf": find_csrf(listing)})
+    assert r.status_code == 303
+    assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 404
+    # the Owl of a request: her own copy of the testimony made from it
+    set_profile(olga, ["en"], 3)
+    Requester(inst).submit_ok("Мой рассказ для Совы.")
+    rid = unique(REQUEST_LINK_RE.findall(anna.list_page().text))[0]
+    r = anna.post(f"/en/staff/requests/{rid}/assign",
+                  data={"csrf": find_csrf(anna.request_page(rid).text), "owl": account_id(inst, "olga")})
+    assert r.status_code == 303
+    form = olga.get(f"/en/staff/requests/{rid}/testimony")
+    assert form.status_code == 200
+    seq = re.search(r'name="pick" value="(\d+)"', form.text).group(1)
+    r = olga.post(f"/en/staff/requests/{rid}/testimony",
+                  data={"csrf": find_csrf(form.text), "pick": seq, "agreed": "yes"})
+    assert r.status_code == 303, r.text[:2000]
+    tid2 = TESTIMONY_RE.search(r.headers["Location"]).group(1)
+    assert "Мой рассказ для Совы." in page(olga, tid2)
+    assert tid2 in olga.get("/en/staff/testimonies").text
+    # she records his consent and withdraws it; she cannot edit or approve
+    assert consent(olga, tid2).status_code == 303
+    assert act(olga, tid2, "copy", title="t", copy="c", strike="").status_code == 404
+    assert act(olga, tid2, "withdraw", confirm="yes").status_code == 303
+    # shredding with the story: the story goes too
+    assert consent(anna, tid2).status_code == 303
+    assert act(edna, tid2, "copy", title="Сова", copy="Мой рассказ.", strike="").status_code == 303
+    assert act(anna, tid2, "approve", copy_seq=copy_seq(anna, tid2)).status_code == 303
+    assert act(erin, tid2, "publish", copy_seq=copy_seq(erin, tid2)).status_code == 303
+    ids = public_story_ids(inst=inst)[0]
+    assert len(ids) == 1
+    assert act(erin, tid2, "shred", confirm="yes", story_too="yes").status_code == 303
+    assert public_story_ids(inst=inst)[0] == []
+    assert q(inst, "SELECT count(*) FROM stories") == [(0,)]
+
+
+def test_stories_pages_without_any_story(inst):
+    for lang, words in (("en", "No story is published yet"), ("ru", None), ("be", None)):
+        r = requests.get(inst.url(f"/{lang}/stories"), timeout=HTTP_TIMEOUT)
+        assert r.status_code == 200 and "<script" not in r.text
+        if words:
+            assert words in r.text
+    assert requests.get(inst.url("/en/stories/" + "0" * 32), timeout=HTTP_TIMEOUT).status_code == 404
+    assert requests.get(inst.url("/en/stories/nope"), timeout=HTTP_TIMEOUT).status_code == 404
