@@ -17,7 +17,8 @@
 #include "vault/case.h"
 
 /* The corridor's stages as the store's queries need them (domain.h owns the numbers). */
-static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION, STAGE_APPEAL };
+static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION, STAGE_APPEAL,
+	STAGE_TESTIMONY };
 
 /* Slot first, then rows, then files; the audit entry's object is computed before the
  * key that derives it is gone. */
@@ -108,7 +109,7 @@ intake_purge(const app_t *app, size_t *n)
 	for (;;) {
 		size_t got = 0, gone = 0;
 		if (store_cases_expired(app->store, &retention_stages, now - 24 * (int64_t)c->retention_days, now - 24 * (int64_t)c->closed_days,
-		        now - 24 * (int64_t)c->rejected_days, ids, slots, pending, PURGE_BATCH, &got) != STORE_OK) {
+		        now - 24 * (int64_t)c->rejected_days, now - 24 * (int64_t)c->testimony_keep_days, ids, slots, pending, PURGE_BATCH, &got) != STORE_OK) {
 			rc = -1;
 			break;
 		}

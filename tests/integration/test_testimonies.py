@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from conftest import HTTP_TIMEOUT, start_instance, _teardown
+from conftest import HTTP_TIMEOUT, run_cli, start_instance, _teardown
 from intake_util import REQUEST_LINK_RE, Requester, Staff, coordinator, find_csrf, marker, scan_tree, unique
 from test_corridor import account_id, set_profile
 
@@ -276,3 +276,37 @@ def test_stories_pages_without_any_story(inst):
             assert words in r.text
     assert requests.get(inst.url("/en/stories/" + "0" * 32), timeout=HTTP_TIMEOUT).status_code == 404
     assert requests.get(inst.url("/en/stories/nope"), timeout=HTTP_TIMEOUT).status_code == 404
+
+
+def test_the_purge_takes_stories_down_when_consent_ends_and_shreds_old_originals(inst):
+    anna, edna, erin = team(inst)
+    ids = []
+    for n in range(2):
+        r = edna.get("/en/staff/testimonies/new")
+        r = edna.post("/en/staff/testimonies/new", data={"csrf": find_csrf(r.text), "language": "be",
+                                                         "text": f"Аповед {n}."})
+        assert r.status_code == 303
+        tid = TESTIMONY_RE.search(r.headers["Location"]).group(1)
+        assert consent(anna, tid).status_code == 303
+        assert act(edna, tid, "copy", title=f"Аповед {n}", copy=f"Аповед {n}.", strike="").status_code == 303
+        assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code == 303
+        assert act(anna, tid, "publish", copy_seq=copy_seq(anna, tid)).status_code == 303
+        ids.append(tid)
+    assert len(public_story_ids(inst=inst)[0]) == 2
+    inst.stop()
+    db = sqlite3.connect(inst.dir / "sava.db")
+    try:
+        with db:
+            # the first story's consent ended an hour ago; the second testimony was last
+            # touched past [testimonies] keep_days (365)
+            db.execute("UPDATE stories SET until_hour = ? WHERE testimony = ?", (int(time.time()) // 3600 - 1,
+                                                                                  bytes.fromhex(ids[0])))
+            db.execute("UPDATE cases SET activity_hour = activity_hour - 366 * 24 WHERE id = ?", (bytes.fromhex(ids[1]),))
+    finally:
+        db.close()
+    r = run_cli("purge", str(inst.dir))
+    assert r.returncode == 0, r.stderr
+    rows = q(inst, "SELECT testimony IS NULL, title FROM stories")
+    assert rows == [(1, "Аповед 1")]   # the second story stays, its original shredded
+    assert [r[0].lower() for r in q(inst, "SELECT hex(id) FROM testimonies")] == [ids[0]]
+    assert q(inst, "SELECT count(*) FROM cases WHERE stage = 102") == [(1,)]
