@@ -131,7 +131,7 @@ testimony_enter(const app_t *app, const staff_t *s, sv_t language, sv_t text, ui
 		return INTAKE_INVALID;
 	char code[4], origin[64];
 	snprintf(code, sizeof(code), "%.*s", (int)language.len, language.p);
-	snprintf(origin, sizeof(origin), "entered by %s", s->acct.handle);
+	snprintf(origin, sizeof(origin), "editor %s", s->acct.handle);
 	lang_t lang;
 	if (lang_parse(language, &lang) != 0)
 		lang = LANG_RU;
@@ -196,7 +196,7 @@ testimony_from_request(const app_t *app, const staff_t *s, const uint8_t case_id
 		if (lang_parse(sv_from_cstr(code), &lang) != 0)
 			lang = LANG_RU;
 		char origin[96];
-		snprintf(origin, sizeof(origin), "from a request, by %s, after he agreed", s->acct.handle);
+		snprintf(origin, sizeof(origin), "request %s", s->acct.handle);
 		st = make(app, s, lang, code, buf_sv(&text), sv_from_cstr(origin), has_owl ? &owl : NULL, id);
 	}
 	if (st == INTAKE_OK)
@@ -387,6 +387,12 @@ testimony_view(const app_t *app, const staff_t *s, const uint8_t id[16], testimo
 			st = INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {
+		/* "editor HANDLE" or "request HANDLE": who made it, and how */
+		sv_t kind, by;
+		if (sv_split(buf_sv(&out->origin), ' ', &kind, &by)) {
+			out->origin_kind = sv_eq(kind, SV("editor")) ? TESTIMONY_ENTERED : sv_eq(kind, SV("request")) ? TESTIMONY_FROM_REQUEST : 0;
+			snprintf(out->origin_by, sizeof(out->origin_by), "%.*s", (int)by.len, by.p);
+		}
 		out->consent_now = out->nconsents > 0 &&
 		    consent_allows(&out->consents[out->nconsents - 1].c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE);
 		sv_t hit;

@@ -16,6 +16,7 @@
 #include "domain/view.h"
 #include "store/testimonies.h"
 
+enum { TESTIMONY_ENTERED = 1, TESTIMONY_FROM_REQUEST = 2 };
 #define TESTIMONY_TEXT_MAX_CHARS 20000    /* the original, and the copy's text */
 #define TESTIMONY_TITLE_MAX_CHARS 200
 #define TESTIMONY_STRIKE_MAX_CHARS 4000   /* the strike list */
@@ -71,6 +72,8 @@ typedef struct {
 	char language[4];
 	int64_t created_hour;
 	buf_t original, origin;
+	int origin_kind;                  /* TESTIMONY_ENTERED or _FROM_REQUEST (0: unknown) */
+	char origin_by[STORE_HANDLE_MAX + 1];   /* who made it */
 	testimony_note_t *notes;
 	size_t nnotes;
 	testimony_consent_t *consents;    /* oldest first; the last one holds */

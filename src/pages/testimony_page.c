@@ -158,7 +158,10 @@ page_testimony_render(request_t *rq, response_t *rs, const staff_t *s, const uin
 		tvars_set_cstr(v, "language", tv.language);
 		page_hour(tv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
-		tvars_set(v, "origin", buf_sv(&tv.origin));
+		if (tv.origin_kind)
+			tvars_set_cstr(v, "origin", i18n(rq->lang, tv.origin_kind == TESTIMONY_ENTERED ? N_("entered by an editor")
+			                                                                             : N_("from a request, after he agreed")));
+		tvars_set_cstr(v, "origin_by", tv.origin_by);
 		tvars_set(v, "original", buf_sv(&tv.original));
 		if (tv.incomplete)
 			tvars_set_cstr(v, "incomplete", "1");

@@ -106,7 +106,7 @@ def test_a_testimony_from_a_request_to_a_story_and_back(inst):
     # a testimony is never a request: the request pages do not open it
     assert anna.get(f"/en/staff/requests/{tid}").status_code == 404
     text = page(edna, tid)
-    assert secret in text and "from a request" in text and "none valid today" in text
+    assert secret in text and "from a request, after he agreed · anna" in text and "none valid today" in text
     # the redacted copy, with a strike list; the page says what is still in it
     r = act(edna, tid, "copy", title="Как я ушёл", copy="Я служил в Гродно. Потом ушёл через лес.",
             strike="гродно\nИван Петров")
