@@ -13,12 +13,12 @@
 #include "domain/groups.h"
 #include "domain/invites.h"
 #include "domain/testimonies.h"
+#include "store/testimonies.h"
 #include "store/blobs.h"
 #include "vault/case.h"
 
 /* The corridor's stages as the store's queries need them (domain.h owns the numbers). */
-static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION, STAGE_APPEAL,
-	STAGE_TESTIMONY };
+static const store_stages_t retention_stages = { STAGE_CLOSED, STAGE_REJECTED, STAGE_APPLICATION, STAGE_APPEAL };
 
 /* Slot first, then rows, then files; the audit entry's object is computed before the
  * key that derives it is gone. */
@@ -109,13 +109,30 @@ intake_purge(const app_t *app, size_t *n)
 	for (;;) {
 		size_t got = 0, gone = 0;
 		if (store_cases_expired(app->store, &retention_stages, now - 24 * (int64_t)c->retention_days, now - 24 * (int64_t)c->closed_days,
-		        now - 24 * (int64_t)c->rejected_days, now - 24 * (int64_t)c->testimony_keep_days, ids, slots, pending, PURGE_BATCH, &got) != STORE_OK) {
+		        now - 24 * (int64_t)c->rejected_days, ids, slots, pending, PURGE_BATCH, &got) != STORE_OK) {
 			rc = -1;
 			break;
 		}
 		/* a coordinator's shred finished late was audited when she asked for it */
 		for (size_t i = 0; i < got; i++)
 			if (case_destroy(app, ids[i], slots[i], NULL, pending[i] ? 0 : AUDIT_CASE_EXPIRED) == 0)
+				gone++;
+			else
+				rc = -1;
+		*n += gone;
+		if (got < PURGE_BATCH || gone == 0)
+			break;
+	}
+	/* testimonies past [testimonies] keep_days, the same way (their stories stay) */
+	for (;;) {
+		size_t got = 0, gone = 0;
+		if (store_testimonies_expired(app->store, now - 24 * (int64_t)c->testimony_keep_days, ids, slots, PURGE_BATCH,
+		        &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < got; i++)
+			if (case_destroy(app, ids[i], slots[i], NULL, AUDIT_CASE_EXPIRED) == 0)
 				gone++;
 			else
 				rc = -1;

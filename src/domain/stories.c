@@ -10,9 +10,19 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/mediajobs.h"
 #include "domain/retention.h"
 #include "domain/rules.h"
 #include "domain/testimony_private.h"
+#include "store/appeals.h"
+
+/* A story's public files (its video and poster), once its row is gone. */
+static void
+story_files_remove(const app_t *app, const char *slug)
+{
+	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK)
+		log_warnx("a story's public files could not all be deleted: DIR/media/%s", slug);
+}
 
 /* ---- consent ---- */
 
@@ -75,8 +85,10 @@ consent_record(const app_t *app, const staff_t *s, const uint8_t id[16], const c
 		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1);
 		if (st == INTAKE_OK) {
 			audit_case(app, a, s->acct.id, action);
-			if (down)
+			if (down) {
+				story_files_remove(app, t.slug);
 				audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
+			}
 		}
 	}
 	sodium_memzero(rec, sizeof(rec));
@@ -239,6 +251,11 @@ testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint
 		ps = PUBLISH_ERROR;
 	else if (!found || !consent_allows(&c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE))
 		ps = PUBLISH_NO_CONSENT;
+	else if (t.media_state == STORE_TMEDIA_WAITING || t.media_state == STORE_TMEDIA_RUNNING)
+		ps = PUBLISH_MEDIA_BUSY;   /* what would be published is not made yet */
+	else if (t.media_state == STORE_TMEDIA_DONE &&
+	    !consent_allows(&c, (uint32_t)clock_day(), testimony_media_needs(&t), CONSENT_SITE))
+		ps = PUBLISH_NO_MEDIA_CONSENT;
 	struct copy_ctx x = { app, a, copy_seq, &title, &text, &strike, false };
 	if (ps == PUBLISH_OK && (store_case_items(app->store, id, copy_take, &x) != STORE_OK || x.failed || !text.data))
 		ps = PUBLISH_ERROR;
@@ -265,7 +282,19 @@ testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint
 		memcpy(story.published_by, s->acct.id, 16);
 		story.published_hour = clock_hour();
 		story.until_hour = (int64_t)c.until_day * 24;
-		int rc = story.title && story.body ? store_story_publish(app->store, &story, t.consent_seq) : STORE_ERROR;
+		story.has_media = t.media_state == STORE_TMEDIA_DONE;
+		/* its redacted video first, in the clear under DIR/media/<slug>/: only then the row
+		 * that shows it; if the row is refused, the files go */
+		int rc = story.title && story.body ? STORE_OK : STORE_ERROR;
+		if (rc == STORE_OK && story.has_media &&
+		    (!t.has_media_video || !t.has_media_poster ||
+		        view_publish_file(app, a, t.media_video, story.slug, "video.mp4") != 0 ||
+		        view_publish_file(app, a, t.media_poster, story.slug, "poster.jpg") != 0))
+			rc = STORE_ERROR;
+		if (rc == STORE_OK)
+			rc = store_story_publish(app->store, &story, t.consent_seq);
+		if (rc != STORE_OK)
+			story_files_remove(app, story.slug);
 		/* the copy, its approval or the consent changed since they were read */
 		ps = rc == STORE_OK ? PUBLISH_OK : rc == STORE_CONFLICT ? PUBLISH_STALE : PUBLISH_ERROR;
 		store_story_free(&story);
@@ -297,8 +326,10 @@ testimony_takedown(const app_t *app, const staff_t *s, const uint8_t id[16])
 		int rc = store_story_takedown(app->store, id, slug);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_INVALID : INTAKE_ERROR;
 	}
-	if (st == INTAKE_OK)
+	if (st == INTAKE_OK) {
+		story_files_remove(app, slug);
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
+	}
 	access_free(a);
 	return st;
 }
@@ -317,14 +348,17 @@ testimony_shred(const app_t *app, const staff_t *s, const uint8_t id[16], bool s
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK && story_too && t.slug[0]) {
 		int rc = store_story_takedown(app->store, id, slug);
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
+			story_files_remove(app, slug);
 			audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
+		}
 		else if (rc != STORE_NOT_FOUND)
 			st = INTAKE_ERROR;   /* asked to go too, and still up: nothing is shredded */
 	}
 	if (st == INTAKE_OK) {
 		/* audited and marked first: a shred that cannot finish now, the next purge does */
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_SHRED);
+		mediajobs_cancel(id);   /* a redaction under way stops reading the original */
 		if (store_case_shred_pending(app->store, id) != STORE_OK)
 			st = INTAKE_ERROR;
 		else if (case_destroy(app, id, a->row.slot, s->acct.id, 0) != 0)
@@ -353,6 +387,7 @@ story_of(const store_story_t *in, story_t *out)
 	snprintf(out->language, sizeof(out->language), "%s", in->language);
 	out->published_hour = in->published_hour;
 	out->has_testimony = in->has_testimony;
+	out->has_media = in->has_media;
 	memcpy(out->testimony, in->testimony, 16);
 	size_t tl = strlen(in->title), bl = strlen(in->body);
 	buf_init(&out->title, tl + 1);
@@ -437,6 +472,7 @@ story_takedown(const app_t *app, const staff_t *s, const char *slug)
 	int rc = store_story_takedown_slug(app->store, slug);
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	story_files_remove(app, slug);
 	/* its original may be gone: the entry names who, and no object */
 	if (audit_append(app->vault, app->store, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN, NULL) != 0)
 		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
@@ -449,18 +485,24 @@ size_t
 stories_expire(const app_t *app)
 {
 	uint8_t ids[EXPIRE_BATCH][16];
-	size_t n = 0;
-	if (store_stories_expire(app->store, clock_hour(), ids, EXPIRE_BATCH, &n) != STORE_OK) {
-		log_warnx("stories whose consent ran out could not be taken down; the next purge tries again");
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		store_case_t row;
-		uint8_t object[16];
-		bool have = store_case_get(app->store, ids[i], &row) == STORE_OK &&
-		    case_audit_id(app->vault, ids[i], row.slot, object) == VAULT_OK;
-		if (audit_append(app->vault, app->store, NULL, AUDIT_TESTIMONY_TAKEDOWN, have ? object : NULL) != 0)
-			log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
-	}
-	return n;
+	char slugs[EXPIRE_BATCH][STORE_STORY_SLUG_MAX + 1];
+	static const uint8_t none[16];
+	size_t n = 0, all = 0;
+	do {
+		if (store_stories_expire(app->store, clock_hour(), ids, slugs, EXPIRE_BATCH, &n) != STORE_OK) {
+			log_warnx("stories whose consent ran out could not be taken down; the next purge tries again");
+			return all;
+		}
+		for (size_t i = 0; i < n; i++) {
+			store_case_t row;
+			uint8_t object[16];
+			story_files_remove(app, slugs[i]);
+			bool have = memcmp(ids[i], none, 16) != 0 && store_case_get(app->store, ids[i], &row) == STORE_OK &&
+			    case_audit_id(app->vault, ids[i], row.slot, object) == VAULT_OK;
+			if (audit_append(app->vault, app->store, NULL, AUDIT_TESTIMONY_TAKEDOWN, have ? object : NULL) != 0)
+				log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
+		}
+		all += n;
+	} while (n == EXPIRE_BATCH);
+	return all;
 }

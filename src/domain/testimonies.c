@@ -273,8 +273,8 @@ static int
 take_note(struct view_ctx *x, const store_item_t *it, buf_t *b)
 {
 	testimony_view_t *v = x->v;
-	if (b->len < 16 || v->nnotes >= TESTIMONY_NOTES_MAX)
-		return 0;
+	if (b->len <= 16 || v->nnotes >= TESTIMONY_NOTES_MAX)
+		return 0;   /* an empty one marks who added its video */
 	testimony_note_t *nn = realloc(v->notes, (v->nnotes + 1) * sizeof(*nn));
 	if (!nn) {
 		x->failed = true;
@@ -383,6 +383,12 @@ testimony_view(const app_t *app, const staff_t *s, const uint8_t id[16], testimo
 		out->editor = who.editor;
 		out->coordinator = who.coordinator;
 		out->owl = who.owl;
+		out->media_state = t.media_state;
+		snprintf(out->media_refusal, sizeof(out->media_refusal), "%s", t.media_refusal);
+		if (t.media_redact_len && redact_decode(t.media_redact, t.media_redact_len, &out->redact) != 0)
+			memset(&out->redact, 0, sizeof(out->redact));
+		if (who.holder)
+			testimony_media_rearm(app, a, &t);
 		if (store_case_items(app->store, id, view_take, &x) != STORE_OK || x.failed)
 			st = INTAKE_ERROR;
 	}

@@ -13,6 +13,7 @@
 #include "domain/app.h"
 #include "domain/domain.h"
 #include "domain/testimony_rules.h"
+#include "domain/upload.h"
 #include "domain/view.h"
 #include "store/testimonies.h"
 
@@ -67,7 +68,7 @@ typedef struct {
 } testimony_consent_t;
 #define TESTIMONY_NOTES_MAX 200
 #define TESTIMONY_CONSENTS_MAX 100
-typedef struct {
+typedef struct testimony_view {
 	uint8_t id[16];
 	char language[4];
 	int64_t created_hour;
@@ -86,6 +87,9 @@ typedef struct {
 	char struck[STORE_STORY_TITLE_MAX + 1];   /* a struck line found in the copy, if any */
 	char slug[STORE_STORY_SLUG_MAX + 1];       /* its story, while published */
 	int64_t until_hour;
+	int media_state;                  /* STORE_TMEDIA_*: its video */
+	char media_refusal[160];          /* why it was refused (a msgid) */
+	media_redact_t redact;            /* what its copy hides (or is to hide) */
 	bool editor, coordinator, owl;    /* what the reader is to it */
 	bool incomplete;                  /* something did not open */
 } testimony_view_t;
@@ -117,6 +121,9 @@ typedef enum {
 	PUBLISH_STRUCK,         /* a struck name or place is in the copy */
 	PUBLISH_TWO_PEOPLE,     /* not approved by someone else first, or she redacted it */
 	PUBLISH_STALE,          /* the copy or the consent changed since she read it */
+	PUBLISH_MEDIA_BUSY,     /* its video's redaction is not made yet */
+	PUBLISH_NO_MEDIA_CONSENT,   /* with its video: no consent for his voice (or his face,
+	                             * unless a card replaced the picture) */
 	PUBLISH_ERROR,
 } publish_status_t;
 publish_status_t testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint32_t copy_seq) WUR;
@@ -126,13 +133,29 @@ intake_status_t testimony_takedown(const app_t *app, const staff_t *s, const uin
  * unless story_too. */
 intake_status_t testimony_shred(const app_t *app, const staff_t *s, const uint8_t id[16], bool story_too) WUR;
 
+/* ---- its video (an editor's): the original sealed, a redacted copy made by the media
+ * worker (voice shifted, boxes or a card), shown to staff, published with the story ---- */
+upload_t *testimony_upload_new(const app_t *app);
+/* The original video, with what its copy hides: INTAKE_INVALID when it has one already, is
+ * published, or r is not valid. Its redaction is queued with this editor's keys. */
+intake_status_t testimony_media_add(const app_t *app, const staff_t *s, const uint8_t id[16], upload_t *u,
+    const media_redact_t *r) WUR;
+/* Made again with other settings (INTAKE_INVALID while one is being made). */
+intake_status_t testimony_media_redo(const app_t *app, const staff_t *s, const uint8_t id[16],
+    const media_redact_t *r) WUR;
+/* The redacted video (which 0) or poster (1), decrypted for staff's preview. */
+intake_status_t testimony_media_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which,
+    case_file_out_t *out) WUR;
+/* What publishing its video needs consent for: voice, and face unless a card hides it. */
+uint8_t testimony_media_needs(const store_testimony_t *t);
+
 /* ---- stories ---- */
 typedef struct {
 	char slug[STORE_STORY_SLUG_MAX + 1];
 	char language[4];
 	buf_t title, body;
 	int64_t published_hour;
-	bool has_testimony;
+	bool has_testimony, has_media;    /* has_media: /media/<slug>/video.mp4 and poster.jpg */
 	uint8_t testimony[16];
 } story_t;
 void story_free(story_t *s);

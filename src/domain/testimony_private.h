@@ -27,4 +27,7 @@ intake_status_t testimony_add(const app_t *app, struct access *a, const staff_t 
 /* The latest consent record (none: *found false), from the items of the testimony. */
 intake_status_t testimony_consent_latest(const app_t *app, struct access *a, consent_t *out, bool *found) WUR;
 
+/* A redaction waiting with no job (after a restart): queued again with this reader's keys. */
+void testimony_media_rearm(const app_t *app, struct access *a, const store_testimony_t *t);
+
 #endif

@@ -194,3 +194,54 @@ strike_find(sv_t text, sv_t list, sv_t *hit)
 	fold_free(t, tn);
 	return found;
 }
+
+/* ---- a video's redaction ---- */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+size_t
+redact_encode(const media_redact_t *r, uint8_t out[REDACT_BYTES_MAX])
+{
+	size_t n = r->mr_nboxes > MEDIA_BOXES_MAX ? MEDIA_BOXES_MAX : r->mr_nboxes;
+	out[0] = (uint8_t)((r->mr_voice ? 1 : 0) | (r->mr_still ? 2 : 0));
+	out[1] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++) {
+		const media_box_t *b = &r->mr_boxes[i];
+		uint8_t *p = out + 2 + 16 * i;
+		put32(p, b->mb_from_ms);
+		put32(p + 4, b->mb_to_ms);
+		put16(p + 8, b->mb_x);
+		put16(p + 10, b->mb_y);
+		put16(p + 12, b->mb_w);
+		put16(p + 14, b->mb_h);
+	}
+	return 2 + 16 * n;
+}
+
+int
+redact_decode(const uint8_t *p, size_t n, media_redact_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n < 2 || (p[0] & ~3) || p[1] > MEDIA_BOXES_MAX || n != 2 + 16 * (size_t)p[1])
+		return -1;
+	out->mr_voice = p[0] & 1;
+	out->mr_still = (p[0] & 2) != 0;
+	out->mr_nboxes = p[1];
+	for (size_t i = 0; i < out->mr_nboxes; i++) {
+		const uint8_t *q = p + 2 + 16 * i;
+		out->mr_boxes[i] = (media_box_t){ get32(q), get32(q + 4), get16(q + 8), get16(q + 10), get16(q + 12),
+			get16(q + 14) };
+	}
+	return media_redact_valid(out) ? 0 : -1;
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "media/media.h"
 
 /* What may be published, each on its own, and where. */
 enum { CONSENT_TEXT = 1, CONSENT_VOICE = 2, CONSENT_FACE = 4, CONSENT_SCOPE_ALL = 7 };
@@ -41,5 +42,13 @@ bool consent_allows(const consent_t *c, uint32_t today, uint8_t what, uint8_t wh
  * line in *hit, a view into list), 0 when none is, -1 when either is not valid UTF-8 or
  * memory runs out. */
 int strike_find(sv_t text, sv_t list, sv_t *hit) WUR;
+
+/* What a video's redaction hides, as the testimonies row keeps it (no content: flags and
+ * boxes): flags u8 (1 voice, 2 card) | n u8 | n x (from_ms u32 | to_ms u32 | x u16 | y u16 |
+ * w u16 | h u16). */
+#define REDACT_BYTES_MAX (2 + 16 * MEDIA_BOXES_MAX)
+size_t redact_encode(const media_redact_t *r, uint8_t out[REDACT_BYTES_MAX]);
+/* The reverse; -1 for a wrong length or flag, or boxes media_redact_valid refuses. */
+int redact_decode(const uint8_t *p, size_t n, media_redact_t *out) WUR;
 
 #endif

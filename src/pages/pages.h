@@ -154,6 +154,15 @@ void page_staff_testimony_publish(request_t *rq, response_t *rs);
 void page_staff_testimony_takedown(request_t *rq, response_t *rs);
 void page_staff_testimony_shred(request_t *rq, response_t *rs);
 void page_staff_story_takedown(request_t *rq, response_t *rs);
+/* testimony_media.c: a testimony's video */
+#define PAGE_TESTIMONY_BOXES 4
+extern const upload_ops_t page_testimony_upload;
+void page_staff_testimony_media(request_t *rq, response_t *rs);
+void page_staff_testimony_redact(request_t *rq, response_t *rs);
+void page_staff_testimony_video(request_t *rq, response_t *rs);
+void page_staff_testimony_poster(request_t *rq, response_t *rs);
+struct testimony_view;
+void page_testimony_media_vars(request_t *rq, tvars_t *v, const struct testimony_view *tv, const char *hex);
 void page_stories(request_t *rq, response_t *rs);
 void page_story(request_t *rq, response_t *rs);
 

@@ -18,6 +18,10 @@ story_vars(const request_t *rq, tvars_t *it, const story_t *s)
 	page_hour(s->published_hour, when);
 	when[10] = '\0';   /* the day is enough */
 	tvars_set_cstr(it, "when", when);
+	if (s->has_media) {
+		tvars_setf(it, "video", "/media/%s/video.mp4", s->slug);
+		tvars_setf(it, "poster", "/media/%s/poster.jpg", s->slug);
+	}
 }
 
 void

@@ -197,6 +197,12 @@ page_staff_testimony_publish(request_t *rq, response_t *rs)
 	case PUBLISH_STALE:
 		why = N_("It cannot be published: the copy or the consent changed since you read it. Read it again below.");
 		break;
+	case PUBLISH_MEDIA_BUSY:
+		why = N_("It cannot be published yet: its video is still being redacted.");
+		break;
+	case PUBLISH_NO_MEDIA_CONSENT:
+		why = N_("It cannot be published with its video: his consent must also cover his voice, and his face unless a card replaces the picture.");
+		break;
 	case PUBLISH_ERROR:
 		why = N_("It could not be published just now. Try again in a minute.");
 		break;

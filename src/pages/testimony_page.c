@@ -167,6 +167,7 @@ page_testimony_render(request_t *rq, response_t *rs, const staff_t *s, const uin
 			tvars_set_cstr(v, "incomplete", "1");
 		consent_vars(rq, v, &tv);
 		copy_vars(rq, v, &tv, hex);
+		page_testimony_media_vars(rq, v, &tv, hex);
 		for (size_t i = 0; i < tv.nnotes; i++) {
 			tvars_t *it = tvars_add_item(v, "notes");
 			if (!it)
@@ -215,6 +216,7 @@ page_staff_testimony(request_t *rq, response_t *rs)
 		    : strcmp(q, "approve") == 0 ? N_("You approved the copy. Another person publishes it.")
 		    : strcmp(q, "publish") == 0 ? N_("The story is published.")
 		    : strcmp(q, "takedown") == 0 ? N_("The story was taken down.")
+		    : strcmp(q, "media") == 0   ? N_("The video is saved, sealed. Its redacted copy is being made: this page shows it when it is ready.")
 		                                 : NULL;
 	page_testimony_render(rq, rs, s, id, NULL, notice, NULL, 0);
 }

@@ -580,7 +580,7 @@ store_case_shred_pending(store_t *st, const uint8_t id[16])
 
 int
 store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, int64_t closed_before,
-    int64_t rejected_before, int64_t testimony_before, uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n)
+    int64_t rejected_before, uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n)
 {
 	sqlite3_stmt *q;
 	bool ok = true;
@@ -590,15 +590,12 @@ store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, 
 	        "OR (stage = ?5 AND activity_hour < ?2) OR (stage = ?6 AND activity_hour < ?3) OR shred_pending = 1 "
 	        "OR (stage = ?8 AND activity_hour < ?3 AND id IN (SELECT id FROM appeals WHERE state = 5)) "
 	        "OR (stage = ?8 AND activity_hour < ?1 AND id IN (SELECT id FROM appeals WHERE state IN (0, 1))) "
-	        "OR (stage = ?9 AND activity_hour < ?10) "
 	        "ORDER BY shred_pending DESC, activity_hour LIMIT ?4") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int(q, 5, sg->closed);
 	sqlite3_bind_int(q, 6, sg->rejected);
 	sqlite3_bind_int(q, 7, sg->application);
 	sqlite3_bind_int(q, 8, sg->appeal);
-	sqlite3_bind_int(q, 9, sg->testimony);
-	sqlite3_bind_int64(q, 10, testimony_before);
 	sqlite3_bind_int64(q, 1, open_before);
 	sqlite3_bind_int64(q, 2, closed_before);
 	sqlite3_bind_int64(q, 3, rejected_before);
@@ -627,9 +624,6 @@ store_case_delete(store_t *st, const store_stages_t *sg, const uint8_t case_id[1
 		/* an appeal's row outlives its case: it keeps its state and hours, no file */
 		"DELETE FROM media_jobs WHERE object = ?1",
 		"UPDATE appeals SET original = NULL, clean = NULL, poster = NULL WHERE id = ?1",
-		/* a testimony's published story outlives its original unless taken down first */
-		"UPDATE stories SET testimony = NULL WHERE testimony = ?1",
-		"DELETE FROM testimonies WHERE id = ?1",
 		("UPDATE accounts SET active_cases = active_cases - 1 WHERE active_cases > 0 AND "
 		 "id = (SELECT assignee FROM cases WHERE id = ?1 AND stage < ?2)"),
 		"DELETE FROM cases WHERE id = ?1",

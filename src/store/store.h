@@ -280,10 +280,9 @@ typedef struct {
 	int application;     /* a volunteer's application */
 	int appeal;          /* a video appeal: refused ones go after rejected_days, ones still
 	                      * waiting for their cleaning after the open requests' days */
-	int testimony;       /* a testimony: after [testimonies] keep_days (testimony_before) */
 } store_stages_t;
 int store_cases_expired(store_t *st, const store_stages_t *sg, int64_t open_before, int64_t closed_before,
-    int64_t rejected_before, int64_t testimony_before,
+    int64_t rejected_before,
     uint8_t (*ids)[16], uint32_t *slots, bool *pending, size_t max, size_t *n) WUR;
 /* Deletes a case, in one transaction and in this order: its sealed copies and links, its
  * items, its attachments (whose ids go to att, up to max; *natt of them), its mailbox

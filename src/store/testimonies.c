@@ -28,7 +28,7 @@ t_text(char *dst, size_t cap, sqlite3_stmt *q, int col)
 
 #define TESTIMONY_COLUMNS \
 	"t.id, t.language, t.copy_seq, t.redacted_by, t.approved_by, t.consent_seq, t.created_hour, s.slug, s.until_hour, " \
-	"t.owl"
+	"t.owl, t.media_original, t.media_state, t.media_redact, t.media_video, t.media_poster, t.media_refusal"
 #define TESTIMONY_FROM " FROM testimonies t LEFT JOIN stories s ON s.testimony = t.id "
 
 static int
@@ -46,6 +46,19 @@ testimony_row(sqlite3_stmt *q, store_testimony_t *t)
 	t_text(t->slug, sizeof(t->slug), q, 7);
 	t->until_hour = sqlite3_column_int64(q, 8);
 	t->has_owl = t_opt_blob(t->owl, q, 9);
+	t->has_media_original = t_opt_blob(t->media_original, q, 10);
+	t->media_state = sqlite3_column_int(q, 11);
+	if (sqlite3_column_type(q, 12) == SQLITE_BLOB) {
+		size_t n = (size_t)sqlite3_column_bytes(q, 12);
+		const void *p = sqlite3_column_blob(q, 12);
+		if (p && n <= sizeof(t->media_redact)) {
+			memcpy(t->media_redact, p, n);
+			t->media_redact_len = n;
+		}
+	}
+	t->has_media_video = t_opt_blob(t->media_video, q, 13);
+	t->has_media_poster = t_opt_blob(t->media_poster, q, 14);
+	t_text(t->media_refusal, sizeof(t->media_refusal), q, 15);
 	return ok ? STORE_OK : STORE_ERROR;
 }
 
@@ -220,9 +233,11 @@ store_story_publish(store_t *st, const store_story_t *s, uint32_t consent_seq)
 	sqlite3_stmt *q;
 	if (q_prepare(st, &q,
 	        "INSERT INTO stories (slug, testimony, language, title, body, copy_seq, redacted_by, approved_by, "
-	        "published_by, published_hour, until_hour) "
-	        "SELECT ?1, t.id, t.language, ?3, ?4, t.copy_seq, t.redacted_by, t.approved_by, ?5, ?6, ?7 "
+	        "published_by, published_hour, until_hour, has_media) "
+	        "SELECT ?1, t.id, t.language, ?3, ?4, t.copy_seq, t.redacted_by, t.approved_by, ?5, ?6, ?7, ?10 "
 	        "FROM testimonies t WHERE t.id = ?2 AND t.copy_seq = ?8 AND t.consent_seq = ?9 "
+	        /* its video as it was checked: made (with media) or none at all (without) */
+	        "AND ((?10 AND t.media_state = 3) OR (NOT ?10 AND t.media_state IN (0, 4))) "
 	        "AND t.approved_by IS NOT NULL AND t.approved_by <> ?5 AND t.redacted_by <> ?5 "
 	        "AND t.approved_by <> t.redacted_by") != 0)
 		return STORE_ERROR;
@@ -235,6 +250,7 @@ store_story_publish(store_t *st, const store_story_t *s, uint32_t consent_seq)
 	sqlite3_bind_int64(q, 7, s->until_hour);
 	sqlite3_bind_int64(q, 8, s->copy_seq);
 	sqlite3_bind_int64(q, 9, consent_seq);
+	sqlite3_bind_int(q, 10, s->has_media ? 1 : 0);
 	return q_done_one(st, q, STORE_CONFLICT);
 }
 
@@ -269,20 +285,26 @@ store_story_takedown_slug(store_t *st, const char *slug)
 }
 
 int
-store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], size_t max, size_t *n)
+store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*slugs)[STORE_STORY_SLUG_MAX + 1], size_t max,
+    size_t *n)
 {
 	sqlite3_stmt *q;
 	*n = 0;
-	if (q_prepare(st, &q, "DELETE FROM stories WHERE until_hour <= ? RETURNING testimony") != 0)
+	/* a batch at a time: the caller removes each one's folder, and comes back for more */
+	if (q_prepare(st, &q,
+	        "DELETE FROM stories WHERE slug IN (SELECT slug FROM stories WHERE until_hour <= ?1 LIMIT ?2) "
+	        "RETURNING testimony, slug") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, hour);
+	sqlite3_bind_int64(q, 2, (int64_t)max);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		bool ok = true;
-		if (*n < max && sqlite3_column_type(q, 0) != SQLITE_NULL) {
-			blob_copy(ids[*n], 16, q, 0, &ok);
-			*n += ok;
-		}
+		if (*n >= max)
+			continue;
+		if (!t_opt_blob(ids[*n], q, 0))
+			memset(ids[*n], 0, 16);   /* its original is gone */
+		t_text(slugs[*n], STORE_STORY_SLUG_MAX + 1, q, 1);
+		(*n)++;
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
@@ -298,7 +320,7 @@ store_story_free(store_story_t *s)
 
 #define STORY_COLUMNS \
 	"slug, testimony, language, title, body, copy_seq, redacted_by, approved_by, published_by, published_hour, " \
-	"until_hour"
+	"until_hour, has_media"
 
 static char *
 t_strdup(sqlite3_stmt *q, int col)
@@ -330,6 +352,7 @@ story_row(sqlite3_stmt *q, store_story_t *s)
 	blob_copy(s->published_by, 16, q, 8, &ok);
 	s->published_hour = sqlite3_column_int64(q, 9);
 	s->until_hour = sqlite3_column_int64(q, 10);
+	s->has_media = sqlite3_column_int(q, 11) != 0;
 	if (!ok || !s->title || !s->body) {
 		store_story_free(s);
 		return STORE_ERROR;
@@ -401,4 +424,209 @@ store_story_by_slug(store_t *st, const char *slug, int64_t hour, store_story_t *
 	int r = rc == SQLITE_ROW ? story_row(q, out) : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 	sqlite3_finalize(q);
 	return r;
+}
+
+/* ---- its video ---- */
+
+static int
+job_queue(store_t *st, const uint8_t id[16], int64_t hour)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "INSERT OR REPLACE INTO media_jobs (kind, object, created_hour) VALUES (?, ?, ?)") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int(q, 1, STORE_JOB_REDACT);
+	sqlite3_bind_blob(q, 2, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, hour);
+	return q_done(q);
+}
+
+int
+store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems,
+    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "UPDATE testimonies SET media_original = ?2, media_state = 1, media_redact = ?3, media_refusal = '', "
+	        "approved_by = NULL WHERE id = ?1 AND media_original IS NULL AND media_video IS NULL "
+	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, att->id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, redact, (int)redact_len, SQLITE_STATIC);
+	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK)
+		goto rollback;
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE cases SET seq = seq + 1, activity_hour = ?2 WHERE id = ?1 RETURNING seq") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, hour);
+	int step = sqlite3_step(q);
+	uint32_t seq = step == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(q, 0) : 0;
+	if (step == SQLITE_ROW)
+		step = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE || seq == 0)
+		goto rollback;
+	if ((rc = store_message_insert(st, id, seq, items, nitems, att, 1)) != STORE_OK || (rc = job_queue(st, id, hour)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len, int64_t hour)
+{
+	sqlite3_stmt *q;
+	int rc;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "UPDATE testimonies SET media_state = 1, media_redact = ?2, media_refusal = '', approved_by = NULL "
+	        "WHERE id = ?1 AND media_original IS NOT NULL AND media_state <> 2 "
+	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0) {
+		rc = STORE_ERROR;
+		goto rollback;
+	}
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, redact, (int)redact_len, SQLITE_STATIC);
+	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK || (rc = job_queue(st, id, hour)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_testimony_media_move(store_t *st, const uint8_t id[16], int from, int to)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE testimonies SET media_state = ?3 WHERE id = ?1 AND media_state = ?2") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, from);
+	sqlite3_bind_int(q, 3, to);
+	return q_done_one(st, q, STORE_CONFLICT);
+}
+
+int
+store_testimony_media_done(store_t *st, const uint8_t id[16], const store_attachment_t *video,
+    const store_attachment_t *poster, uint8_t old[2][16], size_t *nold)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	*nold = 0;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q, "SELECT media_video, media_poster FROM testimonies WHERE id = ? AND media_state = 2") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW)
+		for (int c = 0; c < 2; c++)
+			*nold += t_opt_blob(old[*nold], q, c);
+	sqlite3_finalize(q);
+	if (step != SQLITE_ROW) {
+		rc = step == SQLITE_DONE ? STORE_CONFLICT : STORE_ERROR;
+		goto rollback;
+	}
+	for (size_t i = 0; i < *nold; i++) {
+		if (q_prepare(st, &q, "DELETE FROM attachments WHERE id = ?") != 0)
+			goto rollback;
+		sqlite3_bind_blob(q, 1, old[i], 16, SQLITE_STATIC);
+		if ((rc = q_done(q)) != STORE_OK)
+			goto rollback;
+	}
+	/* the outputs belong to the case's first message, beside nothing a reader lists */
+	if ((rc = store_attachment_insert(st, id, 1, video)) != STORE_OK ||
+	    (rc = store_attachment_insert(st, id, 1, poster)) != STORE_OK)
+		goto rollback;
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "UPDATE testimonies SET media_video = ?2, media_poster = ?3, media_state = 3, approved_by = NULL "
+	        "WHERE id = ?1") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, video->id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, poster->id, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if (q_prepare(st, &q, "DELETE FROM media_jobs WHERE kind = ? AND object = ?") != 0) {
+		rc = STORE_ERROR;
+		goto rollback;
+	}
+	sqlite3_bind_int(q, 1, STORE_JOB_REDACT);
+	sqlite3_bind_blob(q, 2, id, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_testimony_media_refused(store_t *st, const uint8_t id[16], const char *reason)
+{
+	sqlite3_stmt *q;
+	int rc;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE testimonies SET media_state = 4, media_refusal = ?2 WHERE id = ?1") != 0) {
+		rc = STORE_ERROR;
+		goto rollback;
+	}
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, reason, -1, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if (q_prepare(st, &q, "DELETE FROM media_jobs WHERE kind = ? AND object = ?") != 0) {
+		rc = STORE_ERROR;
+		goto rollback;
+	}
+	sqlite3_bind_int(q, 1, STORE_JOB_REDACT);
+	sqlite3_bind_blob(q, 2, id, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_testimonies_requeue(store_t *st, size_t *n)
+{
+	*n = 0;
+	if (q_exec(st, "UPDATE testimonies SET media_state = 1 WHERE media_state = 2") != 0)
+		return STORE_ERROR;
+	*n = (size_t)sqlite3_changes(store_db(st));
+	return STORE_OK;
+}
+
+int
+store_testimonies_expired(store_t *st, int64_t before_hour, uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n)
+{
+	sqlite3_stmt *q;
+	bool ok = true;
+	*n = 0;
+	if (q_prepare(st, &q,
+	        "SELECT c.id, c.slot FROM cases c JOIN testimonies t ON t.id = c.id WHERE c.activity_hour < ? "
+	        "ORDER BY c.activity_hour LIMIT ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, before_hour);
+	sqlite3_bind_int64(q, 2, (int64_t)max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max) {
+		blob_copy(ids[*n], 16, q, 0, &ok);
+		slots[*n] = (uint32_t)sqlite3_column_int64(q, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE && ok ? STORE_OK : STORE_ERROR;
 }

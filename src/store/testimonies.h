@@ -25,7 +25,24 @@ typedef struct {
 	int64_t created_hour;
 	char slug[STORE_STORY_SLUG_MAX + 1];   /* its story, while published */
 	int64_t until_hour;                /* its story's end */
+	/* its video (optional): the sealed original, the redaction's state, what it hides
+	 * (the domain's bytes, testimony_rules.h), the sealed redacted copy and poster */
+	bool has_media_original, has_media_video, has_media_poster;
+	uint8_t media_original[16], media_video[16], media_poster[16];
+	int media_state;                   /* STORE_TMEDIA_* */
+	uint8_t media_redact[258];
+	size_t media_redact_len;
+	char media_refusal[160];
 } store_testimony_t;
+
+enum {
+	STORE_TMEDIA_NONE = 0,      /* no video */
+	STORE_TMEDIA_WAITING = 1,   /* its redaction is to be made (a job is queued) */
+	STORE_TMEDIA_RUNNING = 2,   /* the media worker is on it */
+	STORE_TMEDIA_DONE = 3,      /* the redacted copy and poster exist */
+	STORE_TMEDIA_REFUSED = 4,   /* the video was refused (media_refusal says why) */
+};
+enum { STORE_JOB_REDACT = 2 };  /* a media job's kind (store/appeals.h has 1, the clean) */
 
 typedef struct {
 	char slug[STORE_STORY_SLUG_MAX + 1];
@@ -36,6 +53,7 @@ typedef struct {
 	uint32_t copy_seq;
 	uint8_t redacted_by[16], approved_by[16], published_by[16];
 	int64_t published_hour, until_hour;
+	bool has_media;                    /* DIR/media/<slug>/video.mp4 and poster.jpg */
 } store_story_t;
 void store_story_free(store_story_t *s);
 
@@ -67,12 +85,38 @@ int store_testimony_approve(store_t *st, const uint8_t id[16], const uint8_t act
  * version is current and approved by someone else than both its redactor and the
  * publisher, and the latest consent record is consent_seq: STORE_CONFLICT otherwise. */
 int store_story_publish(store_t *st, const store_story_t *s, uint32_t consent_seq) WUR;
-/* Takes a testimony's story down (deleted): STORE_NOT_FOUND when none is published. */
+/* Takes a testimony's story down (deleted; slug gets its folder under DIR/media, which
+ * the caller removes): STORE_NOT_FOUND when none is published. */
 int store_story_takedown(store_t *st, const uint8_t testimony[16], char slug[STORE_STORY_SLUG_MAX + 1]) WUR;
 int store_story_takedown_slug(store_t *st, const char *slug) WUR;
 /* Stories whose consent ran out by hour: deleted; the testimonies they came from in ids
  * (at most max, *n of them). */
-int store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], size_t max, size_t *n) WUR;
+int store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*slugs)[STORE_STORY_SLUG_MAX + 1],
+    size_t max, size_t *n) WUR;
+
+/* ---- its video ---- */
+/* The original video, sealed (att, one message of the case with items), stored with
+ * what its redaction hides, and the redaction's job queued; any first approval voided.
+ * STORE_CONFLICT when it has a video already, or is published. */
+int store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems,
+    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour) WUR;
+/* Redacts it again with other settings: waiting, job queued, approval voided.
+ * STORE_CONFLICT while it is being redacted, without an original, or published. */
+int store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len,
+    int64_t hour) WUR;
+/* From state from to state to; STORE_CONFLICT when it is no longer in from. */
+int store_testimony_media_move(store_t *st, const uint8_t id[16], int from, int to) WUR;
+/* The redaction is made, in one transaction: video and poster stored as the case's files,
+ * the ones they replace deleted (their ids to old[0..*nold): the caller deletes the
+ * blobs), done, approval voided, job gone. STORE_CONFLICT when it is not running. */
+int store_testimony_media_done(store_t *st, const uint8_t id[16], const store_attachment_t *video,
+    const store_attachment_t *poster, uint8_t old[2][16], size_t *nold) WUR;
+int store_testimony_media_refused(store_t *st, const uint8_t id[16], const char *reason) WUR;
+/* Testimonies last active before hour (at most max: ids and their shred.kf slots). */
+int store_testimonies_expired(store_t *st, int64_t before_hour, uint8_t (*ids)[16], uint32_t *slots, size_t max,
+    size_t *n) WUR;
+/* At start: redactions left running by a stop go back to waiting. */
+int store_testimonies_requeue(store_t *st, size_t *n) WUR;
 
 /* Published stories still within their consent at hour, newest first. */
 int store_stories_public(store_t *st, int64_t hour, size_t offset, size_t limit,

@@ -6,7 +6,9 @@ public stories; withdrawal of consent taking the story down at once; shredding t
 original without (or with) the story; the Owl's own copy; and no word of the original on
 disk in the clear."""
 import re
+import shutil
 import sqlite3
+import subprocess
 import time
 
 import pytest
@@ -310,3 +312,91 @@ def test_the_purge_takes_stories_down_when_consent_ends_and_shreds_old_originals
     assert rows == [(1, "Аповед 1")]   # the second story stays, its original shredded
     assert [r[0].lower() for r in q(inst, "SELECT hex(id) FROM testimonies")] == [ids[0]]
     assert q(inst, "SELECT count(*) FROM cases WHERE stage = 102") == [(1,)]
+
+
+def _pitch(path):
+    """The main frequency of the file's sound, from zero crossings of ffmpeg's decoding."""
+    import array
+    pcm = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vn", "-ac", "1", "-ar", "48000", "-ss", "0.5",
+                          "-t", "2", "-f", "s16le", "-"], capture_output=True, check=True, timeout=60).stdout
+    s = array.array("h", pcm)
+    crossings = sum(1 for a, b in zip(s, s[1:]) if (a < 0) != (b < 0))
+    return crossings / 2 / (len(s) / 48000)
+
+
+def _frame(path, at):
+    return subprocess.run(["ffmpeg", "-v", "error", "-ss", at, "-i", str(path), "-frames:v", "1", "-f", "rawvideo",
+                           "-pix_fmt", "rgb24", "-"], capture_output=True, check=True, timeout=60).stdout
+
+
+def _black_share(rgb, w, x0, y0, x1, y1):
+    near = total = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            i = (y * w + x) * 3
+            total += 1
+            near += rgb[i] < 40 and rgb[i + 1] < 40 and rgb[i + 2] < 40
+    return near / total
+
+
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="ffmpeg is installed by tools/deps.sh")
+def test_a_story_with_its_video_redacted(tmp_path):
+    from test_appeals import MEDIA_CONF, check_clean
+    inst = start_instance(tmp_path, conf=MEDIA_CONF)
+    try:
+        anna, edna, erin = team(inst)
+        clip = tmp_path / "told.mp4"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=4:size=320x240:rate=15",
+                        "-f", "lavfi", "-i", "sine=frequency=440:duration=4", "-c:v", "libx264", "-preset", "ultrafast",
+                        "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-metadata", "location=+53.9+027.5/",
+                        str(clip)], check=True, timeout=60)
+        r = edna.get("/en/staff/testimonies/new")
+        r = edna.post("/en/staff/testimonies/new", data={"csrf": find_csrf(r.text), "language": "ru",
+                                                         "text": "Он рассказал на видео."})
+        tid = TESTIMONY_RE.search(r.headers["Location"]).group(1)
+        text = page(edna, tid)
+        assert "No video" in text and f"/staff/testimonies/{tid}/media" in text
+        token = find_csrf(text)
+        # a box outside the picture: refused, nothing stored, what was typed comes back
+        parts = [("csrf", (None, token)), ("voice", (None, "yes")), ("b1_from", (None, "0")), ("b1_to", (None, "60")),
+                 ("b1_x", (None, "80")), ("b1_y", (None, "0")), ("b1_w", (None, "50")), ("b1_h", (None, "50")),
+                 ("video", ("told.mp4", clip.read_bytes(), "video/mp4"))]
+        r = edna.post(f"/en/staff/testimonies/{tid}/media", files=parts)
+        assert r.status_code == 400 and "Box 1" in r.text and 'value="80"' in r.text
+        parts[4] = ("b1_x", (None, "0"))
+        r = edna.post(f"/en/staff/testimonies/{tid}/media", files=parts)
+        assert r.status_code == 303, r.text[:2000]
+        deadline = time.time() + 120
+        while "redacted: see it below" not in page(edna, tid):
+            assert time.time() < deadline, page(edna, tid)[-3000:]
+            time.sleep(0.5)
+        assert edna.get(f"/en/staff/testimonies/{tid}/video").status_code == 200
+        assert act(edna, tid, "copy", title="На видео", copy="Он рассказал.", strike="").status_code == 303
+        assert consent(anna, tid).status_code == 303                      # text only
+        assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code == 303
+        r = act(anna, tid, "publish", copy_seq=copy_seq(anna, tid))
+        assert r.status_code == 409 and "his voice" in r.text
+        assert consent(anna, tid, what=("text", "voice")).status_code == 303   # boxes do not spare the face
+        assert act(anna, tid, "publish", copy_seq=copy_seq(anna, tid)).status_code == 409
+        assert consent(anna, tid, what=("text", "voice", "face")).status_code == 303
+        r = act(anna, tid, "publish", copy_seq=copy_seq(anna, tid))
+        assert r.status_code == 303, r.text[:3000]
+        sid = public_story_ids(inst=inst)[0][0]
+        story = requests.get(inst.url(f"/en/stories/{sid}"), timeout=HTTP_TIMEOUT)
+        assert f"/media/{sid}/video.mp4" in story.text
+        v = requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT)
+        assert v.status_code == 200
+        out = tmp_path / "published.mp4"
+        out.write_bytes(v.content)
+        before, after = _pitch(clip), _pitch(out)
+        assert abs(before - 440) < 10 and abs(after - 440 * 0.78) < 15, (before, after)
+        rgb = _frame(out, "1.0")
+        assert _black_share(rgb, 320, 0, 0, 160, 120) > 0.99        # the box covers its place
+        assert _black_share(rgb, 320, 160, 120, 320, 240) < 0.5     # and only that
+        check_clean(out)
+        # the withdrawal takes the video down with the story
+        assert act(anna, tid, "withdraw", confirm="yes").status_code == 303
+        assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
+        assert not (inst.dir / "media" / sid).exists()
+    finally:
+        _teardown(inst)

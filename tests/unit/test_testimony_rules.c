@@ -98,9 +98,32 @@ test_strike(void)
 	CHECK_SV(hit, "Брест");
 }
 
+static void
+test_redact(void)
+{
+	uint8_t b[REDACT_BYTES_MAX];
+	media_redact_t r = { .mr_voice = true, .mr_nboxes = 2 }, d;
+	r.mr_boxes[0] = (media_box_t){ 0, 1500, 10, 20, 300, 400 };
+	r.mr_boxes[1] = (media_box_t){ 70000, 90000, 0, 0, 1000, 1000 };
+	size_t n = redact_encode(&r, b);
+	CHECK(n == 2 + 32 && b[0] == 1 && b[1] == 2);
+	CHECK(redact_decode(b, n, &d) == 0 && d.mr_voice && !d.mr_still && d.mr_nboxes == 2);
+	CHECK(d.mr_boxes[1].mb_from_ms == 70000 && d.mr_boxes[1].mb_to_ms == 90000 && d.mr_boxes[0].mb_h == 400);
+	CHECK(redact_decode(b, n - 1, &d) == -1);
+	b[0] = 4;
+	CHECK(redact_decode(b, n, &d) == -1);
+	b[0] = 2;
+	b[2 + 13] = 0xff;   /* a box wider than the picture */
+	CHECK(redact_decode(b, n, &d) == -1);
+	media_redact_t card = { .mr_still = true };
+	n = redact_encode(&card, b);
+	CHECK(n == 2 && redact_decode(b, n, &d) == 0 && d.mr_still && !d.mr_voice && d.mr_nboxes == 0);
+}
+
 int
 main(void)
 {
+	test_redact();
 	test_record();
 	test_allows();
 	test_strike();
