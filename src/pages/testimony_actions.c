@@ -168,15 +168,32 @@ page_staff_testimony_approve(request_t *rq, response_t *rs)
 		refused(rq, rs, s, id, st, NULL, 500);
 }
 
+/* Publishing may decrypt a whole video into DIR/media: never on the thread that answers
+ * requests. */
+static void
+publish_work(request_t *rq)
+{
+	uint8_t id[16];
+	uint32_t seq;
+	staff_status_t sst;
+	const staff_t *s = page_staff_session(rq, &sst);
+	rq->work_status = !s || page_id_param(rq, id) != 0 ? PUBLISH_NOT_FOUND
+	    : seq_field(rq, &seq)                          ? (int)testimony_publish(rq->app, s, id, seq)
+	                                                   : PUBLISH_STALE;
+}
+
 void
 page_staff_testimony_publish(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
-	uint32_t seq;
 	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	publish_status_t ps = seq_field(rq, &seq) ? testimony_publish(rq->app, s, id, seq) : PUBLISH_STALE;
+	if (!rq->work_done) {
+		http_defer(rq, publish_work, WORK_STAFF_SESSION);
+		return;
+	}
+	publish_status_t ps = (publish_status_t)rq->work_status;
 	const char *why = NULL;
 	switch (ps) {
 	case PUBLISH_OK:

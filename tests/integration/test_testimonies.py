@@ -398,5 +398,10 @@ def test_a_story_with_its_video_redacted(tmp_path):
         assert act(anna, tid, "withdraw", confirm="yes").status_code == 303
         assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
         assert not (inst.dir / "media" / sid).exists()
+        # the original's location tag was never on disk in the clear (its blob is sealed)
+        inst.stop()
+        found = []
+        scan_tree(inst.dir, ["+53.9+027.5", "Он рассказал на видео"], found)
+        assert found == []
     finally:
         _teardown(inst)
