@@ -630,3 +630,30 @@ store_testimonies_expired(store_t *st, int64_t before_hour, uint8_t (*ids)[16], 
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE && ok ? STORE_OK : STORE_ERROR;
 }
+
+int
+store_testimonies_owl_revoked(store_t *st, uint8_t (*ids)[16], size_t max, size_t *n)
+{
+	sqlite3_stmt *q;
+	bool ok = true;
+	*n = 0;
+	if (q_prepare(st, &q,
+	        "SELECT t.id FROM testimonies t JOIN accounts a ON a.id = t.owl WHERE a.status = 2 ORDER BY t.id LIMIT ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, (int64_t)max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max)
+		blob_copy(ids[(*n)++], 16, q, 0, &ok);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE && ok ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_testimony_owl_clear(store_t *st, const uint8_t id[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE testimonies SET owl = NULL WHERE id = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	return q_done(q);
+}

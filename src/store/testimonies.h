@@ -115,6 +115,9 @@ int store_testimony_media_refused(store_t *st, const uint8_t id[16], const char 
 /* Testimonies last active before hour (at most max: ids and their shred.kf slots). */
 int store_testimonies_expired(store_t *st, int64_t before_hour, uint8_t (*ids)[16], uint32_t *slots, size_t max,
     size_t *n) WUR;
+/* Testimonies whose Owl's account was revoked (at most max), and one made hers no more. */
+int store_testimonies_owl_revoked(store_t *st, uint8_t (*ids)[16], size_t max, size_t *n) WUR;
+int store_testimony_owl_clear(store_t *st, const uint8_t id[16]) WUR;
 /* At start: redactions left running by a stop go back to waiting. */
 int store_testimonies_requeue(store_t *st, size_t *n) WUR;
 

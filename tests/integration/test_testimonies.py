@@ -405,3 +405,28 @@ def test_a_story_with_its_video_redacted(tmp_path):
         assert found == []
     finally:
         _teardown(inst)
+
+
+def test_a_revoked_owl_leaves_her_testimonies_at_the_next_epoch(inst):
+    anna, edna, erin = team(inst)
+    olga = Staff(inst, "olga", "owl").login()
+    set_profile(olga, ["en"], 3)
+    Requester(inst).submit_ok("Моя история.")
+    rid = unique(REQUEST_LINK_RE.findall(anna.list_page().text))[0]
+    r = anna.post(f"/en/staff/requests/{rid}/assign",
+                  data={"csrf": find_csrf(anna.request_page(rid).text), "owl": account_id(inst, "olga")})
+    assert r.status_code == 303
+    form = olga.get(f"/en/staff/requests/{rid}/testimony")
+    seq = re.search(r'name="pick" value="(\d+)"', form.text).group(1)
+    r = olga.post(f"/en/staff/requests/{rid}/testimony", data={"csrf": find_csrf(form.text), "pick": seq, "agreed": "yes"})
+    tid = TESTIMONY_RE.search(r.headers["Location"]).group(1)
+    olga_id = bytes.fromhex(account_id(inst, "olga"))
+    assert q(inst, "SELECT epoch FROM cases WHERE id = ?", bytes.fromhex(tid)) == [(0,)]
+    assert q(inst, "SELECT count(*) FROM case_copies WHERE case_id = ? AND holder = ?", bytes.fromhex(tid), olga_id) == [(1,)]
+    r = run_cli("revoke", str(inst.dir), "olga")
+    assert r.returncode == 0, r.stderr
+    anna.login()   # a member's login moves the testimony to a new epoch without her
+    assert q(inst, "SELECT epoch FROM cases WHERE id = ?", bytes.fromhex(tid)) == [(1,)]
+    assert q(inst, "SELECT owl FROM testimonies") == [(None,)]
+    assert q(inst, "SELECT count(*) FROM case_copies WHERE holder = ?", olga_id) == [(0,)]
+    assert "Моя история." in page(edna, tid)   # the holders still read it, through the link
