@@ -90,7 +90,7 @@ main(int argc, char **argv)
 		/* the job's three commands: ffprobe, the clean (the input has audio), the poster */
 		if (ffargs_probe(&a, in) != 0 || run(&a, "/dev/null") != 0)
 			return 1;
-		if (ffargs_clean(&a, in, out, true, MEDIA_DEFAULT_MAX_SECONDS) != 0 || run(&a, NULL) != 0)
+		if (ffargs_clean(&a, in, out, true, MEDIA_DEFAULT_MAX_SECONDS, NULL) != 0 || run(&a, NULL) != 0)
 			return 1;
 		if (ffargs_poster(&a, out, poster, MEDIA_DEFAULT_POSTER_MS) != 0 || run(&a, NULL) != 0)
 			return 1;

@@ -116,6 +116,15 @@ const char config_default_text[] =
 "# 0 means no limit.\n"
 "waiting_max = 200\n"
 "\n"
+"[testimonies]\n"
+"# Days a man's consent to publish his story holds, unless renewed: the story\n"
+"# leaves the site on its last day.\n"
+"consent_days = 180\n"
+"# Days a testimony's original (its notes, consent records and copies) is kept\n"
+"# after its last activity; then it is crypto-shredded. A published story stays\n"
+"# until its consent ends.\n"
+"keep_days = 365\n"
+"\n"
 "[media]\n"
 "# The media worker runs ffprobe and ffmpeg under bubblewrap (no network, only its\n"
 "# own memory-backed folder, limits on time and memory). \"none\" runs them without\n"
@@ -160,6 +169,8 @@ config_defaults(config_t *c)
 	c->appeal_max_mb = 500;
 	c->appeal_max_s = 600;
 	c->appeal_waiting_max = 200;
+	c->consent_days = 180;
+	c->testimony_keep_days = 365;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
 }
@@ -362,6 +373,14 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else {
 			goto unknown;
 		}
+	} else if (strcmp(section, "testimonies") == 0) {
+		if (strcmp(name, "consent_days") == 0)
+			bad = config_uint(value, 1, 3650, &c->consent_days);
+		else if (strcmp(name, "keep_days") == 0)
+			bad = config_uint(value, 1, 3650, &c->testimony_keep_days);
+		else
+			goto unknown;
+		want = "a number of days from 1 to 3650";
 	} else if (strcmp(section, "media") == 0) {
 		if (strcmp(name, "sandbox") == 0) {
 			bad = strcmp(value, "bubblewrap") != 0 && strcmp(value, "none") != 0;

@@ -42,6 +42,8 @@ typedef struct {
 	unsigned appeal_max_mb;    /* [appeals] max_mb: MiB of one uploaded video */
 	unsigned appeal_max_s;     /* [appeals] max_seconds: its length */
 	unsigned appeal_waiting_max; /* [appeals] waiting_max: appeals not yet reviewed (0: no limit) */
+	unsigned consent_days;     /* [testimonies] consent_days: a consent's default length */
+	unsigned testimony_keep_days; /* [testimonies] keep_days: an original kept after its last activity */
 	bool media_no_sandbox;     /* [media] sandbox = none (test instances only; logged) */
 	unsigned media_jobs;       /* [media] jobs: media jobs at once (1 or 2) */
 } config_t;

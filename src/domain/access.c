@@ -170,10 +170,11 @@ staff_access_any(const app_t *app, const staff_t *s, const uint8_t case_id[16], 
 	intake_status_t st = access_staff(app, s, case_id, a);
 	if (st == INTAKE_OK && a->who.by == CASE_BY_GROUP && !requests_allowed(app, s))
 		st = INTAKE_NOT_FOUND;
-	/* a video appeal is opened by editors through appeals.c only, never as a request:
+	/* a video appeal is opened by editors through appeals.c only, never as a request
+	 * (and a testimony through testimonies.c only, for the same reason):
 	 * while the editors' key waits for rotation its copies are sealed to each editor's
 	 * own key, and a request's pages would hand out its original file */
-	return st == INTAKE_OK && a->row.stage == STAGE_APPEAL ? INTAKE_NOT_FOUND : st;
+	return st == INTAKE_OK && (a->row.stage == STAGE_APPEAL || a->row.stage == STAGE_TESTIMONY) ? INTAKE_NOT_FOUND : st;
 }
 
 intake_status_t

@@ -426,50 +426,6 @@ appeal_approve(const app_t *app, const staff_t *s, const uint8_t id[16])
 	return st;
 }
 
-/* One sealed file of the case, decrypted straight into a public file. */
-struct copy_ctx {
-	store_media_file_t *f;
-	bool failed;
-};
-
-static int
-copy_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
-{
-	(void)arg, (void)real_len, (void)name, (void)name_len, (void)mime, (void)mime_len;
-	return 0;
-}
-
-static int
-copy_data(void *arg, const uint8_t *p, size_t n)
-{
-	struct copy_ctx *c = arg;
-	if (store_media_write(c->f, p, n) != STORE_OK) {
-		c->failed = true;
-		return 1;
-	}
-	return 0;
-}
-
-static int
-publish_file(const app_t *app, struct access *a, const uint8_t aid[16], const char *slug, const char *name)
-{
-	store_attachment_t at;
-	case_blob_reader_t *r = NULL;
-	struct copy_ctx c = { NULL, false };
-	case_blob_sink_t sink = { copy_meta, copy_data, &c };
-	int rc = -1;
-	if (store_attachment_get(app->store, aid, &at) == STORE_OK &&
-	    store_media_create(app->store, slug, name, &c.f) == STORE_OK &&
-	    case_blob_reader_new(app->vault, &a->who, &a->ref, aid, at.fk_wrap, &sink, &r) == VAULT_OK &&
-	    view_blob_feed(app, aid, at.blob_len, r, true) == 0 && !c.failed) {
-		rc = store_media_commit(c.f) == STORE_OK ? 0 : -1;
-		c.f = NULL;
-	}
-	store_media_abort(c.f);
-	case_blob_reader_free(r);
-	return rc;
-}
-
 intake_status_t
 appeal_publish(const app_t *app, const staff_t *s, const uint8_t id[16])
 {
@@ -490,8 +446,8 @@ appeal_publish(const app_t *app, const staff_t *s, const uint8_t id[16])
 	if (st == INTAKE_OK) {
 		struct items_ctx x = { app, a, &v };
 		if (store_case_items(app->store, id, item_take, &x) != STORE_OK ||
-		    publish_file(app, a, ap.clean, slug, "video.mp4") != 0 ||
-		    publish_file(app, a, ap.poster, slug, "poster.jpg") != 0)
+		    view_publish_file(app, a, ap.clean, slug, "video.mp4") != 0 ||
+		    view_publish_file(app, a, ap.poster, slug, "poster.jpg") != 0)
 			st = INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {

@@ -62,6 +62,16 @@ audit_action_name(audit_action_t action)
 	case AUDIT_APPEAL_WITHDRAW: return "appeal withdrawn";
 	case AUDIT_APPEAL_READ: return "appeal viewed";
 	case AUDIT_APPEAL_RECLEAN: return "appeal cleaning asked again";
+	case AUDIT_TESTIMONY_ADD: return "testimony made";
+	case AUDIT_TESTIMONY_READ: return "testimony read";
+	case AUDIT_TESTIMONY_NOTE: return "testimony note added";
+	case AUDIT_TESTIMONY_CONSENT: return "testimony consent recorded";
+	case AUDIT_TESTIMONY_WITHDRAW: return "testimony consent withdrawn";
+	case AUDIT_TESTIMONY_COPY: return "story copy edited";
+	case AUDIT_TESTIMONY_APPROVE: return "story approved";
+	case AUDIT_TESTIMONY_PUBLISH: return "story published";
+	case AUDIT_TESTIMONY_TAKEDOWN: return "story taken down";
+	case AUDIT_TESTIMONY_SHRED: return "testimony shredded";
 	}
 	return "unknown action";
 }

@@ -55,6 +55,16 @@ typedef enum {
 	AUDIT_APPEAL_WITHDRAW = 35,     /* actor none: by her receipt */
 	AUDIT_APPEAL_READ = 36,
 	AUDIT_APPEAL_RECLEAN = 37,
+	AUDIT_TESTIMONY_ADD = 60,         /* object: the testimony's audit id */
+	AUDIT_TESTIMONY_READ = 61,
+	AUDIT_TESTIMONY_NOTE = 62,
+	AUDIT_TESTIMONY_CONSENT = 63,     /* consent recorded or renewed */
+	AUDIT_TESTIMONY_WITHDRAW = 64,    /* consent withdrawn (the story went down with it) */
+	AUDIT_TESTIMONY_COPY = 65,        /* the published copy edited */
+	AUDIT_TESTIMONY_APPROVE = 66,
+	AUDIT_TESTIMONY_PUBLISH = 67,
+	AUDIT_TESTIMONY_TAKEDOWN = 68,    /* actor none: its consent ran out */
+	AUDIT_TESTIMONY_SHRED = 69,       /* its original shredded */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

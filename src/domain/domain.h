@@ -51,6 +51,7 @@ enum {
 	STAGE_REJECTED = 8,
 	STAGE_APPLICATION = 100,   /* not a request: a volunteer's application (casework.h) */
 	STAGE_APPEAL = 101,        /* not a request: a video appeal (appeals.h) */
+	STAGE_TESTIMONY = 102,     /* not a request: a testimony's original (testimonies.h) */
 };
 /* What the requester sees of a stage (intake_status_of, view.h). */
 enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
@@ -62,6 +63,13 @@ enum {
 	FIELD_LANGUAGES = 10, FIELD_VOUCHERS = 11,   /* an application's, under s_e */
 	FIELD_VOUCH = 12,                            /* a vouch recorded by a coordinator, under n_e */
 	FIELD_SHOWN_NAME = 13, FIELD_CONSENT = 14,   /* an appeal's, under s_e (with MESSAGE, LANGUAGES) */
+	/* a testimony's: its original text is a MESSAGE and its ORIGIN is under s_e; notes are
+	 * NOTEs; the rest under n_e: */
+	FIELD_T_CONSENT = 15,   /* one version of the consent record (testimony_rules.h) */
+	FIELD_T_TITLE = 16,     /* one version of the published copy: its title, */
+	FIELD_T_COPY = 17,      /* its text */
+	FIELD_T_STRIKE = 18,    /* and the names and places struck from it, one a line */
+	FIELD_T_ORIGIN = 19,    /* how it was made (under s_e): "editor HANDLE" or "request HANDLE" */
 };
 
 typedef enum {

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "domain/access.h"
+#include "store/testimonies.h"
 #include "vault/secmem.h"
 
 #define REKEY_BATCH 256
@@ -41,6 +42,51 @@ epoch_rekey(const app_t *app, const staff_t *s)
 	return epoch_rekey_group(app, s, "triage");
 }
 
+/* One case to a new epoch sealed to g's current key and its Owl (none when she was
+ * revoked): 1 moved, 0 moved meanwhile by someone else, -1 not here (no key opens it). */
+static int
+rekey_case(const app_t *app, const staff_t *s, const char *group, const store_group_t *g, struct access *a,
+    case_epoch_t *ep, const uint8_t id[16])
+{
+	store_copy_t copies[EPOCH_COPIES_OWL];
+	store_account_t owl;
+	uint8_t holders[2][32];
+	size_t nholders = 1;
+	access_reset(a);
+	memcpy(holders[0], g->pk, 32);
+	if (access_staff_in(app, s, id, group, a) != INTAKE_OK)
+		return -1;
+	/* the Owl who holds it keeps it; a testimony's Owl holds her own copy, never as its
+	 * assignee */
+	uint8_t owl_id[16];
+	store_testimony_t tm;
+	bool has_owl_id = a->row.has_assignee;
+	if (has_owl_id)
+		memcpy(owl_id, a->row.assignee, 16);
+	else if (a->row.stage == STAGE_TESTIMONY && store_testimony_get(app->store, a->row.id, &tm) == STORE_OK &&
+	    tm.has_owl) {
+		has_owl_id = true;
+		memcpy(owl_id, tm.owl, 16);
+	}
+	bool has_owl = has_owl_id && store_account_by_id(app->store, owl_id, &owl) == STORE_OK && owl.status != ACCT_REVOKED;
+	if (has_owl)
+		memcpy(holders[nholders++], owl.pk, 32);
+	if (case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item, STORE_PKREQ_ITEM_BYTES,
+	        (const uint8_t(*)[32])holders, nholders, ep) != VAULT_OK)
+		return -1;
+	size_t ncopies = epoch_copies(a->row.id, ep->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])ep->copies,
+	    (const uint8_t(*)[CASE_COPY_BYTES])ep->ncopies, g, has_owl ? (const uint8_t(*)[16])&owl.id : NULL,
+	    has_owl ? 1 : 0, copies);
+	/* a revoked Owl is removed as a holder: the request waits for a new one */
+	int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, ncopies, ep->link, ep->nlink,
+	    a->row.has_assignee && !has_owl);
+	/* a testimony's revoked Owl is no longer its Owl (the new epoch is not hers) */
+	if (rc == STORE_OK && a->row.stage == STAGE_TESTIMONY && has_owl_id && !has_owl &&
+	    store_testimony_owl_clear(app->store, a->row.id) != STORE_OK)
+		log_warnx("a testimony's revoked Owl could not be forgotten; the next rekey tries again");
+	return rc == STORE_OK ? 1 : rc == STORE_CONFLICT ? 0 : -1;
+}
+
 long
 epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 {
@@ -63,9 +109,12 @@ epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 	 * hides the cases after it. */
 	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
 	for (;;) {
-		bool appeals = strcmp(group, "editors") == 0;
-		if (store_cases_to_rekey(app->store, g.id, STAGE_APPEAL, appeals, g.epoch, min_epoch, after, ids, REKEY_BATCH,
-		        &n) != STORE_OK) {
+		/* each group's own cases: the appeals (editors), the testimonies, or the rest
+		 * (triage: its requests and applications) */
+		bool only = strcmp(group, "triage") != 0;
+		int stage = strcmp(group, "testimonies") == 0 ? STAGE_TESTIMONY : STAGE_APPEAL;
+		if (store_cases_to_rekey(app->store, g.id, stage, only, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) !=
+		    STORE_OK) {
 			stuck = -1;
 			goto out;
 		}
@@ -73,41 +122,22 @@ epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 			memcpy(after, ids[n - 1], 16);
 		size_t moved = 0;
 		for (size_t i = 0; i < n; i++) {
-			access_reset(a);
-			store_copy_t copies[EPOCH_COPIES_OWL];
-			store_account_t owl;
-			uint8_t holders[2][32];
-			size_t nholders = 1;
-			memcpy(holders[0], g.pk, 32);
-			if (access_staff_in(app, s, ids[i], group, a) != INTAKE_OK) {
-				stuck++;
-				continue;
-			}
-			/* the Owl who holds it keeps it */
-			bool has_owl = a->row.has_assignee && store_account_by_id(app->store, a->row.assignee, &owl) == STORE_OK &&
-			    owl.status != ACCT_REVOKED;
-			if (has_owl)
-				memcpy(holders[nholders++], owl.pk, 32);
-			if (case_epoch_next(app->vault, &a->who, &a->ref, a->row.pk_req_item_id, a->row.pk_req_item,
-			        STORE_PKREQ_ITEM_BYTES, (const uint8_t(*)[32])holders, nholders, ep) != VAULT_OK) {
-				stuck++;
-				continue;
-			}
-			size_t ncopies = epoch_copies(a->row.id, ep->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])ep->copies,
-			    (const uint8_t(*)[CASE_COPY_BYTES])ep->ncopies, &g, has_owl ? (const uint8_t(*)[16])&owl.id : NULL,
-			    has_owl ? 1 : 0, copies);
-			/* a revoked Owl is removed as a holder: the request waits for a new one */
-			int rc = store_case_epoch(app->store, a->row.id, ep->e, copies, ncopies, ep->link, ep->nlink,
-			    a->row.has_assignee && !has_owl);
-			if (rc == STORE_OK)
-				moved++;
-			else if (rc != STORE_CONFLICT)
-				stuck++;
+			int rc = rekey_case(app, s, group, &g, a, ep, ids[i]);
+			moved += rc == 1;
+			stuck += rc < 0;
 		}
 		done += moved;
 		if (n < REKEY_BATCH)
 			break;
 	}
+	/* testimonies whose Owl was revoked: her copies went with her account, and a new
+	 * epoch makes what is written from now on closed to whatever she kept */
+	if (strcmp(group, "testimonies") == 0 && store_testimonies_owl_revoked(app->store, ids, REKEY_BATCH, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++) {
+			int rc = rekey_case(app, s, group, &g, a, ep, ids[i]);
+			done += rc == 1;
+			stuck += rc < 0;
+		}
 	if (done)
 		log_info("%zu case(s) moved to a new key epoch after the %s group lost a member", done, group);
 out:

@@ -9,12 +9,16 @@ static bucket_t rate_intake = BUCKET_INIT;
 static bucket_t rate_apply = BUCKET_INIT;   /* volunteers' applications: the same settings, their own
                                              * bucket, so a flood of them never closes the help form */
 static bucket_t rate_appeal = BUCKET_INIT;   /* video appeals: the same, their own bucket too */
+static bucket_t rate_testimony = BUCKET_INIT;   /* testimonies staff make: never the help form's */
 static bucket_t rate_receipts = BUCKET_INIT;
 
 static bucket_t *
 intake_bucket(int stage)
 {
-	return stage == STAGE_APPLICATION ? &rate_apply : stage == STAGE_APPEAL ? &rate_appeal : &rate_intake;
+	return stage == STAGE_APPLICATION ? &rate_apply
+	    : stage == STAGE_APPEAL       ? &rate_appeal
+	    : stage == STAGE_TESTIMONY    ? &rate_testimony
+	                                  : &rate_intake;
 }
 
 bool

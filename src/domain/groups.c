@@ -61,6 +61,10 @@ groups_role(const char *group)
 		return ROLE_COORDINATOR;
 	if (strcmp(group, "editors") == 0)
 		return ROLE_EDITOR;
+	/* testimonies: the editors who redact and approve stories, and the coordinators who
+	 * make testimonies from requests and keep their consent */
+	if (strcmp(group, "testimonies") == 0)
+		return ROLE_EDITOR | ROLE_COORDINATOR;
 	return 0;
 }
 

@@ -120,6 +120,20 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 		memcpy(h->pk[0], g.pk, 32);
 		h->n = 1;
 	}
+	/* a testimony's Owl: her own copy, after the group's (unless she is one of its
+	 * members already sealed to while the key waits for rotation) */
+	bool owl = t->owl_pk != NULL;
+	for (size_t i = 0; owl && g.rotation_pending && i < h->n; i++)
+		owl = memcmp(h->id[i], t->owl_id, 16) != 0;
+	if (owl) {
+		if (h->n == CASE_HOLDERS_MAX) {
+			st = INTAKE_ERROR;
+			goto done;
+		}
+		memcpy(h->pk[h->n], t->owl_pk, 32);
+		memcpy(h->id[h->n], t->owl_id, 16);
+		h->n++;
+	}
 
 	cn = secmem_alloc(sizeof(*cn));
 	a = access_new();
@@ -154,7 +168,8 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 	/* sealed to the group's key, or while it waits for rotation to each remaining member */
 	size_t ncopies = epoch_copies(cn->case_id, cn->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])cn->copies,
 	    (const uint8_t(*)[CASE_COPY_BYTES])cn->ncopies, g.rotation_pending ? NULL : &g,
-	    g.rotation_pending ? (const uint8_t(*)[16])h->id : NULL, g.rotation_pending ? h->n : 0, copies);
+	    g.rotation_pending ? (const uint8_t(*)[16])h->id : owl ? (const uint8_t(*)[16])h->id[1] : NULL,
+	    g.rotation_pending ? h->n : owl ? 1 : 0, copies);
 	rc = t->commit ? t->commit(app, t->ctx, a, &row, copies, ncopies, items.items, items.n, att, upload_count(u)) :
 	                 store_case_create(app->store, &row, copies, ncopies, items.items, items.n, att, upload_count(u));
 	if (rc != STORE_OK) {

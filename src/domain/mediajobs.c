@@ -19,6 +19,7 @@
 #include "media/media.h"
 #include "store/appeals.h"
 #include "store/blobs.h"
+#include "store/testimonies.h"
 
 #define JOBS_QUEUED_MAX 64
 #define JOBS_THREADS_MAX 2
@@ -27,9 +28,11 @@
 struct job {
 	bool used, running;
 	_Atomic bool cancelled;     /* withdrawn while queued or running: stop reading it */
+	int kind;                   /* STORE_JOB_CLEAN (an appeal) or STORE_JOB_REDACT (a testimony) */
 	uint8_t id[16];
 	case_file_keys_t *keys;
 	uint32_t poster_at;
+	media_redact_t redact;      /* a testimony's: what its copy hides */
 };
 
 static struct {
@@ -42,10 +45,26 @@ static struct {
 	const app_t *app;
 } jobs = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
+static bool enqueue(int kind, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at,
+    const media_redact_t *redact);
+
 bool
 mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at)
 {
 	(void)app;
+	return enqueue(STORE_JOB_CLEAN, id, keys, poster_at, NULL);
+}
+
+bool
+mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, const media_redact_t *r)
+{
+	(void)app;
+	return enqueue(STORE_JOB_REDACT, id, keys, 1, r);
+}
+
+static bool
+enqueue(int kind, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at, const media_redact_t *redact)
+{
 	bool ok = false;
 	pthread_mutex_lock(&jobs.lock);
 	struct job *free_slot = NULL;
@@ -60,8 +79,11 @@ mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys
 		free_slot->used = true;
 		free_slot->running = false;
 		memcpy(free_slot->id, id, 16);
+		free_slot->kind = kind;
 		free_slot->keys = keys;
 		free_slot->poster_at = poster_at;
+		if (redact)
+			free_slot->redact = *redact;
 		keys = NULL;
 		ok = true;
 		pthread_cond_signal(&jobs.more);
@@ -199,15 +221,16 @@ job_write(void *ctx, media_out_t which, const uint8_t *p, size_t n)
 	if (atomic_load(&x->job->cancelled))
 		return -1;
 	if (!o->w) {
-		static const char *const names[] = { "appeal.mp4", "poster.jpg" };
+		static const char *const names[] = { "appeal.mp4", "poster.jpg" }, *const story[] = { "story.mp4", "poster.jpg" };
 		static const char *const mimes[] = { "video/mp4", "image/jpeg" };
 		size_t k = (size_t)(o - x->out);
 		randombytes_buf(o->aid, 16);
 		if (store_blob_create(x->app->store, o->aid, &o->blob) != STORE_OK)
 			return -1;
 		o->made = true;
-		if (case_blob_writer_start(o->aid, names[k], strlen(names[k]), mimes[k], strlen(mimes[k]), out_pwrite, out_pread,
-		        o, &o->w) != 0)
+		const char *name = x->job->kind == STORE_JOB_REDACT ? story[k] : names[k];
+		if (case_blob_writer_start(o->aid, name, strlen(name), mimes[k], strlen(mimes[k]), out_pwrite, out_pread, o,
+		        &o->w) != 0)
 			return -1;
 	}
 	return case_blob_writer_write(o->w, p, n) == 0 ? 0 : -1;
@@ -256,6 +279,7 @@ static char last_error[MEDIA_REASON_BYTES];
 
 struct attempts_ctx {
 	const uint8_t *id;
+	int kind;
 	unsigned n;
 };
 
@@ -263,18 +287,18 @@ static int
 attempts_of(void *ctx, int kind, const uint8_t object[16], unsigned attempts)
 {
 	struct attempts_ctx *a = ctx;
-	if (kind == STORE_JOB_CLEAN && sodium_memcmp(object, a->id, 16) == 0) {
+	if (kind == a->kind && sodium_memcmp(object, a->id, 16) == 0) {
 		a->n = attempts;
 		return 1;
 	}
 	return 0;
 }
 
-/* The attempts counted for appeal id's cleaning so far. */
+/* The attempts counted for job kind of id so far. */
 static unsigned
-job_attempts(const app_t *app, const uint8_t id[16])
+job_attempts(const app_t *app, int kind, const uint8_t id[16])
 {
-	struct attempts_ctx a = { id, 0 };
+	struct attempts_ctx a = { id, kind, 0 };
 	if (store_jobs_each(app->store, attempts_of, &a) != STORE_OK)
 		return 0;
 	return a.n;
@@ -290,8 +314,59 @@ job_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audit_action_t 
 		log_warnx("could not append to the audit log (action %d)", (int)action);
 }
 
+/* The original (attachment original) through the media worker with mj: its outputs
+ * sealed under the spool key as they come (x->out), nothing in the clear on disk. */
+static media_status_t
+job_media(const app_t *app, struct job *j, const uint8_t original[16], media_job_t *mj, struct job_io *x,
+    media_result_t *res)
+{
+	case_blob_sink_t sink = { in_meta, in_data, &x->in };
+	media_status_t st = MEDIA_ERROR;
+	if (store_blob_open(app->store, original, false, &x->in.blob) == STORE_OK &&
+	    case_file_keys_reader(j->keys, &sink, &x->in.r) == VAULT_OK) {
+		mj->mj_kind = MEDIA_KIND_VIDEO;
+		mj->mj_max_seconds = app->config.appeal_max_s;
+		media_limits_default(&mj->mj_limits);
+		mj->mj_limits.ml_no_sandbox = app->config.media_no_sandbox;
+		if (mj->mj_limits.ml_file_bytes < ((uint64_t)app->config.appeal_max_mb << 20) + (64u << 20))
+			mj->mj_limits.ml_file_bytes = ((uint64_t)app->config.appeal_max_mb << 20) + (64u << 20);
+		media_io_t io = { x, job_read, job_write };
+		st = media_clean(mj, &io, res);
+	}
+	case_blob_reader_free(x->in.r);
+	store_blob_close(x->in.blob);
+	if (x->in.pending)
+		sodium_free(x->in.pending);
+	memset(&x->in, 0, sizeof(x->in));
+	return st;
+}
+
+/* The outputs are kept: the store holds their rows now. */
 static void
-job_run(const app_t *app, struct job *j)
+outputs_keep(struct job_io *x)
+{
+	for (int i = 0; i < 2; i++) {
+		store_blob_close(x->out[i].blob);
+		x->out[i].blob = NULL;
+		x->out[i].made = false;
+	}
+}
+
+/* For the editors' page, in words the catalogs translate; the detail is in the log. */
+static void
+job_failed(media_status_t st, const media_result_t *res, const char *what)
+{
+	pthread_mutex_lock(&jobs.lock);
+	snprintf(last_error, sizeof(last_error), "%s",
+	    st == MEDIA_NO_SANDBOX ? N_("The media worker's sandbox cannot start on this server.")
+	    : st == MEDIA_LIMIT    ? N_("A video ran into the media worker's limits. It is tried again.")
+	                           : N_("The media worker failed. The video is tried again."));
+	pthread_mutex_unlock(&jobs.lock);
+	log_warnx("%s: %s", what, res->mr_reason[0] ? res->mr_reason : "the media job failed");
+}
+
+static void
+clean_run(const app_t *app, struct job *j)
 {
 	store_appeal_t ap;
 	store_case_t c;
@@ -300,33 +375,17 @@ job_run(const app_t *app, struct job *j)
 	media_result_t res;
 	memset(&x, 0, sizeof(x));
 	memset(&res, 0, sizeof(res));
+	memset(&mj, 0, sizeof(mj));
 	x.app = app;
 	x.job = j;
-	unsigned attempts = job_attempts(app, j->id);
+	unsigned attempts = job_attempts(app, STORE_JOB_CLEAN, j->id);
 	if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || !ap.has_original || atomic_load(&j->cancelled) ||
 	    store_appeal_move(app->store, j->id, STORE_APPEAL_WAITING, STORE_APPEAL_CLEANING) != STORE_OK)
 		return;   /* withdrawn, refused or cleaned meanwhile */
 	if (store_job_attempt(app->store, STORE_JOB_CLEAN, j->id) != STORE_OK)
 		log_warnx("a media job's attempt could not be counted");
-	case_blob_sink_t sink = { in_meta, in_data, &x.in };
-	media_status_t st = MEDIA_ERROR;
-	if (store_blob_open(app->store, ap.original, false, &x.in.blob) == STORE_OK &&
-	    case_file_keys_reader(j->keys, &sink, &x.in.r) == VAULT_OK) {
-		memset(&mj, 0, sizeof(mj));
-		mj.mj_kind = MEDIA_KIND_VIDEO;
-		mj.mj_max_seconds = app->config.appeal_max_s;
-		mj.mj_poster_ms = j->poster_at * 1000;
-		media_limits_default(&mj.mj_limits);
-		mj.mj_limits.ml_no_sandbox = app->config.media_no_sandbox;
-		if (mj.mj_limits.ml_file_bytes < ((uint64_t)app->config.appeal_max_mb << 20) + (64u << 20))
-			mj.mj_limits.ml_file_bytes = ((uint64_t)app->config.appeal_max_mb << 20) + (64u << 20);
-		media_io_t io = { &x, job_read, job_write };
-		st = media_clean(&mj, &io, &res);
-	}
-	case_blob_reader_free(x.in.r);
-	store_blob_close(x.in.blob);
-	if (x.in.pending)
-		sodium_free(x.in.pending);
+	mj.mj_poster_ms = j->poster_at * 1000;
+	media_status_t st = job_media(app, j, ap.original, &mj, &x, &res);
 
 	store_attachment_t att[2];
 	uint8_t original[16];
@@ -335,11 +394,7 @@ job_run(const app_t *app, struct job *j)
 		int rc = store_appeal_cleaned(app->store, j->id, &att[0], &att[1], (res.mr_duration_ms + 999) / 1000,
 		    res.mr_width, res.mr_height, original, &had_original);
 		if (rc == STORE_OK) {
-			for (int i = 0; i < 2; i++) {
-				store_blob_close(x.out[i].blob);
-				x.out[i].blob = NULL;
-				x.out[i].made = false;   /* kept */
-			}
+			outputs_keep(&x);
 			/* the original's key went with its row; its blob goes now */
 			if (had_original && store_blob_unlink(app->store, original) != STORE_OK)
 				log_warnx("an appeal's original file could not be deleted; the next start deletes it");
@@ -376,16 +431,73 @@ job_run(const app_t *app, struct job *j)
 		return;
 	}
 	/* a limit, the sandbox, or sava's own failure: it waits for another try */
-	pthread_mutex_lock(&jobs.lock);
-	/* for the editors' page, in words the catalogs translate; the detail is in the log */
-	snprintf(last_error, sizeof(last_error), "%s",
-	    st == MEDIA_NO_SANDBOX ? N_("The media worker's sandbox cannot start on this server.")
-	    : st == MEDIA_LIMIT    ? N_("A video ran into the media worker's limits. It is tried again.")
-	                           : N_("The media worker failed. The video is tried again."));
-	pthread_mutex_unlock(&jobs.lock);
-	log_warnx("an appeal could not be cleaned: %s", res.mr_reason[0] ? res.mr_reason : "the media job failed");
+	job_failed(st, &res, "an appeal could not be cleaned");
 	if (store_appeal_move(app->store, j->id, STORE_APPEAL_CLEANING, STORE_APPEAL_WAITING) != STORE_OK)
 		log_warnx("an appeal left being cleaned goes back to waiting at the next start");
+}
+
+/* A testimony's video: its redacted copy made from the original, which stays (sealed),
+ * so that an editor can place the boxes again. */
+static void
+redact_run(const app_t *app, struct job *j)
+{
+	store_testimony_t t;
+	store_case_t c;
+	struct job_io x;
+	media_job_t mj;
+	media_result_t res;
+	memset(&x, 0, sizeof(x));
+	memset(&res, 0, sizeof(res));
+	memset(&mj, 0, sizeof(mj));
+	x.app = app;
+	x.job = j;
+	unsigned attempts = job_attempts(app, STORE_JOB_REDACT, j->id);
+	if (store_testimony_get(app->store, j->id, &t) != STORE_OK || !t.has_media_original || atomic_load(&j->cancelled) ||
+	    store_testimony_media_move(app->store, j->id, STORE_TMEDIA_WAITING, STORE_TMEDIA_RUNNING) != STORE_OK)
+		return;   /* shredded, or done meanwhile */
+	if (store_job_attempt(app->store, STORE_JOB_REDACT, j->id) != STORE_OK)
+		log_warnx("a media job's attempt could not be counted");
+	mj.mj_poster_ms = 1000;
+	mj.mj_redact = &j->redact;
+	media_status_t st = job_media(app, j, t.media_original, &mj, &x, &res);
+	store_attachment_t att[2];
+	uint8_t old[2][16];
+	size_t nold = 0;
+	if (st == MEDIA_OK && outputs_finish(app, &x, j->keys, att, j->id) == 0) {
+		int rc = store_testimony_media_done(app->store, j->id, &att[0], &att[1], old, &nold);
+		if (rc == STORE_OK) {
+			outputs_keep(&x);
+			for (size_t i = 0; i < nold; i++)
+				if (store_blob_unlink(app->store, old[i]) != STORE_OK)
+					log_warnx("a testimony's older redacted file could not be deleted; the next start deletes it");
+			if (store_case_get(app->store, j->id, &c) == STORE_OK)
+				job_audit(app, j->id, c.slot, AUDIT_TESTIMONY_COPY);
+		}
+		outputs_drop(app, &x);
+		return;
+	}
+	outputs_drop(app, &x);
+	if (st == MEDIA_OK)
+		st = MEDIA_ERROR;
+	if (st == MEDIA_REFUSED || (st == MEDIA_LIMIT && attempts + 1 >= JOB_ATTEMPTS_MAX)) {
+		if (store_testimony_media_refused(app->store, j->id,
+		        st == MEDIA_REFUSED ? media_refusal_text(res.mr_refusal)
+		                            : N_("it could not be cleaned within the worker's limits")) != STORE_OK)
+			log_warnx("a testimony's refused video could not be marked so");
+		return;
+	}
+	job_failed(st, &res, "a testimony's video could not be redacted");
+	if (store_testimony_media_move(app->store, j->id, STORE_TMEDIA_RUNNING, STORE_TMEDIA_WAITING) != STORE_OK)
+		log_warnx("a testimony's video left being redacted goes back to waiting at the next start");
+}
+
+static void
+job_run(const app_t *app, struct job *j)
+{
+	if (j->kind == STORE_JOB_REDACT)
+		redact_run(app, j);
+	else
+		clean_run(app, j);
 }
 
 /* The next job not yet running, marked running; NULL when there is none. */
@@ -436,6 +548,11 @@ mediajobs_start(const app_t *app)
 		log_warnx("[media] sandbox = none: media jobs run without bubblewrap (a test instance only)");
 	if (store_appeals_requeue(app->store, &n) != STORE_OK)
 		return -1;
+	size_t nt = 0;
+	if (store_testimonies_requeue(app->store, &nt) != STORE_OK)
+		return -1;
+	if (nt)
+		log_warnx("%zu testimony video(s) left being redacted by a stop wait for an editor's page to start again", nt);
 	if (n)
 		log_warnx("%zu appeal(s) left being cleaned by a stop wait for an editor's page to start again", n);
 	jobs.app = app;
@@ -477,7 +594,8 @@ mediajobs_run_here(const app_t *app)
 			return failed;
 		job_run(app, j);
 		store_appeal_t ap;
-		if (store_appeal_get(app->store, j->id, &ap) != STORE_OK || ap.state != STORE_APPEAL_REVIEW)
+		if (j->kind == STORE_JOB_CLEAN &&
+		    (store_appeal_get(app->store, j->id, &ap) != STORE_OK || ap.state != STORE_APPEAL_REVIEW))
 			failed++;
 		job_done(j);
 	}

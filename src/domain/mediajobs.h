@@ -8,6 +8,7 @@
 #define SAVA_MEDIAJOBS_H
 
 #include "domain/app.h"
+#include "media/media.h"
 #include "vault/case.h"
 
 /* Queues the cleaning of appeal id, with the keys that read its original and seal its
@@ -15,6 +16,8 @@
  * second. False when it is queued already or the queue is full (the keys are freed; an
  * editor's page queues it again later). */
 bool mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at);
+/* The same for a testimony's video (issue 14): its redacted copy made with r (copied). */
+bool mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, const media_redact_t *r);
 /* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
  * the next read or write) and keeps nothing. */
 void mediajobs_cancel(const uint8_t id[16]);

@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "domain/groups.h"
 #include "domain/invites.h"
+#include "domain/testimonies.h"
+#include "store/testimonies.h"
 #include "store/blobs.h"
 #include "vault/case.h"
 
@@ -65,7 +67,8 @@ request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
 		return INTAKE_NOT_FOUND;
 	store_case_t row;
 	int rc = store_case_get(app->store, case_id, &row);
-	if (rc != STORE_OK || row.stage == STAGE_APPLICATION || row.stage == STAGE_APPEAL)   /* appeals.c withdraws */
+	if (rc != STORE_OK || row.stage == STAGE_APPLICATION || row.stage == STAGE_APPEAL ||
+	    row.stage == STAGE_TESTIMONY)   /* appeals.c withdraws, testimonies.c shreds */
 		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
 	/* Audited and marked first, durably: if the shred cannot finish now, the next purge
 	 * does it, and the log already names who asked. Without shred.kf the object cannot be
@@ -120,6 +123,27 @@ intake_purge(const app_t *app, size_t *n)
 		if (got < PURGE_BATCH || gone == 0)
 			break;
 	}
+	/* testimonies past [testimonies] keep_days, the same way (their stories stay) */
+	for (;;) {
+		size_t got = 0, gone = 0;
+		if (store_testimonies_expired(app->store, now - 24 * (int64_t)c->testimony_keep_days, ids, slots, PURGE_BATCH,
+		        &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < got; i++)
+			if (case_destroy(app, ids[i], slots[i], NULL, AUDIT_CASE_EXPIRED) == 0)
+				gone++;
+			else
+				rc = -1;
+		*n += gone;
+		if (got < PURGE_BATCH || gone == 0)
+			break;
+	}
+	/* stories whose consent ran out leave the site (their originals stay) */
+	size_t down = stories_expire(app);
+	if (down)
+		log_info("took down %zu story(ies) whose consent ran out", down);
 	if (*n) {
 		log_info("shredded %zu expired request(s)", *n);
 		if (store_compact(app->store) != STORE_OK) {

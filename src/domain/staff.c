@@ -519,6 +519,12 @@ staff_groups_on_login(const app_t *app, const staff_t *s)
 	if ((s->acct.roles & groups_role("editors")) && staff_group_holds(app, s, "editors") == 1 &&
 	    epoch_rekey_group(app, s, "editors") < 0)
 		log_warnx("appeals could not be moved to the new editors' key yet; the next editor's login will");
+	/* the testimonies' key: editors and coordinators, made and granted as the editors' */
+	if ((s->acct.roles & groups_role("testimonies")) && groups_maintain(app, s, "testimonies") != STAFF_OK)
+		log_warnx("the testimonies' key could not be made or rotated yet; the next member's login will");
+	if ((s->acct.roles & groups_role("testimonies")) && staff_group_holds(app, s, "testimonies") == 1 &&
+	    epoch_rekey_group(app, s, "testimonies") < 0)
+		log_warnx("testimonies could not be moved to the new key yet; the next member's login will");
 	if (!(s->acct.roles & groups_role("triage")))
 		return STAFF_OK;
 	staff_status_t st = groups_maintain(app, s, "triage");

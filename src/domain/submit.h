@@ -20,6 +20,7 @@ struct submit_target {
 	int (*commit)(const app_t *app, void *ctx, struct access *a, const store_case_t *row, const store_copy_t *copies,
 	    size_t ncopies, const store_item_t *items, size_t nitems, const store_attachment_t *att, size_t natt);
 	void *ctx;
+	const uint8_t *owl_id, *owl_pk;   /* NULL, or an Owl who gets her own copy too (16 and 32 bytes) */
 };
 /* In the durable order of intake.c's head comment; a receipt only on INTAKE_OK. */
 intake_status_t case_submit(const app_t *app, lang_t lang, const struct submit_target *t,

@@ -12,6 +12,7 @@
 #include "core/le.h"
 #include "core/log.h"
 #include "domain/access.h"
+#include "store/appeals.h"
 #include "store/blobs.h"
 
 int
@@ -483,4 +484,48 @@ view_file_read(const app_t *app, struct access *a, const store_attachment_t *at,
 		log_warnx("an attachment could not be opened");
 	}
 	return st;
+}
+
+/* One sealed file of the case, decrypted straight into a public file (appeals, stories). */
+struct copy_ctx {
+	store_media_file_t *f;
+	bool failed;
+};
+
+static int
+copy_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
+{
+	(void)arg, (void)real_len, (void)name, (void)name_len, (void)mime, (void)mime_len;
+	return 0;
+}
+
+static int
+copy_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct copy_ctx *c = arg;
+	if (store_media_write(c->f, p, n) != STORE_OK) {
+		c->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+int
+view_publish_file(const app_t *app, struct access *a, const uint8_t aid[16], const char *slug, const char *name)
+{
+	store_attachment_t at;
+	case_blob_reader_t *r = NULL;
+	struct copy_ctx c = { NULL, false };
+	case_blob_sink_t sink = { copy_meta, copy_data, &c };
+	int rc = -1;
+	if (store_attachment_get(app->store, aid, &at) == STORE_OK &&
+	    store_media_create(app->store, slug, name, &c.f) == STORE_OK &&
+	    case_blob_reader_new(app->vault, &a->who, &a->ref, aid, at.fk_wrap, &sink, &r) == VAULT_OK &&
+	    view_blob_feed(app, aid, at.blob_len, r, true) == 0 && !c.failed) {
+		rc = store_media_commit(c.f) == STORE_OK ? 0 : -1;
+		c.f = NULL;
+	}
+	store_media_abort(c.f);
+	case_blob_reader_free(r);
+	return rc;
 }

@@ -104,6 +104,10 @@ bool view_file_reserve(uint64_t n);
 /* Reads blob id's file (at most max bytes) into the reader r, frame by frame; whole: to
  * its end, checked (0, or -1); else until r stops itself (0). */
 int view_blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole);
+/* Attachment aid of the case a opens, decrypted into DIR/media/<slug>/<name> (in the
+ * clear: only what is being published): 0, or -1 (nothing left behind but what the
+ * caller removes with store_media_remove). */
+int view_publish_file(const app_t *app, struct access *a, const uint8_t aid[16], const char *slug, const char *name);
 /* Opens one item into out (wiped and freed by the caller): 0, or -1. */
 int view_item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out);
 

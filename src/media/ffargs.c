@@ -88,8 +88,49 @@ ffargs_probe(ffargs_t *a, const char *input)
 	return 0;
 }
 
+bool
+media_redact_valid(const media_redact_t *r)
+{
+	if (r->mr_nboxes > MEDIA_BOXES_MAX)
+		return false;
+	for (size_t i = 0; i < r->mr_nboxes; i++) {
+		const media_box_t *b = &r->mr_boxes[i];
+		if (b->mb_from_ms >= b->mb_to_ms || b->mb_w == 0 || b->mb_h == 0 || b->mb_x > 1000 || b->mb_y > 1000 ||
+		    b->mb_w > 1000 - b->mb_x || b->mb_h > 1000 - b->mb_y)
+			return false;
+	}
+	return true;
+}
+
+/* The picture's filters: the scale, then (a testimony's copy) a card over everything or
+ * each box while it shows, all from integers: nothing a person typed reaches ffmpeg. A
+ * box is rounded outwards to whole pixels, so it never leaves a sliver uncovered. */
+static int
+ffargs_picture(ffargs_t *a, const media_redact_t *r)
+{
+	size_t n = 0;
+	if (!snprintf_ok(a->fa_vf, sizeof(a->fa_vf), "%s", FFARGS_SCALE ",format=yuv420p"))
+		return -1;
+	n = strlen(a->fa_vf);
+	if (r && r->mr_still)
+		return snprintf_ok(a->fa_vf + n, sizeof(a->fa_vf) - n, ",drawbox=x=0:y=0:w=iw:h=ih:color=0x2f5f4f:t=fill") ? 0
+		                                                                                                        : -1;
+	for (size_t i = 0; r && i < r->mr_nboxes; i++) {
+		const media_box_t *b = &r->mr_boxes[i];
+		if (!snprintf_ok(a->fa_vf + n, sizeof(a->fa_vf) - n,
+		        ",drawbox=x='floor(iw*%u/1000)':y='floor(ih*%u/1000)':w='ceil(iw*%u/1000)+1':h='ceil(ih*%u/1000)+1'"
+		        ":color=black:t=fill:enable='between(t,%u.%03u,%u.%03u)'",
+		        b->mb_x, b->mb_y, b->mb_w, b->mb_h, b->mb_from_ms / 1000, b->mb_from_ms % 1000, b->mb_to_ms / 1000,
+		        b->mb_to_ms % 1000))
+			return -1;
+		n = strlen(a->fa_vf);
+	}
+	return 0;
+}
+
 int
-ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio, uint32_t max_seconds)
+ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio, uint32_t max_seconds,
+    const media_redact_t *redact)
 {
 	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
 	/* Silence when the original has none: players and platforms expect an audio track. */
@@ -100,7 +141,6 @@ ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio,
 	 * chapters, attachments) is dropped. */
 	static const char *const own[] = { "-map", "0:V:0", "-map", "0:a:0", NULL };
 	static const char *const body[] = {
-		"-vf", FFARGS_SCALE ",format=yuv420p",
 		/* Re-encode, never re-mux: a copied bitstream could carry the camera's SEI
 		 * messages (maker, serial, GPS) and the decoder-exploit bytes it came with.
 		 * CRF 23 is x264's default quality, "medium" its default speed: the
@@ -124,8 +164,18 @@ ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio,
 	if (!t || ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") ||
 		ffargs_add(a, input))
 		return -1;
-	if (ffargs_list(a, has_audio ? own : silence) || ffargs_list(a, body) || ffargs_add(a, "-t") ||
-		ffargs_add(a, t) || ffargs_add(a, output))
+	if (redact && !media_redact_valid(redact))
+		return -1;
+	if (ffargs_list(a, has_audio ? own : silence) || ffargs_picture(a, redact) != 0 || ffargs_add(a, "-vf") ||
+	    ffargs_add(a, a->fa_vf))
+		return -1;
+	/* his voice: pitch and formants shifted together, so it is not his any more; the
+	 * length stays, so boxes stay where the editor placed them */
+	if (redact && redact->mr_voice && has_audio &&
+	    (!snprintf_ok(a->fa_af, sizeof(a->fa_af), "rubberband=pitch=%s:formant=shifted", MEDIA_VOICE_PITCH) ||
+	        ffargs_add(a, "-af") || ffargs_add(a, a->fa_af)))
+		return -1;
+	if (ffargs_list(a, body) || ffargs_add(a, "-t") || ffargs_add(a, t) || ffargs_add(a, output))
 		return -1;
 	return 0;
 }
@@ -178,8 +228,8 @@ ffargs_burn(ffargs_t *a, const char *input, const char *captions, const char *ou
 	 * holds nothing the filter parser would read as syntax */
 	if (strpbrk(captions, "':,;[]\\="))
 		return -1;
-	char *g = a->fa_graph;
-	if (!snprintf_ok(g, sizeof(a->fa_graph), "%ssubtitles=filename=%s:fontsdir=%s:force_style='%s'",
+	char *g = a->fa_vf;
+	if (!snprintf_ok(g, sizeof(a->fa_vf), "%ssubtitles=filename=%s:fontsdir=%s:force_style='%s'",
 	        tall ? FFARGS_FIT("720", "1280") : FFARGS_FIT("1280", "720"), captions, FFARGS_FONTS_DIR,
 	        tall ? FFARGS_CAPTIONS_TALL : FFARGS_CAPTIONS_WIDE))
 		return -1;

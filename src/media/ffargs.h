@@ -9,9 +9,11 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "media/media.h"
 
 #define FFARGS_MAX      96
 #define FFARGS_NUMS     4
+#define FFARGS_FILTER_BYTES 4096
 #define FFARGS_FFMPEG   "/usr/bin/ffmpeg"
 #define FFARGS_FFPROBE  "/usr/bin/ffprobe"
 
@@ -20,7 +22,8 @@ typedef struct {
 	int fa_argc;
 	char fa_num[FFARGS_NUMS][24];      /* the numbers the argv points into */
 	int fa_nums;
-	char fa_graph[1024];               /* a filter graph the argv points into */
+	char fa_vf[FFARGS_FILTER_BYTES];   /* a redaction's filters, built here from integers */
+	char fa_af[64];
 } ffargs_t;
 
 /* Appends a's words to a shell script, each single-quoted and followed by a space. The
@@ -31,9 +34,10 @@ int ffargs_sh(buf_t *b, const ffargs_t *a) WUR;
 int ffargs_probe(ffargs_t *a, const char *input) WUR;
 /* The clean: re-encode to H.264 High yuv420p (longest side 1280) + AAC-LC 48 kHz
  * stereo, rotation applied to the pixels, no metadata, MP4 with the index first.
- * has_audio false: a silent stereo track is generated instead. Stops at max_seconds + 1. */
+ * has_audio false: a silent stereo track is generated instead. Stops at max_seconds + 1.
+ * redact (may be NULL): the voice shifted, the picture covered by boxes or by a card. */
 int ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_audio,
-	uint32_t max_seconds) WUR;
+	uint32_t max_seconds, const media_redact_t *redact) WUR;
 /* One frame at at_ms, scaled like the video, as a baseline JPEG without metadata. */
 int ffargs_poster(ffargs_t *a, const char *input, const char *output, uint32_t at_ms) WUR;
 

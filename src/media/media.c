@@ -85,7 +85,7 @@ media_script_clean(media_run_t *m, buf_t *b)
 	uint32_t dur = m->in.pr_has_duration ? m->in.pr_duration_ms : 0;
 	uint32_t at = ffargs_poster_at(m->job->mj_poster_ms, dur);
 	const char *quiet = "</dev/null 4>&- 5>&- 6>&-";
-	if (ffargs_clean(&a, MEDIA_IN, MEDIA_OUT, m->choice.pc_audio >= 0, max) != 0 || media_script_cmd(b, &a, quiet))
+	if (ffargs_clean(&a, MEDIA_IN, MEDIA_OUT, m->choice.pc_audio >= 0, max, m->job->mj_redact) != 0 || media_script_cmd(b, &a, quiet))
 		return -1;
 	/* the original leaves the tmpfs as soon as it is no longer needed */
 	if (buf_append_cstr(b, "rm -f in\n"))

@@ -75,11 +75,31 @@ void media_limits_default(media_limits_t *l);
 
 typedef enum { MEDIA_KIND_VIDEO = 0 } media_kind_t;
 
+/* What a testimony's redacted copy hides (issue 14), on top of the clean: a box is a
+ * solid rectangle over the picture from from_ms to to_ms, its place and size in
+ * thousandths of the picture's width and height (so an editor places it without knowing
+ * the pixels), drawn after the scaling; the poster is taken from the copy, boxes and all. */
+#define MEDIA_BOXES_MAX   16
+#define MEDIA_VOICE_PITCH "0.78"   /* rubberband's pitch factor; the formants move with it */
+typedef struct {
+	uint32_t mb_from_ms, mb_to_ms;   /* from_ms < to_ms */
+	uint16_t mb_x, mb_y, mb_w, mb_h; /* 0..1000; x + w and y + h at most 1000 */
+} media_box_t;
+typedef struct {
+	bool mr_voice;                   /* pitch and formants shifted (rubberband) */
+	bool mr_still;                   /* the whole picture replaced by a plain card */
+	media_box_t mr_boxes[MEDIA_BOXES_MAX];
+	size_t mr_nboxes;
+} media_redact_t;
+/* True when every box is within the picture and its times are in order. */
+bool media_redact_valid(const media_redact_t *r);
+
 typedef struct {
 	media_kind_t mj_kind;
 	uint32_t mj_max_seconds;    /* 0: MEDIA_DEFAULT_MAX_SECONDS */
 	uint32_t mj_poster_ms;      /* the editor's choice; clamped to the duration */
 	media_limits_t mj_limits;
+	const media_redact_t *mj_redact;   /* NULL: the clean only (an appeal) */
 } media_job_t;
 
 typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4 } media_out_t;

@@ -138,6 +138,37 @@ void page_staff_request_stage(request_t *rq, response_t *rs);
 void page_staff_request_verify(request_t *rq, response_t *rs);
 void page_staff_request_checklist(request_t *rq, response_t *rs);
 
+/* testimonies_staff.c, testimony_page.c: the staff's pages of testimonies; stories.c:
+ * the public stories */
+void page_staff_testimonies(request_t *rq, response_t *rs);
+void page_staff_testimony_new(request_t *rq, response_t *rs);
+void page_staff_testimony_from(request_t *rq, response_t *rs);
+void page_staff_testimony(request_t *rq, response_t *rs);
+/* One testimony's page, with the problems of a refused form (p, may be NULL), a notice
+ * or an error (msgids, may be NULL) and, when not 0, that status. */
+void page_testimony_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16],
+    const page_problems_t *p, const char *notice, const char *error, int status);
+void page_staff_testimony_note(request_t *rq, response_t *rs);
+void page_staff_testimony_consent(request_t *rq, response_t *rs);
+void page_staff_testimony_withdraw(request_t *rq, response_t *rs);
+void page_staff_testimony_copy(request_t *rq, response_t *rs);
+void page_staff_testimony_approve(request_t *rq, response_t *rs);
+void page_staff_testimony_publish(request_t *rq, response_t *rs);
+void page_staff_testimony_takedown(request_t *rq, response_t *rs);
+void page_staff_testimony_shred(request_t *rq, response_t *rs);
+void page_staff_story_takedown(request_t *rq, response_t *rs);
+/* testimony_media.c: a testimony's video */
+#define PAGE_TESTIMONY_BOXES 4
+extern const upload_ops_t page_testimony_upload;
+void page_staff_testimony_media(request_t *rq, response_t *rs);
+void page_staff_testimony_redact(request_t *rq, response_t *rs);
+void page_staff_testimony_video(request_t *rq, response_t *rs);
+void page_staff_testimony_poster(request_t *rq, response_t *rs);
+struct testimony_view;
+void page_testimony_media_vars(request_t *rq, tvars_t *v, const struct testimony_view *tv, const char *hex);
+void page_stories(request_t *rq, response_t *rs);
+void page_story(request_t *rq, response_t *rs);
+
 /* volunteer.c: applications */
 void page_volunteer(request_t *rq, response_t *rs);
 void page_staff_applications(request_t *rq, response_t *rs);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/confirm.h"
+#include "domain/testimonies.h"
 #include "pages/staff_common.h"
 
 static const char *const situation_short[] = {
@@ -100,6 +101,8 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 		notes_vars(v, &cv);
 		if (s->acct.roles & ROLE_COORDINATOR)
 			tvars_setf(v, "shred_href", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
+		if (testimony_may_make(rq->app, s, id))
+			tvars_setf(v, "testimony_href", "/%s/staff/requests/%s/testimony", lang_code(rq->lang), hex);
 		tvars_set_cstr(v, "lang", cv.lang);
 		page_hour(cv.created_hour, when);
 		tvars_set_cstr(v, "when", when);

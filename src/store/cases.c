@@ -516,7 +516,7 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int stage, bool on
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND ((?7 AND c.stage = ?6) OR (NOT ?7 AND c.stage <> ?6)) "
+	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND ((?7 AND c.stage = ?6) OR (NOT ?7 AND c.stage < ?6)) "
 	        "AND (NOT EXISTS (SELECT 1 FROM case_copies k WHERE "
 	        "k.case_id = c.id AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) "
 	        "OR c.assignee IN (SELECT id FROM accounts WHERE status = 2)) "

@@ -204,6 +204,59 @@ static const char *const store_migrations[] = {
 	"  created_hour INTEGER NOT NULL,"
 	"  UNIQUE (kind, object)"
 	") STRICT;",
+
+	/* 8: testimonies (issue 14). A testimony is a case at stage 102 sealed to the
+	 * testimonies group (and to the Owl of the request it came from): its original, notes,
+	 * consent records and each version of its redacted copy are items of that case. This
+	 * row holds what the two-person rule needs in the clear: the language, the hour it was
+	 * made, which version of the copy is current and who redacted and approved it, and
+	 * which consent record is the latest (a number, never its content), and the Owl
+	 * who holds a copy (as its case_copies row shows anyway); for its optional video, the
+	 * ids of the sealed original and redacted files, the redaction's state and refusal,
+	 * and what the redaction hides (voice, card, boxes: places and times, no content). A story is the
+	 * published copy, public by nature: its words in the clear, its consent's end (a
+	 * story goes down then), the three people who made it public (never one person
+	 * twice), and its testimony until that is shredded. */
+	"CREATE TABLE testimonies ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 3),"
+	"  copy_seq INTEGER NOT NULL DEFAULT 0,"
+	"  redacted_by BLOB CHECK (redacted_by IS NULL OR length(redacted_by) = 16),"
+	"  approved_by BLOB CHECK (approved_by IS NULL OR length(approved_by) = 16),"
+	"  consent_seq INTEGER NOT NULL DEFAULT 0,"
+	"  owl BLOB CHECK (owl IS NULL OR length(owl) = 16),"
+	"  media_original BLOB CHECK (media_original IS NULL OR length(media_original) = 16),"
+	"  media_state INTEGER NOT NULL DEFAULT 0 CHECK (media_state BETWEEN 0 AND 4),"
+	"  media_redact BLOB CHECK (media_redact IS NULL OR length(media_redact) <= 258),"
+	"  media_video BLOB CHECK (media_video IS NULL OR length(media_video) = 16),"
+	"  media_poster BLOB CHECK (media_poster IS NULL OR length(media_poster) = 16),"
+	"  media_refusal TEXT NOT NULL DEFAULT '',"
+	"  created_hour INTEGER NOT NULL,"
+	"  CHECK (approved_by IS NULL OR (redacted_by IS NOT NULL AND approved_by <> redacted_by))"
+	") STRICT;"
+	"CREATE INDEX testimonies_created ON testimonies (created_hour);"
+	"CREATE TABLE stories ("
+	"  slug TEXT PRIMARY KEY CHECK (length(slug) BETWEEN 1 AND 40),"
+	"  testimony BLOB UNIQUE CHECK (testimony IS NULL OR length(testimony) = 16),"
+	"  language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 3),"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  copy_seq INTEGER NOT NULL,"
+	"  redacted_by BLOB NOT NULL CHECK (length(redacted_by) = 16),"
+	"  approved_by BLOB NOT NULL CHECK (length(approved_by) = 16),"
+	"  published_by BLOB NOT NULL CHECK (length(published_by) = 16),"
+	"  published_hour INTEGER NOT NULL,"
+	"  until_hour INTEGER NOT NULL,"
+	"  has_media INTEGER NOT NULL DEFAULT 0 CHECK (has_media IN (0, 1)),"
+	"  CHECK (approved_by <> redacted_by AND published_by <> redacted_by AND published_by <> approved_by)"
+	") STRICT;"
+	"CREATE INDEX stories_published ON stories (published_hour);"
+	/* when a testimony's case is shredded (store_case_delete), its row goes, and its
+	 * published story stays without it (unless it was taken down first) */
+	"CREATE TRIGGER testimonies_shredded AFTER DELETE ON cases WHEN OLD.stage = 102 BEGIN "
+	"  UPDATE stories SET testimony = NULL WHERE testimony = OLD.id;"
+	"  DELETE FROM testimonies WHERE id = OLD.id;"
+	"END;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

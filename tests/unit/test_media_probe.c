@@ -265,7 +265,7 @@ static void
 test_ffargs(void)
 {
 	ffargs_t a;
-	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", true, 600) == 0);
+	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", true, 600, NULL) == 0);
 	CHECK(strcmp(a.fa_argv[0], FFARGS_FFMPEG) == 0 && a.fa_argv[a.fa_argc] == NULL);
 	CHECK(strcmp(a.fa_argv[a.fa_argc - 1], "file:out.mp4") == 0);
 	CHECK(strcmp(a.fa_argv[a.fa_argc - 2], "601.000") == 0);   /* -t: the limit plus one second */
@@ -276,7 +276,7 @@ test_ffargs(void)
 		map_meta = map_meta || (strcmp(a.fa_argv[i], "-map_metadata") == 0 && strcmp(a.fa_argv[i + 1], "-1") == 0);
 	}
 	CHECK(!anull && faststart && map_meta);
-	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", false, 0) == 0);
+	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", false, 0, NULL) == 0);
 	anull = false;
 	for (int i = 0; i < a.fa_argc; i++)
 		anull = anull || strstr(a.fa_argv[i], "anullsrc") != NULL;
@@ -288,6 +288,43 @@ test_ffargs(void)
 	CHECK(ffargs_poster_at(2000, 2000) == 1000);
 	CHECK(ffargs_poster_at(5000, 0) == 5000);
 	CHECK(ffargs_probe(&a, "file:in") == 0 && strcmp(a.fa_argv[a.fa_argc - 1], "file:in") == 0);
+	/* a testimony's redaction: the voice, the boxes (from integers only), the card */
+	media_redact_t r = { .mr_voice = true, .mr_nboxes = 1 };
+	r.mr_boxes[0] = (media_box_t){ 1500, 2250, 100, 200, 300, 400 };
+	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", true, 600, &r) == 0);
+	const char *vf = NULL, *af = NULL;
+	for (int i = 0; i + 1 < a.fa_argc; i++) {
+		if (strcmp(a.fa_argv[i], "-vf") == 0)
+			vf = a.fa_argv[i + 1];
+		if (strcmp(a.fa_argv[i], "-af") == 0)
+			af = a.fa_argv[i + 1];
+	}
+	CHECK(vf && strstr(vf, "drawbox=x='floor(iw*100/1000)':y='floor(ih*200/1000)'") &&
+	    strstr(vf, "enable='between(t,1.500,2.250)'"));
+	CHECK(af && strcmp(af, "rubberband=pitch=" MEDIA_VOICE_PITCH ":formant=shifted") == 0);
+	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", false, 600, &r) == 0);   /* no voice: no -af */
+	af = NULL;
+	for (int i = 0; i < a.fa_argc; i++)
+		if (strcmp(a.fa_argv[i], "-af") == 0)
+			af = a.fa_argv[i];
+	CHECK(af == NULL);
+	r.mr_still = true;
+	CHECK(ffargs_clean(&a, "file:in", "file:out.mp4", true, 600, &r) == 0);
+	for (int i = 0; i + 1 < a.fa_argc; i++)
+		if (strcmp(a.fa_argv[i], "-vf") == 0)
+			vf = a.fa_argv[i + 1];
+	CHECK(strstr(vf, "drawbox=x=0:y=0:w=iw:h=ih") && !strstr(vf, "between"));
+	/* boxes outside the picture, empty or backwards in time are refused */
+	r.mr_boxes[0] = (media_box_t){ 0, 1000, 900, 0, 200, 100 };
+	CHECK(!media_redact_valid(&r) && ffargs_clean(&a, "file:in", "file:out.mp4", true, 600, &r) == -1);
+	r.mr_boxes[0] = (media_box_t){ 2000, 1000, 0, 0, 100, 100 };
+	CHECK(!media_redact_valid(&r));
+	r.mr_boxes[0] = (media_box_t){ 0, 1000, 0, 0, 0, 100 };
+	CHECK(!media_redact_valid(&r));
+	r.mr_boxes[0] = (media_box_t){ 0, 1000, 0, 0, 1000, 1000 };
+	CHECK(media_redact_valid(&r));
+	r.mr_nboxes = MEDIA_BOXES_MAX + 1;
+	CHECK(!media_redact_valid(&r));
 }
 
 int
