@@ -79,7 +79,7 @@ invite_print(void *ctx, const staff_invite_info_t *inv)
 	invite_day(inv->expires_hour, expires);
 	printf("%.*s  %-10s  %-10s  ", INVITE_ID_SHOWN, inv->id, made, expires);
 	const char *sep = "";
-	for (uint32_t bit = 1; bit <= ROLE_EDITOR; bit <<= 1)
+	for (uint32_t bit = 1; bit <= ROLE_ANALYST; bit <<= 1)
 		if (inv->roles & bit) {
 			printf("%s%s", sep, role_name(bit));
 			sep = ", ";

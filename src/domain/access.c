@@ -173,7 +173,8 @@ staff_access_any(const app_t *app, const staff_t *s, const uint8_t case_id[16], 
 	/* a video appeal is opened by editors through appeals.c only, never as a request:
 	 * while the editors' key waits for rotation its copies are sealed to each editor's
 	 * own key, and a request's pages would hand out its original file */
-	return st == INTAKE_OK && a->row.stage == STAGE_APPEAL ? INTAKE_NOT_FOUND : st;
+	/* nor a drop submission, which analysts open through drop.c */
+	return st == INTAKE_OK && (a->row.stage == STAGE_APPEAL || a->row.stage == STAGE_DROP) ? INTAKE_NOT_FOUND : st;
 }
 
 intake_status_t

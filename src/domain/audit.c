@@ -62,6 +62,10 @@ audit_action_name(audit_action_t action)
 	case AUDIT_APPEAL_WITHDRAW: return "appeal withdrawn";
 	case AUDIT_APPEAL_READ: return "appeal viewed";
 	case AUDIT_APPEAL_RECLEAN: return "appeal cleaning asked again";
+	case AUDIT_DROP_READ: return "drop submission read";
+	case AUDIT_DROP_REPLY: return "drop submission answered";
+	case AUDIT_DROP_EXPORT: return "drop submission exported";
+	case AUDIT_DROP_EXPIRED: return "drop submission expired";
 	}
 	return "unknown action";
 }

@@ -55,6 +55,10 @@ typedef enum {
 	AUDIT_APPEAL_WITHDRAW = 35,     /* actor none: by her receipt */
 	AUDIT_APPEAL_READ = 36,
 	AUDIT_APPEAL_RECLEAN = 37,
+	AUDIT_DROP_READ = 70,           /* an analyst read a drop submission (or one of its files) */
+	AUDIT_DROP_REPLY = 71,          /* an analyst answered its mailbox */
+	AUDIT_DROP_EXPORT = 72,         /* actor none: `sava drop export` wrote it as a bundle */
+	AUDIT_DROP_EXPIRED = 73,        /* actor none: shredded after [drop] keep_days */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

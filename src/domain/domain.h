@@ -18,7 +18,9 @@ enum {
 	ROLE_VERIFIER = 1 << 3,
 	ROLE_TRANSLATOR = 1 << 4,
 	ROLE_EDITOR = 1 << 5,
-	ROLE_ALL = (1 << 6) - 1,
+	/* 1 << 6: reserved (testimonies) */
+	ROLE_ANALYST = 1 << 7,     /* reads the secure drop in online mode (drop.h) */
+	ROLE_ALL = (1 << 8) - 1,
 };
 
 typedef enum {
@@ -51,6 +53,7 @@ enum {
 	STAGE_REJECTED = 8,
 	STAGE_APPLICATION = 100,   /* not a request: a volunteer's application (casework.h) */
 	STAGE_APPEAL = 101,        /* not a request: a video appeal (appeals.h) */
+	STAGE_DROP = 103,          /* not a request: a secure-drop submission (drop.h) */
 };
 /* What the requester sees of a stage (intake_status_of, view.h). */
 enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };

@@ -63,9 +63,15 @@ epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 	 * hides the cases after it. */
 	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
 	for (;;) {
-		bool appeals = strcmp(group, "editors") == 0;
-		if (store_cases_to_rekey(app->store, g.id, STAGE_APPEAL, appeals, g.epoch, min_epoch, after, ids, REKEY_BATCH,
-		        &n) != STORE_OK) {
+		/* each group's own cases: the triage key's are the requests and applications
+		 * (below STAGE_APPEAL), the editors' the appeals, the analysts' the drops */
+		int lo = STAGE_NEW, hi = STAGE_APPLICATION;
+		if (strcmp(group, "editors") == 0)
+			lo = hi = STAGE_APPEAL;
+		else if (strcmp(group, "analysts") == 0)
+			lo = hi = STAGE_DROP;
+		if (store_cases_to_rekey(app->store, g.id, lo, hi, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) !=
+		    STORE_OK) {
 			stuck = -1;
 			goto out;
 		}

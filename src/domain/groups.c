@@ -61,6 +61,8 @@ groups_role(const char *group)
 		return ROLE_COORDINATOR;
 	if (strcmp(group, "editors") == 0)
 		return ROLE_EDITOR;
+	if (strcmp(group, "analysts") == 0)
+		return ROLE_ANALYST;
 	return 0;
 }
 
