@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "domain/access.h"
 #include "domain/drop_private.h"
 #include "domain/flood.h"
 #include "domain/groups.h"
 #include "domain/rules.h"
+#include "domain/retention.h"
 #include "domain/submit.h"
+#include "store/drops.h"
 
 upload_t *
 drop_upload_new(const app_t *app)
@@ -167,4 +170,38 @@ drop_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_o
 		audit_case(app, a, s->acct.id, AUDIT_DROP_READ);
 	access_free(a);
 	return st;
+}
+
+/* ---- retention ---- */
+
+#define DROP_PURGE_BATCH 256
+
+int
+drop_purge(const app_t *app, size_t *n)
+{
+	int64_t before = clock_hour() - 24 * (int64_t)app->config.drop_keep_days;
+	uint8_t(*ids)[16] = calloc(DROP_PURGE_BATCH, sizeof(*ids));
+	uint32_t *slots = calloc(DROP_PURGE_BATCH, sizeof(*slots));
+	int rc = 0;
+	*n = 0;
+	while (ids && slots) {
+		size_t got = 0, gone = 0;
+		if (store_drops_expired(app->store, STAGE_DROP, before, ids, slots, DROP_PURGE_BATCH, &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < got; i++)
+			if (case_destroy(app, ids[i], slots[i], NULL, AUDIT_DROP_EXPIRED) == 0)
+				gone++;
+			else
+				rc = -1;
+		*n += gone;
+		if (got < DROP_PURGE_BATCH || gone == 0)
+			break;
+	}
+	if (!ids || !slots)
+		rc = -1;
+	free(ids);
+	free(slots);
+	return rc;
 }

@@ -34,6 +34,25 @@ intake_status_t drop_submit(const app_t *app, lang_t lang, sv_t message, upload_
  * not on this server: the mailbox says so). */
 bool drop_mailbox_offline(const app_t *app, const mailbox_t *m);
 
+/* ---- the operator (offline mode) ---- */
+/* Where `sava drop export` writes a bundle: begin (its drop id), write (its bytes, in
+ * order), end (ok: every byte was given; returns 0 once the bundle is durable there).
+ * Each callback returns 0 to go on. */
+typedef struct {
+	int (*begin)(void *ctx, const uint8_t id[16]);
+	int (*write)(void *ctx, const uint8_t *p, size_t n);
+	int (*end)(void *ctx, bool ok);
+	void *ctx;
+} drop_export_sink_t;
+/* Every waiting offline submission as a bundle (docs/formats.md), oldest first; each one
+ * whose bundle ended well is marked exported and audited ("drop submission exported").
+ * *exported of them; 0, or -1 when any failed (those stay waiting). */
+int drop_export(const app_t *app, const drop_export_sink_t *sink, size_t *exported) WUR;
+/* Offline submissions waiting for an export. */
+size_t drop_waiting(const app_t *app);
+/* For the purge (retention.c): shreds drops past [drop] keep_days; how many in *n. */
+int drop_purge(const app_t *app, size_t *n);
+
 /* ---- analysts (role analyst, holding the analysts' key; online mode) ---- */
 bool drop_allowed(const app_t *app, const staff_t *s);
 /* The queue: every online submission, newest first. */

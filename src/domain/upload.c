@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "parse/urlenc.h"
 #include "store/blobs.h"
+#include "vault/drop.h"
 
 struct upfile {
 	uint8_t id[16];
@@ -321,6 +322,31 @@ upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case
 		memcpy(att[i].id, f->id, 16);
 		memcpy(att[i].case_id, case_id, 16);
 		att[i].created_hour = hour;
+	}
+	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
+}
+
+int
+upload_seal_drop(upload_t *u, const app_t *app, const drop_keys_t *k, uint8_t (*ids)[16], uint64_t *lens)
+{
+	uint8_t no_wrap[CASE_FKWRAP_BYTES];
+	if (u && u->refused)
+		return -1;
+	if (!u || u->n == 0)
+		return 0;
+	for (size_t i = 0; i < u->n; i++) {
+		struct upfile *f = &u->files[i];
+		if (!f->blob && store_blob_open(app->store, f->id, true, &f->blob) != STORE_OK)
+			return -1;
+		if (drop_writer_bind(k, f->w) != VAULT_OK)
+			return -1;
+		int rc = case_blob_writer_finish(f->w, no_wrap, &lens[i]);
+		f->w = NULL;   /* finish frees it */
+		if (rc != 0 || store_blob_sync(f->blob) != STORE_OK)
+			return -1;
+		store_blob_close(f->blob);
+		f->blob = NULL;
+		memcpy(ids[i], f->id, 16);
 	}
 	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
 }

@@ -37,6 +37,11 @@ void upload_free(upload_t *u);
  * rows. 0, or -1 (a refused upload, or a write that failed: a full disk is reported). */
 int upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case_id[16], store_attachment_t *att,
     int64_t hour);
+/* The same for an offline drop: every file's second pass under the drop's file key f
+ * (vault/drop.h), each synced, then the directory; their ids and blob lengths, in order,
+ * to ids[0..upload_count) and lens. 0, or -1. */
+struct drop_keys;
+int upload_seal_drop(upload_t *u, const app_t *app, const struct drop_keys *k, uint8_t (*ids)[16], uint64_t *lens);
 /* The rows naming the files are committed: upload_free keeps the files. */
 void upload_keep(upload_t *u);
 

@@ -128,6 +128,15 @@ case_blob_writer_bind_keys(case_keys_t *k, case_blob_writer_t *w)
 	return VAULT_OK;
 }
 
+int
+case_blob_writer_bind_raw(case_blob_writer_t *w, const uint8_t fk[32])
+{
+	memcpy(w->fk, fk, 32);
+	memset(w->fk_wrap, 0, sizeof(w->fk_wrap));
+	w->bound = true;
+	return 0;
+}
+
 vault_status_t
 case_blob_writer_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t attachment_id[16],
     const char *name, size_t name_len, const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd,

@@ -56,6 +56,9 @@ int case_copy_open(const uint8_t copy[CASE_COPY_BYTES], uint8_t kind, const uint
     struct case_secrets *s);
 
 bool case_opener_is_requester(const case_opener_t *who);
+/* case_blob.c: the writer's second pass under fk itself, with no wrap (a drop's file key
+ * f, sealed to the offline key by drop.c). */
+int case_blob_writer_bind_raw(case_blob_writer_t *w, const uint8_t fk[32]);
 /* Loads the case's slot and the opener's key pair (the one its copies are sealed to). */
 vault_status_t case_unlock(vault_t *v, const case_opener_t *who, const case_ref_t *ref, struct case_secrets *s);
 /* After case_unlock: s->root = root_t (kind 0) or nroot_t (kind 1) for epoch t <= ref->e. */

@@ -114,3 +114,181 @@ def test_drop_form_gives_back_the_message(inst):
     long = "x" * 30000
     r = send(rq, long)
     assert r.status_code == 400 and long in r.text
+
+
+# ---------------------------------------------------------------- offline mode
+
+def keygen(tmp_path):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    key = tmp_path / "offline.key"
+    r = run_cli("drop", "keygen", str(key))
+    assert r.returncode == 0, r.stderr
+    m = re.fullmatch(r"offline_key = ([0-9a-f]{64})\n", r.stdout)
+    assert m, r.stdout
+    assert (os.stat(key).st_mode & 0o777) == 0o600
+    assert len(key.read_bytes()) == 76
+    # a second keygen never overwrites a key file
+    assert run_cli("drop", "keygen", str(key)).returncode == 1
+    return key, m.group(1)
+
+
+@pytest.fixture
+def offline(tmp_path):
+    key, pk = keygen(tmp_path)
+    i = start_instance(tmp_path / "srv", conf={("drop", "mode"): "offline", ("drop", "offline_key"): pk})
+    yield i, key
+    _teardown(i)
+
+
+def export(inst, out):
+    out.mkdir(exist_ok=True)
+    r = run_cli("drop", "export", str(inst.dir), str(out))
+    assert r.returncode == 0, r.stderr
+    return sorted(out.glob("*.savadrop"))
+
+
+def decrypt(key, bundle, out):
+    out.mkdir(exist_ok=True)
+    return run_cli("decrypt", str(key), str(bundle), str(out))
+
+
+def test_offline_round_trip_gives_the_exact_bytes(offline, tmp_path):
+    inst, key = offline
+    msg, fmark = marker("OFFMSG"), marker("OFFFILE")
+    big = os.urandom(200000) + fmark.encode() + os.urandom(1000)
+    small = b"order " + fmark.encode()
+    rq = Requester(inst)
+    page = rq.get("/en/drop")
+    assert "cannot read them" in page.text   # says plainly that this server cannot open it
+    r = send(rq, msg, [("order no. 5.pdf", big), ("../../etc/passwd", small)])
+    assert r.status_code == 200, r.text[:2000]
+    receipt = receipt_of(r)
+    # nothing of it at rest in the clear
+    found = []
+    scan_tree(inst.dir, [msg, fmark], found)
+    assert not found, found
+    # the receipt opens a mailbox that says where the words went
+    box = Requester(inst).open_ok(receipt)
+    assert msg not in box.text
+    # export: one bundle, then none waiting
+    bundles = export(inst, tmp_path / "usb")
+    assert len(bundles) == 1
+    assert export(inst, tmp_path / "usb2") == []
+    out = tmp_path / "offline-out"
+    r = decrypt(key, bundles[0], out)
+    assert r.returncode == 0, r.stderr
+    d = out / bundles[0].name.split(".")[0]
+    assert r.stdout.strip() == str(d)
+    assert (d / "message.txt").read_text() == msg
+    files = sorted(p.name for p in d.iterdir())
+    assert files == ["01-order no. 5.pdf", "02-passwd", "message.txt", "reply-key.txt"], files
+    assert (d / "01-order no. 5.pdf").read_bytes() == big
+    assert (d / "02-passwd").read_bytes() == small
+    assert re.search(r"^mailbox_key [0-9a-f]{64}$", (d / "reply-key.txt").read_text(), re.M)
+    # a second decrypt of the same bundle into the same place is refused
+    assert decrypt(key, bundles[0], out).returncode == 1
+
+
+def test_no_key_on_the_server_opens_a_bundle(offline, tmp_path):
+    """The bundle's sealed box opens with the offline key file and with nothing the server
+    holds: not instance.key, not any 32-byte window of shred.kf (every slot's z and lookup),
+    not the database's blobs, not another key pair's file."""
+    from nacl.exceptions import CryptoError
+    from nacl.public import PrivateKey, SealedBox
+    inst, key = offline
+    assert send(Requester(inst), marker("NOKEY"), [("a.bin", os.urandom(3000))]).status_code == 200
+    assert send(Requester(inst), marker("NOKEY"), []).status_code == 200
+    bundles = export(inst, tmp_path / "usb")
+    assert len(bundles) == 2
+    sealed = [b.read_bytes()[28:140] for b in bundles]
+    secret = key.read_bytes()[12:44]
+    for box in sealed:   # the offline key opens them: the check below can tell
+        assert len(SealedBox(PrivateKey(secret)).decrypt(box)) == 64
+    candidates = []
+    ik = (inst.dir / "keys" / "instance.key").read_bytes()
+    candidates += [ik[i:i + 32] for i in range(len(ik) - 31)]
+    kf = (inst.dir / "keys" / "shred.kf").read_bytes()
+    live = [kf[16 + 128 * i:16 + 128 * (i + 1)] for i in range((len(kf) - 16) // 128) if kf[16 + 128 * i] == 1]
+    assert len(live) >= 2, "each submission has its shred-key slot"
+    for slot in live:
+        candidates += [slot[i:i + 32] for i in range(128 - 31)]
+    db = (inst.dir / "sava.db").read_bytes()
+    candidates += [db[i:i + 32] for i in range(0, len(db) - 31, 16)]
+    for blob in (inst.dir / "blobs").iterdir():
+        data = blob.read_bytes()[:4096]
+        candidates += [data[i:i + 32] for i in range(0, len(data) - 31, 8)]
+    opened = 0
+    for c in set(candidates):
+        for box in sealed:
+            try:
+                SealedBox(PrivateKey(c)).decrypt(box)
+                opened += 1
+            except CryptoError:
+                pass
+    assert opened == 0
+    assert len(set(candidates)) > 1000
+
+
+def test_a_flipped_or_cut_bundle_writes_nothing(offline, tmp_path):
+    inst, key = offline
+    rq = Requester(inst)
+    assert send(rq, marker("FLIP"), [("a.bin", os.urandom(100000))]).status_code == 200
+    bundle = export(inst, tmp_path / "usb")[0]
+    data = bundle.read_bytes()
+    out = tmp_path / "out"
+    for pos in (0, 9, 20, 40, 141, 150, 160, 200, len(data) // 2, len(data) - 1):
+        bad = tmp_path / f"bad{pos}.savadrop"
+        b = bytearray(data)
+        b[pos] ^= 0x01
+        bad.write_bytes(bytes(b))
+        r = decrypt(key, bad, out)
+        assert r.returncode == 1, (pos, r.stdout)
+        assert list(out.iterdir()) == [], pos
+    for cut in (10, 144, 200, len(data) - 1):
+        bad = tmp_path / f"cut{cut}.savadrop"
+        bad.write_bytes(data[:cut])
+        assert decrypt(key, bad, out).returncode == 1
+        assert list(out.iterdir()) == []
+    bad = tmp_path / "long.savadrop"
+    bad.write_bytes(data + b"\0")
+    assert decrypt(key, bad, out).returncode == 1
+    assert list(out.iterdir()) == []
+    # another offline key opens nothing
+    other, _ = keygen(tmp_path / "other")
+    assert decrypt(other, bundle, out).returncode == 1
+    assert list(out.iterdir()) == []
+    assert decrypt(key, bundle, out).returncode == 0
+
+
+def test_exported_bundles_are_shredded_after_keep_days(offline, tmp_path):
+    import sqlite3
+    inst, key = offline
+    rq = Requester(inst)
+    r = send(rq, marker("KEEP"), [("a.bin", os.urandom(5000))])
+    receipt = receipt_of(r)
+    send(Requester(inst), marker("WAIT"), [("b.bin", os.urandom(5000))])
+    bundles = export(inst, tmp_path / "usb")
+    assert len(bundles) == 2
+    # a third, not exported: it waits and is never shredded by keep_days
+    send(Requester(inst), marker("LATER"), [("c.bin", os.urandom(5000))])
+    inst.stop()
+    db = sqlite3.connect(inst.dir / "sava.db")
+    with db:
+        db.execute("UPDATE cases SET activity_hour = activity_hour - 24 * 31")
+    db.close()
+    blobs_before = len(list((inst.dir / "blobs").iterdir()))
+    r = run_cli("purge", str(inst.dir))
+    assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(inst.dir / "sava.db")
+    assert db.execute("SELECT count(*) FROM drops").fetchone()[0] == 1
+    assert db.execute("SELECT state FROM drops").fetchone()[0] == 0
+    db.close()
+    assert len(list((inst.dir / "blobs").iterdir())) == blobs_before - 4
+    # the shredded one's receipt opens nothing any more; the bundle still opens offline
+    again = start_instance(tmp_path / "srv", init=False)
+    try:
+        assert "We could not open a mailbox" in Requester(again).open(receipt).text
+    finally:
+        _teardown(again)
+    assert decrypt(key, bundles[0], tmp_path / "o").returncode == 0
+    assert len(export(inst, tmp_path / "usb3")) == 1

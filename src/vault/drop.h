@@ -1,0 +1,51 @@
+/* drop: the secure drop's keys (CRYPTO.md "Media, appeals and the drop", offline mode;
+ * docs/formats.md "Drop bundles"). Each submission gets a fresh file key f and a fresh
+ * root; the server stores SEAL(P_off, f | root), wrapped under its case's shred key so
+ * that destroying the slot destroys it too, and never anything that opens it: the secret
+ * half S_off lives in a key file on the offline machine (`sava drop keygen`), which alone
+ * opens bundles (`sava decrypt`). Trusted with f and root (sodium memory, wiped on free)
+ * on the server only while a submission is written. */
+#ifndef SAVA_VAULT_DROP_H
+#define SAVA_VAULT_DROP_H
+
+#include <sodium.h>
+
+#include "vault/case.h"
+
+#define DROP_LABEL          "sava-drop-v1"     /* first bytes of stream 0 (the manifest) */
+#define DROP_LABEL_BYTES    12
+#define DROP_SEALED_BYTES   (64 + crypto_box_SEALBYTES)             /* SEAL(P_off, f | root): 112 */
+#define DROP_WRAP_BYTES     (1 + 24 + DROP_SEALED_BYTES + 16)       /* 01 | nonce | AEAD(..): 153 */
+#define DROP_KEYFILE_BYTES  76       /* "SAVADKEY" | 01 | 00 00 00 | S_off 32 | P_off 32 */
+
+typedef struct drop_keys drop_keys_t;
+
+/* ---- the server ---- */
+/* A fresh f and root for one submission. NULL when out of memory. */
+drop_keys_t *drop_keys_new(void);
+void drop_keys_free(drop_keys_t *k);
+/* The file writer's second pass under f (instead of a key wrapped to a case). */
+vault_status_t drop_writer_bind(const drop_keys_t *k, case_blob_writer_t *w) WUR;
+/* wrap = 01 | nonce 24 | AEAD(H(z, "sava-drop-wrap-v1" | case_id), SEAL(pk_off, f | root),
+ * AD = "sava-drop-wrap-v1" | case_id), z the case's shred key (slot). */
+vault_status_t drop_seal(vault_t *v, const uint8_t case_id[16], uint32_t slot, const drop_keys_t *k,
+    const uint8_t pk_off[32], uint8_t wrap[DROP_WRAP_BYTES]) WUR;
+/* For an export: the sealed box, out of its wrap (nothing on the server opens the box). */
+vault_status_t drop_unwrap(vault_t *v, const uint8_t case_id[16], uint32_t slot, const uint8_t wrap[DROP_WRAP_BYTES],
+    uint8_t sealed[DROP_SEALED_BYTES]) WUR;
+/* The requester's public key of a case, through his own (mailbox) session. */
+vault_status_t drop_pk_req(vault_t *v, const case_opener_t *who, const case_ref_t *ref, uint8_t pk[32]) WUR;
+
+/* ---- the offline machine ---- */
+/* A new key pair: the key file's bytes (secret: the caller writes them 0600 and wipes
+ * them) and the public key for `offline_key`. */
+void drop_keygen(uint8_t keyfile[DROP_KEYFILE_BYTES], uint8_t pk[32]);
+/* Opens a bundle's sealed box with a key file: f and root. -1 when the key file is not
+ * one, or the box does not open with it. */
+int drop_keys_open(const uint8_t *keyfile, size_t len, const uint8_t sealed[DROP_SEALED_BYTES], drop_keys_t **out)
+    WUR;
+/* A reader of one stream of the bundle (a blob under f, its frames' AD the stream id). */
+int drop_reader_new(const drop_keys_t *k, const uint8_t stream_id[16], const case_blob_sink_t *sink,
+    case_blob_reader_t **out) WUR;
+
+#endif
