@@ -15,7 +15,6 @@
 
 #include "cli/commands.h"
 #include "domain/drop.h"
-#include "parse/dropbundle.h"
 #include "vault/drop.h"
 
 static const char usage_drop[] =
@@ -194,78 +193,78 @@ cmd_drop(int argc, char **argv)
 
 /* ---- decrypt ---- */
 
-struct stream_out {
-	int fd;                     /* -1: verify only */
-	uint8_t *keep;              /* stream 0: its content, up to DROPBUNDLE_MANIFEST_MAX */
-	size_t kept;
-	bool too_long;
-	char name[DROPBUNDLE_FILES_MAX + 1024];
-	size_t name_len;
+struct decrypt_out {
+	int bundle_fd;
+	const char *dir;            /* the .partial folder being written */
+	int fd;                     /* the file being written */
 };
 
 static int
-out_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
+out_pread(void *ctx, uint8_t *p, size_t n, uint64_t off)
 {
-	struct stream_out *s = arg;
-	(void)real_len;
-	(void)mime;
-	(void)mime_len;
-	/* the name as sent, made safe for a file name: no separators, no control bytes,
-	 * no leading dot; "file" when nothing is left */
+	return pread_all(((struct decrypt_out *)ctx)->bundle_fd, p, n, off);
+}
+
+/* A new file in the output folder: 0600, never over another. */
+static int
+out_create(struct decrypt_out *o, const char *name)
+{
+	char path[4400];
+	if (snprintf(path, sizeof(path), "%s/%s", o->dir, name) >= (int)sizeof(path))
+		return -1;
+	o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	return o->fd >= 0 ? 0 : -1;
+}
+
+static int
+out_close(struct decrypt_out *o)
+{
+	int rc = fsync(o->fd) == 0 ? 0 : -1;
+	if (close(o->fd) != 0)
+		rc = -1;
+	o->fd = -1;
+	return rc;
+}
+
+static int
+out_message(void *ctx, const uint8_t *p, size_t n)
+{
+	struct decrypt_out *o = ctx;
+	if (out_create(o, "message.txt") != 0)
+		return -1;
+	int rc = write_all(o->fd, p, n);
+	return out_close(o) == 0 ? rc : -1;
+}
+
+/* The name as sent (untrusted), made safe for a file name: no separators, no control
+ * bytes, no leading dot, at most 200 bytes; "file" when nothing is left; numbered. */
+static int
+out_file_begin(void *ctx, unsigned index, const char *name, size_t name_len)
+{
+	char safe[256];
 	size_t k = 0;
 	for (size_t i = 0; i < name_len && k < 200; i++) {
 		unsigned char c = (unsigned char)name[i];
 		bool bad = c == '/' || c == '\\' || c < 0x20 || c == 0x7f || (k == 0 && c == '.');
-		s->name[k++] = bad ? '_' : (char)c;
+		safe[k++] = bad ? '_' : (char)c;
 	}
-	if (k == 0)
-		k = (size_t)snprintf(s->name, sizeof(s->name), "file");
-	s->name_len = k;
-	s->name[k] = '\0';
-	return 0;
+	safe[k] = '\0';
+	char file[300];
+	if (snprintf(file, sizeof(file), "%02u-%s", index, k ? safe : "file") >= (int)sizeof(file))
+		return -1;
+	return out_create(ctx, file);
 }
 
 static int
-out_data(void *arg, const uint8_t *p, size_t n)
+out_file_data(void *ctx, const uint8_t *p, size_t n)
 {
-	struct stream_out *s = arg;
-	if (s->keep) {
-		if (n > DROPBUNDLE_MANIFEST_MAX - s->kept) {
-			s->too_long = true;
-			return -1;
-		}
-		memcpy(s->keep + s->kept, p, n);
-		s->kept += n;
-	}
-	return s->fd >= 0 ? write_all(s->fd, p, n) : 0;
+	return write_all(((struct decrypt_out *)ctx)->fd, p, n);
 }
 
-/* One stream of the bundle at off through a reader under f: its bytes to s. */
 static int
-stream_feed(int fd, uint64_t size, uint64_t *off, const drop_keys_t *k, dropbundle_stream_t *st, struct stream_out *s)
+out_file_end(void *ctx)
 {
-	uint8_t head[DROPBUNDLE_STREAM_HEAD];
-	static uint8_t buf[1 << 16];
-	case_blob_reader_t *r = NULL;
-	if (*off > size || pread_all(fd, head, sizeof(head), *off) != 0 ||
-	    dropbundle_stream_parse(head, sizeof(head), size - *off, st) != 0)
-		return -1;
-	const case_blob_sink_t sink = { out_meta, out_data, s };
-	if (drop_reader_new(k, st->id, &sink, &r) != 0)
-		return -1;
-	uint64_t pos = *off + DROPBUNDLE_STREAM_HEAD, end = pos + st->len;
-	int rc = 0;
-	while (rc == 0 && pos < end) {
-		size_t take = end - pos < sizeof(buf) ? (size_t)(end - pos) : sizeof(buf);
-		rc = pread_all(fd, buf, take, pos) == 0 && case_blob_reader_feed(r, buf, take) == 0 ? 0 : -1;
-		pos += take;
-	}
-	if (rc == 0 && case_blob_reader_end(r) != 0)
-		rc = -1;
-	case_blob_reader_free(r);
-	sodium_memzero(buf, sizeof(buf));
-	*off = end;
-	return rc;
+	return out_close(ctx);
 }
 
 /* Removes what a failed second pass wrote under dir, and dir. */
@@ -286,60 +285,87 @@ partial_remove(const char *dir)
 	rmdir(dir);
 }
 
-/* Pass one (out NULL): every stream checked, and the manifest matched with the bundle.
- * Pass two: the same again, writing into out. */
-static int
-bundle_pass(int fd, uint64_t size, const dropbundle_head_t *h, const drop_keys_t *k, const char *out,
-    dropbundle_manifest_t *m, uint8_t *manifest)
+static const char *
+bundle_why(drop_bundle_status_t st)
 {
-	uint64_t off = DROPBUNDLE_HEAD_BYTES;
-	dropbundle_stream_t st;
-	char path[4400];
-	for (uint32_t i = 0; i < h->nstreams; i++) {
-		struct stream_out s = { .fd = -1, .keep = i == 0 ? manifest : NULL };
-		if (out && i > 0) {
-			/* the name comes from frame 0: a first, verify-only read gives it */
-			struct stream_out probe = { .fd = -1 };
-			uint64_t at = off;
-			if (stream_feed(fd, size, &at, k, &st, &probe) != 0 ||
-			    snprintf(path, sizeof(path), "%s/%02u-%s", out, (unsigned)i, probe.name) >= (int)sizeof(path) ||
-			    (s.fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-				return -1;
-		}
-		int rc = stream_feed(fd, size, &off, k, &st, &s);
-		if (s.fd >= 0 && (fsync(s.fd) != 0 || close(s.fd) != 0))
-			rc = -1;
-		if (rc != 0)
-			return -1;
-		if (i == 0 && (memcmp(st.id, h->drop_id, 16) != 0 || dropbundle_manifest_parse(manifest, s.kept, m) != 0 ||
-		                  memcmp(m->drop_id, h->drop_id, 16) != 0 || m->nfiles + 1u != h->nstreams))
-			return -1;
-		if (i == 0 && out) {   /* the message alone, out of the checked manifest */
-			int mfd = snprintf(path, sizeof(path), "%s/message.txt", out) < (int)sizeof(path)
-			    ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
-			    : -1;
-			rc = mfd >= 0 && write_all(mfd, m->message, m->message_len) == 0 && fsync(mfd) == 0 ? 0 : -1;
-			if ((mfd >= 0 && close(mfd) != 0) || rc != 0)
-				return -1;
-		}
-		if (i > 0 && memcmp(st.id, m->ids[i - 1], 16) != 0)
-			return -1;
+	switch (st) {
+	case DROP_BUNDLE_NOT_BUNDLE: return "this is not a drop bundle sava can read";
+	case DROP_BUNDLE_WRONG_KEY: return "this key does not open the bundle";
+	case DROP_BUNDLE_DAMAGED: return "the bundle is damaged, cut short or altered";
+	default: return "the bundle could not be read, or OUTDIR could not be written";
 	}
-	return off == size ? 0 : -1;
+}
+
+/* The key file: exactly its bytes, and only if nobody else may read it. */
+static int
+keyfile_read(const char *path, uint8_t *kf, size_t *len)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		fprintf(stderr, "sava decrypt: cannot read %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (sb.st_mode & 077) {
+		fprintf(stderr, "sava decrypt: %s may be read by others: run chmod 600 on it\n", path);
+		close(fd);
+		return -1;
+	}
+	ssize_t got = read(fd, kf, DROP_KEYFILE_BYTES + 1);
+	close(fd);
+	*len = got > 0 ? (size_t)got : 0;
+	return 0;
 }
 
 static int
-decrypt_fail(const char *why, int fd, uint8_t *kf, uint8_t *manifest, drop_keys_t *k)
+decrypt_run(const char *outdir, struct decrypt_out *o, drop_bundle_t *b)
 {
-	fprintf(stderr, "sava decrypt: %s; nothing was written\n", why);
-	if (fd >= 0)
-		close(fd);
-	if (kf)
-		sodium_free(kf);
-	if (manifest)
-		sodium_free(manifest);
-	drop_keys_free(k);
-	return 1;
+	uint8_t id[16], pk_req[32];
+	char hex[33], pkhex[65], out[4200], partial[4300], line[200];
+	drop_bundle_status_t st = drop_bundle_check(b);
+	if (st != DROP_BUNDLE_OK) {
+		fprintf(stderr, "sava decrypt: %s; nothing was written\n", bundle_why(st));
+		return 1;
+	}
+	drop_bundle_ids(b, id, pk_req);
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	if (snprintf(out, sizeof(out), "%s/%s", outdir, hex) >= (int)sizeof(out) ||
+	    snprintf(partial, sizeof(partial), "%s/.%s.partial", outdir, hex) >= (int)sizeof(partial))
+		return 1;
+	if (access(out, F_OK) == 0) {
+		fprintf(stderr, "sava decrypt: %s exists: this bundle was opened there before; nothing was written\n", out);
+		return 1;
+	}
+	partial_remove(partial);
+	if (mkdir(partial, 0700) != 0) {
+		fprintf(stderr, "sava decrypt: cannot write into %s: %s\n", outdir, strerror(errno));
+		return 1;
+	}
+	o->dir = partial;
+	st = drop_bundle_write(b);
+	int rc = st == DROP_BUNDLE_OK ? 0 : -1;
+	if (o->fd >= 0)
+		out_close(o);
+	if (rc == 0) {
+		/* what a reply written offline is sealed to: the requester's mailbox key */
+		sodium_bin2hex(pkhex, sizeof(pkhex), pk_req, 32);
+		int n = snprintf(line, sizeof(line), "drop %s\nmailbox_key %s\n", hex, pkhex);
+		rc = out_create(o, "reply-key.txt") == 0 && write_all(o->fd, (const uint8_t *)line, (size_t)n) == 0 ? 0 : -1;
+		if (o->fd >= 0 && out_close(o) != 0)
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = dir_sync(partial) == 0 && rename(partial, out) == 0 && dir_sync(outdir) == 0 ? 0 : -1;
+	if (rc != 0) {
+		partial_remove(partial);
+		fprintf(stderr, "sava decrypt: %s; nothing was written\n",
+		    st == DROP_BUNDLE_OK ? "OUTDIR could not be written" : "the bundle changed while it was read");
+		return 1;
+	}
+	printf("%s\n", out);
+	return 0;
 }
 
 int
@@ -353,66 +379,32 @@ cmd_decrypt(int argc, char **argv)
 		fputs(usage_drop, stderr);
 		return 2;
 	}
-	const char *keyfile = argv[1], *bundle = argv[2], *outdir = argv[3];
 	struct stat sb;
-	uint8_t head[DROPBUNDLE_HEAD_BYTES];
-	dropbundle_head_t h;
-	dropbundle_manifest_t m;
-	drop_keys_t *k = NULL;
-	char hex[33], out[4200], partial[4300], line[200];
-	uint8_t *kf = sodium_malloc(DROP_KEYFILE_BYTES + 1), *manifest = sodium_malloc(DROPBUNDLE_MANIFEST_MAX);
-	if (!kf || !manifest)
-		return decrypt_fail("out of memory", -1, kf, manifest, NULL);
-	int fd = open(keyfile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) != 0)
-		return decrypt_fail("cannot read the key file", fd, kf, manifest, NULL);
-	if (sb.st_mode & 077)
-		return decrypt_fail("the key file may be read by others (run chmod 600 on it)", fd, kf, manifest, NULL);
-	ssize_t got = read(fd, kf, DROP_KEYFILE_BYTES + 1);
-	close(fd);
-	if (got != DROP_KEYFILE_BYTES)
-		return decrypt_fail("the key file is not one sava drop keygen wrote", -1, kf, manifest, NULL);
-	fd = open(bundle, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return decrypt_fail("cannot read the bundle", fd, kf, manifest, NULL);
-	if (pread_all(fd, head, sizeof(head), 0) != 0 || dropbundle_head_parse(head, sizeof(head), &h) != 0)
-		return decrypt_fail("this is not a drop bundle sava can read", fd, kf, manifest, NULL);
-	if (drop_keys_open(kf, DROP_KEYFILE_BYTES, h.sealed, &k) != 0)
-		return decrypt_fail("this key does not open the bundle", fd, kf, manifest, NULL);
-	if (bundle_pass(fd, (uint64_t)sb.st_size, &h, k, NULL, &m, manifest) != 0)
-		return decrypt_fail("the bundle is damaged, cut short or altered", fd, kf, manifest, k);
-	sodium_bin2hex(hex, sizeof(hex), h.drop_id, 16);
-	if (snprintf(out, sizeof(out), "%s/%s", outdir, hex) >= (int)sizeof(out) ||
-	    snprintf(partial, sizeof(partial), "%s/.%s.partial", outdir, hex) >= (int)sizeof(partial))
-		return decrypt_fail("OUTDIR is too long", fd, kf, manifest, k);
-	if (access(out, F_OK) == 0)
-		return decrypt_fail("this bundle was opened into OUTDIR before", fd, kf, manifest, k);
-	partial_remove(partial);
-	if (mkdir(partial, 0700) != 0)
-		return decrypt_fail("cannot write into OUTDIR", fd, kf, manifest, k);
-	int rc = bundle_pass(fd, (uint64_t)sb.st_size, &h, k, partial, &m, manifest);
-	if (rc == 0) {
-		/* what an offline reply is sealed to: the requester's mailbox key */
-		char pkhex[65], path[4400];
-		sodium_bin2hex(pkhex, sizeof(pkhex), m.pk_req, 32);
-		int n = snprintf(line, sizeof(line), "drop %s\nmailbox_key %s\n", hex, pkhex);
-		int kfd = snprintf(path, sizeof(path), "%s/reply-key.txt", partial) < (int)sizeof(path)
-		    ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
-		    : -1;
-		rc = kfd >= 0 && write_all(kfd, (const uint8_t *)line, (size_t)n) == 0 && fsync(kfd) == 0 ? 0 : -1;
-		if (kfd >= 0 && close(kfd) != 0)
-			rc = -1;
+	size_t kflen = 0;
+	drop_bundle_t *b = NULL;
+	struct decrypt_out o = { .bundle_fd = -1, .fd = -1 };
+	uint8_t *kf = sodium_malloc(DROP_KEYFILE_BYTES + 1);
+	int rc = 1;
+	if (!kf || keyfile_read(argv[1], kf, &kflen) != 0)
+		goto done;
+	o.bundle_fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+	if (o.bundle_fd < 0 || fstat(o.bundle_fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "sava decrypt: cannot read %s\n", argv[2]);
+		goto done;
 	}
-	if (rc == 0)
-		rc = dir_sync(partial) == 0 && rename(partial, out) == 0 && dir_sync(outdir) == 0 ? 0 : -1;
-	if (rc != 0) {
-		partial_remove(partial);
-		return decrypt_fail("the bundle changed while it was read, or OUTDIR could not be written", fd, kf, manifest, k);
+	const drop_bundle_io_t io = { out_pread, (uint64_t)sb.st_size, out_message, out_file_begin, out_file_data,
+		out_file_end, &o };
+	drop_bundle_status_t st = drop_bundle_open(kf, kflen, &io, &b);
+	if (st != DROP_BUNDLE_OK) {
+		fprintf(stderr, "sava decrypt: %s; nothing was written\n", bundle_why(st));
+		goto done;
 	}
-	close(fd);
-	sodium_free(kf);
-	sodium_free(manifest);
-	drop_keys_free(k);
-	printf("%s\n", out);
-	return 0;
+	rc = decrypt_run(argv[3], &o, b);
+done:
+	drop_bundle_free(b);
+	if (o.bundle_fd >= 0)
+		close(o.bundle_fd);
+	if (kf)
+		sodium_free(kf);
+	return rc;
 }

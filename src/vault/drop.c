@@ -70,19 +70,11 @@ drop_seal(vault_t *v, const uint8_t case_id[16], uint32_t slot, const drop_keys_
 	uint8_t ad[40], sealed[DROP_SEALED_BYTES];
 	size_t adlen = 0;
 	struct case_secrets *s = case_secrets_new();
-	drop_keys_t *t = drop_keys_new();   /* locked room for f | root */
-	if (!s || !t) {
-		case_secrets_free(s);
-		drop_keys_free(t);
+	if (!s)
 		return VAULT_ERROR;
-	}
 	vault_status_t st = wrap_key(v, case_id, slot, s, ad, &adlen);
-	if (st == VAULT_OK) {
-		memcpy(t->plain, k->f, 32);
-		memcpy(t->plain + 32, k->root, 32);
-		if (crypto_box_seal(sealed, t->plain, 64, pk_off) != 0)
-			st = VAULT_ERROR;
-	}
+	if (st == VAULT_OK && drop_keys_seal(k, pk_off, sealed) != 0)
+		st = VAULT_ERROR;
 	if (st == VAULT_OK) {
 		wrap[0] = 1;
 		randombytes_buf(wrap + 1, NPUB);
@@ -90,8 +82,20 @@ drop_seal(vault_t *v, const uint8_t case_id[16], uint32_t slot, const drop_keys_
 		    wrap + 1, s->key);
 	}
 	case_secrets_free(s);
-	drop_keys_free(t);
 	return st;
+}
+
+int
+drop_keys_seal(const drop_keys_t *k, const uint8_t pk_off[32], uint8_t sealed[DROP_SEALED_BYTES])
+{
+	drop_keys_t *t = drop_keys_new();   /* locked room for f | root */
+	if (!t)
+		return -1;
+	memcpy(t->plain, k->f, 32);
+	memcpy(t->plain + 32, k->root, 32);
+	int rc = crypto_box_seal(sealed, t->plain, 64, pk_off);
+	drop_keys_free(t);
+	return rc == 0 ? 0 : -1;
 }
 
 vault_status_t

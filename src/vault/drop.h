@@ -44,8 +44,43 @@ void drop_keygen(uint8_t keyfile[DROP_KEYFILE_BYTES], uint8_t pk[32]);
  * one, or the box does not open with it. */
 int drop_keys_open(const uint8_t *keyfile, size_t len, const uint8_t sealed[DROP_SEALED_BYTES], drop_keys_t **out)
     WUR;
-/* A reader of one stream of the bundle (a blob under f, its frames' AD the stream id). */
-int drop_reader_new(const drop_keys_t *k, const uint8_t stream_id[16], const case_blob_sink_t *sink,
-    case_blob_reader_t **out) WUR;
+/* SEAL(pk_off, f | root) alone (drop_seal wraps it; tests build bundles with it). */
+int drop_keys_seal(const drop_keys_t *k, const uint8_t pk_off[32], uint8_t sealed[DROP_SEALED_BYTES]) WUR;
+
+/* ---- a bundle, on the offline machine (drop_bundle.c) ---- */
+/* How a bundle is read: its bytes (pread, size), and, for the second pass, where its
+ * message and files go: message (once, the whole message), then for each file begin
+ * (index from 1, its name as sent: untrusted), data (in order), end. Each returns 0 to
+ * go on. */
+typedef struct {
+	int (*pread)(void *ctx, uint8_t *p, size_t n, uint64_t off);
+	uint64_t size;
+	int (*message)(void *ctx, const uint8_t *p, size_t n);
+	int (*file_begin)(void *ctx, unsigned index, const char *name, size_t name_len);
+	int (*file_data)(void *ctx, const uint8_t *p, size_t n);
+	int (*file_end)(void *ctx);
+	void *ctx;
+} drop_bundle_io_t;
+typedef struct drop_bundle drop_bundle_t;
+typedef enum {
+	DROP_BUNDLE_OK = 0,
+	DROP_BUNDLE_NOT_BUNDLE,    /* not a bundle this version reads */
+	DROP_BUNDLE_WRONG_KEY,     /* the key file is not one, or its key does not open the box */
+	DROP_BUNDLE_DAMAGED,       /* a frame, a stream or the manifest does not check */
+	DROP_BUNDLE_ERROR,         /* memory, or an output callback failed */
+} drop_bundle_status_t;
+/* Opens the header and the sealed box with the key file. */
+drop_bundle_status_t drop_bundle_open(const uint8_t *keyfile, size_t kflen, const drop_bundle_io_t *io,
+    drop_bundle_t **out) WUR;
+/* Pass one: every frame of every stream, the manifest against the streams, the end. No
+ * output callback is called. */
+drop_bundle_status_t drop_bundle_check(drop_bundle_t *b) WUR;
+/* Pass two, after a check: the same again, through the output callbacks. Content is
+ * authentic as it is handed out; a failure part-way (the bundle changed since the
+ * check) means the caller deletes what it wrote. */
+drop_bundle_status_t drop_bundle_write(drop_bundle_t *b) WUR;
+/* After a check: the drop's id and the requester's mailbox key (for a reply). */
+void drop_bundle_ids(const drop_bundle_t *b, uint8_t drop_id[16], uint8_t pk_req[32]);
+void drop_bundle_free(drop_bundle_t *b);
 
 #endif
