@@ -104,6 +104,7 @@ def test_drop_online_round_trip(inst):
     found = []
     scan_tree(inst.dir, [msg, fmark, q, a], found)
     assert not found, found
+    assert not any(x in inst.log() for x in (msg, fmark, q, a, receipt.replace(" ", "")))
 
 
 def test_drop_form_gives_back_the_message(inst):
@@ -168,8 +169,13 @@ def test_offline_round_trip_gives_the_exact_bytes(offline, tmp_path):
     scan_tree(inst.dir, [msg, fmark], found)
     assert not found, found
     # the receipt opens a mailbox that says where the words went
-    box = Requester(inst).open_ok(receipt)
-    assert msg not in box.text
+    src = Requester(inst)
+    box = src.open_ok(receipt)
+    assert msg not in box.text and "this server cannot read it" in box.text
+    assert 'action="/en/mailbox/reply"' not in box.text
+    # nothing typed into it is kept for that computer: a reply is refused
+    assert src.reply(marker("LATE")).status_code == 303
+    assert "LATE-" not in src.mailbox().text
     # export: one bundle, then none waiting
     bundles = export(inst, tmp_path / "usb")
     assert len(bundles) == 1
