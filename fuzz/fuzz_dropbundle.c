@@ -1,5 +1,5 @@
-/* Fuzz target for parse/dropbundle: the first byte chooses the bundle walk (even) or the
- * manifest (odd). Whatever the walk accepts is a header and streams that end exactly at
+/* Fuzz target for parse/dropbundle: the first byte chooses the bundle walk (0 mod 3), the
+ * manifest (1 mod 3) or a reply file (2 mod 3). Whatever the walk accepts is a header and streams that end exactly at
  * the input's end, each a whole number of sealed frames; whatever the manifest accepts
  * has its files' ids distinct and its message inside the input. */
 #include <stdint.h>
@@ -33,7 +33,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const uint8_t *p = data + 1;
 	size_t n = size - 1;
-	if ((data[0] & 1) == 0) {
+	if (data[0] % 3 == 2) {
+		dropreply_t r;
+		if (dropreply_parse(p, n, &r) == 0 &&
+		    (r.sealed != p + DROPREPLY_HEAD_BYTES || r.sealed_len != n - DROPREPLY_HEAD_BYTES ||
+		        r.sealed_len < DROPREPLY_SEALED_MIN || r.sealed_len > DROPREPLY_SEALED_MAX))
+			__builtin_trap();
+		return 0;
+	}
+	if (data[0] % 3 == 0) {
 		dropbundle_head_t h;
 		struct sum x = { DROPBUNDLE_HEAD_BYTES, 0 };
 		if (dropbundle_walk(p, n, &h, each, &x) == 0 && (x.next != n || x.n != h.nstreams || h.nstreams < 1 ||

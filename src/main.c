@@ -54,6 +54,8 @@ static const char usage_main[] =
 "  drop keygen OUTFILE              the secure drop's offline key pair (on the offline machine)\n"
 "  drop export DIR OUTDIR           write the waiting offline submissions as bundles\n"
 "  decrypt KEYFILE BUNDLE OUTDIR    open a bundle with the offline key (writes nothing if damaged)\n"
+"  drop answer REPLYKEY TEXT OUT    seal a reply to a drop's source (on the offline machine)\n"
+"  drop reply DIR FILE              import such a reply, unopened, into the source's mailbox\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"

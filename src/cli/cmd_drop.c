@@ -14,13 +14,17 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "core/le.h"
 #include "domain/drop.h"
+#include "parse/dropbundle.h"
 #include "vault/drop.h"
 
 static const char usage_drop[] =
 "usage: sava drop keygen OUTFILE\n"
 "       sava drop export DIR OUTDIR\n"
 "       sava decrypt KEYFILE BUNDLE OUTDIR\n"
+"       sava drop answer REPLYKEY TEXTFILE OUTFILE\n"
+"       sava drop reply DIR FILE\n"
 "\n"
 "The secure drop's offline mode (docs/operator.md, \"The secure drop\"). On the offline\n"
 "machine, keygen makes a key pair: it writes the secret half to OUTFILE (a new file,\n"
@@ -34,7 +38,12 @@ static const char usage_drop[] =
 "On the offline machine, decrypt opens BUNDLE with KEYFILE: it checks every frame\n"
 "first, and only then writes OUTDIR/ID/ (message.txt, the files as sent, and\n"
 "reply-key.txt); if any check fails it writes nothing. sava does not clean documents:\n"
-"remove their metadata before anything leaves the offline machine.\n";
+"remove their metadata before anything leaves the offline machine.\n"
+"\n"
+"On the offline machine, answer seals the text of TEXTFILE (UTF-8, at most 20000 bytes)\n"
+"to the source's mailbox key, read from REPLYKEY (the reply-key.txt decrypt wrote), into\n"
+"OUTFILE. On the server, reply imports that file unopened: the source reads it in his\n"
+"mailbox; nothing on the server can open it.\n";
 
 /* ---- small file helpers ---- */
 
@@ -176,6 +185,127 @@ drop_export_cmd(const char *dir, const char *outdir)
 	return rc == 0 ? 0 : 1;
 }
 
+/* ---- replies written offline ---- */
+
+/* Reads a whole small file (at most cap bytes) into p: its length, or -1. */
+static long
+file_slurp(const char *path, uint8_t *p, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) {   /* one byte more than allowed: too large */
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	return (long)n;
+}
+
+/* "drop HEX32\nmailbox_key HEX64\n", as decrypt writes it. */
+static int
+replykey_parse(const char *t, size_t n, uint8_t id[16], uint8_t pk[32])
+{
+	size_t used = 0;
+	if (n != 5 + 32 + 1 + 12 + 64 + 1 || memcmp(t, "drop ", 5) != 0 || memcmp(t + 38, "mailbox_key ", 12) != 0 ||
+	    t[37] != '\n' || t[114] != '\n')
+		return -1;
+	if (sodium_hex2bin(id, 16, t + 5, 32, NULL, &used, NULL) != 0 || used != 16 ||
+	    sodium_hex2bin(pk, 32, t + 50, 64, NULL, &used, NULL) != 0 || used != 32)
+		return -1;
+	return 0;
+}
+
+static int
+drop_answer_cmd(const char *keypath, const char *textpath, const char *out)
+{
+	char key[200];
+	uint8_t id[16], pk[32], head[DROPREPLY_HEAD_BYTES];
+	uint8_t *text = sodium_malloc(DROPREPLY_TEXT_MAX + 1), *sealed = malloc(DROPREPLY_SEALED_MAX);
+	int rc = 1, fd = -1;
+	long kn = file_slurp(keypath, (uint8_t *)key, sizeof(key));
+	long tn = text ? file_slurp(textpath, text, DROPREPLY_TEXT_MAX + 1) : -1;
+	if (kn < 0 || replykey_parse(key, (size_t)kn, id, pk) != 0) {
+		fprintf(stderr, "sava drop answer: %s is not a reply-key.txt that sava decrypt wrote\n", keypath);
+		goto done;
+	}
+	if (tn <= 0) {
+		fprintf(stderr, "sava drop answer: %s is empty, unreadable, or longer than %d bytes\n", textpath,
+		    DROPREPLY_TEXT_MAX);
+		goto done;
+	}
+	size_t slen = 48 + DROPREPLY_LABEL_BYTES + 16 + (size_t)tn;
+	if (!sealed || drop_reply_seal(pk, id, text, (size_t)tn, sealed) != 0)
+		goto done;
+	memcpy(head, DROPREPLY_MAGIC, 8);
+	head[8] = 1;
+	head[9] = head[10] = head[11] = 0;
+	memcpy(head + 12, id, 16);
+	le32_put(head + 28, (uint32_t)slen);
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, head, sizeof(head)) != 0 || write_all(fd, sealed, slen) != 0 || fsync(fd) != 0) {
+		fprintf(stderr, "sava drop answer: cannot write %s: %s\n", out, strerror(errno));
+		if (fd >= 0)
+			unlink(out);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (text)
+		sodium_free(text);
+	free(sealed);
+	return rc;
+}
+
+static int
+drop_reply_cmd(const char *dir, const char *file)
+{
+	app_t app;
+	uint8_t *buf = malloc(DROPREPLY_HEAD_BYTES + DROPREPLY_SEALED_MAX + 1);
+	long n = buf ? file_slurp(file, buf, DROPREPLY_HEAD_BYTES + DROPREPLY_SEALED_MAX + 1) : -1;
+	if (n < 0) {
+		fprintf(stderr, "sava drop reply: cannot read %s, or it is too large to be a reply\n", file);
+		free(buf);
+		return 1;
+	}
+	if (cli_open(dir, &app, "drop reply") != 0) {
+		free(buf);
+		return 1;
+	}
+	drop_reply_status_t st = drop_reply_import(&app, buf, (size_t)n);
+	cli_close(&app);
+	free(buf);
+	switch (st) {
+	case DROP_REPLY_OK:
+		printf("The reply is in the source's mailbox.\n");
+		return 0;
+	case DROP_REPLY_NOT_REPLY:
+		fprintf(stderr, "sava drop reply: %s is not a reply that sava drop answer wrote\n", file);
+		return 1;
+	case DROP_REPLY_NO_DROP:
+		fprintf(stderr, "sava drop reply: its submission is not on this server (shredded, or another instance's)\n");
+		return 1;
+	default:
+		fprintf(stderr, "sava drop reply: the reply could not be stored\n");
+		return 1;
+	}
+}
+
 int
 cmd_drop(int argc, char **argv)
 {
@@ -187,6 +317,10 @@ cmd_drop(int argc, char **argv)
 		return drop_keygen_cmd(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "export") == 0)
 		return drop_export_cmd(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "answer") == 0)
+		return drop_answer_cmd(argv[2], argv[3], argv[4]);
+	if (argc == 4 && strcmp(argv[1], "reply") == 0)
+		return drop_reply_cmd(argv[2], argv[3]);
 	fputs(usage_drop, stderr);
 	return 2;
 }

@@ -66,6 +66,7 @@ audit_action_name(audit_action_t action)
 	case AUDIT_DROP_REPLY: return "drop submission answered";
 	case AUDIT_DROP_EXPORT: return "drop submission exported";
 	case AUDIT_DROP_EXPIRED: return "drop submission expired";
+	case AUDIT_DROP_REPLY_IMPORT: return "drop reply imported";
 	}
 	return "unknown action";
 }

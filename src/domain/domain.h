@@ -65,6 +65,7 @@ enum {
 	FIELD_LANGUAGES = 10, FIELD_VOUCHERS = 11,   /* an application's, under s_e */
 	FIELD_VOUCH = 12,                            /* a vouch recorded by a coordinator, under n_e */
 	FIELD_SHOWN_NAME = 13, FIELD_CONSENT = 14,   /* an appeal's, under s_e (with MESSAGE, LANGUAGES) */
+	FIELD_DROP_REPLY = 21,     /* an offline drop's reply written offline: SEAL(pk_req, ...), not under s_e */
 };
 
 typedef enum {

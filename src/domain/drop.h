@@ -48,6 +48,10 @@ typedef struct {
  * whose bundle ended well is marked exported and audited ("drop submission exported").
  * *exported of them; 0, or -1 when any failed (those stay waiting). */
 int drop_export(const app_t *app, const drop_export_sink_t *sink, size_t *exported) WUR;
+/* `sava drop reply`: a reply written offline (the file's bytes), stored unopened as a
+ * message to the requester of its drop, who alone opens it in his mailbox. */
+typedef enum { DROP_REPLY_OK = 0, DROP_REPLY_NOT_REPLY, DROP_REPLY_NO_DROP, DROP_REPLY_ERROR } drop_reply_status_t;
+drop_reply_status_t drop_reply_import(const app_t *app, const uint8_t *file, size_t n) WUR;
 /* Offline submissions waiting for an export. */
 size_t drop_waiting(const app_t *app);
 /* For the purge (retention.c): shreds drops past [drop] keep_days; how many in *n. */

@@ -221,6 +221,34 @@ drop_export(const app_t *app, const drop_export_sink_t *sink, size_t *exported)
 	return rc == STORE_OK && x.failed == 0 ? 0 : -1;
 }
 
+drop_reply_status_t
+drop_reply_import(const app_t *app, const uint8_t *file, size_t n)
+{
+	dropreply_t r;
+	store_case_t row;
+	uint8_t object[16];
+	uint32_t seq;
+	if (dropreply_parse(file, n, &r) != 0)
+		return DROP_REPLY_NOT_REPLY;
+	/* only an offline drop's case takes one: its manifest is a stream of the drop */
+	int rc = store_drop_stream_exists(app->store, r.drop_id);
+	if (rc < 0)
+		return DROP_REPLY_ERROR;
+	if (rc == 0 || (rc = store_case_get(app->store, r.drop_id, &row)) != STORE_OK)
+		return rc == STORE_ERROR ? DROP_REPLY_ERROR : DROP_REPLY_NO_DROP;
+	int64_t hour = clock_hour();
+	store_item_t it = { .kind = CASE_KIND_CASE, .role = CASE_ROLE_STAFF, .field = FIELD_DROP_REPLY,
+		.created_hour = hour, .ct = r.sealed, .ct_len = r.sealed_len };
+	randombytes_buf(it.id, sizeof(it.id));
+	rc = store_case_add(app->store, row.id, &it, 1, NULL, 0, hour, -1, -1, -1, &seq);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? DROP_REPLY_NO_DROP : DROP_REPLY_ERROR;
+	if (case_audit_id(app->vault, row.id, row.slot, object) != VAULT_OK ||
+	    audit_append(app->vault, app->store, NULL, AUDIT_DROP_REPLY_IMPORT, object) != 0)
+		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_DROP_REPLY_IMPORT);
+	return DROP_REPLY_OK;
+}
+
 size_t
 drop_waiting(const app_t *app)
 {

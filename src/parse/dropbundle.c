@@ -54,6 +54,21 @@ dropbundle_walk(const uint8_t *p, size_t n, dropbundle_head_t *head,
 }
 
 int
+dropreply_parse(const uint8_t *p, size_t n, dropreply_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n < DROPREPLY_HEAD_BYTES || memcmp(p, DROPREPLY_MAGIC, 8) != 0 || p[8] != 1 || p[9] || p[10] || p[11])
+		return -1;
+	memcpy(out->drop_id, p + 12, 16);
+	size_t len = le32_get(p + 28);
+	if (len < DROPREPLY_SEALED_MIN || len > DROPREPLY_SEALED_MAX || len != n - DROPREPLY_HEAD_BYTES)
+		return -1;
+	out->sealed = p + DROPREPLY_HEAD_BYTES;
+	out->sealed_len = len;
+	return 0;
+}
+
+int
 dropbundle_manifest_parse(const uint8_t *p, size_t n, dropbundle_manifest_t *out)
 {
 	const size_t fixed = DROPBUNDLE_LABEL_BYTES + 16 + 32 + 2;

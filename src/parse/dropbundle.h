@@ -61,4 +61,22 @@ typedef struct {
  * twice or equal to the drop's. */
 int dropbundle_manifest_parse(const uint8_t *p, size_t n, dropbundle_manifest_t *out);
 
+/* A reply written offline (`sava drop answer`), imported unopened (`sava drop reply`):
+ * "SAVAREPL" | 01 | 00 00 00 | drop_id 16 | len u32 | sealed (len bytes, to the end). */
+#define DROPREPLY_MAGIC        "SAVAREPL"
+#define DROPREPLY_HEAD_BYTES   (8 + 1 + 3 + 16 + 4)
+#define DROPREPLY_LABEL        "sava-drop-reply-v1"
+#define DROPREPLY_LABEL_BYTES  18
+#define DROPREPLY_TEXT_MAX     20000     /* bytes of the reply's text */
+#define DROPREPLY_SEALED_MIN   (48 + DROPREPLY_LABEL_BYTES + 16 + 1)
+#define DROPREPLY_SEALED_MAX   (48 + DROPREPLY_LABEL_BYTES + 16 + DROPREPLY_TEXT_MAX)
+typedef struct {
+	uint8_t drop_id[16];
+	const uint8_t *sealed;      /* points into the input */
+	size_t sealed_len;
+} dropreply_t;
+/* 0, or -1: too short, another magic, version or reserved byte, a length outside the
+ * limits or other than what follows. */
+int dropreply_parse(const uint8_t *p, size_t n, dropreply_t *out);
+
 #endif

@@ -516,10 +516,8 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int lo, int hi, ui
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND c.stage BETWEEN ?6 AND ?7 "
-	        /* a case sealed to no staff key at all (an offline drop) has nothing to move */
-	        "AND EXISTS (SELECT 1 FROM case_copies k WHERE k.case_id = c.id AND k.holder_kind <> 0) "
-	        "AND (NOT EXISTS (SELECT 1 FROM case_copies k WHERE "
+	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND c.stage BETWEEN ?6 AND ?7 AND EXISTS (SELECT 1 FROM "
+	        "case_copies k WHERE k.case_id = c.id AND k.holder_kind <> 0) AND (NOT EXISTS (SELECT 1 FROM case_copies k WHERE "
 	        "k.case_id = c.id AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) "
 	        "OR c.assignee IN (SELECT id FROM accounts WHERE status = 2)) "
 	        "AND NOT EXISTS (SELECT 1 FROM case_copies k WHERE k.case_id = c.id AND k.e = c.epoch "

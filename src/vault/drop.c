@@ -132,7 +132,56 @@ drop_pk_req(vault_t *v, const case_opener_t *who, const case_ref_t *ref, uint8_t
 	return st;
 }
 
+#define REPLY_LABEL "sava-drop-reply-v1"
+#define REPLY_HEAD (sizeof(REPLY_LABEL) - 1 + 16)
+
+vault_status_t
+drop_reply_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t *sealed, size_t sealed_len,
+    uint8_t *out, size_t cap, size_t *len)
+{
+	*len = 0;
+	if (!case_opener_is_requester(who) || sealed_len < crypto_box_SEALBYTES + REPLY_HEAD ||
+	    sealed_len - crypto_box_SEALBYTES > REPLY_HEAD + cap)
+		return VAULT_NOT_FOUND;
+	size_t plen = sealed_len - crypto_box_SEALBYTES;
+	struct case_secrets *s = case_secrets_new();
+	uint8_t *pt = sodium_malloc(plen);
+	if (!s || !pt) {
+		case_secrets_free(s);
+		if (pt)
+			sodium_free(pt);
+		return VAULT_ERROR;
+	}
+	vault_status_t st = case_unlock(v, who, ref, s);
+	if (st == VAULT_OK && (crypto_box_seal_open(pt, sealed, sealed_len, s->hpk, s->hsk) != 0 ||
+	                          memcmp(pt, REPLY_LABEL, sizeof(REPLY_LABEL) - 1) != 0 ||
+	                          sodium_memcmp(pt + sizeof(REPLY_LABEL) - 1, ref->case_id, 16) != 0))
+		st = VAULT_NOT_FOUND;
+	if (st == VAULT_OK) {
+		*len = plen - REPLY_HEAD;
+		memcpy(out, pt + REPLY_HEAD, *len);
+	}
+	sodium_free(pt);   /* wiped */
+	case_secrets_free(s);
+	return st;
+}
+
 /* ---- the offline machine ---- */
+
+int
+drop_reply_seal(const uint8_t pk_req[32], const uint8_t drop_id[16], const uint8_t *text, size_t n, uint8_t *out)
+{
+	uint8_t *pt = sodium_malloc(REPLY_HEAD + n);
+	if (!pt)
+		return -1;
+	memcpy(pt, REPLY_LABEL, sizeof(REPLY_LABEL) - 1);
+	memcpy(pt + sizeof(REPLY_LABEL) - 1, drop_id, 16);
+	if (n)
+		memcpy(pt + REPLY_HEAD, text, n);
+	int rc = crypto_box_seal(out, pt, REPLY_HEAD + n, pk_req);
+	sodium_free(pt);
+	return rc == 0 ? 0 : -1;
+}
 
 void
 drop_keygen(uint8_t keyfile[DROP_KEYFILE_BYTES], uint8_t pk[32])

@@ -193,6 +193,30 @@ def test_offline_round_trip_gives_the_exact_bytes(offline, tmp_path):
     assert re.search(r"^mailbox_key [0-9a-f]{64}$", (d / "reply-key.txt").read_text(), re.M)
     # a second decrypt of the same bundle into the same place is refused
     assert decrypt(key, bundles[0], out).returncode == 1
+    # a question written offline reaches the source's mailbox, imported unopened
+    q = marker("OFFQUESTION")
+    (tmp_path / "q.txt").write_text(q + "\nКто подписал приказ?")
+    reply = tmp_path / "reply.savareply"
+    r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q.txt"), str(reply))
+    assert r.returncode == 0, r.stderr
+    assert q.encode() not in reply.read_bytes()
+    r = run_cli("drop", "reply", str(inst.dir), str(reply))
+    assert r.returncode == 0, r.stderr
+    box = Requester(inst).open_ok(receipt)
+    assert q in box.text and "Кто подписал приказ?" in box.text
+    assert "could not be opened" not in box.text
+    found = []
+    scan_tree(inst.dir, [q], found)
+    assert not found, found
+    # a damaged reply file, or one for a drop this server does not have, is refused
+    data = bytearray(reply.read_bytes())
+    bad = tmp_path / "bad.savareply"
+    bad.write_bytes(bytes(data[:-1]))
+    assert run_cli("drop", "reply", str(inst.dir), str(bad)).returncode == 1
+    data[12] ^= 1
+    bad.write_bytes(bytes(data))
+    r = run_cli("drop", "reply", str(inst.dir), str(bad))
+    assert r.returncode == 1 and "not on this server" in r.stderr
 
 
 def test_no_key_on_the_server_opens_a_bundle(offline, tmp_path):
