@@ -89,6 +89,7 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	tvars_setf(v, "help_href", "/%s/help", code);
 	tvars_setf(v, "mailbox_href", "/%s/mailbox", code);
 	tvars_setf(v, "appeals_href", "/%s/appeals", code);
+	tvars_setf(v, "drop_href", "/%s/drop", code);
 	if (rq->app->test_instance)
 		tvars_set_cstr(v, "test_instance", "1");
 	/* Staff pages say for a while that the triage key was re-created by an operator's
