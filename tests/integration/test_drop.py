@@ -78,6 +78,7 @@ def test_drop_online_round_trip(inst):
     assert anna.get(f"/en/staff/requests/{did}").status_code == 404
     assert anna.get(f"/en/staff/drop/{did}").status_code == 404
     assert anna.get("/en/staff/drop").status_code == 404
+    assert anna.get(f"/en/staff/requests/{did}/shred").status_code == 404
     page = abe.get(f"/en/staff/drop/{did}")
     assert page.status_code == 200 and msg in page.text
     fids = unique(DROP_FILE_RE.findall(page.text))
