@@ -323,3 +323,43 @@ def test_exported_bundles_are_shredded_after_keep_days(offline, tmp_path):
         _teardown(again)
     assert decrypt(key, bundles[0], tmp_path / "o").returncode == 0
     assert len(export(inst, tmp_path / "usb3")) == 1
+
+
+def test_analysts_key_rotation_moves_the_drops_and_keeps_them_from_request_pages(inst):
+    """After an analyst is revoked, submissions are sealed to each remaining analyst (the key
+    waits for rotation) and never open through the request pages; the next login rotates
+    the key and moves them, so an analyst given the key only then reads them; a triage
+    key rotation in between changes nothing for them."""
+    ada, abe = analysts(inst)
+    carl = Staff(inst, "carl", "analyst").login()
+    page = ada.get("/en/staff/drop")
+    m = re.search(r'name="account" value="([0-9a-f]{32})"', page.text)
+    assert ada.post("/en/staff/drop", data={"csrf": find_csrf(page.text), "account": m.group(1)}).status_code == 303
+    anna = coordinator(inst)
+    before = marker("BEFORE")
+    assert send(Requester(inst), before, []).status_code == 200
+    r = run_cli("revoke", str(inst.dir), "carl")
+    assert r.returncode == 0, r.stderr
+    during = marker("DURING")
+    assert send(Requester(inst), during, [("a.txt", b"x")]).status_code == 200
+    ids = unique(DROP_LINK_RE.findall(ada.get("/en/staff/drop").text))
+    assert len(ids) == 2
+    for did in ids:
+        page = ada.get(f"/en/staff/drop/{did}")
+        assert page.status_code == 200
+        assert ada.get(f"/en/staff/requests/{did}").status_code == 404
+        assert ada.post(f"/en/staff/requests/{did}/note",
+                        data={"csrf": find_csrf(page.text), "note": "x"}).status_code == 404
+    # a triage rotation (another coordinator revoked, anna's login rotates) in between
+    Staff(inst, "cora", "coordinator")
+    assert run_cli("revoke", str(inst.dir), "cora").returncode == 0
+    anna.login()
+    ada.login()   # rotates the analysts' key and moves both submissions
+    dora = Staff(inst, "dora", "analyst").login()
+    page = ada.get("/en/staff/drop")
+    m = re.search(r'name="account" value="([0-9a-f]{32})"', page.text)
+    assert ada.post("/en/staff/drop", data={"csrf": find_csrf(page.text), "account": m.group(1)}).status_code == 303
+    dora.login()
+    texts = "".join(dora.get(f"/en/staff/drop/{did}").text for did in ids)
+    assert before in texts and during in texts
+    assert carl.get("/en/staff/drop").status_code in (303, 404)
