@@ -16,11 +16,16 @@
 #include "domain/retention.h"
 #include "domain/submit.h"
 #include "store/drops.h"
+#include "vault/drop.h"
 
 upload_t *
 drop_upload_new(const app_t *app)
 {
-	return upload_new_for(app, app->config.max_files, (uint64_t)app->config.drop_max_mb << 20);
+	uint64_t max = (uint64_t)app->config.drop_max_mb << 20;
+	/* offline: the files go under the submission's own file key from their first byte */
+	if (drop_is_offline(app))
+		return upload_new_drop(app, app->config.max_files, max, drop_keys_new());
+	return upload_new_for(app, app->config.max_files, max);
 }
 
 bool

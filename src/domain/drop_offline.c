@@ -27,7 +27,7 @@ _Static_assert(STORE_DROP_WRAP_BYTES == DROP_WRAP_BYTES, "the store keeps the va
 _Static_assert(STORE_DROP_STREAMS_MAX == DROPBUNDLE_STREAMS_MAX, "a bundle holds every stream of a drop");
 
 struct offline {
-	drop_keys_t *k;
+	const drop_keys_t *k;       /* the upload's, or own (a submission with no upload) */
 	sv_t message;
 	uint8_t case_id[16];
 	uint8_t ids[STORE_DROP_STREAMS_MAX][16];    /* [0]: the manifest (the case's id) */
@@ -65,7 +65,7 @@ manifest_write(const app_t *app, struct offline *o, const uint8_t pk_req[32])
 		return -1;
 	o->manifest_made = true;
 	int rc = -1;
-	if (case_blob_writer_start(o->case_id, name, sizeof(name) - 1, mime, sizeof(mime) - 1, blob_pwrite, blob_pread, b,
+	if (drop_writer_start(o->k, o->case_id, name, sizeof(name) - 1, mime, sizeof(mime) - 1, blob_pwrite, blob_pread, b,
 	        &w) != 0)
 		goto out;
 	if (case_blob_writer_write(w, head, sizeof(head)) != 0)
@@ -73,8 +73,7 @@ manifest_write(const app_t *app, struct offline *o, const uint8_t pk_req[32])
 	for (size_t i = 1; i < o->n; i++)
 		if (case_blob_writer_write(w, o->ids[i], 16) != 0)
 			goto out;
-	if (case_blob_writer_write(w, (const uint8_t *)o->message.p, o->message.len) != 0 ||
-	    drop_writer_bind(o->k, w) != VAULT_OK)
+	if (case_blob_writer_write(w, (const uint8_t *)o->message.p, o->message.len) != 0)
 		goto out;
 	rc = case_blob_writer_finish(w, (uint8_t[CASE_FKWRAP_BYTES]){ 0 }, &o->lens[0]);
 	w = NULL;   /* finish frees it */
@@ -95,7 +94,7 @@ offline_files(const app_t *app, void *ctx, struct access *a, upload_t *u, int64_
 	memcpy(o->case_id, a->ref.case_id, 16);
 	memcpy(o->ids[0], o->case_id, 16);
 	o->n = 1 + upload_count(u);
-	if (o->n > STORE_DROP_STREAMS_MAX || upload_seal_drop(u, app, o->k, &o->ids[1], &o->lens[1]) != 0 ||
+	if (o->n > STORE_DROP_STREAMS_MAX || upload_seal_drop(u, app, &o->ids[1], &o->lens[1]) != 0 ||
 	    drop_pk_req(app->vault, &a->who, &a->ref, pk_req) != VAULT_OK)
 		return -1;
 	return manifest_write(app, o, pk_req);
@@ -128,9 +127,14 @@ intake_status_t
 drop_offline_submit(const app_t *app, lang_t lang, sv_t message, upload_t *u, char receipt[RECEIPT_DIGITS_MAX + 1])
 {
 	struct offline o = { .message = message };
+	drop_keys_t *own = NULL;
 	if (!app->config.drop_has_key)
 		return INTAKE_CLOSED;
-	if (!(o.k = drop_keys_new()))
+	/* files (if any) are already under the upload's f; with no upload, a fresh one */
+	if (upload_count(u) > 0 && !upload_drop_keys(u))
+		return INTAKE_ERROR;
+	o.k = upload_drop_keys(u);
+	if (!o.k && !(o.k = own = drop_keys_new()))
 		return INTAKE_ERROR;
 	const struct submit_target target = { .group = NULL, .stage = STAGE_DROP, .pk = app->config.drop_offline_key,
 		.files = offline_files, .commit = offline_commit, .ctx = &o };
@@ -138,7 +142,7 @@ drop_offline_submit(const app_t *app, lang_t lang, sv_t message, upload_t *u, ch
 	intake_status_t st = case_submit(app, lang, &target, NULL, 0, u, receipt);
 	if (st != INTAKE_OK && o.manifest_made && store_blob_unlink(app->store, o.case_id) != STORE_OK)
 		log_warnx("could not delete an unused blob: %s", strerror(errno));
-	drop_keys_free(o.k);
+	drop_keys_free(own);
 	return st;
 }
 

@@ -56,9 +56,10 @@ int case_copy_open(const uint8_t copy[CASE_COPY_BYTES], uint8_t kind, const uint
     struct case_secrets *s);
 
 bool case_opener_is_requester(const case_opener_t *who);
-/* case_blob.c: the writer's second pass under fk itself, with no wrap (a drop's file key
- * f, sealed to the offline key by drop.c). */
-int case_blob_writer_bind_raw(case_blob_writer_t *w, const uint8_t fk[32]);
+/* case_blob.c: a writer whose file key is fk itself, given before the first byte, with
+ * no wrap (a drop's file key f, sealed to the offline key by drop.c). */
+int case_blob_writer_start_raw(const uint8_t fk[32], const uint8_t attachment_id[16], const char *name, size_t name_len,
+    const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out);
 /* drop.c, for drop_bundle.c: a reader of one bundle stream under the drop's f. */
 struct drop_keys;
 int drop_reader_new(const struct drop_keys *k, const uint8_t stream_id[16], const case_blob_sink_t *sink,

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "vault/case_private.h"
-#include "vault/secmem.h"
 
 #define WRAP_LABEL "sava-drop-wrap-v1"
 #define KEYFILE_MAGIC "SAVADKEY"
@@ -20,9 +19,12 @@ struct drop_keys {
 drop_keys_t *
 drop_keys_new(void)
 {
-	drop_keys_t *k = secmem_alloc(sizeof(*k));
+	/* sodium memory, not secmem's per-thread blocks: an upload's keys are made on the
+	 * thread that receives it and may be freed on another */
+	drop_keys_t *k = sodium_malloc(sizeof(*k));
 	if (!k)
 		return NULL;
+	sodium_memzero(k, sizeof(*k));
 	crypto_secretstream_xchacha20poly1305_keygen(k->f);
 	randombytes_buf(k->root, sizeof(k->root));
 	return k;
@@ -31,13 +33,15 @@ drop_keys_new(void)
 void
 drop_keys_free(drop_keys_t *k)
 {
-	secmem_free(k);   /* wiped */
+	if (k)
+		sodium_free(k);   /* wiped */
 }
 
-vault_status_t
-drop_writer_bind(const drop_keys_t *k, case_blob_writer_t *w)
+int
+drop_writer_start(const drop_keys_t *k, const uint8_t id[16], const char *name, size_t name_len, const char *mime,
+    size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out)
 {
-	return case_blob_writer_bind_raw(w, k->f) == 0 ? VAULT_OK : VAULT_ERROR;
+	return case_blob_writer_start_raw(k->f, id, name, name_len, mime, mime_len, wr, rd, arg, out);
 }
 
 /* ad = "sava-drop-wrap-v1" | case_id; key = H(z, ad) */
@@ -205,7 +209,7 @@ drop_keys_open(const uint8_t *keyfile, size_t len, const uint8_t sealed[DROP_SEA
 	crypto_scalarmult_base(check, keyfile + 12);
 	if (sodium_memcmp(check, keyfile + 44, 32) != 0)
 		return -1;
-	drop_keys_t *k = secmem_alloc(sizeof(*k));
+	drop_keys_t *k = sodium_malloc(sizeof(*k));
 	if (!k)
 		return -1;
 	if (crypto_box_seal_open(k->plain, sealed, DROP_SEALED_BYTES, keyfile + 44, keyfile + 12) != 0) {

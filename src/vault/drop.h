@@ -24,8 +24,10 @@ typedef struct drop_keys drop_keys_t;
 /* A fresh f and root for one submission. NULL when out of memory. */
 drop_keys_t *drop_keys_new(void);
 void drop_keys_free(drop_keys_t *k);
-/* The file writer's second pass under f (instead of a key wrapped to a case). */
-vault_status_t drop_writer_bind(const drop_keys_t *k, case_blob_writer_t *w) WUR;
+/* A file writer under f (instead of a key wrapped to a case), from its first byte, as
+ * case_blob_writer_start; finish it with case_blob_writer_finish (its fk_wrap is zeros). */
+int drop_writer_start(const drop_keys_t *k, const uint8_t id[16], const char *name, size_t name_len, const char *mime,
+    size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out) WUR;
 /* wrap = 01 | nonce 24 | AEAD(H(z, "sava-drop-wrap-v1" | case_id), SEAL(pk_off, f | root),
  * AD = "sava-drop-wrap-v1" | case_id), z the case's shred key (slot). */
 vault_status_t drop_seal(vault_t *v, const uint8_t case_id[16], uint32_t slot, const drop_keys_t *k,

@@ -58,10 +58,9 @@ stream_put(struct mem *bundle, drop_keys_t *k, const uint8_t id[16], const char 
 	case_blob_writer_t *w = NULL;
 	uint8_t wrap[CASE_FKWRAP_BYTES], len8[8];
 	uint64_t len = 0;
-	CHECK(case_blob_writer_start(id, name, strlen(name), "application/octet-stream", 24, mem_pwrite, mem_pread, &blob,
+	CHECK(drop_writer_start(k, id, name, strlen(name), "application/octet-stream", 24, mem_pwrite, mem_pread, &blob,
 	          &w) == 0);
 	CHECK(case_blob_writer_write(w, p, n) == 0);
-	CHECK(drop_writer_bind(k, w) == VAULT_OK);
 	CHECK(case_blob_writer_finish(w, wrap, &len) == 0);
 	CHECK(len == blob.len);
 	mem_put(bundle, id, 16);
