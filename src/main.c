@@ -51,6 +51,11 @@ static const char usage_main[] =
 "  appeal add DIR FILE [--language CODE] [--title TEXT]\n"
 "                                   register a video appeal and clean it (prints its id)\n"
 "  appeal show DIR ID               an appeal's state and its files under DIR\n"
+"  drop keygen OUTFILE              the secure drop's offline key pair (on the offline machine)\n"
+"  drop export DIR OUTDIR           write the waiting offline submissions as bundles\n"
+"  decrypt KEYFILE BUNDLE OUTDIR    open a bundle with the offline key (writes nothing if damaged)\n"
+"  drop answer REPLYKEY TEXT OUT    seal a reply to a drop's source (on the offline machine)\n"
+"  drop reply DIR FILE              import such a reply, unopened, into the source's mailbox\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -390,6 +395,10 @@ main(int argc, char **argv)
 		return cmd_triage(argc - 1, argv + 1);
 	if (strcmp(cmd, "appeal") == 0)
 		return cmd_appeal(argc - 1, argv + 1);
+	if (strcmp(cmd, "drop") == 0)
+		return cmd_drop(argc - 1, argv + 1);
+	if (strcmp(cmd, "decrypt") == 0)
+		return cmd_decrypt(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

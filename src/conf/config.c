@@ -125,6 +125,18 @@ const char config_default_text[] =
 "# until its consent ends.\n"
 "keep_days = 365\n"
 "\n"
+"[drop]\n"
+"# The secure drop at /{lang}/drop. \"online\": submissions are sealed to the\n"
+"# analysts' key and read by analysts on the staff pages. \"offline\": they are sealed\n"
+"# to offline_key, whose secret half stays on an offline machine (sava drop keygen);\n"
+"# this server cannot open them; export them with sava drop export.\n"
+"mode = online\n"
+"# offline_key = (64 hex digits, the line that sava drop keygen prints)\n"
+"# MiB of each file, and days a submission is kept: online, after its last activity;\n"
+"# offline, after it was exported.\n"
+"max_mb = 100\n"
+"keep_days = 30\n"
+"\n"
 "[media]\n"
 "# The media worker runs ffprobe and ffmpeg under bubblewrap (no network, only its\n"
 "# own memory-backed folder, limits on time and memory). \"none\" runs them without\n"
@@ -171,8 +183,29 @@ config_defaults(config_t *c)
 	c->appeal_waiting_max = 200;
 	c->consent_days = 180;
 	c->testimony_keep_days = 365;
+	c->drop_max_mb = 100;
+	c->drop_keep_days = 30;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
+}
+
+/* 64 hex digits (either case) into 32 bytes: 0, or -1. */
+static int
+config_hex32(const char *v, uint8_t out[32])
+{
+	if (strlen(v) != 64)
+		return -1;
+	for (size_t i = 0; i < 64; i++) {
+		char ch = v[i];
+		int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (uint8_t)(d << 4);
+		else
+			out[i / 2] |= (uint8_t)d;
+	}
+	return 0;
 }
 
 struct config_ctx {
@@ -381,6 +414,24 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		else
 			goto unknown;
 		want = "a number of days from 1 to 3650";
+	} else if (strcmp(section, "drop") == 0) {
+		if (strcmp(name, "mode") == 0) {
+			bad = strcmp(value, "online") != 0 && strcmp(value, "offline") != 0;
+			c->drop_offline = strcmp(value, "offline") == 0;
+			want = "online or offline";
+		} else if (strcmp(name, "offline_key") == 0) {
+			bad = config_hex32(value, c->drop_offline_key) != 0;
+			c->drop_has_key = !bad;
+			want = "64 hexadecimal digits (the line sava drop keygen prints)";
+		} else if (strcmp(name, "max_mb") == 0) {
+			bad = config_uint(value, 1, 4096, &c->drop_max_mb);
+			want = "a number of MiB from 1 to 4096";
+		} else if (strcmp(name, "keep_days") == 0) {
+			bad = config_uint(value, 1, 3650, &c->drop_keep_days);
+			want = "a number of days from 1 to 3650";
+		} else {
+			goto unknown;
+		}
 	} else if (strcmp(section, "media") == 0) {
 		if (strcmp(name, "sandbox") == 0) {
 			bad = strcmp(value, "bubblewrap") != 0 && strcmp(value, "none") != 0;
@@ -428,6 +479,10 @@ config_parse(config_t *c, const char *text, size_t len, char *err, size_t errlen
 	c->kdf_queue = c->kdf_queue_help > c->kdf_queue_mailbox ? c->kdf_queue_help : c->kdf_queue_mailbox;
 	if (c->kdf_queue_staff > c->kdf_queue)
 		c->kdf_queue = c->kdf_queue_staff;
+	if (rc == 0 && c->drop_offline && !c->drop_has_key) {
+		snprintf(err, errlen, "[drop] mode = offline needs offline_key (the line sava drop keygen prints)");
+		rc = -1;
+	}
 	return rc;
 }
 

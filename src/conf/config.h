@@ -44,6 +44,11 @@ typedef struct {
 	unsigned appeal_waiting_max; /* [appeals] waiting_max: appeals not yet reviewed (0: no limit) */
 	unsigned consent_days;     /* [testimonies] consent_days: a consent's default length */
 	unsigned testimony_keep_days; /* [testimonies] keep_days: an original kept after its last activity */
+	bool drop_offline;         /* [drop] mode = offline: sealed to offline_key, never readable here */
+	bool drop_has_key;         /* [drop] offline_key is set */
+	uint8_t drop_offline_key[32]; /* [drop] offline_key: the offline machine's X25519 public key */
+	unsigned drop_max_mb;      /* [drop] max_mb: MiB of each file of a submission */
+	unsigned drop_keep_days;   /* [drop] keep_days: online, after its last activity; offline, after export */
 	bool media_no_sandbox;     /* [media] sandbox = none (test instances only; logged) */
 	unsigned media_jobs;       /* [media] jobs: media jobs at once (1 or 2) */
 } config_t;

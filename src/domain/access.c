@@ -174,7 +174,11 @@ staff_access_any(const app_t *app, const staff_t *s, const uint8_t case_id[16], 
 	 * (and a testimony through testimonies.c only, for the same reason):
 	 * while the editors' key waits for rotation its copies are sealed to each editor's
 	 * own key, and a request's pages would hand out its original file */
-	return st == INTAKE_OK && (a->row.stage == STAGE_APPEAL || a->row.stage == STAGE_TESTIMONY) ? INTAKE_NOT_FOUND : st;
+	/* nor a testimony or a drop submission, which testimonies.c and drop.c open */
+	return st == INTAKE_OK && (a->row.stage == STAGE_APPEAL || a->row.stage == STAGE_TESTIMONY ||
+	                           a->row.stage == STAGE_DROP) ?
+	    INTAKE_NOT_FOUND :
+	    st;
 }
 
 intake_status_t

@@ -136,7 +136,7 @@ appeal_submit(const app_t *app, lang_t lang, const staff_t *editor, const appeal
 		return admit;
 	struct appeal_commit c = { .editor = editor };
 	snprintf(c.language, sizeof(c.language), "%.*s", (int)f->language.len, f->language.p);
-	const struct submit_target target = { "editors", STAGE_APPEAL, appeal_commit, &c };
+	const struct submit_target target = { .group = "editors", .stage = STAGE_APPEAL, .commit = appeal_commit, .ctx = &c };
 	const struct submit_field fields[] = {
 		{ FIELD_LANGUAGES, f->language }, { FIELD_SHOWN_NAME, f->shown_name }, { FIELD_MESSAGE, f->text },
 		{ FIELD_CONSENT, editor ? SV("registered by an editor") : SV(APPEAL_CONSENT_RECORD) },

@@ -72,6 +72,11 @@ audit_action_name(audit_action_t action)
 	case AUDIT_TESTIMONY_PUBLISH: return "story published";
 	case AUDIT_TESTIMONY_TAKEDOWN: return "story taken down";
 	case AUDIT_TESTIMONY_SHRED: return "testimony shredded";
+	case AUDIT_DROP_READ: return "drop submission read";
+	case AUDIT_DROP_REPLY: return "drop submission answered";
+	case AUDIT_DROP_EXPORT: return "drop submission exported";
+	case AUDIT_DROP_EXPIRED: return "drop submission expired";
+	case AUDIT_DROP_REPLY_IMPORT: return "drop reply imported";
 	}
 	return "unknown action";
 }

@@ -65,6 +65,11 @@ typedef enum {
 	AUDIT_TESTIMONY_PUBLISH = 67,
 	AUDIT_TESTIMONY_TAKEDOWN = 68,    /* actor none: its consent ran out */
 	AUDIT_TESTIMONY_SHRED = 69,       /* its original shredded */
+	AUDIT_DROP_READ = 70,           /* an analyst read a drop submission (or one of its files) */
+	AUDIT_DROP_REPLY = 71,          /* an analyst answered its mailbox */
+	AUDIT_DROP_EXPORT = 72,         /* actor none: `sava drop export` wrote it as a bundle */
+	AUDIT_DROP_EXPIRED = 73,        /* actor none: shredded after [drop] keep_days */
+	AUDIT_DROP_REPLY_IMPORT = 74,   /* actor none: `sava drop reply` stored a reply written offline */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

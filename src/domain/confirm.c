@@ -19,7 +19,8 @@ confirm_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16], int
 	int rc = store_case_get(app->store, case_id, &row);
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	if (row.stage == STAGE_APPLICATION)
+	/* the same cases request_shred takes: requests only */
+	if (row.stage == STAGE_APPLICATION || row.stage == STAGE_APPEAL || row.stage == STAGE_DROP)
 		return INTAKE_NOT_FOUND;
 	*created_hour = row.created_hour;
 	return INTAKE_OK;

@@ -18,7 +18,9 @@ enum {
 	ROLE_VERIFIER = 1 << 3,
 	ROLE_TRANSLATOR = 1 << 4,
 	ROLE_EDITOR = 1 << 5,
-	ROLE_ALL = (1 << 6) - 1,
+	/* 1 << 6: reserved (testimonies) */
+	ROLE_ANALYST = 1 << 7,     /* reads the secure drop in online mode (drop.h) */
+	ROLE_ALL = (1 << 8) - 1,
 };
 
 typedef enum {
@@ -52,6 +54,7 @@ enum {
 	STAGE_APPLICATION = 100,   /* not a request: a volunteer's application (casework.h) */
 	STAGE_APPEAL = 101,        /* not a request: a video appeal (appeals.h) */
 	STAGE_TESTIMONY = 102,     /* not a request: a testimony's original (testimonies.h) */
+	STAGE_DROP = 103,          /* not a request: a secure-drop submission (drop.h) */
 };
 /* What the requester sees of a stage (intake_status_of, view.h). */
 enum { STATUS_RECEIVED = 0, STATUS_IN_PROGRESS = 1, STATUS_CLOSED = 2 };
@@ -70,6 +73,7 @@ enum {
 	FIELD_T_COPY = 17,      /* its text */
 	FIELD_T_STRIKE = 18,    /* and the names and places struck from it, one a line */
 	FIELD_T_ORIGIN = 19,    /* how it was made (under s_e): "editor HANDLE" or "request HANDLE" */
+	FIELD_DROP_REPLY = 21,     /* an offline drop's reply written offline: SEAL(pk_req, ...), not under s_e */
 };
 
 typedef enum {

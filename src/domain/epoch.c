@@ -109,11 +109,17 @@ epoch_rekey_group(const app_t *app, const staff_t *s, const char *group)
 	 * hides the cases after it. */
 	uint32_t min_epoch = g.epoch - (uint32_t)nlinks;
 	for (;;) {
-		/* each group's own cases: the appeals (editors), the testimonies, or the rest
-		 * (triage: its requests and applications) */
-		bool only = strcmp(group, "triage") != 0;
-		int stage = strcmp(group, "testimonies") == 0 ? STAGE_TESTIMONY : STAGE_APPEAL;
-		if (store_cases_to_rekey(app->store, g.id, stage, only, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) !=
+		/* each group's own cases: the triage key's are the requests and applications
+		 * (below STAGE_APPEAL), the editors' the appeals, the testimonies' group's the
+		 * testimonies, the analysts' the drops */
+		int lo = STAGE_NEW, hi = STAGE_APPLICATION;
+		if (strcmp(group, "editors") == 0)
+			lo = hi = STAGE_APPEAL;
+		else if (strcmp(group, "testimonies") == 0)
+			lo = hi = STAGE_TESTIMONY;
+		else if (strcmp(group, "analysts") == 0)
+			lo = hi = STAGE_DROP;
+		if (store_cases_to_rekey(app->store, g.id, lo, hi, g.epoch, min_epoch, after, ids, REKEY_BATCH, &n) !=
 		    STORE_OK) {
 			stuck = -1;
 			goto out;

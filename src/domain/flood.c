@@ -10,6 +10,7 @@ static bucket_t rate_apply = BUCKET_INIT;   /* volunteers' applications: the sam
                                              * bucket, so a flood of them never closes the help form */
 static bucket_t rate_appeal = BUCKET_INIT;   /* video appeals: the same, their own bucket too */
 static bucket_t rate_testimony = BUCKET_INIT;   /* testimonies staff make: never the help form's */
+static bucket_t rate_drop = BUCKET_INIT;     /* secure-drop submissions: the same, their own bucket */
 static bucket_t rate_receipts = BUCKET_INIT;
 
 static bucket_t *
@@ -18,7 +19,14 @@ intake_bucket(int stage)
 	return stage == STAGE_APPLICATION ? &rate_apply
 	    : stage == STAGE_APPEAL       ? &rate_appeal
 	    : stage == STAGE_TESTIMONY    ? &rate_testimony
+	    : stage == STAGE_DROP         ? &rate_drop
 	                                  : &rate_intake;
+}
+
+bool
+flood_drop_peek(const app_t *app)
+{
+	return bucket_peek(&rate_drop, app->config.per_minute, app->config.intake_burst, bucket_now_ms());
 }
 
 bool

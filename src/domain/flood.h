@@ -8,6 +8,8 @@
 
 /* Whether a new request would be taken now, without using up anything. */
 bool flood_intake_peek(const app_t *app);
+/* The same for a secure-drop submission (its own bucket). */
+bool flood_drop_peek(const app_t *app);
 /* Takes a place for a new case at stage: a request, or a volunteer's application or a
  * video appeal, which each have a bucket of their own with the same settings, so that a
  * flood of them never closes the help form (false: none left); give it back when it was

@@ -65,6 +65,8 @@ groups_role(const char *group)
 	 * make testimonies from requests and keep their consent */
 	if (strcmp(group, "testimonies") == 0)
 		return ROLE_EDITOR | ROLE_COORDINATOR;
+	if (strcmp(group, "analysts") == 0)
+		return ROLE_ANALYST;
 	return 0;
 }
 

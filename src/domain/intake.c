@@ -87,8 +87,9 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 
 	if (upload_refused(u))
 		return INTAKE_FULL;
-	int rc = store_group_get(app->store, t->group, &g);
-	if (rc != STORE_OK)
+	int rc = STORE_OK;
+	memset(&g, 0, sizeof(g));
+	if (t->group && (rc = store_group_get(app->store, t->group, &g)) != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_CLOSED : INTAKE_ERROR;
 	/* up to CASE_HOLDERS_MAX holders while a rotation waits: on the heap, not the stack */
 	struct holders *h = calloc(1, sizeof(*h));
@@ -117,7 +118,7 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 			goto done;
 		}
 	} else {
-		memcpy(h->pk[0], g.pk, 32);
+		memcpy(h->pk[0], t->group ? g.pk : t->pk, 32);
 		h->n = 1;
 	}
 	/* a testimony's Owl: her own copy, after the group's (unless she is one of its
@@ -153,7 +154,9 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 	for (size_t i = 0; i < nfields; i++)
 		if (seal_item(app, a, &items, CASE_ROLE_REQUESTER, fields[i].field, fields[i].text, hour) != 0)
 			goto done;
-	if (upload_seal(u, app, access_keys(app, a), a->ref.case_id, att, hour) != 0)
+	size_t natt = t->files ? 0 : upload_count(u);
+	if (t->files ? t->files(app, t->ctx, a, u, hour) != 0
+	             : upload_seal(u, app, access_keys(app, a), a->ref.case_id, att, hour) != 0)
 		goto done;
 
 	store_case_t row;
@@ -167,11 +170,11 @@ case_submit(const app_t *app, lang_t lang, const struct submit_target *t, const 
 	row.created_hour = row.activity_hour = hour;
 	/* sealed to the group's key, or while it waits for rotation to each remaining member */
 	size_t ncopies = epoch_copies(cn->case_id, cn->req_copy, (const uint8_t(*)[CASE_COPY_BYTES])cn->copies,
-	    (const uint8_t(*)[CASE_COPY_BYTES])cn->ncopies, g.rotation_pending ? NULL : &g,
+	    (const uint8_t(*)[CASE_COPY_BYTES])cn->ncopies, g.rotation_pending || !t->group ? NULL : &g,
 	    g.rotation_pending ? (const uint8_t(*)[16])h->id : owl ? (const uint8_t(*)[16])h->id[1] : NULL,
 	    g.rotation_pending ? h->n : owl ? 1 : 0, copies);
-	rc = t->commit ? t->commit(app, t->ctx, a, &row, copies, ncopies, items.items, items.n, att, upload_count(u)) :
-	                 store_case_create(app->store, &row, copies, ncopies, items.items, items.n, att, upload_count(u));
+	rc = t->commit ? t->commit(app, t->ctx, a, &row, copies, ncopies, items.items, items.n, att, natt) :
+	                 store_case_create(app->store, &row, copies, ncopies, items.items, items.n, att, natt);
 	if (rc != STORE_OK) {
 		/* a holder was revoked (or the key rotated) while this request was being sealed:
 		 * nothing is sealed to a key that may be known to her; the form comes back */
@@ -211,7 +214,7 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 		{ FIELD_MESSAGE, f->message }, { FIELD_SITUATION, f->situation }, { FIELD_REGION, f->region },
 		{ FIELD_CONTACT, f->contact },
 	};
-	static const struct submit_target request = { "triage", STAGE_NEW, NULL, NULL };
+	static const struct submit_target request = { .group = "triage", .stage = STAGE_NEW };
 	return case_submit(app, lang, &request, fields, 4, u, receipt);
 }
 
@@ -227,7 +230,7 @@ application_submit(const app_t *app, lang_t lang, const application_form_t *f)
 		{ FIELD_VOUCHERS, f->vouchers },
 	};
 	/* nobody comes back with an application's receipt: it is made, and forgotten */
-	static const struct submit_target application = { "triage", STAGE_APPLICATION, NULL, NULL };
+	static const struct submit_target application = { .group = "triage", .stage = STAGE_APPLICATION };
 	intake_status_t st = case_submit(app, lang, &application, fields, 4, NULL, receipt);
 	sodium_memzero(receipt, sizeof(receipt));
 	return st;

@@ -14,6 +14,7 @@
 #include "domain/flood.h"
 #include "domain/seal.h"
 #include "domain/session.h"
+#include "store/drops.h"
 #include "vault/secmem.h"
 
 #define MAILBOX_ABSOLUTE_S (2 * 3600)
@@ -141,6 +142,9 @@ mailbox_reply(const app_t *app, const mailbox_t *m, sv_t message, upload_t *u)
 	intake_status_t st = mailbox_access(app, m, a);
 	size_t all = 0, recent = 0;
 	if (st == INTAKE_OK && intake_status_of(a->row.stage) == STATUS_CLOSED)
+		st = INTAKE_NOT_FOUND;
+	/* an offline drop's words are for the offline machine: none are taken here */
+	if (st == INTAKE_OK && store_drop_stream_exists(app->store, a->row.id) != 0)
 		st = INTAKE_NOT_FOUND;
 	/* one mailbox cannot fill the disk or make its case too long to read */
 	if (st == INTAKE_OK &&

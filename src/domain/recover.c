@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "domain/retention.h"
 #include "store/blobs.h"
+#include "store/drops.h"
 #include "vault/case.h"
 
 struct live_ctx {
@@ -104,6 +105,8 @@ orphan_drop(void *arg, const uint8_t id[16])
 {
 	struct orphans_ctx *o = arg;
 	int exists = store_attachment_exists(o->app->store, id);
+	if (exists == 0)   /* or an offline drop's stream */
+		exists = store_drop_stream_exists(o->app->store, id);
 	if (exists == 0) {
 		if (store_blob_unlink(o->app->store, id) != STORE_OK)
 			o->rc = -1;

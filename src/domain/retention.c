@@ -14,7 +14,9 @@
 #include "domain/invites.h"
 #include "domain/testimonies.h"
 #include "store/testimonies.h"
+#include "domain/drop.h"
 #include "store/blobs.h"
+#include "store/drops.h"
 #include "vault/case.h"
 
 /* The corridor's stages as the store's queries need them (domain.h owns the numbers). */
@@ -44,17 +46,25 @@ case_destroy(const app_t *app, const uint8_t case_id[16], uint32_t slot, const u
 	 * leave a shred without its entry (action 0: audited already, when it was asked for) */
 	if (have_object && action != 0 && audit_append(app->vault, app->store, actor, action, object) != 0)
 		log_warnx("could not append to the audit log (action %d)", (int)action);
-	if (!(att = calloc(LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, sizeof(*att))) ||
-	    store_case_delete(app->store, &retention_stages, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
+	/* an offline drop's rows first (its blobs' ids kept for below), then the case's */
+	size_t ndrop = 0, natt_max = LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2;
+	if (!(att = calloc(natt_max + STORE_DROP_STREAMS_MAX, sizeof(*att))) ||
+	    store_drop_delete(app->store, case_id, att + natt_max, STORE_DROP_STREAMS_MAX, &ndrop) != STORE_OK) {
+		free(att);
+		log_warnx("a shredded drop's rows could not be deleted; they open nothing and go at the next purge");
+		return -1;
+	}
+	if (store_case_delete(app->store, &retention_stages, case_id, att, LIMIT_REQUESTER_MESSAGES * LIMIT_MP_FILES_MAX * 2, &natt) !=
 	        STORE_OK) {
 		free(att);
 		log_warnx("a shredded request's rows could not be deleted; they open nothing and go at the next start");
 		return -1;
 	}
-	for (size_t i = 0; i < natt; i++)
-		if (store_blob_unlink(app->store, att[i]) != STORE_OK)
+	for (size_t i = 0; i < natt + ndrop; i++)
+		if (store_blob_unlink(app->store, att[i < natt ? i : natt_max + (i - natt)]) != STORE_OK)
 			log_warnx("could not delete a shredded request's file: %s", strerror(errno));
 	free(att);
+	natt += ndrop;
 	if (natt && store_blobs_sync(app->store) != STORE_OK)
 		log_warnx("could not sync the blobs directory");
 	return 0;
@@ -68,7 +78,7 @@ request_shred(const app_t *app, const staff_t *s, const uint8_t case_id[16])
 	store_case_t row;
 	int rc = store_case_get(app->store, case_id, &row);
 	if (rc != STORE_OK || row.stage == STAGE_APPLICATION || row.stage == STAGE_APPEAL ||
-	    row.stage == STAGE_TESTIMONY)   /* appeals.c withdraws, testimonies.c shreds */
+	    row.stage == STAGE_TESTIMONY || row.stage == STAGE_DROP)   /* appeals.c withdraws, testimonies.c and drop.c shred */
 		return rc == STORE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
 	/* Audited and marked first, durably: if the shred cannot finish now, the next purge
 	 * does it, and the log already names who asked. Without shred.kf the object cannot be
@@ -144,6 +154,10 @@ intake_purge(const app_t *app, size_t *n)
 	size_t down = stories_expire(app);
 	if (down)
 		log_info("took down %zu story(ies) whose consent ran out", down);
+	size_t drops = 0;
+	if (drop_purge(app, &drops) != 0)
+		rc = -1;
+	*n += drops;
 	if (*n) {
 		log_info("shredded %zu expired request(s)", *n);
 		if (store_compact(app->store) != STORE_OK) {

@@ -22,13 +22,15 @@
 #define PENDING_MAX     64
 #define PENDING_S       (30 * 60)
 
-static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor" };
+/* Indexed by bit; NULL: a bit no role uses (yet). */
+static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor", NULL,
+	"analyst" };
 
 uint32_t
 role_parse(const char *name)
 {
 	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (strcmp(name, role_names[i]) == 0)
+		if (role_names[i] && strcmp(name, role_names[i]) == 0)
 			return 1u << i;
 	return 0;
 }
@@ -37,7 +39,7 @@ const char *
 role_name(uint32_t bit)
 {
 	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (bit == 1u << i)
+		if (bit == 1u << i && role_names[i])
 			return role_names[i];
 	return "?";
 }
@@ -525,6 +527,12 @@ staff_groups_on_login(const app_t *app, const staff_t *s)
 	if ((s->acct.roles & groups_role("testimonies")) && staff_group_holds(app, s, "testimonies") == 1 &&
 	    epoch_rekey_group(app, s, "testimonies") < 0)
 		log_warnx("testimonies could not be moved to the new key yet; the next member's login will");
+	/* the analysts' key (the secure drop, online mode): the same life as the editors' */
+	if ((s->acct.roles & groups_role("analysts")) && groups_maintain(app, s, "analysts") != STAFF_OK)
+		log_warnx("the analysts' key could not be made or rotated yet; the next analyst's login will");
+	if ((s->acct.roles & groups_role("analysts")) && staff_group_holds(app, s, "analysts") == 1 &&
+	    epoch_rekey_group(app, s, "analysts") < 0)
+		log_warnx("drop submissions could not be moved to the new analysts' key yet; the next analyst's login will");
 	if (!(s->acct.roles & groups_role("triage")))
 		return STAFF_OK;
 	staff_status_t st = groups_maintain(app, s, "triage");

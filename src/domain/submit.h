@@ -13,10 +13,15 @@ struct submit_field {
 };
 /* Where a new case goes: sealed to group's key (or, while it waits for rotation, to its
  * remaining members), at stage; commit (NULL: store_case_create) stores its rows in one
- * transaction, with a, the requester's way in, still open (its keys for a job). */
+ * transaction, with a, the requester's way in, still open (its keys for a job). With no
+ * group, the case is sealed to pk alone and no staff copy is kept (an offline drop: the
+ * offline key), and files (not NULL) writes the upload's files itself, instead of as
+ * attachments under the case's key (commit then gets none). */
 struct submit_target {
 	const char *group;
 	int stage;
+	const uint8_t *pk;
+	int (*files)(const app_t *app, void *ctx, struct access *a, upload_t *u, int64_t hour);
 	int (*commit)(const app_t *app, void *ctx, struct access *a, const store_case_t *row, const store_copy_t *copies,
 	    size_t ncopies, const store_item_t *items, size_t nitems, const store_attachment_t *att, size_t natt);
 	void *ctx;

@@ -108,7 +108,7 @@ make(const app_t *app, const staff_t *s, lang_t lang, const char *language, sv_t
 	char receipt[RECEIPT_DIGITS_MAX + 1];
 	struct make_ctx c = { .s = s, .owl = owl ? owl->id : NULL };
 	snprintf(c.language, sizeof(c.language), "%s", language);
-	struct submit_target target = { "testimonies", STAGE_TESTIMONY, make_commit, &c, NULL, NULL };
+	struct submit_target target = { .group = "testimonies", .stage = STAGE_TESTIMONY, .commit = make_commit, .ctx = &c };
 	if (owl) {
 		target.owl_id = owl->id;
 		target.owl_pk = owl->pk;

@@ -62,6 +62,13 @@ first_line(const buf_t *b, char *out, size_t cap)
 void
 request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows)
 {
+	request_rows_in(app, s, "triage", cases, n, rows);
+}
+
+void
+request_rows_in(const app_t *app, const staff_t *s, const char *group, const store_case_t *cases, size_t n,
+    request_row_t *rows)
+{
 	struct access *a = access_new();
 	group_key_t *gk = NULL;   /* the triage key, opened once for the page */
 	for (size_t i = 0; i < n; i++) {
@@ -81,7 +88,7 @@ request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size
 			continue;
 		}
 		access_reset(a);
-		if (access_staff(app, s, c->id, a) != INTAKE_OK) {
+		if (access_staff_in(app, s, c->id, group, a) != INTAKE_OK) {
 			r->unreadable = true;
 			continue;
 		}

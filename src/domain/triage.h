@@ -28,6 +28,9 @@ intake_status_t requests_list(const app_t *app, const staff_t *s, size_t offset,
     size_t *n, size_t *total) WUR;
 /* Rows for cases, with the first line and the situation decrypted when s can open them. */
 void request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows);
+/* The same through the key of group (the drop: "analysts"). */
+void request_rows_in(const app_t *app, const staff_t *s, const char *group, const store_case_t *cases, size_t n,
+    request_row_t *rows);
 intake_status_t request_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], case_view_t *out) WUR;
 /* request_view, or (application) the same for a volunteer's application. */
 intake_status_t staff_view(const app_t *app, const staff_t *s, const uint8_t case_id[16], bool application,

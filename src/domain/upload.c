@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "parse/urlenc.h"
 #include "store/blobs.h"
+#include "vault/drop.h"
 
 struct upfile {
 	uint8_t id[16];
@@ -48,6 +49,7 @@ struct upload {
 	uint64_t expect;           /* the part's length as guessed (upload_file_begin), or 0 */
 	bool too_many, too_large;
 	bool refused;              /* no room for files: all dropped, the rest skipped (upload_refuse) */
+	drop_keys_t *drop;         /* an offline drop's: every file under its f (owned) */
 };
 
 upload_t *
@@ -60,6 +62,23 @@ upload_new_for(const app_t *app, unsigned max_files, uint64_t max_bytes)
 	u->max_files = max_files;
 	u->max_bytes = max_bytes;
 	return u;
+}
+
+upload_t *
+upload_new_drop(const app_t *app, unsigned max_files, uint64_t max_bytes, drop_keys_t *k)
+{
+	upload_t *u = k ? upload_new_for(app, max_files, max_bytes) : NULL;
+	if (!u)
+		drop_keys_free(k);
+	else
+		u->drop = k;
+	return u;
+}
+
+const drop_keys_t *
+upload_drop_keys(const upload_t *u)
+{
+	return u ? u->drop : NULL;
 }
 
 upload_t *
@@ -193,8 +212,11 @@ upload_open_file(upload_t *u)
 	}
 	f->exists = true;
 	f->reserved = u->max_bytes;
-	if (case_blob_writer_start(f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite, upfile_pread, f,
-	        &f->w) != 0) {
+	int rc = u->drop ? drop_writer_start(u->drop, f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite,
+	                       upfile_pread, f, &f->w)
+	                 : case_blob_writer_start(f->id, u->name, u->name_len, u->mime, u->mime_len, upfile_pwrite,
+	                       upfile_pread, f, &f->w);
+	if (rc != 0) {
 		upfile_drop(u->app, f);
 		return UPLOAD_IO_ERROR;
 	}
@@ -297,6 +319,7 @@ upload_free(upload_t *u)
 		return;
 	for (size_t i = 0; i < LIMIT_MP_FILES_MAX; i++)
 		upfile_drop(u->app, &u->files[i]);
+	drop_keys_free(u->drop);
 	sodium_memzero(u, sizeof(*u));
 	free(u);
 }
@@ -307,7 +330,7 @@ int
 upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case_id[16], store_attachment_t *att,
     int64_t hour)
 {
-	if (u && u->refused)
+	if (u && (u->refused || u->drop))   /* a drop's files are never wrapped to a case */
 		return -1;
 	if (!u || u->n == 0)
 		return 0;
@@ -327,6 +350,29 @@ upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case
 		memcpy(att[i].id, f->id, 16);
 		memcpy(att[i].case_id, case_id, 16);
 		att[i].created_hour = hour;
+	}
+	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
+}
+
+int
+upload_seal_drop(upload_t *u, const app_t *app, uint8_t (*ids)[16], uint64_t *lens)
+{
+	uint8_t no_wrap[CASE_FKWRAP_BYTES];
+	if (u && (u->refused || (u->n && !u->drop)))
+		return -1;
+	if (!u || u->n == 0)
+		return 0;
+	for (size_t i = 0; i < u->n; i++) {
+		struct upfile *f = &u->files[i];
+		if (!f->blob && store_blob_open(app->store, f->id, true, &f->blob) != STORE_OK)
+			return -1;
+		int rc = case_blob_writer_finish(f->w, no_wrap, &lens[i]);
+		f->w = NULL;   /* finish frees it */
+		if (rc != 0 || store_blob_sync(f->blob) != STORE_OK)
+			return -1;
+		store_blob_close(f->blob);
+		f->blob = NULL;
+		memcpy(ids[i], f->id, 16);
 	}
 	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
 }

@@ -12,6 +12,13 @@ typedef struct upload upload_t;
 upload_t *upload_new(const app_t *app);
 /* The same with its own bounds (an appeal: one video of [appeals] max_mb). */
 upload_t *upload_new_for(const app_t *app, unsigned max_files, uint64_t max_bytes);
+/* An offline drop's (vault/drop.h): every file encrypted under k's f from its first byte,
+ * never under a case's key; takes k (freed with the upload, or here when NULL is
+ * returned). */
+struct drop_keys;
+upload_t *upload_new_drop(const app_t *app, unsigned max_files, uint64_t max_bytes, struct drop_keys *k);
+/* Its keys (NULL for any other upload). */
+const struct drop_keys *upload_drop_keys(const upload_t *u);
 /* One file part: name and type as the browser sent them (cleaned here). An empty part
  * (a file input left empty) makes no file. Each returns 0, UPLOAD_NO_ROOM when too many
  * files are being uploaded at once or the disk is nearly full, or UPLOAD_IO_ERROR. */
@@ -39,6 +46,10 @@ void upload_free(upload_t *u);
  * rows. 0, or -1 (a refused upload, or a write that failed: a full disk is reported). */
 int upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case_id[16], store_attachment_t *att,
     int64_t hour);
+/* The same for an offline drop's upload (upload_new_drop): every file finished under the
+ * drop's file key f, each synced, then the directory; their ids and blob lengths, in
+ * order, to ids[0..upload_count) and lens. 0, or -1. */
+int upload_seal_drop(upload_t *u, const app_t *app, uint8_t (*ids)[16], uint64_t *lens);
 /* The rows naming the files are committed: upload_free keeps the files. */
 void upload_keep(upload_t *u);
 

@@ -14,6 +14,7 @@
 #include "domain/access.h"
 #include "store/appeals.h"
 #include "store/blobs.h"
+#include "vault/drop.h"
 
 int
 intake_status_of(int stage)
@@ -149,6 +150,35 @@ view_note(struct view_ctx *x, const store_item_t *it)
 	return 0;
 }
 
+/* A reply written offline to an offline drop's requester: opened with his session's key. */
+static int
+view_drop_reply(struct view_ctx *x, const store_item_t *it)
+{
+	case_view_t *v = x->v;
+	case_msg_t *nm = realloc(v->msgs, (v->nmsgs + 1) * sizeof(*nm));
+	if (!nm) {
+		x->failed = true;
+		return 1;
+	}
+	v->msgs = nm;
+	case_msg_t *m = &v->msgs[v->nmsgs++];
+	memset(m, 0, sizeof(*m));
+	m->seq = it->seq;
+	m->role = it->role;
+	m->hour = it->created_hour;
+	size_t cap = it->ct_len, len = 0;
+	uint8_t *pt = malloc(cap);
+	buf_init(&m->text, cap);
+	if (!pt || drop_reply_open(x->app->vault, &x->a->who, &x->a->ref, it->ct, it->ct_len, pt, cap, &len) != VAULT_OK ||
+	    buf_append(&m->text, pt, len) != 0)
+		v->incomplete = true;
+	if (pt) {
+		sodium_memzero(pt, cap);
+		free(pt);
+	}
+	return 0;
+}
+
 /* Opens one item into out (wiped and freed by the caller). */
 int
 view_item_text(const app_t *app, const struct access *a, const store_item_t *it, buf_t *out)
@@ -183,6 +213,8 @@ view_item(void *ctx, const store_item_t *it)
 		return view_event(x, it);
 	if (it->kind != CASE_KIND_CASE || it->field == CASE_FIELD_PK_REQ)
 		return 0;
+	if (it->field == FIELD_DROP_REPLY)   /* sealed to the requester alone */
+		return x->staff || it->role != CASE_ROLE_STAFF ? 0 : view_drop_reply(x, it);
 	if (it->field == FIELD_MESSAGE) {
 		if (it->role != CASE_ROLE_REQUESTER && it->role != CASE_ROLE_STAFF)
 			return 0;

@@ -19,6 +19,8 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("appeal cleaning asked again"), N_("testimony made"), N_("testimony read"), N_("testimony note added"),
 	N_("testimony consent recorded"), N_("testimony consent withdrawn"), N_("story copy edited"), N_("story approved"),
 	N_("story published"), N_("story taken down"), N_("testimony shredded"),
+	N_("appeal cleaning asked again"), N_("drop submission read"), N_("drop submission answered"),
+	N_("drop submission exported"), N_("drop submission expired"), N_("drop reply imported"),
 	N_("unknown action"),
 };
 

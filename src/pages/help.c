@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "domain/drop.h"
 #include "pages/pages.h"
 #include "parse/receipt.h"
 
@@ -255,6 +256,8 @@ mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_pro
 	tvars_t *v = help_vars(rq);
 	if (v) {
 		page_view_vars(rq, v, &cv, prefix, false);
+		if (drop_mailbox_offline(rq->app, m))
+			tvars_set_cstr(v, "drop_offline", "1");
 		if (p) {
 			page_problems_vars(rq, v, p);
 			tvars_set(v, "message", page_field(rq, "message"));

@@ -20,6 +20,7 @@ static const char *const page_template_names[] = {
 	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
 	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new",
 	"staff_testimonies", "staff_testimony", "staff_testimony_new", "staff_testimony_from", "stories", "story",
+	"drop", "staff_drops", "staff_drop",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];
@@ -90,6 +91,7 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	tvars_setf(v, "mailbox_href", "/%s/mailbox", code);
 	tvars_setf(v, "appeals_href", "/%s/appeals", code);
 	tvars_setf(v, "stories_href", "/%s/stories", code);
+	tvars_setf(v, "drop_href", "/%s/drop", code);
 	if (rq->app->test_instance)
 		tvars_set_cstr(v, "test_instance", "1");
 	/* Staff pages say for a while that the triage key was re-created by an operator's

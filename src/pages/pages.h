@@ -65,6 +65,7 @@ void page_staff_request_note(request_t *rq, response_t *rs);
  * member's session). */
 extern const upload_ops_t page_help_upload, page_mailbox_upload, page_staff_upload;
 extern const upload_ops_t page_appeal_upload, page_appeal_staff_upload;
+extern const upload_ops_t page_drop_upload, page_drop_staff_upload;
 #define PAGE_PROBLEMS_MAX 8
 typedef struct {
 	struct {
@@ -192,6 +193,12 @@ void page_staff_appeal_withdraw(request_t *rq, response_t *rs);
 void page_staff_appeal_reclean(request_t *rq, response_t *rs);
 void page_staff_appeal_video(request_t *rq, response_t *rs);
 void page_staff_appeal_poster(request_t *rq, response_t *rs);
+/* drop.c: the secure drop */
+void page_drop(request_t *rq, response_t *rs);
+void page_staff_drops(request_t *rq, response_t *rs);
+void page_staff_drop(request_t *rq, response_t *rs);
+void page_staff_drop_reply(request_t *rq, response_t *rs);
+void page_staff_drop_file(request_t *rq, response_t *rs);
 void page_staff_appeal_new(request_t *rq, response_t *rs);
 void page_staff_application(request_t *rq, response_t *rs);
 void page_staff_application_vouch(request_t *rq, response_t *rs);

@@ -509,15 +509,15 @@ store_epoch_replace(store_t *st, const uint8_t case_id[16], uint32_t e, const st
 }
 
 int
-store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int stage, bool only, uint32_t epoch,
-    uint32_t min_epoch, const uint8_t after[16], uint8_t (*out)[16], size_t max, size_t *n)
+store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int lo, int hi, uint32_t epoch, uint32_t min_epoch,
+    const uint8_t after[16], uint8_t (*out)[16], size_t max, size_t *n)
 {
 	sqlite3_stmt *q;
 	bool ok = true;
 	*n = 0;
 	if (q_prepare(st, &q,
-	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND ((?7 AND c.stage = ?6) OR (NOT ?7 AND c.stage < ?6)) "
-	        "AND (NOT EXISTS (SELECT 1 FROM case_copies k WHERE "
+	        "SELECT c.id FROM cases c WHERE c.id > ?5 AND c.stage BETWEEN ?6 AND ?7 AND EXISTS (SELECT 1 FROM "
+	        "case_copies k WHERE k.case_id = c.id AND k.holder_kind <> 0) AND (NOT EXISTS (SELECT 1 FROM case_copies k WHERE "
 	        "k.case_id = c.id AND k.e = c.epoch AND k.holder_kind = 1 AND k.holder = ?1 AND k.holder_epoch >= ?2) "
 	        "OR c.assignee IN (SELECT id FROM accounts WHERE status = 2)) "
 	        "AND NOT EXISTS (SELECT 1 FROM case_copies k WHERE k.case_id = c.id AND k.e = c.epoch "
@@ -529,8 +529,8 @@ store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int stage, bool on
 	sqlite3_bind_int64(q, 3, (int64_t)max);
 	sqlite3_bind_int64(q, 4, min_epoch);
 	sqlite3_bind_blob(q, 5, after, 16, SQLITE_STATIC);
-	sqlite3_bind_int(q, 6, stage);
-	sqlite3_bind_int(q, 7, only);
+	sqlite3_bind_int(q, 6, lo);
+	sqlite3_bind_int(q, 7, hi);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max)
 		blob_copy(out[(*n)++], 16, q, 0, &ok);

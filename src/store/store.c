@@ -257,6 +257,27 @@ static const char *const store_migrations[] = {
 	"  UPDATE stories SET testimony = NULL WHERE testimony = OLD.id;"
 	"  DELETE FROM testimonies WHERE id = OLD.id;"
 	"END;",
+	/* 9: the secure drop's offline submissions (issue 14). The case (its receipt and
+	 * mailbox) is a row of cases at stage 103 sealed to the requester alone; its message
+	 * and files are blobs under a file key f that only the offline machine opens: this row
+	 * holds SEAL(P_off, f | root) wrapped under the case's shred key, whether it was
+	 * exported and when (hour), and the blobs' ids in order (stream 0: the manifest with
+	 * the message; then the files). Online submissions need no row here. */
+	"CREATE TABLE drops ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  wrap BLOB NOT NULL CHECK (length(wrap) = 153),"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1)),"
+	"  created_hour INTEGER NOT NULL,"
+	"  exported_hour INTEGER"
+	") STRICT;"
+	"CREATE INDEX drops_state ON drops (state, created_hour);"
+	"CREATE TABLE drop_streams ("
+	"  drop_id BLOB NOT NULL CHECK (length(drop_id) = 16),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 0),"
+	"  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+	"  blob_len INTEGER NOT NULL CHECK (blob_len > 0),"
+	"  PRIMARY KEY (drop_id, seq)"
+	") STRICT;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -256,10 +256,9 @@ int store_cases_count(store_t *st, int lo, int hi, size_t *n) WUR;
  * Owl who was revoked; but not those sealed to a group epoch below min_epoch (no chain of
  * links reaches them: after a reset they can never move). In id order after `after` (16
  * zero bytes to start), so a caller pages past the ones it could not move. Up to max ids
- * into out; *n of them. A group's cases are those at stage (only), or at any stage
- * below it (not only): the editors' are the appeals, the testimonies' group's the
- * testimonies, triage's the requests and applications (below the appeals' stage). */
-int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int stage, bool only, uint32_t epoch,
+ * into out; *n of them. A group's cases are those at stages lo to hi (the domain says
+ * which are whose); a case sealed to no staff key at all is never one of them. */
+int store_cases_to_rekey(store_t *st, const uint8_t group_id[16], int lo, int hi, uint32_t epoch,
     uint32_t min_epoch, const uint8_t after[16], uint8_t (*out)[16], size_t max, size_t *n) WUR;
 /* A case's next epoch, in one transaction: every copy replaced by these (each of
  * epoch e), the links to epoch e - 1 added, the case moved from e - 1 to e. STORE_CONFLICT

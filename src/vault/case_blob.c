@@ -134,6 +134,18 @@ case_blob_writer_bind_keys(case_keys_t *k, case_blob_writer_t *w)
 	return VAULT_OK;
 }
 
+int
+case_blob_writer_start_raw(const uint8_t fk[32], const uint8_t attachment_id[16], const char *name, size_t name_len,
+    const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out)
+{
+	if (case_blob_writer_start(attachment_id, name, name_len, mime, mime_len, wr, rd, arg, out) != 0)
+		return -1;
+	/* before any byte: whichever pass writes the final stream writes it under fk */
+	memcpy((*out)->fk, fk, 32);
+	(*out)->bound = true;
+	return 0;
+}
+
 vault_status_t
 case_blob_writer_new(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t attachment_id[16],
     const char *name, size_t name_len, const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd,

@@ -56,6 +56,14 @@ int case_copy_open(const uint8_t copy[CASE_COPY_BYTES], uint8_t kind, const uint
     struct case_secrets *s);
 
 bool case_opener_is_requester(const case_opener_t *who);
+/* case_blob.c: a writer whose file key is fk itself, given before the first byte, with
+ * no wrap (a drop's file key f, sealed to the offline key by drop.c). */
+int case_blob_writer_start_raw(const uint8_t fk[32], const uint8_t attachment_id[16], const char *name, size_t name_len,
+    const char *mime, size_t mime_len, case_pwrite_fn wr, case_pread_fn rd, void *arg, case_blob_writer_t **out);
+/* drop.c, for drop_bundle.c: a reader of one bundle stream under the drop's f. */
+struct drop_keys;
+int drop_reader_new(const struct drop_keys *k, const uint8_t stream_id[16], const case_blob_sink_t *sink,
+    case_blob_reader_t **out);
 /* Loads the case's slot and the opener's key pair (the one its copies are sealed to). */
 vault_status_t case_unlock(vault_t *v, const case_opener_t *who, const case_ref_t *ref, struct case_secrets *s);
 /* After case_unlock: s->root = root_t (kind 0) or nroot_t (kind 1) for epoch t <= ref->e. */

@@ -27,6 +27,18 @@ main(void)
 	CHECK(strcmp(c.listen_addr, "::1") == 0 && c.listen_port == 9000 && c.threads == 4);
 	CHECK(c.tls && !c.log_requests);
 	CHECK(parse(&c, "[site]\ndefault_language = be\n") == 0 && strcmp(c.default_lang, "be") == 0);
+	/* [drop]: offline needs its key; the key is 64 hex digits */
+	CHECK(!d.drop_offline && d.drop_max_mb == 100 && d.drop_keep_days == 30);
+	CHECK(parse(&c, "[drop]\nmode = offline\n") == -1 && strstr(err, "offline_key") != NULL);
+	CHECK(parse(&c, "[drop]\nmode = offline\noffline_key = "
+	                "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\nkeep_days = 7\n") == 0);
+	CHECK(c.drop_offline && c.drop_has_key && c.drop_offline_key[1] == 0x11 && c.drop_offline_key[31] == 0xff);
+	CHECK(c.drop_keep_days == 7);
+	CHECK(parse(&c, "[drop]\noffline_key = 0011\n") == -1 && strstr(err, "hexadecimal") != NULL);
+	CHECK(parse(&c, "[drop]\noffline_key = "
+	                "g0112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n") == -1);
+	CHECK(parse(&c, "[drop]\nmode = sideways\n") == -1);
+	CHECK(parse(&c, "[drop]\nmax_mb = 0\n") == -1);
 	/* header_timeout: a total deadline for a request's headers (issue 9, slow clients). */
 	CHECK(d.header_timeout_s == 10);
 	CHECK(parse(&c, "[server]\nheader_timeout = 3\n") == 0 && c.header_timeout_s == 3);
