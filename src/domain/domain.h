@@ -62,6 +62,7 @@ enum {
 	FIELD_LANGUAGES = 10, FIELD_VOUCHERS = 11,   /* an application's, under s_e */
 	FIELD_VOUCH = 12,                            /* a vouch recorded by a coordinator, under n_e */
 	FIELD_SHOWN_NAME = 13, FIELD_CONSENT = 14,   /* an appeal's, under s_e (with MESSAGE, LANGUAGES) */
+	FIELD_SUBTITLES = 15,                        /* a subtitle version of an appeal, under n_e (subtitles.h) */
 };
 
 typedef enum {

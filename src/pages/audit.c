@@ -17,6 +17,16 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("group key reset allowed"), N_("group key re-created"), N_("invitation withdrawn"), N_("appeal registered"), N_("appeal cleaned"),
 	N_("appeal refused"), N_("appeal approved"), N_("appeal published"), N_("appeal withdrawn"), N_("appeal viewed"),
 	N_("appeal cleaning asked again"),
+	N_("subtitles saved"),
+	N_("subtitles sent to review"),
+	N_("subtitles reviewed"),
+	N_("subtitles approved"),
+	N_("subtitles sent back"),
+	N_("subtitles restored"),
+	N_("subtitle task taken"),
+	N_("subtitle task handed back"),
+	N_("subtitles viewed"),
+	N_("subtitle work started"),
 	N_("unknown action"),
 };
 

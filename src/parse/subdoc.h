@@ -30,6 +30,8 @@ typedef struct {
 	uint32_t start, end;   /* ms */
 	uint32_t id, id_len, settings, settings_len, text, text_len;
 	uint32_t line;         /* where it began in its file (1-based; 0: made here) */
+	uint32_t cid;          /* sava's stable id of the cue in its language (0: none yet) */
+	uint32_t src;          /* a translation's: the cid of the source cue it translates (0: none) */
 } sub_cue_t;
 
 typedef struct {
