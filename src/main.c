@@ -51,6 +51,10 @@ static const char usage_main[] =
 "  appeal add DIR FILE [--language CODE] [--title TEXT]\n"
 "                                   register a video appeal and clean it (prints its id)\n"
 "  appeal show DIR ID               an appeal's state and its files under DIR\n"
+"  subtitles import DIR APPEAL LANG FILE --as HANDLE [--format vtt|srt]\n"
+"                                   a subtitle file as a new version (prints it)\n"
+"  subtitles export DIR APPEAL LANG --as HANDLE [--format vtt|srt] [--version N]\n"
+"                                   a version to standard output\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -390,6 +394,8 @@ main(int argc, char **argv)
 		return cmd_triage(argc - 1, argv + 1);
 	if (strcmp(cmd, "appeal") == 0)
 		return cmd_appeal(argc - 1, argv + 1);
+	if (strcmp(cmd, "subtitles") == 0)
+		return cmd_subtitles(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

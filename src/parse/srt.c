@@ -90,6 +90,18 @@ has_arrow(sv_t l)
 	return false;
 }
 
+/* A line that begins as a timing line does ("00:00:01,000 ..."): a broken one is an
+ * error, never words. */
+static bool
+looks_timed(sv_t l)
+{
+	size_t i = 0;
+	uint32_t ms;
+	while (i < l.len && (l.p[i] == ' ' || l.p[i] == '\t'))
+		i++;
+	return srt_timestamp(l, &i, &ms) == 0 && i < l.len;
+}
+
 static bool
 all_digits(sv_t l)
 {
@@ -249,7 +261,7 @@ srt_parse(sv_t in, int encoding, sub_doc_t *out, size_t *line)
 			}
 			cue = (struct srt_cue){ .open = true, .start = a, .end = b, .line = (uint32_t)lineno,
 				.text_start = le < norm.len ? le + 1 : le, .text_end = le < norm.len ? le + 1 : le };
-		} else if (has_arrow(l)) {
+		} else if (has_arrow(l) || looks_timed(l)) {
 			rc = SUB_ERR_TIMING;
 			*line = lineno;
 			goto done;

@@ -228,6 +228,11 @@ test_srt(void)
 	        SUB_ERR_TIMING &&
 	    line == 6);
 	CHECK(SRT("hello\n00:00:01,000 --> 00:00:02,000\nx\n", &line) == SUB_ERR_TEXT && line == 1);
+	/* a timing line with a broken arrow is an error, never words of the cue before */
+	CHECK(SRT("1\n00:00:01,000 --> 00:00:02,000\nx\n\n2\n00:00:03,000 -> 00:00:04,000\ny\n", &line) == SUB_ERR_TIMING &&
+	    line == 6);
+	/* words that begin with a time are words */
+	CHECK(SRT("1\n00:00:01,000 --> 00:00:02,000\n10:30 tomorrow\n", &line) == SUB_OK);
 	/* windows-1251 needs a choice; then Belarusian letters come through */
 	static const char cp[] = "1\n00:00:01,000 --> 00:00:02,000\n\xc2\xb3\xf2\xe0\xed\xed\xe5 \xa1\n";
 	CHECK(srt(cp, sizeof(cp) - 1, SRT_UTF8_ONLY, &line) == SUB_ERR_ENCODING && line == 3);
