@@ -77,6 +77,8 @@ subtitles_edit(const app_t *app, const staff_t *s, const uint8_t appeal[16], con
 		st = is_source || subv_blank(&source, &cur) == 0 ? SUBS_OK : SUBS_ERROR;
 	if (st != SUBS_OK)
 		goto done;
+	if (!exists)
+		subv_number(&cur, &next);   /* as subtitles_view numbered the empty page she filled */
 	if (!is_source)
 		(void)subv_follow(&cur, &source);
 	st = SUBS_TOO_LARGE;

@@ -214,7 +214,7 @@ subtitles_view(const app_t *app, const staff_t *s, const uint8_t appeal[16], con
 	struct subs_open o;
 	store_subver_t meta;
 	store_subtask_t t;
-	uint32_t next;
+	uint32_t next = 0;
 	memset(out, 0, sizeof(*out));
 	sub_doc_init(&out->doc);
 	sub_doc_init(&out->source);
@@ -232,6 +232,7 @@ subtitles_view(const app_t *app, const staff_t *s, const uint8_t appeal[16], con
 	if (st == SUBS_NOT_FOUND && version == 0) {
 		/* nothing yet: a translation starts from the source's cues, empty */
 		st = out->is_source ? SUBS_OK : subv_blank(&out->source, &out->doc) == 0 ? SUBS_OK : SUBS_ERROR;
+		subv_number(&out->doc, &next);   /* numbered in order, as subtitles_edit numbers it */
 	} else if (st == SUBS_OK) {
 		out->exists = true;
 		out->version = meta.version;
@@ -327,6 +328,23 @@ subtitles_versions(const app_t *app, const staff_t *s, const uint8_t appeal[16],
 		struct vrows_ctx x = { app, rows, 0 };
 		st = store_subvers_each(app->store, appeal, lang, vrow_take, &x) == STORE_OK ? SUBS_OK : SUBS_ERROR;
 		*n = x.n;
+	}
+	subs_close(&o);
+	return st;
+}
+
+subs_status_t
+subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], case_file_out_t *out)
+{
+	struct subs_open o;
+	store_attachment_t at;
+	memset(out, 0, sizeof(*out));
+	subs_status_t st = subs_open(app, s, appeal, NULL, &o);
+	if (st == SUBS_OK) {
+		intake_status_t is = store_attachment_get(app->store, o.ap.clean, &at) == STORE_OK
+		    ? view_file_read(app, o.a, &at, out)
+		    : INTAKE_NOT_FOUND;
+		st = is == INTAKE_OK ? SUBS_OK : is == INTAKE_NOT_FOUND ? SUBS_NOT_FOUND : is == INTAKE_BUSY ? SUBS_BUSY : SUBS_ERROR;
 	}
 	subs_close(&o);
 	return st;

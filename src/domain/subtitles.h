@@ -12,6 +12,7 @@
 #include "domain/domain.h"
 #include "domain/subqc.h"
 #include "domain/subversion.h"
+#include "domain/view.h"
 #include "store/subtitles.h"
 
 #define SUBS_LANGS_MAX (CONFIG_SUB_TARGETS_MAX + 1)   /* tasks of one appeal */
@@ -28,6 +29,7 @@ typedef enum {
 	SUBS_BAD_FILE,      /* an imported file does not parse (err and line say where) */
 	SUBS_TOO_LARGE,     /* a version over its limit */
 	SUBS_EDITOR_ONLY,   /* an editor's action (start the work, approve) */
+	SUBS_BUSY,          /* too many decrypted files wait in memory: try again */
 	SUBS_ERROR,
 } subs_status_t;
 
@@ -88,6 +90,9 @@ typedef struct {
 } subs_version_row_t;
 subs_status_t subtitles_versions(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
     subs_version_row_t rows[SUBS_VERSIONS_MAX], size_t *n) WUR;
+
+/* The appeal's clean video, decrypted for the editor's preview (media fragments). */
+subs_status_t subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], case_file_out_t *out) WUR;
 
 /* ---- changes: each makes or changes a draft of hers ---- */
 enum { SUBS_OP_SAVE = 0, SUBS_OP_ADD = SUBV_ADD, SUBS_OP_SPLIT = SUBV_SPLIT, SUBS_OP_MERGE = SUBV_MERGE,

@@ -18,7 +18,8 @@ static const char *const page_template_names[] = {
 	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view",
 	"staff_requests", "staff_request", "staff_shred", "staff_profile", "staff_account", "staff_cases",
 	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
-	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new",
+	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new", "staff_subtitles", "staff_subtitles_appeal",
+	"staff_subtitles_edit",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];

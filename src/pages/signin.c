@@ -105,6 +105,8 @@ page_staff_home(request_t *rq, response_t *rs)
 			tvars_set_cstr(v, "triage", "1");
 		if (s->acct.roles & ROLE_EDITOR)
 			tvars_set_cstr(v, "editor", "1");
+		if (s->acct.roles & (ROLE_EDITOR | ROLE_TRANSLATOR))
+			tvars_set_cstr(v, "subtitler", "1");
 	}
 	page_render(rq, rs, "staff_home", N_("Staff"), v);
 }
