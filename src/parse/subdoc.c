@@ -60,6 +60,25 @@ put_line(buf_t *b, sv_t s)
 	return 0;
 }
 
+/* One line of text as is, but NUL as U+FFFD and "-->" as "--&gt;", in runs. */
+static int
+put_text_line(buf_t *b, sv_t line)
+{
+	size_t run = 0;
+	for (size_t k = 0; k < line.len; k++) {
+		char c = line.p[k];
+		const char *with = c == '\0' ? "\xEF\xBF\xBD"
+		    : c == '>' && k >= 2 && line.p[k - 1] == '-' && line.p[k - 2] == '-' ? "&gt;"
+		                                                                         : NULL;
+		if (!with)
+			continue;
+		if (buf_append(b, line.p + run, k - run) != 0 || buf_append_cstr(b, with) != 0)
+			return -1;
+		run = k + 1;
+	}
+	return buf_append(b, line.p + run, line.len - run);
+}
+
 /* The text: LF line ends, no empty (or blank) line, no "-->", no NUL. */
 static int
 put_text(buf_t *b, sv_t s)
@@ -71,22 +90,8 @@ put_text(buf_t *b, sv_t s)
 		while (j < s.len && s.p[j] != '\n' && s.p[j] != '\r')
 			j++;
 		sv_t line = { s.p + i, j - i };
-		if (!sv_is_blank(line)) {
-			if (b->len > start && buf_putc(b, '\n') != 0)
-				return -1;
-			for (size_t k = 0; k < line.len; k++) {
-				char c = line.p[k];
-				if (c == '\0') {
-					if (buf_append(b, "\xEF\xBF\xBD", 3) != 0)
-						return -1;
-				} else if (c == '>' && k >= 2 && line.p[k - 1] == '-' && line.p[k - 2] == '-') {
-					if (buf_append(b, "&gt;", 4) != 0)
-						return -1;
-				} else if (buf_putc(b, c) != 0) {
-					return -1;
-				}
-			}
-		}
+		if (!sv_is_blank(line) && ((b->len > start && buf_putc(b, '\n') != 0) || put_text_line(b, line) != 0))
+			return -1;
 		i = j;
 		if (i < s.len && s.p[i] == '\r')
 			i++;
