@@ -270,7 +270,10 @@ subtitles_approve(const app_t *app, const staff_t *s, const uint8_t appeal[16], 
 		st = rc == STORE_OK ? SUBS_OK : rc == STORE_CONFLICT ? SUBS_STEP : SUBS_ERROR;
 		if (st == SUBS_OK && strcmp(lang, o.ap.language) == 0 && store_subtasks_unblock(app->store, appeal) != STORE_OK)
 			log_warnx("the translations of an appeal could not be opened for work");
-		if (st == SUBS_OK && o.ap.state == STORE_APPEAL_PUBLISHED && subs_publish_lang(app, o.a, &o.ap, lang) != 0)
+		/* public at once when the appeal is; a new transcription re-times every translation */
+		bool is_source = strcmp(lang, o.ap.language) == 0;
+		if (st == SUBS_OK && o.ap.state == STORE_APPEAL_PUBLISHED &&
+		    (is_source ? subtitles_publish_all(app, o.a, appeal, o.ap.slug) : subs_publish_lang(app, o.a, &o.ap, lang)) != 0)
 			log_warnx("approved subtitles could not be written to the appeal's public folder");
 	} else if (st == SUBS_OK) {
 		st = send_back(app, &o, &t, lang, STORE_SUBTASK_APPROVE, &meta);

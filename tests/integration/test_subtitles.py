@@ -282,9 +282,10 @@ def test_translator_to_approved_russian_with_two_people_and_the_gallery(inst, tm
 
     # versions: view an earlier one, restore it as a new draft
     text = page(tanya, aid, "en", version="1")
-    assert "1 / " in text
-    step(edna, aid, "en", "restore", version="1")
-    assert "1 / " not in page(edna, aid, "en")
+    assert "1 / 3" in text and "Overlaps the cue before" in text
+    step(edna, aid, "en", "restore", version="2")   # the one before the re-timing
+    text = page(edna, aid, "en")
+    assert "4 / 4" in text and "00:00:00.400" in text
 
     # published: the approved tracks go with it, and go away with it
     page_ = edna.get(f"/en/staff/appeals/{aid}")
@@ -302,6 +303,14 @@ def test_translator_to_approved_russian_with_two_people_and_the_gallery(inst, tm
     served = requests.get(inst.url(f"/media/{slug}/ru.vtt"), timeout=HTTP_TIMEOUT)
     assert served.status_code == 200 and served.headers["Content-Type"].startswith("text/vtt")
     assert "Верните его домой." in served.content.decode() and "01.400 --> " in served.content.decode()
+
+    # the transcription re-timed and approved after publication: the public Russian follows
+    edit(edna, aid, "en", "shift", {"shift": "500"})
+    step(edna, aid, "en", "submit")
+    step(tanya, aid, "en", "review")
+    step(erin, aid, "en", "approve")
+    served = requests.get(inst.url(f"/media/{slug}/ru.vtt"), timeout=HTTP_TIMEOUT).content.decode()
+    assert "00:00:00.900 --> 00:00:02.400\nЯ не хочу," in served, served
 
     page_ = edna.get(f"/en/staff/appeals/{aid}")
     r = edna.post(f"/en/staff/appeals/{aid}/withdraw", data={"csrf": find_csrf(page_.text), "confirm": "yes"})
