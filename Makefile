@@ -2,7 +2,7 @@
 # newcomer needs (README). SANITIZE=1 builds with AddressSanitizer + UBSan into BUILD.
 BUILD    ?= build
 SANITIZE ?= 0
-PKGS     := libmicrohttpd libsodium sqlite3 md4c-html inih libqrencode nettle
+PKGS     := libmicrohttpd libsodium sqlite3 md4c-html inih libqrencode nettle libseccomp
 LANGS    := en ru be
 
 WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \

@@ -12,10 +12,11 @@ pairs=${1:-3}
 work=$(mktemp -d /tmp/sava-bench-media.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-objs=$(ls build/obj/src/*/*.o build/obj/gen/embedded.o)
+# the objects of today's sources only (a folder renamed since leaves old ones behind)
+objs="$(for c in src/*/*.c; do printf 'build/obj/%s.o ' "${c%.c}"; done)build/obj/gen/embedded.o"
 # shellcheck disable=SC2086
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$work/media_clean" bench/media_clean.c $objs \
-	$(pkg-config --libs libmicrohttpd libsodium sqlite3 md4c-html inih libqrencode nettle) -lunistring -lpthread
+	$(pkg-config --libs libmicrohttpd libsodium sqlite3 md4c-html inih libqrencode nettle libseccomp) -lunistring -lpthread
 
 clip="$work/clip.mp4"
 ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=1920x1080:rate=30:duration=60 \

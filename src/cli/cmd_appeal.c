@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -61,7 +62,9 @@ appeal_add_cmd(const char *dir, const char *file, const char *language, const ch
 	upload_t *u = appeal_upload_new(&app);
 	const char *base = strrchr(file, '/');
 	base = base ? base + 1 : file;
-	if (!u || upload_file_begin(u, sv_from_cstr(base), SV("video/mp4")) != 0)
+	struct stat fst;
+	uint64_t size = fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) ? (uint64_t)fst.st_size : 0;
+	if (!u || upload_file_begin(u, sv_from_cstr(base), SV("video/mp4"), size) != 0)
 		goto done;
 	for (;;) {
 		size_t got = 0;

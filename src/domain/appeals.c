@@ -390,7 +390,7 @@ appeal_view_free(appeal_view_t *v)
 }
 
 intake_status_t
-appeal_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which, case_file_out_t *out)
+appeal_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which, sv_t range, case_file_out_t *out)
 {
 	store_appeal_t ap;
 	store_attachment_t at;
@@ -403,7 +403,8 @@ appeal_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which,
 	if (st == INTAKE_OK && !(which == 0 ? ap.has_clean : ap.has_poster))
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK)
-		st = store_attachment_get(app->store, aid, &at) == STORE_OK ? view_file_read(app, a, &at, out) : INTAKE_NOT_FOUND;
+		st = store_attachment_get(app->store, aid, &at) == STORE_OK ? view_file_part(app, a, &at, range, s->acct.id, out) :
+		                                                                INTAKE_NOT_FOUND;
 	access_free(a);
 	return st;
 }

@@ -87,8 +87,9 @@ typedef struct {
 } appeal_view_t;
 intake_status_t appeal_view(const app_t *app, const staff_t *s, const uint8_t id[16], appeal_view_t *out) WUR;
 void appeal_view_free(appeal_view_t *v);
-/* Its clean video (which 0) or poster (1), decrypted for an editor's preview. */
-intake_status_t appeal_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which,
+/* Its clean video (which 0) or poster (1), decrypted for an editor's preview: the part a
+ * Range header names (view_file_part), or the whole when range is empty. */
+intake_status_t appeal_file(const app_t *app, const staff_t *s, const uint8_t id[16], int which, sv_t range,
     case_file_out_t *out) WUR;
 /* The first editor approves; INTAKE_INVALID when not in review or approved already. */
 intake_status_t appeal_approve(const app_t *app, const staff_t *s, const uint8_t id[16]) WUR;

@@ -334,7 +334,7 @@ subtitles_versions(const app_t *app, const staff_t *s, const uint8_t appeal[16],
 }
 
 subs_status_t
-subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], case_file_out_t *out)
+subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], sv_t range, case_file_out_t *out)
 {
 	struct subs_open o;
 	store_attachment_t at;
@@ -342,7 +342,7 @@ subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], ca
 	subs_status_t st = subs_open(app, s, appeal, NULL, &o);
 	if (st == SUBS_OK) {
 		intake_status_t is = store_attachment_get(app->store, o.ap.clean, &at) == STORE_OK
-		    ? view_file_read(app, o.a, &at, out)
+		    ? view_file_part(app, o.a, &at, range, s->acct.id, out)
 		    : INTAKE_NOT_FOUND;
 		st = is == INTAKE_OK ? SUBS_OK : is == INTAKE_NOT_FOUND ? SUBS_NOT_FOUND : is == INTAKE_BUSY ? SUBS_BUSY : SUBS_ERROR;
 	}

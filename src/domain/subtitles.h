@@ -91,8 +91,10 @@ typedef struct {
 subs_status_t subtitles_versions(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
     subs_version_row_t rows[SUBS_VERSIONS_MAX], size_t *n) WUR;
 
-/* The appeal's clean video, decrypted for the editor's preview (media fragments). */
-subs_status_t subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], case_file_out_t *out) WUR;
+/* The appeal's clean video, decrypted for the editor's preview (media fragments): the
+ * part a Range header names (view_file_part), or the whole when it names none. */
+subs_status_t subtitles_video(const app_t *app, const staff_t *s, const uint8_t appeal[16], sv_t range,
+    case_file_out_t *out) WUR;
 
 /* ---- changes: each makes or changes a draft of hers ---- */
 enum { SUBS_OP_SAVE = 0, SUBS_OP_ADD = SUBV_ADD, SUBS_OP_SPLIT = SUBV_SPLIT, SUBS_OP_MERGE = SUBV_MERGE,

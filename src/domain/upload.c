@@ -45,6 +45,7 @@ struct upload {
 	size_t name_len;
 	char mime[CASE_MIME_MAX];
 	size_t mime_len;
+	uint64_t expect;           /* the part's length as guessed (upload_file_begin), or 0 */
 	bool too_many, too_large;
 	bool refused;              /* no room for files: all dropped, the rest skipped (upload_refuse) */
 };
@@ -151,8 +152,9 @@ clean_name(sv_t in, char *out, size_t cap)
 }
 
 int
-upload_file_begin(upload_t *u, sv_t filename, sv_t content_type)
+upload_file_begin(upload_t *u, sv_t filename, sv_t content_type, uint64_t expect)
 {
+	u->expect = expect;
 	u->in_part = true;
 	u->skipping = false;
 	u->cur = NULL;
@@ -196,6 +198,10 @@ upload_open_file(upload_t *u)
 		upfile_drop(u->app, f);
 		return UPLOAD_IO_ERROR;
 	}
+	/* a length that fits: one pass over the file, none at the end (a wrong guess costs
+	 * the second pass it would have cost anyway) */
+	if (u->expect && u->expect <= u->max_bytes && case_blob_writer_expect(f->w, u->expect) != 0)
+		log_warnx("an upload's first frame could not be written ahead; it is written at the end");
 	u->n++;
 	u->cur = f;
 	return 0;

@@ -16,7 +16,9 @@ upload_t *upload_new_for(const app_t *app, unsigned max_files, uint64_t max_byte
  * (a file input left empty) makes no file. Each returns 0, UPLOAD_NO_ROOM when too many
  * files are being uploaded at once or the disk is nearly full, or UPLOAD_IO_ERROR. */
 enum { UPLOAD_IO_ERROR = -1, UPLOAD_NO_ROOM = -2 };
-int upload_file_begin(upload_t *u, sv_t filename, sv_t content_type) WUR;
+/* expect: the part's length if known or well guessed (multipart's length_if_last, a
+ * file's size), else 0; the content decides, expect only saves work when right. */
+int upload_file_begin(upload_t *u, sv_t filename, sv_t content_type, uint64_t expect) WUR;
 int upload_file_data(upload_t *u, const char *p, size_t n) WUR;
 int upload_file_end(upload_t *u) WUR;
 /* What went wrong while the files streamed in (the files concerned are already gone). */

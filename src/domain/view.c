@@ -445,6 +445,17 @@ intake_file_release(size_t reserved)
 	atomic_fetch_sub(&files_in_memory, reserved);
 }
 
+bool
+view_file_reserve(uint64_t n)
+{
+	uint64_t budget = (uint64_t)LIMIT_FILES_IN_MEMORY_MB << 20;
+	if (atomic_fetch_add(&files_in_memory, n) + n > budget) {
+		atomic_fetch_sub(&files_in_memory, n);
+		return false;
+	}
+	return true;
+}
+
 intake_status_t
 view_file_read(const app_t *app, struct access *a, const store_attachment_t *at, case_file_out_t *out)
 {

@@ -5,6 +5,7 @@
 #define SAVA_VIEW_H
 
 #include "domain/domain.h"
+#include "parse/range.h"
 #include "vault/case.h"
 
 /* What the requester sees of a stage (STATUS_*). */
@@ -71,7 +72,14 @@ typedef struct {
 	char name[CASE_NAME_MAX + 1];
 	buf_t data;
 	size_t reserved;          /* give back with intake_file_release once data is gone */
+	/* asked for by a Range (view_file_part): RANGE_ONE: data holds bytes first.. of a
+	 * file of total bytes; RANGE_UNSATISFIABLE: data is empty; RANGE_NONE: data is whole */
+	range_t range;
+	uint64_t first, total;
 } case_file_out_t;
+/* The most of a file one ranged answer carries: a player asks for the rest as it needs it,
+ * and no request holds a whole video in memory. */
+#define VIEW_PART_MAX ((uint64_t)8 << 20)
 /* Decrypted files wait in memory for their clients, within an instance-wide budget
  * (LIMIT_FILES_IN_MEMORY_MB); past it, opening a file answers INTAKE_BUSY. */
 void intake_file_release(size_t reserved);
@@ -83,6 +91,16 @@ intake_status_t view_fill(const app_t *app, struct access *a, bool staff, case_v
 /* Attachment at of the case a opens, whole, into out (within the budget). */
 intake_status_t view_file_read(const app_t *app, struct access *a, const store_attachment_t *at,
     case_file_out_t *out);
+/* As view_file_read, for a Range header (parse/range.h): the bytes it names, at most
+ * VIEW_PART_MAX of them; a Range that is empty or names no single range: the whole file.
+ * A sealed file can only be read from its start, so the reader where the last part ended
+ * is kept a while for its owner (a staff account), and a player that asks for part after
+ * part costs one pass over the file, not one per part (viewpart.c). INTAKE_BUSY: another
+ * far seek is being decrypted, or the budget is spent (503: try again in a second). */
+intake_status_t view_file_part(const app_t *app, struct access *a, const store_attachment_t *at, sv_t range,
+    const uint8_t owner[16], case_file_out_t *out);
+/* Takes n bytes of the budget of decrypted files in memory: false when it is spent. */
+bool view_file_reserve(uint64_t n);
 /* Reads blob id's file (at most max bytes) into the reader r, frame by frame; whole: to
  * its end, checked (0, or -1); else until r stops itself (0). */
 int view_blob_feed(const app_t *app, const uint8_t id[16], uint64_t max, case_blob_reader_t *r, bool whole);

@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "http/server.h"
+#include "parse/range.h"
 
 #define FILES_PREFIX "/media/"
 #define FILES_NAME_MAX 64            /* a slug or a file name, in bytes */
@@ -240,52 +241,6 @@ files_none_match(sv_t v, const char *etag)
 
 /* ---- ranges ---- */
 
-typedef enum {
-	FILES_RANGE_NONE,            /* absent, malformed or several: the whole file, 200 */
-	FILES_RANGE_ONE,             /* [first, last]: 206 */
-	FILES_RANGE_UNSATISFIABLE,   /* 416 */
-} files_range_t;
-
-/* Parses a Range value against a file of size bytes (RFC 9110, 14.1.2). Malformed
- * values are ignored, as the RFC allows. So are several ranges: browsers ask for one
- * when they play or seek, and a multipart/byteranges answer would be built in memory;
- * the whole file with 200 is a correct answer to any Range. An empty file is sent whole
- * too: no range of it can be written in a Content-Range. */
-static files_range_t
-files_range_parse(sv_t v, uint64_t size, uint64_t *first, uint64_t *last)
-{
-	sv_t unit, set;
-	if (!sv_split(v, '=', &unit, &set) || !sv_eq_nocase(sv_trim_ows(unit), SV("bytes")) ||
-	    sv_index(set, ',') >= 0 || size == 0)
-		return FILES_RANGE_NONE;
-	sv_t a, b;
-	set = sv_trim_ows(set);
-	if (!sv_split(set, '-', &a, &b))
-		return FILES_RANGE_NONE;
-	uint64_t x, y;
-	if (a.len == 0) {   /* bytes=-n: the last n bytes */
-		if (num_parse_u64(b, 0, UINT64_MAX, &y) != 0)
-			return FILES_RANGE_NONE;
-		if (y == 0)
-			return FILES_RANGE_UNSATISFIABLE;
-		*first = y >= size ? 0 : size - y;
-		*last = size - 1;
-		return FILES_RANGE_ONE;
-	}
-	if (num_parse_u64(a, 0, UINT64_MAX, &x) != 0)
-		return FILES_RANGE_NONE;
-	if (b.len == 0) {   /* bytes=a-: from a to the end */
-		y = size - 1;
-	} else if (num_parse_u64(b, 0, UINT64_MAX, &y) != 0 || y < x) {
-		return FILES_RANGE_NONE;
-	}
-	if (x >= size)
-		return FILES_RANGE_UNSATISFIABLE;
-	*first = x;
-	*last = y >= size ? size - 1 : y;
-	return FILES_RANGE_ONE;
-}
-
 /* If-Range (RFC 9110, 13.1.5): the range is honoured only when the validator is our
  * strong ETag, or exactly our Last-Modified. */
 static bool
@@ -389,17 +344,17 @@ files_answer(request_t *rq, struct MHD_Connection *conn, int *status, uint64_t *
 
 	/* Range is defined for GET only; HEAD and a 304 ignore it. */
 	uint64_t first = 0, last = length ? length - 1 : 0;
-	files_range_t range = FILES_RANGE_NONE;
+	range_t range = RANGE_NONE;
 	sv_t rv = files_header(conn, MHD_HTTP_HEADER_RANGE, &have_range);
 	sv_t ir = files_header(conn, MHD_HTTP_HEADER_IF_RANGE, &have_if_range);
 	if (!not_modified && rq->method == HTTP_GET && have_range &&
 	    (!have_if_range || files_if_range_holds(ir, etag, modified)))
-		range = files_range_parse(rv, length, &first, &last);
+		range = range_parse(rv, length, &first, &last);
 
 	struct MHD_Response *r;
 	char content_range[80];
 	bool ok = true;
-	if (not_modified || range == FILES_RANGE_UNSATISFIABLE) {
+	if (not_modified || range == RANGE_UNSATISFIABLE) {
 		close(fd);
 		r = files_empty();
 		if (!r)
@@ -415,7 +370,7 @@ files_answer(request_t *rq, struct MHD_Connection *conn, int *status, uint64_t *
 			     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range) == MHD_YES;
 		}
 	} else {
-		uint64_t count = range == FILES_RANGE_ONE ? last - first + 1 : length;
+		uint64_t count = range == RANGE_ONE ? last - first + 1 : length;
 		if (count == 0) {
 			close(fd);
 			r = files_empty();
@@ -430,7 +385,7 @@ files_answer(request_t *rq, struct MHD_Connection *conn, int *status, uint64_t *
 		}
 		if (!r)
 			goto fail;
-		*status = range == FILES_RANGE_ONE ? 206 : 200;
+		*status = range == RANGE_ONE ? 206 : 200;
 		*size = rq->method == HTTP_HEAD ? 0 : count;
 		ok = server_add_headers(r, FILES_CACHE, type->content_type, NULL) == 0 &&
 		     MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) == MHD_YES &&
@@ -438,7 +393,7 @@ files_answer(request_t *rq, struct MHD_Connection *conn, int *status, uint64_t *
 		     MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes") == MHD_YES;
 		if (ok && type->is_inline)
 			ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, "inline") == MHD_YES;
-		if (ok && range == FILES_RANGE_ONE)
+		if (ok && range == RANGE_ONE)
 			ok = snprintf_ok(content_range, sizeof(content_range), "bytes %llu-%llu/%llu",
 			         (unsigned long long)first, (unsigned long long)last, (unsigned long long)length) &&
 			     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range) == MHD_YES;

@@ -82,6 +82,8 @@ struct response {
 	bool clear_site_data;      /* logout: ask the browser to forget this site */
 	unsigned retry_after;      /* seconds for a Retry-After header (a 503 of a limit), or 0 */
 	char disposition[1200];    /* a Content-Disposition to send (downloads), or empty */
+	char content_range[80];    /* a Content-Range to send (with 206 or 416), or empty */
+	bool accept_ranges;        /* say "Accept-Ranges: bytes" (a body the page can send in parts) */
 	/* Called with reserved once the body is released (sent, or dropped): lets a page
 	 * bound how much decrypted content waits in memory for slow clients. */
 	void (*released)(size_t reserved);
@@ -107,6 +109,10 @@ struct request {
 	sv_t rest;                 /* the path after "/{lang}", e.g. "/guide" */
 	sv_t param;                /* the {token} or {id} segment of the route, if any */
 	char cookies[LIMIT_COOKIE_BYTES + 1];   /* the Cookie header, when within its limit */
+	/* A GET's Range header (parse/range.h); empty when there was none, when it was longer
+	 * than this, or when an If-Range came with it (a page has no validator to check it
+	 * against, so the whole body is the answer) */
+	char range[64];
 	buf_t body;                /* a form body while it arrives */
 	form_t form;               /* parsed form fields (POST with BODY_FORM or BODY_MULTIPART) */
 	void *upload;              /* BODY_MULTIPART: the route's upload state */

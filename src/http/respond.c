@@ -79,6 +79,10 @@ server_response_build(const app_t *app, response_t *rs, lang_t lang, const char 
 		rc |= MHD_add_response_header(r, "Set-Cookie", rs->cookie) == MHD_YES ? 0 : -1;
 	if (rs->disposition[0])
 		rc |= MHD_add_response_header(r, "Content-Disposition", rs->disposition) == MHD_YES ? 0 : -1;
+	if (rs->content_range[0])
+		rc |= MHD_add_response_header(r, "Content-Range", rs->content_range) == MHD_YES ? 0 : -1;
+	if (rs->accept_ranges)
+		rc |= MHD_add_response_header(r, "Accept-Ranges", "bytes") == MHD_YES ? 0 : -1;
 	if (rs->clear_site_data)
 		rc |= MHD_add_response_header(r, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"") == MHD_YES ? 0 : -1;
 	if (rs->retry_after) {

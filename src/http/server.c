@@ -133,7 +133,8 @@ server_run_page(request_t *rq, struct MHD_Connection *conn)
 	}
 	if (rs.status == 0)
 		rs.status = 200;
-	if (rs.status >= 400 && rs.body.len == 0) {
+	/* an error page, unless the answer is its headers (a 416 and its Content-Range) */
+	if (rs.status >= 400 && rs.body.len == 0 && !rs.content_range[0]) {
 		buf_free(&rs.body);
 		if (rs.released)
 			rs.released(rs.reserved);
@@ -223,6 +224,11 @@ server_begin(request_t *rq, struct MHD_Connection *conn, const char *method, con
 	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	if (inm && strlen(inm) < sizeof(rq->if_none_match))
 		memcpy(rq->if_none_match, inm, strlen(inm) + 1);
+
+	const char *range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	if (rq->method == HTTP_GET && range && strlen(range) < sizeof(rq->range) &&
+	    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE))
+		memcpy(rq->range, range, strlen(range) + 1);
 
 	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
 	if (cookie && strlen(cookie) <= LIMIT_COOKIE_BYTES) {

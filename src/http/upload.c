@@ -104,6 +104,8 @@ http_mp_begin(request_t *rq, sv_t content_type, const char *content_length)
 	if (!rq->mp)
 		return 503;
 	mp_init(rq->mp, boundary, LIMIT_MP_FILES_MAX, &mp_sink, rq);
+	if (content_length && num_parse_u64(sv_from_cstr(content_length), 0, UINT64_MAX, &n) == 0)
+		mp_set_length(rq->mp, n);   /* the last file's length, guessed (mp_part_t) */
 	/* the text fields together hold at most a urlencoded form's worth of bytes */
 	return http_form_status(form_stream_open(&rq->form, LIMIT_FORM_BODY_BYTES));
 }

@@ -56,6 +56,21 @@ ffargs_list(ffargs_t *a, const char *const *words)
 	return 0;
 }
 
+int
+ffargs_sh(buf_t *b, const ffargs_t *a)
+{
+	for (int i = 0; i < a->fa_argc; i++) {
+		if (buf_putc(b, '\''))
+			return -1;
+		for (const char *q = a->fa_argv[i]; *q; q++)
+			if (*q == '\'' ? buf_append_cstr(b, "'\\''") : buf_putc(b, *q))
+				return -1;
+		if (buf_append_cstr(b, "' "))
+			return -1;
+	}
+	return 0;
+}
+
 static const char *const ffargs_input_opts[] = { "-format_whitelist", FFARGS_FORMATS, "-protocol_whitelist",
 	FFARGS_PROTOCOLS, NULL };
 
@@ -131,6 +146,45 @@ ffargs_poster(ffargs_t *a, const char *input, const char *output, uint32_t at_ms
 	if (!ss || ffargs_list(a, head) || ffargs_add(a, "-ss") || ffargs_add(a, ss) ||
 		ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
 		ffargs_list(a, body) || ffargs_add(a, output))
+		return -1;
+	return 0;
+}
+
+/* The captions' look. DejaVu Sans Bold (fonts-dejavu-core, which Debian's fontconfig
+ * already pulls in with ffmpeg): every letter of Russian and Belarusian (ё, і, ў) and of
+ * the Latin and Ukrainian alphabets, drawn for screens. White with a black outline and
+ * a shadow: legible on any picture. Sizes and margins are in libass's units for a text
+ * subtitle (288 to the frame's height): 18 is 45 px at 720 (1/16 of the height, as
+ * broadcast captions); on 9:16, 9 is 40 px at 1280, 63 lifts the last line to 78% of
+ * the height (the platforms' captions and buttons cover the bottom fifth), and the right
+ * margin is wider for TikTok's and Reels' buttons. */
+#define FFARGS_CAPTION_LOOK 	"FontName=DejaVu Sans,Bold=1,PrimaryColour=&H00FFFFFF,OutlineColour=&H00000000," 	"BackColour=&H80000000,BorderStyle=1,Shadow=1,Alignment=2,"
+#define FFARGS_CAPTIONS_WIDE FFARGS_CAPTION_LOOK "FontSize=18,Outline=2,MarginV=20,MarginL=20,MarginR=20"
+#define FFARGS_CAPTIONS_TALL FFARGS_CAPTION_LOOK "FontSize=9,Outline=1,MarginV=63,MarginL=24,MarginR=58"
+#define FFARGS_FIT(w, h) 	"scale=" w ":" h ":force_original_aspect_ratio=decrease,pad=" w ":" h ":(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
+
+int
+ffargs_burn(ffargs_t *a, const char *input, const char *captions, const char *output, bool tall)
+{
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
+	static const char *const body[] = { "-map", "0:V:0", "-map", "0:a:0",
+		"-c:v", "libx264", "-profile:v", "high", "-preset", "medium", "-crf", "23", "-pix_fmt", "yuv420p",
+		"-c:a", "copy",
+		"-map_metadata", "-1", "-map_chapters", "-1", "-dn", "-sn",
+		"-fflags", "+bitexact", "-flags:v", "+bitexact",
+		"-movflags", "+faststart", "-f", "mp4", NULL };
+	ffargs_start(a);
+	/* the graph: fit, then the captions; the file name is ours ("captions.vtt") and
+	 * holds nothing the filter parser would read as syntax */
+	if (strpbrk(captions, "':,;[]\\="))
+		return -1;
+	char *g = a->fa_graph;
+	if (!snprintf_ok(g, sizeof(a->fa_graph), "%ssubtitles=filename=%s:fontsdir=%s:force_style='%s'",
+	        tall ? FFARGS_FIT("720", "1280") : FFARGS_FIT("1280", "720"), captions, FFARGS_FONTS_DIR,
+	        tall ? FFARGS_CAPTIONS_TALL : FFARGS_CAPTIONS_WIDE))
+		return -1;
+	if (ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
+	    ffargs_add(a, "-vf") || ffargs_add(a, g) || ffargs_list(a, body) || ffargs_add(a, output))
 		return -1;
 	return 0;
 }

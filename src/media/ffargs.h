@@ -20,8 +20,13 @@ typedef struct {
 	int fa_argc;
 	char fa_num[FFARGS_NUMS][24];      /* the numbers the argv points into */
 	int fa_nums;
+	char fa_graph[1024];               /* a filter graph the argv points into */
 } ffargs_t;
 
+/* Appends a's words to a shell script, each single-quoted and followed by a space. The
+ * words are sava's own, never a file's bytes; the quoting only keeps sh from reading a
+ * filter's parentheses and quotes. 0, or -1 when it does not fit. */
+int ffargs_sh(buf_t *b, const ffargs_t *a) WUR;
 /* ffprobe of a file, "-of flat", the fields probe_parse reads. input: "file:in". */
 int ffargs_probe(ffargs_t *a, const char *input) WUR;
 /* The clean: re-encode to H.264 High yuv420p (longest side 1280) + AAC-LC 48 kHz
@@ -31,6 +36,15 @@ int ffargs_clean(ffargs_t *a, const char *input, const char *output, bool has_au
 	uint32_t max_seconds) WUR;
 /* One frame at at_ms, scaled like the video, as a baseline JPEG without metadata. */
 int ffargs_poster(ffargs_t *a, const char *input, const char *output, uint32_t at_ms) WUR;
+
+/* Captions burned in (libass, through ffmpeg's subtitles filter) from the WebVTT file
+ * captions, into a clean video: tall false: 1280x720 (16:9); true: 720x1280 (9:16), the
+ * picture scaled to fit and the captions in the lower third, clear of the platforms'
+ * buttons. Same encoder settings and the same metadata rules as the clean; the audio
+ * (the clean's own AAC) is copied. */
+int ffargs_burn(ffargs_t *a, const char *input, const char *captions, const char *output, bool tall) WUR;
+/* The font the captions are set in (fonts-dejavu-core): its folder, for the sandbox. */
+#define FFARGS_FONTS_DIR "/usr/share/fonts/truetype/dejavu"
 
 /* The poster time actually used: the editor's choice, or half the duration when the
  * choice lies at or past the end (duration_ms 0: unknown, the choice stands). */

@@ -51,28 +51,11 @@ media_refuse(media_run_t *m, media_refusal_t code, const char *detail)
 		detail && detail[0] ? detail : media_refusal_text(code));
 }
 
-/* Appends one word for sh, single-quoted (a quote inside becomes '\''). The words are
- * sava's own (ffargs.c), never a file's bytes; the quoting only keeps sh from reading
- * the filter's parentheses and quotes. */
-static int
-media_script_word(buf_t *b, const char *w)
-{
-	if (buf_putc(b, '\''))
-		return -1;
-	for (const char *q = w; *q; q++)
-		if (*q == '\'' ? buf_append_cstr(b, "'\\''") : buf_putc(b, *q))
-			return -1;
-	return buf_append_cstr(b, "' ");
-}
-
 /* Appends one command, its redirections, and "stop the job if it failed". */
 static int
 media_script_cmd(buf_t *b, const ffargs_t *a, const char *redirect)
 {
-	for (int i = 0; i < a->fa_argc; i++)
-		if (media_script_word(b, a->fa_argv[i]))
-			return -1;
-	if (buf_append_cstr(b, redirect) || buf_append_cstr(b, " || exit $?\n"))
+	if (ffargs_sh(b, a) || buf_append_cstr(b, redirect) || buf_append_cstr(b, " || exit $?\n"))
 		return -1;
 	return 0;
 }
@@ -87,10 +70,7 @@ media_script_probe(buf_t *b)
 		return -1;
 	if (buf_append_cstr(b, "cat >in || exit $?\nexec 0</dev/null\n"))
 		return -1;
-	for (int i = 0; i < a.fa_argc; i++)
-		if (media_script_word(b, a.fa_argv[i]))
-			return -1;
-	if (buf_append_cstr(b, ">&3 4>&- 5>&- 6>&- 7<&-; rc=$?\nexec 3>&-\n[ $rc -eq 0 ] || exit $rc\n"
+	if (ffargs_sh(b, &a) || buf_append_cstr(b, ">&3 4>&- 5>&- 6>&- 7<&-; rc=$?\nexec 3>&-\n[ $rc -eq 0 ] || exit $rc\n"
 		"exec /bin/sh -s <&7 7<&-\n"))
 		return -1;
 	return 0;

@@ -66,6 +66,9 @@ typedef struct {
 	/* [media] sandbox = none: test instances only. The same job runs without bubblewrap
 	 * (rlimits still apply, in a fresh directory under /dev/shm); a warning is logged. */
 	bool ml_no_sandbox;
+	/* Tests only, never from sava.conf: runs the job without the seccomp filter, so that
+	 * a test can show what the filter stops. */
+	bool ml_no_seccomp;
 } media_limits_t;
 
 void media_limits_default(media_limits_t *l);
@@ -79,7 +82,7 @@ typedef struct {
 	media_limits_t mj_limits;
 } media_job_t;
 
-typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2 } media_out_t;
+typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4 } media_out_t;
 
 /* The bytes' only ways in and out. The caller owns ctx.
  * read_input: fill buf with up to cap bytes of the plaintext; *got = 0 means the end.
@@ -113,5 +116,27 @@ typedef struct {
  * them. Returns out->mr_status. Blocks for the job's length: call it from a worker thread,
  * never a request thread. */
 media_status_t media_clean(const media_job_t *job, const media_io_t *io, media_result_t *out);
+
+/* ---- captions burned in ---- */
+
+#define MEDIA_CAPTIONS_MAX (1u << 20)   /* bytes of WebVTT: 10,000 cues fit */
+
+typedef struct {
+	uint32_t mb_captions_bytes;  /* the input's first bytes: the WebVTT file (1..MEDIA_CAPTIONS_MAX) */
+	media_limits_t mb_limits;
+} media_burn_t;
+
+typedef struct {
+	media_status_t mb_status;
+	char mb_reason[MEDIA_REASON_BYTES];   /* English, for staff; empty with MEDIA_OK */
+	uint64_t mb_wide_bytes, mb_tall_bytes;
+} media_burn_result_t;
+
+/* Burns captions into a clean video (media_clean's output, sealed since), in ONE sandbox
+ * run. The input is the WebVTT (sava's own writer's, from an approved version) and then
+ * the video; the outputs, MEDIA_OUT_WIDE (16:9, 1280x720) and MEDIA_OUT_TALL (9:16,
+ * 720x1280), stream back through write_output while scan.c checks them: as with
+ * media_clean, keep them only if this returns MEDIA_OK. Blocks: a worker thread's. */
+media_status_t media_burn(const media_burn_t *job, const media_io_t *io, media_burn_result_t *out);
 
 #endif

@@ -11,14 +11,17 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <linux/seccomp.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "media/jail.h"
 #include "media/sandbox.h"
 
 /* The job's first words on stderr, written by the wrapper once it runs inside the
@@ -30,7 +33,7 @@
 #define SANDBOX_ERR_CARRY   32     /* a stderr mark may span two reads */
 #define SANDBOX_KILL_GRACE_MS 5000 /* after SIGKILL, how long the pipes may take to close */
 #define SANDBOX_BWRAP_ARGS  96
-#define SANDBOX_ROOT_LINKS  6
+#define SANDBOX_CHILD_FDS   (JAIL_SECCOMP_FD + 1)
 
 /* Words a process prints when an allocation failed (ffmpeg, coreutils, dash, C++). */
 static const char *const sandbox_memory_marks[] = { "Cannot allocate memory", "memory exhausted",
@@ -147,99 +150,33 @@ sandbox_unlink_one(const char *path, const struct stat *st, int flag, struct FTW
 	return unlink(path) == 0 ? 0 : -1;
 }
 
-/* Builds bubblewrap's argv around the job's. links holds the targets of the root's
- * merged-/usr symlinks (Debian 12: /bin -> usr/bin, /lib -> usr/lib, ...). */
-static int
-sandbox_bwrap_argv(const char **out, size_t cap, const media_limits_t *lim, char *size,
-	size_t sizelen, char links[SANDBOX_ROOT_LINKS][64], const char *const *job)
-{
-	static const char *const roots[SANDBOX_ROOT_LINKS] = { "/bin", "/sbin", "/lib", "/lib64",
-		"/lib32", "/libx32" };
-	size_t n = 0;
-#define ADD(s)                      \
-	do {                            \
-		if (n + 1 >= cap)           \
-			return -1;              \
-		out[n++] = (s);             \
-	} while (0)
-	if (!snprintf_ok(size, sizelen, "%llu", (unsigned long long)lim->ml_tmpfs_bytes))
-		return -1;
-	ADD(SANDBOX_BWRAP);
-	/* New user, pid, net, ipc, uts and cgroup namespaces: no network at all, no view of
-	 * other processes; the user namespace is required (not "-try"), and the job may not
-	 * make another one. */
-	ADD("--unshare-all");
-	ADD("--unshare-user");
-	ADD("--disable-userns");
-	ADD("--uid"); ADD(SANDBOX_UID);
-	ADD("--gid"); ADD(SANDBOX_UID);
-	ADD("--hostname"); ADD("media");
-	ADD("--die-with-parent");
-	ADD("--new-session");         /* no TIOCSTI into a terminal */
-	ADD("--clearenv");
-	ADD("--setenv"); ADD("PATH"); ADD("/usr/bin:/bin");
-	ADD("--setenv"); ADD("LC_ALL"); ADD("C");
-	ADD("--cap-drop"); ADD("ALL");
-	ADD("--ro-bind"); ADD("/usr"); ADD("/usr");
-	for (int i = 0; i < SANDBOX_ROOT_LINKS; i++) {
-		struct stat st;
-		if (lstat(roots[i], &st) != 0)
-			continue;
-		if (S_ISLNK(st.st_mode)) {
-			ssize_t k = readlink(roots[i], links[i], 63);
-			if (k <= 0)
-				return -1;
-			links[i][k] = '\0';
-			ADD("--symlink"); ADD(links[i]); ADD(roots[i]);
-		} else if (S_ISDIR(st.st_mode)) {
-			ADD("--ro-bind"); ADD(roots[i]); ADD(roots[i]);
-		}
-	}
-	/* ffmpeg's libraries: the linker's cache, and Debian's alternatives (libblas.so.3
-	 * is a symlink through /etc/alternatives). Nothing else of /etc. */
-	ADD("--ro-bind-try"); ADD("/etc/ld.so.cache"); ADD("/etc/ld.so.cache");
-	ADD("--ro-bind-try"); ADD("/etc/alternatives"); ADD("/etc/alternatives");
-	ADD("--proc"); ADD("/proc");
-	ADD("--dev"); ADD("/dev");
-	ADD("--size"); ADD(size);
-	ADD("--tmpfs"); ADD("/job");
-	/* the sandbox's own root and /dev are tmpfs too, unbounded and not counted by
-	 * RLIMIT_AS: read-only, so that /job, with its size, is the only place to write
-	 * (device nodes such as /dev/null still work) */
-	ADD("--remount-ro"); ADD("/dev");
-	ADD("--remount-ro"); ADD("/");
-	ADD("--chdir"); ADD("/job");
-	ADD("--");
-	ADD("/bin/sh"); ADD("-c"); ADD(SANDBOX_WRAP); ADD("sh");
-	for (size_t i = 0; job[i]; i++)
-		ADD(job[i]);
-	out[n] = NULL;
-	return 0;
-#undef ADD
-}
-
-/* In the child, between fork and exec: only async-signal-safe calls. fds[i] becomes fd i. */
+/* In the child, between fork and exec: only async-signal-safe calls. fds[i] becomes fd i
+ * (the last one, bubblewrap's filter, may be -1). prog: the filter to load here, without
+ * bubblewrap; NULL with it (bubblewrap loads it from its fd) or in a test without one. */
 static void __attribute__((noreturn))
-sandbox_child(const int fds[8], const media_limits_t *lim, const char *dir, const char **argv)
+sandbox_child(const int fds[SANDBOX_CHILD_FDS], const media_limits_t *lim, const char *dir, const char **argv,
+	const struct sock_fprog *prog)
 {
 	static char *const envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
-	int tmp[8];
-	for (int i = 0; i < 8; i++) {
-		tmp[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 64);
-		if (tmp[i] < 0)
+	int tmp[SANDBOX_CHILD_FDS];
+	for (int i = 0; i < SANDBOX_CHILD_FDS; i++) {
+		tmp[i] = fds[i] < 0 && i == JAIL_SECCOMP_FD ? -1 : fcntl(fds[i], F_DUPFD_CLOEXEC, 64);
+		if (tmp[i] < 0 && fds[i] >= 0)
+			_exit(127);
+		if (tmp[i] < 0 && i != JAIL_SECCOMP_FD)
 			_exit(127);
 	}
-	for (int i = 0; i < 8; i++)
-		if (dup2(tmp[i], i) != i)
-			_exit(127);
-	if (syscall(SYS_close_range, 8U, ~0U, 0U) != 0) {
+	for (int i = 0; i < SANDBOX_CHILD_FDS; i++)
+		if (tmp[i] >= 0 ? dup2(tmp[i], i) != i : close(i) != 0 && errno != EBADF)
+			_exit(127);   /* an fd without a job of its own is closed, never inherited */
+	if (syscall(SYS_close_range, (unsigned)SANDBOX_CHILD_FDS, ~0U, 0U) != 0) {
 		/* an old kernel: every fd the process may have, not only those below 1024 */
 		struct rlimit nofile;
 		int top = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
 		        nofile.rlim_cur < 1048576 ?
 		    (int)nofile.rlim_cur :
 		    1048576;
-		for (int fd = 8; fd < top; fd++)
+		for (int fd = SANDBOX_CHILD_FDS; fd < top; fd++)
 			close(fd);
 	}
 	sigset_t all;
@@ -271,6 +208,9 @@ sandbox_child(const int fds[8], const media_limits_t *lim, const char *dir, cons
 	if (setrlimit(RLIMIT_CORE, &rl) != 0)
 		_exit(127);
 	if (dir && chdir(dir) != 0)
+		_exit(127);
+	if (prog && (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) != 0 ||
+	        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) != 0))
 		_exit(127);
 	execve(argv[0], (char *const *)argv, envp);
 	_exit(127);
@@ -513,8 +453,9 @@ sandbox_run(const char *const *argv, const media_limits_t *lim, const sandbox_io
 	res->sr_exit = -1;
 
 	const char *full[SANDBOX_BWRAP_ARGS + SANDBOX_ARGV_MAX];
+	const char *wrapped[SANDBOX_ARGV_MAX + 4];
 	char size[24];
-	char links[SANDBOX_ROOT_LINKS][64];
+	char links[JAIL_ROOT_LINKS][64];
 	char dir[] = "/dev/shm/sava-media.XXXXXX";
 	bool have_dir = false;
 	size_t jobc = 0;
@@ -524,16 +465,26 @@ sandbox_run(const char *const *argv, const media_limits_t *lim, const sandbox_io
 			return res->sr_status;
 		}
 	}
+	/* the seccomp filter is not optional: without it, no job runs (a test alone may
+	 * leave it off, to show what it stops) */
+	const struct sock_fprog *prog = NULL;
+	if (!lim->ml_no_seccomp && !(prog = jail_filter(res->sr_why, sizeof(res->sr_why)))) {
+		res->sr_status = MEDIA_NO_SANDBOX;
+		log_warnx("media: the seccomp filter could not be built: %s", res->sr_why);
+		return res->sr_status;
+	}
+	size_t n = 0;
+	wrapped[n++] = "/bin/sh";
+	wrapped[n++] = "-c";
+	wrapped[n++] = SANDBOX_WRAP;
+	wrapped[n++] = "sh";
+	for (size_t i = 0; i < jobc; i++)
+		wrapped[n++] = argv[i];
+	wrapped[n] = NULL;
+	int filter_fd = -1;
 	if (lim->ml_no_sandbox) {
-		log_warnx("media: [media] sandbox = none: the job runs WITHOUT bubblewrap, under rlimits only (test instances only)");
-		size_t n = 0;
-		full[n++] = "/bin/sh";
-		full[n++] = "-c";
-		full[n++] = SANDBOX_WRAP;
-		full[n++] = "sh";
-		for (size_t i = 0; i < jobc; i++)
-			full[n++] = argv[i];
-		full[n] = NULL;
+		log_warnx("media: [media] sandbox = none: the job runs WITHOUT bubblewrap, under rlimits and the seccomp filter only (test instances only)");
+		memcpy(full, wrapped, (n + 1) * sizeof(*wrapped));
 		/* Memory-backed, like the sandbox's tmpfs; ours alone (0700). */
 		if (!mkdtemp(dir)) {
 			log_warn("media: mkdtemp %s", dir);
@@ -541,9 +492,19 @@ sandbox_run(const char *const *argv, const media_limits_t *lim, const sandbox_io
 			return res->sr_status;
 		}
 		have_dir = true;
-	} else if (sandbox_bwrap_argv(full, sizeof(full) / sizeof(*full), lim, size, sizeof(size), links, argv) != 0) {
-		snprintf_cut(res->sr_why, sizeof(res->sr_why), "could not build bubblewrap's arguments");
-		return res->sr_status;
+	} else {
+		if (prog && (filter_fd = jail_filter_fd()) < 0) {
+			snprintf_cut(res->sr_why, sizeof(res->sr_why), "could not hand the seccomp filter to bubblewrap");
+			return res->sr_status;
+		}
+		if (jail_bwrap_argv(full, sizeof(full) / sizeof(*full), lim, size, sizeof(size), links, wrapped,
+		        prog != NULL) != 0) {
+			if (filter_fd >= 0)
+				close(filter_fd);
+			snprintf_cut(res->sr_why, sizeof(res->sr_why), "could not build bubblewrap's arguments");
+			return res->sr_status;
+		}
+		prog = NULL;   /* bubblewrap loads it, from filter_fd, as its last step */
 	}
 
 	sandbox_run_t r;
@@ -555,7 +516,7 @@ sandbox_run(const char *const *argv, const media_limits_t *lim, const sandbox_io
 	buf_init(&r.control, 1 << 20);
 
 	/* child[i] becomes the job's fd i */
-	int child[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	int child[SANDBOX_CHILD_FDS] = { -1, -1, -1, -1, -1, -1, -1, -1, filter_fd };
 	int p[2];
 	bool ok = true;
 	uint8_t *outbuf = malloc(SANDBOX_CHUNK);
@@ -588,14 +549,14 @@ sandbox_run(const char *const *argv, const media_limits_t *lim, const sandbox_io
 	if (ok) {
 		r.pid = fork();
 		if (r.pid == 0)
-			sandbox_child(child, lim, have_dir ? dir : NULL, full);
+			sandbox_child(child, lim, have_dir ? dir : NULL, full, prog);
 		ok = r.pid > 0;
 		if (!ok)
 			log_warn("media: fork");
 	} else {
 		log_warn("media: pipe");
 	}
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < SANDBOX_CHILD_FDS; i++)
 		if (i != 1)
 			sandbox_close(&child[i]);
 	child[1] = -1;

@@ -278,13 +278,14 @@ appeal_media(request_t *rq, response_t *rs, int which)
 	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	intake_status_t st = appeal_file(rq->app, s, id, which, &f);
+	intake_status_t st = appeal_file(rq->app, s, id, which, sv_from_cstr(rq->range), &f);
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
 		return;
 	}
-	/* sava's own output, checked before it was kept: shown, never sniffed */
-	page_inline(rs, &f, which == 0 ? "video/mp4" : "image/jpeg");
+	/* sava's own output, checked before it was kept: shown, never sniffed; a player
+	 * gets it in parts as it plays or seeks */
+	page_inline_part(rs, &f, which == 0 ? "video/mp4" : "image/jpeg");
 }
 
 void

@@ -54,7 +54,7 @@ up_status(int rc)
 int
 page_up_file_begin(void *u, const mp_part_t *part)
 {
-	return up_status(upload_file_begin(u, part->filename, part->content_type));
+	return up_status(upload_file_begin(u, part->filename, part->content_type, part->length_if_last));
 }
 
 int
@@ -327,6 +327,33 @@ page_inline(response_t *rs, case_file_out_t *f, const char *content_type)
 	rs->reserved = f->reserved;
 	f->reserved = 0;
 	sodium_memzero(f->name, sizeof(f->name));
+}
+
+void
+page_inline_part(response_t *rs, case_file_out_t *f, const char *content_type)
+{
+	rs->accept_ranges = true;
+	if (f->range == RANGE_UNSATISFIABLE) {
+		rs->status = 416;
+		if (!snprintf_ok(rs->content_range, sizeof(rs->content_range), "bytes */%llu",
+		        (unsigned long long)f->total))
+			rs->content_range[0] = '\0';
+		return;
+	}
+	if (f->range == RANGE_ONE) {
+		uint64_t last = f->first + f->data.len - 1;
+		rs->status = 206;
+		if (!snprintf_ok(rs->content_range, sizeof(rs->content_range), "bytes %llu-%llu/%llu",
+		        (unsigned long long)f->first, (unsigned long long)last, (unsigned long long)f->total)) {
+			rs->status = 500;
+			rs->content_range[0] = '\0';
+			buf_free(&f->data);
+			intake_file_release(f->reserved);
+			f->reserved = 0;
+			return;
+		}
+	}
+	page_inline(rs, f, content_type);
 }
 
 int

@@ -103,6 +103,9 @@ void page_hour(int64_t hour, char out[32]);
 void page_download(response_t *rs, case_file_out_t *f);
 /* The same shown in the page (a preview of sava's own, checked output), as content_type. */
 void page_inline(response_t *rs, case_file_out_t *f, const char *content_type);
+/* The same for a file read by a Range (view_file_part): 206 with its Content-Range, 416,
+ * or the whole; says Accept-Ranges either way. */
+void page_inline_part(response_t *rs, case_file_out_t *f, const char *content_type);
 /* The upload hooks every multipart form shares (casepage.c). */
 int page_up_file_begin(void *u, const mp_part_t *part);
 int page_up_file_data(void *u, const char *p, size_t n);

@@ -442,10 +442,11 @@ page_staff_subtitles_video(request_t *rq, response_t *rs)
 	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	subs_status_t st = subtitles_video(rq->app, s, id, &f);
+	subs_status_t st = subtitles_video(rq->app, s, id, sv_from_cstr(rq->range), &f);
 	if (st != SUBS_OK) {
 		rs->status = st == SUBS_NOT_FOUND ? 404 : st == SUBS_BUSY ? 503 : 500;
 		return;
 	}
-	page_inline(rs, &f, "video/mp4");
+	/* in parts, as the player asks: a cue's preview seeks without the whole video in memory */
+	page_inline_part(rs, &f, "video/mp4");
 }

@@ -394,10 +394,14 @@ mp_headers_parse(mp_parser_t *mp, size_t len, mp_part_t *part)
 
 /* A complete header block is in hold: parse it and start the part. */
 static void
-mp_part_begin(mp_parser_t *mp, size_t len)
+mp_part_begin(mp_parser_t *mp, size_t len, uint64_t data_at)
 {
 	mp_part_t part = { .name = SV_NULL, .filename = SV_NULL, .is_file = false,
-	    .content_type = SV_NULL };
+	    .content_type = SV_NULL, .length_if_last = 0 };
+	/* the close delimiter: "\r\n--" boundary (boundary_len bytes) and "--\r\n" */
+	uint64_t tail = (uint64_t)mp->boundary_len + 4;
+	if (mp->body_len > data_at && mp->body_len - data_at > tail)
+		part.length_if_last = mp->body_len - data_at - tail;
 	mp_status_t st = mp_headers_parse(mp, len, &part);
 
 	if (st != MP_OK) {
@@ -438,11 +442,11 @@ mp_headers_take(mp_parser_t *mp, const char *p, size_t n)
 		if (c == '\n') {
 			size_t h = mp->hold_len;
 			if (h == 2 && mp->hold[0] == '\r') {
-				mp_part_begin(mp, 0);
+				mp_part_begin(mp, 0, mp->pos + i);
 				return i;
 			}
 			if (h >= 4 && memcmp(mp->hold + h - 4, "\r\n\r\n", 4) == 0) {
-				mp_part_begin(mp, h - 2);
+				mp_part_begin(mp, h - 2, mp->pos + i);
 				return i;
 			}
 		}
@@ -461,6 +465,7 @@ mp_feed(mp_parser_t *mp, const char *p, size_t n)
 
 	while (i < n && mp->status == MP_OK) {
 		char c;
+		mp->pos = mp->fed + i;
 		switch (mp->state) {
 		case MP_S_PREAMBLE:
 			i += mp_scan(mp, p + i, n - i, false);
@@ -514,7 +519,14 @@ mp_feed(mp_parser_t *mp, const char *p, size_t n)
 			break;
 		}
 	}
+	mp->fed += n;
 	return mp->status;
+}
+
+void
+mp_set_length(mp_parser_t *mp, uint64_t body_len)
+{
+	mp->body_len = body_len;
 }
 
 mp_status_t

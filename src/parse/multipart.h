@@ -24,6 +24,11 @@ typedef struct {
 	sv_t filename;      /* filename="...", when is_file */
 	bool is_file;       /* a filename parameter was present (even empty) */
 	sv_t content_type;  /* Content-Type of the part, or empty */
+	/* The part's length if it is the last one and the body ends as clients end it
+	 * ("\r\n--" boundary "--\r\n"), from the body's length (mp_set_length); 0 when
+	 * unknown. A guess for a writer to check (vault's case_blob_writer_expect), never a
+	 * limit: the part's bytes are what decides. */
+	uint64_t length_if_last;
 } mp_part_t;
 
 typedef struct {
@@ -46,6 +51,9 @@ typedef struct {
 	const mp_sink_t *sink;
 	void *ctx;
 	mp_status_t status;  /* sticky: after an error every call returns it */
+	uint64_t fed;        /* body bytes fed before the current mp_feed call */
+	uint64_t pos;        /* the body offset of the byte the current step starts at */
+	uint64_t body_len;   /* mp_set_length, or 0 */
 } mp_parser_t;
 
 /* Extracts the boundary parameter from a Content-Type header value such as
@@ -56,6 +64,8 @@ int mp_boundary_from_content_type(sv_t ct, sv_t *boundary) WUR;
 
 /* Starts a parser for this boundary (copied). max_files <= LIMIT_MP_FILES_MAX. */
 void mp_init(mp_parser_t *mp, sv_t boundary, size_t max_files, const mp_sink_t *sink, void *ctx);
+/* The body's whole length (a Content-Length), for mp_part_t.length_if_last. */
+void mp_set_length(mp_parser_t *mp, uint64_t body_len);
 /* Feeds the next n bytes of the body. Returns MP_OK or the (sticky) error. After an
  * error, part_end is not called for the open part: the caller must throw away
  * everything from a body that does not end in MP_OK, so no partial upload is kept.

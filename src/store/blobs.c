@@ -19,9 +19,15 @@
 
 #define BLOB_NAME_CHARS 32
 
+/* Written bytes are handed to the disk every so many (sync_file_range, asynchronous),
+ * so that the fdatasync that makes a blob durable waits for the last of them only, not
+ * for the whole file sitting in the page cache. */
+#define BLOB_WRITEBACK_BYTES ((uint64_t)8 << 20)
+
 struct store_blob {
 	const store_t *st;
 	int fd;
+	uint64_t dirty_lo, dirty_hi;   /* the span written since the last hand-over */
 };
 
 static const char blob_hex[] = "0123456789abcdef";
@@ -73,7 +79,7 @@ blob_open(store_t *st, const uint8_t id[16], int flags, store_blob_t **out)
 {
 	char path[4200];
 	*out = NULL;
-	store_blob_t *b = malloc(sizeof(*b));
+	store_blob_t *b = calloc(1, sizeof(*b));
 	if (!b)
 		return STORE_ERROR;
 	b->st = st;
@@ -113,9 +119,18 @@ store_blob_pwrite(store_blob_t *b, const uint8_t *p, size_t n, uint64_t off)
 			blob_failed(b->st, w < 0 ? errno : EIO);
 			return STORE_ERROR;
 		}
+		if (b->dirty_hi == b->dirty_lo || off < b->dirty_lo)
+			b->dirty_lo = off;
+		if (b->dirty_hi < off + (uint64_t)w)
+			b->dirty_hi = off + (uint64_t)w;
 		p += w;
 		n -= (size_t)w;
 		off += (uint64_t)w;
+	}
+	if (b->dirty_hi - b->dirty_lo >= BLOB_WRITEBACK_BYTES) {
+		/* only a hint to start writing: a failure here shows at fdatasync */
+		(void)sync_file_range(b->fd, (off_t)b->dirty_lo, (off_t)(b->dirty_hi - b->dirty_lo), SYNC_FILE_RANGE_WRITE);
+		b->dirty_lo = b->dirty_hi = 0;
 	}
 	return STORE_OK;
 }

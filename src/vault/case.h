@@ -189,7 +189,9 @@ int case_slots_sweep(vault_t *v, size_t *n) WUR;
  * final frame will take (frame 0's place left empty); at finish, frame 0 is sealed with the
  * now known real_len, and each spool frame is read back, opened, sealed under fk and written
  * over itself, followed by the zero frames of the padding. The destination never holds
- * plaintext; once the spool key is wiped the first-pass frames are unreadable. Both
+ * plaintext; once the spool key is wiped the first-pass frames are unreadable. A writer
+ * told the length up front (case_blob_writer_expect) skips the spool and the second pass.
+ * Both
  * callbacks return 0 when all n bytes were written or read, else -1. */
 typedef int (*case_pwrite_fn)(void *arg, const uint8_t *p, size_t n, uint64_t off);
 typedef int (*case_pread_fn)(void *arg, uint8_t *p, size_t n, uint64_t off);
@@ -210,6 +212,13 @@ vault_status_t case_blob_writer_bind(vault_t *v, const case_opener_t *who, const
 /* The same, through keys already opened (case_keys_open): no second unlock. */
 vault_status_t case_blob_writer_bind_keys(case_keys_t *k, case_blob_writer_t *w) WUR;
 uint64_t case_blob_writer_length(const case_blob_writer_t *w);
+/* When the length is known (a file's size) or well guessed (the last part of a body
+ * whose Content-Length is known), before the first byte: the writer then writes the final
+ * stream as the content comes, under fk, and finish reads nothing back if exactly len
+ * bytes came. If another number came, finish makes the second pass, as without it (the
+ * stream so far is then its input). 0, or -1 (already written to, len 0 or too large:
+ * nothing changed). */
+int case_blob_writer_expect(case_blob_writer_t *w, uint64_t len) WUR;
 int case_blob_writer_write(case_blob_writer_t *w, const uint8_t *p, size_t n) WUR;
 /* Writes the final blob and returns its fk_wrap and length (the file's size). Frees w. */
 int case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES], uint64_t *blob_len) WUR;

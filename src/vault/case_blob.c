@@ -50,6 +50,12 @@ struct case_blob_writer {
 	void *arg;
 	bool failed;
 	bool bound;                 /* fk_wrap made (case_blob_writer_bind) */
+	/* direct (case_blob_writer_expect): the stream written as it comes is already the
+	 * final one, under fk, frame 0 sealed with the length expected; spool and
+	 * spool_header are then that stream's, and finish needs no second pass when the
+	 * length comes true */
+	bool direct;
+	uint64_t expect;
 };
 
 static uint64_t
@@ -163,6 +169,44 @@ writer_spool(case_blob_writer_t *w)
 	return 0;
 }
 
+/* frame 0: real_len u64 | name_len u16 | name | mime_len u8 | mime, zero-filled */
+static void
+writer_meta_frame(case_blob_writer_t *w, uint64_t real_len)
+{
+	memset(w->frame, 0, CASE_FRAME);
+	le64_put(w->frame, real_len);
+	w->frame[8] = (uint8_t)w->name_len;
+	w->frame[9] = (uint8_t)(w->name_len >> 8);
+	memcpy(w->frame + 10, w->name, w->name_len);
+	w->frame[10 + w->name_len] = (uint8_t)w->mime_len;
+	memcpy(w->frame + 11 + w->name_len, w->mime, w->mime_len);
+}
+
+int
+case_blob_writer_expect(case_blob_writer_t *w, uint64_t len)
+{
+	uint8_t head[CASE_BLOB_HEAD];
+	if (w->failed || w->direct || w->real_len || w->spool_frames || len == 0 || len > CASE_BLOB_MAX)
+		return -1;
+	/* the final stream from its first byte: header and frame 0 under fk, as finish
+	 * would write them (the spool key is not used) */
+	head[0] = 1;
+	crypto_secretstream_xchacha20poly1305_init_push(&w->spool, head + 1, w->fk);
+	memcpy(w->spool_header, head + 1, sizeof(w->spool_header));
+	writer_meta_frame(w, len);
+	/* len > 0: at least one frame follows frame 0, so frame 0 is never the final one */
+	crypto_secretstream_xchacha20poly1305_push(&w->spool, w->ct, NULL, w->frame, CASE_FRAME, w->aid, 16,
+	    SS_TAG_MESSAGE);
+	memset(w->frame, 0, CASE_FRAME);
+	if (w->wr(w->arg, head, sizeof(head), 0) != 0 || w->wr(w->arg, w->ct, CASE_FRAME_CT, frame_off(0)) != 0) {
+		w->failed = true;
+		return -1;
+	}
+	w->direct = true;
+	w->expect = len;
+	return 0;
+}
+
 int
 case_blob_writer_write(case_blob_writer_t *w, const uint8_t *p, size_t n)
 {
@@ -172,15 +216,41 @@ case_blob_writer_write(case_blob_writer_t *w, const uint8_t *p, size_t n)
 	}
 	w->real_len += n;
 	while (n) {
+		/* a full frame is held until more content comes: the last one may need the
+		 * final tag, which only finish knows */
+		if (w->fill == CASE_FRAME && writer_spool(w) != 0) {
+			w->failed = true;
+			return -1;
+		}
 		size_t take = CASE_FRAME - w->fill < n ? CASE_FRAME - w->fill : n;
 		memcpy(w->frame + w->fill, p, take);
 		w->fill += take;
 		p += take;
 		n -= take;
-		if (w->fill == CASE_FRAME && writer_spool(w) != 0) {
-			w->failed = true;
+	}
+	return 0;
+}
+
+/* Direct, and the length came true: the held frame and the padding, in the same stream,
+ * the last one final. No byte is read back. */
+static int
+writer_finish_direct(case_blob_writer_t *w, uint64_t nframes)
+{
+	uint64_t i = w->spool_frames + 1;   /* the held frame's index */
+	if (w->fill) {
+		memset(w->frame + w->fill, 0, CASE_FRAME - w->fill);
+		crypto_secretstream_xchacha20poly1305_push(&w->spool, w->ct, NULL, w->frame, CASE_FRAME, w->aid, 16,
+		    i == nframes - 1 ? SS_TAG_FINAL : SS_TAG_MESSAGE);
+		if (w->wr(w->arg, w->ct, CASE_FRAME_CT, frame_off(i)) != 0)
 			return -1;
-		}
+		i++;
+	}
+	memset(w->frame, 0, CASE_FRAME);
+	for (; i < nframes; i++) {
+		crypto_secretstream_xchacha20poly1305_push(&w->spool, w->ct, NULL, w->frame, CASE_FRAME, w->aid, 16,
+		    i == nframes - 1 ? SS_TAG_FINAL : SS_TAG_MESSAGE);
+		if (w->wr(w->arg, w->ct, CASE_FRAME_CT, frame_off(i)) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -193,33 +263,40 @@ case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES
 	int rc = -1;
 	if (w->failed || !w->bound)
 		goto done;
+	uint64_t nframes = case_blob_frames(w->real_len);
+	if (w->direct && w->real_len == w->expect) {
+		if (nframes < w->spool_frames + 1 + (w->fill ? 1 : 0) || writer_finish_direct(w, nframes) != 0)
+			goto done;
+		goto written;
+	}
 	if (w->fill) {
 		memset(w->frame + w->fill, 0, CASE_FRAME - w->fill);
 		if (writer_spool(w) != 0)
 			goto done;
 	}
-	uint64_t nframes = case_blob_frames(w->real_len);
 	if (nframes < w->spool_frames + 1)
+		goto done;
+	/* second pass. Its input is the spool under tk; or, when the length expected did
+	 * not come true, the direct stream under fk, whose frame 0 is pulled (to advance
+	 * the state) before the new frame 0 takes its place */
+	if (crypto_secretstream_xchacha20poly1305_init_pull(&pull, w->spool_header, w->direct ? w->fk : w->tk) != 0)
+		goto done;
+	if (w->direct &&
+	    (w->rd(w->arg, w->ct, CASE_FRAME_CT, frame_off(0)) != 0 ||
+	     crypto_secretstream_xchacha20poly1305_pull(&pull, w->frame, NULL, &tag, w->ct, CASE_FRAME_CT, w->aid,
+	         16) != 0 ||
+	     tag != SS_TAG_MESSAGE))
 		goto done;
 	head[0] = 1;
 	crypto_secretstream_xchacha20poly1305_init_push(&st, head + 1, w->fk);
 	if (w->wr(w->arg, head, sizeof(head), 0) != 0)
 		goto done;
-	/* frame 0: real_len u64 | name_len u16 | name | mime_len u8 | mime, zero-filled */
-	memset(w->frame, 0, CASE_FRAME);
-	le64_put(w->frame, w->real_len);
-	w->frame[8] = (uint8_t)w->name_len;
-	w->frame[9] = (uint8_t)(w->name_len >> 8);
-	memcpy(w->frame + 10, w->name, w->name_len);
-	w->frame[10 + w->name_len] = (uint8_t)w->mime_len;
-	memcpy(w->frame + 11 + w->name_len, w->mime, w->mime_len);
+	writer_meta_frame(w, w->real_len);
 	crypto_secretstream_xchacha20poly1305_push(&st, w->ct, NULL, w->frame, CASE_FRAME, w->aid, 16,
 	    nframes == 1 ? SS_TAG_FINAL : SS_TAG_MESSAGE);
 	if (w->wr(w->arg, w->ct, CASE_FRAME_CT, frame_off(0)) != 0)
 		goto done;
-	/* second pass: each spool frame read back, opened, sealed under fk over itself */
-	if (crypto_secretstream_xchacha20poly1305_init_pull(&pull, w->spool_header, w->tk) != 0)
-		goto done;
+	/* each spool frame read back, opened, sealed under fk over itself */
 	for (uint64_t i = 1; i < nframes; i++) {
 		if (i <= w->spool_frames) {
 			if (w->rd(w->arg, w->ct, CASE_FRAME_CT, frame_off(i)) != 0 ||
@@ -235,6 +312,7 @@ case_blob_writer_finish(case_blob_writer_t *w, uint8_t fk_wrap[CASE_FKWRAP_BYTES
 		if (w->wr(w->arg, w->ct, CASE_FRAME_CT, frame_off(i)) != 0)
 			goto done;
 	}
+written:
 	memcpy(fk_wrap, w->fk_wrap, CASE_FKWRAP_BYTES);
 	*blob_len = frame_off(nframes);
 	rc = 0;

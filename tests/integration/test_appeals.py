@@ -40,9 +40,13 @@ if MEDIA_CONF:
 GPS = "+52.2297+021.0122/"
 
 
-def make_video(path, seconds=2, size="320x240", audio=True, rotate=None, extra=()):
-    """A small phone-like clip: video and (optionally) audio, with what phones write."""
-    cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=15"]
+def make_video(path, seconds=2, size="320x240", audio=True, rotate=None, extra=(), noise=False):
+    """A small phone-like clip: video and (optionally) audio, with what phones write.
+    noise: pictures that do not compress, so that even the cleaned copy is some 100 KiB."""
+    src = f"testsrc=duration={seconds}:size={size}:rate=15"
+    if noise:
+        src = f"nullsrc=duration={seconds}:size={size}:rate=15,geq=lum='random(1)*255':cb=128:cr=128"
+    cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", src]
     if audio:
         cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
     cmd += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
@@ -156,7 +160,7 @@ def media_files(inst):
 
 def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     edna, erin = editors(inst)
-    video = make_video(tmp_path / "phone.mp4", rotate=90)
+    video = make_video(tmp_path / "phone.mp4", rotate=90, noise=True)
     raw = open(video, "rb").read()
     assert GPS.encode() in raw or b"52.2297" in raw   # the fixture carries what it should
 
@@ -208,6 +212,38 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     assert served.headers["Content-Type"] == "video/mp4"
     part = requests.get(inst.url(f"/media/{slug}/video.mp4"), headers={"Range": "bytes=0-99"}, timeout=HTTP_TIMEOUT)
     assert part.status_code == 206 and part.content == served.content[:100]
+
+    # the editors' preview: the same bytes, decrypted, and in parts for a player
+    whole = served.content
+    n = len(whole)
+    assert n > 3 * 65536   # so that a range crosses the sealed file's 64 KiB frames
+    prev = edna.get(f"/en/staff/appeals/{aid}/video")
+    assert prev.status_code == 200 and prev.content == whole and prev.headers["Accept-Ranges"] == "bytes"
+    for rng, lo, hi in (("bytes=0-99", 0, 99), ("bytes=-50", n - 50, n - 1),
+                        ("bytes=%d-%d" % (n // 2 - 8, n // 2 + 7), n // 2 - 8, n // 2 + 7), ("bytes=%d-" % (n - 10), n - 10, n - 1),
+                        ("bytes=0-", 0, min(n, 4 << 20) - 1)):
+        r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": rng})
+        assert r.status_code == 206, rng
+        assert r.headers["Content-Range"] == "bytes %d-%d/%d" % (lo, hi, n), rng
+        assert r.content == whole[lo:hi + 1], rng
+    # a player's parts one after another (each goes on from where the last one ended,
+    # across the sealed file's frames), then seeking back and forth: the same bytes
+    got, step = b"", 30001
+    for lo in range(0, n, step):
+        hi = min(lo + step, n) - 1
+        r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=%d-%d" % (lo, hi)})
+        assert r.status_code == 206 and r.headers["Content-Range"] == "bytes %d-%d/%d" % (lo, hi, n)
+        got += r.content
+    assert got == whole
+    for lo, hi in ((n - 70000, n - 65000), (100, 65636), (65536, 65536), (65535, 131073), (3, 3), (n - 1, n - 1)):
+        r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=%d-%d" % (lo, hi)})
+        assert r.status_code == 206 and r.content == whole[lo:hi + 1], (lo, hi)
+    r = erin.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=1000-1999"})   # another editor's own
+    assert r.status_code == 206 and r.content == whole[1000:2000]
+    r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=%d-" % n})
+    assert r.status_code == 416 and r.headers["Content-Range"] == "bytes */%d" % n and r.content == b""
+    r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=5-1"})   # malformed: ignored
+    assert r.status_code == 200 and r.content == whole
 
     # her receipt shows it published, and withdraws it
     st = requests.Session()

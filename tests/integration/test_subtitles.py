@@ -206,6 +206,11 @@ def test_translator_to_approved_russian_with_two_people_and_the_gallery(inst, tm
     assert r.status_code == 303 and "error=" in r.headers["Location"]
     take(tanya, aid, "en")
     assert "en → en" in tanya.get("/en/staff/subtitles?mine=1").text
+    # the video for her previews, in parts; the editors' own pages stay closed to her
+    part = tanya.get(f"/en/staff/subtitles/{aid}/video", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100, part.status_code
+    assert tanya.get(f"/en/staff/appeals/{aid}").status_code == 404
+    assert tanya.get(f"/en/staff/appeals/{aid}/video").status_code == 404
 
     # an overlapping draft: its errors are counted, and block approval
     r = import_web(tanya, aid, "en", OVERLAP.encode())

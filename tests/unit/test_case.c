@@ -313,6 +313,7 @@ typedef struct {
 	size_t len, cap;
 	int fail_at_write;   /* fail the n-th write (1-based); 0 never */
 	int writes;
+	int reads;
 } mem_file_t;
 
 static int
@@ -337,6 +338,7 @@ static int
 mem_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
 {
 	mem_file_t *f = arg;
+	f->reads++;
 	if (off + n > f->len)
 		return -1;
 	memcpy(p, f->p + off, n);
@@ -1038,13 +1040,21 @@ test_files(vault_t *v)
 		}
 		free(blob);
 
-		/* written by case.c in uneven pieces, read here with libsodium alone */
+		/* written by case.c in uneven pieces, read here with libsodium alone; told the
+		 * length up front (mode 1: right, no byte read back; 2: one more than came;
+		 * 3: one fewer) or not (0): the same blob every time */
+		for (int mode = 0; mode < 4; mode++) {
 		mem_file_t mf = { 0 };
 		case_blob_writer_t *w = NULL;
 		uint8_t wrap2[CASE_FKWRAP_BYTES], fk2[32], ad[80];
 		uint64_t out_len = 0;
 		CHECK(case_blob_writer_new(v, &p.who, &p.ref, aid, "report.pdf", 10, "application/pdf", 15, mem_pwrite,
 		          mem_pread, &mf, &w) == VAULT_OK);
+		uint64_t expect = mode == 1 ? len : mode == 2 ? len + 1 : mode == 3 ? (uint64_t)len - 1 : 0;
+		if (mode > 0) {
+			int rc = case_blob_writer_expect(w, expect);
+			CHECK_AT(expect == 0 || expect > len + 1 ? rc != 0 : rc == 0, "expect", len * 4 + (size_t)mode);
+		}
 		for (size_t off = 0; off < len;) {
 			size_t take = 1 + (off * 7919) % 70001;
 			if (take > len - off)
@@ -1054,6 +1064,10 @@ test_files(vault_t *v)
 		}
 		CHECK(case_blob_writer_finish(w, wrap2, &out_len) == 0);
 		CHECK(out_len == mf.len && out_len == 25 + ref_frames(len) * FRCT);
+		if (mode == 1 && len > 0)
+			CHECK_AT(mf.reads == 0, "read back", len);
+		else if (len > 0)
+			CHECK_AT(mf.reads > 0, "second pass", len * 4 + (size_t)mode);
 		CHECK(wrap2[0] == 1 && rd32(wrap2 + 1) == 0);
 		CHECK(crypto_aead_xchacha20poly1305_ietf_decrypt(fk2, NULL, NULL, wrap2 + 29, 32 + ATAG, ad,
 		          ref_label_ad(ad, "sava-file-v1", p.cid, aid, 0), wrap2 + 5, kf) == 0);
@@ -1102,6 +1116,7 @@ test_files(vault_t *v)
 		free(frame);
 		free(all);
 		free(mf.p);
+		}
 		free(content);
 	}
 	/* a write that fails mid-way fails the whole blob */
@@ -1126,7 +1141,8 @@ test_files(vault_t *v)
 		uint8_t buf[65536] = { 0 }, wr[CASE_FKWRAP_BYTES];
 		uint64_t ol = 0;
 		CHECK(case_blob_writer_new(v, &p.who, &p.ref, aid, "a", 1, "b", 1, mem_pwrite, mem_pread, &mf, &w) == VAULT_OK);
-		CHECK(case_blob_writer_write(w, buf, sizeof(buf)) == 0);
+		/* a full frame is held until more comes: one byte more spools it */
+		CHECK(case_blob_writer_write(w, buf, sizeof(buf)) == 0 && case_blob_writer_write(w, buf, 1) == 0);
 		mf.p[25 + FRCT + 100] ^= 1;
 		CHECK(case_blob_writer_finish(w, wr, &ol) != 0);
 		free(mf.p);

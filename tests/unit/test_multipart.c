@@ -771,9 +771,74 @@ test_sticky(void)
 	buf_free(&r.log);
 }
 
+/* length_if_last: each part's guess, fed whole and byte by byte. */
+typedef struct {
+	uint64_t guess[4];
+	size_t n;
+} guess_t;
+
+static int
+guess_begin(void *ctx, const mp_part_t *part)
+{
+	guess_t *g = ctx;
+	if (g->n < 4)
+		g->guess[g->n++] = part->length_if_last;
+	return 0;
+}
+
+static int
+guess_data(void *ctx, const char *p, size_t n)
+{
+	(void)ctx, (void)p, (void)n;
+	return 0;
+}
+
+static int
+guess_end(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void
+test_length_if_last(void)
+{
+	static const mp_sink_t sink = { guess_begin, guess_data, guess_end };
+	/* a text field, then a 10-byte file: the file's guess is right, the field's is not */
+	const char *body = "--XyZ\r\nContent-Disposition: form-data; name=\"language\"\r\n\r\nru\r\n"
+	                   "--XyZ\r\nContent-Disposition: form-data; name=\"video\"; filename=\"a.mp4\"\r\n"
+	                   "Content-Type: video/mp4\r\n\r\n0123456789\r\n--XyZ--\r\n";
+	size_t len = strlen(body);
+	for (int bytewise = 0; bytewise < 2; bytewise++) {
+		mp_parser_t mp;
+		guess_t g = { { 0 }, 0 };
+		mp_init(&mp, SV("XyZ"), 4, &sink, &g);
+		mp_set_length(&mp, len);
+		if (bytewise)
+			for (size_t i = 0; i < len; i++)
+				CHECK(mp_feed(&mp, body + i, 1) == MP_OK);
+		else
+			CHECK(mp_feed(&mp, body, len) == MP_OK);
+		CHECK(mp_finish(&mp) == MP_OK);
+		CHECK(g.n == 2 && g.guess[1] == 10);
+		CHECK(g.guess[0] != 2);
+	}
+	/* no length given: no guess */
+	mp_parser_t mp;
+	guess_t g = { { 0 }, 0 };
+	mp_init(&mp, SV("XyZ"), 4, &sink, &g);
+	CHECK(mp_feed(&mp, body, len) == MP_OK && g.n == 2 && g.guess[0] == 0 && g.guess[1] == 0);
+	/* a length too short for the part: no guess, never a wrapped-around one */
+	mp_init(&mp, SV("XyZ"), 4, &sink, &g);
+	g.n = 0;
+	mp_set_length(&mp, 20);
+	CHECK(mp_feed(&mp, body, len) == MP_OK && g.n == 2 && g.guess[0] == 0 && g.guess[1] == 0);
+}
+
 int
 main(void)
 {
+	test_length_if_last();
 	test_content_type();
 	test_basic();
 	test_data();
