@@ -87,6 +87,8 @@ vtt_timestamp(sv_t l, size_t *i, uint32_t *ms)
 	return 0;
 }
 
+static bool has_arrow(sv_t l);
+
 static bool
 one_of(sv_t v, const char *const *words)
 {
@@ -134,7 +136,7 @@ setting_ok(sv_t t)
 	if (sv_eq(name, SV("size")))
 		return percent(value);
 	if (sv_eq(name, SV("region")))
-		return true;
+		return !has_arrow(value);   /* a region's id never holds "-->" */
 	if (sv_eq(name, SV("position"))) {
 		bool has = sv_split(value, ',', &a, &b);
 		return percent(a) && (!has || one_of(b, pos_align));

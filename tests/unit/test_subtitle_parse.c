@@ -158,6 +158,9 @@ test_settings(void)
 	CHECK(VTT("WEBVTT\n\n00:00.000 --> 00:01.000 foo:bar align:middle line:x size:200% region:r1\nx\n") == SUB_OK);
 	CHECK(doc.ncues == 1);
 	CHECK_SV(SET(0), "region:r1");
+	/* a region id with "-->" in it is no setting (found by the fuzzer: it did not survive a round trip) */
+	CHECK(VTT("WEBVTT\n\n00:00.000 --> 00:01.000 region:a-->b align:end\nx\n") == SUB_OK && doc.ncues == 1);
+	CHECK_SV(SET(0), "align:end");
 	/* settings glued to the end time are still apart from the text */
 	CHECK(VTT("WEBVTT\n\n00:00.000 --> 00:01.000align:end\nx\n") == SUB_OK && doc.ncues == 1);
 	CHECK_SV(TEXT(0), "x");
