@@ -90,16 +90,22 @@ has_arrow(sv_t l)
 	return false;
 }
 
-/* A line that begins as a timing line does ("00:00:01,000 ..."): a broken one is an
- * error, never words. */
+/* A line that begins as a timing line does ("00:00:01,000 -> ..."): a timestamp, then an
+ * arrow of some kind. A broken one is an error, never words. */
 static bool
 looks_timed(sv_t l)
 {
-	size_t i = 0;
+	size_t i = 0, dashes = 0;
 	uint32_t ms;
 	while (i < l.len && (l.p[i] == ' ' || l.p[i] == '\t'))
 		i++;
-	return srt_timestamp(l, &i, &ms) == 0 && i < l.len;
+	if (srt_timestamp(l, &i, &ms) != 0)
+		return false;
+	while (i < l.len && (l.p[i] == ' ' || l.p[i] == '\t'))
+		i++;
+	while (i < l.len && l.p[i] == '-')
+		i++, dashes++;
+	return dashes > 0 && i < l.len && l.p[i] == '>';
 }
 
 static bool
@@ -341,10 +347,29 @@ is_top(sv_t settings)
 	return false;
 }
 
+/* One line of words as SRT can carry it: "-->" never (it would begin a cue), and a line
+ * that a reader would take for a broken timing line starts with U+2060 (invisible). */
+static int
+srt_line_out(sv_t l, buf_t *out)
+{
+	if (looks_timed(l) && buf_append_cstr(out, "\xE2\x81\xA0") != 0)
+		return -1;
+	size_t run = 0;
+	for (size_t k = 0; k + 2 < l.len; k++) {
+		if (l.p[k] == '-' && l.p[k + 1] == '-' && l.p[k + 2] == '>') {
+			if (buf_append(out, l.p + run, k + 2 - run) != 0 || buf_putc(out, ' ') != 0)
+				return -1;
+			run = k + 2;
+		}
+	}
+	return buf_append(out, l.p + run, l.len - run);
+}
+
 int
 srt_write(const sub_doc_t *d, buf_t *out)
 {
 	char a[13], b[13];
+	buf_t t;
 	for (size_t i = 0; i < d->ncues; i++) {
 		const sub_cue_t *c = &d->cues[i];
 		sub_time_format(c->start, ',', a);
@@ -352,20 +377,21 @@ srt_write(const sub_doc_t *d, buf_t *out)
 		if ((i && buf_append_cstr(out, "\r\n") != 0) || buf_appendf(out, "%zu\r\n%s --> %s\r\n", i + 1, a, b) != 0 ||
 		    (is_top(sub_cue_settings(d, c)) && buf_append_cstr(out, "{\\an8}") != 0))
 			return -1;
-		size_t from = out->len;
-		if (srt_text_out(sub_cue_text(d, c), out) != 0)
+		buf_init(&t, SUB_TEXT_MAX * 4);
+		if (srt_text_out(sub_cue_text(d, c), &t) != 0)
 			return -1;
-		/* LF inside the text as CRLF */
-		for (size_t k = from; k < out->len; k++) {
-			if (out->data[k] != '\n')
-				continue;
-			if (buf_putc(out, '\0') != 0)
+		/* line by line, CRLF between */
+		for (size_t k = 0; k < t.len;) {
+			size_t e = k;
+			while (e < t.len && t.data[e] != '\n')
+				e++;
+			if ((k && buf_append_cstr(out, "\r\n") != 0) || srt_line_out((sv_t){ t.data + k, e - k }, out) != 0) {
+				buf_free(&t);
 				return -1;
-			memmove(out->data + k + 1, out->data + k, out->len - 1 - k);
-			out->data[k] = '\r';
-			out->data[out->len] = '\0';
-			k++;
+			}
+			k = e + 1;
 		}
+		buf_free(&t);
 		if (buf_append_cstr(out, "\r\n") != 0)
 			return -1;
 	}
