@@ -56,6 +56,10 @@ static const char usage_main[] =
 "  decrypt KEYFILE BUNDLE OUTDIR    open a bundle with the offline key (writes nothing if damaged)\n"
 "  drop answer REPLYKEY TEXT OUT    seal a reply to a drop's source (on the offline machine)\n"
 "  drop reply DIR FILE              import such a reply, unopened, into the source's mailbox\n"
+"  subtitles import DIR APPEAL LANG FILE --as HANDLE [--format vtt|srt]\n"
+"                                   a subtitle file as a new version (prints it)\n"
+"  subtitles export DIR APPEAL LANG --as HANDLE [--format vtt|srt] [--version N]\n"
+"                                   a version to standard output\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -399,6 +403,8 @@ main(int argc, char **argv)
 		return cmd_drop(argc - 1, argv + 1);
 	if (strcmp(cmd, "decrypt") == 0)
 		return cmd_decrypt(argc - 1, argv + 1);
+	if (strcmp(cmd, "subtitles") == 0)
+		return cmd_subtitles(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

@@ -143,7 +143,28 @@ const char config_default_text[] =
 "# the sandbox: for a test instance only; sava says so in its log at every start.\n"
 "sandbox = bubblewrap\n"
 "# Media jobs at once (1 or 2): each takes one core while it runs.\n"
-"jobs = 1\n";
+"jobs = 1\n"
+"\n"
+"[subtitles]\n"
+"# The languages every appeal is translated into (two-letter codes, spaces between).\n"
+"targets = ru be\n"
+"# Hours a translator's taken task stays hers before others may take it.\n"
+"claim_hours = 48\n"
+"# Quality checks (after Netflix's timed-text guide). Errors block approval: more lines\n"
+"# or longer lines than these, overlapping or empty cues, unbalanced markup, reading\n"
+"# speed over cps_error. Warnings: on screen less than min_ms or more than max_ms, fewer\n"
+"# than gap_frames frames between cues, reading speed over cps_warn (characters a\n"
+"# second, spaces and punctuation counted).\n"
+"max_lines = 2\n"
+"chars_per_line = 42\n"
+"chars_per_line_ru = 39\n"
+"chars_per_line_be = 39\n"
+"min_ms = 833\n"
+"max_ms = 7000\n"
+"gap_frames = 2\n"
+"frame_rate = 25\n"
+"cps_warn = 15\n"
+"cps_error = 20\n";
 
 void
 config_defaults(config_t *c)
@@ -187,6 +208,78 @@ config_defaults(config_t *c)
 	c->drop_keep_days = 30;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
+	c->sub_ntargets = 2;
+	snprintf(c->sub_targets[0], sizeof(c->sub_targets[0]), "ru");
+	snprintf(c->sub_targets[1], sizeof(c->sub_targets[1]), "be");
+	c->sub_claim_hours = 48;
+	c->sub_max_lines = 2;
+	c->sub_chars_per_line = 42;
+	c->sub_ncpl = 2;
+	snprintf(c->sub_cpl[0].lang, sizeof(c->sub_cpl[0].lang), "ru");
+	c->sub_cpl[0].chars = 39;
+	snprintf(c->sub_cpl[1].lang, sizeof(c->sub_cpl[1].lang), "be");
+	c->sub_cpl[1].chars = 39;
+	c->sub_min_ms = 833;
+	c->sub_max_ms = 7000;
+	c->sub_gap_frames = 2;
+	c->sub_frame_rate = 25;
+	c->sub_cps_warn = 15;
+	c->sub_cps_error = 20;
+}
+
+static int config_uint(const char *v, unsigned min, unsigned max, unsigned *out);
+
+/* A two-letter language code, lower case. */
+static bool
+config_lang2(const char *v, size_t n)
+{
+	return n == 2 && v[0] >= 'a' && v[0] <= 'z' && v[1] >= 'a' && v[1] <= 'z';
+}
+
+/* "ru be uk": up to CONFIG_SUB_TARGETS_MAX codes, each once. */
+static int
+config_targets(const char *v, config_t *c)
+{
+	size_t n = 0;
+	for (const char *p = v; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, " \t,");
+		if (!config_lang2(p, len) || n == CONFIG_SUB_TARGETS_MAX)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (memcmp(c->sub_targets[i], p, 2) == 0)
+				return -1;
+		memcpy(c->sub_targets[n], p, 2);
+		c->sub_targets[n][2] = '\0';
+		n++;
+		p += len;
+	}
+	if (n == 0)
+		return -1;
+	c->sub_ntargets = n;
+	return 0;
+}
+
+/* chars_per_line_LANG = N: replaces LANG's own, or adds it. */
+static int
+config_cpl(const char *lang, const char *v, config_t *c)
+{
+	unsigned chars;
+	if (!config_lang2(lang, strlen(lang)) || config_uint(v, 10, 200, &chars) != 0)
+		return -1;
+	size_t i = 0;
+	while (i < c->sub_ncpl && strcmp(c->sub_cpl[i].lang, lang) != 0)
+		i++;
+	if (i == CONFIG_SUB_CPL_MAX)
+		return -1;
+	if (i == c->sub_ncpl)
+		c->sub_ncpl++;
+	snprintf(c->sub_cpl[i].lang, sizeof(c->sub_cpl[i].lang), "%s", lang);
+	c->sub_cpl[i].chars = chars;
+	return 0;
 }
 
 /* 64 hex digits (either case) into 32 bytes: 0, or -1. */
@@ -442,6 +535,31 @@ config_handler(void *user, const char *section, const char *name, const char *va
 			want = "1 or 2";
 		} else {
 			goto unknown;
+		}
+	} else if (strcmp(section, "subtitles") == 0) {
+		unsigned *field = strcmp(name, "claim_hours") == 0 ? &c->sub_claim_hours
+		    : strcmp(name, "max_lines") == 0              ? &c->sub_max_lines
+		    : strcmp(name, "chars_per_line") == 0         ? &c->sub_chars_per_line
+		    : strcmp(name, "min_ms") == 0                 ? &c->sub_min_ms
+		    : strcmp(name, "max_ms") == 0                 ? &c->sub_max_ms
+		    : strcmp(name, "gap_frames") == 0             ? &c->sub_gap_frames
+		    : strcmp(name, "frame_rate") == 0             ? &c->sub_frame_rate
+		    : strcmp(name, "cps_warn") == 0               ? &c->sub_cps_warn
+		    : strcmp(name, "cps_error") == 0              ? &c->sub_cps_error
+		                                                  : NULL;
+		if (strcmp(name, "targets") == 0) {
+			bad = config_targets(value, c);
+			want = "one to 8 two-letter language codes";
+		} else if (strncmp(name, "chars_per_line_", 15) == 0) {
+			bad = config_cpl(name + 15, value, c);
+			want = "a number from 10 to 200, for a two-letter language code (16 at most)";
+		} else if (!field) {
+			goto unknown;
+		} else {
+			bool hours = field == &c->sub_claim_hours, ms = field == &c->sub_min_ms || field == &c->sub_max_ms;
+			bad = config_uint(value, hours || ms ? 1 : 0, hours ? 720 : ms ? 60000 : 200, field);
+			want = hours ? "a number of hours from 1 to 720" : ms ? "a number of milliseconds from 1 to 60000"
+			                                                      : "a number from 0 to 200";
 		}
 	} else if (strcmp(section, "retention") == 0) {
 		unsigned *field = strcmp(name, "days") == 0 ? &c->retention_days

@@ -7,6 +7,8 @@
 #include "core/buf.h"
 
 #define CONFIG_LANG_MAX 3
+#define CONFIG_SUB_TARGETS_MAX 8   /* [subtitles] targets: languages */
+#define CONFIG_SUB_CPL_MAX 16      /* [subtitles] chars_per_line_LANG lines */
 
 typedef struct {
 	char listen_addr[64];      /* [server] listen = 127.0.0.1:8080 (IPv4 or [IPv6]) */
@@ -51,6 +53,24 @@ typedef struct {
 	unsigned drop_keep_days;   /* [drop] keep_days: online, after its last activity; offline, after export */
 	bool media_no_sandbox;     /* [media] sandbox = none (test instances only; logged) */
 	unsigned media_jobs;       /* [media] jobs: media jobs at once (1 or 2) */
+	/* [subtitles]: the languages appeals are translated into, how long a taken task stays
+	 * hers, and the quality checks' limits (chars_per_line_LANG overrides per language) */
+	char sub_targets[CONFIG_SUB_TARGETS_MAX][4];   /* [subtitles] targets = ru be */
+	size_t sub_ntargets;
+	unsigned sub_claim_hours;  /* [subtitles] claim_hours */
+	unsigned sub_max_lines;    /* [subtitles] max_lines */
+	unsigned sub_chars_per_line; /* [subtitles] chars_per_line: a language without its own */
+	struct {
+		char lang[4];
+		unsigned chars;
+	} sub_cpl[CONFIG_SUB_CPL_MAX];                 /* [subtitles] chars_per_line_ru = 39 */
+	size_t sub_ncpl;
+	unsigned sub_min_ms;       /* [subtitles] min_ms: on screen at least */
+	unsigned sub_max_ms;       /* [subtitles] max_ms: on screen at most */
+	unsigned sub_gap_frames;   /* [subtitles] gap_frames: between two cues, at least */
+	unsigned sub_frame_rate;   /* [subtitles] frame_rate: of the clean video (frames a second) */
+	unsigned sub_cps_warn;     /* [subtitles] cps_warn: reading speed, characters a second */
+	unsigned sub_cps_error;    /* [subtitles] cps_error */
 } config_t;
 
 void config_defaults(config_t *c);

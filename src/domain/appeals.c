@@ -16,6 +16,7 @@
 #include "domain/groups.h"
 #include "domain/mediajobs.h"
 #include "domain/retention.h"
+#include "domain/subtitles.h"
 #include "domain/submit.h"
 #include "store/blobs.h"
 #include "vault/secmem.h"
@@ -449,6 +450,9 @@ appeal_publish(const app_t *app, const staff_t *s, const uint8_t id[16])
 		    view_publish_file(app, a, ap.clean, slug, "video.mp4") != 0 ||
 		    view_publish_file(app, a, ap.poster, slug, "poster.jpg") != 0)
 			st = INTAKE_ERROR;
+		/* subtitles approved before publication go public with it */
+		else if (subtitles_publish_all(app, a, id, slug) != 0)
+			log_warnx("an appeal's approved subtitles could not all be published with it");
 	}
 	if (st == INTAKE_OK) {
 		char name[STORE_SHOWN_NAME_MAX + 1], text[STORE_SHOWN_TEXT_MAX + 1];

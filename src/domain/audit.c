@@ -62,6 +62,16 @@ audit_action_name(audit_action_t action)
 	case AUDIT_APPEAL_WITHDRAW: return "appeal withdrawn";
 	case AUDIT_APPEAL_READ: return "appeal viewed";
 	case AUDIT_APPEAL_RECLEAN: return "appeal cleaning asked again";
+	case AUDIT_SUB_SAVE: return "subtitles saved";
+	case AUDIT_SUB_SUBMIT: return "subtitles sent to review";
+	case AUDIT_SUB_REVIEW: return "subtitles reviewed";
+	case AUDIT_SUB_APPROVE: return "subtitles approved";
+	case AUDIT_SUB_RETURN: return "subtitles sent back";
+	case AUDIT_SUB_RESTORE: return "subtitles restored";
+	case AUDIT_SUB_TAKE: return "subtitle task taken";
+	case AUDIT_SUB_HANDBACK: return "subtitle task handed back";
+	case AUDIT_SUB_READ: return "subtitles viewed";
+	case AUDIT_SUB_START: return "subtitle work started";
 	case AUDIT_TESTIMONY_ADD: return "testimony made";
 	case AUDIT_TESTIMONY_READ: return "testimony read";
 	case AUDIT_TESTIMONY_NOTE: return "testimony note added";

@@ -55,6 +55,16 @@ typedef enum {
 	AUDIT_APPEAL_WITHDRAW = 35,     /* actor none: by her receipt */
 	AUDIT_APPEAL_READ = 36,
 	AUDIT_APPEAL_RECLEAN = 37,
+	AUDIT_SUB_SAVE = 40,            /* a subtitle version written (edit, import, restore); object: the appeal */
+	AUDIT_SUB_SUBMIT = 41,
+	AUDIT_SUB_REVIEW = 42,
+	AUDIT_SUB_APPROVE = 43,
+	AUDIT_SUB_RETURN = 44,
+	AUDIT_SUB_RESTORE = 45,
+	AUDIT_SUB_TAKE = 46,
+	AUDIT_SUB_HANDBACK = 47,
+	AUDIT_SUB_READ = 48,            /* opened in the editor, or exported */
+	AUDIT_SUB_START = 49,           /* an editor made the appeal's subtitle tasks */
 	AUDIT_TESTIMONY_ADD = 60,         /* object: the testimony's audit id */
 	AUDIT_TESTIMONY_READ = 61,
 	AUDIT_TESTIMONY_NOTE = 62,

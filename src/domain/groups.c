@@ -59,8 +59,10 @@ groups_role(const char *group)
 {
 	if (strcmp(group, "triage") == 0)
 		return ROLE_COORDINATOR;
+	/* translators open appeals for their subtitle work (domain/subtitles.h): the same
+	 * compartment, so the same key; what each may do is her role's */
 	if (strcmp(group, "editors") == 0)
-		return ROLE_EDITOR;
+		return ROLE_EDITOR | ROLE_TRANSLATOR;
 	/* testimonies: the editors who redact and approve stories, and the coordinators who
 	 * make testimonies from requests and keep their consent */
 	if (strcmp(group, "testimonies") == 0)
@@ -68,6 +70,19 @@ groups_role(const char *group)
 	if (strcmp(group, "analysts") == 0)
 		return ROLE_ANALYST;
 	return 0;
+}
+
+/* Which role may make a group's first key and give it to others: an explicit approval
+ * by someone who answers for the group's work (an editor, never a translator). */
+uint32_t
+groups_grantor_role(const char *group)
+{
+	if (strcmp(group, "triage") == 0)
+		return ROLE_COORDINATOR;
+	if (strcmp(group, "editors") == 0)
+		return ROLE_EDITOR;
+	/* the others: every member makes and gives the key */
+	return groups_role(group);
 }
 
 #define GROUP_MEMBERS_MAX 512
@@ -135,6 +150,8 @@ groups_maintain(const app_t *app, const staff_t *s, const char *name)
 	uint32_t epoch;
 	int rc = store_group_get(app->store, name, &g);
 	if (rc == STORE_NOT_FOUND) {
+		if (!(s->acct.roles & groups_grantor_role(name)))
+			return STAFF_OK;   /* a translator's login makes no editors' key */
 		randombytes_buf(g.id, sizeof(g.id));
 		g.epoch = 0;
 		if (group_key_create(&s->sess, g.id, 0, g.pk, sealed) != 0)
@@ -194,8 +211,8 @@ staff_group_grant(const app_t *app, const staff_t *s, const char *group, const u
 	store_account_t a;
 	uint8_t mine[GROUP_SEAL_BYTES], copy[GROUP_SEAL_BYTES], other[GROUP_SEAL_BYTES];
 	uint32_t epoch, e2;
-	/* only a member of the group's role who holds its key gives it on */
-	if (!(s->acct.roles & groups_role(group)) || store_group_get(app->store, group, &g) != STORE_OK ||
+	/* only a member of the group's granting role who holds its key gives it on */
+	if (!(s->acct.roles & groups_grantor_role(group)) || store_group_get(app->store, group, &g) != STORE_OK ||
 	    store_group_copy(app->store, g.id, s->acct.id, &epoch, mine) != STORE_OK ||
 	    store_account_by_id(app->store, member, &a) != STORE_OK || a.status != ACCT_ACTIVE ||
 	    !(a.roles & groups_role(group)))

@@ -41,6 +41,8 @@ int staff_group_recreated(const app_t *app, const char *group, unsigned days, in
 /* ---- for staff.c (staff_groups_on_login), not for pages ---- */
 /* The role that makes an account a member of group (0: none). */
 uint32_t groups_role(const char *group);
+/* The role that may make the group's first key and grant it (editors: editor only). */
+uint32_t groups_grantor_role(const char *group);
 /* In the session of a member: creates the group's first key, re-creates it for the one
  * account an operator's reset allowed, or rotates a key marked for rotation and gives the
  * new key to every remaining member. A key whose holders are all gone is never

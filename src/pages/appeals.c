@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/appeals.h"
+#include "domain/subtitles.h"
 #include "domain/casework.h"
 #include "domain/roster.h"
 #include "pages/staff_common.h"
@@ -395,8 +396,22 @@ page_appeal_public(request_t *rq, response_t *rs)
 		return;
 	}
 	tvars_t *v = appeal_vars(rq);
-	if (v)
+	if (v) {
 		public_vars(rq, v, &a);
+		/* the approved subtitles, each a track (the page's language shown first) */
+		char langs[SUBS_LANGS_MAX][4];
+		size_t n = subtitles_public_langs(rq->app, slug, langs, SUBS_LANGS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			tvars_t *it = tvars_add_item(v, "tracks");
+			if (!it)
+				break;
+			tvars_setf(it, "src", "/media/%s/%s.vtt", slug, langs[i]);
+			tvars_set_cstr(it, "code", langs[i]);
+			tvars_set_cstr(it, "label", page_language_name(langs[i]));
+			if (strcmp(langs[i], lang_code(rq->lang)) == 0)
+				tvars_set_cstr(it, "default", "1");
+		}
+	}
 	page_render(rq, rs, "appeal_public", N_("Video appeal"), v);
 }
 

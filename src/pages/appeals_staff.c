@@ -143,6 +143,7 @@ staff_appeal_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t
 		if (av.row.refusal[0])
 			tvars_set_cstr(v, "refusal", i18n(rq->lang, av.row.refusal));
 		if (av.has_clean) {
+			tvars_setf(v, "subtitles_href", "/%s/staff/subtitles/%s", l, hex);
 			tvars_setf(v, "video_href", "/%s/staff/appeals/%s/video", l, hex);
 			tvars_setf(v, "poster_href", "/%s/staff/appeals/%s/poster", l, hex);
 			tvars_setf(v, "size", "%u×%u, %u:%02u", av.row.width, av.row.height, av.row.duration / 60,

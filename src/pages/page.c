@@ -20,7 +20,8 @@ static const char *const page_template_names[] = {
 	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
 	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new",
 	"staff_testimonies", "staff_testimony", "staff_testimony_new", "staff_testimony_from", "stories", "story",
-	"drop", "staff_drops", "staff_drop",
+	"drop", "staff_drops", "staff_drop", "staff_subtitles", "staff_subtitles_appeal",
+	"staff_subtitles_edit",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];

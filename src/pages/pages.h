@@ -191,6 +191,33 @@ void page_staff_appeal_approve(request_t *rq, response_t *rs);
 void page_staff_appeal_publish(request_t *rq, response_t *rs);
 void page_staff_appeal_withdraw(request_t *rq, response_t *rs);
 void page_staff_appeal_reclean(request_t *rq, response_t *rs);
+
+/* subtitles.c and subeditor.c: subtitle work on appeals */
+#define PAGE_SUBS_CUES 16   /* cues on one page of the editor: 3 fields each, within LIMIT_FORM_FIELDS */
+typedef struct {
+	uint32_t cid[PAGE_SUBS_CUES];   /* cues whose fields are wrong, with why */
+	char text[PAGE_SUBS_CUES][160];
+	size_t n;
+	bool give_back;                 /* show the fields as sent */
+	char summary[400];              /* a problem of the whole form */
+	char summary_anchor[16];
+} page_subs_errors_t;
+/* A language's name in its own language ("Русский"), or the code when sava has none. */
+const char *page_language_name(const char *code);
+/* A language code from a form or query: two lower-case letters into out. */
+bool page_subs_lang(sv_t f, char out[4]);
+const char *page_subs_status_text(int subs_status);   /* a msgid */
+const char *page_subs_step_name(const request_t *rq, int kind);
+void page_subs_editor(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *lang,
+    uint32_t version, uint64_t page, const char *notice, const page_subs_errors_t *errs, int status);
+void page_staff_subtitles(request_t *rq, response_t *rs);
+void page_staff_subtitles_appeal(request_t *rq, response_t *rs);
+void page_staff_subtitles_edit(request_t *rq, response_t *rs);
+void page_staff_subtitles_step(request_t *rq, response_t *rs);
+void page_staff_subtitles_import(request_t *rq, response_t *rs);
+void page_staff_subtitles_export(request_t *rq, response_t *rs);
+void page_staff_subtitles_video(request_t *rq, response_t *rs);
+extern const upload_ops_t page_subs_upload;
 void page_staff_appeal_video(request_t *rq, response_t *rs);
 void page_staff_appeal_poster(request_t *rq, response_t *rs);
 /* drop.c: the secure drop */

@@ -109,6 +109,8 @@ page_staff_home(request_t *rq, response_t *rs)
 			tvars_set_cstr(v, "testimonies", "1");
 		if (s->acct.roles & ROLE_ANALYST)
 			tvars_set_cstr(v, "analyst", "1");
+		if (s->acct.roles & (ROLE_EDITOR | ROLE_TRANSLATOR))
+			tvars_set_cstr(v, "subtitler", "1");
 	}
 	page_render(rq, rs, "staff_home", N_("Staff"), v);
 }

@@ -35,6 +35,7 @@ page_staff_vars(request_t *rq)
 	set_href(v, rq, "appeals_href", "/staff/appeals");
 	set_href(v, rq, "testimonies_href", "/staff/testimonies");
 	set_href(v, rq, "drops_href", "/staff/drop");
+	set_href(v, rq, "subtitles_href", "/staff/subtitles");
 	return v;
 }
 
@@ -100,6 +101,15 @@ static const char *const role_msgids[] __attribute__((unused)) = {
 /* Each language in its own name (casework_languages' order). */
 static const char *const language_names[] = { "Беларуская", "Русский", "Українська", "English", "Polski", "Lietuvių",
 	"Latviešu", "Eesti", "Deutsch", "Français", "Español", "ქართული", "Հայերեն", "Қазақ тілі" };
+
+const char *
+page_language_name(const char *code)
+{
+	for (size_t i = 0; casework_languages[i]; i++)
+		if (strcmp(casework_languages[i], code) == 0)
+			return language_names[i];
+	return code;
+}
 
 bool
 page_language_ok(const char *code)

@@ -278,6 +278,41 @@ static const char *const store_migrations[] = {
 	"  blob_len INTEGER NOT NULL CHECK (blob_len > 0),"
 	"  PRIMARY KEY (drop_id, seq)"
 	") STRICT;",
+	/* 10: subtitles (issue 12). A version of an appeal's subtitles in one language is a
+	 * sealed item of the appeal's case (its AD names the case, item id, epoch, role and
+	 * field), kept in its own table so that reading an appeal reads no version; a task per
+	 * appeal and language pair says what comes next. In the clear: the appeal, languages,
+	 * version numbers and states, the accounts who wrote, reviewed, approved or took it,
+	 * hours. Both go with the case when it is shredded. */
+	"CREATE TABLE sub_versions ("
+	"  case_id BLOB NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	"  lang TEXT NOT NULL CHECK (length(lang) = 2),"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  item BLOB NOT NULL CHECK (length(item) = 16),"
+	"  kind INTEGER NOT NULL,"
+	"  role INTEGER NOT NULL,"
+	"  field INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),"
+	"  author BLOB NOT NULL CHECK (length(author) = 16),"
+	"  reviewer BLOB CHECK (reviewer IS NULL OR length(reviewer) = 16),"
+	"  approver BLOB CHECK (approver IS NULL OR length(approver) = 16),"
+	"  created_hour INTEGER NOT NULL,"
+	"  ct BLOB NOT NULL,"
+	"  PRIMARY KEY (case_id, lang, version)"
+	") STRICT;"
+	"CREATE TABLE sub_tasks ("
+	"  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+	"  case_id BLOB NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	"  src TEXT NOT NULL CHECK (length(src) BETWEEN 2 AND 3),"
+	"  lang TEXT NOT NULL CHECK (length(lang) = 2),"
+	"  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 5),"
+	"  claimant BLOB CHECK (claimant IS NULL OR length(claimant) = 16),"
+	"  claimed_until INTEGER,"
+	"  version INTEGER NOT NULL DEFAULT 0,"
+	"  created_hour INTEGER NOT NULL,"
+	"  UNIQUE (case_id, lang)"
+	") STRICT;"
+	"CREATE INDEX sub_tasks_queue ON sub_tasks (kind, src, lang, created_hour);",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

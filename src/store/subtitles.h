@@ -1,0 +1,108 @@
+/* subtitles: the rows of subtitle work on video appeals (issue 12): versions per appeal
+ * and language (sealed: their ciphertext is an item of the appeal's case, kept here so
+ * that reading an appeal does not read every version), and one task per appeal and
+ * language. In the clear: the appeal, languages, numbers, states, account ids, hours.
+ * Rows go with the appeal's case (ON DELETE CASCADE) when it is shredded. */
+#ifndef SAVA_STORE_SUBTITLES_H
+#define SAVA_STORE_SUBTITLES_H
+
+#include "store/store.h"
+
+/* A task's step: what the next person does for this appeal and language. */
+enum {
+	STORE_SUBTASK_WAITING = 0,      /* a translation, waiting for an approved transcription */
+	STORE_SUBTASK_TRANSCRIBE = 1,
+	STORE_SUBTASK_TRANSLATE = 2,
+	STORE_SUBTASK_REVIEW = 3,
+	STORE_SUBTASK_APPROVE = 4,
+	STORE_SUBTASK_DONE = 5,
+};
+/* A version's state. */
+enum {
+	STORE_SUBVER_DRAFT = 0,       /* its author may still change it in place */
+	STORE_SUBVER_SUBMITTED = 1,   /* sent to review */
+	STORE_SUBVER_REVIEWED = 2,
+	STORE_SUBVER_APPROVED = 3,
+};
+
+typedef struct {
+	uint8_t id[16];
+	uint8_t appeal[16];
+	char src[4], lang[4];         /* the language pair: src == lang for a transcription */
+	int kind;                     /* STORE_SUBTASK_* */
+	bool has_claimant;
+	uint8_t claimant[16];
+	int64_t claimed_until;        /* hour */
+	uint32_t version;             /* under review or approval */
+	int64_t created_hour;
+} store_subtask_t;
+
+typedef struct {
+	uint8_t appeal[16];
+	char lang[4];
+	uint32_t version;
+	uint8_t item[16];             /* the sealed item's id (its AD names it) */
+	int kind, role, field;
+	int state;                    /* STORE_SUBVER_* */
+	uint8_t author[16];
+	bool has_reviewer, has_approver;
+	uint8_t reviewer[16], approver[16];
+	int64_t created_hour;
+	const uint8_t *ct;            /* borrowed; NULL in lists */
+	size_t ct_len;
+} store_subver_t;
+
+/* ---- tasks ---- */
+/* One task per language of langs (src's own: transcribe; others: waiting), with ids
+ * ids (random), for the languages that have none yet. */
+int store_subtasks_create(store_t *st, const uint8_t appeal[16], const char *src, const char (*langs)[4],
+    const uint8_t (*ids)[16], size_t n, int64_t hour) WUR;
+int store_subtask_get(store_t *st, const uint8_t id[16], store_subtask_t *out) WUR;
+int store_subtask_of(store_t *st, const uint8_t appeal[16], const char *lang, store_subtask_t *out) WUR;
+int store_subtasks_each(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const store_subtask_t *t),
+    void *ctx) WUR;
+/* Tasks someone may take now (steps 1-4, not taken or taken until before now_hour), or
+ * taken by mine (when mine is not NULL, only those), filtered by src and lang ("" for
+ * any), oldest first. */
+int store_subtasks_queue(store_t *st, const char *src, const char *lang, const uint8_t *mine, int64_t now_hour,
+    size_t offset, size_t limit, int (*fn)(void *ctx, const store_subtask_t *t), void *ctx, size_t *total) WUR;
+/* Taken by who until until_hour: STORE_CONFLICT when someone else holds it still, or it
+ * has no step to take. */
+int store_subtask_claim(store_t *st, const uint8_t id[16], const uint8_t who[16], int64_t until_hour,
+    int64_t now_hour) WUR;
+/* Handed back by who: STORE_CONFLICT when it is not hers. */
+int store_subtask_release(store_t *st, const uint8_t id[16], const uint8_t who[16]) WUR;
+/* From step from to step to, about version, free for anyone: STORE_CONFLICT when it is
+ * no longer at from. */
+int store_subtask_move(store_t *st, const uint8_t id[16], int from, int to, uint32_t version) WUR;
+/* The appeal's translations waiting for their source may now begin. */
+int store_subtasks_unblock(store_t *st, const uint8_t appeal[16]) WUR;
+
+/* ---- versions ---- */
+/* A new version, numbered one more than the newest of its language (*version). */
+int store_subver_add(store_t *st, const store_subver_t *v, uint32_t *version) WUR;
+/* A draft changed in place by its author: STORE_CONFLICT when it is no longer her draft. */
+int store_subver_replace(store_t *st, const store_subver_t *v) WUR;
+/* One version (0: the newest; state >= 0: the newest in that state) with its ciphertext,
+ * handed to fn; STORE_NOT_FOUND when there is none. */
+int store_subver_get(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version, int state,
+    int (*fn)(void *ctx, const store_subver_t *v), void *ctx) WUR;
+/* The versions of a language, newest first, without ciphertext. */
+int store_subvers_each(store_t *st, const uint8_t appeal[16], const char *lang,
+    int (*fn)(void *ctx, const store_subver_t *v), void *ctx) WUR;
+/* State changes, each conditional in SQL so that the two-person rules hold in a race:
+ * submit (draft -> submitted, by its author), back (submitted -> draft), review
+ * (submitted -> reviewed, by someone not its author), approve (reviewed -> approved, by
+ * someone neither author nor reviewer). STORE_CONFLICT otherwise. */
+int store_subver_submit(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version,
+    const uint8_t who[16]) WUR;
+int store_subver_back(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version) WUR;
+int store_subver_review(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version,
+    const uint8_t who[16]) WUR;
+int store_subver_approve(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version,
+    const uint8_t who[16]) WUR;
+/* The languages with an approved version, fn(ctx, lang). */
+int store_sub_approved_langs(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const char *lang),
+    void *ctx) WUR;
+
+#endif
