@@ -51,6 +51,9 @@ static const char usage_main[] =
 "  appeal add DIR FILE [--language CODE] [--title TEXT]\n"
 "                                   register a video appeal and clean it (prints its id)\n"
 "  appeal show DIR ID               an appeal's state and its files under DIR\n"
+"  reach import DIR FILE [--platform P]\n"
+"                                   import a platform's export of view counts (all or nothing)\n"
+"  reach totals DIR                 the latest views per platform, and their total\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -390,6 +393,8 @@ main(int argc, char **argv)
 		return cmd_triage(argc - 1, argv + 1);
 	if (strcmp(cmd, "appeal") == 0)
 		return cmd_appeal(argc - 1, argv + 1);
+	if (strcmp(cmd, "reach") == 0)
+		return cmd_reach(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

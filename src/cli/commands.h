@@ -11,6 +11,7 @@ int cmd_purge(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_appeal(int argc, char **argv);
+int cmd_reach(int argc, char **argv);
 
 /* cli.c: opens DIR as a command needs it (messages name cmd); 0 or -1 (said on stderr). */
 #include "domain/app.h"

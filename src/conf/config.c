@@ -122,7 +122,8 @@ const char config_default_text[] =
 "# the sandbox: for a test instance only; sava says so in its log at every start.\n"
 "sandbox = bubblewrap\n"
 "# Media jobs at once (1 or 2): each takes one core while it runs.\n"
-"jobs = 1\n";
+"jobs = 1\n"
+CAMPAIGN_DEFAULT_TEXT;
 
 void
 config_defaults(config_t *c)
@@ -162,6 +163,7 @@ config_defaults(config_t *c)
 	c->appeal_waiting_max = 200;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
+	campaign_defaults(&c->campaign);
 }
 
 struct config_ctx {
@@ -373,6 +375,11 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else {
 			goto unknown;
 		}
+	} else if (campaign_section(section)) {
+		int r = campaign_setting(&c->campaign, section, name, value, &want);
+		if (r < 0)
+			goto unknown;
+		bad = r;
 	} else if (strcmp(section, "retention") == 0) {
 		unsigned *field = strcmp(name, "days") == 0 ? &c->retention_days
 		    : strcmp(name, "closed_days") == 0      ? &c->closed_days

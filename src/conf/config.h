@@ -5,6 +5,7 @@
 #define SAVA_CONFIG_H
 
 #include "core/buf.h"
+#include "conf/campaign.h"
 
 #define CONFIG_LANG_MAX 3
 
@@ -44,6 +45,7 @@ typedef struct {
 	unsigned appeal_waiting_max; /* [appeals] waiting_max: appeals not yet reviewed (0: no limit) */
 	bool media_no_sandbox;     /* [media] sandbox = none (test instances only; logged) */
 	unsigned media_jobs;       /* [media] jobs: media jobs at once (1 or 2) */
+	campaign_conf_t campaign;  /* [campaign], [reach], [metrics] (campaign.h) */
 } config_t;
 
 void config_defaults(config_t *c);

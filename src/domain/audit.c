@@ -62,6 +62,9 @@ audit_action_name(audit_action_t action)
 	case AUDIT_APPEAL_WITHDRAW: return "appeal withdrawn";
 	case AUDIT_APPEAL_READ: return "appeal viewed";
 	case AUDIT_APPEAL_RECLEAN: return "appeal cleaning asked again";
+	case AUDIT_REACH_POST: return "reach post registered";
+	case AUDIT_REACH_COUNT: return "reach count entered";
+	case AUDIT_REACH_IMPORT: return "reach file imported";
 	}
 	return "unknown action";
 }

@@ -55,6 +55,10 @@ typedef enum {
 	AUDIT_APPEAL_WITHDRAW = 35,     /* actor none: by her receipt */
 	AUDIT_APPEAL_READ = 36,
 	AUDIT_APPEAL_RECLEAN = 37,
+	/* reach (issue 13): no object, so the log never ties an editor to a post or a channel */
+	AUDIT_REACH_POST = 50,          /* an editor registered (or linked) a post */
+	AUDIT_REACH_COUNT = 51,         /* an editor typed a count */
+	AUDIT_REACH_IMPORT = 52,        /* an export file was imported (actor none: the command line) */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -18,7 +18,8 @@ enum {
 	ROLE_VERIFIER = 1 << 3,
 	ROLE_TRANSLATOR = 1 << 4,
 	ROLE_EDITOR = 1 << 5,
-	ROLE_ALL = (1 << 6) - 1,
+	ROLE_VIEWER = 1 << 6,      /* reads the campaign dashboard, nothing else (issue 13) */
+	ROLE_ALL = (1 << 7) - 1,
 };
 
 typedef enum {

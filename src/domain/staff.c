@@ -22,7 +22,7 @@
 #define PENDING_MAX     64
 #define PENDING_S       (30 * 60)
 
-static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor" };
+static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor", "viewer" };
 
 uint32_t
 role_parse(const char *name)

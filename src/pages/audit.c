@@ -17,6 +17,7 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("group key reset allowed"), N_("group key re-created"), N_("invitation withdrawn"), N_("appeal registered"), N_("appeal cleaned"),
 	N_("appeal refused"), N_("appeal approved"), N_("appeal published"), N_("appeal withdrawn"), N_("appeal viewed"),
 	N_("appeal cleaning asked again"),
+	N_("reach post registered"), N_("reach count entered"), N_("reach file imported"),
 	N_("unknown action"),
 };
 

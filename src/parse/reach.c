@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lang.h"
 #include "parse/reach_csv.h"
 #include "parse/reach_text.h"
 
@@ -113,13 +114,13 @@ static reach_status_t
 emit(rd_t *d, reach_row_t *row)
 {
 	if (row->post_id.len > REACH_ID_MAX)
-		return bad(d, row->line, "the post id is too long");
+		return bad(d, row->line, N_("the post id is too long"));
 	if (row->url.len > REACH_URL_MAX)
-		return bad(d, row->line, "the address is too long");
+		return bad(d, row->line, N_("the address is too long"));
 	if (row->channel.len > REACH_CHANNEL_MAX)
 		row->channel.len = 0;   /* a name too long to keep is left out, never cut */
 	if (row->metric.len == 0 || row->metric.len > REACH_METRIC_MAX)
-		return bad(d, row->line, "the metric's name is missing or too long");
+		return bad(d, row->line, N_("the metric's name is missing or too long"));
 	d->r->counts++;
 	return d->fn(d->ctx, row) == 0 ? REACH_OK : REACH_E_STOPPED;
 }
@@ -132,7 +133,7 @@ count_of(rd_t *d, sv_t s, bool may_miss, uint32_t line, uint64_t *v, bool *have)
 	if (may_miss && reach_count_missing(s))
 		return REACH_OK;
 	if (reach_count(sv_trim_ows(s), v) != 0)
-		return bad(d, line, "the count is not a whole number");
+		return bad(d, line, N_("the count is not a whole number"));
 	*have = true;
 	return REACH_OK;
 }
@@ -146,24 +147,24 @@ row_generic(rd_t *d, const csv_rec_t *rec)
 	bool have;
 	row.platform = sv_trim_ows(field(d, rec, C_PLATFORM));
 	if (!reach_platform_ok(row.platform))
-		return bad(d, rec->line, "the platform is not a name of a-z and 0-9");
+		return bad(d, rec->line, N_("the platform is not a name of a-z and 0-9"));
 	row.post_id = sv_trim_ows(field(d, rec, C_POST_ID));
 	if (row.post_id.len == 0)
-		return bad(d, rec->line, "the post id is missing");
+		return bad(d, rec->line, N_("the post id is missing"));
 	row.url = sv_trim_ows(field(d, rec, C_URL));
 	row.channel = sv_trim_ows(field(d, rec, C_CHANNEL));
 	sv_t pub = sv_trim_ows(field(d, rec, C_PUBLISHED));
 	if (pub.len && (row.posted_day = reach_iso_day(pub, true)) < 0)
-		return bad(d, rec->line, "published_at is not a date (YYYY-MM-DD)");
+		return bad(d, rec->line, N_("published_at is not a date (YYYY-MM-DD)"));
 	if ((row.measured_day = reach_iso_day(sv_trim_ows(field(d, rec, C_MEASURED)), false)) < 0)
-		return bad(d, rec->line, "measured_on is not a date (YYYY-MM-DD)");
+		return bad(d, rec->line, N_("measured_on is not a date (YYYY-MM-DD)"));
 	sv_t period = sv_trim_ows(field(d, rec, C_PERIOD));
 	if (period.len == 0 || sv_eq_nocase(period, SV("lifetime")))
 		row.period = REACH_LIFETIME;
 	else if (sv_eq_nocase(period, SV("day")))
 		row.period = REACH_DAY;
 	else
-		return bad(d, rec->line, "the period is neither lifetime nor day");
+		return bad(d, rec->line, N_("the period is neither lifetime nor day"));
 	row.metric = sv_trim_ows(field(d, rec, C_METRIC));
 	if (row.metric.len == 0)
 		row.metric = SV("views");
@@ -195,7 +196,7 @@ row_youtube(rd_t *d, const csv_rec_t *rec, reach_layout_t l)
 		if (l == REACH_YT_TABLE && d->first_row && yt_total_word(row.post_id))
 			return REACH_OK;   /* row 2: the total, not a video */
 		if (row.post_id.len == 0)
-			return bad(d, rec->line, "the video id is missing");
+			return bad(d, rec->line, N_("the video id is missing"));
 		row.posted_day = reach_date(field(d, rec, C_PUBLISH_TIME));
 		row.period = l == REACH_YT_TABLE ? REACH_LIFETIME : REACH_DAY;
 	}
@@ -203,7 +204,7 @@ row_youtube(rd_t *d, const csv_rec_t *rec, reach_layout_t l)
 	if (l == REACH_YT_TABLE) {
 		row.measured_day = d->o->today;
 	} else if ((row.measured_day = reach_iso_day(sv_trim_ows(field(d, rec, C_DATE)), false)) < 0) {
-		return bad(d, rec->line, "the date is not a date (YYYY-MM-DD)");
+		return bad(d, rec->line, N_("the date is not a date (YYYY-MM-DD)"));
 	}
 	if (row.post_id.len && row.post_id.len <= REACH_URL_MAX - 40) {
 		/* the address every video has; shorts open there too */
@@ -237,7 +238,7 @@ row_tiktok(rd_t *d, const csv_rec_t *rec, reach_layout_t l)
 		row.account = true;
 		row.period = REACH_DAY;
 		if ((row.measured_day = reach_date_noyear(field(d, rec, C_DATE), d->o->today)) < 0)
-			return bad(d, rec->line, "the date is not a date");
+			return bad(d, rec->line, N_("the date is not a date"));
 		st = count_of(d, field(d, rec, C_VIDEO_VIEWS), true, rec->line, &row.count, &have);
 		return st != REACH_OK || !have ? st : emit(d, &row);
 	}
@@ -246,14 +247,14 @@ row_tiktok(rd_t *d, const csv_rec_t *rec, reach_layout_t l)
 	sv_t rest = row.url;
 	const char *v = memmem(rest.p, rest.len, "/video/", 7);
 	if (!v)
-		return bad(d, rec->line, "the video link has no video id");
+		return bad(d, rec->line, N_("the video link has no video id"));
 	row.post_id = (sv_t){ v + 7, (size_t)(rest.p + rest.len - (v + 7)) };
 	size_t k = 0;
 	while (k < row.post_id.len && row.post_id.p[k] >= '0' && row.post_id.p[k] <= '9')
 		k++;
 	row.post_id.len = k;
 	if (k == 0)
-		return bad(d, rec->line, "the video link has no video id");
+		return bad(d, rec->line, N_("the video link has no video id"));
 	const char *at = memmem(rest.p, (size_t)(v - rest.p), "/@", 2);
 	if (at)
 		row.channel = (sv_t){ at + 2, (size_t)(v - (at + 2)) };
@@ -261,7 +262,7 @@ row_tiktok(rd_t *d, const csv_rec_t *rec, reach_layout_t l)
 	sv_t when = field(d, rec, C_TIME);
 	row.measured_day = when.len ? reach_date_noyear(when, d->o->today) : d->o->today;
 	if (row.measured_day < 0)
-		return bad(d, rec->line, "the time is not a date");
+		return bad(d, rec->line, N_("the time is not a date"));
 	row.posted_day = reach_date_noyear(field(d, rec, C_POST_TIME), row.measured_day);
 	st = count_of(d, field(d, rec, C_TOTAL_VIEWS), true, rec->line, &row.count, &have);
 	return st != REACH_OK || !have ? st : emit(d, &row);
@@ -276,7 +277,7 @@ row_meta(rd_t *d, const csv_rec_t *rec)
 	d->r->rows++;
 	row.post_id = sv_trim_ows(field(d, rec, C_META_POST_ID));
 	if (row.post_id.len == 0)
-		return bad(d, rec->line, "the post id is missing");
+		return bad(d, rec->line, N_("the post id is missing"));
 	row.url = sv_trim_ows(field(d, rec, C_PERMALINK));
 	row.channel = sv_trim_ows(field(d, rec, d->col[C_USERNAME] >= 0 ? C_USERNAME : C_PAGE_NAME));
 	row.posted_day = reach_date(field(d, rec, C_PUBLISH_TIME));
@@ -287,7 +288,7 @@ row_meta(rd_t *d, const csv_rec_t *rec)
 	} else {
 		row.period = REACH_DAY;
 		if ((row.measured_day = reach_date(date)) < 0)
-			return bad(d, rec->line, "the date is neither Lifetime nor a date");
+			return bad(d, rec->line, N_("the date is neither Lifetime nor a date"));
 	}
 	if (d->col[C_VIEWS] >= 0) {
 		row.metric = SV("views");
@@ -314,7 +315,7 @@ row_meta_daily(rd_t *d, const csv_rec_t *rec)
 	bool have;
 	d->r->rows++;
 	if ((row.measured_day = reach_date(field(d, rec, C_DATE))) < 0)
-		return bad(d, rec->line, "the date is not a date");
+		return bad(d, rec->line, N_("the date is not a date"));
 	reach_status_t st = count_of(d, field(d, rec, C_PRIMARY), true, rec->line, &row.count, &have);
 	return st != REACH_OK || !have ? st : emit(d, &row);
 }
@@ -390,8 +391,8 @@ looks_like_json(sv_t t)
 static reach_status_t
 csv_fail(rd_t *d, csv_status_t cs, const csv_rec_t *rec)
 {
-	return bad(d, rec->line, cs == CSV_BAD_QUOTE ? "a quote is not closed, or a character follows a closing quote"
-	                                             : "a field or a line is too long, or has too many fields");
+	return bad(d, rec->line, cs == CSV_BAD_QUOTE ? N_("a quote is not closed, or a character follows a closing quote")
+	                                             : N_("a field or a line is too long, or has too many fields"));
 }
 
 static reach_status_t
@@ -465,10 +466,10 @@ reach_read(rd_t *d, sv_t text, csv_rec_t *rec)
 			continue;
 		}
 		if (d->footnote)
-			return bad(d, d->footnote, "this line has fewer fields than the header");
+			return bad(d, d->footnote, N_("this line has fewer fields than the header"));
 		if (rec->n != d->ncols)
-			return bad(d, rec->line, rec->n < d->ncols ? "this line has fewer fields than the header"
-			                                           : "this line has more fields than the header");
+			return bad(d, rec->line, rec->n < d->ncols ? N_("this line has fewer fields than the header")
+			                                           : N_("this line has more fields than the header"));
 		if (r->rows >= REACH_ROWS_MAX)
 			return REACH_E_SIZE;
 		reach_status_t st;
