@@ -130,12 +130,21 @@ typedef struct {
 		int64_t cumulative;
 	} weeks[REACH_DASH_WEEKS];
 	size_t nweeks;
+	int64_t earlier[REACH_DASH_PLATFORMS];   /* gained before the first week shown */
+	bool has_earlier;
 	uint64_t posts, snapshots, flagged;
 } reach_dashboard_t;
 
 intake_status_t reach_dashboard(const app_t *app, reach_dashboard_t *d) WUR;
 /* The dashboard's figures that the public page and /metrics may show. */
 intake_status_t reach_totals(const app_t *app, uint64_t *views, uint64_t *owls, uint64_t *safe) WUR;
+/* What /metrics shows (aggregates only): views per platform through fn, and the rest. */
+typedef struct {
+	uint64_t views, owls, safe, posts, snapshots, flagged;
+	size_t appeals[6];        /* per STORE_APPEAL_* state: the media jobs' work */
+} reach_figures_t;
+intake_status_t reach_figures(const app_t *app, reach_figures_t *f,
+    void (*fn)(void *ctx, const char *platform, uint64_t views, uint64_t posts), void *ctx) WUR;
 /* For `sava reach totals`: fn for each platform, in descending order. */
 intake_status_t reach_by_platform(const app_t *app, void (*fn)(void *ctx, const char *platform, uint64_t views,
     uint64_t posts), void *ctx) WUR;

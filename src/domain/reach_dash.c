@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "store/appeals.h"
 
 static void
 goal_set(reach_goal_t *g, uint64_t done, uint64_t goal, int64_t by, int64_t today)
@@ -75,8 +76,12 @@ dash_week(void *ctx, const char *platform, int64_t week, int64_t views)
 	while (pi < d->nplatforms && strcmp(d->platforms[pi].name, platform) != 0)
 		pi++;
 	if (week < x->first_week || week > x->last_week) {
-		if (week < x->first_week)
+		if (week < x->first_week) {
 			d->weeks[0].cumulative += views;   /* before the chart: part of where it starts */
+			if (pi < d->nplatforms)
+				d->earlier[pi] += views;
+			d->has_earlier = true;
+		}
 		return;
 	}
 	size_t i = (size_t)(week - x->first_week);
@@ -142,6 +147,37 @@ reach_totals(const app_t *app, uint64_t *views, uint64_t *owls, uint64_t *safe)
 	if (store_reach_by_platform(app->store, &m, sum_platform, views) != STORE_OK ||
 	    store_accounts_with_role(app->store, ROLE_OWL, owls) != STORE_OK ||
 	    store_cases_in_stages(app->store, STAGE_SAFE, STAGE_AFTERCARE, safe) != STORE_OK)
+		return INTAKE_ERROR;
+	return INTAKE_OK;
+}
+
+struct figures_ctx {
+	reach_figures_t *f;
+	void (*fn)(void *ctx, const char *platform, uint64_t views, uint64_t posts);
+	void *ctx;
+};
+
+static void
+figures_platform(void *ctx, const char *platform, uint64_t views, uint64_t posts)
+{
+	struct figures_ctx *x = ctx;
+	x->f->views += views;
+	x->fn(x->ctx, platform, views, posts);
+}
+
+intake_status_t
+reach_figures(const app_t *app, reach_figures_t *f,
+    void (*fn)(void *ctx, const char *platform, uint64_t views, uint64_t posts), void *ctx)
+{
+	store_metrics_t m;
+	memset(f, 0, sizeof(*f));
+	reach_metrics_of(app, &m);
+	struct figures_ctx x = { f, fn, ctx };
+	if (store_reach_by_platform(app->store, &m, figures_platform, &x) != STORE_OK ||
+	    store_reach_counts(app->store, &f->posts, &f->snapshots, &f->flagged) != STORE_OK ||
+	    store_accounts_with_role(app->store, ROLE_OWL, &f->owls) != STORE_OK ||
+	    store_cases_in_stages(app->store, STAGE_SAFE, STAGE_AFTERCARE, &f->safe) != STORE_OK ||
+	    store_appeal_counts(app->store, f->appeals) != STORE_OK)
 		return INTAKE_ERROR;
 	return INTAKE_OK;
 }

@@ -19,6 +19,7 @@ static const char *const page_template_names[] = {
 	"staff_requests", "staff_request", "staff_shred", "staff_profile", "staff_account", "staff_cases",
 	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
 	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new",
+	"staff_reach", "staff_reach_import", "staff_campaign", "campaign",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];

@@ -33,6 +33,8 @@ page_staff_vars(request_t *rq)
 	set_href(v, rq, "profile_href", "/staff/profile");
 	set_href(v, rq, "applications_href", "/staff/applications");
 	set_href(v, rq, "appeals_href", "/staff/appeals");
+	set_href(v, rq, "reach_href", "/staff/reach");
+	set_href(v, rq, "campaign_href", "/staff/campaign");
 	return v;
 }
 

@@ -26,7 +26,7 @@ struct store_reach_batch {
 	store_t *st;
 	uint8_t source[32];
 	int64_t today;
-	sqlite3_stmt *find, *insert_post, *fill, *prev, *insert_snap, *exists;
+	sqlite3_stmt *find, *find_url, *insert_post, *fill, *prev, *insert_snap, *exists;
 	touched_t *touched;
 	size_t ntouched, cap;
 };
@@ -35,6 +35,7 @@ static void
 batch_free(store_reach_batch_t *b)
 {
 	sqlite3_finalize(b->find);
+	sqlite3_finalize(b->find_url);
 	sqlite3_finalize(b->insert_post);
 	sqlite3_finalize(b->fill);
 	sqlite3_finalize(b->prev);
@@ -60,6 +61,8 @@ store_reach_batch_begin(store_t *st, const uint8_t source[32], int64_t today, st
 	}
 	if (q_prepare(st, &b->find,
 	        "SELECT id, url = '', channel = '', posted_day IS NULL FROM reach_posts WHERE platform = ? AND platform_id = ?") ||
+	    q_prepare(st, &b->find_url,
+	        "SELECT id, 0, channel = '', posted_day IS NULL FROM reach_posts WHERE platform = ? AND url = ? AND url != ''") ||
 	    q_prepare(st, &b->insert_post,
 	        "INSERT INTO reach_posts (platform, platform_id, url, channel, posted_day, account, created_day) "
 	        "VALUES (?, ?, ?, ?, ?, ?, ?)") ||
@@ -167,6 +170,15 @@ store_reach_batch_add(store_reach_batch_t *b, const store_reach_count_t *c, bool
 	bind_sv(q, 1, c->platform);
 	bind_sv(q, 2, c->post_id);
 	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE && c->url.len && c->url.len <= STORE_REACH_URL_MAX) {
+		/* a post an editor registered by its address (Instagram's short code), found again
+		 * by a file that gives the platform's numeric id */
+		q = b->find_url;
+		sqlite3_reset(q);
+		bind_sv(q, 1, c->platform);
+		bind_sv(q, 2, c->url);
+		rc = sqlite3_step(q);
+	}
 	if (rc == SQLITE_ROW) {
 		post = sqlite3_column_int64(q, 0);
 		bool need = (sqlite3_column_int(q, 1) && c->url.len) || (sqlite3_column_int(q, 2) && c->channel.len) ||

@@ -230,6 +230,7 @@ static const char *const store_migrations[] = {
 	"  UNIQUE (platform, platform_id)"
 	") STRICT;"
 	"CREATE INDEX reach_posts_appeal ON reach_posts (appeal, item);"
+	"CREATE INDEX reach_posts_url ON reach_posts (platform, url) WHERE url != '';"
 	"CREATE TABLE reach_snapshots ("
 	"  id INTEGER PRIMARY KEY,"
 	"  post INTEGER NOT NULL REFERENCES reach_posts (id) ON DELETE CASCADE,"
