@@ -233,6 +233,65 @@ store_reach_batch_add_post(store_reach_batch_t *b, int64_t post, sv_t metric, in
 
 /* ---- the aggregates of one (post, metric) ---- */
 
+static void
+keys_text(char *dst, size_t cap, sqlite3_stmt *q, int col)
+{
+	const unsigned char *t = sqlite3_column_text(q, col);
+	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+int
+store_reach_keys(store_t *st, int64_t post, store_reach_keys_t *k)
+{
+	sqlite3_stmt *q;
+	memset(k, 0, sizeof(*k));
+	if (q_prepare(st, &q, "SELECT platform, coalesce(hex(appeal), ''), item, language, account FROM reach_posts WHERE id = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, post);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		keys_text(k->platform, sizeof(k->platform), q, 0);
+		keys_text(k->appeal, sizeof(k->appeal), q, 1);
+		for (char *c = k->appeal; *c; c++)
+			if (*c >= 'A' && *c <= 'F')
+				*c = (char)(*c + 32);
+		keys_text(k->item, sizeof(k->item), q, 2);
+		keys_text(k->language, sizeof(k->language), q, 3);
+		k->account = sqlite3_column_int(q, 4) != 0;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+int
+store_reach_sums_move(store_t *st, const store_reach_keys_t *k, const char *metric, int64_t views, int64_t posts)
+{
+	sqlite3_stmt *q;
+	if (k->account || (views == 0 && posts == 0))
+		return STORE_OK;   /* a channel's own series is in no sum */
+	if (q_prepare(st, &q,
+	        "INSERT INTO reach_sums (kind, k1, k2, metric, views, posts) VALUES (?, ?, ?, ?, ?, ?) "
+	        "ON CONFLICT (kind, k1, k2, metric) DO UPDATE SET views = views + excluded.views, "
+	        "posts = posts + excluded.posts") != 0)
+		return STORE_ERROR;
+	const char *k1[3] = { k->platform, k->appeal, k->language };
+	for (int kind = 0; kind < 3; kind++) {
+		sqlite3_reset(q);
+		sqlite3_bind_int(q, 1, kind);
+		sqlite3_bind_text(q, 2, k1[kind], -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, kind == 1 && !k->appeal[0] ? k->item : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, metric, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 5, views);
+		sqlite3_bind_int64(q, 6, posts);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			sqlite3_finalize(q);
+			return STORE_ERROR;
+		}
+	}
+	sqlite3_finalize(q);
+	return STORE_OK;
+}
+
 typedef struct {
 	int64_t week, delta;
 } wk_t;
@@ -274,15 +333,20 @@ recompute(store_t *st, const touched_t *t)
 	size_t n = 0, cap = 0;
 	int64_t latest = 0, latest_day = -1, prev_life = 0, last_day = INT64_MIN, day_value = 0;
 	int latest_lower = 0, rc = STORE_ERROR;
-	bool lifetime = false, account = false;
-	char platform[STORE_REACH_PLATFORM_MAX + 1] = "";
-
-	if (q_prepare(st, &q, "SELECT platform, account FROM reach_posts WHERE id = ?") != 0)
+	bool lifetime = false, account, had = false;
+	int64_t before = 0;
+	store_reach_keys_t keys;
+	if (store_reach_keys(st, t->post, &keys) != STORE_OK)
+		return STORE_ERROR;
+	const char *platform = keys.platform;
+	account = keys.account;
+	if (q_prepare(st, &q, "SELECT views FROM reach_latest WHERE post = ? AND metric = ?") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, t->post);
+	sqlite3_bind_text(q, 2, t->metric, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(platform, sizeof(platform), "%s", (const char *)sqlite3_column_text(q, 0));
-		account = sqlite3_column_int(q, 1) != 0;
+		had = true;
+		before = sqlite3_column_int64(q, 0);
 	}
 	sqlite3_finalize(q);
 	/* lifetime counts first: when a post has any, they are its count; else its days add up */
@@ -380,7 +444,8 @@ recompute(store_t *st, const touched_t *t)
 	sqlite3_bind_int64(q, 3, latest);
 	sqlite3_bind_int64(q, 4, latest_day);
 	sqlite3_bind_int(q, 5, latest_lower);
-	rc = q_done(q);
+	if ((rc = q_done(q)) == STORE_OK)
+		rc = store_reach_sums_move(st, &keys, t->metric, latest - before, had ? 0 : 1);
 out:
 	free(w);
 	return rc;

@@ -57,6 +57,20 @@ int store_reach_posts_list(store_t *st, const store_metrics_t *m, const uint8_t 
 int store_reach_posts_lower(store_t *st, size_t limit, int (*fn)(void *ctx, const store_reach_post_t *p),
     void *ctx) WUR;
 
+/* What the sums of a post's counts are kept under (reach_sums). Internal to the store. */
+typedef struct {
+	char platform[STORE_REACH_PLATFORM_MAX + 1];
+	char appeal[33];                              /* hex, or empty */
+	char item[STORE_REACH_ITEM_MAX + 1];
+	char language[4];
+	bool account;
+} store_reach_keys_t;
+/* A post's keys, and a move of views (and posts) in the sums under them, inside the
+ * caller's transaction (reach.c; reach_views.c moves a post that is linked anew). */
+int store_reach_keys(store_t *st, int64_t post, store_reach_keys_t *k) WUR;
+int store_reach_sums_move(store_t *st, const store_reach_keys_t *k, const char *metric, int64_t views,
+    int64_t posts) WUR;
+
 /* ---- counts, in one transaction (a batch): all of a file, or nothing ---- */
 typedef struct {
 	sv_t platform, post_id, url, channel, metric;

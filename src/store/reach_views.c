@@ -74,6 +74,30 @@ post_row(sqlite3_stmt *q, store_reach_post_t *p)
 	p->measured_day = -1;
 }
 
+/* A post linked anew (appeal, item, language): its latest counts leave the sums of its
+ * old keys and join those of its new ones. */
+static int
+post_sums_relink(store_t *st, int64_t post, const store_reach_keys_t *old)
+{
+	store_reach_keys_t now;
+	sqlite3_stmt *q;
+	if (store_reach_keys(st, post, &now) != STORE_OK ||
+	    q_prepare(st, &q, "SELECT metric, views FROM reach_latest WHERE post = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, post);
+	int rc, out = STORE_OK;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && out == STORE_OK) {
+		char metric[STORE_REACH_METRIC_MAX + 1];
+		int64_t views = sqlite3_column_int64(q, 1);
+		text_to(metric, sizeof(metric), q, 0);
+		if (store_reach_sums_move(st, old, metric, -views, -1) != STORE_OK ||
+		    store_reach_sums_move(st, &now, metric, views, 1) != STORE_OK)
+			out = STORE_ERROR;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? out : STORE_ERROR;
+}
+
 int
 store_reach_post_add(store_t *st, const store_reach_post_t *p, int64_t today, int64_t *id)
 {
@@ -103,6 +127,9 @@ store_reach_post_add(store_t *st, const store_reach_post_t *p, int64_t today, in
 		rc = STORE_CONFLICT;
 		goto rollback;
 	}
+	store_reach_keys_t old_keys;
+	if (step == SQLITE_ROW && store_reach_keys(st, found, &old_keys) != STORE_OK)
+		goto rollback;
 	if (step == SQLITE_ROW) {
 		if (q_prepare(st, &q,
 		        "UPDATE reach_posts SET appeal = ?2, item = ?3, url = CASE WHEN ?4 = '' THEN url ELSE ?4 END, "
@@ -135,6 +162,8 @@ store_reach_post_add(store_t *st, const store_reach_post_t *p, int64_t today, in
 	if ((rc = q_done(q)) != STORE_OK)
 		goto rollback;
 	*id = step == SQLITE_ROW ? found : sqlite3_last_insert_rowid(store_db(st));
+	if (step == SQLITE_ROW && (rc = post_sums_relink(st, found, &old_keys)) != STORE_OK)
+		goto rollback;
 	return q_commit(st);
 rollback:
 	q_exec(st, "ROLLBACK");
@@ -274,10 +303,9 @@ store_reach_by_platform(store_t *st, const store_metrics_t *m,
     void (*fn)(void *ctx, const char *platform, uint64_t views, uint64_t posts), void *ctx)
 {
 	sink_t s = { .platform = fn, .ctx = ctx };
-	return metrics_query(st,
-	    "SELECT p.platform, sum(l.views), count(DISTINCT p.id) FROM reach_latest l JOIN reach_posts p ON "
-	    "p.id = l.post WHERE p.account = 0 AND l.metric IN (",
-	    m, ") GROUP BY p.platform ORDER BY 2 DESC, 1", 0, platform_row, &s);
+	/* posts: the most of any one metric (a post counted in two metrics is one post) */
+	return metrics_query(st, "SELECT k1, sum(views), max(posts) FROM reach_sums WHERE kind = 0 AND metric IN (", m,
+	    ") GROUP BY k1 HAVING max(posts) > 0 ORDER BY 2 DESC, 1", 0, platform_row, &s);
 }
 
 static void
@@ -285,9 +313,15 @@ group_row(sqlite3_stmt *q, void *ctx)
 {
 	sink_t *s = ctx;
 	store_reach_group_t g = { .has_appeal = false };
-	if (sqlite3_column_type(q, 0) == SQLITE_BLOB && sqlite3_column_bytes(q, 0) == 16) {
+	const unsigned char *hex = sqlite3_column_text(q, 0);
+	if (hex && sqlite3_column_bytes(q, 0) == 32) {
+		for (int i = 0; i < 16; i++) {
+			unsigned hi = hex[2 * i], lo = hex[2 * i + 1];
+			hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+			lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+			g.appeal[i] = (uint8_t)(hi << 4 | lo);
+		}
 		g.has_appeal = true;
-		memcpy(g.appeal, sqlite3_column_blob(q, 0), 16);
 	}
 	text_to(g.item, sizeof(g.item), q, 1);
 	g.views = (uint64_t)sqlite3_column_int64(q, 2);
@@ -300,10 +334,8 @@ store_reach_by_item(store_t *st, const store_metrics_t *m, size_t limit,
     void (*fn)(void *ctx, const store_reach_group_t *g), void *ctx)
 {
 	sink_t s = { .group = fn, .ctx = ctx };
-	return metrics_query(st,
-	    "SELECT p.appeal, p.item, sum(l.views), count(DISTINCT p.id) FROM reach_latest l JOIN reach_posts p ON "
-	    "p.id = l.post WHERE p.account = 0 AND l.metric IN (",
-	    m, ") GROUP BY p.appeal, p.item ORDER BY 3 DESC, 2 LIMIT ?", limit ? limit : 1, group_row, &s);
+	return metrics_query(st, "SELECT k1, k2, sum(views), max(posts) FROM reach_sums WHERE kind = 1 AND metric IN (", m,
+	    ") GROUP BY k1, k2 HAVING max(posts) > 0 ORDER BY 3 DESC, 2 LIMIT ?", limit ? limit : 1, group_row, &s);
 }
 
 static void
@@ -318,10 +350,8 @@ store_reach_by_language(store_t *st, const store_metrics_t *m,
     void (*fn)(void *ctx, const char *language, uint64_t views), void *ctx)
 {
 	sink_t s = { .language = fn, .ctx = ctx };
-	return metrics_query(st,
-	    "SELECT p.language, sum(l.views) FROM reach_latest l JOIN reach_posts p ON p.id = l.post "
-	    "WHERE p.account = 0 AND l.metric IN (",
-	    m, ") GROUP BY p.language ORDER BY 2 DESC, 1", 0, language_row, &s);
+	return metrics_query(st, "SELECT k1, sum(views) FROM reach_sums WHERE kind = 2 AND metric IN (", m,
+	    ") GROUP BY k1 HAVING max(posts) > 0 ORDER BY 2 DESC, 1", 0, language_row, &s);
 }
 
 static void

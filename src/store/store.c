@@ -213,7 +213,9 @@ static const char *const store_migrations[] = {
 	 * (or of the typed count), so the same file twice adds nothing. reach_imports: each
 	 * file's day, for the layouts that carry no date. The last three tables are kept by
 	 * every import so the dashboard never reads the snapshots: a post's latest count per
-	 * metric, its change per week, and the sum of those per platform and week. */
+	 * metric, its change per week, the sum of those per platform and week, and the sums
+	 * of the latest counts per platform (kind 0), appeal or item (1: the appeal's id in
+	 * hex, or '' and the item) and subtitle language (2). */
 	"CREATE TABLE reach_posts ("
 	"  id INTEGER PRIMARY KEY,"
 	"  appeal BLOB CHECK (appeal IS NULL OR length(appeal) = 16),"
@@ -268,6 +270,15 @@ static const char *const store_migrations[] = {
 	"  week INTEGER NOT NULL,"
 	"  views INTEGER NOT NULL,"
 	"  PRIMARY KEY (platform, metric, week)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE reach_sums ("
+	"  kind INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),"
+	"  k1 TEXT NOT NULL,"
+	"  k2 TEXT NOT NULL DEFAULT '',"
+	"  metric TEXT NOT NULL,"
+	"  views INTEGER NOT NULL,"
+	"  posts INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, k1, k2, metric)"
 	") STRICT, WITHOUT ROWID;",
 };
 
