@@ -14,6 +14,7 @@
 #include "domain/audit.h"
 #include "domain/casework.h"
 #include "parse/reach_text.h"
+#include "parse/urlenc.h"
 
 bool
 reach_can_edit(const staff_t *s)
@@ -209,6 +210,8 @@ reach_id_from_url(sv_t url, char out[REACH_ID_MAX + 1])
 static bool
 text_ok(sv_t v)
 {
+	if (!text_is_clean_utf8(v))
+		return false;
 	for (size_t i = 0; i < v.len; i++)
 		if ((unsigned char)v.p[i] < 0x20 || v.p[i] == 0x7f)
 			return false;

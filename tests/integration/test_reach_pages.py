@@ -67,6 +67,9 @@ def test_editor_imports_registers_counts_and_the_dashboard_adds_up(make_instance
     assert "done=lower" in r.headers["Location"]
     page = edna.get("/en/staff/reach").text
     assert "Counts that went down" in page and "(went down)" in page
+    # no form is taken without its CSRF token
+    assert edna.post("/en/staff/reach/count", data={"post": number, "day": "2025-10-03",
+                                                    "views": "5"}).status_code == 403
     # a wrong form gives back what was typed
     r = edna.post("/en/staff/reach/post", data={"csrf": token, "item": "", "platform": "myspace",
                                                  "url": "javascript:alert(1)", "channel": "kept words"})
