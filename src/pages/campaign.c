@@ -38,15 +38,36 @@ group_label(const request_t *rq, const store_reach_group_t *g, char *out, size_t
 	}
 }
 
+/* A number in groups of three digits, parted by narrow no-break spaces (U+202F), which
+ * read the same in Belarusian, Russian and English: 40 000 000. */
+static void
+grouped(uint64_t n, char out[48])
+{
+	char digits[24];
+	snprintf_cut(digits, sizeof(digits), "%" PRIu64, n);
+	size_t len = strlen(digits), k = 0;
+	for (size_t i = 0; i < len && k + 4 < 48; i++) {
+		if (i && (len - i) % 3 == 0) {
+			memcpy(out + k, "\xe2\x80\xaf", 3);
+			k += 3;
+		}
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+}
+
 static void
 goal_vars(const request_t *rq, tvars_t *v, const char *name, const reach_goal_t *g)
 {
-	char by[16];
+	char by[16], n[48];
 	tvars_t *it = tvars_add_item(v, "goals");
 	if (!it)
 		return;
 	tvars_set_cstr(it, "name", i18n(rq->lang, name));
-	tvars_setf(it, "done", "%" PRIu64, g->done);
+	grouped(g->done, n);
+	tvars_set_cstr(it, "done_text", n);
+	grouped(g->goal, n);
+	tvars_set_cstr(it, "goal_text", n);
 	tvars_setf(it, "goal", "%" PRIu64, g->goal);
 	tvars_setf(it, "percent", "%u", g->percent);
 	tvars_setf(it, "progress", "%" PRIu64, g->done < g->goal ? g->done : g->goal);
@@ -58,8 +79,10 @@ goal_vars(const request_t *rq, tvars_t *v, const char *name, const reach_goal_t 
 	if (g->done >= g->goal)
 		tvars_set_cstr(it, "reached", "1");
 	else if (g->per_day) {
-		tvars_setf(it, "per_day", "%" PRIu64, g->per_day);
-		tvars_setf(it, "per_week", "%" PRIu64, g->per_week);
+		grouped(g->per_day, n);
+		tvars_set_cstr(it, "per_day", n);
+		grouped(g->per_week, n);
+		tvars_set_cstr(it, "per_week", n);
 	} else if (g->by >= 0) {
 		tvars_set_cstr(it, "late", "1");
 	}

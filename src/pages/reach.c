@@ -46,6 +46,8 @@ post_item(void *ctx, const store_reach_post_t *p)
 		tvars_setf(it, "target_href", "/%s/staff/reach?appeal=%s", lang_code(x->rq->lang), hex);
 	} else if (p->item[0]) {
 		tvars_set_cstr(it, "target", p->item);
+	} else if (!p->account) {
+		tvars_set_cstr(it, "target", i18n(x->rq->lang, N_("not linked to an appeal yet")));
 	}
 	tvars_set_cstr(it, "platform", p->platform);
 	tvars_set_cstr(it, "platform_id", p->platform_id);

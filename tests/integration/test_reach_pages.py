@@ -60,7 +60,8 @@ def test_editor_imports_registers_counts_and_the_dashboard_adds_up(make_instance
                                                  "language": "be"})
     assert r.status_code == 303, r.text[:3000]
     page = edna.get("/en/staff/reach?item=Winter%20testimony").text
-    number = re.search(r"<tr><td>(\d+)</td><td><bdi>Winter testimony</bdi>", page).group(1)
+    number = re.search(r'<tr><td data-label="Number">(\d+)</td><td data-label="Appeal or item">'
+                       r'<bdi>Winter testimony</bdi>', page).group(1)
     r = edna.post("/en/staff/reach/count", data={"csrf": token, "post": number, "day": "2025-10-01", "views": "1000"})
     assert r.status_code == 303 and "done=count" in r.headers["Location"]
     r = edna.post("/en/staff/reach/count", data={"csrf": token, "post": number, "day": "2025-10-02", "views": "900"})
@@ -82,7 +83,7 @@ def test_editor_imports_registers_counts_and_the_dashboard_adds_up(make_instance
     want = {"youtube": 9120, "telegram": 5321 + 900, "vk": 2750, "tiktok": 29482}
     assert {k: v[1] for k, v in platforms.items()} == want
     total = sum(want.values())
-    assert f"<strong>{total}</strong> of 40000000" in r.text
+    assert f"<strong>{total:,}</strong> of 40,000,000".replace(",", "\u202f") in r.text
     cumulative = table_rows(r.text, "table-cumulative")
     assert int(cumulative[-1][1]) == total
     weekly = table_rows(r.text, "table-weekly")
