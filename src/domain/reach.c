@@ -88,6 +88,22 @@ import_row(void *ctx, const reach_row_t *row)
 	return 0;
 }
 
+/* The first pass: every line read and every platform checked, with no transaction
+ * open, so a bad file never holds the database's write lock. */
+static int
+check_row(void *ctx, const reach_row_t *row)
+{
+	import_ctx_t *x = ctx;
+	char platform[REACH_PLATFORM_MAX + 1];
+	snprintf(platform, sizeof(platform), "%.*s", (int)row->platform.len, row->platform.p);
+	if (campaign_platform_known(&x->app->config.campaign, platform))
+		return 0;
+	x->platform_bad = true;
+	x->r->bad_line = row->line;
+	memcpy(x->r->platform, platform, sizeof(platform));
+	return -1;
+}
+
 reach_import_status_t
 reach_import(const app_t *app, const staff_t *s, const uint8_t *p, size_t n, const char *platform, reach_import_t *r)
 {
@@ -102,22 +118,23 @@ reach_import(const app_t *app, const staff_t *s, const uint8_t *p, size_t n, con
 	else if (rc != STORE_OK)
 		return REACH_IMPORT_ERROR;
 	import_ctx_t x = { .app = app, .r = r };
-	if (store_reach_batch_begin(app->store, source, today, &x.b) != STORE_OK)
-		return REACH_IMPORT_ERROR;
 	reach_opts_t o = { .today = day, .platform = platform && platform[0] ? platform : NULL };
-	r->parse = reach_parse(p, n, &o, import_row, &x, &pr);
+	r->parse = reach_parse(p, n, &o, check_row, &x, &pr);
 	r->layout = pr.layout;
 	r->rows = pr.rows;
 	if (r->parse != REACH_OK) {
-		store_reach_batch_abort(x.b);
-		if (x.store_bad)
-			return REACH_IMPORT_ERROR;
 		if (x.platform_bad)
 			return REACH_IMPORT_PLATFORM;
 		r->bad_line = pr.bad_line;
 		r->why = pr.why;
-		r->added = r->known = r->lower = 0;
 		return REACH_IMPORT_REFUSED;
+	}
+	/* the second pass stores it, all or nothing */
+	if (store_reach_batch_begin(app->store, source, today, &x.b) != STORE_OK)
+		return REACH_IMPORT_ERROR;
+	if (reach_parse(p, n, &o, import_row, &x, &pr) != REACH_OK) {
+		store_reach_batch_abort(x.b);
+		return REACH_IMPORT_ERROR;
 	}
 	if (store_reach_batch_commit(x.b, day, (int)pr.layout) != STORE_OK)
 		return REACH_IMPORT_ERROR;
