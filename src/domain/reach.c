@@ -322,7 +322,7 @@ reach_post_add(const app_t *app, const staff_t *s, const reach_post_form_t *f, r
 	p.posted_by = sv_eq(f->posted_by, SV("staff")) ? STORE_POSTED_STAFF
 	    : sv_eq(f->posted_by, SV("partner"))      ? STORE_POSTED_PARTNER
 	                                              : STORE_POSTED_UNSAID;
-	int rc = store_reach_post_add(app->store, &p, clock_day(), id);
+	int rc = store_reach_post_add(app->store, &p, sv_eq(f->move, SV("yes")), clock_day(), id);
 	if (rc == STORE_CONFLICT) {
 		out->taken = true;
 		return INTAKE_INVALID;

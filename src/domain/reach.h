@@ -53,6 +53,7 @@ typedef struct {
 	sv_t appeal;       /* an appeal's id in hex, or empty */
 	sv_t item;         /* else a campaign item's name */
 	sv_t platform, url, platform_id, channel, language, posted, posted_by;   /* posted: YYYY-MM-DD; posted_by: staff, partner */
+	sv_t move;         /* "yes": a post registered for another appeal or item moves here */
 } reach_post_form_t;
 
 typedef struct {

@@ -160,6 +160,8 @@ reach_page(request_t *rq, response_t *rs, const staff_t *s, const page_problems_
 	else if (sv_eq(by, SV("partner")))
 		tvars_set_cstr(v, "by_partner", "1");
 	tvars_set(v, "f_post", post);
+	if (sv_eq(page_field(rq, "move"), SV("yes")))
+		tvars_set_cstr(v, "f_move", "1");
 	page_form_render(rq, rs, "staff_reach", N_("Reach"), v, p, notice, status);
 }
 
@@ -211,7 +213,7 @@ page_staff_reach_post(request_t *rq, response_t *rs)
 		.platform = page_field(rq, "platform"), .url = sv_trim_ows(page_field(rq, "url")),
 		.platform_id = sv_trim_ows(page_field(rq, "platform_id")), .channel = page_field(rq, "channel"),
 		.language = page_field(rq, "language"), .posted = sv_trim_ows(page_field(rq, "posted")),
-		.posted_by = page_field(rq, "posted_by") };
+		.posted_by = page_field(rq, "posted_by"), .move = page_field(rq, "move") };
 	intake_status_t st = reach_post_add(rq->app, s, &f, &r, &id);
 	if (st == INTAKE_OK) {
 		reach_done(rq, rs, "post");
@@ -242,7 +244,8 @@ page_staff_reach_post(request_t *rq, response_t *rs)
 		page_problem_add(&p, "posted", i18n(rq->lang, N_("Write the date as year-month-day, for example 2026-03-01.")));
 	page_rule_problem(rq, &p, "posted_by", r.posted_by, NULL, 0, NULL);
 	if (r.taken)
-		page_problem_add(&p, "url", i18n(rq->lang, N_("This post is already registered for another appeal or item.")));
+		page_problem_add(&p, "move", i18n(rq->lang, N_("This post is already registered for another appeal or item. "
+		                                               "To move it here, with its counts, tick the box and send again.")));
 	reach_page(rq, rs, s, &p, NULL, 400);
 }
 

@@ -46,8 +46,8 @@ typedef struct {
 
 /* An editor's post: added, or an imported post (not yet linked) linked to its appeal or
  * item with what she said. *id gets its id. STORE_CONFLICT when the platform's id is
- * already linked to another appeal or item. */
-int store_reach_post_add(store_t *st, const store_reach_post_t *p, int64_t today, int64_t *id) WUR;
+ * already linked to another appeal or item, unless move (then it moves, with its counts). */
+int store_reach_post_add(store_t *st, const store_reach_post_t *p, bool move, int64_t today, int64_t *id) WUR;
 int store_reach_post_get(store_t *st, int64_t id, store_reach_post_t *out) WUR;
 /* Posts (accounts' series last), of one appeal (appeal non-NULL), one item (item
  * non-NULL), or all; the most viewed first, with their latest counts; *total counts them. */

@@ -99,7 +99,7 @@ post_sums_relink(store_t *st, int64_t post, const store_reach_keys_t *old)
 }
 
 int
-store_reach_post_add(store_t *st, const store_reach_post_t *p, int64_t today, int64_t *id)
+store_reach_post_add(store_t *st, const store_reach_post_t *p, bool move, int64_t today, int64_t *id)
 {
 	sqlite3_stmt *q;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
@@ -123,7 +123,7 @@ store_reach_post_add(store_t *st, const store_reach_post_t *p, int64_t today, in
 	sqlite3_finalize(q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		goto rollback;
-	if (linked && !same) {
+	if (linked && !same && !move) {
 		rc = STORE_CONFLICT;
 		goto rollback;
 	}

@@ -68,6 +68,14 @@ def test_editor_imports_registers_counts_and_the_dashboard_adds_up(make_instance
     assert "done=lower" in r.headers["Location"]
     page = edna.get("/en/staff/reach").text
     assert "Counts that went down" in page and "(went down)" in page
+    # the same post for another item: refused, unless moved on purpose (with its counts)
+    moved = {"csrf": token, "item": "Spring testimony", "platform": "telegram", "url": "https://t.me/ourfund/5000"}
+    r = edna.post("/en/staff/reach/post", data=moved)
+    assert r.status_code == 400 and "tick the box" in r.text
+    r = edna.post("/en/staff/reach/post", data=dict(moved, move="yes"))
+    assert r.status_code == 303
+    r = edna.post("/en/staff/reach/post", data=dict(moved, item="Winter testimony", move="yes"))
+    assert r.status_code == 303
     # no form is taken without its CSRF token
     assert edna.post("/en/staff/reach/count", data={"post": number, "day": "2025-10-03",
                                                     "views": "5"}).status_code == 403

@@ -56,7 +56,7 @@ on_week(void *ctx, const char *platform, int64_t week, int64_t views)
 
 struct groups {
 	size_t n;
-	uint64_t appeal_views, unlinked_views;
+	uint64_t appeal_views, unlinked_views, other_views;
 };
 
 static void
@@ -68,6 +68,8 @@ on_group(void *ctx, const store_reach_group_t *g)
 		x->appeal_views += g->views;
 	else if (!g->has_appeal && !g->item[0])
 		x->unlinked_views += g->views;
+	else if (!g->has_appeal && strcmp(g->item, "other") == 0)
+		x->other_views += g->views;
 }
 
 static struct sums
@@ -138,12 +140,12 @@ main(void)
 	snprintf(p.platform, sizeof(p.platform), "%s", "youtube");
 	snprintf(p.platform_id, sizeof(p.platform_id), "%s", "v1");
 	int64_t id, id2;
-	CHECK(store_reach_post_add(st, &p, 20000, &id) == STORE_OK);
+	CHECK(store_reach_post_add(st, &p, false, 20000, &id) == STORE_OK);
 	store_reach_post_t q = { .posted_day = -1 };
 	snprintf(q.platform, sizeof(q.platform), "%s", "youtube");
 	snprintf(q.platform_id, sizeof(q.platform_id), "%s", "v1");
 	snprintf(q.item, sizeof(q.item), "%s", "other");
-	CHECK(store_reach_post_add(st, &q, 20000, &id2) == STORE_CONFLICT);
+	CHECK(store_reach_post_add(st, &q, false, 20000, &id2) == STORE_CONFLICT);
 	/* its counts moved from "not linked" to the appeal */
 	struct groups g = { 0 };
 	store_metrics_t m = { .name = { "views" }, .n = 1 };
@@ -151,6 +153,12 @@ main(void)
 	CHECK(g.n == 2 && g.appeal_views == 650 && g.unlinked_views == 500);
 	s = sums();
 	CHECK(s.total == 1150);
+	/* moved on purpose: its counts go with it */
+	CHECK(store_reach_post_add(st, &q, true, 20000, &id2) == STORE_OK && id2 == id);
+	struct groups g2 = { 0 };
+	CHECK(store_reach_by_item(st, &m, 10, on_group, &g2) == STORE_OK);
+	CHECK(g2.n == 2 && g2.appeal_views == 0 && g2.other_views == 650);
+	CHECK(store_reach_post_add(st, &p, true, 20000, &id2) == STORE_OK);
 	store_reach_post_t got;
 	CHECK(store_reach_post_get(st, id, &got) == STORE_OK && got.has_appeal && got.appeal[0] == 1 &&
 	      got.posted_by == STORE_POSTED_PARTNER);
