@@ -60,6 +60,9 @@ static const char usage_main[] =
 "                                   a subtitle file as a new version (prints it)\n"
 "  subtitles export DIR APPEAL LANG --as HANDLE [--format vtt|srt] [--version N]\n"
 "                                   a version to standard output\n"
+"  reach import DIR FILE [--platform P]\n"
+"                                   import a platform's export of view counts (all or nothing)\n"
+"  reach totals DIR                 the latest views per platform, and their total\n"
 "  purge DIR                        crypto-shred the requests past their retention\n"
 "  dev seed DIR [--accounts N ...]  fill a test instance for the benchmarks\n"
 "\n"
@@ -405,6 +408,8 @@ main(int argc, char **argv)
 		return cmd_decrypt(argc - 1, argv + 1);
 	if (strcmp(cmd, "subtitles") == 0)
 		return cmd_subtitles(argc - 1, argv + 1);
+	if (strcmp(cmd, "reach") == 0)
+		return cmd_reach(argc - 1, argv + 1);
 	fprintf(stderr, "sava: there is no command \"%.40s\"; `sava --help` lists them\n", cmd);
 	return 2;
 }

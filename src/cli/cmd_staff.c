@@ -21,7 +21,7 @@ static const char usage_invite[] =
 "Prints a one-time enrollment path, /staff/enroll/TOKEN, valid for 72 hours. Pass it\n"
 "to the person out of band (in person, or over a channel you trust); only a hash of\n"
 "the token is stored. Roles: admin, coordinator, owl, verifier, translator, editor,\n"
-"analyst.\n"
+"viewer, analyst.\n"
 "The note (200 bytes at most) is stored encrypted under the token.\n"
 "\n"
 "  --list          the invitations still open: an id, the day each was made and the\n"
@@ -80,7 +80,7 @@ invite_print(void *ctx, const staff_invite_info_t *inv)
 	invite_day(inv->expires_hour, expires);
 	printf("%.*s  %-10s  %-10s  ", INVITE_ID_SHOWN, inv->id, made, expires);
 	const char *sep = "";
-	for (uint32_t bit = 1; bit <= ROLE_ANALYST; bit <<= 1)
+	for (uint32_t bit = 1; bit & ROLE_ALL; bit <<= 1)
 		if (inv->roles & bit) {
 			printf("%s%s", sep, role_name(bit));
 			sep = ", ";
@@ -163,7 +163,7 @@ cmd_invite(int argc, char **argv)
 			uint32_t bit = role_parse(optarg);
 			if (!bit) {
 				fprintf(stderr, "sava invite: there is no role \"%.40s\"; roles are admin, coordinator, owl, "
-				                "verifier, translator and editor\n", optarg);
+				                "verifier, translator, editor and viewer\n", optarg);
 				return 2;
 			}
 			roles |= bit;

@@ -14,6 +14,7 @@ int cmd_appeal(int argc, char **argv);
 int cmd_drop(int argc, char **argv);      /* cmd_drop.c: keygen, export */
 int cmd_decrypt(int argc, char **argv);   /* cmd_drop.c: a bundle opened offline */
 int cmd_subtitles(int argc, char **argv);
+int cmd_reach(int argc, char **argv);
 
 /* cli.c: opens DIR as a command needs it (messages name cmd); 0 or -1 (said on stderr). */
 #include "domain/app.h"

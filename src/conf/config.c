@@ -164,7 +164,8 @@ const char config_default_text[] =
 "gap_frames = 2\n"
 "frame_rate = 25\n"
 "cps_warn = 15\n"
-"cps_error = 20\n";
+"cps_error = 20\n"
+CAMPAIGN_DEFAULT_TEXT;
 
 void
 config_defaults(config_t *c)
@@ -212,6 +213,7 @@ config_defaults(config_t *c)
 	snprintf(c->sub_targets[0], sizeof(c->sub_targets[0]), "ru");
 	snprintf(c->sub_targets[1], sizeof(c->sub_targets[1]), "be");
 	c->sub_claim_hours = 48;
+	campaign_defaults(&c->campaign);
 	c->sub_max_lines = 2;
 	c->sub_chars_per_line = 42;
 	c->sub_ncpl = 2;
@@ -561,6 +563,11 @@ config_handler(void *user, const char *section, const char *name, const char *va
 			want = hours ? "a number of hours from 1 to 720" : ms ? "a number of milliseconds from 1 to 60000"
 			                                                      : "a number from 0 to 200";
 		}
+	} else if (campaign_section(section)) {
+		int r = campaign_setting(&c->campaign, section, name, value, &want);
+		if (r < 0)
+			goto unknown;
+		bad = r;
 	} else if (strcmp(section, "retention") == 0) {
 		unsigned *field = strcmp(name, "days") == 0 ? &c->retention_days
 		    : strcmp(name, "closed_days") == 0      ? &c->closed_days

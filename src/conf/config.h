@@ -5,6 +5,7 @@
 #define SAVA_CONFIG_H
 
 #include "core/buf.h"
+#include "conf/campaign.h"
 
 #define CONFIG_LANG_MAX 3
 #define CONFIG_SUB_TARGETS_MAX 8   /* [subtitles] targets: languages */
@@ -71,6 +72,7 @@ typedef struct {
 	unsigned sub_frame_rate;   /* [subtitles] frame_rate: of the clean video (frames a second) */
 	unsigned sub_cps_warn;     /* [subtitles] cps_warn: reading speed, characters a second */
 	unsigned sub_cps_error;    /* [subtitles] cps_error */
+	campaign_conf_t campaign;  /* [campaign], [reach], [metrics] (campaign.h) */
 } config_t;
 
 void config_defaults(config_t *c);

@@ -80,6 +80,10 @@ typedef enum {
 	AUDIT_DROP_EXPORT = 72,         /* actor none: `sava drop export` wrote it as a bundle */
 	AUDIT_DROP_EXPIRED = 73,        /* actor none: shredded after [drop] keep_days */
 	AUDIT_DROP_REPLY_IMPORT = 74,   /* actor none: `sava drop reply` stored a reply written offline */
+	/* reach (issue 13): no object, so the log never ties an editor to a post or a channel */
+	AUDIT_REACH_POST = 50,          /* an editor registered (or linked) a post */
+	AUDIT_REACH_COUNT = 51,         /* an editor typed a count */
+	AUDIT_REACH_IMPORT = 52,        /* an export file was imported (actor none: the command line) */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

@@ -18,7 +18,7 @@ enum {
 	ROLE_VERIFIER = 1 << 3,
 	ROLE_TRANSLATOR = 1 << 4,
 	ROLE_EDITOR = 1 << 5,
-	/* 1 << 6: reserved (testimonies) */
+	ROLE_VIEWER = 1 << 6,      /* reads the campaign dashboard, nothing else (issue 13) */
 	ROLE_ANALYST = 1 << 7,     /* reads the secure drop in online mode (drop.h) */
 	ROLE_ALL = (1 << 8) - 1,
 };

@@ -22,8 +22,8 @@
 #define PENDING_MAX     64
 #define PENDING_S       (30 * 60)
 
-/* Indexed by bit; NULL: a bit no role uses (yet). */
-static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor", NULL,
+/* Indexed by bit. */
+static const char *const role_names[] = { "admin", "coordinator", "owl", "verifier", "translator", "editor", "viewer",
 	"analyst" };
 
 uint32_t

@@ -384,6 +384,7 @@ server_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 	if (!rq)
 		return NULL;
 	atomic_fetch_add(&server_in_flight, 1);
+	metrics_in_flight(1);
 	rq->app = cls;
 	rq->conn = conn;
 	rq->raw_target = uri;
@@ -406,6 +407,7 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 	conns_request_done(conn);   /* a kept-alive connection waits for headers again */
 	if (!rq)
 		return;
+	metrics_count(rq->route, rq->status);
 	if (app->config.log_requests && rq->route && rq->route->log_quiet) {
 		log_info("%s %s", server_method_name(rq->method), rq->route->pattern);
 	} else if (app->config.log_requests) {
@@ -426,6 +428,7 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MH
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&server_in_flight, 1);
+	metrics_in_flight(-1);
 }
 
 int
@@ -483,6 +486,12 @@ http_serve(app_t *app)
 		conns_stop();
 		return 1;
 	}
+	if (metrics_start(app) != 0) {
+		work_stop();
+		MHD_stop_daemon(d);
+		conns_stop();
+		return 1;
+	}
 	log_info("listening on http://%s%s%s:%u/", strchr(c->listen_addr, ':') ? "[" : "", c->listen_addr,
 	    strchr(c->listen_addr, ':') ? "]" : "", c->listen_port);
 	if (app->test_instance)
@@ -500,6 +509,7 @@ http_serve(app_t *app)
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
+	metrics_stop();
 	work_stop();   /* finishes queued work and resumes its requests */
 	MHD_stop_daemon(d);
 	files_stop();

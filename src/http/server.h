@@ -30,6 +30,17 @@ int work_start(unsigned threads, const unsigned room[WORK_PURPOSES]) WUR;
 void work_stop(void);
 int work_reserve(request_t *rq) WUR;
 void work_push(request_t *rq);
+/* How many requests of each purpose wait for (or are in) the workers now: for /metrics. */
+void work_waiting(unsigned out[WORK_PURPOSES]);
+
+/* metrics.c: /metrics (Prometheus text, aggregates only) on its own loopback listener
+ * ([metrics] listen), never on the public one. metrics_count tallies a finished request
+ * by its route's class and its status's class; metrics_start starts the listener when
+ * configured (0, or -1 when it cannot listen); metrics_stop stops it. */
+void metrics_count(const route_t *route, int status);
+int metrics_start(const app_t *app) WUR;
+void metrics_stop(void);
+void metrics_in_flight(int n);
 
 /* conns.c: slow clients. Each connection waiting for a request's headers has
  * header_timeout_s seconds in all (a kept-alive one, the longer of that and

@@ -66,6 +66,15 @@ static struct {
 	bool stop;
 } work = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
+void
+work_waiting(unsigned out[WORK_PURPOSES])
+{
+	pthread_mutex_lock(&work.lock);
+	for (unsigned p = 0; p < WORK_PURPOSES; p++)
+		out[p] = work.held[p];
+	pthread_mutex_unlock(&work.lock);
+}
+
 static unsigned
 work_purpose(unsigned kind)
 {

@@ -162,6 +162,7 @@ staff_appeal_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t
 		if (av.slug[0])
 			tvars_setf(v, "public_href", "/%s/appeals/%s", l, av.slug);
 		tvars_setf(v, "back_href", "/%s/staff/appeals", l);
+		tvars_setf(v, "reach_href", "/%s/staff/reach?appeal=%s", l, hex);
 		if (notice)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 	}

@@ -31,6 +31,7 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("subtitle task handed back"),
 	N_("subtitles viewed"),
 	N_("subtitle work started"),
+	N_("reach post registered"), N_("reach count entered"), N_("reach file imported"),
 	N_("unknown action"),
 };
 

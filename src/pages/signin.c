@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "domain/casework.h"
+#include "domain/reach.h"
 #include "domain/sessionlist.h"
 #include "domain/staff.h"
 #include "pages/qr.h"
@@ -111,6 +112,8 @@ page_staff_home(request_t *rq, response_t *rs)
 			tvars_set_cstr(v, "analyst", "1");
 		if (s->acct.roles & (ROLE_EDITOR | ROLE_TRANSLATOR))
 			tvars_set_cstr(v, "subtitler", "1");
+		if (reach_can_view(s))
+			tvars_set_cstr(v, "campaign", "1");
 	}
 	page_render(rq, rs, "staff_home", N_("Staff"), v);
 }

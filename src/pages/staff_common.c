@@ -36,6 +36,8 @@ page_staff_vars(request_t *rq)
 	set_href(v, rq, "testimonies_href", "/staff/testimonies");
 	set_href(v, rq, "drops_href", "/staff/drop");
 	set_href(v, rq, "subtitles_href", "/staff/subtitles");
+	set_href(v, rq, "reach_href", "/staff/reach");
+	set_href(v, rq, "campaign_href", "/staff/campaign");
 	return v;
 }
 
@@ -77,7 +79,7 @@ page_roles_text(const request_t *rq, uint32_t roles, tvars_t *v, const char *nam
 {
 	buf_t b;
 	buf_init(&b, 256);
-	for (uint32_t bit = 1; bit <= ROLE_ANALYST; bit <<= 1) {
+	for (uint32_t bit = 1; bit & ROLE_ALL; bit <<= 1) {
 		if (!(roles & bit))
 			continue;
 		if ((b.len && buf_append_cstr(&b, ", ") != 0) || buf_append_cstr(&b, i18n(rq->lang, role_name(bit))) != 0)
@@ -95,7 +97,7 @@ page_account_status(const request_t *rq, int status)
 
 /* Role names for the catalogs (role_name gives the same English words). */
 static const char *const role_msgids[] __attribute__((unused)) = {
-	N_("admin"), N_("coordinator"), N_("owl"), N_("verifier"), N_("translator"), N_("editor"), N_("analyst"),
+	N_("admin"), N_("coordinator"), N_("owl"), N_("verifier"), N_("translator"), N_("editor"), N_("viewer"), N_("analyst"),
 };
 
 /* Each language in its own name (casework_languages' order). */

@@ -313,6 +313,81 @@ static const char *const store_migrations[] = {
 	"  UNIQUE (case_id, lang)"
 	") STRICT;"
 	"CREATE INDEX sub_tasks_queue ON sub_tasks (kind, src, lang, created_hour);",
+	/* 11: reach (issue 13): where each appeal or campaign item was posted, and the view
+	 * counts the platforms' exports or an editor gave, as snapshots never overwritten.
+	 * A post's platform, id, address, channel, subtitle language and day are public
+	 * facts; who posted it is only a kind (0 not said, 1 staff, 2 partner), never an
+	 * account (docs/operator.md, "Reach"). A snapshot's source is the BLAKE2b of the file
+	 * (or of the typed count), so the same file twice adds nothing. reach_imports: each
+	 * file's day, for the layouts that carry no date. The last three tables are kept by
+	 * every import so the dashboard never reads the snapshots: a post's latest count per
+	 * metric, its change per week, the sum of those per platform and week, and the sums
+	 * of the latest counts per platform (kind 0), appeal or item (1: the appeal's id in
+	 * hex, or '' and the item) and subtitle language (2). */
+	"CREATE TABLE reach_posts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  appeal BLOB CHECK (appeal IS NULL OR length(appeal) = 16),"
+	"  item TEXT NOT NULL DEFAULT '',"
+	"  platform TEXT NOT NULL CHECK (length(platform) BETWEEN 1 AND 16),"
+	"  platform_id TEXT NOT NULL CHECK (length(platform_id) BETWEEN 1 AND 130),"
+	"  url TEXT NOT NULL DEFAULT '',"
+	"  channel TEXT NOT NULL DEFAULT '',"
+	"  language TEXT NOT NULL DEFAULT '',"
+	"  posted_day INTEGER,"
+	"  posted_by INTEGER NOT NULL DEFAULT 0 CHECK (posted_by IN (0, 1, 2)),"
+	"  account INTEGER NOT NULL DEFAULT 0 CHECK (account IN (0, 1)),"
+	"  created_day INTEGER NOT NULL,"
+	"  UNIQUE (platform, platform_id)"
+	") STRICT;"
+	"CREATE INDEX reach_posts_appeal ON reach_posts (appeal, item);"
+	"CREATE INDEX reach_posts_url ON reach_posts (platform, url) WHERE url != '';"
+	"CREATE TABLE reach_snapshots ("
+	"  id INTEGER PRIMARY KEY,"
+	"  post INTEGER NOT NULL REFERENCES reach_posts (id) ON DELETE CASCADE,"
+	"  metric TEXT NOT NULL CHECK (length(metric) BETWEEN 1 AND 32),"
+	"  period INTEGER NOT NULL CHECK (period IN (0, 1)),"
+	"  measured_day INTEGER NOT NULL,"
+	"  views INTEGER NOT NULL CHECK (views >= 0),"
+	"  source BLOB NOT NULL CHECK (length(source) = 32),"
+	"  lower INTEGER NOT NULL DEFAULT 0 CHECK (lower IN (0, 1)),"
+	"  UNIQUE (post, metric, period, measured_day, source)"
+	") STRICT;"
+	"CREATE TABLE reach_imports ("
+	"  source BLOB PRIMARY KEY CHECK (length(source) = 32),"
+	"  day INTEGER NOT NULL,"
+	"  layout INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE reach_latest ("
+	"  post INTEGER NOT NULL REFERENCES reach_posts (id) ON DELETE CASCADE,"
+	"  metric TEXT NOT NULL,"
+	"  views INTEGER NOT NULL,"
+	"  measured_day INTEGER NOT NULL,"
+	"  lower INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (post, metric)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE reach_post_weeks ("
+	"  post INTEGER NOT NULL REFERENCES reach_posts (id) ON DELETE CASCADE,"
+	"  metric TEXT NOT NULL,"
+	"  week INTEGER NOT NULL,"
+	"  delta INTEGER NOT NULL,"
+	"  PRIMARY KEY (post, metric, week)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE reach_weeks ("
+	"  platform TEXT NOT NULL,"
+	"  metric TEXT NOT NULL,"
+	"  week INTEGER NOT NULL,"
+	"  views INTEGER NOT NULL,"
+	"  PRIMARY KEY (platform, metric, week)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE reach_sums ("
+	"  kind INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),"
+	"  k1 TEXT NOT NULL,"
+	"  k2 TEXT NOT NULL DEFAULT '',"
+	"  metric TEXT NOT NULL,"
+	"  views INTEGER NOT NULL,"
+	"  posts INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, k1, k2, metric)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
