@@ -78,15 +78,17 @@ consent_record(const app_t *app, const staff_t *s, const uint8_t id[16], const c
 		st = INTAKE_NOT_FOUND;   /* the Owl records his consent, or a coordinator */
 	if (st == INTAKE_OK) {
 		size_t n = consent_encode(c, rec);
-		/* a story the new record does not allow goes down in the same transaction */
-		bool down = t.slug[0] && !consent_allows(c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE);
+		/* a story the new record does not allow goes down in the same transaction; a
+		 * withdrawal takes down whatever is up when it commits, not what was read before */
+		char gone[STORE_STORY_SLUG_MAX + 1] = "";
+		bool down = c->withdrawn || (t.slug[0] && !consent_allows(c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE));
 		static const int fields[] = { FIELD_T_CONSENT };
 		sv_t texts[] = { { (const char *)rec, n } };
-		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1);
+		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1, gone);
 		if (st == INTAKE_OK) {
 			audit_case(app, a, s->acct.id, action);
-			if (down) {
-				story_files_remove(app, t.slug);
+			if (gone[0]) {
+				story_files_remove(app, gone);
 				audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
 			}
 		}
@@ -158,7 +160,7 @@ testimony_copy(const app_t *app, const staff_t *s, const uint8_t id[16], sv_t ti
 	if (st == INTAKE_OK) {
 		static const int fields[] = { FIELD_T_TITLE, FIELD_T_COPY, FIELD_T_STRIKE };
 		sv_t texts[] = { title, text, strike };
-		st = testimony_add(app, a, s, STORE_T_COPY, fields, texts, 3);
+		st = testimony_add(app, a, s, STORE_T_COPY, fields, texts, 3, NULL);
 	}
 	if (st == INTAKE_OK)
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_COPY);

@@ -171,10 +171,13 @@ step_one(store_t *st, const char *sql, const uint8_t id[16], int64_t n, const ui
 
 int
 store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems, int64_t hour,
-    int what, const uint8_t actor[16], uint32_t *seq_out)
+    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out)
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
+	char slug[STORE_STORY_SLUG_MAX + 1] = "";
+	if (slug_out)
+		slug_out[0] = '\0';
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
@@ -199,13 +202,19 @@ store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items
 		    seq, actor);
 	else if (what == STORE_T_CONSENT || what == STORE_T_CONSENT_DOWN)
 		rc = step_one(st, "UPDATE testimonies SET consent_seq = ?2 WHERE id = ?1", id, seq, NULL);
-	if (rc == STORE_OK && what == STORE_T_CONSENT_DOWN)
-		rc = step_one(st, "DELETE FROM stories WHERE testimony = ?1", id, 0, NULL);
+	if (rc == STORE_OK && what == STORE_T_CONSENT_DOWN) {
+		/* whatever story is up now, even one published since the caller looked */
+		rc = store_story_takedown(st, id, slug);
+		if (rc == STORE_NOT_FOUND)
+			rc = STORE_OK;
+	}
 	if (rc != STORE_OK)
 		goto rollback;
 	if (q_commit(st) != STORE_OK)
 		return STORE_ERROR;
 	*seq_out = seq;
+	if (slug_out)
+		memcpy(slug_out, slug, sizeof(slug));
 	return STORE_OK;
 rollback:
 	q_exec(st, "ROLLBACK");

@@ -73,8 +73,10 @@ enum {
 	STORE_T_CONSENT = 2,    /* the latest consent record */
 	STORE_T_CONSENT_DOWN = 3,   /* the same, and its story goes down (consent withdrawn or narrowed) */
 };
+/* slug_out (NULL when not wanted) gets the slug of a story STORE_T_CONSENT_DOWN
+ * deleted in the same transaction, or "" when there was none. */
 int store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems, int64_t hour,
-    int what, const uint8_t actor[16], uint32_t *seq_out) WUR;
+    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out) WUR;
 
 /* The first approval of version copy_seq, by someone other than its redactor:
  * STORE_CONFLICT when that version is no longer current, is approved already, is
