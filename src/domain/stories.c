@@ -84,7 +84,11 @@ consent_record(const app_t *app, const staff_t *s, const uint8_t id[16], const c
 		bool down = c->withdrawn || (t.slug[0] && !consent_allows(c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE));
 		static const int fields[] = { FIELD_T_CONSENT };
 		sv_t texts[] = { { (const char *)rec, n } };
-		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1, gone);
+		/* and one it still allows keeps only what the record allows: its video (as the
+		 * publish checked it, testimony_media.c), and its end no later than the record's */
+		store_consent_bound_t bound = { .until_hour = (int64_t)c->until_day * 24,
+			.media_ok = consent_allows(c, (uint32_t)clock_day(), testimony_media_needs(&t), CONSENT_SITE) };
+		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1, gone, &bound);
 		if (st == INTAKE_OK) {
 			audit_case(app, a, s->acct.id, action);
 			if (gone[0]) {
@@ -160,7 +164,7 @@ testimony_copy(const app_t *app, const staff_t *s, const uint8_t id[16], sv_t ti
 	if (st == INTAKE_OK) {
 		static const int fields[] = { FIELD_T_TITLE, FIELD_T_COPY, FIELD_T_STRIKE };
 		sv_t texts[] = { title, text, strike };
-		st = testimony_add(app, a, s, STORE_T_COPY, fields, texts, 3, NULL);
+		st = testimony_add(app, a, s, STORE_T_COPY, fields, texts, 3, NULL, NULL);
 	}
 	if (st == INTAKE_OK)
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_COPY);

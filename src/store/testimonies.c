@@ -169,9 +169,36 @@ step_one(store_t *st, const char *sql, const uint8_t id[16], int64_t n, const ui
 	return q_done(q);
 }
 
+/* A published story held to a new consent record: down if it shows a video the
+ * record no longer allows (its slug in slug), else its end no later than the record's. */
+static int
+story_bound(store_t *st, const uint8_t id[16], const store_consent_bound_t *b, char slug[STORE_STORY_SLUG_MAX + 1])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "DELETE FROM stories WHERE testimony = ?1 AND has_media AND NOT ?2 RETURNING slug") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, b->media_ok ? 1 : 0);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		t_text(slug, STORE_STORY_SLUG_MAX + 1, q, 0);
+		rc = sqlite3_step(q);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE stories SET until_hour = ?2 WHERE testimony = ?1 AND until_hour > ?2") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, b->until_hour);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
 int
 store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems, int64_t hour,
-    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out)
+    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out, const store_consent_bound_t *bound)
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
@@ -208,6 +235,8 @@ store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items
 		if (rc == STORE_NOT_FOUND)
 			rc = STORE_OK;
 	}
+	if (rc == STORE_OK && what == STORE_T_CONSENT && bound)
+		rc = story_bound(st, id, bound, slug);
 	if (rc != STORE_OK)
 		goto rollback;
 	if (q_commit(st) != STORE_OK)

@@ -73,10 +73,19 @@ enum {
 	STORE_T_CONSENT = 2,    /* the latest consent record */
 	STORE_T_CONSENT_DOWN = 3,   /* the same, and its story goes down (consent withdrawn or narrowed) */
 };
-/* slug_out (NULL when not wanted) gets the slug of a story STORE_T_CONSENT_DOWN
- * deleted in the same transaction, or "" when there was none. */
+/* What a new consent record still allows of a published story (STORE_T_CONSENT):
+ * its video or not, and its end at the latest. */
+typedef struct {
+	bool media_ok;
+	int64_t until_hour;
+} store_consent_bound_t;
+
+/* slug_out (NULL when not wanted) gets the slug of a story deleted in the same
+ * transaction (STORE_T_CONSENT_DOWN, or STORE_T_CONSENT when bound no longer allows
+ * its video), or "" when there was none; bound (STORE_T_CONSENT, may be NULL) also
+ * lowers the story's end to its until_hour. */
 int store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems, int64_t hour,
-    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out) WUR;
+    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out, const store_consent_bound_t *bound) WUR;
 
 /* The first approval of version copy_seq, by someone other than its redactor:
  * STORE_CONFLICT when that version is no longer current, is approved already, is

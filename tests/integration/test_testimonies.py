@@ -180,6 +180,12 @@ def test_a_testimony_from_a_request_to_a_story_and_back(inst):
             db.execute("UPDATE testimonies SET approved_by = redacted_by")
     finally:
         db.close()
+    # a renewal that ends sooner brings the story's end forward with it (it stays up)
+    (until,) = q(inst, "SELECT until_hour FROM stories")[0]
+    assert consent(anna, tid, days="5").status_code == 303
+    (until2,) = q(inst, "SELECT until_hour FROM stories")[0]
+    assert until2 < until and until2 == (int(time.time()) // 86400 + 5) * 24
+    assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 200
     # a withdrawal of consent takes it down at once
     r = act(anna, tid, "withdraw", w_how="he wrote in the mailbox")
     assert r.status_code == 400 and "Tick the box" in r.text
@@ -394,7 +400,17 @@ def test_a_story_with_its_video_redacted(tmp_path):
         assert _black_share(rgb, 320, 0, 0, 160, 120) > 0.99        # the box covers its place
         assert _black_share(rgb, 320, 160, 120, 320, 240) < 0.5     # and only that
         check_clean(out)
-        # the withdrawal takes the video down with the story
+        # a new record for his text only no longer allows the video: the story goes down
+        assert consent(anna, tid).status_code == 303
+        assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
+        assert requests.get(inst.url(f"/en/stories/{sid}"), timeout=HTTP_TIMEOUT).status_code == 404
+        assert not (inst.dir / "media" / sid).exists()
+        # published again with his full consent; the withdrawal takes the video down with the story
+        assert consent(anna, tid, what=("text", "voice", "face")).status_code == 303
+        assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code in (303, 409)
+        assert act(anna, tid, "publish", copy_seq=copy_seq(anna, tid)).status_code == 303
+        sid = public_story_ids(inst=inst)[0][0]
+        assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 200
         assert act(anna, tid, "withdraw", confirm="yes").status_code == 303
         assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
         assert not (inst.dir / "media" / sid).exists()
