@@ -251,8 +251,9 @@ testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint
 	else if (t.slug[0] || t.copy_seq != copy_seq || copy_seq == 0)
 		ps = PUBLISH_STALE;
 	else if (!t.has_approved_by || !t.has_redacted_by || sodium_memcmp(t.approved_by, s->acct.id, 16) == 0 ||
-	    sodium_memcmp(t.redacted_by, s->acct.id, 16) == 0)
-		ps = PUBLISH_TWO_PEOPLE;   /* two people, neither of them its redactor */
+	    sodium_memcmp(t.redacted_by, s->acct.id, 16) == 0 ||
+	    (t.has_media_by && sodium_memcmp(t.media_by, s->acct.id, 16) == 0))
+		ps = PUBLISH_TWO_PEOPLE;   /* two people, neither of them its redactor (of the copy or the video) */
 	else if (testimony_consent_latest(app, a, &c, &found) != INTAKE_OK)
 		ps = PUBLISH_ERROR;
 	else if (!found || !consent_allows(&c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE))

@@ -82,7 +82,7 @@ testimony_media_add(const app_t *app, const staff_t *s, const uint8_t id[16], up
 	}
 	if (st == INTAKE_OK) {
 		size_t n = redact_encode(r, rb);
-		int rc = store_testimony_media_add(app->store, id, items.items, items.n, &att[0], rb, n, hour);
+		int rc = store_testimony_media_add(app->store, id, items.items, items.n, &att[0], rb, n, hour, s->acct.id);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_INVALID : INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {
@@ -111,7 +111,7 @@ testimony_media_redo(const app_t *app, const staff_t *s, const uint8_t id[16], c
 	if (st == INTAKE_OK && !who.editor)
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK) {
-		int rc = store_testimony_media_redo(app->store, id, rb, redact_encode(r, rb), clock_hour());
+		int rc = store_testimony_media_redo(app->store, id, rb, redact_encode(r, rb), clock_hour(), s->acct.id);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_INVALID : INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {

@@ -28,7 +28,8 @@ t_text(char *dst, size_t cap, sqlite3_stmt *q, int col)
 
 #define TESTIMONY_COLUMNS \
 	"t.id, t.language, t.copy_seq, t.redacted_by, t.approved_by, t.consent_seq, t.created_hour, s.slug, s.until_hour, " \
-	"t.owl, t.media_original, t.media_state, t.media_redact, t.media_video, t.media_poster, t.media_refusal"
+	"t.owl, t.media_original, t.media_state, t.media_redact, t.media_video, t.media_poster, t.media_refusal, " \
+	"t.media_by"
 #define TESTIMONY_FROM " FROM testimonies t LEFT JOIN stories s ON s.testimony = t.id "
 
 static int
@@ -59,6 +60,7 @@ testimony_row(sqlite3_stmt *q, store_testimony_t *t)
 	t->has_media_video = t_opt_blob(t->media_video, q, 13);
 	t->has_media_poster = t_opt_blob(t->media_poster, q, 14);
 	t_text(t->media_refusal, sizeof(t->media_refusal), q, 15);
+	t->has_media_by = t_opt_blob(t->media_by, q, 16);
 	return ok ? STORE_OK : STORE_ERROR;
 }
 
@@ -257,6 +259,7 @@ store_testimony_approve(store_t *st, const uint8_t id[16], const uint8_t actor[1
 	if (q_prepare(st, &q,
 	        "UPDATE testimonies SET approved_by = ?2 WHERE id = ?1 AND copy_seq = ?3 AND copy_seq > 0 "
 	        "AND approved_by IS NULL AND redacted_by IS NOT NULL AND redacted_by <> ?2 "
+	        "AND (media_by IS NULL OR media_by <> ?2) "
 	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
@@ -480,7 +483,7 @@ job_queue(store_t *st, const uint8_t id[16], int64_t hour)
 
 int
 store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems,
-    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour)
+    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour, const uint8_t by[16])
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
@@ -488,12 +491,13 @@ store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t 
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
 	        "UPDATE testimonies SET media_original = ?2, media_state = 1, media_redact = ?3, media_refusal = '', "
-	        "approved_by = NULL WHERE id = ?1 AND media_original IS NULL AND media_video IS NULL "
+	        "approved_by = NULL, media_by = ?4 WHERE id = ?1 AND media_original IS NULL AND media_video IS NULL "
 	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, att->id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, redact, (int)redact_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, by, 16, SQLITE_STATIC);
 	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK)
 		goto rollback;
 	rc = STORE_ERROR;
@@ -517,14 +521,15 @@ rollback:
 }
 
 int
-store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len, int64_t hour)
+store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len, int64_t hour,
+    const uint8_t by[16])
 {
 	sqlite3_stmt *q;
 	int rc;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
-	        "UPDATE testimonies SET media_state = 1, media_redact = ?2, media_refusal = '', approved_by = NULL "
+	        "UPDATE testimonies SET media_state = 1, media_redact = ?2, media_refusal = '', approved_by = NULL, media_by = ?3 "
 	        "WHERE id = ?1 AND media_original IS NOT NULL AND media_state <> 2 "
 	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0) {
 		rc = STORE_ERROR;
@@ -532,6 +537,7 @@ store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *red
 	}
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, redact, (int)redact_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, by, 16, SQLITE_STATIC);
 	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK || (rc = job_queue(st, id, hour)) != STORE_OK)
 		goto rollback;
 	return q_commit(st);

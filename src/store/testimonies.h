@@ -33,6 +33,8 @@ typedef struct {
 	uint8_t media_redact[258];
 	size_t media_redact_len;
 	char media_refusal[160];
+	bool has_media_by;
+	uint8_t media_by[16];              /* who set its video's redaction */
 } store_testimony_t;
 
 enum {
@@ -110,11 +112,11 @@ int store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*s
  * what its redaction hides, and the redaction's job queued; any first approval voided.
  * STORE_CONFLICT when it has a video already, or is published. */
 int store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems,
-    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour) WUR;
+    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour, const uint8_t by[16]) WUR;
 /* Redacts it again with other settings: waiting, job queued, approval voided.
  * STORE_CONFLICT while it is being redacted, without an original, or published. */
 int store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len,
-    int64_t hour) WUR;
+    int64_t hour, const uint8_t by[16]) WUR;
 /* From state from to state to; STORE_CONFLICT when it is no longer in from. */
 int store_testimony_media_move(store_t *st, const uint8_t id[16], int from, int to) WUR;
 /* The redaction is made, in one transaction: video and poster stored as the case's files,

@@ -377,6 +377,10 @@ def test_a_story_with_its_video_redacted(tmp_path):
             assert time.time() < deadline, page(edna, tid)[-3000:]
             time.sleep(0.5)
         assert edna.get(f"/en/staff/testimonies/{tid}/video").status_code == 200
+        # edna set the video's redaction: she does not approve erin's copy of it
+        assert act(erin, tid, "copy", title="На видео", copy="Он рассказал.", strike="").status_code == 303
+        assert act(edna, tid, "approve", copy_seq=copy_seq(edna, tid)).status_code == 409
+        assert q(inst, "SELECT approved_by IS NULL FROM testimonies") == [(1,)]
         assert act(edna, tid, "copy", title="На видео", copy="Он рассказал.", strike="").status_code == 303
         assert consent(anna, tid).status_code == 303                      # text only
         assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code == 303
@@ -388,6 +392,13 @@ def test_a_story_with_its_video_redacted(tmp_path):
         r = act(anna, tid, "publish", copy_seq=copy_seq(anna, tid))
         assert r.status_code == 303, r.text[:3000]
         sid = public_story_ids(inst=inst)[0][0]
+        # the SQL itself refuses an approver who set the video's redaction
+        db = sqlite3.connect(inst.dir / "sava.db")
+        try:
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute("UPDATE testimonies SET media_by = approved_by")
+        finally:
+            db.close()
         story = requests.get(inst.url(f"/en/stories/{sid}"), timeout=HTTP_TIMEOUT)
         assert f"/media/{sid}/video.mp4" in story.text
         v = requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT)
