@@ -16,12 +16,16 @@
 #include "domain/testimony_private.h"
 #include "store/appeals.h"
 
-/* A story's public files (its video and poster), once its row is gone. */
-static void
+/* A story's public files (its video and poster): before its row goes, so that a
+ * failure leaves the row (and the way to try again); -1 when they could not all go. */
+static int
 story_files_remove(const app_t *app, const char *slug)
 {
-	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK)
+	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK) {
 		log_warnx("a story's public files could not all be deleted: DIR/media/%s", slug);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- consent ---- */
@@ -92,7 +96,7 @@ consent_record(const app_t *app, const staff_t *s, const uint8_t id[16], const c
 		if (st == INTAKE_OK) {
 			audit_case(app, a, s->acct.id, action);
 			if (gone[0]) {
-				story_files_remove(app, gone);
+				(void)story_files_remove(app, gone);   /* its row went in the record's transaction */
 				audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
 			}
 		}
@@ -301,7 +305,7 @@ testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint
 		if (rc == STORE_OK)
 			rc = store_story_publish(app->store, &story, t.consent_seq);
 		if (rc != STORE_OK)
-			story_files_remove(app, story.slug);
+			(void)story_files_remove(app, story.slug);
 		/* the copy, its approval or the consent changed since they were read */
 		ps = rc == STORE_OK ? PUBLISH_OK : rc == STORE_CONFLICT ? PUBLISH_STALE : PUBLISH_ERROR;
 		store_story_free(&story);
@@ -329,12 +333,15 @@ testimony_takedown(const app_t *app, const staff_t *s, const uint8_t id[16])
 	intake_status_t st = testimony_open(app, s, id, a, &t, &who);
 	if (st == INTAKE_OK && !who.holder && !who.owl)
 		st = INTAKE_NOT_FOUND;
+	if (st == INTAKE_OK && t.slug[0] && story_files_remove(app, t.slug) != 0)
+		st = INTAKE_ERROR;   /* its files first: the row stays while the video is still public */
 	if (st == INTAKE_OK) {
 		int rc = store_story_takedown(app->store, id, slug);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_INVALID : INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {
-		story_files_remove(app, slug);
+		if (strcmp(slug, t.slug) != 0)
+			(void)story_files_remove(app, slug);   /* published since it was read */
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
 	}
 	access_free(a);
@@ -476,10 +483,17 @@ story_takedown(const app_t *app, const staff_t *s, const char *slug)
 {
 	if (!testimonies_allowed(app, s))
 		return INTAKE_NOT_FOUND;
-	int rc = store_story_takedown_slug(app->store, slug);
+	store_story_t story;
+	int rc = store_story_by_slug(app->store, slug, INT64_MIN, &story);   /* ended or not */
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	story_files_remove(app, slug);
+	store_story_free(&story);
+	/* its files first: if they cannot go, its row stays and the takedown can be tried again */
+	if (story_files_remove(app, slug) != 0)
+		return INTAKE_ERROR;
+	rc = store_story_takedown_slug(app->store, slug);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 	/* its original may be gone: the entry names who, and no object */
 	if (audit_append(app->vault, app->store, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN, NULL) != 0)
 		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
@@ -495,6 +509,7 @@ stories_expire(const app_t *app)
 	char slugs[EXPIRE_BATCH][STORE_STORY_SLUG_MAX + 1];
 	static const uint8_t none[16];
 	size_t n = 0, all = 0;
+	bool stuck = false;
 	do {
 		if (store_stories_expire(app->store, clock_hour(), ids, slugs, EXPIRE_BATCH, &n) != STORE_OK) {
 			log_warnx("stories whose consent ran out could not be taken down; the next purge tries again");
@@ -503,13 +518,24 @@ stories_expire(const app_t *app)
 		for (size_t i = 0; i < n; i++) {
 			store_case_t row;
 			uint8_t object[16];
-			story_files_remove(app, slugs[i]);
+			/* its files first; if they cannot go its row stays, and the next purge tries again */
+			if (story_files_remove(app, slugs[i]) != 0) {
+				stuck = true;
+				continue;
+			}
+			int rc = store_story_takedown_slug(app->store, slugs[i]);
+			if (rc == STORE_NOT_FOUND)
+				continue;   /* taken down meanwhile */
+			if (rc != STORE_OK) {
+				stuck = true;
+				continue;
+			}
+			all++;
 			bool have = memcmp(ids[i], none, 16) != 0 && store_case_get(app->store, ids[i], &row) == STORE_OK &&
 			    case_audit_id(app->vault, ids[i], row.slot, object) == VAULT_OK;
 			if (audit_append(app->vault, app->store, NULL, AUDIT_TESTIMONY_TAKEDOWN, have ? object : NULL) != 0)
 				log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
 		}
-		all += n;
-	} while (n == EXPIRE_BATCH);
+	} while (n == EXPIRE_BATCH && !stuck);
 	return all;
 }

@@ -333,8 +333,7 @@ store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*slugs
 	*n = 0;
 	/* a batch at a time: the caller removes each one's folder, and comes back for more */
 	if (q_prepare(st, &q,
-	        "DELETE FROM stories WHERE slug IN (SELECT slug FROM stories WHERE until_hour <= ?1 LIMIT ?2) "
-	        "RETURNING testimony, slug") != 0)
+	        "SELECT testimony, slug FROM stories WHERE until_hour <= ?1 ORDER BY slug LIMIT ?2") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, hour);
 	sqlite3_bind_int64(q, 2, (int64_t)max);

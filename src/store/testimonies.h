@@ -102,8 +102,9 @@ int store_story_publish(store_t *st, const store_story_t *s, uint32_t consent_se
  * the caller removes): STORE_NOT_FOUND when none is published. */
 int store_story_takedown(store_t *st, const uint8_t testimony[16], char slug[STORE_STORY_SLUG_MAX + 1]) WUR;
 int store_story_takedown_slug(store_t *st, const char *slug) WUR;
-/* Stories whose consent ran out by hour: deleted; the testimonies they came from in ids
- * (at most max, *n of them). */
+/* Stories whose consent ran out by hour, still there (the caller removes each one's
+ * files, then its row with store_story_takedown_slug); the testimonies they came from
+ * in ids (at most max, *n of them). */
 int store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*slugs)[STORE_STORY_SLUG_MAX + 1],
     size_t max, size_t *n) WUR;
 

@@ -240,9 +240,18 @@ def test_an_editors_testimony_the_owl_and_shredding(inst):
     assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 200
     listing = edna.get("/en/staff/testimonies").text
     assert "its original was shredded" in listing
+    # its public files go first: while they cannot, the story stays (to be taken down again)
+    stuck = inst.dir / "media" / ids[0] / "stuck"
+    stuck.mkdir(parents=True)
+    (stuck / "x").write_bytes(b"x")
+    r = edna.post(f"/en/staff/stories/{ids[0]}/takedown", data={"csrf": find_csrf(listing)})
+    assert r.status_code != 303
+    assert q(inst, "SELECT count(*) FROM stories") == [(1,)]
+    shutil.rmtree(stuck)
     # any holder takes the orphan story down
     r = edna.post(f"/en/staff/stories/{ids[0]}/takedown", data={"csrf": find_csrf(listing)})
     assert r.status_code == 303
+    assert not (inst.dir / "media" / ids[0]).exists()
     assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 404
     # the Owl of a request: her own copy of the testimony made from it
     set_profile(olga, ["en"], 3)
