@@ -370,8 +370,30 @@ out_message(void *ctx, const uint8_t *p, size_t n)
 	return out_close(o) == 0 ? rc : -1;
 }
 
+/* The length of an invisible or reordering character in UTF-8 at p (n bytes left), 0
+ * if none: C1 controls, the soft hyphen, the Arabic letter mark, zero-width characters
+ * and direction marks, bidi embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069), invisible operators, the byte order mark. A name holding one could
+ * show in a file manager as another name (or another extension) than it has. */
+static size_t
+format_char_len(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && ((p[1] >= 0x80 && p[1] <= 0x9f) || p[1] == 0xad))
+		return 2;
+	if (n >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
+		return 2;
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && ((p[2] >= 0x8b && p[2] <= 0x8f) || (p[2] >= 0xaa && p[2] <= 0xae)))
+		return 3;
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa0 && p[2] <= 0xaf)
+		return 3;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
 /* The name as sent (untrusted), made safe for a file name: no separators, no control
- * bytes, no leading dot, at most 200 bytes; "file" when nothing is left; numbered. */
+ * bytes or invisible/bidi characters, no leading dot, at most 200 bytes; "file" when
+ * nothing is left; numbered. */
 static int
 out_file_begin(void *ctx, unsigned index, const char *name, size_t name_len)
 {
@@ -379,6 +401,12 @@ out_file_begin(void *ctx, unsigned index, const char *name, size_t name_len)
 	size_t k = 0;
 	for (size_t i = 0; i < name_len && k < 200; i++) {
 		unsigned char c = (unsigned char)name[i];
+		size_t f = format_char_len((const unsigned char *)name + i, name_len - i);
+		if (f) {
+			safe[k++] = '_';
+			i += f - 1;
+			continue;
+		}
 		bool bad = c == '/' || c == '\\' || c < 0x20 || c == 0x7f || (k == 0 && c == '.');
 		safe[k++] = bad ? '_' : (char)c;
 	}

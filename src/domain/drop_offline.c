@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/le.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "domain/access.h"
 #include "domain/audit.h"
@@ -61,6 +62,11 @@ manifest_write(const app_t *app, struct offline *o, const uint8_t pk_req[32])
 	memcpy(head + DROPBUNDLE_LABEL_BYTES + 16, pk_req, 32);
 	head[sizeof(head) - 2] = (uint8_t)(o->n - 1);
 	head[sizeof(head) - 1] = (uint8_t)((o->n - 1) >> 8);
+	/* the same floor as uploads keep (upload.c), with room for this blob twice over:
+	 * a message alone must not fill the disk either */
+	uint64_t floor = ((uint64_t)LIMIT_DISK_FLOOR_MB << 20) + 2 * ((uint64_t)o->message.len + sizeof(head) + 16 * o->n + 4096);
+	if (!store_blobs_room(app->store, floor))
+		return -1;
 	if (store_blob_create(app->store, o->case_id, &b) != STORE_OK)
 		return -1;
 	o->manifest_made = true;

@@ -16,12 +16,16 @@
 #include "domain/testimony_private.h"
 #include "store/appeals.h"
 
-/* A story's public files (its video and poster), once its row is gone. */
-static void
+/* A story's public files (its video and poster): before its row goes, so that a
+ * failure leaves the row (and the way to try again); -1 when they could not all go. */
+static int
 story_files_remove(const app_t *app, const char *slug)
 {
-	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK)
+	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK) {
 		log_warnx("a story's public files could not all be deleted: DIR/media/%s", slug);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- consent ---- */
@@ -78,15 +82,21 @@ consent_record(const app_t *app, const staff_t *s, const uint8_t id[16], const c
 		st = INTAKE_NOT_FOUND;   /* the Owl records his consent, or a coordinator */
 	if (st == INTAKE_OK) {
 		size_t n = consent_encode(c, rec);
-		/* a story the new record does not allow goes down in the same transaction */
-		bool down = t.slug[0] && !consent_allows(c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE);
+		/* a story the new record does not allow goes down in the same transaction; a
+		 * withdrawal takes down whatever is up when it commits, not what was read before */
+		char gone[STORE_STORY_SLUG_MAX + 1] = "";
+		bool down = c->withdrawn || (t.slug[0] && !consent_allows(c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE));
 		static const int fields[] = { FIELD_T_CONSENT };
 		sv_t texts[] = { { (const char *)rec, n } };
-		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1);
+		/* and one it still allows keeps only what the record allows: its video (as the
+		 * publish checked it, testimony_media.c), and its end no later than the record's */
+		store_consent_bound_t bound = { .until_hour = (int64_t)c->until_day * 24,
+			.media_ok = consent_allows(c, (uint32_t)clock_day(), testimony_media_needs(&t), CONSENT_SITE) };
+		st = testimony_add(app, a, s, down ? STORE_T_CONSENT_DOWN : STORE_T_CONSENT, fields, texts, 1, gone, &bound);
 		if (st == INTAKE_OK) {
 			audit_case(app, a, s->acct.id, action);
-			if (down) {
-				story_files_remove(app, t.slug);
+			if (gone[0]) {
+				(void)story_files_remove(app, gone);   /* its row went in the record's transaction */
 				audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
 			}
 		}
@@ -158,7 +168,7 @@ testimony_copy(const app_t *app, const staff_t *s, const uint8_t id[16], sv_t ti
 	if (st == INTAKE_OK) {
 		static const int fields[] = { FIELD_T_TITLE, FIELD_T_COPY, FIELD_T_STRIKE };
 		sv_t texts[] = { title, text, strike };
-		st = testimony_add(app, a, s, STORE_T_COPY, fields, texts, 3);
+		st = testimony_add(app, a, s, STORE_T_COPY, fields, texts, 3, NULL, NULL);
 	}
 	if (st == INTAKE_OK)
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_COPY);
@@ -245,8 +255,9 @@ testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint
 	else if (t.slug[0] || t.copy_seq != copy_seq || copy_seq == 0)
 		ps = PUBLISH_STALE;
 	else if (!t.has_approved_by || !t.has_redacted_by || sodium_memcmp(t.approved_by, s->acct.id, 16) == 0 ||
-	    sodium_memcmp(t.redacted_by, s->acct.id, 16) == 0)
-		ps = PUBLISH_TWO_PEOPLE;   /* two people, neither of them its redactor */
+	    sodium_memcmp(t.redacted_by, s->acct.id, 16) == 0 ||
+	    (t.has_media_by && sodium_memcmp(t.media_by, s->acct.id, 16) == 0))
+		ps = PUBLISH_TWO_PEOPLE;   /* two people, neither of them its redactor (of the copy or the video) */
 	else if (testimony_consent_latest(app, a, &c, &found) != INTAKE_OK)
 		ps = PUBLISH_ERROR;
 	else if (!found || !consent_allows(&c, (uint32_t)clock_day(), CONSENT_TEXT, CONSENT_SITE))
@@ -294,7 +305,7 @@ testimony_publish(const app_t *app, const staff_t *s, const uint8_t id[16], uint
 		if (rc == STORE_OK)
 			rc = store_story_publish(app->store, &story, t.consent_seq);
 		if (rc != STORE_OK)
-			story_files_remove(app, story.slug);
+			(void)story_files_remove(app, story.slug);
 		/* the copy, its approval or the consent changed since they were read */
 		ps = rc == STORE_OK ? PUBLISH_OK : rc == STORE_CONFLICT ? PUBLISH_STALE : PUBLISH_ERROR;
 		store_story_free(&story);
@@ -322,12 +333,15 @@ testimony_takedown(const app_t *app, const staff_t *s, const uint8_t id[16])
 	intake_status_t st = testimony_open(app, s, id, a, &t, &who);
 	if (st == INTAKE_OK && !who.holder && !who.owl)
 		st = INTAKE_NOT_FOUND;
+	if (st == INTAKE_OK && t.slug[0] && story_files_remove(app, t.slug) != 0)
+		st = INTAKE_ERROR;   /* its files first: the row stays while the video is still public */
 	if (st == INTAKE_OK) {
 		int rc = store_story_takedown(app->store, id, slug);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_INVALID : INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {
-		story_files_remove(app, slug);
+		if (strcmp(slug, t.slug) != 0)
+			(void)story_files_remove(app, slug);   /* published since it was read */
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN);
 	}
 	access_free(a);
@@ -469,10 +483,17 @@ story_takedown(const app_t *app, const staff_t *s, const char *slug)
 {
 	if (!testimonies_allowed(app, s))
 		return INTAKE_NOT_FOUND;
-	int rc = store_story_takedown_slug(app->store, slug);
+	store_story_t story;
+	int rc = store_story_by_slug(app->store, slug, INT64_MIN, &story);   /* ended or not */
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-	story_files_remove(app, slug);
+	store_story_free(&story);
+	/* its files first: if they cannot go, its row stays and the takedown can be tried again */
+	if (story_files_remove(app, slug) != 0)
+		return INTAKE_ERROR;
+	rc = store_story_takedown_slug(app->store, slug);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 	/* its original may be gone: the entry names who, and no object */
 	if (audit_append(app->vault, app->store, s->acct.id, AUDIT_TESTIMONY_TAKEDOWN, NULL) != 0)
 		log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
@@ -488,6 +509,7 @@ stories_expire(const app_t *app)
 	char slugs[EXPIRE_BATCH][STORE_STORY_SLUG_MAX + 1];
 	static const uint8_t none[16];
 	size_t n = 0, all = 0;
+	bool stuck = false;
 	do {
 		if (store_stories_expire(app->store, clock_hour(), ids, slugs, EXPIRE_BATCH, &n) != STORE_OK) {
 			log_warnx("stories whose consent ran out could not be taken down; the next purge tries again");
@@ -496,13 +518,24 @@ stories_expire(const app_t *app)
 		for (size_t i = 0; i < n; i++) {
 			store_case_t row;
 			uint8_t object[16];
-			story_files_remove(app, slugs[i]);
+			/* its files first; if they cannot go its row stays, and the next purge tries again */
+			if (story_files_remove(app, slugs[i]) != 0) {
+				stuck = true;
+				continue;
+			}
+			int rc = store_story_takedown_slug(app->store, slugs[i]);
+			if (rc == STORE_NOT_FOUND)
+				continue;   /* taken down meanwhile */
+			if (rc != STORE_OK) {
+				stuck = true;
+				continue;
+			}
+			all++;
 			bool have = memcmp(ids[i], none, 16) != 0 && store_case_get(app->store, ids[i], &row) == STORE_OK &&
 			    case_audit_id(app->vault, ids[i], row.slot, object) == VAULT_OK;
 			if (audit_append(app->vault, app->store, NULL, AUDIT_TESTIMONY_TAKEDOWN, have ? object : NULL) != 0)
 				log_warnx("could not append to the audit log (action %d)", (int)AUDIT_TESTIMONY_TAKEDOWN);
 		}
-		all += n;
-	} while (n == EXPIRE_BATCH);
+	} while (n == EXPIRE_BATCH && !stuck);
 	return all;
 }

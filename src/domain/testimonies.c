@@ -57,7 +57,7 @@ testimony_open(const app_t *app, const staff_t *s, const uint8_t id[16], struct 
 
 intake_status_t
 testimony_add(const app_t *app, struct access *a, const staff_t *s, int what, const int *fields, const sv_t *texts,
-    size_t n)
+    size_t n, char *slug_out, const store_consent_bound_t *bound)
 {
 	struct sealed items = { .n = 0 };
 	int64_t hour = clock_hour();
@@ -66,7 +66,7 @@ testimony_add(const app_t *app, struct access *a, const staff_t *s, int what, co
 	for (size_t i = 0; i < n; i++)
 		if (seal_item_kind(app, a, &items, CASE_KIND_NOTES, CASE_ROLE_STAFF, fields[i], texts[i], hour) != 0)
 			goto done;
-	int rc = store_testimony_add(app->store, a->row.id, items.items, items.n, hour, what, s->acct.id, &seq);
+	int rc = store_testimony_add(app->store, a->row.id, items.items, items.n, hour, what, s->acct.id, &seq, slug_out, bound);
 	st = rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
 done:
 	sealed_free(&items);
@@ -455,7 +455,7 @@ testimony_note(const app_t *app, const staff_t *s, const uint8_t id[16], sv_t te
 	if (st == INTAKE_OK) {
 		static const int fields[] = { FIELD_NOTE };
 		sv_t texts[] = { buf_sv(&pt) };
-		st = testimony_add(app, a, s, STORE_T_NOTE, fields, texts, 1);
+		st = testimony_add(app, a, s, STORE_T_NOTE, fields, texts, 1, NULL, NULL);
 	}
 	if (st == INTAKE_OK)
 		audit_case(app, a, s->acct.id, AUDIT_TESTIMONY_NOTE);

@@ -82,7 +82,7 @@ testimony_media_add(const app_t *app, const staff_t *s, const uint8_t id[16], up
 	}
 	if (st == INTAKE_OK) {
 		size_t n = redact_encode(r, rb);
-		int rc = store_testimony_media_add(app->store, id, items.items, items.n, &att[0], rb, n, hour);
+		int rc = store_testimony_media_add(app->store, id, items.items, items.n, &att[0], rb, n, hour, s->acct.id);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_INVALID : INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {
@@ -111,7 +111,7 @@ testimony_media_redo(const app_t *app, const staff_t *s, const uint8_t id[16], c
 	if (st == INTAKE_OK && !who.editor)
 		st = INTAKE_NOT_FOUND;
 	if (st == INTAKE_OK) {
-		int rc = store_testimony_media_redo(app->store, id, rb, redact_encode(r, rb), clock_hour());
+		int rc = store_testimony_media_redo(app->store, id, rb, redact_encode(r, rb), clock_hour(), s->acct.id);
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_INVALID : INTAKE_ERROR;
 	}
 	if (st == INTAKE_OK) {
@@ -134,9 +134,8 @@ testimony_media_file(const app_t *app, const staff_t *s, const uint8_t id[16], i
 	if (!a)
 		return INTAKE_ERROR;
 	intake_status_t st = testimony_open(app, s, id, a, &t, &who);
-	bool has = which == 0 ? t.has_media_video : t.has_media_poster;
-	if (st == INTAKE_OK && (!has || t.media_state != STORE_TMEDIA_DONE))
-		st = INTAKE_NOT_FOUND;
+	if (st == INTAKE_OK && (!(which == 0 ? t.has_media_video : t.has_media_poster) || t.media_state != STORE_TMEDIA_DONE))
+		st = INTAKE_NOT_FOUND;   /* t is read only once it opened */
 	if (st == INTAKE_OK)
 		st = store_attachment_get(app->store, which == 0 ? t.media_video : t.media_poster, &at) == STORE_OK ?
 		    view_file_read(app, a, &at, out) :

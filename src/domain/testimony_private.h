@@ -22,7 +22,7 @@ intake_status_t testimony_open(const app_t *app, const staff_t *s, const uint8_t
 /* Seals n texts (fields[i], under the notes key, as staff) and stores them as one new
  * version of the testimony (store_testimony_add's what), by s. */
 intake_status_t testimony_add(const app_t *app, struct access *a, const staff_t *s, int what, const int *fields,
-    const sv_t *texts, size_t n) WUR;
+    const sv_t *texts, size_t n, char *slug_out, const store_consent_bound_t *bound) WUR;
 
 /* The latest consent record (none: *found false), from the items of the testimony. */
 intake_status_t testimony_consent_latest(const app_t *app, struct access *a, consent_t *out, bool *found) WUR;

@@ -388,6 +388,19 @@ static const char *const store_migrations[] = {
 	"  posts INTEGER NOT NULL,"
 	"  PRIMARY KEY (kind, k1, k2, metric)"
 	") STRICT, WITHOUT ROWID;",
+	/* 12: who set a testimony's video redaction (an account id, as redacted_by is): she
+	 * neither approves nor publishes it, as the copy's redactor does not (triggers, since
+	 * a CHECK cannot be added to a shipped table) */
+	"ALTER TABLE testimonies ADD COLUMN media_by BLOB CHECK (media_by IS NULL OR length(media_by) = 16);"
+	"CREATE TRIGGER testimonies_media_by_approve BEFORE UPDATE ON testimonies "
+	"WHEN NEW.approved_by IS NOT NULL AND NEW.media_by IS NOT NULL AND NEW.approved_by = NEW.media_by BEGIN "
+	"  SELECT RAISE(ABORT, 'CHECK constraint failed: approved_by <> media_by');"
+	"END;"
+	"CREATE TRIGGER stories_media_by_insert BEFORE INSERT ON stories "
+	"WHEN EXISTS (SELECT 1 FROM testimonies t WHERE t.id = NEW.testimony AND t.media_by IS NOT NULL "
+	"  AND (t.media_by = NEW.approved_by OR t.media_by = NEW.published_by)) BEGIN "
+	"  SELECT RAISE(ABORT, 'CHECK constraint failed: approved_by, published_by <> media_by');"
+	"END;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -28,7 +28,8 @@ t_text(char *dst, size_t cap, sqlite3_stmt *q, int col)
 
 #define TESTIMONY_COLUMNS \
 	"t.id, t.language, t.copy_seq, t.redacted_by, t.approved_by, t.consent_seq, t.created_hour, s.slug, s.until_hour, " \
-	"t.owl, t.media_original, t.media_state, t.media_redact, t.media_video, t.media_poster, t.media_refusal"
+	"t.owl, t.media_original, t.media_state, t.media_redact, t.media_video, t.media_poster, t.media_refusal, " \
+	"t.media_by"
 #define TESTIMONY_FROM " FROM testimonies t LEFT JOIN stories s ON s.testimony = t.id "
 
 static int
@@ -59,6 +60,7 @@ testimony_row(sqlite3_stmt *q, store_testimony_t *t)
 	t->has_media_video = t_opt_blob(t->media_video, q, 13);
 	t->has_media_poster = t_opt_blob(t->media_poster, q, 14);
 	t_text(t->media_refusal, sizeof(t->media_refusal), q, 15);
+	t->has_media_by = t_opt_blob(t->media_by, q, 16);
 	return ok ? STORE_OK : STORE_ERROR;
 }
 
@@ -169,12 +171,42 @@ step_one(store_t *st, const char *sql, const uint8_t id[16], int64_t n, const ui
 	return q_done(q);
 }
 
+/* A published story held to a new consent record: down if it shows a video the
+ * record no longer allows (its slug in slug), else its end no later than the record's. */
+static int
+story_bound(store_t *st, const uint8_t id[16], const store_consent_bound_t *b, char slug[STORE_STORY_SLUG_MAX + 1])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "DELETE FROM stories WHERE testimony = ?1 AND has_media AND NOT ?2 RETURNING slug") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, b->media_ok ? 1 : 0);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		t_text(slug, STORE_STORY_SLUG_MAX + 1, q, 0);
+		rc = sqlite3_step(q);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE stories SET until_hour = ?2 WHERE testimony = ?1 AND until_hour > ?2") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, b->until_hour);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
 int
 store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems, int64_t hour,
-    int what, const uint8_t actor[16], uint32_t *seq_out)
+    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out, const store_consent_bound_t *bound)
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
+	char slug[STORE_STORY_SLUG_MAX + 1] = "";
+	if (slug_out)
+		slug_out[0] = '\0';
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
@@ -199,13 +231,21 @@ store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items
 		    seq, actor);
 	else if (what == STORE_T_CONSENT || what == STORE_T_CONSENT_DOWN)
 		rc = step_one(st, "UPDATE testimonies SET consent_seq = ?2 WHERE id = ?1", id, seq, NULL);
-	if (rc == STORE_OK && what == STORE_T_CONSENT_DOWN)
-		rc = step_one(st, "DELETE FROM stories WHERE testimony = ?1", id, 0, NULL);
+	if (rc == STORE_OK && what == STORE_T_CONSENT_DOWN) {
+		/* whatever story is up now, even one published since the caller looked */
+		rc = store_story_takedown(st, id, slug);
+		if (rc == STORE_NOT_FOUND)
+			rc = STORE_OK;
+	}
+	if (rc == STORE_OK && what == STORE_T_CONSENT && bound)
+		rc = story_bound(st, id, bound, slug);
 	if (rc != STORE_OK)
 		goto rollback;
 	if (q_commit(st) != STORE_OK)
 		return STORE_ERROR;
 	*seq_out = seq;
+	if (slug_out)
+		memcpy(slug_out, slug, sizeof(slug));
 	return STORE_OK;
 rollback:
 	q_exec(st, "ROLLBACK");
@@ -219,6 +259,7 @@ store_testimony_approve(store_t *st, const uint8_t id[16], const uint8_t actor[1
 	if (q_prepare(st, &q,
 	        "UPDATE testimonies SET approved_by = ?2 WHERE id = ?1 AND copy_seq = ?3 AND copy_seq > 0 "
 	        "AND approved_by IS NULL AND redacted_by IS NOT NULL AND redacted_by <> ?2 "
+	        "AND (media_by IS NULL OR media_by <> ?2) "
 	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
@@ -292,8 +333,7 @@ store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*slugs
 	*n = 0;
 	/* a batch at a time: the caller removes each one's folder, and comes back for more */
 	if (q_prepare(st, &q,
-	        "DELETE FROM stories WHERE slug IN (SELECT slug FROM stories WHERE until_hour <= ?1 LIMIT ?2) "
-	        "RETURNING testimony, slug") != 0)
+	        "SELECT testimony, slug FROM stories WHERE until_hour <= ?1 ORDER BY slug LIMIT ?2") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, hour);
 	sqlite3_bind_int64(q, 2, (int64_t)max);
@@ -442,7 +482,7 @@ job_queue(store_t *st, const uint8_t id[16], int64_t hour)
 
 int
 store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems,
-    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour)
+    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour, const uint8_t by[16])
 {
 	sqlite3_stmt *q;
 	int rc = STORE_ERROR;
@@ -450,12 +490,13 @@ store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t 
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
 	        "UPDATE testimonies SET media_original = ?2, media_state = 1, media_redact = ?3, media_refusal = '', "
-	        "approved_by = NULL WHERE id = ?1 AND media_original IS NULL AND media_video IS NULL "
+	        "approved_by = NULL, media_by = ?4 WHERE id = ?1 AND media_original IS NULL AND media_video IS NULL "
 	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0)
 		goto rollback;
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, att->id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, redact, (int)redact_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, by, 16, SQLITE_STATIC);
 	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK)
 		goto rollback;
 	rc = STORE_ERROR;
@@ -479,14 +520,15 @@ rollback:
 }
 
 int
-store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len, int64_t hour)
+store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len, int64_t hour,
+    const uint8_t by[16])
 {
 	sqlite3_stmt *q;
 	int rc;
 	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
 		return STORE_ERROR;
 	if (q_prepare(st, &q,
-	        "UPDATE testimonies SET media_state = 1, media_redact = ?2, media_refusal = '', approved_by = NULL "
+	        "UPDATE testimonies SET media_state = 1, media_redact = ?2, media_refusal = '', approved_by = NULL, media_by = ?3 "
 	        "WHERE id = ?1 AND media_original IS NOT NULL AND media_state <> 2 "
 	        "AND NOT EXISTS (SELECT 1 FROM stories WHERE testimony = ?1)") != 0) {
 		rc = STORE_ERROR;
@@ -494,6 +536,7 @@ store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *red
 	}
 	sqlite3_bind_blob(q, 1, id, 16, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, redact, (int)redact_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, by, 16, SQLITE_STATIC);
 	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK || (rc = job_queue(st, id, hour)) != STORE_OK)
 		goto rollback;
 	return q_commit(st);

@@ -33,6 +33,8 @@ typedef struct {
 	uint8_t media_redact[258];
 	size_t media_redact_len;
 	char media_refusal[160];
+	bool has_media_by;
+	uint8_t media_by[16];              /* who set its video's redaction */
 } store_testimony_t;
 
 enum {
@@ -73,8 +75,19 @@ enum {
 	STORE_T_CONSENT = 2,    /* the latest consent record */
 	STORE_T_CONSENT_DOWN = 3,   /* the same, and its story goes down (consent withdrawn or narrowed) */
 };
+/* What a new consent record still allows of a published story (STORE_T_CONSENT):
+ * its video or not, and its end at the latest. */
+typedef struct {
+	bool media_ok;
+	int64_t until_hour;
+} store_consent_bound_t;
+
+/* slug_out (NULL when not wanted) gets the slug of a story deleted in the same
+ * transaction (STORE_T_CONSENT_DOWN, or STORE_T_CONSENT when bound no longer allows
+ * its video), or "" when there was none; bound (STORE_T_CONSENT, may be NULL) also
+ * lowers the story's end to its until_hour. */
 int store_testimony_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems, int64_t hour,
-    int what, const uint8_t actor[16], uint32_t *seq_out) WUR;
+    int what, const uint8_t actor[16], uint32_t *seq_out, char *slug_out, const store_consent_bound_t *bound) WUR;
 
 /* The first approval of version copy_seq, by someone other than its redactor:
  * STORE_CONFLICT when that version is no longer current, is approved already, is
@@ -89,8 +102,9 @@ int store_story_publish(store_t *st, const store_story_t *s, uint32_t consent_se
  * the caller removes): STORE_NOT_FOUND when none is published. */
 int store_story_takedown(store_t *st, const uint8_t testimony[16], char slug[STORE_STORY_SLUG_MAX + 1]) WUR;
 int store_story_takedown_slug(store_t *st, const char *slug) WUR;
-/* Stories whose consent ran out by hour: deleted; the testimonies they came from in ids
- * (at most max, *n of them). */
+/* Stories whose consent ran out by hour, still there (the caller removes each one's
+ * files, then its row with store_story_takedown_slug); the testimonies they came from
+ * in ids (at most max, *n of them). */
 int store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*slugs)[STORE_STORY_SLUG_MAX + 1],
     size_t max, size_t *n) WUR;
 
@@ -99,11 +113,11 @@ int store_stories_expire(store_t *st, int64_t hour, uint8_t (*ids)[16], char (*s
  * what its redaction hides, and the redaction's job queued; any first approval voided.
  * STORE_CONFLICT when it has a video already, or is published. */
 int store_testimony_media_add(store_t *st, const uint8_t id[16], const store_item_t *items, size_t nitems,
-    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour) WUR;
+    const store_attachment_t *att, const uint8_t *redact, size_t redact_len, int64_t hour, const uint8_t by[16]) WUR;
 /* Redacts it again with other settings: waiting, job queued, approval voided.
  * STORE_CONFLICT while it is being redacted, without an original, or published. */
 int store_testimony_media_redo(store_t *st, const uint8_t id[16], const uint8_t *redact, size_t redact_len,
-    int64_t hour) WUR;
+    int64_t hour, const uint8_t by[16]) WUR;
 /* From state from to state to; STORE_CONFLICT when it is no longer in from. */
 int store_testimony_media_move(store_t *st, const uint8_t id[16], int from, int to) WUR;
 /* The redaction is made, in one transaction: video and poster stored as the case's files,

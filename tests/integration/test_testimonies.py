@@ -180,6 +180,12 @@ def test_a_testimony_from_a_request_to_a_story_and_back(inst):
             db.execute("UPDATE testimonies SET approved_by = redacted_by")
     finally:
         db.close()
+    # a renewal that ends sooner brings the story's end forward with it (it stays up)
+    (until,) = q(inst, "SELECT until_hour FROM stories")[0]
+    assert consent(anna, tid, days="5").status_code == 303
+    (until2,) = q(inst, "SELECT until_hour FROM stories")[0]
+    assert until2 < until and until2 == (int(time.time()) // 86400 + 5) * 24
+    assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 200
     # a withdrawal of consent takes it down at once
     r = act(anna, tid, "withdraw", w_how="he wrote in the mailbox")
     assert r.status_code == 400 and "Tick the box" in r.text
@@ -234,9 +240,18 @@ def test_an_editors_testimony_the_owl_and_shredding(inst):
     assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 200
     listing = edna.get("/en/staff/testimonies").text
     assert "its original was shredded" in listing
+    # its public files go first: while they cannot, the story stays (to be taken down again)
+    stuck = inst.dir / "media" / ids[0] / "stuck"
+    stuck.mkdir(parents=True)
+    (stuck / "x").write_bytes(b"x")
+    r = edna.post(f"/en/staff/stories/{ids[0]}/takedown", data={"csrf": find_csrf(listing)})
+    assert r.status_code != 303
+    assert q(inst, "SELECT count(*) FROM stories") == [(1,)]
+    shutil.rmtree(stuck)
     # any holder takes the orphan story down
     r = edna.post(f"/en/staff/stories/{ids[0]}/takedown", data={"csrf": find_csrf(listing)})
     assert r.status_code == 303
+    assert not (inst.dir / "media" / ids[0]).exists()
     assert requests.get(inst.url(f"/en/stories/{ids[0]}"), timeout=HTTP_TIMEOUT).status_code == 404
     # the Owl of a request: her own copy of the testimony made from it
     set_profile(olga, ["en"], 3)
@@ -371,6 +386,10 @@ def test_a_story_with_its_video_redacted(tmp_path):
             assert time.time() < deadline, page(edna, tid)[-3000:]
             time.sleep(0.5)
         assert edna.get(f"/en/staff/testimonies/{tid}/video").status_code == 200
+        # edna set the video's redaction: she does not approve erin's copy of it
+        assert act(erin, tid, "copy", title="На видео", copy="Он рассказал.", strike="").status_code == 303
+        assert act(edna, tid, "approve", copy_seq=copy_seq(edna, tid)).status_code == 409
+        assert q(inst, "SELECT approved_by IS NULL FROM testimonies") == [(1,)]
         assert act(edna, tid, "copy", title="На видео", copy="Он рассказал.", strike="").status_code == 303
         assert consent(anna, tid).status_code == 303                      # text only
         assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code == 303
@@ -382,6 +401,13 @@ def test_a_story_with_its_video_redacted(tmp_path):
         r = act(anna, tid, "publish", copy_seq=copy_seq(anna, tid))
         assert r.status_code == 303, r.text[:3000]
         sid = public_story_ids(inst=inst)[0][0]
+        # the SQL itself refuses an approver who set the video's redaction
+        db = sqlite3.connect(inst.dir / "sava.db")
+        try:
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute("UPDATE testimonies SET media_by = approved_by")
+        finally:
+            db.close()
         story = requests.get(inst.url(f"/en/stories/{sid}"), timeout=HTTP_TIMEOUT)
         assert f"/media/{sid}/video.mp4" in story.text
         v = requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT)
@@ -394,7 +420,17 @@ def test_a_story_with_its_video_redacted(tmp_path):
         assert _black_share(rgb, 320, 0, 0, 160, 120) > 0.99        # the box covers its place
         assert _black_share(rgb, 320, 160, 120, 320, 240) < 0.5     # and only that
         check_clean(out)
-        # the withdrawal takes the video down with the story
+        # a new record for his text only no longer allows the video: the story goes down
+        assert consent(anna, tid).status_code == 303
+        assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
+        assert requests.get(inst.url(f"/en/stories/{sid}"), timeout=HTTP_TIMEOUT).status_code == 404
+        assert not (inst.dir / "media" / sid).exists()
+        # published again with his full consent; the withdrawal takes the video down with the story
+        assert consent(anna, tid, what=("text", "voice", "face")).status_code == 303
+        assert act(erin, tid, "approve", copy_seq=copy_seq(erin, tid)).status_code in (303, 409)
+        assert act(anna, tid, "publish", copy_seq=copy_seq(anna, tid)).status_code == 303
+        sid = public_story_ids(inst=inst)[0][0]
+        assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 200
         assert act(anna, tid, "withdraw", confirm="yes").status_code == 303
         assert requests.get(inst.url(f"/media/{sid}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
         assert not (inst.dir / "media" / sid).exists()
