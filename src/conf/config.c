@@ -136,6 +136,10 @@ const char config_default_text[] =
 "# offline, after it was exported.\n"
 "max_mb = 100\n"
 "keep_days = 30\n"
+"# Offline: how many submissions may wait for export at once (past it the page asks\n"
+"# the source to come back later), and days one may wait before it is shredded unread.\n"
+"waiting_max = 500\n"
+"waiting_days = 60\n"
 "\n"
 "[media]\n"
 "# The media worker runs ffprobe and ffmpeg under bubblewrap (no network, only its\n"
@@ -207,6 +211,8 @@ config_defaults(config_t *c)
 	c->testimony_keep_days = 365;
 	c->drop_max_mb = 100;
 	c->drop_keep_days = 30;
+	c->drop_waiting_max = 500;
+	c->drop_waiting_days = 60;
 	c->media_no_sandbox = false;
 	c->media_jobs = 1;
 	c->sub_ntargets = 2;
@@ -524,6 +530,12 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "keep_days") == 0) {
 			bad = config_uint(value, 1, 3650, &c->drop_keep_days);
 			want = "a number of days from 1 to 3650";
+		} else if (strcmp(name, "waiting_days") == 0) {
+			bad = config_uint(value, 1, 3650, &c->drop_waiting_days);
+			want = "a number of days from 1 to 3650";
+		} else if (strcmp(name, "waiting_max") == 0) {
+			bad = config_uint(value, 1, 100000, &c->drop_waiting_max);
+			want = "a number from 1 to 100000";
 		} else {
 			goto unknown;
 		}

@@ -52,6 +52,8 @@ typedef struct {
 	uint8_t drop_offline_key[32]; /* [drop] offline_key: the offline machine's X25519 public key */
 	unsigned drop_max_mb;      /* [drop] max_mb: MiB of each file of a submission */
 	unsigned drop_keep_days;   /* [drop] keep_days: online, after its last activity; offline, after export */
+	unsigned drop_waiting_max;  /* [drop] waiting_max: offline submissions waiting for export, at most */
+	unsigned drop_waiting_days; /* [drop] waiting_days: one never exported is shredded after these */
 	bool media_no_sandbox;     /* [media] sandbox = none (test instances only; logged) */
 	unsigned media_jobs;       /* [media] jobs: media jobs at once (1 or 2) */
 	/* [subtitles]: the languages appeals are translated into, how long a taken task stays

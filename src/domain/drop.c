@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "domain/access.h"
 #include "domain/drop_private.h"
 #include "domain/flood.h"
@@ -48,6 +49,9 @@ drop_admit(const app_t *app)
 {
 	if (!drop_open(app))
 		return INTAKE_CLOSED;
+	/* offline, nothing leaves until an export: a flood must not fill the disk */
+	if (drop_is_offline(app) && drop_waiting(app) >= app->config.drop_waiting_max)
+		return INTAKE_OVERLOADED;
 	return flood_drop_peek(app) ? INTAKE_OK : INTAKE_OVERLOADED;
 }
 
@@ -204,6 +208,30 @@ drop_purge(const app_t *app, size_t *n)
 		if (got < DROP_PURGE_BATCH || gone == 0)
 			break;
 	}
+	/* offline ones never exported: shredded unread after [drop] waiting_days, so that
+	 * no submission (and no receipt) is kept for ever */
+	before = clock_hour() - 24 * (int64_t)app->config.drop_waiting_days;
+	size_t unread = 0;
+	while (ids && slots) {
+		size_t got = 0, gone = 0;
+		if (store_drops_waiting_expired(app->store, before, ids, slots, DROP_PURGE_BATCH, &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < got; i++)
+			if (case_destroy(app, ids[i], slots[i], NULL, AUDIT_DROP_EXPIRED) == 0)
+				gone++;
+			else
+				rc = -1;
+		unread += gone;
+		if (got < DROP_PURGE_BATCH || gone == 0)
+			break;
+	}
+	if (unread)
+		log_warnx("%zu offline drop submission(s) waited more than [drop] waiting_days (%u) for an export and were "
+		          "shredded unread",
+		    unread, app->config.drop_waiting_days);
+	*n += unread;
 	if (!ids || !slots)
 		rc = -1;
 	free(ids);

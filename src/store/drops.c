@@ -155,6 +155,28 @@ store_drops_expired(store_t *st, int stage, int64_t before, uint8_t (*ids)[16], 
 }
 
 int
+store_drops_waiting_expired(store_t *st, int64_t before, uint8_t (*ids)[16], uint32_t *slots, size_t max, size_t *n)
+{
+	sqlite3_stmt *q;
+	bool ok = true;
+	*n = 0;
+	if (q_prepare(st, &q,
+	        "SELECT c.id, c.slot FROM drops d JOIN cases c ON c.id = d.id WHERE d.state = 0 AND d.created_hour < ?1 "
+	        "ORDER BY d.created_hour LIMIT ?2") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, before);
+	sqlite3_bind_int64(q, 2, (int64_t)max);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < max) {
+		blob_copy(ids[*n], 16, q, 0, &ok);
+		slots[*n] = (uint32_t)sqlite3_column_int64(q, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	return ok && rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int
 store_drop_delete(store_t *st, const uint8_t id[16], uint8_t (*ids)[16], size_t max, size_t *n)
 {
 	store_drop_stream_t s[STORE_DROP_STREAMS_MAX];

@@ -39,6 +39,9 @@ int store_drop_exported(store_t *st, const uint8_t id[16], int64_t hour) WUR;
 int store_drops_expired(store_t *st, int stage, int64_t before, uint8_t (*ids)[16], uint32_t *slots, size_t max,
     size_t *n) WUR;
 /* Deletes a case's drop row and stream rows, the blobs' ids to ids (up to max; *n). */
+/* Offline submissions never exported, made before the hour before (oldest first). */
+int store_drops_waiting_expired(store_t *st, int64_t before, uint8_t (*ids)[16], uint32_t *slots, size_t max,
+    size_t *n) WUR;
 int store_drop_delete(store_t *st, const uint8_t id[16], uint8_t (*ids)[16], size_t max, size_t *n) WUR;
 /* Whether a blob is a drop stream's: 1, 0 or -1 (the start's sweep of orphan blobs). */
 int store_drop_stream_exists(store_t *st, const uint8_t id[16]) WUR;

@@ -363,3 +363,41 @@ def test_analysts_key_rotation_moves_the_drops_and_keeps_them_from_request_pages
     texts = "".join(dora.get(f"/en/staff/drop/{did}").text for did in ids)
     assert before in texts and during in texts
     assert carl.get("/en/staff/drop").status_code in (303, 404)
+
+
+def test_offline_submissions_waiting_for_export_are_capped_and_expire(tmp_path):
+    """Offline, nothing leaves the server until an export: past [drop] waiting_max new
+    submissions are refused (and nothing is kept), and one never exported is shredded
+    unread after [drop] waiting_days, with its receipt."""
+    import sqlite3
+    key, pk = keygen(tmp_path)
+    inst = start_instance(tmp_path / "srv", conf={("drop", "mode"): "offline", ("drop", "offline_key"): pk,
+                                                  ("drop", "waiting_max"): "2", ("drop", "waiting_days"): "3"})
+    try:
+        first = receipt_of(send(Requester(inst), marker("ONE"), [("a.bin", os.urandom(3000))]))
+        send(Requester(inst), marker("TWO"), [])
+        rq = Requester(inst)
+        blobs = len(list((inst.dir / "blobs").iterdir()))
+        r = rq.post("/en/drop", files=multipart(rq.token, marker("THREE"), (), [("c.bin", os.urandom(3000))]))
+        assert r.status_code == 503 and "busy" in r.text, r.text[:2000]
+        assert len(list((inst.dir / "blobs").iterdir())) == blobs
+    finally:
+        inst.stop()
+    db = sqlite3.connect(inst.dir / "sava.db")
+    with db:
+        assert db.execute("SELECT count(*) FROM drops WHERE state = 0").fetchone()[0] == 2
+        db.execute("UPDATE drops SET created_hour = created_hour - 24 * 4")
+        db.execute("UPDATE cases SET activity_hour = activity_hour - 24 * 4")
+    db.close()
+    r = run_cli("purge", str(inst.dir))
+    assert r.returncode == 0, r.stderr
+    assert "waited more than [drop] waiting_days" in r.stderr + r.stdout
+    db = sqlite3.connect(inst.dir / "sava.db")
+    assert db.execute("SELECT count(*) FROM drops").fetchone()[0] == 0
+    db.close()
+    assert list((inst.dir / "blobs").iterdir()) == []
+    again = start_instance(tmp_path / "srv", init=False)
+    try:
+        assert "We could not open a mailbox" in Requester(again).open(first).text
+    finally:
+        _teardown(again)
