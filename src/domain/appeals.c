@@ -19,6 +19,7 @@
 #include "domain/subtitles.h"
 #include "domain/submit.h"
 #include "store/blobs.h"
+#include "store/reach.h"
 #include "vault/secmem.h"
 
 #define APPEAL_CONSENT_RECORD "consent v1: publish on sava's gallery and social platforms; withdraw any time"
@@ -172,6 +173,11 @@ withdraw(const app_t *app, const store_appeal_t *ap, uint32_t slot, const uint8_
 	/* published a moment ago, after the row was first read: those files go too */
 	if (slug[0] && store_media_remove(app->store, slug) != STORE_OK)
 		log_warnx("a withdrawn appeal's public files could not all be deleted: DIR/media/%s", slug);
+	/* where it was posted, and how many saw it, go too: nothing keeps her appeal's id
+	 * beside the addresses of her video */
+	size_t posts = 0;
+	if (store_reach_forget_appeal(app->store, ap->id, &posts) != STORE_OK)
+		log_warnx("a withdrawn appeal's reach records could not be deleted; the next purge does it");
 	/* audited before the key goes: a shred the purge finishes later is in the log already */
 	appeal_audit(app, ap->id, slot, actor, AUDIT_APPEAL_WITHDRAW);
 	if (case_destroy(app, ap->id, slot, actor, 0) != 0)

@@ -15,6 +15,7 @@
 #include "domain/casework.h"
 #include "parse/reach_text.h"
 #include "parse/urlenc.h"
+#include "store/appeals.h"
 
 bool
 reach_can_edit(const staff_t *s)
@@ -306,6 +307,13 @@ reach_post_add(const app_t *app, const staff_t *s, const reach_post_form_t *f, r
 		p.has_appeal = true;
 		if (sodium_hex2bin(p.appeal, 16, f->appeal.p, 32, NULL, NULL, NULL) != 0)
 			return INTAKE_INVALID;
+		/* a published appeal only: before, it is hers and sealed, and no row may tie it
+		 * to an address */
+		store_appeal_t ap;
+		if (store_appeal_get(app->store, p.appeal, &ap) != STORE_OK || ap.state != STORE_APPEAL_PUBLISHED) {
+			out->target = RULE_NOT_LISTED;
+			return INTAKE_INVALID;
+		}
 	} else {
 		COPY(p.item, sv_trim_ows(f->item));
 	}

@@ -49,6 +49,9 @@ typedef struct {
  * already linked to another appeal or item, unless move (then it moves, with its counts). */
 int store_reach_post_add(store_t *st, const store_reach_post_t *p, bool move, int64_t today, int64_t *id) WUR;
 int store_reach_post_get(store_t *st, int64_t id, store_reach_post_t *out) WUR;
+/* Every post of a withdrawn appeal, with its counts (out of the sums and weeks), in one
+ * transaction: no row ties her appeal to where it was posted any more. *n: how many. */
+int store_reach_forget_appeal(store_t *st, const uint8_t appeal[16], size_t *n) WUR;
 /* Posts (accounts' series last), of one appeal (appeal non-NULL), one item (item
  * non-NULL), or all; the most viewed first, with their latest counts; *total counts them. */
 int store_reach_posts_list(store_t *st, const store_metrics_t *m, const uint8_t *appeal, const char *item,

@@ -99,6 +99,64 @@ post_sums_relink(store_t *st, int64_t post, const store_reach_keys_t *old)
 }
 
 int
+store_reach_forget_appeal(store_t *st, const uint8_t appeal[16], size_t *n)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	*n = 0;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	for (;;) {
+		/* one post at a time: its counts leave the sums and the weeks, then it goes
+		 * (its snapshots, latest counts and weeks with it: ON DELETE CASCADE) */
+		if (q_prepare(st, &q, "SELECT id, platform FROM reach_posts WHERE appeal = ? LIMIT 1") != 0)
+			goto rollback;
+		sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+		int step = sqlite3_step(q);
+		int64_t post = step == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+		char platform[STORE_REACH_PLATFORM_MAX + 1];
+		if (step == SQLITE_ROW)
+			text_to(platform, sizeof(platform), q, 1);
+		sqlite3_finalize(q);
+		if (step == SQLITE_DONE)
+			break;
+		if (step != SQLITE_ROW)
+			goto rollback;
+		store_reach_keys_t keys;
+		if (store_reach_keys(st, post, &keys) != STORE_OK ||
+		    q_prepare(st, &q, "SELECT metric, views FROM reach_latest WHERE post = ?") != 0)
+			goto rollback;
+		sqlite3_bind_int64(q, 1, post);
+		int out = STORE_OK;
+		while ((step = sqlite3_step(q)) == SQLITE_ROW && out == STORE_OK) {
+			char metric[STORE_REACH_METRIC_MAX + 1];
+			text_to(metric, sizeof(metric), q, 0);
+			out = store_reach_sums_move(st, &keys, metric, -sqlite3_column_int64(q, 1), -1);
+		}
+		sqlite3_finalize(q);
+		if (out != STORE_OK || step != SQLITE_DONE ||
+		    q_prepare(st, &q,
+		        "UPDATE reach_weeks SET views = views - (SELECT delta FROM reach_post_weeks p WHERE p.post = ?1 AND "
+		        "p.metric = reach_weeks.metric AND p.week = reach_weeks.week) WHERE platform = ?2 AND EXISTS "
+		        "(SELECT 1 FROM reach_post_weeks p WHERE p.post = ?1 AND p.metric = reach_weeks.metric AND "
+		        "p.week = reach_weeks.week)") != 0)
+			goto rollback;
+		sqlite3_bind_int64(q, 1, post);
+		sqlite3_bind_text(q, 2, platform, -1, SQLITE_TRANSIENT);
+		if (q_done(q) != STORE_OK || q_prepare(st, &q, "DELETE FROM reach_posts WHERE id = ?") != 0)
+			goto rollback;
+		sqlite3_bind_int64(q, 1, post);
+		if (q_done(q) != STORE_OK)
+			goto rollback;
+		(*n)++;
+	}
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc;
+}
+
+int
 store_reach_post_add(store_t *st, const store_reach_post_t *p, bool move, int64_t today, int64_t *id)
 {
 	sqlite3_stmt *q;

@@ -6,6 +6,7 @@ and ffprobe, independently of sava's own scan."""
 import json
 import os
 import re
+import sqlite3
 import shutil
 import subprocess
 import time
@@ -158,6 +159,16 @@ def media_files(inst):
     return sorted(out)
 
 
+def reach_rows(inst, aid):
+    """The reach records that name appeal aid (none before it is published, none after
+    it is withdrawn)."""
+    db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM reach_posts WHERE appeal = ?", (bytes.fromhex(aid),)).fetchone()[0]
+    finally:
+        db.close()
+
+
 def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     edna, erin = editors(inst)
     video = make_video(tmp_path / "phone.mp4", rotate=90, noise=True)
@@ -183,6 +194,13 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     poster = edna.get(f"/en/staff/appeals/{aid}/poster")
     assert poster.status_code == 200 and poster.content[:2] == b"\xff\xd8"
     assert poster.headers["Content-Type"] == "image/jpeg"
+
+    # not yet published: no reach record may name it
+    token = find_csrf(edna.get("/en/staff/reach").text)
+    r = edna.post("/en/staff/reach/post", data={"csrf": token, "appeal": aid, "platform": "youtube",
+                                                "url": "https://www.youtube.com/watch?v=abcdefghijk",
+                                                "posted_by": "partner", "language": "ru"})
+    assert r.status_code != 303 and reach_rows(inst, aid) == 0
 
     # two people: the one who approves cannot publish
     r = edna.post(f"/en/staff/appeals/{aid}/approve", data={"csrf": find_csrf(page.text)})
@@ -245,6 +263,15 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
     r = edna.get(f"/en/staff/appeals/{aid}/video", headers={"Range": "bytes=5-1"})   # malformed: ignored
     assert r.status_code == 200 and r.content == whole
 
+    # where it was posted: only a published appeal can be named (the reach review's
+    # finding), and her withdrawal below takes every such row with it
+    token = find_csrf(edna.get("/en/staff/reach").text)
+    post = {"csrf": token, "appeal": aid, "platform": "youtube", "url": "https://www.youtube.com/watch?v=abcdefghijk",
+            "posted_by": "partner", "language": "ru"}
+    r = edna.post("/en/staff/reach/post", data=post)
+    assert r.status_code == 303, r.text[:2000]
+    assert reach_rows(inst, aid) == 1
+
     # her receipt shows it published, and withdraws it
     st = requests.Session()
     page = st.get(inst.url("/en/appeal/status"), timeout=HTTP_TIMEOUT)
@@ -262,6 +289,7 @@ def test_an_appeal_from_upload_to_gallery_and_withdrawal(inst, tmp_path):
                 timeout=HTTP_TIMEOUT)
     assert r.status_code == 200 and "Your video was withdrawn" in r.text
     assert media_files(inst) == []
+    assert reach_rows(inst, aid) == 0
     assert requests.get(inst.url(f"/en/appeals/{slug}"), timeout=HTTP_TIMEOUT).status_code == 404
     assert requests.get(inst.url(f"/media/{slug}/video.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
     assert f"/en/appeals/{slug}" not in requests.get(inst.url("/en/appeals"), timeout=HTTP_TIMEOUT).text
