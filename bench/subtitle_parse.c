@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "parse/srt.h"
 #include "parse/webvtt.h"
 
@@ -35,7 +36,12 @@ main(int argc, char **argv)
 	static char data[SUB_INPUT_MAX];
 	size_t n = fread(data, 1, sizeof(data), f);
 	fclose(f);
-	int rounds = atoi(argv[3]);   /* allow-banned: a bench's own argument */
+	uint64_t r64;
+	if (num_parse_u64(sv_from_cstr(argv[3]), 1, 100000, &r64) != 0) {
+		fprintf(stderr, "ROUNDS: a number from 1 to 100000\n");
+		return 2;
+	}
+	int rounds = (int)r64;
 	bool srt = strcmp(argv[1], "srt") == 0;
 	double *t = calloc((size_t)rounds, sizeof(double));
 	size_t cues = 0;

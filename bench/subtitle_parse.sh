@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 rounds=${1:-50}
 work=$(mktemp -d /tmp/sava-bench-subs.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-objs=$(ls build/obj/src/*/*.o build/obj/gen/embedded.o)
+objs="$(for c in src/*/*.c; do printf 'build/obj/%s.o ' "${c%.c}"; done)build/obj/gen/embedded.o"
 # shellcheck disable=SC2086
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o "$work/parse" bench/subtitle_parse.c $objs \
-	$(pkg-config --libs libmicrohttpd libsodium sqlite3 md4c-html inih libqrencode nettle) -lunistring -lpthread
+	$(pkg-config --libs libmicrohttpd libsodium sqlite3 md4c-html inih libqrencode nettle libseccomp) -lunistring -lpthread
 /usr/bin/python3 - "$work" <<'PY'
 import sys
 w = sys.argv[1]
