@@ -15,7 +15,7 @@ for f in templates/*.html; do
 		printf '#line %s "%s"\nN_("%s");\n' "$line" "$f" "$text"
 	done
 done > "$tmp/templates.c"
-xgettext --from-code=UTF-8 --language=C --keyword=N_ --add-location=file --sort-by-file \
+xgettext --from-code=UTF-8 --language=C --keyword=N_ --keyword=NN_:1,2 --add-location=file --sort-by-file \
 	--package-name=sava --msgid-bugs-address= -o "$tmp/c.pot" src/*/*.c "$tmp/templates.c"
 sed -e 's/charset=CHARSET/charset=UTF-8/' -e "s|$tmp/||" "$tmp/c.pot" > po/sava.pot
 for po in po/*.po; do

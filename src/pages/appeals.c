@@ -357,7 +357,7 @@ public_vars(const request_t *rq, tvars_t *it, const appeal_public_t *a)
 	tvars_setf(it, "duration", "%u:%02u", a->duration / 60, a->duration % 60);
 	tvars_setf(it, "width", "%u", a->width);
 	tvars_setf(it, "height", "%u", a->height);
-	page_hour(a->published_hour, when);
+	page_when(rq->lang, a->published_hour, when);
 	tvars_set_cstr(it, "when", when);
 }
 

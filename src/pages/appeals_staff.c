@@ -91,7 +91,7 @@ page_staff_appeals(request_t *rq, response_t *rs)
 			tvars_setf(it, "href", "/%s/staff/appeals/%s", lang_code(rq->lang), hex);
 			tvars_set_cstr(it, "state", page_appeal_state_name(rq, rows[i].state));
 			tvars_set_cstr(it, "language", rows[i].language);
-			page_hour(rows[i].created_hour, when);
+			page_when(rq->lang, rows[i].created_hour, when);
 			tvars_set_cstr(it, "when", when);
 			if (rows[i].mine_to_publish)
 				tvars_set_cstr(it, "to_publish", "1");
@@ -129,7 +129,7 @@ staff_appeal_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_set_cstr(v, "state", page_appeal_state_name(rq, av.row.state));
 		tvars_set_cstr(v, "language", av.row.language);
-		page_hour(av.row.created_hour, when);
+		page_when(rq->lang, av.row.created_hour, when);
 		tvars_set_cstr(v, "when", when);
 		tvars_set(v, "shown_name", buf_sv(&av.shown_name));
 		tvars_set(v, "text", buf_sv(&av.text));

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "domain/casework.h"
 #include "pages/pages.h"
 
@@ -226,13 +227,41 @@ page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p)
 
 /* ---- the conversation ---- */
 
+/* Belarus keeps UTC+3 all year (no summer time since 2011): "today" is Minsk's day. */
+#define PAGE_DAY_OFFSET_HOURS 3
+#define PAGE_DAYS_RELATIVE 60   /* past this, the date itself says more than "N days ago" */
+
 void
-page_hour(int64_t hour, char out[32])
+page_count_text(lang_t lang, const char *one, const char *many, unsigned long n, char *out, size_t outlen)
 {
-	time_t t = (time_t)(hour * 3600);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:00 UTC", &tm);
+	/* The number goes where the translation has "%u", by hand and not through printf:
+	 * a catalog is never a format string. */
+	const char *t = i18n_n(lang, one, many, n);
+	const char *at = strstr(t, "%u");
+	if (!at) {
+		snprintf_cut(out, outlen, "%s", t);
+		return;
+	}
+	snprintf_cut(out, outlen, "%.*s%lu%s", (int)(at - t), t, n, at + 2);
+}
+
+void
+page_when(lang_t lang, int64_t hour, char out[32])
+{
+	int64_t now = clock_hour();
+	int64_t days = (now + PAGE_DAY_OFFSET_HOURS) / 24 - (hour + PAGE_DAY_OFFSET_HOURS) / 24;
+	if (days <= 0)   /* a clock set back shows as today, never as the future */
+		snprintf_cut(out, 32, "%s", i18n(lang, N_("today")));
+	else if (days == 1)
+		snprintf_cut(out, 32, "%s", i18n(lang, N_("yesterday")));
+	else if (days <= PAGE_DAYS_RELATIVE)
+		page_count_text(lang, NN_("%u day ago", "%u days ago"), (unsigned long)days, out, 32);
+	else {
+		time_t t = (time_t)((hour + PAGE_DAY_OFFSET_HOURS) * 3600);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(out, 32, "%Y-%m-%d", &tm);
+	}
 }
 
 /* The size in the reader's units; false when it does not fit (the page then shows none). */
@@ -267,7 +296,7 @@ page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const cha
 		tvars_set_cstr(it, "who", i18n(rq->lang, who));
 		if (mine)
 			tvars_set_cstr(it, "mine", "1");
-		page_hour(m->hour, when);
+		page_when(rq->lang, m->hour, when);
 		tvars_set_cstr(it, "when", when);
 		tvars_set(it, "text", buf_sv(&m->text));
 		for (size_t k = 0; k < m->nfiles; k++) {

@@ -302,7 +302,7 @@ drop_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16
 		tvars_setf(v, "reply_action", "/%s/staff/drop/%s/reply", lang_code(rq->lang), hex);
 		tvars_setf(v, "drops_href", "/%s/staff/drop", lang_code(rq->lang));
 		tvars_set_cstr(v, "lang", cv.lang);
-		page_hour(cv.created_hour, when);
+		page_when(rq->lang, cv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
 		tvars_setf(v, "max_files", "%u", rq->app->config.max_files);
 		tvars_setf(v, "max_mb", "%u", rq->app->config.max_file_mb);

@@ -37,3 +37,35 @@ i18n(lang_t l, const char *msgid)
 	/* Translations in a .mo file are NUL-terminated, so the view is a C string too. */
 	return i18n_sv(l, sv_from_cstr(msgid)).p;
 }
+
+/* The plural form number of n, as the catalogs' Plural-Forms header says for each
+ * language (checked against it by the unit test): be and ru share the East Slavic rule. */
+static unsigned
+i18n_plural(lang_t l, unsigned long n)
+{
+	if (l == LANG_BE || l == LANG_RU) {
+		if (n % 10 == 1 && n % 100 != 11)
+			return 0;
+		if (n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20))
+			return 1;
+		return 2;
+	}
+	return n == 1 ? 0 : 1;
+}
+
+const char *
+i18n_n(lang_t l, const char *one, const char *many, unsigned long n)
+{
+	char key[512];
+	size_t a = strlen(one), b = strlen(many);
+	sv_t t;
+	if (a + 1 + b <= sizeof(key)) {
+		memcpy(key, one, a);
+		key[a] = '\0';
+		memcpy(key + a + 1, many, b);
+		if (i18n_catalogs[l].data &&
+		    mo_lookup_form(&i18n_catalogs[l], (sv_t){ key, a + 1 + b }, i18n_plural(l, n), &t) == 0)
+			return t.p;   /* each form is NUL-terminated in the catalog */
+	}
+	return i18n_plural(LANG_EN, n) == 0 ? one : many;
+}

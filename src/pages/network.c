@@ -191,10 +191,10 @@ page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_
 		tvars_set_cstr(it, "stage", page_stage_name(rq, rows[i].stage));
 		if (rows[i].stage == STAGE_NEW)
 			tvars_set_cstr(it, "new", "1");
-		page_hour(by_activity ? rows[i].activity_hour : rows[i].created_hour, when);
+		page_when(rq->lang, by_activity ? rows[i].activity_hour : rows[i].created_hour, when);
 		tvars_set_cstr(it, "when", when);
 		if (rows[i].waiting_hour >= 0) {
-			page_hour(rows[i].waiting_hour, when);
+			page_when(rq->lang, rows[i].waiting_hour, when);
 			tvars_set_cstr(it, "waiting", when);
 		}
 		if (rows[i].unreadable)
@@ -359,7 +359,7 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 		tvars_t *it = tvars_add_item(v, "history");
 		if (!it)
 			break;
-		page_hour(e->hour, when);
+		page_when(rq->lang, e->hour, when);
 		tvars_set_cstr(it, "when", when);
 		tvars_set_cstr(it, "author", e->author[0] ? e->author : "?");
 		tvars_set_cstr(it, "from", e->from >= 0 && e->from < STAGES_COUNT ? stage_label(rq, e->from) : "?");
@@ -371,7 +371,7 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 		tvars_t *it = tvars_add_item(v, "verifications");
 		if (!it)
 			break;
-		page_hour(e->hour, when);
+		page_when(rq->lang, e->hour, when);
 		tvars_set_cstr(it, "when", when);
 		tvars_set_cstr(it, "author", e->author[0] ? e->author : "?");
 		tvars_set(it, "note", buf_sv(&e->text));

@@ -99,7 +99,12 @@ void page_rule_problem(const request_t *rq, page_problems_t *p, const char *anch
 void page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p);
 /* The conversation as "messages" (each with "files"), "status" and "closed". */
 void page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff);
-void page_hour(int64_t hour, char out[32]);
+/* When an hour-rounded time was, as a person says it: "today", "yesterday", "3 days
+ * ago" in the page's language (days counted in Minsk's time), or the date when long ago. */
+void page_when(lang_t lang, int64_t hour, char out[32]);
+/* A count in words, "3 days ago", from an NN_() pair whose texts hold "%u" where the
+ * number goes; the form is the one n needs in lang. */
+void page_count_text(lang_t lang, const char *one, const char *many, unsigned long n, char *out, size_t outlen);
 /* A decrypted file as the response: a download, never rendered; f->data is taken over. */
 void page_download(response_t *rs, case_file_out_t *f);
 /* The same shown in the page (a preview of sava's own, checked output), as content_type. */

@@ -61,7 +61,7 @@ static const char *const msg_full =
     N_("The server's disk is full, so this was not saved. Your text is still in the form below: copy it, and try again later.");
 
 static void
-notes_vars(tvars_t *v, const case_view_t *cv)
+notes_vars(const request_t *rq, tvars_t *v, const case_view_t *cv)
 {
 	char when[32];
 	for (size_t i = 0; i < cv->nnotes; i++) {
@@ -69,7 +69,7 @@ notes_vars(tvars_t *v, const case_view_t *cv)
 		if (!it)
 			return;
 		tvars_set_cstr(it, "author", cv->notes[i].author[0] ? cv->notes[i].author : "?");
-		page_hour(cv->notes[i].hour, when);
+		page_when(rq->lang, cv->notes[i].hour, when);
 		tvars_set_cstr(it, "when", when);
 		tvars_set(it, "text", buf_sv(&cv->notes[i].text));
 	}
@@ -98,13 +98,13 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "reply_action", "/%s/staff/requests/%s/reply", lang_code(rq->lang), hex);
 		tvars_setf(v, "note_action", "/%s/staff/requests/%s/note", lang_code(rq->lang), hex);
-		notes_vars(v, &cv);
+		notes_vars(rq, v, &cv);
 		if (s->acct.roles & ROLE_COORDINATOR)
 			tvars_setf(v, "shred_href", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
 		if (testimony_may_make(rq->app, s, id))
 			tvars_setf(v, "testimony_href", "/%s/staff/requests/%s/testimony", lang_code(rq->lang), hex);
 		tvars_set_cstr(v, "lang", cv.lang);
-		page_hour(cv.created_hour, when);
+		page_when(rq->lang, cv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
 		tvars_set_cstr(v, "situation", choice_label(rq, intake_situations, situation_short, cv.situation));
 		tvars_set_cstr(v, "region", choice_label(rq, intake_regions, page_region_labels, cv.region));
@@ -239,7 +239,7 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "action", "/%s/staff/requests/%s/shred", lang_code(rq->lang), hex);
 		tvars_setf(v, "back_href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
-		page_hour(created_hour, when);
+		page_when(rq->lang, created_hour, when);
 		tvars_set_cstr(v, "when", when);
 	}
 	page_render(rq, rs, "staff_shred", N_("Shred this request"), v);

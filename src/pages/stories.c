@@ -15,8 +15,7 @@ story_vars(const request_t *rq, tvars_t *it, const story_t *s)
 	tvars_set(it, "title", buf_sv(&s->title));
 	tvars_set(it, "body", buf_sv(&s->body));
 	tvars_set_cstr(it, "language", s->language);
-	page_hour(s->published_hour, when);
-	when[10] = '\0';   /* the day is enough */
+	page_when(rq->lang, s->published_hour, when);
 	tvars_set_cstr(it, "when", when);
 	if (s->has_media) {
 		tvars_setf(it, "video", "/media/%s/video.mp4", s->slug);

@@ -98,7 +98,7 @@ versions_vars(request_t *rq, tvars_t *v, const staff_t *s, const uint8_t id[16],
 		tvars_setf(it, "number", "%u", rows[i].version);
 		tvars_set_cstr(it, "state", version_state_name(rq, rows[i].state));
 		tvars_set_cstr(it, "author", rows[i].author);
-		page_hour(rows[i].hour, when);
+		page_when(rq->lang, rows[i].hour, when);
 		tvars_set_cstr(it, "when", when);
 		tvars_setf(it, "view_href", "/%s/staff/subtitles/%s?lang=%s&version=%u", lang_code(rq->lang), hex, lang,
 		    rows[i].version);

@@ -139,7 +139,7 @@ page_staff_subtitles(request_t *rq, response_t *rs)
 			tvars_set_cstr(it, "src", rows[i].src);
 			tvars_set_cstr(it, "lang", rows[i].lang);
 			tvars_set_cstr(it, "step", page_subs_step_name(rq, rows[i].kind));
-			page_hour(rows[i].created_hour, when);
+			page_when(rq->lang, rows[i].created_hour, when);
 			tvars_set_cstr(it, "when", when);
 			if (rows[i].taken_by_me)
 				tvars_set_cstr(it, "taken_by_me", "1");

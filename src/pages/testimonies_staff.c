@@ -77,7 +77,7 @@ page_staff_testimonies(request_t *rq, response_t *rs)
 		sodium_bin2hex(hex, sizeof(hex), rows[i].id, 16);
 		tvars_setf(it, "href", "/%s/staff/testimonies/%s", l, hex);
 		tvars_set_cstr(it, "language", rows[i].language);
-		page_hour(rows[i].created_hour, when);
+		page_when(rq->lang, rows[i].created_hour, when);
 		tvars_set_cstr(it, "when", when);
 		tvars_set_cstr(it, "state", i18n(rq->lang, rows[i].published ? N_("published")
 		                                        : rows[i].approved    ? N_("approved once")
@@ -221,7 +221,7 @@ from_page(request_t *rq, response_t *rs, const page_problems_t *p, const char *n
 				break;
 			tvars_setf(it, "seq", "%u", cv.msgs[i].seq);
 			tvars_set(it, "text", buf_sv(&cv.msgs[i].text));
-			page_hour(cv.msgs[i].hour, when);
+			page_when(rq->lang, cv.msgs[i].hour, when);
 			tvars_set_cstr(it, "when", when);
 			for (size_t k = 0; rq->method == HTTP_POST && k < rq->form.count; k++) {
 				uint64_t seq;

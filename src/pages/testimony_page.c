@@ -156,7 +156,7 @@ page_testimony_render(request_t *rq, response_t *rs, const staff_t *s, const uin
 		const char *l = lang_code(rq->lang);
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_set_cstr(v, "language", tv.language);
-		page_hour(tv.created_hour, when);
+		page_when(rq->lang, tv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
 		if (tv.origin_kind)
 			tvars_set_cstr(v, "origin", i18n(rq->lang, tv.origin_kind == TESTIMONY_ENTERED ? N_("entered by an editor")
@@ -173,7 +173,7 @@ page_testimony_render(request_t *rq, response_t *rs, const staff_t *s, const uin
 			if (!it)
 				break;
 			tvars_set_cstr(it, "author", tv.notes[i].author[0] ? tv.notes[i].author : "?");
-			page_hour(tv.notes[i].hour, when);
+			page_when(rq->lang, tv.notes[i].hour, when);
 			tvars_set_cstr(it, "when", when);
 			tvars_set(it, "text", buf_sv(&tv.notes[i].text));
 		}

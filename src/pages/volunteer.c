@@ -153,7 +153,7 @@ application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 		tvars_setf(v, "accept_action", "/%s/staff/applications/%s/accept", l, hex);
 		tvars_setf(v, "reject_href", "/%s/staff/applications/%s/reject", l, hex);
 		tvars_setf(v, "back_href", "/%s/staff/applications", l);
-		page_hour(cv.created_hour, when);
+		page_when(rq->lang, cv.created_hour, when);
 		tvars_set_cstr(v, "when", when);
 		tvars_set_cstr(v, "lang", cv.lang);
 		if (cv.nmsgs)
@@ -165,7 +165,7 @@ application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 			tvars_t *it = tvars_add_item(v, "vouches");
 			if (!it)
 				break;
-			page_hour(cv.vouches[i].hour, when);
+			page_when(rq->lang, cv.vouches[i].hour, when);
 			tvars_set_cstr(it, "when", when);
 			tvars_set_cstr(it, "member", cv.vouches[i].member[0] ? cv.vouches[i].member : "?");
 			tvars_set_cstr(it, "by", cv.vouches[i].author[0] ? cv.vouches[i].author : "?");

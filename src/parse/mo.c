@@ -77,7 +77,7 @@ mo_parse(mo_t *mo, const unsigned char *data, size_t len)
 }
 
 int
-mo_lookup(const mo_t *mo, sv_t msgid, sv_t *out)
+mo_lookup_form(const mo_t *mo, sv_t msgid, unsigned form, sv_t *out)
 {
 	uint32_t lo = 0, hi = mo->count;
 	sv_t s;
@@ -89,22 +89,38 @@ mo_lookup(const mo_t *mo, sv_t msgid, sv_t *out)
 		if (mo_entry(mo, mo->orig_table, mid, &s) != 0)
 			return -1;
 		int c = mo_compare(msgid, s);
-		if (c == 0) {
-			sv_t t;
-			if (mo_entry(mo, mo->trans_table, mid, &t) != 0)
-				return -1;
-			ptrdiff_t nul = sv_index(t, '\0');   /* plural forms: keep the first */
-			if (nul >= 0)
-				t.len = (size_t)nul;
-			if (t.len == 0)
-				return -1;
-			*out = t;
-			return 0;
-		}
-		if (c < 0)
+		if (c < 0) {
 			hi = mid;
-		else
+			continue;
+		}
+		if (c > 0) {
 			lo = mid + 1;
+			continue;
+		}
+		sv_t t;
+		if (mo_entry(mo, mo->trans_table, mid, &t) != 0)
+			return -1;
+		/* plural forms follow one another, each ended by a NUL */
+		for (unsigned i = 0; i < form; i++) {
+			ptrdiff_t nul = sv_index(t, '\0');
+			if (nul < 0)
+				return -1;
+			t.p += nul + 1;
+			t.len -= (size_t)nul + 1;
+		}
+		ptrdiff_t nul = sv_index(t, '\0');
+		if (nul >= 0)
+			t.len = (size_t)nul;
+		if (t.len == 0)
+			return -1;
+		*out = t;
+		return 0;
 	}
 	return -1;
+}
+
+int
+mo_lookup(const mo_t *mo, sv_t msgid, sv_t *out)
+{
+	return mo_lookup_form(mo, msgid, 0, out);
 }

@@ -22,5 +22,8 @@ int mo_parse(mo_t *mo, const unsigned char *data, size_t len) WUR;
 /* Finds msgid. Returns 0 and the translation (its first plural form, never empty),
  * or -1 when there is none. */
 int mo_lookup(const mo_t *mo, sv_t msgid, sv_t *out) WUR;
+/* The same for plural form number form (0, 1, 2...) of an entry whose msgid is
+ * "singular\0plural"; -1 when there is no such form or it is empty. */
+int mo_lookup_form(const mo_t *mo, sv_t msgid, unsigned form, sv_t *out) WUR;
 
 #endif

@@ -63,6 +63,11 @@ main(void)
 		CHECK_SV(s, "Яблык");
 		CHECK(mo_lookup(&mo, SV("Item"), &s) == 0);
 		CHECK_SV(s, "one");                               /* first plural form */
+		CHECK(mo_lookup_form(&mo, SV("Item"), 1, &s) == 0);
+		CHECK_SV(s, "many");
+		CHECK(s.p[s.len] == '\0');
+		CHECK(mo_lookup_form(&mo, SV("Item"), 2, &s) == -1);   /* no third form */
+		CHECK(mo_lookup_form(&mo, SV("Guide"), 1, &s) == -1);  /* not a plural entry */
 		CHECK(mo_lookup(&mo, SV("Zebra"), &s) == -1);     /* empty translation: none */
 		CHECK(mo_lookup(&mo, SV("Guid"), &s) == -1);
 		CHECK(mo_lookup(&mo, SV("Guides"), &s) == -1);

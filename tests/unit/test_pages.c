@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 
 #include "check.h"
+#include "core/clock.h"
 #include "http/server.h"
 #include "pages/pages.h"
 
@@ -28,6 +29,39 @@ main(void)
 	CHECK(strcmp(i18n(LANG_RU, "Owls"), "Owls") != 0 && i18n(LANG_RU, "Owls")[0] != '\0');
 	CHECK(strcmp(i18n(LANG_BE, "Owls"), "Owls") != 0 && i18n(LANG_BE, "Owls")[0] != '\0');
 	CHECK(strcmp(i18n(LANG_EN, "Owls"), "Owls") == 0);
+
+	/* Plurals: the form each count needs (1 день, 2 дні, 5 дзён, 11 дзён, 21 дзень). */
+	CHECK(strcmp(i18n_n(LANG_BE, NN_("%u day ago", "%u days ago"), 1), "%u дзень таму") == 0);
+	CHECK(strcmp(i18n_n(LANG_BE, NN_("%u day ago", "%u days ago"), 3), "%u дні таму") == 0);
+	CHECK(strcmp(i18n_n(LANG_BE, NN_("%u day ago", "%u days ago"), 5), "%u дзён таму") == 0);
+	CHECK(strcmp(i18n_n(LANG_BE, NN_("%u day ago", "%u days ago"), 11), "%u дзён таму") == 0);
+	CHECK(strcmp(i18n_n(LANG_BE, NN_("%u day ago", "%u days ago"), 21), "%u дзень таму") == 0);
+	CHECK(strcmp(i18n_n(LANG_RU, NN_("%u day ago", "%u days ago"), 22), "%u дня назад") == 0);
+	CHECK(strcmp(i18n_n(LANG_RU, NN_("%u day ago", "%u days ago"), 14), "%u дней назад") == 0);
+	CHECK(strcmp(i18n_n(LANG_EN, NN_("%u day ago", "%u days ago"), 1), "%u day ago") == 0);
+	CHECK(strcmp(i18n_n(LANG_EN, NN_("%u day ago", "%u days ago"), 2), "%u days ago") == 0);
+	CHECK(strcmp(i18n_n(LANG_RU, NN_("no such %u", "no such %u things"), 5), "no such %u things") == 0);
+	char words[64];
+	page_count_text(LANG_RU, NN_("%u day ago", "%u days ago"), 3, words, sizeof(words));
+	CHECK(strcmp(words, "3 дня назад") == 0);
+	/* Times as days in Minsk (UTC+3): 22:00 UTC is already tomorrow there. */
+	clock_set_for_tests((time_t)(20000 * 86400 + 12 * 3600), 0);   /* day 20000, 15:00 in Minsk */
+	int64_t noon = 20000 * 24 + 12;
+	page_when(LANG_EN, noon, words);
+	CHECK(strcmp(words, "today") == 0);
+	page_when(LANG_EN, noon - 24, words);
+	CHECK(strcmp(words, "yesterday") == 0);
+	page_when(LANG_EN, 20000 * 24 - 4, words);   /* 20:00 UTC the day before = 23:00 Minsk */
+	CHECK(strcmp(words, "yesterday") == 0);
+	page_when(LANG_EN, 20000 * 24 - 2, words);   /* 22:00 UTC the day before = 01:00 Minsk */
+	CHECK(strcmp(words, "today") == 0);
+	page_when(LANG_BE, noon - 5 * 24, words);
+	CHECK(strcmp(words, "5 дзён таму") == 0);
+	page_when(LANG_EN, noon + 48, words);        /* the future (a clock set back): today */
+	CHECK(strcmp(words, "today") == 0);
+	page_when(LANG_EN, noon - 90 * 24, words);   /* long ago: the date */
+	CHECK(strcmp(words, "2024-07-06") == 0);
+	clock_set_for_tests(0, 0);
 
 	app_t app = { .dir = "/nonexistent" };
 	config_defaults(&app.config);
