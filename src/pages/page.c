@@ -74,15 +74,22 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 		return -1;
 	const char *code = lang_code(rq->lang);
 	tvars_set_cstr(v, "lang", code);
-	tvars_set_cstr(v, "title", i18n(rq->lang, title));
-	size_t head = 0;   /* body up to the end of its H1: the banner goes after it */
+	/* A page that shows an error summary says so first in its title, which is what a
+	 * screen reader reads first (GOV.UK's pattern). */
+	if (memmem(body.p, body.len, "class=\"error-summary\"", 21))
+		tvars_setf(v, "title", "%s %s", i18n(rq->lang, N_("Error:")), i18n(rq->lang, title));
+	else
+		tvars_set_cstr(v, "title", i18n(rq->lang, title));
+	size_t head = 0;   /* body up to the end of its H1: banners go after it */
+	const char *h1 = memmem(body.p, body.len, "</h1>", 5);
+	if (h1)
+		head = (size_t)(h1 - body.p) + 5;
+	if (rq->banner)
+		tvars_set_cstr(v, "banner", i18n(rq->lang, rq->banner));
 	/* staff notices only for a verified session: a visitor of the login page must learn
 	 * neither that the disk is full nor who holds the triage key */
-	if (rq->staff_page && diskfull_recent()) {
-		const char *h1 = memmem(body.p, body.len, "</h1>", 5);
-		head = h1 ? (size_t)(h1 - body.p) + 5 : 0;
+	if (rq->staff_page && diskfull_recent())
 		tvars_set_cstr(v, "disk_full", "1");
-	}
 	tvars_set_html(v, "content_head", (sv_t){ body.p, head });
 	tvars_set_html(v, "content", (sv_t){ body.p + head, body.len - head });
 	tvars_setf(v, "home", "/%s/", code);
@@ -124,6 +131,12 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	int rc = tmpl_render(pages_template("layout"), v, rq->lang, out);
 	tvars_free(v);
 	return rc;
+}
+
+void
+page_banner(request_t *rq, const char *msgid)
+{
+	rq->banner = msgid;
 }
 
 void

@@ -15,6 +15,9 @@ int pages_init(char *err, size_t errlen) WUR;
 void pages_shutdown(void);
 
 /* Renders a template into the layout: title is an English msgid; v is consumed. */
+/* After an action: msgid (N_()) is said in a success banner directly under the page's H1,
+ * in the page's language ("Sent. The answer will appear here..."). */
+void page_banner(request_t *rq, const char *msgid);
 void page_render(request_t *rq, response_t *rs, const char *tmpl, const char *title, tvars_t *v);
 /* The error page for status, in the request's language (the server sends it). */
 void page_error(request_t *rq, response_t *rs, int status);
