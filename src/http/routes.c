@@ -32,7 +32,7 @@ static const route_t routes[] = {
 	{ "/{lang}/stories/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_story, false },
 	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, true },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
-	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
+	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1048576, page_staff_login, false },
 	{ "/staff/logout", HTTP_POST, BODY_FORM, 1024, page_staff_logout, false },
 	{ "/staff/enroll/{token}", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_enroll, false },
 	{ "/staff/sessions", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_sessions, false },

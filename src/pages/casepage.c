@@ -49,9 +49,17 @@ up_begin_staff(request_t *rq, void **upload)
 	staff_status_t st;
 	const staff_t *s;
 	uint8_t id[16];
-	bool ok = page_id_param(rq, id) == 0 && (s = page_staff_session(rq, &st)) != NULL &&
-	    casework_may_write(rq->app, s, id);
-	return ok ? up_new(rq, upload) : 404;
+	if (page_id_param(rq, id) != 0)
+		return 404;
+	if ((s = page_staff_session(rq, &st)) == NULL) {
+		if (st == STAFF_ERROR)
+			return 500;
+		/* the session ended while she wrote: files dropped unread, the text read, so
+		 * that the login page can carry it (staff_resume.c) */
+		*upload = upload_new_discard(rq->app);
+		return *upload ? 0 : 503;
+	}
+	return casework_may_write(rq->app, s, id) ? up_new(rq, upload) : 404;
 }
 
 static int

@@ -15,7 +15,7 @@
 static const char *const page_template_names[] = {
 	"layout", "landing", "article", "help", "mailbox", "error",
 	"staff_login", "staff_home", "staff_enroll", "staff_sessions", "staff_passphrase", "staff_recover",
-	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view", "mailbox_left",
+	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view", "mailbox_left", "staff_resume",
 	"staff_requests", "staff_request", "staff_shred", "staff_profile", "staff_account", "staff_cases",
 	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
 	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new",

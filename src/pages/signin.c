@@ -49,10 +49,11 @@ page_staff_login(request_t *rq, response_t *rs)
 	if (rq->method == HTTP_POST) {
 		if (rq->work_status == STAFF_OK) {
 			int set = http_cookie_set(rq, rs, HTTP_COOKIE_STAFF, sv_from_cstr(rq->scratch), HTTP_COOKIE_SESSION);
+			http_csrf_use_session(rq, sv_from_cstr(rq->scratch));
 			sodium_memzero(rq->scratch, sizeof(rq->scratch));
 			if (set != 0)
 				rs->status = 500;
-			else
+			else if (!page_staff_resume(rq, rs))
 				page_staff_redirect(rq, rs, "/staff/");
 			return;
 		}
@@ -61,8 +62,10 @@ page_staff_login(request_t *rq, response_t *rs)
 	}
 	tvars_t *v = page_staff_vars(rq);
 	set_error(v, rq, error);
-	if (v && rq->method == HTTP_POST)
+	if (v && rq->method == HTTP_POST) {
 		tvars_set(v, "handle", page_field(rq, "handle"));
+		page_staff_resume_keep(rq, v);
+	}
 	page_render(rq, rs, "staff_login", N_("Staff login"), v);
 }
 
