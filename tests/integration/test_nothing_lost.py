@@ -29,6 +29,11 @@ def _fields(text):
     return out
 
 
+def _wrong_code(staff):
+    now = totp(staff.secret, int(time.time()) // 30)
+    return "000000" if now != "000000" else "111111"
+
+
 def _login_again(staff, fields, code=None):
     step = max(int(time.time()) // 30, staff.last_step + 1)
     data = dict(fields, handle=staff.handle, passphrase=PASSPHRASE, totp=code or totp(staff.secret, step))
@@ -99,7 +104,25 @@ def test_the_carried_path_must_be_a_staff_path(instances):
     # the same check keeps a failed login from carrying such a path on
     for bad in ("//evil.example/staff/", "/en/guide", "/en/staff/../help", "/en/staff/x?y=1"):
         tok = find_csrf(anna.get("/en/staff/login").text)
-        r = _login_again(anna, {"csrf": tok, "return_to": bad, "kept_note": "x"}, code="00000a")
+        r = _login_again(anna, {"csrf": tok, "return_to": bad, "kept_note": "x"}, code=_wrong_code(anna))
         assert r.status_code == 200 and 'name="return_to"' not in r.text and 'name="kept_note"' not in r.text, bad
-    r = _login_again(anna, {"csrf": tok, "return_to": "/en/staff/requests/ab/note", "kept_note": "x"}, code="00000a")
+    r = _login_again(anna, {"csrf": tok, "return_to": "/en/staff/requests/ab/note", "kept_note": "x"}, code=_wrong_code(anna))
     assert 'name="return_to" value="/en/staff/requests/ab/note"' in r.text   # a staff path is carried
+
+
+def test_login_form_errors_mark_their_fields(instances):
+    """Errors in the form itself (an empty name, no passphrase, a code that is not six
+    digits) are said per field, linked from the summary, with the name kept; they reveal
+    nothing about accounts. A wrong passphrase still gets the one answer for all."""
+    inst = instances()
+    anna = coordinator(inst)
+    tok = find_csrf(anna.get("/en/staff/login").text)
+    r = anna.post("/en/staff/login", data={"csrf": tok, "handle": "", "passphrase": "", "totp": "12a"})
+    assert r.status_code == 400
+    for field in ("handle", "passphrase", "totp"):
+        assert f'<a href="#{field}">' in r.text, field
+        assert re.search(rf'id="{field}"[^>]*aria-describedby="{field}-error"', r.text), field
+    assert r.text.index('class="error-summary"') < r.text.index("<form")
+    assert re.search(r"<title>Error: ", r.text)
+    r = anna.post("/en/staff/login", data={"csrf": tok, "handle": "nobody", "passphrase": "", "totp": "123456"})
+    assert 'value="nobody"' in r.text and '<a href="#handle">' not in r.text and '<a href="#passphrase">' in r.text
