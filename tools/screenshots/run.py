@@ -36,6 +36,7 @@ import requests  # noqa: E402
 
 from conftest import HTTP_TIMEOUT, conf_set, run_cli, start_instance, stop_process  # noqa: E402
 from intake_util import Requester, Staff, find_csrf, multipart, unique, REQUEST_LINK_RE  # noqa: E402
+from test_staff import invite  # noqa: E402
 
 INSTANCE = BUILD / "screenshots-instance"
 OUT = BUILD / "screenshots"
@@ -141,7 +142,7 @@ def cookies_of(session):
     return [{"name": c.name, "value": c.value} for c in session.cookies]
 
 
-def pages(rid):
+def pages(rid, enroll_path):
     """(name, path after /{lang}, browser[, action]) for every page shot; the action
     "submit" sends the page's form empty (its error page), "help" fills the help form's
     message and sends it (the receipt page). Staff pages go through
@@ -163,6 +164,8 @@ def pages(rid):
              ("staff-testimonies", "/staff/testimonies", "anna"), ("staff-appeals", "/staff/appeals", "edna"),
              ("staff-drop", "/staff/drop", "ada"), ("staff-subtitles", "/staff/subtitles", "tanya"),
              ("staff-reach", "/staff/reach", "edna"), ("staff-campaign", "/staff/campaign", "vera")]
+    if enroll_path:
+        public.append(("staff-enroll", enroll_path, "visitor"))
     if rid:
         staff += [("staff-request", f"/staff/requests/{rid}", "anna"),
                   ("staff-shred", f"/staff/requests/{rid}/shred", "anna")]
@@ -197,6 +200,7 @@ def main():
         step("drop submission", drop, inst)
         step("testimony", testimony, edna)
         step("video appeal", appeal, inst)
+        enroll_path = step("invitation", invite, inst, "owl")   # its first page binds no browser
         browsers = {"visitor": [], "requester": cookies_of(rq.s)}
         for who in (anna, olga, edna, tanya, ada, vera):
             browsers[who.handle] = cookies_of(who.s)
@@ -204,7 +208,7 @@ def main():
         plan = {"base": inst.base, "out": str(OUT), "langs": ["be", "ru", "en"], "widths": [360, 1280],
                 "browsers": browsers,
                 "pages": [{"name": p[0], "path": p[1], "browser": p[2], "action": p[3] if len(p) > 3 else ""}
-                          for p in pages(rid) if only.search(p[0])]}
+                          for p in pages(rid, enroll_path) if only.search(p[0])]}
         plan_path = BUILD / "screenshots-plan.json"
         plan_path.write_text(json.dumps(plan, indent=1))
         say(f"{len(plan['pages'])} pages x 3 languages x 2 widths")
