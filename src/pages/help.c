@@ -25,6 +25,7 @@ static const char *const msg_full_files = N_("Files are not kept: choose them ag
 static const char *const writer_labels[] = {
 	N_("I am writing about myself"), N_("I am writing for someone close to me: a son, husband, brother or friend"),
 };
+const char *const page_writer_labels[] = { N_("the man himself"), N_("someone close to him") };
 static const char *const situation_labels[] = {
 	N_("A call-up notice came"), N_("Already in a unit"), N_("Sent to the border or abroad"),
 	N_("Has left, and needs help"), N_("Something else"),

@@ -45,6 +45,7 @@ void page_templates_shutdown(void);
 
 /* help.c: the requester's pages */
 extern const char *const page_region_labels[];   /* in the order of intake_regions */
+extern const char *const page_writer_labels[];   /* in the order of intake_writers: short, for staff pages */
 void page_help(request_t *rq, response_t *rs);
 void page_mailbox(request_t *rq, response_t *rs);
 void page_mailbox_reply(request_t *rq, response_t *rs);
