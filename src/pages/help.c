@@ -25,7 +25,7 @@ static const char *const msg_full_files = N_("Files are not kept: choose them ag
 static const char *const writer_labels[] = {
 	N_("I am writing about myself"), N_("I am writing for someone close to me: a son, husband, brother or friend"),
 };
-const char *const page_writer_labels[] = { N_("the man himself"), N_("someone close to him") };
+const char *const page_writer_labels[] = { N_("the man himself"), N_("someone close to him"), NULL };
 static const char *const situation_labels[] = {
 	N_("A call-up notice came"), N_("Already in a unit"), N_("Sent to the border or abroad"),
 	N_("Has left, and needs help"), N_("Something else"),
@@ -36,7 +36,7 @@ const char *const page_region_labels[] = {
 	N_("I prefer not to say"),
 	/* an earlier list's (intake.h): shown on staff pages only, never offered */
 	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
-	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"),
+	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), NULL,
 };
 
 /* The first n choices of a list as items of v: value, label, an id (the field's name for
