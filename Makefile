@@ -28,7 +28,7 @@ UNITS    := $(patsubst tests/unit/test_%.c,$(BUILD)/tests/test_%,$(wildcard test
 FUZZERS  := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 REPLAYS  := $(FUZZERS:%=$(BUILD)/fuzz/replay_%)
 
-.PHONY: all deps run check check-one tests fuzz clean
+.PHONY: all deps run check check-one tests fuzz clean screenshots
 all: $(BUILD)/sava
 
 $(BUILD)/sava: $(OBJ) $(BUILD)/obj/src/main.o
@@ -90,6 +90,14 @@ check: deps
 check-one:
 	@$(MAKE) --no-print-directory tests || { echo "0 1" >> build/check-counts; echo "== $(BUILD): build FAILED"; exit 1; }
 	@sh tools/check.sh $(BUILD) build/check-counts
+
+# The main pages in be, ru and en at 360 and 1280 px in headless chromium, into
+# build/screenshots/, with axe-core's report (axe.txt); fails on any violation. Not part
+# of `make check`. tools/screenshots/run.py says what it sets up.
+screenshots: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/screenshots/install.sh $(BUILD)/screenshots-node
+	@BUILD=$(BUILD) /usr/bin/python3 tools/screenshots/run.py
 
 # Coverage-guided fuzzing with clang's libFuzzer: make fuzz FUZZ=urlenc SECONDS=60
 # New inputs it finds land in build-fuzz/corpus-NAME; copy the interesting ones into

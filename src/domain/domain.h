@@ -75,6 +75,7 @@ enum {
 	FIELD_T_ORIGIN = 19,    /* how it was made (under s_e): "editor HANDLE" or "request HANDLE" */
 	FIELD_SUBTITLES = 20,   /* a subtitle version of an appeal, under n_e (subtitles.h) */
 	FIELD_DROP_REPLY = 21,     /* an offline drop's reply written offline: SEAL(pk_req, ...), not under s_e */
+	FIELD_WRITER = 22,      /* a request's: who is writing (intake_writers), under s_e */
 };
 
 typedef enum {

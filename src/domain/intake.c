@@ -23,9 +23,16 @@
  * a whole request or nothing readable, and what it left half done is destroyed at the
  * next start (recover.c). */
 
+const char *const intake_writers[] = { "self", "relative", NULL };
 const char *const intake_situations[] = { "notice", "serving", "border", "out", "other", NULL };
-const char *const intake_regions[] = { "central", "northwest", "south", "north_caucasus", "volga", "urals",
-	"siberia", "far_east", "moscow", "st_petersburg", "abroad", "undisclosed", NULL };
+/* Belarus's six voblasts and Minsk, then the rest; after them, the values of an earlier
+ * list (Russia's federal districts, a mistake: issue 15), which are no longer offered or
+ * taken but stay readable in requests that hold one. */
+const char *const intake_regions[] = { "brest", "vitebsk", "gomel", "grodno", "minsk_region", "mogilev",
+	"minsk_city", "army", "abroad", "undisclosed",
+	"central", "northwest", "south", "north_caucasus", "volga", "urals", "siberia", "far_east", "moscow",
+	"st_petersburg", NULL };
+const size_t intake_regions_offered = 10;
 
 bool
 intake_open(const app_t *app)
@@ -212,10 +219,10 @@ intake_submit(const app_t *app, lang_t lang, const intake_form_t *f, upload_t *u
 		return INTAKE_INVALID;
 	const struct submit_field fields[] = {
 		{ FIELD_MESSAGE, f->message }, { FIELD_SITUATION, f->situation }, { FIELD_REGION, f->region },
-		{ FIELD_CONTACT, f->contact },
+		{ FIELD_CONTACT, f->contact }, { FIELD_WRITER, f->writer },
 	};
 	static const struct submit_target request = { .group = "triage", .stage = STAGE_NEW };
-	return case_submit(app, lang, &request, fields, 4, u, receipt);
+	return case_submit(app, lang, &request, fields, sizeof(fields) / sizeof(fields[0]), u, receipt);
 }
 
 intake_status_t

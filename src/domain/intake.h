@@ -28,13 +28,19 @@
  * recover.h; staff's: staff.h. */
 
 /* The choices of the form's lists, as stored (encrypted) and as the form sends them;
- * NULL-terminated. */
+ * NULL-terminated. Who is writing (the man himself, or a relative or friend), what
+ * happened, and where he is. Only the first intake_regions_offered regions are offered
+ * and taken; the ones after them are an earlier list's, kept so that a request holding
+ * one still shows it. */
+extern const char *const intake_writers[];
 extern const char *const intake_situations[];
 extern const char *const intake_regions[];
+extern const size_t intake_regions_offered;
 
 /* ---- the requester ---- */
 typedef struct intake_form {
 	sv_t message, situation, region, contact;   /* clean UTF-8 (parse/); the rest: rules.h */
+	sv_t writer;
 } intake_form_t;
 
 /* A volunteer's application (public form): stored like a request, sealed to triage,

@@ -32,6 +32,17 @@ rule_choice(const char *const *list, sv_t v)
 }
 
 rule_t
+rule_choice_first(const char *const *list, size_t n, sv_t v)
+{
+	if (v.len == 0)
+		return RULE_OK;
+	for (size_t i = 0; i < n && list[i]; i++)
+		if (sv_eq(v, sv_from_cstr(list[i])))
+			return RULE_OK;
+	return RULE_NOT_LISTED;
+}
+
+rule_t
 rule_message(const app_t *app, sv_t m, bool required, size_t nfiles)
 {
 	if (sv_is_blank(m) && (required || nfiles == 0))
@@ -50,9 +61,10 @@ intake_rules(const app_t *app, const intake_form_t *f, size_t nfiles, intake_rul
 {
 	out->message = rule_message(app, f->message, true, nfiles);
 	out->situation = rule_choice(intake_situations, f->situation);
-	out->region = rule_choice(intake_regions, f->region);
+	out->region = rule_choice_first(intake_regions, intake_regions_offered, f->region);
 	out->contact = rule_length(f->contact, RULE_CONTACT_MAX_CHARS);
-	return !out->message && !out->situation && !out->region && !out->contact;
+	out->writer = rule_choice(intake_writers, f->writer);
+	return !out->message && !out->situation && !out->region && !out->contact && !out->writer;
 }
 
 bool

@@ -24,6 +24,8 @@ size_t rule_chars(sv_t s);
 rule_t rule_length(sv_t v, size_t max_chars);
 /* Empty is allowed; else one of list's entries (NULL-terminated). */
 rule_t rule_choice(const char *const *list, sv_t v);
+/* The same, among list's first n entries only. */
+rule_t rule_choice_first(const char *const *list, size_t n, sv_t v);
 /* A message (a request's, or a reply from either side): at most the configured
  * message_max characters; blank only when it is not required and files come with it. */
 rule_t rule_message(const app_t *app, sv_t m, bool required, size_t nfiles);
@@ -32,7 +34,7 @@ rule_t rule_note(sv_t text);
 
 /* A request's fields, checked together. True when every field is RULE_OK. */
 typedef struct {
-	rule_t message, situation, region, contact;
+	rule_t message, situation, region, contact, writer;
 } intake_rules_t;
 struct intake_form;
 bool intake_rules(const app_t *app, const struct intake_form *f, size_t nfiles, intake_rules_t *out);

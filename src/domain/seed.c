@@ -165,7 +165,8 @@ seed_run(const app_t *app, const seed_params_t *p, FILE *report)
 		    seal_item_kind(app, req, &items, CASE_KIND_CASE, CASE_ROLE_REQUESTER, FIELD_SITUATION,
 		        sv_from_cstr(sits[c % 5]), hour) != 0 ||
 		    seal_item_kind(app, req, &items, CASE_KIND_CASE, CASE_ROLE_REQUESTER, FIELD_REGION, SV(""), hour) != 0 ||
-		    seal_item_kind(app, req, &items, CASE_KIND_CASE, CASE_ROLE_REQUESTER, FIELD_CONTACT, SV(""), hour) != 0) {
+		    seal_item_kind(app, req, &items, CASE_KIND_CASE, CASE_ROLE_REQUESTER, FIELD_CONTACT, SV(""), hour) != 0 ||
+		    seal_item_kind(app, req, &items, CASE_KIND_CASE, CASE_ROLE_REQUESTER, FIELD_WRITER, SV(""), hour) != 0) {
 			sealed_free(&items);
 			goto done;
 		}

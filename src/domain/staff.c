@@ -266,9 +266,10 @@ staff_enroll_shown(sv_t token, sv_t browser, enroll_shown_t *out, bool *foreign)
 }
 
 int
-staff_passphrase_suggest(buf_t *out, unsigned nwords)
+staff_passphrase_suggest(buf_t *out, lang_t lang)
 {
-	return passphrase_generate(out, nwords);
+	words_list_t l = lang == LANG_RU ? WORDS_RU : lang == LANG_BE ? WORDS_BE : WORDS_EN;
+	return passphrase_generate_from(out, l, passphrase_words_for(l));
 }
 
 staff_status_t

@@ -4,6 +4,7 @@
 #ifndef SAVA_STAFF_H
 #define SAVA_STAFF_H
 
+#include "core/lang.h"
 #include "domain/domain.h"
 #include "domain/groups.h"
 #include "domain/invites.h"
@@ -44,8 +45,9 @@ typedef struct {
 /* 0, or -1 when none is in progress for this browser (*foreign set when one is in
  * progress for another). */
 int staff_enroll_shown(sv_t token, sv_t browser, enroll_shown_t *out, bool *foreign) WUR;
-/* A passphrase to suggest: nwords random words of the list (vault/words.c), spaced. */
-int staff_passphrase_suggest(buf_t *out, unsigned nwords) WUR;
+/* A passphrase to suggest, in the words of lang's list (vault/words.h: English six words,
+ * Russian and Belarusian seven; at least 66 bits either way), spaced. */
+int staff_passphrase_suggest(buf_t *out, lang_t lang) WUR;
 staff_status_t staff_enroll_confirm(sv_t token, sv_t browser, sv_t recovery_part) WUR;
 staff_status_t staff_enroll_finish(const app_t *app, sv_t token, sv_t browser, sv_t code) WUR;
 

@@ -251,7 +251,8 @@ view_item(void *ctx, const store_item_t *it)
 		*dstb = b;
 		return 0;
 	}
-	char *dst = it->field == FIELD_SITUATION ? v->situation : it->field == FIELD_REGION ? v->region : NULL;
+	char *dst = it->field == FIELD_SITUATION ? v->situation : it->field == FIELD_REGION ? v->region
+	    : it->field == FIELD_WRITER ? v->writer : NULL;
 	if (dst && b.len < sizeof(v->situation))
 		memcpy(dst, b.data, b.len + 1);
 	buf_free(&b);

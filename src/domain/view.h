@@ -48,7 +48,7 @@ typedef struct {
 	char lang[3];
 	int stage, status;
 	int64_t created_hour, activity_hour;
-	char situation[24], region[24];
+	char situation[24], region[24], writer[24];   /* values of intake.h's lists, or "" */
 	buf_t contact;
 	case_msg_t *msgs;
 	size_t nmsgs;

@@ -1,6 +1,7 @@
 /* help: the front door for requesters: the help form and the receipt (the mailbox: mailbox.c). The
  * receipt arrives only in a POST body and is never logged; every response is no-store.
  * Nothing here needs JavaScript. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,25 +17,40 @@ static const char *const msg_full_help =
     N_("We cannot take requests right now. Nothing was sent. Your text is below: copy it, and try again later.");
 static const char *const msg_full_files = N_("Files are not kept: choose them again when you try again.");
 
-/* Labels of the form's lists, in the order of intake_situations and intake_regions. */
+/* Labels of the form's lists, in the order of intake_writers, intake_situations and
+ * intake_regions. They speak of "him" without a pronoun where they can, so that the man
+ * himself and his mother, wife or friend can each answer them. */
+static const char *const writer_labels[] = {
+	N_("I am writing about myself"), N_("I am writing for someone close to me: a son, husband, brother or friend"),
+};
+const char *const page_writer_labels[] = { N_("the man himself"), N_("someone close to him"), NULL };
 static const char *const situation_labels[] = {
-	N_("I have received a call-up notice"), N_("I am already serving"), N_("I am at or near a border"),
-	N_("I am already out of the country"), N_("I am asking for someone else"),
+	N_("A call-up notice came"), N_("Already in a unit"), N_("Sent to the border or abroad"),
+	N_("Has left, and needs help"), N_("Something else"),
 };
 const char *const page_region_labels[] = {
-	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
-	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), N_("Outside the country"),
+	N_("Brest region"), N_("Vitebsk region"), N_("Gomel region"), N_("Grodno region"), N_("Minsk region"),
+	N_("Mogilev region"), N_("Minsk (the city)"), N_("In the army, in a unit"), N_("Outside Belarus"),
 	N_("I prefer not to say"),
+	/* an earlier list's (intake.h): shown on staff pages only, never offered */
+	N_("Central Russia"), N_("North-West"), N_("South"), N_("North Caucasus"), N_("Volga"), N_("Urals"),
+	N_("Siberia"), N_("Far East"), N_("Moscow"), N_("St Petersburg"), NULL,
 };
 
+/* The first n choices of a list as items of v: value, label, an id (the field's name for
+ * the first, which the error summary links to; NAME-i for the others), selected. */
 static void
 choices(const request_t *rq, tvars_t *v, const char *list, const char *const *values, const char *const *labels,
-    sv_t selected)
+    size_t n, sv_t selected)
 {
-	for (size_t i = 0; values[i]; i++) {
+	for (size_t i = 0; i < n && values[i]; i++) {
 		tvars_t *it = tvars_add_item(v, list);
 		if (!it)
 			return;
+		if (i == 0)
+			tvars_set_cstr(it, "id", list);
+		else
+			tvars_setf(it, "id", "%s-%zu", list, i);
 		tvars_set_cstr(it, "value", values[i]);
 		tvars_set_cstr(it, "label", i18n(rq->lang, labels[i]));
 		if (sv_eq(selected, sv_from_cstr(values[i])))
@@ -75,8 +91,11 @@ help_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *n
 			tvars_set(v, "message", page_field(rq, "message"));
 			tvars_set(v, "contact", page_field(rq, "contact"));
 		}
-		choices(rq, v, "situations", intake_situations, situation_labels, post ? page_field(rq, "situation") : SV(""));
-		choices(rq, v, "regions", intake_regions, page_region_labels, post ? page_field(rq, "region") : SV(""));
+		choices(rq, v, "writer", intake_writers, writer_labels, SIZE_MAX, post ? page_field(rq, "writer") : SV(""));
+		choices(rq, v, "situation", intake_situations, situation_labels, SIZE_MAX,
+		    post ? page_field(rq, "situation") : SV(""));
+		choices(rq, v, "region", intake_regions, page_region_labels, intake_regions_offered,
+		    post ? page_field(rq, "region") : SV(""));
 		if (p)
 			page_problems_vars(rq, v, p);
 		if (notice && upload_refused(rq->upload))
@@ -104,6 +123,7 @@ help_work(request_t *rq)
 	char receipt[RECEIPT_DIGITS_MAX + 1];
 	intake_form_t f = {
 		page_field(rq, "message"), page_field(rq, "situation"), page_field(rq, "region"), page_field(rq, "contact"),
+		page_field(rq, "writer"),
 	};
 	rq->work_status = intake_submit(rq->app, rq->lang, &f, rq->upload, receipt);
 	if (rq->work_status == INTAKE_OK)
@@ -143,8 +163,9 @@ page_help(request_t *rq, response_t *rs)
 		intake_rules_t r;
 		page_check_message(rq, true, &p);
 		(void)intake_rules(rq->app, &(intake_form_t){ page_field(rq, "message"), page_field(rq, "situation"),
-		                                 page_field(rq, "region"), page_field(rq, "contact") },
+		                                 page_field(rq, "region"), page_field(rq, "contact"), page_field(rq, "writer") },
 		    upload_count(rq->upload), &r);
+		page_rule_problem(rq, &p, "writer", r.writer, NULL, 0, NULL);
 		page_rule_problem(rq, &p, "situation", r.situation, NULL, 0, &p.situation);
 		page_rule_problem(rq, &p, "region", r.region, NULL, 0, &p.region);
 		page_rule_problem(rq, &p, "contact", r.contact, NULL, RULE_CONTACT_MAX_CHARS, &p.contact);

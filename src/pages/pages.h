@@ -47,7 +47,10 @@ int page_templates_init(char *err, size_t errlen) WUR;
 void page_templates_shutdown(void);
 
 /* help.c: the requester's pages */
-extern const char *const page_region_labels[];   /* in the order of intake_regions */
+/* Labels in the order of intake_regions and intake_writers (short, for staff pages);
+ * NULL-terminated like them (tests/unit/test_intake_lists.c holds them to the same length). */
+extern const char *const page_region_labels[];
+extern const char *const page_writer_labels[];
 void page_help(request_t *rq, response_t *rs);
 void page_mailbox(request_t *rq, response_t *rs);
 void page_mailbox_reply(request_t *rq, response_t *rs);

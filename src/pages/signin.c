@@ -149,14 +149,62 @@ enroll_browser(const request_t *rq)
 	return http_cookie(rq, HTTP_COOKIE_ENROLL, &v) == 0 ? v : SV("");
 }
 
+/* The passphrase she chose: one of the two suggestions the form carried ("pick" 1 or 2),
+ * or the one she typed. */
+static sv_t
+enroll_passphrase(const request_t *rq)
+{
+	sv_t pick = page_field(rq, "pick");
+	if (sv_eq_cstr(pick, "1"))
+		return page_field(rq, "generated1");
+	if (sv_eq_cstr(pick, "2"))
+		return page_field(rq, "generated2");
+	return page_field(rq, "passphrase");
+}
+
 static void
 enroll_work(request_t *rq)
 {
-	sv_t pw = page_field(rq, "passphrase");
-	sv_t gen = page_field(rq, "generated");
-	if (sv_eq_cstr(page_field(rq, "use_generated"), "1"))
-		pw = gen;
-	rq->work_status = staff_enroll_begin(rq->app, rq->param, enroll_browser(rq), page_field(rq, "handle"), pw, rq->scratch);
+	rq->work_status = staff_enroll_begin(rq->app, rq->param, enroll_browser(rq), page_field(rq, "handle"),
+	    enroll_passphrase(rq), rq->scratch);
+}
+
+/* A suggestion the form carried back: given back only when it is what sava could have
+ * suggested (short, printable); anything else is replaced by a new one. */
+#define ENROLL_SUGGESTION_MAX 256
+static bool
+enroll_suggestion_ok(sv_t s)
+{
+	if (s.len < 16 || s.len > ENROLL_SUGGESTION_MAX)
+		return false;
+	for (size_t i = 0; i < s.len; i++)
+		if ((unsigned char)s.p[i] < 0x20 || s.p[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* Step 0's two suggestions: after an error, the same two as before (she may have written
+ * one down), else new ones in the words of the page's language. */
+static void
+enroll_suggestions(request_t *rq, tvars_t *v)
+{
+	static const char *const names[] = { "generated1", "generated2" };
+	for (size_t i = 0; i < 2; i++) {
+		sv_t carried = rq->method == HTTP_POST ? page_field(rq, names[i]) : SV("");
+		if (enroll_suggestion_ok(carried)) {
+			tvars_set(v, names[i], carried);
+			continue;
+		}
+		buf_t gen;
+		buf_init(&gen, ENROLL_SUGGESTION_MAX);
+		if (staff_passphrase_suggest(&gen, rq->lang) == 0)
+			tvars_set(v, names[i], buf_sv(&gen));
+		buf_free(&gen);
+	}
+	if (rq->method != HTTP_POST)
+		return;
+	sv_t pick = page_field(rq, "pick");
+	tvars_set_cstr(v, sv_eq_cstr(pick, "1") ? "pick_1" : sv_eq_cstr(pick, "2") ? "pick_2" : "pick_own", "1");
 }
 
 void
@@ -171,7 +219,12 @@ page_staff_enroll(request_t *rq, response_t *rs)
 		rs->status = 404;   /* expired, used or never issued: one answer */
 		return;
 	}
-	if (rq->method == HTTP_POST && sv_eq_cstr(action, "create")) {
+	sv_t pick = page_field(rq, "pick");
+	bool picked = sv_eq_cstr(pick, "1") || sv_eq_cstr(pick, "2");
+	if (rq->method == HTTP_POST && sv_eq_cstr(action, "create") && picked && page_field(rq, "passphrase").len) {
+		/* a suggestion chosen and a passphrase typed: which one she will use is unclear */
+		error = N_("Choose one of the suggested passphrases or type your own, not both.");
+	} else if (rq->method == HTTP_POST && sv_eq_cstr(action, "create")) {
 		if (!rq->work_done) {
 			http_defer(rq, enroll_work, WORK_STAFF_ENROLL);
 			return;
@@ -231,11 +284,7 @@ page_staff_enroll(request_t *rq, response_t *rs)
 	}
 	if (shown_rc != 0 || (step == 1 && sv_eq_cstr(action, "create") && error)) {
 		/* Step 0: choose a name and a passphrase. */
-		buf_t gen;
-		buf_init(&gen, 256);
-		if (staff_passphrase_suggest(&gen, 6) == 0)
-			tvars_set(v, "generated", buf_sv(&gen));
-		buf_free(&gen);
+		enroll_suggestions(rq, v);
 		if (rq->method == HTTP_POST)
 			tvars_set(v, "handle", page_field(rq, "handle"));
 		tvars_set_cstr(v, "step_choose", "1");

@@ -244,23 +244,50 @@ words_at(size_t i)
 	return i < WORDS_COUNT ? words_list[i] : NULL;
 }
 
+size_t
+words_list_count(words_list_t l)
+{
+	return l == WORDS_EN ? WORDS_COUNT : l == WORDS_RU || l == WORDS_BE ? WORDS_LANG_COUNT : 0;
+}
+
+const char *
+words_list_at(words_list_t l, size_t i)
+{
+	if (i >= words_list_count(l))
+		return NULL;
+	return l == WORDS_EN ? words_list[i] : l == WORDS_RU ? words_ru_list[i] : words_be_list[i];
+}
+
+unsigned
+passphrase_words_for(words_list_t l)
+{
+	return l == WORDS_EN ? PASSPHRASE_WORDS_DEFAULT : PASSPHRASE_WORDS_LANG;
+}
+
 int
 passphrase_generate(buf_t *out, unsigned nwords)
 {
+	return passphrase_generate_from(out, WORDS_EN, nwords);
+}
+
+int
+passphrase_generate_from(buf_t *out, words_list_t l, unsigned nwords)
+{
 	uint32_t pick = 0;
 	int rc = 0;
+	size_t count = words_list_count(l);
 
-	if (nwords < 1 || nwords > PASSPHRASE_WORDS_MAX) {
+	if (nwords < 1 || nwords > PASSPHRASE_WORDS_MAX || count == 0) {
 		buf_free(out);
 		return -1;
 	}
 	for (unsigned i = 0; rc == 0 && i < nwords; i++) {
-		pick = randombytes_uniform(WORDS_COUNT);
-		const char *w = words_list[pick];
+		pick = randombytes_uniform((uint32_t)count);
+		const char *w = words_list_at(l, pick);
 		if (i > 0)
 			rc = buf_putc(out, ' ');
 		if (rc == 0)
-			rc = buf_append(out, w, strnlen(w, WORDS_MAX_LEN));
+			rc = buf_append(out, w, strnlen(w, WORDS_LANG_MAX_BYTES));
 	}
 	sodium_memzero(&pick, sizeof(pick));
 	return rc;   /* a failed append has already freed out */

@@ -15,6 +15,13 @@ from conftest import HTTP_TIMEOUT, header_values, parse_set_cookie
 from test_staff import PASSPHRASE, enroll, invite, login, totp
 
 SITUATIONS = ("notice", "serving", "border", "out", "other")
+WRITERS = ("self", "relative")
+# Belarus's six voblasts and Minsk, then the army, abroad and "I prefer not to say" (issue 15)
+REGIONS = ("brest", "vitebsk", "gomel", "grodno", "minsk_region", "mogilev", "minsk_city", "army", "abroad",
+           "undisclosed")
+# An earlier list's values (Russia's federal districts): no longer offered nor taken
+OLD_REGIONS = ("central", "northwest", "south", "north_caucasus", "volga", "urals", "siberia", "far_east", "moscow",
+               "st_petersburg")
 
 RECEIPT_RE = re.compile(r'<p\b[^>]*\bid="receipt"[^>]*>((?:<span class="receipt-line">\d{4}(?: \d{4})?</span>)+)</p>')
 REQUEST_LINK_RE = re.compile(r'href="(?:/[a-z]{2})?/staff/requests/([0-9a-f]{32})"')
@@ -109,6 +116,21 @@ def select_options(text, name):
     return re.findall(r'<option\b[^>]*\bvalue="([^"]*)"', m.group(1))
 
 
+def radio_options(text, name):
+    """The values of the radio buttons named name, in order."""
+    tags = re.findall(r'<input\b[^>]*\btype="radio"[^>]*>', text)
+    return [re.search(r'\bvalue="([^"]*)"', t).group(1) for t in tags if f'name="{name}"' in t]
+
+
+def checked(text, name):
+    """The values of the checked radio buttons named name, and of the selected options of
+    <select name=...>."""
+    tags = re.findall(r'<input\b[^>]*\btype="radio"[^>]*>', text)
+    out = [re.search(r'\bvalue="([^"]*)"', t).group(1) for t in tags if f'name="{name}"' in t and " checked" in t]
+    m = re.search(r'<select\b[^>]*\bname="%s"[^>]*>(.*?)</select>' % name, text, re.S)
+    return out + (re.findall(r'<option value="([^"]*)" selected>', m.group(1)) if m else [])
+
+
 def multipart(token, message=None, fields=(), files=(), empty_file_part=False):
     """Parts for requests' files= so that the body is always multipart/form-data: text
     fields as (None, value), files as (name, bytes, type). token None leaves csrf out."""
@@ -167,10 +189,11 @@ class Requester:
         return self.get(f"/{self.lang}/help")
 
     def submit(self, message, situation="", region="", contact="", files=(), token=True,
-               empty_file_part=False):
-        """POST /{lang}/help as the form would (fields in the form's order)."""
+               empty_file_part=False, writer=None):
+        """POST /{lang}/help as the form would (a radio button left alone is not sent)."""
+        fields = [("writer", writer)] if writer is not None else []
         parts = multipart(self._tok(token), message,
-                          [("situation", situation), ("region", region), ("contact", contact)],
+                          fields + [("situation", situation), ("region", region), ("contact", contact)],
                           files, empty_file_part)
         return self.post(f"/{self.lang}/help", files=parts)
 

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from conftest import CLI_TIMEOUT, sava_init, start_instance
-from intake_util import Requester, assert_no_store, coordinator, find_csrf, marker, multipart, receipt_of, \
+from intake_util import Requester, assert_no_store, checked, coordinator, find_csrf, marker, multipart, receipt_of, \
     textarea_text
 
 FULL_LINE = "the disk is full"
@@ -55,11 +55,6 @@ def field_value(text, name):
     return html.unescape(v.group(1)) if v else None
 
 
-def selected(text, name):
-    m = re.search(r'<select\b[^>]*\bname="%s"[^>]*>(.*?)</select>' % name, text, re.S)
-    return re.findall(r'<option value="([^"]*)" selected>', m.group(1)) if m else []
-
-
 def under_h1(text):
     """What a page shows between its H1 and the next heading or form."""
     return text.split("</h1>", 1)[1].split("<form", 1)[0]
@@ -88,14 +83,15 @@ def test_a_full_disk_is_said_and_what_was_typed_comes_back(tmp_path):
         for i in range(3):
             message = marker("HELP") + " " + "words " * 2500
             contact = marker("CONTACT")
-            r = rq.submit(message, situation="border", region="south", contact=contact,
+            r = rq.submit(message, situation="border", region="gomel", contact=contact, writer="relative",
                           files=[("x.txt", b"a file")] if i == 2 else ())
             assert r.status_code == 503, r.text[:2000]
             assert_no_store(r)
             assert CALM in under_h1(r.text)
             assert textarea_text(r.text) == message
             assert field_value(r.text, "contact") == contact
-            assert selected(r.text, "situation") == ["border"] and selected(r.text, "region") == ["south"]
+            assert checked(r.text, "situation") == ["border"] and checked(r.text, "region") == ["gomel"]
+            assert checked(r.text, "writer") == ["relative"]
             if i == 2:
                 assert "Files are not kept" in r.text
 

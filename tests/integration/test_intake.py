@@ -29,7 +29,7 @@ from conftest import (HTTP_TIMEOUT, LANGS, TIMEOUT_SCALE, _teardown, header_valu
                       raw_request, start_instance)
 from intake_util import (NO_MAILBOX, NOT_ACCEPTED, RECEIPT_RE, SITUATIONS, Requester, Staff, assert_no_store,
                          content_disposition, cookie_set, coordinator, find_csrf, marker, receipt_of,
-                         scan_open_files, scan_tree, select_options, shows_mailbox, shows_receipt_form,
+                         scan_open_files, scan_tree, select_options, radio_options, checked, WRITERS, REGIONS, shows_mailbox, shows_receipt_form,
                          textarea_text, without_csrf)
 
 MiB = 1 << 20
@@ -152,8 +152,9 @@ def test_submit_in_each_language_shows_a_receipt(instances):
         assert re.search(r'<form\b[^>]*\benctype="multipart/form-data"', form, re.I)
         assert re.search(r'<form\b[^>]*\baction="/%s/help"' % lang, form)
         assert re.search(r'<textarea\b[^>]*\bname="message"', form)
-        assert set(select_options(form, "situation")) == {""} | set(SITUATIONS)
-        assert {"", "undisclosed"} <= set(select_options(form, "region"))
+        assert radio_options(form, "writer") == list(WRITERS)
+        assert radio_options(form, "situation") == list(SITUATIONS)
+        assert select_options(form, "region") == [""] + list(REGIONS)
         assert re.search(r'<input\b[^>]*\bname="contact"', form)
         file_input = re.search(r'<input\b[^>]*\btype="file"[^>]*>', form)
         assert file_input and 'name="attachment"' in file_input.group(0) and "multiple" in file_input.group(0)
@@ -198,9 +199,7 @@ def test_mailbox_round_trip_with_attachments(instances):
     files = [("tricky.bin", tricky), ("random.bin", big)]
 
     rq = Requester(inst)
-    regions = [v for v in select_options(rq.help_page().text, "region") if v not in ("", "undisclosed")]
-    region = regions[0] if regions else "undisclosed"
-    r = rq.submit(message, situation="border", region=region, contact=contact, files=files)
+    r = rq.submit(message, situation="border", region="grodno", contact=contact, files=files, writer="relative")
     assert r.status_code == 200, r.text[:2000]
     receipt = receipt_of(r)
     digits = receipt.replace(" ", "")
@@ -409,6 +408,8 @@ def test_input_limits(instances):
     rejected(rq.submit(""))
     rejected(rq.submit(ok, situation="arrested"), ok)
     rejected(rq.submit(ok, region="nowhere-at-all"), ok)
+    rejected(rq.submit(ok, region="volga"), ok)               # an earlier list's: no longer taken
+    rejected(rq.submit(ok, writer="neighbour"), ok)
     assert_list_empty(anna)
 
     # Content-Length above 2 * 1 MiB + 1 MiB: refused before the body is read.
@@ -690,3 +691,52 @@ def test_mailbox_session_ends_after_idle(instances):
     rq.open_ok(receipt)
     time.sleep(66)
     assert shows_receipt_form(rq.mailbox().text)
+
+
+def test_the_help_form_speaks_to_belarusians_and_their_families(instances):
+    """Issue 15: the regions are Belarus's voblasts and Minsk (never Russia's federal
+    districts), "who is writing" is its own question beside a neutral "what happened",
+    every optional field says "(optional)" the same way, the choices survive an error,
+    and the staff page names the region in the new words."""
+    inst = instances()
+    anna = coordinator(inst)
+    want = {"be": ("Хто піша? (неабавязкова)", "Што здарылася? (неабавязкова)", "Брэсцкая вобласць",
+                   "Віцебская вобласць", "Гомельская вобласць", "Гродзенская вобласць", "Мінская вобласць",
+                   "Магілёўская вобласць", "Мінск (горад)", "Я пішу пра сябе"),
+            "ru": ("Кто пишет? (необязательно)", "Что случилось? (необязательно)", "Брестская область",
+                   "Гродненская область", "Могилёвская область", "Минск (город)", "Пришла повестка"),
+            "en": ("Who is writing? (optional)", "What happened? (optional)", "Grodno region", "Minsk (the city)",
+                   "In the army, in a unit", "Outside Belarus", "I prefer not to say",
+                   "I am writing for someone close to me")}
+    gone = ("Volga", "Siberia", "Central Russia", "Поволжье", "Сибирь", "Центральная Россия", "Паволжжа", "Сібір",
+            "Цэнтральная Расія", "if you want to say", "если хотите указать", "калі хочаце ўказаць")
+    for lang in LANGS:
+        page = Requester(inst, lang).help_page()
+        assert page.status_code == 200
+        form = help_form(page.text)
+        assert re.search(r"<form\b[^>]*\bnovalidate", form), "the help form lets the browser's bubbles speak"
+        for text in want[lang]:
+            assert text in form, f"/{lang}/help does not say {text!r}"
+        for text in gone:
+            assert text not in form, f"/{lang}/help still says {text!r}"
+        # the two questions are fieldsets of their own, each with its legend
+        assert len(re.findall(r"<fieldset\b", form)) == 2 and len(re.findall(r"<legend>", form)) == 2
+    en = help_form(Requester(inst, "en").help_page().text)
+    optional = re.findall(r"<(?:label|legend)\b[^>]*>([^<]*\(optional\))", en)
+    assert len(optional) >= 5, optional   # writer, situation, region, contact, files
+
+    # an error keeps every choice, and names the field it concerns
+    rq = Requester(inst, "ru")
+    r = rq.submit("", situation="serving", region="grodno", contact="", writer="relative")
+    assert r.status_code == 400
+    assert checked(r.text, "writer") == ["relative"] and checked(r.text, "situation") == ["serving"]
+    assert checked(r.text, "region") == ["grodno"]
+    r = rq.submit("x", writer="neighbour")
+    assert r.status_code == 400 and 'href="#writer"' in r.text and 'id="writer"' in r.text
+
+    # the staff page names the region in the new words, in the page's language
+    msg = marker("VOBLAST")
+    Requester(inst, "be").submit_ok(msg, situation="border", region="mogilev", writer="relative")
+    rid = [i for i in anna.request_ids() if msg in anna.request_page(i).text][0]
+    assert "Магілёўская вобласць" in anna.get(f"/be/staff/requests/{rid}").text
+    assert "Mogilev region" in anna.get(f"/en/staff/requests/{rid}").text

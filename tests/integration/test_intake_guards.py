@@ -178,12 +178,12 @@ def test_no_file_is_written_while_requests_are_refused(instances):
     assert blobs(inst) == before
 
 
-def test_all_four_fields_are_stored_even_when_left_empty(instances):
+def test_all_five_fields_are_stored_even_when_left_empty(instances):
     inst = instances()
     coordinator(inst)
     rq = Requester(inst)
     rq.submit_ok(marker("A"))                                   # only the message
-    rq.submit_ok(marker("B"), situation="notice", region="volga", contact="x@example.org")
+    rq.submit_ok(marker("B"), situation="notice", region="grodno", contact="x@example.org", writer="self")
     db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
     try:
         rows = db.execute("SELECT case_id, count(*), group_concat(field) FROM items GROUP BY case_id").fetchall()
@@ -192,7 +192,7 @@ def test_all_four_fields_are_stored_even_when_left_empty(instances):
         db.close()
     assert len(rows) == 2
     for _, count, fields in rows:
-        assert count == 4 and sorted(fields.split(",")) == ["1", "2", "3", "4"]
+        assert count == 5 and sorted(fields.split(","), key=int) == ["1", "2", "3", "4", "22"]
     # padded: an empty field and a short one look alike
     assert {s for (s,) in sizes} == {45 + 256}
 

@@ -1,5 +1,6 @@
 /* Unit tests for words: the list's size, form, order and content (pinned by a hash),
- * and passphrases: word count, separators, membership, use of the whole list, limits. */
+ * and passphrases: word count, separators, membership, use of the whole list, limits.
+ * The Russian and Belarusian lists the same way, and their passphrases' entropy. */
 #include <sodium.h>
 #include <stdlib.h>
 
@@ -185,6 +186,98 @@ test_uniform(void)
 	CHECK(most < 220);
 }
 
+/* The letters each Cyrillic list may use (UTF-8, two bytes each): Russian without ё and ъ;
+ * Belarusian (which has no и, щ, ъ) with і and ў, without ё. */
+static const char *const lang_letters[] = {
+	[WORDS_RU] = "абвгдежзийклмнопрстуфхцчшщыьэюя",
+	[WORDS_BE] = "абвгдежзйклмнопрстуфхцчшыьэюяіў",
+};
+static const char *const lang_hash[] = {
+	[WORDS_RU] = "d903570dd19c28387519fb92be0458291270bd0e6ce8f61249ab9e7c32c7e88d",
+	[WORDS_BE] = "587a8fcb2a2ed7c79dbcf0ed714c761d438453cef0d584090d6027811d1c47ff",
+};
+
+static bool
+lang_word_ok(words_list_t l, const char *w)
+{
+	size_t n = strlen(w), letters = 0;
+	if (n % 2 || n > WORDS_LANG_MAX_BYTES)
+		return false;
+	for (size_t i = 0; i < n; i += 2, letters++) {
+		bool found = false;
+		for (const char *a = lang_letters[l]; *a && !found; a += 2)
+			found = a[0] == w[i] && a[1] == w[i + 1];
+		if (!found)
+			return false;
+	}
+	return letters >= 3 && letters <= 10;
+}
+
+static long
+lang_index(words_list_t l, const char *p, size_t len)
+{
+	for (size_t i = 0; i < words_list_count(l); i++) {
+		const char *w = words_list_at(l, i);
+		if (strlen(w) == len && memcmp(w, p, len) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+static void
+test_lang_lists(void)
+{
+	for (words_list_t l = WORDS_RU; l <= WORDS_BE; l++) {
+		size_t count = words_list_count(l), bad = 0, unsorted = 0;
+		unsigned char h[32];
+		char hex[65];
+		crypto_generichash_state st;
+		CHECK(count == WORDS_LANG_COUNT && count == 1024);
+		CHECK(words_list_at(l, count) == NULL);
+		crypto_generichash_init(&st, NULL, 0, sizeof(h));
+		for (size_t i = 0; i < count; i++) {
+			const char *w = words_list_at(l, i);
+			bad += !lang_word_ok(l, w);
+			/* strictly increasing bytes: sorted by code point, and no word twice */
+			unsorted += i > 0 && strcmp(words_list_at(l, i - 1), w) >= 0;
+			crypto_generichash_update(&st, (const unsigned char *)w, strlen(w));
+			crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+		}
+		crypto_generichash_final(&st, h, sizeof(h));
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		CHECK(bad == 0);
+		CHECK(unsorted == 0);
+		CHECK(strcmp(hex, lang_hash[l]) == 0);
+		if (strcmp(hex, lang_hash[l]) != 0)
+			fprintf(stderr, "word list %d hash: %s\n", (int)l, hex);
+
+		/* at least the 66 bits an English suggestion has: 7 words of 10 bits */
+		unsigned nw = passphrase_words_for(l), bits = 0;
+		while ((1u << (bits + 1)) <= count)
+			bits++;
+		CHECK((1u << bits) == count && nw * bits >= 66 && nw == PASSPHRASE_WORDS_LANG);
+		CHECK(passphrase_words_for(WORDS_EN) * 11 >= 66);
+
+		buf_t a;
+		buf_init(&a, 512);
+		CHECK(passphrase_generate_from(&a, l, nw) == 0);
+		sv_t s = buf_sv(&a);
+		unsigned n = 0;
+		size_t start = 0;
+		bool all_listed = true;
+		for (size_t i = 0; i <= s.len; i++) {
+			if (i < s.len && s.p[i] != ' ')
+				continue;
+			all_listed = all_listed && i > start && lang_index(l, s.p + start, i - start) >= 0;
+			n++;
+			start = i + 1;
+		}
+		CHECK(n == nw && all_listed);
+		buf_free(&a);
+		CHECK(passphrase_generate_from(&a, l, 0) == -1 && a.data == NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -193,5 +286,6 @@ main(void)
 	test_list();
 	test_generate();
 	test_uniform();
+	test_lang_lists();
 	return check_done("words");
 }
