@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +233,30 @@ casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], 
 	}
 	free(r);
 	return st;
+}
+
+intake_status_t
+casework_counts(const app_t *app, const staff_t *s, casework_counts_t *out)
+{
+	size_t n;
+	out->new_requests = out->waiting_long = -1;
+	store_case_filter_t f = { .lo = STAGE_NEW, .hi = STAGE_CLOSED - 1, .owl = s->acct.id, .waiting_before = INT64_MAX };
+	if (store_cases_filtered(app->store, &f, 0, 0, NULL, NULL, &n) != STORE_OK)
+		return INTAKE_ERROR;
+	out->mine_waiting = (long)n;
+	if (requests_allowed(app, s)) {
+		if (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &n) != STORE_OK)
+			return INTAKE_ERROR;
+		out->new_requests = (long)n;
+	}
+	if (staff_coordinates(app, s)) {
+		store_case_filter_t w = { .lo = STAGE_NEW, .hi = STAGE_CLOSED - 1,
+			.waiting_before = clock_hour() - (int64_t)app->config.response_hours };
+		if (store_cases_filtered(app->store, &w, 0, 0, NULL, NULL, &n) != STORE_OK)
+			return INTAKE_ERROR;
+		out->waiting_long = (long)n;
+	}
+	return INTAKE_OK;
 }
 
 /* ---- stages ---- */
