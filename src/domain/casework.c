@@ -404,9 +404,8 @@ casework_applications(const app_t *app, const staff_t *s, size_t offset, request
 		return INTAKE_NOT_FOUND;
 	struct rows_ctx *r = calloc(1, sizeof(*r));
 	intake_status_t st = INTAKE_ERROR;
-	if (r && store_cases_count(app->store, STAGE_APPLICATION, STAGE_APPLICATION, total) == STORE_OK &&
-	    store_cases_list(app->store, STAGE_APPLICATION, STAGE_APPLICATION, offset, CASES_PAGE, rows_collect, r) ==
-	        STORE_OK) {
+	store_case_filter_t f = { .lo = STAGE_APPLICATION, .hi = STAGE_APPLICATION, .oldest_first = true };
+	if (r && store_cases_filtered(app->store, &f, offset, CASES_PAGE, rows_collect, r, total) == STORE_OK) {
 		request_rows(app, s, r->rows, r->n, rows);
 		*n = r->n;
 		st = INTAKE_OK;
@@ -452,6 +451,26 @@ casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_
 }
 
 intake_status_t
+casework_vouches(const app_t *app, const staff_t *s, const uint8_t app_id[16], size_t *n)
+{
+	case_view_t cv;
+	*n = 0;
+	intake_status_t st = staff_view_audited(app, s, app_id, true, false, &cv);
+	if (st != INTAKE_OK)
+		return st;
+	/* distinct members: one who vouched twice counts once */
+	for (size_t i = 0; i < cv.nvouches; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen |= strcmp(cv.vouches[i].member, cv.vouches[j].member) == 0;
+		if (!seen && cv.vouches[i].member[0])
+			(*n)++;
+	}
+	case_view_free(&cv);
+	return INTAKE_OK;
+}
+
+intake_status_t
 casework_application_accept(const app_t *app, const staff_t *s, const uint8_t app_id[16], uint32_t roles,
     char token[INVITE_TOKEN_CHARS + 1])
 {
@@ -461,6 +480,11 @@ casework_application_accept(const app_t *app, const staff_t *s, const uint8_t ap
 		return st;
 	if (roles == 0 || (roles & (ROLE_ADMIN | ROLE_COORDINATOR)))
 		return INTAKE_NOT_FOUND;   /* coordinators and admins are invited by the administrator */
+	size_t vouches = 0;
+	if (casework_vouches(app, s, app_id, &vouches) != INTAKE_OK)
+		return INTAKE_ERROR;
+	if (vouches < app->config.min_vouches)
+		return INTAKE_INVALID;
 	if (staff_invite(app, roles, NULL, token) != STAFF_OK)
 		return INTAKE_ERROR;
 	if (case_destroy(app, app_id, row.slot, s->acct.id, AUDIT_APPLICATION_ACCEPT) != 0)

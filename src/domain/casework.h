@@ -88,7 +88,10 @@ intake_status_t casework_applications(const app_t *app, const staff_t *s, size_t
  * when there is no active member by that name. */
 intake_status_t casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_t member,
     sv_t note) WUR;
-/* Accepts: an invitation with roles (token out, for the coordinator to pass on out of
+/* The distinct members who vouched for the applicant. */
+intake_status_t casework_vouches(const app_t *app, const staff_t *s, const uint8_t app_id[16], size_t *n) WUR;
+/* Accepts, once at least [network] min_vouches members have vouched (else
+ * INTAKE_INVALID): an invitation with roles (token out, for the coordinator to pass on out of
  * band), then the application is shredded. Rejects: it is shredded. */
 intake_status_t casework_application_accept(const app_t *app, const staff_t *s, const uint8_t app_id[16],
     uint32_t roles, char token[INVITE_TOKEN_CHARS + 1]) WUR;

@@ -200,6 +200,10 @@ page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_
 		if (rows[i].unreadable)
 			tvars_set_cstr(it, "unreadable", "1");
 		tvars_set_cstr(it, "first_line", rows[i].first_line);
+		/* who wrote last: the requester waits, or we answered */
+		tvars_set_cstr(it, "last", i18n(rq->lang, rows[i].waiting_hour >= 0 ? N_("the requester") : N_("us")));
+		if (rows[i].holder[0])
+			tvars_set_cstr(it, "holder", rows[i].holder);
 		if (extra)
 			extra(rq, it, &rows[i]);
 	}
@@ -222,8 +226,14 @@ page_staff_cases(request_t *rq, response_t *rs)
 		rs->status = 500;
 		return;
 	}
+	casework_counts_t c;
+	if (casework_counts(rq->app, s, &c) != INTAKE_OK) {
+		rs->status = 500;
+		return;
+	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
+		tvars_setf(v, "mine_waiting", "%ld", c.mine_waiting);
 		page_rows_vars(rq, v, "cases", rows, n, "/staff/requests/", true, NULL);
 		tvars_setf(v, "total", "%zu", total);
 		page_nav_vars(rq, v, "/staff/cases", NULL, page, page * CASES_PAGE < total);

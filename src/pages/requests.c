@@ -27,22 +27,6 @@ situation_var(const request_t *rq, tvars_t *it, const request_row_t *r)
 	tvars_set_cstr(it, "situation", choice_label(rq, intake_situations, situation_short, r->situation));
 }
 
-/* Who wrote last, in the page's language: the requester waits, or we answered. */
-static void
-last_writer_var(const request_t *rq, tvars_t *it, const request_row_t *r)
-{
-	tvars_set_cstr(it, "last", i18n(rq->lang, r->waiting_hour >= 0 ? N_("the requester") : N_("us")));
-	if (r->holder[0])
-		tvars_set_cstr(it, "holder", r->holder);
-}
-
-static void
-queue_row_vars(const request_t *rq, tvars_t *it, const request_row_t *r)
-{
-	situation_var(rq, it, r);
-	last_writer_var(rq, it, r);
-}
-
 /* The queue's filters from the query (a GET form), given back to the form and to the
  * links of the other pages (qs). */
 static void
@@ -96,7 +80,7 @@ page_staff_requests(request_t *rq, response_t *rs)
 	if (v) {
 		queue_filter(rq, v, &f, qs, sizeof(qs));
 		tvars_setf(v, "total", "%zu", total);
-		page_rows_vars(rq, v, "requests", rows, n, "/staff/requests/", false, queue_row_vars);
+		page_rows_vars(rq, v, "requests", rows, n, "/staff/requests/", false, situation_var);
 		page_nav_vars(rq, v, "/staff/requests", qs, page, page * REQUESTS_PAGE < total);
 		if (http_query(rq, "shredded", q, sizeof(q)) == 0)
 			page_banner(rq, strcmp(q, "later") == 0

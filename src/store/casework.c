@@ -347,9 +347,11 @@ store_cases_filtered(store_t *st, const store_case_filter_t *f, size_t offset, s
 		return STORE_ERROR;
 	if (limit == 0)
 		return STORE_OK;
-	if (q_prepare(st, &q,
-	        "SELECT " CASE_COLUMNS FILTER_WHERE
-	        " ORDER BY waiting_hour IS NULL, waiting_hour, created_hour DESC, rowid DESC LIMIT ?7 OFFSET ?8") != 0)
+	if (q_prepare(st, &q, f->oldest_first
+	            ? "SELECT " CASE_COLUMNS FILTER_WHERE
+	              " ORDER BY waiting_hour IS NULL, waiting_hour, created_hour, rowid LIMIT ?7 OFFSET ?8"
+	            : "SELECT " CASE_COLUMNS FILTER_WHERE
+	              " ORDER BY waiting_hour IS NULL, waiting_hour, created_hour DESC, rowid DESC LIMIT ?7 OFFSET ?8") != 0)
 		return STORE_ERROR;
 	filter_bind(q, f);
 	sqlite3_bind_int64(q, 7, (int64_t)limit);

@@ -361,6 +361,7 @@ typedef struct {
 	bool unassigned;
 	const uint8_t *owl;
 	int64_t waiting_before;
+	bool oldest_first;     /* the rest oldest first (applications) */
 } store_case_filter_t;
 int store_cases_filtered(store_t *st, const store_case_filter_t *f, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
