@@ -27,6 +27,8 @@ page_stage_name(const request_t *rq, int stage)
 static void
 profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error, bool saved, int status)
 {
+	/* the field a problem is about: the number, or the lists */
+	const char *anchor = error && strstr(error, "number") ? "capacity" : "location";
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_setf(v, "action", "/%s/staff/profile", lang_code(rq->lang));
@@ -40,7 +42,10 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 			if (strcmp(s->acct.location, casework_locations[i]) == 0)
 				tvars_set_cstr(it, "selected", "1");
 		}
-		tvars_setf(v, "capacity", "%u", s->acct.capacity);
+		if (error)
+			tvars_set(v, "capacity", page_field(rq, "capacity"));   /* as typed, to correct */
+		else
+			tvars_setf(v, "capacity", "%u", s->acct.capacity);
 		tvars_setf(v, "capacity_max", "%u", CASEWORK_CAPACITY_MAX);
 		tvars_setf(v, "active_cases", "%u", s->acct.active_cases);
 		if (s->acct.status == ACCT_PAUSED)
@@ -53,10 +58,13 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 			if (s->acct.training & (1u << i))
 				tvars_set_cstr(it, "done", "1");
 		}
-		if (error)
+		if (error) {
 			tvars_set_cstr(v, "error", i18n(rq->lang, error));
+			tvars_set_cstr(v, "error_anchor", anchor);
+			tvars_set_cstr(v, strcmp(anchor, "capacity") == 0 ? "capacity_error" : "location_error", "1");
+		}
 		if (saved)
-			tvars_set_cstr(v, "saved", "1");
+			page_banner(rq, N_("Your profile was saved."));
 	}
 	page_render(rq, rs, "staff_profile", N_("Your profile"), v);
 	if (status && rs->status == 0)
@@ -146,9 +154,12 @@ page_staff_account(request_t *rq, response_t *rs)
 		}
 		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		http_redirectf(rs, 303, "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
+		http_redirectf(rs, 303, "/%s/staff/accounts/%s?done=training", lang_code(rq->lang), hex);
 		return;
 	}
+	char q[16];
+	if (http_query(rq, "done", q, sizeof(q)) == 0)
+		page_banner(rq, N_("The training was saved."));
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		char hex[33];
@@ -161,6 +172,11 @@ page_staff_account(request_t *rq, response_t *rs)
 		tvars_setf(v, "action", "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
 		if (coordinator)
 			tvars_set_cstr(v, "can_train", "1");
+		roster_entry_t target;   /* revocation is offered here, on the account's own page */
+		if (roster_revocation(rq->app, s, id, &target) == STAFF_OK) {
+			tvars_set_cstr(v, "revocable", "1");
+			tvars_set_cstr(v, "id", hex);
+		}
 		for (size_t i = 0; casework_training[i]; i++) {
 			tvars_t *it = tvars_add_item(v, "training");
 			if (!it)

@@ -374,6 +374,9 @@ page_staff_request_shred(request_t *rq, response_t *rs)
 		tvars_setf(v, "back_href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
 		page_when(rq->lang, created_hour, when);
 		tvars_set_cstr(v, "when", when);
+		char ref[PAGE_CASE_REF];
+		page_case_ref(id, ref);
+		tvars_set_cstr(v, "ref", ref);
 	}
 	page_render(rq, rs, "staff_shred", N_("Shred this request"), v);
 }
