@@ -203,13 +203,17 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 			tvars_set_cstr(v, "error", i18n(rq->lang, error));
 			tvars_set_cstr(v, "error_anchor", "message");
 		}
-		if (p || error || give_back) {
+		/* after an error both come back; after an action, the one it did not use */
+		bool did_reply = give_back && sv_eq(page_field(rq, "do"), SV("reply"));
+		bool did_note = give_back && !did_reply;
+		if ((p || error || give_back) && !did_reply)
 			tvars_set(v, "message", page_field(rq, "message"));
+		if ((p || error || give_back) && !did_note) {
 			tvars_set(v, "note", page_field(rq, "note"));
-			if (give_back && page_field(rq, "note").len)
+			if (did_reply && page_field(rq, "note").len)
 				tvars_set_cstr(v, "note_kept", "1");
 		}
-		if (give_back && !sv_eq(page_field(rq, "do"), SV("reply")) && rq->upload && upload_count(rq->upload) > 0)
+		if (did_note && rq->upload && upload_count(rq->upload) > 0)
 			tvars_set_cstr(v, "files_again", "1");
 	}
 	case_view_free(&cv);
