@@ -100,6 +100,8 @@ page_staff_nav_vars(request_t *rq, const staff_t *s, tvars_t *v)
 		    (rq->rest.len == n || rq->rest.p[n] == '/'))
 			tvars_set_cstr(it, "current", "1");
 	}
+	if (sv_eq(rq->rest, SV("/staff/")) || sv_eq(rq->rest, SV("/staff")))
+		tvars_set_cstr(v, "staff_home_current", "1");
 	tvars_set_cstr(v, "staff_name", s->acct.handle);
 	set_href(v, rq, "staff_href", "/staff/");
 	set_href(v, rq, "profile_href", "/staff/profile");

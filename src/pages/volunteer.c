@@ -188,6 +188,8 @@ application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 		if (notice) {
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
 			tvars_set_cstr(v, "notice_anchor", notice_anchor ? notice_anchor : "member");
+			if (!notice_anchor || strcmp(notice_anchor, "member") == 0)
+				tvars_set_cstr(v, "member_error", "1");
 		}
 		tvars_set(v, "member", page_field(rq, "member"));
 		tvars_set(v, "vnote", page_field(rq, "note"));
