@@ -486,55 +486,57 @@ checklist_bits(const request_t *rq)
 	return bits;
 }
 
-/* The stage's one form: its checklist is saved first (so ticked boxes are never lost to
- * a move), then the move (to), or the verification (verify=1). to equal to from only
- * saves the checklist. */
-void
-page_staff_request_stage(request_t *rq, response_t *rs)
+const char *
+page_stage_apply(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16])
 {
-	uint8_t id[16];
 	uint64_t from, to = 0;
-	const staff_t *s = page_need_staff(rq, rs);
-	if (!s)
-		return;
 	bool verify = sv_eq(page_field(rq, "verify"), SV("1"));
-	if (page_id_param(rq, id) != 0 || num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
+	if (num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
 	    (!verify && num_parse_u64(page_field(rq, "to"), 0, STAGES_COUNT - 1, &to) != 0)) {
 		rs->status = 404;
-		return;
+		return NULL;
 	}
 	if (sv_eq(page_field(rq, "checklist"), SV("1"))) {
 		intake_status_t st = casework_checklist(rq->app, s, id, (int)from, checklist_bits(rq));
 		if (st != INTAKE_OK) {
 			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
-			return;
+			return NULL;
 		}
-		if (!verify && to == from) {
-			back_to_request(rq, rs, id, "checked");
-			return;
-		}
+		if (!verify && to == from)
+			return "checked";
 	}
 	if (verify) {
 		intake_status_t st = casework_verify(rq->app, s, id, page_field(rq, "vnote"));
-		if (st != INTAKE_OK)
-			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
-		else
-			back_to_request(rq, rs, id, "verified");
-		return;
+		if (st == INTAKE_OK)
+			return "verified";
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return NULL;
 	}
 	/* the reason is for a rejection only: a note typed there never rides on another move */
 	sv_t reason = to == STAGE_REJECTED ? page_field(rq, "reason") : SV("");
-	stage_move_t r = casework_stage_move(rq->app, s, id, (int)from, (int)to, reason);
-	switch (r) {
-	case STAGE_MOVE_OK: back_to_request(rq, rs, id, "moved"); return;
-	case STAGE_MOVE_INVALID: back_to_request(rq, rs, id, "invalid"); return;
-	case STAGE_MOVE_NEED_REASON: back_to_request(rq, rs, id, "reason"); return;
-	case STAGE_MOVE_NEED_VERIFIERS: back_to_request(rq, rs, id, "verifiers"); return;
-	case STAGE_MOVE_STALE: back_to_request(rq, rs, id, "stale"); return;
-	case STAGE_MOVE_COORDINATOR: back_to_request(rq, rs, id, "coordinator"); return;
-	case STAGE_MOVE_NOT_FOUND: rs->status = 404; return;
-	default: rs->status = 500; return;
+	switch (casework_stage_move(rq->app, s, id, (int)from, (int)to, reason)) {
+	case STAGE_MOVE_OK: return "moved";
+	case STAGE_MOVE_INVALID: return "invalid";
+	case STAGE_MOVE_NEED_REASON: return "reason";
+	case STAGE_MOVE_NEED_VERIFIERS: return "verifiers";
+	case STAGE_MOVE_STALE: return "stale";
+	case STAGE_MOVE_COORDINATOR: return "coordinator";
+	case STAGE_MOVE_NOT_FOUND: rs->status = 404; return NULL;
+	default: rs->status = 500; return NULL;
 	}
+}
+
+/* The stage's own address (older pages, and forms without the reply's). */
+void
+page_staff_request_stage(request_t *rq, response_t *rs)
+{
+	uint8_t id[16];
+	const staff_t *s = page_need_staff_id(rq, rs, id);
+	if (!s)
+		return;
+	const char *key = page_stage_apply(rq, rs, s, id);
+	if (key)
+		back_to_request(rq, rs, id, key);
 }
 
 /* The verification's own address (the form of older pages). */

@@ -134,17 +134,36 @@ static const struct {
 	{ "empty", "owl", N_("Choose an Owl from the list, or write her name.") },
 };
 
-static void
-request_outcome_vars(request_t *rq, tvars_t *v)
+static bool
+request_banner_key(const char *key)
 {
-	char q[24];
-	if (http_query(rq, "done", q, sizeof(q)) == 0)
-		for (size_t i = 0; i < sizeof(request_banners) / sizeof(request_banners[0]); i++)
-			if (strcmp(q, request_banners[i].key) == 0)
-				page_banner(rq, request_banners[i].msgid);
-	if (http_query(rq, "problem", q, sizeof(q)) == 0)
+	for (size_t i = 0; i < sizeof(request_banners) / sizeof(request_banners[0]); i++)
+		if (strcmp(key, request_banners[i].key) == 0)
+			return true;
+	return false;
+}
+
+/* What an action did (key, after a POST) or what the address says it did (?done=,
+ * ?problem=, after a redirect): a banner, or the error summary at its field. */
+static void
+request_outcome_vars(request_t *rq, tvars_t *v, const char *key)
+{
+	char q[24], p[24];
+	if (key) {
+		snprintf_cut(q, sizeof(q), "%s", key);
+		snprintf_cut(p, sizeof(p), "%s", key);
+	} else {
+		if (http_query(rq, "done", q, sizeof(q)) != 0)
+			q[0] = '\0';
+		if (http_query(rq, "problem", p, sizeof(p)) != 0)
+			p[0] = '\0';
+	}
+	for (size_t i = 0; i < sizeof(request_banners) / sizeof(request_banners[0]); i++)
+		if (strcmp(q, request_banners[i].key) == 0)
+			page_banner(rq, request_banners[i].msgid);
+	if (p[0])
 		for (size_t i = 0; i < sizeof(request_errors) / sizeof(request_errors[0]); i++)
-			if (strcmp(q, request_errors[i].key) == 0) {
+			if (strcmp(p, request_errors[i].key) == 0) {
 				tvars_set_cstr(v, "error", i18n(rq->lang, request_errors[i].msgid));
 				tvars_set_cstr(v, "error_anchor", request_errors[i].anchor);
 				if (strcmp(request_errors[i].anchor, "owl") == 0)
@@ -157,8 +176,9 @@ request_outcome_vars(request_t *rq, tvars_t *v)
  * back in their fields. */
 static void
 request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p,
-    const char *error, int status, bool give_back)
+    const char *error, int status, const char *done)
 {
+	bool give_back = done != NULL;
 	case_view_t cv;
 	char prefix[32], when[32], hex[33], ref[PAGE_CASE_REF], title[96];
 	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/staff/files/", lang_code(rq->lang))) {
@@ -191,8 +211,8 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 		tvars_set(v, "contact", buf_sv(&cv.contact));
 		page_stage_vars(rq, v, s, &cv, id);
 		page_assign_vars(rq, v, s, &cv, id);
-		if (rq->method != HTTP_POST)
-			request_outcome_vars(rq, v);
+		if (rq->method != HTTP_POST || done)
+			request_outcome_vars(rq, v, done);
 		tvars_setf(v, "max_files", "%u", rq->app->config.max_files);
 		tvars_setf(v, "max_mb", "%u", rq->app->config.max_file_mb);
 		if (rq->app->config.max_files > 0)
@@ -204,16 +224,22 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 			tvars_set_cstr(v, "error_anchor", "message");
 		}
 		/* after an error both come back; after an action, the one it did not use */
-		bool did_reply = give_back && sv_eq(page_field(rq, "do"), SV("reply"));
-		bool did_note = give_back && !did_reply;
+		bool did_reply = give_back && strcmp(done, "reply") == 0;
+		bool did_note = give_back && strcmp(done, "note") == 0;
 		if ((p || error || give_back) && !did_reply)
 			tvars_set(v, "message", page_field(rq, "message"));
 		if ((p || error || give_back) && !did_note) {
 			tvars_set(v, "note", page_field(rq, "note"));
-			if (did_reply && page_field(rq, "note").len)
+			if (give_back && page_field(rq, "note").len)
 				tvars_set_cstr(v, "note_kept", "1");
 		}
-		if (did_note && rq->upload && upload_count(rq->upload) > 0)
+		/* a stage's reason and a verifier's note, unless what they were for was done */
+		bool staged = give_back && request_banner_key(done) && !did_reply && !did_note;
+		if ((p || error || give_back) && !staged) {
+			tvars_set(v, "reason", page_field(rq, "reason"));
+			tvars_set(v, "vnote", page_field(rq, "vnote"));
+		}
+		if (give_back && !did_reply && rq->upload && upload_count(rq->upload) > 0)
 			tvars_set_cstr(v, "files_again", "1");
 	}
 	case_view_free(&cv);
@@ -225,28 +251,28 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 static void
 request_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p, int status)
 {
-	request_render(rq, rs, s, id, p, NULL, status, false);
+	request_render(rq, rs, s, id, p, NULL, status, NULL);
 }
 
-/* After an action: back to the request page with its banner; but when the form held
- * text beside the one it acted on (a reply typed while a note was saved), the page is
- * shown at once with that text given back, so nothing typed is lost. */
+/* After an action (key: what it did, or the problem it met): back to the request page,
+ * which says so; but when the form held text beside what the action used (a reply typed
+ * while a note was saved or the stage moved), the page is shown at once with that text
+ * given back, so nothing typed is lost. */
 static void
-request_done(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *done,
-    const char *other)
+request_done(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *key)
 {
 	char hex[33];
-	for (size_t i = 0; i < sizeof(request_banners) / sizeof(request_banners[0]); i++)
-		if (strcmp(done, request_banners[i].key) == 0)
-			page_banner(rq, request_banners[i].msgid);
-	bool files_left = strcmp(done, "reply") != 0 && rq->upload && upload_count(rq->upload) > 0;
-	if ((other && page_field(rq, other).len > 0) || files_left) {
-		request_render(rq, rs, s, id, NULL, NULL, 0, true);
+	bool did_reply = strcmp(key, "reply") == 0, did_note = strcmp(key, "note") == 0;
+	bool typed = (!did_reply && page_field(rq, "message").len > 0) || (!did_note && page_field(rq, "note").len > 0) ||
+	    (!did_reply && rq->upload && upload_count(rq->upload) > 0);
+	if (typed) {
+		request_render(rq, rs, s, id, NULL, NULL, 0, key);
 		return;
 	}
+	bool done = request_banner_key(key);
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	http_redirectf(rs, 303, "/%s/staff/requests/%s?done=%s#%s", lang_code(rq->lang), hex, done,
-	    strcmp(done, "note") == 0 ? "notes" : "conversation");
+	http_redirectf(rs, 303, "/%s/staff/requests/%s?%s=%s#%s", lang_code(rq->lang), hex, done ? "done" : "problem", key,
+	    did_note ? "notes" : did_reply ? "conversation" : "stage");
 }
 
 void
@@ -275,14 +301,14 @@ note_save(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16])
 	}
 	intake_status_t st = request_note(rq->app, s, id, text);
 	if (st == INTAKE_FULL) {
-		request_render(rq, rs, s, id, NULL, msg_full, 503, false);
+		request_render(rq, rs, s, id, NULL, msg_full, 503, NULL);
 		return;
 	}
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
-	request_done(rq, rs, s, id, "note", "message");
+	request_done(rq, rs, s, id, "note");
 }
 
 static void
@@ -296,8 +322,9 @@ reply_work(request_t *rq)
 		rq->work_status = request_reply(rq->app, s, id, page_field(rq, "message"), rq->upload);
 }
 
-/* The conversation's form: a reply (do=reply) or, from the same form, a note (do=note),
- * each giving back what was typed in the other. */
+/* The request page's form: a reply (do=reply) or, from the same form, a note (do=note),
+ * a stage's move or checklist (to), a verification (verify); each gives back what was
+ * typed for the others. */
 void
 page_staff_request_reply(request_t *rq, response_t *rs)
 {
@@ -305,6 +332,13 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
+	/* the page's one form: a stage's button (to) or a verification, a note, or the reply */
+	if (page_field(rq, "to").len > 0 || sv_eq(page_field(rq, "verify"), SV("1"))) {
+		const char *key = page_stage_apply(rq, rs, s, id);
+		if (key)
+			request_done(rq, rs, s, id, key);
+		return;
+	}
 	if (sv_eq(page_field(rq, "do"), SV("note"))) {
 		note_save(rq, rs, s, id);
 		return;
@@ -313,7 +347,7 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);
 		if (upload_refused(rq->upload))
-			request_render(rq, rs, s, id, NULL, msg_full, 503, false);
+			request_render(rq, rs, s, id, NULL, msg_full, 503, NULL);
 		else if (p.n)
 			request_page(rq, rs, s, id, &p, 400);
 		else
@@ -321,14 +355,14 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 		return;
 	}
 	if (rq->work_status == INTAKE_FULL) {
-		request_render(rq, rs, s, id, NULL, msg_full, 503, false);
+		request_render(rq, rs, s, id, NULL, msg_full, 503, NULL);
 		return;
 	}
 	if (rq->work_status != INTAKE_OK) {
 		rs->status = rq->work_status == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
-	request_done(rq, rs, s, id, "reply", "note");
+	request_done(rq, rs, s, id, "reply");
 }
 
 void

@@ -103,8 +103,9 @@ def test_request_page_one_form_for_checklist_and_stage(instances):
     assert page.index('id="conversation"') < page.index('id="reply"') < page.index('id="notes"')
     assert page.index('class="case-side"') > page.index('id="notes"')
     # the checklist and the moves are one form: ticking and moving on keeps both
-    stage_form = re.search(r'<form method="post" action="[^"]*/stage".*?</form>', page, re.S).group(0)
-    assert 'name="done"' in stage_form and 'name="to" value="1"' in stage_form and "novalidate" in stage_form
+    side = page.split('class="case-side"')[1].split('id="assign"')[0]
+    assert '<input form="case-form" type="checkbox" name="done"' in side
+    assert '<button form="case-form" type="submit" name="to" value="1">' in side
     r = anna.post(f"/en/staff/requests/{rid}/stage",
                   data=[("csrf", find_csrf(page)), ("from", "0"), ("checklist", "1"), ("done", "0"), ("done", "1"),
                         ("to", "1")])
@@ -124,6 +125,32 @@ def test_request_page_one_form_for_checklist_and_stage(instances):
     assert len(re.findall(r'name="done" value="\d" checked', r.text)) == 1
     assert after_h1(r.text).startswith('<div class="error-summary"') and "That move is not possible" in r.text
     assert title(r.text).startswith("Error: Request")
+    # the whole page is one form (posted to /reply): a move while a reply and a note are
+    # typed saves the ticks, moves, and gives both texts back
+    page = r.text
+    form_ids = set(re.findall(r'form="([^"]+)"', page.split('id="assign"')[0]))
+    assert form_ids == {"case-form"}
+    assert re.search(r'<form id="case-form" method="post" action="/en/staff/requests/%s/reply" '
+                     r'enctype="multipart/form-data" autocomplete="off" novalidate>\n<input type="hidden" name="csrf" '
+                     r'value="[^"]+"><button type="submit" disabled hidden></button></form>' % rid, page)   # no Enter-sends
+    answer, note = marker("ANSWER"), marker("NOTE")
+    r = anna.post(f"/en/staff/requests/{rid}/reply",
+                  files=multipart(find_csrf(page), answer, (("note", note), ("from", "0"), ("checklist", "1"),
+                                                            ("done", "1"), ("to", "1"))))
+    assert r.status_code == 200 and after_h1(r.text).startswith('<div class="banner" role="status"><p>The stage was changed.')
+    assert textarea_text(r.text, "message") == answer and textarea_text(r.text, "note") == note
+    assert q(inst, "SELECT stage FROM cases") == [(1,)]
+    # a refused move from the same form: the error summary, and the texts still there
+    r = anna.post(f"/en/staff/requests/{rid}/reply",
+                  files=multipart(find_csrf(r.text), answer, (("note", note), ("from", "1"), ("to", "3"))))
+    assert r.status_code == 200 and after_h1(r.text).startswith('<div class="error-summary"')
+    assert textarea_text(r.text, "message") == answer and textarea_text(r.text, "note") == note
+    # nothing typed: back to the page by a redirect
+    r = anna.post(f"/en/staff/requests/{rid}/reply", files=multipart(find_csrf(r.text), "", (("from", "1"), ("to", "0"))))
+    assert r.status_code == 303 and "done=moved" in r.headers["Location"]
+    page = anna.get(r.headers["Location"]).text
+    assert len(re.findall(r'name="done" value="\d" checked', page)) == 1   # the ticks of stage 0 saved with the move
+    r = anna.get(f"/en/staff/requests/{rid}")
     # a rejection without a reason points at the reason's field
     r = anna.post(f"/en/staff/requests/{rid}/stage", data={"csrf": find_csrf(r.text), "from": "0", "to": "8"})
     assert 'href="#reason"' in anna.get(r.headers["Location"]).text
