@@ -168,6 +168,8 @@ request_outcome_vars(request_t *rq, tvars_t *v, const char *key)
 				tvars_set_cstr(v, "error_anchor", request_errors[i].anchor);
 				if (strcmp(request_errors[i].anchor, "owl") == 0)
 					tvars_set_cstr(v, "assign_error", i18n(rq->lang, request_errors[i].msgid));
+				if (strcmp(request_errors[i].anchor, "reason") == 0)   /* its field, open */
+					tvars_set_cstr(v, "reason_error", i18n(rq->lang, request_errors[i].msgid));
 			}
 }
 

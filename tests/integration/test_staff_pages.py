@@ -153,7 +153,8 @@ def test_request_page_one_form_for_checklist_and_stage(instances):
     r = anna.get(f"/en/staff/requests/{rid}")
     # a rejection without a reason points at the reason's field
     r = anna.post(f"/en/staff/requests/{rid}/stage", data={"csrf": find_csrf(r.text), "from": "0", "to": "8"})
-    assert 'href="#reason"' in anna.get(r.headers["Location"]).text
+    page = anna.get(r.headers["Location"]).text
+    assert 'href="#reason"' in page and "<details open>" in page and 'aria-describedby="reason-hint reason-error"' in page
     # in Russian
     page = anna.get(f"/ru/staff/requests/{rid}?done=checked").text
     assert title(page).startswith(f"Обращение {ref}") and "Чек-лист сохранён." in after_h1(page)
