@@ -109,6 +109,11 @@ const char config_default_text[] =
 "# lists his request (longest first).\n"
 "response_hours = 24\n"
 "\n"
+"[network]\n"
+"# Vouches (members who know the applicant) a volunteer's application needs before a\n"
+"# coordinator can accept it.\n"
+"min_vouches = 1\n"
+"\n"
 "[appeals]\n"
 "# A video appeal's upload: its size in MiB, and its length in seconds. It streams\n"
 "# to disk encrypted as it arrives; the media worker refuses a longer video.\n"
@@ -208,6 +213,7 @@ config_defaults(config_t *c)
 	c->closed_days = 7;
 	c->rejected_days = 2;
 	c->response_hours = 24;
+	c->min_vouches = 1;
 	c->appeal_max_mb = 500;
 	c->appeal_max_s = 600;
 	c->appeal_waiting_max = 200;
@@ -517,6 +523,11 @@ config_handler(void *user, const char *section, const char *name, const char *va
 			goto unknown;
 		bad = config_uint(value, 1, 8760, &c->response_hours);
 		want = "a number of hours from 1 to 8760";
+	} else if (strcmp(section, "network") == 0) {
+		if (strcmp(name, "min_vouches") != 0)
+			goto unknown;
+		bad = config_uint(value, 0, 20, &c->min_vouches);
+		want = "a number from 0 to 20";
 	} else if (strcmp(section, "appeals") == 0) {
 		if (strcmp(name, "max_mb") == 0) {
 			bad = config_uint(value, 1, 4096, &c->appeal_max_mb);

@@ -43,6 +43,7 @@ typedef struct {
 	unsigned closed_days;      /* [retention] closed_days */
 	unsigned rejected_days;    /* [retention] rejected_days */
 	unsigned response_hours;   /* [cases] response_hours: a requester waiting longer is shown */
+	unsigned min_vouches;      /* [network] min_vouches: vouches an application needs to be accepted */
 	unsigned appeal_max_mb;    /* [appeals] max_mb: MiB of one uploaded video */
 	unsigned appeal_max_s;     /* [appeals] max_seconds: its length */
 	unsigned appeal_waiting_max; /* [appeals] waiting_max: appeals not yet reviewed (0: no limit) */

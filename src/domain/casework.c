@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,30 @@ casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], 
 	return st;
 }
 
+intake_status_t
+casework_counts(const app_t *app, const staff_t *s, casework_counts_t *out)
+{
+	size_t n;
+	out->new_requests = out->waiting_long = -1;
+	store_case_filter_t f = { .lo = STAGE_NEW, .hi = STAGE_CLOSED - 1, .owl = s->acct.id, .waiting_before = INT64_MAX };
+	if (store_cases_filtered(app->store, &f, 0, 0, NULL, NULL, &n) != STORE_OK)
+		return INTAKE_ERROR;
+	out->mine_waiting = (long)n;
+	if (requests_allowed(app, s)) {
+		if (store_cases_count(app->store, STAGE_NEW, STAGE_NEW, &n) != STORE_OK)
+			return INTAKE_ERROR;
+		out->new_requests = (long)n;
+	}
+	if (staff_coordinates(app, s)) {
+		store_case_filter_t w = { .lo = STAGE_NEW, .hi = STAGE_CLOSED - 1,
+			.waiting_before = clock_hour() - (int64_t)app->config.response_hours };
+		if (store_cases_filtered(app->store, &w, 0, 0, NULL, NULL, &n) != STORE_OK)
+			return INTAKE_ERROR;
+		out->waiting_long = (long)n;
+	}
+	return INTAKE_OK;
+}
+
 /* ---- stages ---- */
 
 static bool
@@ -379,9 +404,8 @@ casework_applications(const app_t *app, const staff_t *s, size_t offset, request
 		return INTAKE_NOT_FOUND;
 	struct rows_ctx *r = calloc(1, sizeof(*r));
 	intake_status_t st = INTAKE_ERROR;
-	if (r && store_cases_count(app->store, STAGE_APPLICATION, STAGE_APPLICATION, total) == STORE_OK &&
-	    store_cases_list(app->store, STAGE_APPLICATION, STAGE_APPLICATION, offset, CASES_PAGE, rows_collect, r) ==
-	        STORE_OK) {
+	store_case_filter_t f = { .lo = STAGE_APPLICATION, .hi = STAGE_APPLICATION, .oldest_first = true };
+	if (r && store_cases_filtered(app->store, &f, offset, CASES_PAGE, rows_collect, r, total) == STORE_OK) {
 		request_rows(app, s, r->rows, r->n, rows);
 		*n = r->n;
 		st = INTAKE_OK;
@@ -427,6 +451,26 @@ casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_
 }
 
 intake_status_t
+casework_vouches(const app_t *app, const staff_t *s, const uint8_t app_id[16], size_t *n)
+{
+	case_view_t cv;
+	*n = 0;
+	intake_status_t st = staff_view_audited(app, s, app_id, true, false, &cv);
+	if (st != INTAKE_OK)
+		return st;
+	/* distinct members: one who vouched twice counts once */
+	for (size_t i = 0; i < cv.nvouches; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen |= strcmp(cv.vouches[i].member, cv.vouches[j].member) == 0;
+		if (!seen && cv.vouches[i].member[0])
+			(*n)++;
+	}
+	case_view_free(&cv);
+	return INTAKE_OK;
+}
+
+intake_status_t
 casework_application_accept(const app_t *app, const staff_t *s, const uint8_t app_id[16], uint32_t roles,
     char token[INVITE_TOKEN_CHARS + 1])
 {
@@ -436,6 +480,11 @@ casework_application_accept(const app_t *app, const staff_t *s, const uint8_t ap
 		return st;
 	if (roles == 0 || (roles & (ROLE_ADMIN | ROLE_COORDINATOR)))
 		return INTAKE_NOT_FOUND;   /* coordinators and admins are invited by the administrator */
+	size_t vouches = 0;
+	if (casework_vouches(app, s, app_id, &vouches) != INTAKE_OK)
+		return INTAKE_ERROR;
+	if (vouches < app->config.min_vouches)
+		return INTAKE_INVALID;
 	if (staff_invite(app, roles, NULL, token) != STAFF_OK)
 		return INTAKE_ERROR;
 	if (case_destroy(app, app_id, row.slot, s->acct.id, AUDIT_APPLICATION_ACCEPT) != 0)

@@ -46,6 +46,14 @@ intake_status_t casework_my_cases(const app_t *app, const staff_t *s, size_t off
 intake_status_t casework_board(const app_t *app, const staff_t *s, size_t counts[STAGES_COUNT], size_t offset,
     request_row_t rows[CASES_PAGE], size_t *n, size_t *total) WUR;
 
+/* The counts of the staff home: -1 for what s may not see. New requests (triage
+ * members); open cases whose requester has waited longer than [cases] response_hours
+ * (coordinators: the board); her own open cases whose requester waits for her answer. */
+typedef struct {
+	long new_requests, waiting_long, mine_waiting;
+} casework_counts_t;
+intake_status_t casework_counts(const app_t *app, const staff_t *s, casework_counts_t *out) WUR;
+
 /* Stages. Allowed: the next stage, the one before (while open), or "rejected" from any
  * open stage with a reason. Into "safe" only once two different verifiers have recorded
  * a verification. Done by the Owl who holds the case or a member of triage; but "closed"
@@ -80,7 +88,10 @@ intake_status_t casework_applications(const app_t *app, const staff_t *s, size_t
  * when there is no active member by that name. */
 intake_status_t casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_t member,
     sv_t note) WUR;
-/* Accepts: an invitation with roles (token out, for the coordinator to pass on out of
+/* The distinct members who vouched for the applicant. */
+intake_status_t casework_vouches(const app_t *app, const staff_t *s, const uint8_t app_id[16], size_t *n) WUR;
+/* Accepts, once at least [network] min_vouches members have vouched (else
+ * INTAKE_INVALID): an invitation with roles (token out, for the coordinator to pass on out of
  * band), then the application is shredded. Rejects: it is shredded. */
 intake_status_t casework_application_accept(const app_t *app, const staff_t *s, const uint8_t app_id[16],
     uint32_t roles, char token[INVITE_TOKEN_CHARS + 1]) WUR;

@@ -3,6 +3,7 @@
  * not gets INTAKE_NOT_FOUND after the same reads. Plaintext for one response only. */
 #include "domain/triage.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,9 @@ request_rows_in(const app_t *app, const staff_t *s, const char *group, const sto
 		r->waiting_hour = c->waiting_hour;
 		r->has_assignee = c->has_assignee;
 		memcpy(r->assignee, c->assignee, 16);
+		store_account_t holder;
+		if (c->has_assignee && store_account_by_id(app->store, c->assignee, &holder) == STORE_OK)
+			memcpy(r->holder, holder.handle, sizeof(r->holder));
 		if (!a) {
 			r->unreadable = true;
 			continue;
@@ -114,16 +118,23 @@ request_rows_in(const app_t *app, const staff_t *s, const char *group, const sto
 }
 
 intake_status_t
-requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE], size_t *n,
-    size_t *total)
+requests_list(const app_t *app, const staff_t *s, const requests_filter_t *f, size_t offset,
+    request_row_t rows[REQUESTS_PAGE], size_t *n, size_t *total)
 {
 	*n = 0;
 	if (!requests_allowed(app, s))
 		return INTAKE_NOT_FOUND;
+	store_case_filter_t sf = { .lo = STAGE_NEW, .hi = f->only_new ? STAGE_NEW : STAGE_TRIAGE,
+		.unassigned = f->unassigned };
+	memcpy(sf.lang, f->lang, sizeof(sf.lang));
+	sf.lang[2] = '\0';
+	if (f->waiting_long)
+		sf.waiting_before = clock_hour() - (int64_t)app->config.response_hours;
+	else if (f->waiting)
+		sf.waiting_before = INT64_MAX;
 	struct list_ctx *l = calloc(1, sizeof(*l));
 	intake_status_t st = INTAKE_ERROR;
-	if (l && store_cases_count(app->store, STAGE_NEW, STAGE_TRIAGE, total) == STORE_OK &&
-	    store_cases_list(app->store, STAGE_NEW, STAGE_TRIAGE, offset, REQUESTS_PAGE, list_collect, l) == STORE_OK) {
+	if (l && store_cases_filtered(app->store, &sf, offset, REQUESTS_PAGE, list_collect, l, total) == STORE_OK) {
 		request_rows(app, s, l->rows, l->n, rows);
 		*n = l->n;
 		st = INTAKE_OK;

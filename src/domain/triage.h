@@ -20,12 +20,23 @@ typedef struct {
 	int64_t waiting_hour;     /* since when the requester waits for an answer; -1: he does not */
 	bool has_assignee;
 	uint8_t assignee[16];
+	char holder[STORE_HANDLE_MAX + 1];   /* the assignee's handle ("" when nobody, or gone) */
 } request_row_t;
 
+/* What a list of requests shows: all, or only those in one language, that nobody holds,
+ * or whose requester waits for an answer (at all, or longer than [cases] response_hours). */
+typedef struct {
+	char lang[3];
+	bool only_new;            /* stage "new" alone, not triage */
+	bool unassigned;
+	bool waiting, waiting_long;
+} requests_filter_t;
+
 #define REQUESTS_PAGE 25
-/* The queue (stages new and triage), newest first: rows[0..*n), and the total. */
-intake_status_t requests_list(const app_t *app, const staff_t *s, size_t offset, request_row_t rows[REQUESTS_PAGE],
-    size_t *n, size_t *total) WUR;
+/* The queue (stages new and triage) as f filters it, those waiting longest first, then
+ * the newest: rows[0..*n), and the total. */
+intake_status_t requests_list(const app_t *app, const staff_t *s, const requests_filter_t *f, size_t offset,
+    request_row_t rows[REQUESTS_PAGE], size_t *n, size_t *total) WUR;
 /* Rows for cases, with the first line and the situation decrypted when s can open them. */
 void request_rows(const app_t *app, const staff_t *s, const store_case_t *cases, size_t n, request_row_t *rows);
 /* The same through the key of group (the drop: "analysts"). */

@@ -27,6 +27,8 @@ page_stage_name(const request_t *rq, int stage)
 static void
 profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error, bool saved, int status)
 {
+	/* the field a problem is about: the number, or the lists */
+	const char *anchor = error && strstr(error, "number") ? "capacity" : "location";
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_setf(v, "action", "/%s/staff/profile", lang_code(rq->lang));
@@ -40,7 +42,10 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 			if (strcmp(s->acct.location, casework_locations[i]) == 0)
 				tvars_set_cstr(it, "selected", "1");
 		}
-		tvars_setf(v, "capacity", "%u", s->acct.capacity);
+		if (error)
+			tvars_set(v, "capacity", page_field(rq, "capacity"));   /* as typed, to correct */
+		else
+			tvars_setf(v, "capacity", "%u", s->acct.capacity);
 		tvars_setf(v, "capacity_max", "%u", CASEWORK_CAPACITY_MAX);
 		tvars_setf(v, "active_cases", "%u", s->acct.active_cases);
 		if (s->acct.status == ACCT_PAUSED)
@@ -53,10 +58,13 @@ profile_page(request_t *rq, response_t *rs, const staff_t *s, const char *error,
 			if (s->acct.training & (1u << i))
 				tvars_set_cstr(it, "done", "1");
 		}
-		if (error)
+		if (error) {
 			tvars_set_cstr(v, "error", i18n(rq->lang, error));
+			tvars_set_cstr(v, "error_anchor", anchor);
+			tvars_set_cstr(v, strcmp(anchor, "capacity") == 0 ? "capacity_error" : "location_error", "1");
+		}
 		if (saved)
-			tvars_set_cstr(v, "saved", "1");
+			page_banner(rq, N_("Your profile was saved."));
 	}
 	page_render(rq, rs, "staff_profile", N_("Your profile"), v);
 	if (status && rs->status == 0)
@@ -146,9 +154,12 @@ page_staff_account(request_t *rq, response_t *rs)
 		}
 		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		http_redirectf(rs, 303, "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
+		http_redirectf(rs, 303, "/%s/staff/accounts/%s?done=training", lang_code(rq->lang), hex);
 		return;
 	}
+	char q[16];
+	if (http_query(rq, "done", q, sizeof(q)) == 0)
+		page_banner(rq, N_("The training was saved."));
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		char hex[33];
@@ -161,6 +172,11 @@ page_staff_account(request_t *rq, response_t *rs)
 		tvars_setf(v, "action", "/%s/staff/accounts/%s", lang_code(rq->lang), hex);
 		if (coordinator)
 			tvars_set_cstr(v, "can_train", "1");
+		roster_entry_t target;   /* revocation is offered here, on the account's own page */
+		if (roster_revocation(rq->app, s, id, &target) == STAFF_OK) {
+			tvars_set_cstr(v, "revocable", "1");
+			tvars_set_cstr(v, "id", hex);
+		}
 		for (size_t i = 0; casework_training[i]; i++) {
 			tvars_t *it = tvars_add_item(v, "training");
 			if (!it)
@@ -200,6 +216,10 @@ page_rows_vars(const request_t *rq, tvars_t *v, const char *list, const request_
 		if (rows[i].unreadable)
 			tvars_set_cstr(it, "unreadable", "1");
 		tvars_set_cstr(it, "first_line", rows[i].first_line);
+		/* who wrote last: the requester waits, or we answered */
+		tvars_set_cstr(it, "last", i18n(rq->lang, rows[i].waiting_hour >= 0 ? N_("the requester") : N_("us")));
+		if (rows[i].holder[0])
+			tvars_set_cstr(it, "holder", rows[i].holder);
 		if (extra)
 			extra(rq, it, &rows[i]);
 	}
@@ -222,8 +242,14 @@ page_staff_cases(request_t *rq, response_t *rs)
 		rs->status = 500;
 		return;
 	}
+	casework_counts_t c;
+	if (casework_counts(rq->app, s, &c) != INTAKE_OK) {
+		rs->status = 500;
+		return;
+	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
+		tvars_setf(v, "mine_waiting", "%ld", c.mine_waiting);
 		page_rows_vars(rq, v, "cases", rows, n, "/staff/requests/", true, NULL);
 		tvars_setf(v, "total", "%zu", total);
 		page_nav_vars(rq, v, "/staff/cases", NULL, page, page * CASES_PAGE < total);
@@ -287,25 +313,77 @@ page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t 
 		tvars_set_cstr(v, "owls_failed", "1");
 }
 
+static void back_to_request(request_t *rq, response_t *rs, const uint8_t id[16], const char *what);
+
+/* Taking a request from the Owl who holds it: a page that says so, with the button. */
+static void
+assign_confirm(request_t *rq, response_t *rs, const uint8_t id[16], const char *holder, const char *to)
+{
+	char hex[33], ref[PAGE_CASE_REF];
+	tvars_t *v = page_staff_vars(rq);
+	if (v) {
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		page_case_ref(id, ref);
+		tvars_set_cstr(v, "ref", ref);
+		tvars_set_cstr(v, "holder", holder);
+		tvars_set_cstr(v, "to", to);
+		tvars_set(v, "owl", page_field(rq, "owl"));
+		tvars_set(v, "handle", page_field(rq, "handle"));
+		tvars_setf(v, "action", "/%s/staff/requests/%s/assign", lang_code(rq->lang), hex);
+		tvars_setf(v, "back_href", "/%s/staff/requests/%s", lang_code(rq->lang), hex);
+	}
+	page_render(rq, rs, "staff_assign_confirm", N_("Take this request from her?"), v);
+}
+
 void
 page_staff_request_assign(request_t *rq, response_t *rs)
 {
 	uint8_t id[16], owl[16];
-	char hex[33];
+	char holder[STORE_HANDLE_MAX + 1];
 	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	/* the Owl: chosen from the suggestions (her id), or named */
-	intake_status_t st = page_id_from_hex(page_field(rq, "owl"), owl) == 0
-	    ? casework_assign(rq->app, s, id, owl)
-	    : assign_by_handle(rq->app, s, id, page_field(rq, "handle"));
+	/* the Owl: chosen from the suggestions (her id), or named; neither is a problem */
+	bool by_id = page_id_from_hex(page_field(rq, "owl"), owl) == 0;
+	sv_t handle = page_field(rq, "handle");
+	if (!by_id && handle.len == 0) {
+		back_to_request(rq, rs, id, "empty");
+		return;
+	}
+	if (!by_id) {
+		int named = assign_named(rq->app, s, handle, owl);
+		if (named < 0) {
+			rs->status = 500;
+			return;
+		}
+		if (named == 0) {   /* casework_assign says what that is: no such Owl, or not hers to do */
+			intake_status_t st = assign_by_handle(rq->app, s, id, handle);
+			if (st == INTAKE_NO_OWL || st == INTAKE_OK)
+				back_to_request(rq, rs, id, st == INTAKE_OK ? "assigned" : "none");
+			else
+				rs->status = st == INTAKE_CLOSED ? 503 : st == INTAKE_NOT_FOUND ? 404 : 500;
+			return;
+		}
+	}
+	if (!sv_eq(page_field(rq, "confirm"), SV("yes"))) {
+		int held = assign_current(rq->app, s, id, holder);
+		roster_entry_t a;
+		if (held < 0) {
+			rs->status = 500;
+			return;
+		}
+		if (held == 1 && roster_account(rq->app, s, owl, &a) == STAFF_OK && strcmp(a.handle, holder) != 0) {
+			assign_confirm(rq, rs, id, holder, a.handle);   /* to the one who holds it: nothing to take */
+			return;
+		}
+	}
+	intake_status_t st = casework_assign(rq->app, s, id, owl);
 	bool no_owl = st == INTAKE_NO_OWL;   /* the request page says so */
 	if (st != INTAKE_OK && !no_owl) {
 		rs->status = st == INTAKE_CLOSED ? 503 : st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;
 	}
-	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	http_redirectf(rs, 303, "/%s/staff/requests/%s?assign=%s#assign", lang_code(rq->lang), hex, no_owl ? "none" : "done");
+	back_to_request(rq, rs, id, no_owl ? "none" : "assigned");
 }
 
 /* ---- stages, verifications and checklists on a request's page ---- */
@@ -320,7 +398,7 @@ stage_label(const request_t *rq, int stage)
 void
 page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16])
 {
-	char hex[33], when[32], q[24];
+	char hex[33], when[32];
 	sodium_bin2hex(hex, sizeof(hex), case_id, 16);
 	int stage = cv->stage >= 0 && cv->stage < STAGES_COUNT ? cv->stage : 0;
 	const stage_def_t *d = &rq->app->stages.stage[stage];
@@ -378,58 +456,90 @@ page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *
 	}
 	if (open && (s->acct.roles & ROLE_VERIFIER))
 		tvars_set_cstr(v, "can_verify", "1");
-	static const struct {
-		const char *key, *msgid;
-	} problems[] = {
-		{ "invalid", N_("That move is not possible from this stage. Reload the page and try again.") },
-		{ "reason", N_("Say why the request is rejected.") },
-		{ "verifiers", N_("Two different verifiers must record a verification before the request can move to “safe”.") },
-		{ "stale", N_("Someone moved this request first. Here is where it is now.") },
-		{ "coordinator", N_("Only a coordinator can close or reject a request. Ask one to do it.") },
-		{ "moved", N_("The stage was changed.") },
-		{ "verified", N_("Your verification was recorded.") },
-		{ "checked", N_("The checklist was saved.") },
-	};
-	if (http_query(rq, "stage", q, sizeof(q)) == 0)
-		for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
-			if (strcmp(q, problems[i].key) == 0)
-				tvars_set_cstr(v, "stage_notice", i18n(rq->lang, problems[i].msgid));
 }
 
+/* Back to the request page: what was done (a banner) or the problem (the summary). */
 static void
 back_to_request(request_t *rq, response_t *rs, const uint8_t id[16], const char *what)
 {
 	char hex[33];
+	static const char *const done[] = { "moved", "verified", "checked", "assigned", NULL };
+	bool ok = false;
+	for (size_t i = 0; done[i]; i++)
+		ok |= strcmp(what, done[i]) == 0;
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	http_redirectf(rs, 303, "/%s/staff/requests/%s?stage=%s#stage", lang_code(rq->lang), hex, what);
+	http_redirectf(rs, 303, "/%s/staff/requests/%s?%s=%s#%s", lang_code(rq->lang), hex, ok ? "done" : "problem", what,
+	    strcmp(what, "assigned") == 0 || strcmp(what, "none") == 0 || strcmp(what, "empty") == 0 ? "assign" : "stage");
 }
 
+/* The ticked items of the form's checklist (its "done" fields) as bits. */
+static uint32_t
+checklist_bits(const request_t *rq)
+{
+	uint32_t bits = 0;
+	for (size_t i = 0; i < rq->form.count; i++) {
+		uint64_t b;
+		if (sv_eq(rq->form.fields[i].name, SV("done")) &&
+		    num_parse_u64(rq->form.fields[i].value, 0, STAGES_ITEMS_MAX - 1, &b) == 0)
+			bits |= 1u << b;
+	}
+	return bits;
+}
+
+const char *
+page_stage_apply(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16])
+{
+	uint64_t from, to = 0;
+	bool verify = sv_eq(page_field(rq, "verify"), SV("1"));
+	if (num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
+	    (!verify && num_parse_u64(page_field(rq, "to"), 0, STAGES_COUNT - 1, &to) != 0)) {
+		rs->status = 404;
+		return NULL;
+	}
+	if (sv_eq(page_field(rq, "checklist"), SV("1"))) {
+		intake_status_t st = casework_checklist(rq->app, s, id, (int)from, checklist_bits(rq));
+		if (st != INTAKE_OK) {
+			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+			return NULL;
+		}
+		if (!verify && to == from)
+			return "checked";
+	}
+	if (verify) {
+		intake_status_t st = casework_verify(rq->app, s, id, page_field(rq, "vnote"));
+		if (st == INTAKE_OK)
+			return "verified";
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return NULL;
+	}
+	/* the reason is for a rejection only: a note typed there never rides on another move */
+	sv_t reason = to == STAGE_REJECTED ? page_field(rq, "reason") : SV("");
+	switch (casework_stage_move(rq->app, s, id, (int)from, (int)to, reason)) {
+	case STAGE_MOVE_OK: return "moved";
+	case STAGE_MOVE_INVALID: return "invalid";
+	case STAGE_MOVE_NEED_REASON: return "reason";
+	case STAGE_MOVE_NEED_VERIFIERS: return "verifiers";
+	case STAGE_MOVE_STALE: return "stale";
+	case STAGE_MOVE_COORDINATOR: return "coordinator";
+	case STAGE_MOVE_NOT_FOUND: rs->status = 404; return NULL;
+	default: rs->status = 500; return NULL;
+	}
+}
+
+/* The stage's own address (older pages, and forms without the reply's). */
 void
 page_staff_request_stage(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
-	uint64_t from, to;
-	const staff_t *s = page_need_staff(rq, rs);
+	const staff_t *s = page_need_staff_id(rq, rs, id);
 	if (!s)
 		return;
-	if (page_id_param(rq, id) != 0 || num_parse_u64(page_field(rq, "from"), 0, STAGES_COUNT - 1, &from) != 0 ||
-	    num_parse_u64(page_field(rq, "to"), 0, STAGES_COUNT - 1, &to) != 0) {
-		rs->status = 404;
-		return;
-	}
-	stage_move_t r = casework_stage_move(rq->app, s, id, (int)from, (int)to, page_field(rq, "reason"));
-	switch (r) {
-	case STAGE_MOVE_OK: back_to_request(rq, rs, id, "moved"); return;
-	case STAGE_MOVE_INVALID: back_to_request(rq, rs, id, "invalid"); return;
-	case STAGE_MOVE_NEED_REASON: back_to_request(rq, rs, id, "reason"); return;
-	case STAGE_MOVE_NEED_VERIFIERS: back_to_request(rq, rs, id, "verifiers"); return;
-	case STAGE_MOVE_STALE: back_to_request(rq, rs, id, "stale"); return;
-	case STAGE_MOVE_COORDINATOR: back_to_request(rq, rs, id, "coordinator"); return;
-	case STAGE_MOVE_NOT_FOUND: rs->status = 404; return;
-	default: rs->status = 500; return;
-	}
+	const char *key = page_stage_apply(rq, rs, s, id);
+	if (key)
+		back_to_request(rq, rs, id, key);
 }
 
+/* The verification's own address (the form of older pages). */
 void
 page_staff_request_verify(request_t *rq, response_t *rs)
 {
@@ -446,25 +556,19 @@ page_staff_request_verify(request_t *rq, response_t *rs)
 	back_to_request(rq, rs, id, "verified");
 }
 
+/* The checklist's own address (the form of older pages). */
 void
 page_staff_request_checklist(request_t *rq, response_t *rs)
 {
 	uint8_t id[16];
 	uint64_t stage;
-	uint32_t bits = 0;
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
-	for (size_t i = 0; i < rq->form.count; i++) {
-		uint64_t b;
-		if (sv_eq(rq->form.fields[i].name, SV("done")) &&
-		    num_parse_u64(rq->form.fields[i].value, 0, STAGES_ITEMS_MAX - 1, &b) == 0)
-			bits |= 1u << b;
-	}
 	intake_status_t st = page_id_param(rq, id) != 0 ||
 	        num_parse_u64(page_field(rq, "stage"), 0, STAGES_COUNT - 1, &stage) != 0
 	    ? INTAKE_NOT_FOUND
-	    : casework_checklist(rq->app, s, id, (int)stage, bits);
+	    : casework_checklist(rq->app, s, id, (int)stage, checklist_bits(rq));
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;

@@ -8,7 +8,7 @@
 #include "core/diskfull.h"
 #include "core/embed.h"
 #include "domain/staff.h"
-#include "pages/pages.h"
+#include "pages/staff_common.h"
 
 #define KEY_RECREATED_DAYS 30   /* how long staff pages show that the triage key was re-created */
 
@@ -22,7 +22,7 @@ static const char *const page_template_names[] = {
 	"staff_testimonies", "staff_testimony", "staff_testimony_new", "staff_testimony_from", "stories", "story",
 	"drop", "staff_drops", "staff_drop", "staff_subtitles", "staff_subtitles_appeal",
 	"staff_subtitles_edit",
-	"staff_reach", "staff_reach_import", "staff_campaign", "campaign",
+	"staff_reach", "staff_reach_import", "staff_campaign", "campaign", "staff_assign_confirm",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];
@@ -117,6 +117,10 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 		tvars_set_cstr(v, "key_recreated_day", day);
 		tvars_set_cstr(v, "key_recreated_by", by);
 	}
+	/* A staff page has the staff navigation instead of the public one, and is wider. */
+	const staff_t *who = page_staff_shown(rq);
+	if (who)
+		page_staff_nav_vars(rq, who, v);
 	/* Switcher links keep the page; error pages and unknown paths link to home. */
 	sv_t rest = (rq->route && rq->lang_from_url) ? rq->rest : SV("/");
 	for (int l = 0; l < LANG_COUNT; l++) {

@@ -150,6 +150,11 @@ void page_assign_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_vi
 /* The stage, its checklist, the moves, the history and the verifications. */
 void page_stage_vars(request_t *rq, tvars_t *v, const staff_t *s, const case_view_t *cv, const uint8_t case_id[16]);
 void page_staff_request_stage(request_t *rq, response_t *rs);
+/* The stage form's action on request id: the checklist saved first (so ticks are never
+ * lost to a move), then the move (to; to equal to from saves the checklist only) or the
+ * verification (verify=1). What it did or met ("moved", "invalid", ...), or NULL with
+ * rs->status set. */
+const char *page_stage_apply(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16]);
 void page_staff_request_verify(request_t *rq, response_t *rs);
 void page_staff_request_checklist(request_t *rq, response_t *rs);
 

@@ -2,7 +2,7 @@
  * checked by the domain from its cookie and kept in the request's guarded memory
  * (http_request_secret), which the server wipes when the request ends. Pages hold
  * pointers to it and never copy a session, so none of them has a secret to wipe. */
-#include "pages/pages.h"
+#include "pages/staff_common.h"
 
 /* What a request keeps of its sessions. */
 typedef struct {
@@ -28,6 +28,16 @@ page_staff_session(request_t *rq, staff_status_t *st)
 	if (http_cookie(rq, HTTP_COOKIE_STAFF, &cookie) == 0)
 		*st = staff_session(rq->app, cookie, &p->staff);
 	return *st == STAFF_OK ? &p->staff : NULL;
+}
+
+const staff_t *
+page_staff_shown(request_t *rq)
+{
+	if (!rq->staff_page)
+		return NULL;
+	page_sessions_t *p = sessions_of(rq);
+	/* a failed check since wipes the session, handle included */
+	return p && p->staff.acct.handle[0] ? &p->staff : NULL;
 }
 
 int

@@ -110,10 +110,29 @@ page_staff_home(request_t *rq, response_t *rs)
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
+	casework_counts_t c;
+	if (casework_counts(rq->app, s, &c) != INTAKE_OK) {
+		rs->status = 500;
+		return;
+	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
 		tvars_set_cstr(v, "handle", s->acct.handle);
 		page_roles_text(rq, s->acct.roles, v, "roles");
+		/* the counts first, each a link to its list */
+		if (c.new_requests >= 0)
+			tvars_setf(v, "count_new", "%ld", c.new_requests);
+		if (c.waiting_long >= 0) {
+			char label[128];
+			page_count_text(rq->lang, NN_("Waiting longer than %u hour", "Waiting longer than %u hours"),
+			    rq->app->config.response_hours, label, sizeof(label));
+			tvars_set_cstr(v, "waiting_long_label", label);
+			tvars_setf(v, "count_waiting_long", "%ld", c.waiting_long);
+		}
+		tvars_setf(v, "count_mine", "%ld", c.mine_waiting);
+		tvars_setf(v, "new_href", "/%s/staff/requests?stage=new", lang_code(rq->lang));
+		tvars_setf(v, "waiting_long_href", "/%s/staff/cases#waiting", lang_code(rq->lang));
+		tvars_setf(v, "mine_href", "/%s/staff/cases", lang_code(rq->lang));
 		if (s->acct.roles & (ROLE_ADMIN | ROLE_COORDINATOR)) {
 			tvars_set_cstr(v, "can_manage", "1");
 			tvars_set_cstr(v, "can_audit", "1");

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/groups.h"
+#include "domain/reach.h"
 #include "pages/staff_common.h"
 
 static void
@@ -39,6 +41,89 @@ page_staff_vars(request_t *rq)
 	set_href(v, rq, "reach_href", "/staff/reach");
 	set_href(v, rq, "campaign_href", "/staff/campaign");
 	return v;
+}
+
+/* What the staff navigation may offer s, one bit per section (STAFF_NAV_*). */
+uint32_t
+page_staff_sections(const request_t *rq, const staff_t *s)
+{
+	uint32_t r = s->acct.roles, bits = STAFF_NAV_CASES;
+	if (requests_allowed(rq->app, s))
+		bits |= STAFF_NAV_REQUESTS;
+	if ((r & ROLE_COORDINATOR) && (bits & STAFF_NAV_REQUESTS))
+		bits |= STAFF_NAV_APPLICATIONS;
+	if (r & (ROLE_ADMIN | ROLE_COORDINATOR))
+		bits |= STAFF_NAV_TEAM;
+	if (r & ROLE_EDITOR)
+		bits |= STAFF_NAV_APPEALS | STAFF_NAV_REACH;
+	if (r & (ROLE_EDITOR | ROLE_TRANSLATOR))
+		bits |= STAFF_NAV_SUBTITLES;
+	if (r & (ROLE_EDITOR | ROLE_COORDINATOR | ROLE_OWL))
+		bits |= STAFF_NAV_TESTIMONIES;
+	if (r & ROLE_ANALYST)
+		bits |= STAFF_NAV_DROP;
+	if (reach_can_view(s))
+		bits |= STAFF_NAV_CAMPAIGN;
+	return bits;
+}
+
+void
+page_staff_nav_vars(request_t *rq, const staff_t *s, tvars_t *v)
+{
+	static const struct {
+		uint32_t bit;
+		const char *path, *label;
+	} items[] = {
+		{ STAFF_NAV_REQUESTS, "/staff/requests", N_("Queue") },
+		{ STAFF_NAV_CASES, "/staff/cases", N_("My cases") },
+		{ STAFF_NAV_APPLICATIONS, "/staff/applications", N_("Applications") },
+		{ STAFF_NAV_TEAM, "/staff/accounts", N_("Team") },
+		{ STAFF_NAV_APPEALS, "/staff/appeals", N_("Appeals") },
+		{ STAFF_NAV_SUBTITLES, "/staff/subtitles", N_("Subtitles") },
+		{ STAFF_NAV_TESTIMONIES, "/staff/testimonies", N_("Testimonies") },
+		{ STAFF_NAV_DROP, "/staff/drop", N_("Secure drop") },
+		{ STAFF_NAV_REACH, "/staff/reach", N_("Reach") },
+		{ STAFF_NAV_CAMPAIGN, "/staff/campaign", N_("Campaign") },
+	};
+	uint32_t bits = page_staff_sections(rq, s);
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		if (!(bits & items[i].bit))
+			continue;
+		tvars_t *it = tvars_add_item(v, "staff_nav");
+		if (!it)
+			return;
+		set_href(it, rq, "href", items[i].path);
+		tvars_set_cstr(it, "label", i18n(rq->lang, items[i].label));
+		size_t n = strlen(items[i].path);
+		/* the section of this page: its path, or a page under it */
+		if (rq->rest.len >= n && memcmp(rq->rest.p, items[i].path, n) == 0 &&
+		    (rq->rest.len == n || rq->rest.p[n] == '/'))
+			tvars_set_cstr(it, "current", "1");
+	}
+	if (sv_eq(rq->rest, SV("/staff/")) || sv_eq(rq->rest, SV("/staff")))
+		tvars_set_cstr(v, "staff_home_current", "1");
+	tvars_set_cstr(v, "staff_name", s->acct.handle);
+	set_href(v, rq, "staff_href", "/staff/");
+	set_href(v, rq, "profile_href", "/staff/profile");
+	set_href(v, rq, "logout_href", "/staff/logout");
+	char token[64];
+	if (http_csrf_token(rq, token) == 0)
+		tvars_set_cstr(v, "csrf", token);
+	sodium_memzero(token, sizeof(token));
+}
+
+void
+page_case_ref(const uint8_t id[16], char out[PAGE_CASE_REF])
+{
+	static const char hexdig[] = "0123456789ABCDEF";
+	size_t k = 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (i == 2)
+			out[k++] = '-';
+		out[k++] = hexdig[id[i] >> 4];
+		out[k++] = hexdig[id[i] & 15];
+	}
+	out[k] = '\0';
 }
 
 void

@@ -20,6 +20,27 @@ void page_staff_resume_keep(const request_t *rq, tvars_t *v);
 const staff_t *page_need_staff_id(request_t *rq, response_t *rs, uint8_t id[16]);
 /* Common values of every staff page: the CSRF token and the links of the staff layout. */
 tvars_t *page_staff_vars(request_t *rq);
+/* The sections of the staff navigation that s may open, as bits. */
+#define STAFF_NAV_REQUESTS     (1u << 0)
+#define STAFF_NAV_CASES        (1u << 1)
+#define STAFF_NAV_APPLICATIONS (1u << 2)
+#define STAFF_NAV_TEAM         (1u << 3)
+#define STAFF_NAV_APPEALS      (1u << 4)
+#define STAFF_NAV_SUBTITLES    (1u << 5)
+#define STAFF_NAV_TESTIMONIES  (1u << 6)
+#define STAFF_NAV_DROP         (1u << 7)
+#define STAFF_NAV_REACH        (1u << 8)
+#define STAFF_NAV_CAMPAIGN     (1u << 9)
+uint32_t page_staff_sections(const request_t *rq, const staff_t *s);
+/* The layout's staff navigation (its sections, her name, the log-out form) into v. */
+void page_staff_nav_vars(request_t *rq, const staff_t *s, tvars_t *v);
+/* The verified session of a staff page (page_need_staff succeeded), for the layout; NULL
+ * on any other page. */
+const staff_t *page_staff_shown(request_t *rq);
+/* A case's short reference for people ("3F9A-2C1B"): the first 4 bytes of its id,
+ * which its address already shows, so it tells nothing new. */
+#define PAGE_CASE_REF 10
+void page_case_ref(const uint8_t id[16], char out[PAGE_CASE_REF]);
 /* A 303 to path (such as "/staff/login") in the request's language. */
 void page_staff_redirect(request_t *rq, response_t *rs, const char *path);
 /* The names of the roles in roles, in the page's language, as the value name. */

@@ -125,14 +125,15 @@ page_staff_applications(request_t *rq, response_t *rs)
 		page_rows_vars(rq, v, "applications", rows, n, "/staff/applications/", false, NULL);
 		page_nav_vars(rq, v, "/staff/applications", NULL, page, page * CASES_PAGE < total);
 		if (http_query(rq, "done", q, sizeof(q)) == 0)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, N_("The application was shredded.")));
+			page_banner(rq, N_("The application was shredded."));
 	}
 	sodium_memzero(rows, sizeof(rows));
 	page_render(rq, rs, "staff_applications", N_("Applications"), v);
 }
 
 static void
-application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *notice, int status)
+application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *notice,
+    const char *notice_anchor, int status)
 {
 	case_view_t cv;
 	char hex[33], when[32];
@@ -171,10 +172,27 @@ application_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 			tvars_set_cstr(it, "by", cv.vouches[i].author[0] ? cv.vouches[i].author : "?");
 			tvars_set(it, "note", buf_sv(&cv.vouches[i].text));
 		}
+		size_t vouched = 0;   /* distinct members, as casework_application_accept counts them */
+		for (size_t i = 0; i < cv.nvouches; i++) {
+			bool seen = false;
+			for (size_t j = 0; j < i; j++)
+				seen |= strcmp(cv.vouches[i].member, cv.vouches[j].member) == 0;
+			vouched += !seen && cv.vouches[i].member[0];
+		}
+		tvars_setf(v, "vouched", "%zu", vouched);
+		tvars_setf(v, "min_vouches", "%u", rq->app->config.min_vouches);
+		if (vouched >= rq->app->config.min_vouches)
+			tvars_set_cstr(v, "may_accept", "1");
 		if (cv.incomplete)
 			tvars_set_cstr(v, "incomplete", "1");
-		if (notice)
+		if (notice) {
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
+			tvars_set_cstr(v, "notice_anchor", notice_anchor ? notice_anchor : "member");
+			if (!notice_anchor || strcmp(notice_anchor, "member") == 0)
+				tvars_set_cstr(v, "member_error", "1");
+		}
+		tvars_set(v, "member", page_field(rq, "member"));
+		tvars_set(v, "vnote", page_field(rq, "note"));
 	}
 	case_view_free(&cv);
 	page_render(rq, rs, "staff_application", N_("Application"), v);
@@ -189,10 +207,13 @@ page_staff_application(request_t *rq, response_t *rs)
 	const staff_t *s = page_need_staff(rq, rs);
 	if (!s)
 		return;
+	char q[8];
+	if (http_query(rq, "done", q, sizeof(q)) == 0)
+		page_banner(rq, N_("The vouch was recorded."));
 	if (page_id_param(rq, id) != 0)
 		rs->status = 404;
 	else
-		application_page(rq, rs, s, id, NULL, 0);
+		application_page(rq, rs, s, id, NULL, NULL, 0);
 }
 
 void
@@ -206,13 +227,13 @@ page_staff_application_vouch(request_t *rq, response_t *rs)
 	    ? casework_vouch(rq->app, s, id, page_field(rq, "member"), page_field(rq, "note"))
 	    : INTAKE_NOT_FOUND;
 	if (st == INTAKE_INVALID)
-		application_page(rq, rs, s, id, N_("There is no active member by that name."), 400);
+		application_page(rq, rs, s, id, N_("There is no active member by that name."), "member", 400);
 	else if (st != INTAKE_OK)
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 	else {
 		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
-		http_redirectf(rs, 303, "/%s/staff/applications/%s", lang_code(rq->lang), hex);
+		http_redirectf(rs, 303, "/%s/staff/applications/%s?done=vouch", lang_code(rq->lang), hex);
 	}
 }
 
@@ -238,6 +259,11 @@ page_staff_application_accept(request_t *rq, response_t *rs)
 	}
 	intake_status_t st = page_id_param(rq, id) == 0 ? casework_application_accept(rq->app, s, id, roles, token)
 	                                                : INTAKE_NOT_FOUND;
+	if (st == INTAKE_INVALID) {
+		application_page(rq, rs, s, id, N_("Too few members have vouched for her yet. Record their vouches first."),
+		    "vouches", 400);
+		return;
+	}
 	if (st != INTAKE_OK) {
 		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
 		return;

@@ -314,6 +314,51 @@ store_cases_waiting(store_t *st, int64_t before_hour, size_t offset, size_t limi
 	return store_cases_each(q, fn, ctx);
 }
 
+#define FILTER_WHERE \
+	" FROM cases WHERE stage BETWEEN ?1 AND ?2 AND (?3 = '' OR lang = ?3) AND (?4 = 0 OR assignee IS NULL) " \
+	"AND (?5 IS NULL OR assignee = ?5) AND (?6 = 0 OR waiting_hour < ?6)"
+
+static void
+filter_bind(sqlite3_stmt *q, const store_case_filter_t *f)
+{
+	sqlite3_bind_int(q, 1, f->lo);
+	sqlite3_bind_int(q, 2, f->hi);
+	sqlite3_bind_text(q, 3, f->lang, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, f->unassigned);
+	if (f->owl)
+		sqlite3_bind_blob(q, 5, f->owl, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 5);
+	sqlite3_bind_int64(q, 6, f->waiting_before);
+}
+
+int
+store_cases_filtered(store_t *st, const store_case_filter_t *f, size_t offset, size_t limit,
+    int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "SELECT count(*)" FILTER_WHERE) != 0)
+		return STORE_ERROR;
+	filter_bind(q, f);
+	int rc = sqlite3_step(q);
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return STORE_ERROR;
+	if (limit == 0)
+		return STORE_OK;
+	if (q_prepare(st, &q, f->oldest_first
+	            ? "SELECT " CASE_COLUMNS FILTER_WHERE
+	              " ORDER BY waiting_hour IS NULL, waiting_hour, created_hour, rowid LIMIT ?7 OFFSET ?8"
+	            : "SELECT " CASE_COLUMNS FILTER_WHERE
+	              " ORDER BY waiting_hour IS NULL, waiting_hour, created_hour DESC, rowid DESC LIMIT ?7 OFFSET ?8") != 0)
+		return STORE_ERROR;
+	filter_bind(q, f);
+	sqlite3_bind_int64(q, 7, (int64_t)limit);
+	sqlite3_bind_int64(q, 8, (int64_t)offset);
+	return store_cases_each(q, fn, ctx);
+}
+
 int
 store_case_stage(store_t *st, const uint8_t case_id[16], int from, int to, const store_item_t *items, size_t nitems,
     int64_t hour)

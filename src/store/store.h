@@ -351,6 +351,21 @@ int store_stage_counts(store_t *st, size_t counts[STORE_STAGES]) WUR;
 int store_cases_waiting(store_t *st, int64_t before_hour, size_t offset, size_t limit,
     int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
 
+/* A filtered list of cases (the triage queue, her own cases): stages [lo, hi]; lang
+ * ("" any); only those nobody holds; only those held by owl (NULL: anyone); only those
+ * whose requester has waited since before waiting_before (0: any, waiting or not). Those
+ * waiting longest first, then the rest newest first. */
+typedef struct {
+	int lo, hi;
+	char lang[3];
+	bool unassigned;
+	const uint8_t *owl;
+	int64_t waiting_before;
+	bool oldest_first;     /* the rest oldest first (applications) */
+} store_case_filter_t;
+int store_cases_filtered(store_t *st, const store_case_filter_t *f, size_t offset, size_t limit,
+    int (*fn)(void *ctx, const store_case_t *c), void *ctx, size_t *total) WUR;
+
 /* ---- audit (audit.c): the append-only audit table, entry i with its links h and u ---- */
 
 #define STORE_AUDIT_ENTRY_MAX 64   /* bytes of an entry copied out; entries are 42 */

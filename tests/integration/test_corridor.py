@@ -62,7 +62,7 @@ def test_assignment_compartments_and_reassignment(instances):
 
     # anna gives the Russian one to olga
     r = anna.post(f"/en/staff/requests/{rid}/assign", data={"csrf": find_csrf(page), "owl": account_id(inst, "olga")})
-    assert r.status_code == 303 and "assign=done" in r.headers["Location"]
+    assert r.status_code == 303 and "done=assigned" in r.headers["Location"]
     assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(1,)]
     mine = olga.get("/en/staff/cases").text
     assert ask in mine
@@ -93,8 +93,16 @@ def test_assignment_compartments_and_reassignment(instances):
 
     # anna reassigns it to vera, by name: a new epoch, and olga's copy is gone
     page = anna.get(f"/en/staff/requests/{rid}").text
+    # taking it from olga asks first, naming both, and changes nothing until confirmed
     r = anna.post(f"/en/staff/requests/{rid}/assign", data={"csrf": find_csrf(page), "handle": "vera"})
-    assert r.status_code == 303 and "assign=done" in r.headers["Location"]
+    assert r.status_code == 200 and "Take this request from her?" in r.text
+    assert "<bdi>olga</bdi>" in r.text and "<bdi>vera</bdi>" in r.text and 'name="confirm" value="yes"' in r.text
+    assert rid[:4].upper() in r.text                            # the case's short reference
+    assert q(inst, "SELECT epoch FROM cases WHERE id = ?", bytes.fromhex(rid)) == [(0,)]
+    r = anna.post(f"/en/staff/requests/{rid}/assign",
+                  data={"csrf": find_csrf(r.text), "owl": "", "handle": "vera", "confirm": "yes"})
+    assert r.status_code == 303 and "done=assigned" in r.headers["Location"]
+    assert "The request was assigned." in anna.get(r.headers["Location"]).text      # the banner
     assert q(inst, "SELECT epoch FROM cases WHERE id = ?", bytes.fromhex(rid)) == [(1,)]
     assert q(inst, "SELECT count(*) FROM case_copies WHERE holder_kind = 2 AND holder = ?",
              bytes.fromhex(account_id(inst, "olga"))) == [(0,)]
@@ -119,7 +127,7 @@ def test_assignment_compartments_and_reassignment(instances):
     # unknown Owl name: the request page says so
     page = anna.get(f"/en/staff/requests/{rid}").text
     r = anna.post(f"/en/staff/requests/{rid}/assign", data={"csrf": find_csrf(page), "handle": "nobody"})
-    assert r.status_code == 303 and "assign=none" in r.headers["Location"]
+    assert r.status_code == 303 and "problem=none" in r.headers["Location"]
     # an admin sees the roster (filtered) but cannot assign
     roster = anna.get("/en/staff/accounts?lang=en").text
     assert "vera" in roster and "olga" not in roster
@@ -184,7 +192,7 @@ def test_from_first_message_to_closed_with_two_verifiers(instances):
 
     # a skip is refused; someone else's Owl gets 404 and changes nothing
     r = move(olga, rid, 0, 2)
-    assert r.status_code == 303 and "stage=invalid" in r.headers["Location"]
+    assert r.status_code == 303 and "problem=invalid" in r.headers["Location"]
     assert "That move is not possible" in olga.get(r.headers["Location"]).text
     assert move(vera, rid, 0, 1).status_code == 404
     assert q(inst, "SELECT stage FROM cases") == [(0,)]
@@ -199,37 +207,37 @@ def test_from_first_message_to_closed_with_two_verifiers(instances):
 
     for frm, to in ((0, 1), (1, 2), (2, 3), (3, 4)):
         r = move(olga, rid, frm, to)
-        assert r.status_code == 303 and "stage=moved" in r.headers["Location"], (frm, to, r.headers.get("Location"))
+        assert r.status_code == 303 and "done=moved" in r.headers["Location"], (frm, to, r.headers.get("Location"))
     # a stale form (someone moved it first)
-    assert "stage=stale" in move(olga, rid, 3, 4).headers["Location"]
+    assert "problem=stale" in move(olga, rid, 3, 4).headers["Location"]
     # "safe" needs two different verifiers
-    assert "stage=verifiers" in move(olga, rid, 4, 5).headers["Location"]
+    assert "problem=verifiers" in move(olga, rid, 4, 5).headers["Location"]
     page = olga.get(f"/en/staff/requests/{rid}").text
     assert olga.post(f"/en/staff/requests/{rid}/verify", data={"csrf": find_csrf(page), "note": "met him"}).status_code == 303
     assert olga.post(f"/en/staff/requests/{rid}/verify", data={"csrf": find_csrf(page)}).status_code == 303
-    assert "stage=verifiers" in move(olga, rid, 4, 5).headers["Location"]     # the same verifier twice
+    assert "problem=verifiers" in move(olga, rid, 4, 5).headers["Location"]     # the same verifier twice
     # vera is no verifier, and cannot open it anyway
     assert vera.post(f"/en/staff/requests/{rid}/verify", data={"csrf": vera.token()}).status_code == 404
     page = anna.get(f"/en/staff/requests/{rid}").text
     assert anna.post(f"/en/staff/requests/{rid}/verify", data={"csrf": find_csrf(page)}).status_code == 303
-    assert "stage=moved" in move(olga, rid, 4, 5).headers["Location"]
-    assert "stage=moved" in move(anna, rid, 5, 6).headers["Location"]
+    assert "done=moved" in move(olga, rid, 4, 5).headers["Location"]
+    assert "done=moved" in move(anna, rid, 5, 6).headers["Location"]
     assert "In progress" in rq.open_ok(receipt).text
     assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(1,)]
     # closing and rejecting are final: a coordinator's decision, not the Owl's (review)
     page = olga.get(f"/en/staff/requests/{rid}").text
     assert "Move on to:" not in page and "Reject this request" not in page and "a coordinator does it" in page
     r = move(olga, rid, 6, 7)
-    assert r.status_code == 303 and "stage=coordinator" in r.headers["Location"]
+    assert r.status_code == 303 and "problem=coordinator" in r.headers["Location"]
     assert "Only a coordinator can close or reject" in olga.get(r.headers["Location"]).text
-    assert "stage=coordinator" in move(olga, rid, 6, 8, reason="bored").headers["Location"]
+    assert "problem=coordinator" in move(olga, rid, 6, 8, reason="bored").headers["Location"]
     assert q(inst, "SELECT stage FROM cases") == [(6,)]
     assert "Move on to:" in anna.get(f"/en/staff/requests/{rid}").text
-    assert "stage=moved" in move(anna, rid, 6, 7).headers["Location"]
+    assert "done=moved" in move(anna, rid, 6, 7).headers["Location"]
     # closed: final, the Owl's count goes down, the requester sees "Closed" and cannot write
     assert q(inst, "SELECT stage FROM cases") == [(7,)]
     assert q(inst, "SELECT active_cases FROM accounts WHERE handle = 'olga'") == [(0,)]
-    assert "stage=invalid" in move(olga, rid, 7, 6).headers["Location"]
+    assert "problem=invalid" in move(olga, rid, 7, 6).headers["Location"]
     text = rq.mailbox().text
     assert "Closed" in text and "/mailbox/reply" not in text
     r = rq.reply("still there?")   # refused, the words given back to copy
@@ -247,9 +255,9 @@ def test_rejection_needs_a_reason_that_only_staff_read(instances):
     rq = Requester(inst)
     receipt = rq.submit_ok(marker("FAKE"))
     rid = anna.request_ids()[0]
-    assert "stage=reason" in move(anna, rid, 0, 8, reason="  ").headers["Location"]
+    assert "problem=reason" in move(anna, rid, 0, 8, reason="  ").headers["Location"]
     reason = marker("PROVOCATION")
-    assert "stage=moved" in move(anna, rid, 0, 8, reason=reason).headers["Location"]
+    assert "done=moved" in move(anna, rid, 0, 8, reason=reason).headers["Location"]
     assert q(inst, "SELECT stage FROM cases") == [(8,)]
     assert reason in anna.get(f"/en/staff/requests/{rid}").text
     text = rq.open_ok(receipt).text
@@ -347,7 +355,7 @@ def test_a_stage_move_writes_its_own_audit_entry_only(instances):
         return [int.from_bytes(e[24:26], "little") for (e,) in q(inst, "SELECT entry FROM audit ORDER BY idx")]
     before = actions()
     r = anna.post(f"/en/staff/requests/{rid}/stage", data={"csrf": find_csrf(page), "from": "0", "to": "1"})
-    assert r.status_code == 303 and "stage=moved" in r.headers["Location"]
+    assert r.status_code == 303 and "done=moved" in r.headers["Location"]
     assert actions()[len(before):] == [21]   # "stage changed", and no "request read"
 
 
@@ -369,5 +377,5 @@ def test_a_stage_move_checks_access_before_the_move(instances):
         assert mine.content == none.content and "Location" not in mine.headers
     assert q(inst, "SELECT stage FROM cases") == [(0,)]
     # the one who may move it still hears what was wrong with the move
-    assert "stage=invalid" in move(anna, rid, 0, 2).headers["Location"]
-    assert "stage=reason" in move(anna, rid, 0, 8, reason="  ").headers["Location"]
+    assert "problem=invalid" in move(anna, rid, 0, 2).headers["Location"]
+    assert "problem=reason" in move(anna, rid, 0, 8, reason="  ").headers["Location"]

@@ -247,7 +247,7 @@ def test_mailbox_round_trip_with_attachments(instances):
     owl_file = ("answer.txt", f"instructions {marker('OWLFILE')}\n".encode() + secrets.token_bytes(3000))
     r = anna.reply(rid, owl_text, files=[owl_file])
     assert r.status_code == 303, f"staff reply: {r.status_code}\n{r.text[:2000]}"
-    assert r.headers["Location"].endswith(f"/staff/requests/{rid}")
+    assert r.headers["Location"].endswith(f"/staff/requests/{rid}?done=reply#conversation")
 
     page = rq.mailbox()
     assert owl_text in page.text

@@ -18,7 +18,7 @@ def test_notes_are_for_triage_only(instances):
     note = marker("NOTE")
     page = coord.get(f"/en/staff/requests/{rid}")
     r = coord.post(f"/en/staff/requests/{rid}/note", data={"csrf": find_csrf(page.text), "note": note + "\nsecond"})
-    assert r.status_code == 303 and r.headers["Location"].endswith(f"/en/staff/requests/{rid}#notes")
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/en/staff/requests/{rid}?done=note#notes")
     page = coord.get(f"/en/staff/requests/{rid}").text
     assert note in page and "Notes for staff" in page and "anna" in page.split("Notes for staff")[1]
     # the requester never sees it

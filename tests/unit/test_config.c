@@ -39,6 +39,12 @@ main(void)
 	                "g0112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n") == -1);
 	CHECK(parse(&c, "[drop]\nmode = sideways\n") == -1);
 	CHECK(parse(&c, "[drop]\nmax_mb = 0\n") == -1);
+	/* [network] min_vouches: vouches an application needs before it is accepted (issue 15) */
+	CHECK(d.min_vouches == 1 && strstr(config_default_text, "\n[network]\n") != NULL);
+	CHECK(parse(&c, "[network]\nmin_vouches = 0\n") == 0 && c.min_vouches == 0);
+	CHECK(parse(&c, "[network]\nmin_vouches = 20\n") == 0 && c.min_vouches == 20);
+	CHECK(parse(&c, "[network]\nmin_vouches = 21\n") == -1 && strstr(err, "0 to 20"));
+	CHECK(parse(&c, "[network]\nvouches = 2\n") == -1);
 	/* header_timeout: a total deadline for a request's headers (issue 9, slow clients). */
 	CHECK(d.header_timeout_s == 10);
 	CHECK(parse(&c, "[server]\nheader_timeout = 3\n") == 0 && c.header_timeout_s == 3);
