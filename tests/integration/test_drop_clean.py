@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from conftest import run_cli, start_instance, _teardown
-from intake_util import Requester, find_csrf, marker, multipart, receipt_of, scan_tree, unique
+from intake_util import Requester, coordinator, find_csrf, marker, multipart, receipt_of, scan_tree, unique
 from test_drop import DROP_FILE_RE, DROP_LINK_RE, analysts, decrypt, export, keygen, send
 
 SECRET = "Ivan Secret"
@@ -135,3 +135,83 @@ def test_decrypt_clean_refuses_without_its_tools(offline, tmp_path):
     r = run_cli("decrypt", "--clean", str(key), str(bundles[0]), str(out))
     assert r.returncode == 1 and "is missing on this machine" in r.stderr
     assert list(out.iterdir()) == []
+
+
+CLEAN_RE = re.compile(r'action="(/en/staff/drop/files/([0-9a-f]{32})/clean)"')
+
+
+def wait_for(fn, what, tries=120):
+    import time
+    for _ in range(tries):
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.5)
+    raise AssertionError("timed out waiting for " + what)
+
+
+@needs_tools
+def test_online_cleaned_copy_beside_the_original(tmp_path):
+    inst = start_instance(tmp_path / "srv")
+    try:
+        ada, abe = analysts(inst)
+        photo, pdf = jpeg_with_gps(tmp_path), pdf_with_author()
+        garbage = b"\x89PNG\r\n\x1a\n" + os.urandom(3000)
+        msg = marker("CLEANMSG")
+        r = send(Requester(inst), msg, [("photo.jpg", photo), ("order.pdf", pdf), ("broken.png", garbage),
+                                        ("notes.txt", b"plain words")])
+        assert r.status_code == 200, r.text[:2000]
+        receipt = receipt_of(r)
+        did = unique(DROP_LINK_RE.findall(abe.get("/en/staff/drop").text))[0]
+        page = abe.get(f"/en/staff/drop/{did}")
+        asks = CLEAN_RE.findall(page.text)
+        assert len(asks) == 4, page.text   # offered for every file: the worker tells what it cannot clean
+        names = {}
+        for action, fid in asks:
+            r = abe.post(action, data={"csrf": find_csrf(page.text)})
+            assert r.status_code == 303 and r.headers["Location"].endswith(f"/staff/drop/{did}?clean=asked"), r.text
+            names[fid] = None
+        # someone who is not an analyst cannot ask, and gets the same 404 as for nothing
+        anna = coordinator(inst)
+        for action, _ in asks[:1]:
+            assert anna.post(action, data={"csrf": anna.token()}).status_code == 404
+        assert anna.post(f"/en/staff/drop/files/{'0' * 32}/clean", data={"csrf": anna.token()}).status_code == 404
+
+        def done():
+            t = abe.get(f"/en/staff/drop/{did}").text
+            return t if t.count("Cleaned copy: made again") == 2 and t.count("No cleaned copy could be made") == 2 else None
+        text = wait_for(done, "the cleaned copies")
+        assert "it is damaged, or could not be read" in text
+        assert "it is not an image (JPEG, PNG, WebP) or a PDF" in text
+        # the copies are files of the same message, downloaded like the originals
+        fids = unique(DROP_FILE_RE.findall(text))
+        assert len(fids) == 6
+        got = {f: abe.get(f"/en/staff/drop/files/{f}") for f in fids}
+        copies = {f: r for f, r in got.items() if "cleaned" in r.headers.get("Content-Disposition", "")}
+        assert len(copies) == 2
+        for f, r in copies.items():
+            kind = "pdf" if ".cleaned.pdf" in r.headers["Content-Disposition"] else "jpg"
+            p = tmp_path / f"copy.{kind}"
+            p.write_bytes(r.content)
+            assert_no_metadata(p, kind)
+            if kind == "pdf":
+                assert red_in_middle(p, tmp_path)
+        # the originals stay as they were sent
+        assert sorted(r.content for f, r in got.items() if f not in copies) == sorted(
+            [photo, pdf, garbage, b"plain words"])
+        # a copy is not offered for cleaning again, nor a file that has one
+        assert len(CLEAN_RE.findall(text)) == 2   # the two refused may be asked again
+        again = abe.post(f"/en/staff/drop/files/{list(copies)[0]}/clean", data={"csrf": find_csrf(text)})
+        assert again.status_code == 303 and again.headers["Location"].endswith("clean=again")
+        assert "already" in abe.get(again.headers["Location"]).text
+        # the source's mailbox shows his files as he sent them, not the analysts' copies
+        box = Requester(inst).open_ok(receipt)
+        assert "photo.jpg" in box.text and ".cleaned." not in box.text
+        # nothing of the originals' metadata at rest in the clear
+        found = []
+        scan_tree(inst.dir, [SECRET, msg], found)
+        assert not found, found
+        audit = run_cli("audit", "verify", str(inst.dir))
+        assert audit.returncode == 0, audit.stderr
+    finally:
+        _teardown(inst)
