@@ -12,15 +12,17 @@
 static const char *const msg_full =
     N_("We cannot take documents right now. Nothing was sent. Your text is below: copy it, and try again later.");
 static const char *const msg_full_files = N_("Files are not kept: choose them again when you try again.");
+static const char *const msg_waiting =
+    N_("Too many submissions are waiting right now. Your message is below; try again in an hour. Files must be chosen again.");
 
 /* ---- uploads ---- */
 
+/* Refused before a byte of a file is written (closed, a flood, the waiting cap): its
+ * files are skipped, its text still read, so that the page can give the message back. */
 static int
 up_begin_drop(request_t *rq, void **upload)
 {
-	if (drop_admit(rq->app) != INTAKE_OK)
-		return 503;
-	*upload = drop_upload_new(rq->app);
+	*upload = drop_admit(rq->app) == INTAKE_OK ? drop_upload_new(rq->app) : upload_new_refused(rq->app);
 	return *upload ? 0 : 503;
 }
 
@@ -121,7 +123,7 @@ drop_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *n
 			tvars_set(v, "message", page_field(rq, "message"));
 		if (p)
 			page_problems_vars(rq, v, p);
-		if (notice && upload_refused(rq->upload))
+		if (notice && notice != msg_waiting && upload_refused(rq->upload))
 			tvars_setf(v, "notice", "%s %s", i18n(rq->lang, notice), i18n(rq->lang, msg_full_files));
 		else if (notice)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
@@ -169,7 +171,11 @@ page_drop(request_t *rq, response_t *rs)
 			return;
 		}
 		if (upload_refused(rq->upload)) {
-			drop_form(rq, rs, NULL, msg_full, 503);
+			/* a flood or the waiting cap (the files were skipped), or a full disk */
+			if (drop_admit(rq->app) == INTAKE_OVERLOADED)
+				drop_form(rq, rs, NULL, msg_waiting, 503);
+			else
+				drop_form(rq, rs, NULL, msg_full, 503);
 			return;
 		}
 		page_problems_t p = { .n = 0 };
@@ -189,8 +195,7 @@ page_drop(request_t *rq, response_t *rs)
 		drop_form(rq, rs, NULL, NULL, 503);
 		return;
 	case INTAKE_OVERLOADED:
-		drop_form(rq, rs, NULL,
-		    N_("We are overloaded right now, and nothing was saved. Please try again in a few minutes."), 503);
+		drop_form(rq, rs, NULL, msg_waiting, 503);
 		return;
 	case INTAKE_BUSY:
 		drop_form(rq, rs, NULL, N_("The service is busy, and nothing was saved. Please try again in a minute."), 503);
