@@ -251,11 +251,11 @@ drop_answer_cmd(const char *keypath, const char *textpath, const char *out)
 		    DROPREPLY_TEXT_MAX);
 		goto done;
 	}
-	size_t slen = 48 + DROPREPLY_LABEL_BYTES + 16 + (size_t)tn;
+	size_t slen = drop_reply_sealed_len((size_t)tn);
 	if (!sealed || drop_reply_seal(pk, id, text, (size_t)tn, sealed) != 0)
 		goto done;
 	memcpy(head, DROPREPLY_MAGIC, 8);
-	head[8] = 1;
+	head[8] = DROPREPLY_VERSION;
 	head[9] = head[10] = head[11] = 0;
 	memcpy(head + 12, id, 16);
 	le32_put(head + 28, (uint32_t)slen);

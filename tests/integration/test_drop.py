@@ -201,6 +201,19 @@ def test_offline_round_trip_gives_the_exact_bytes(offline, tmp_path):
     r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q.txt"), str(reply))
     assert r.returncode == 0, r.stderr
     assert q.encode() not in reply.read_bytes()
+    # padded (padme, at least 256 bytes of text): a longer answer makes the same file size
+    assert len(reply.read_bytes()) == 32 + 48 + 18 + 16 + 256
+    (tmp_path / "q2.txt").write_text("x" * 200)
+    r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q2.txt"), str(tmp_path / "r2"))
+    assert r.returncode == 0 and len((tmp_path / "r2").read_bytes()) == len(reply.read_bytes())
+    (tmp_path / "q3.txt").write_text("x" * 1000)
+    r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q3.txt"), str(tmp_path / "r3"))
+    assert r.returncode == 0 and len((tmp_path / "r3").read_bytes()) == 32 + 48 + 18 + 16 + 1024
+    # a version 1 reply (unpadded) is refused
+    old = bytearray(reply.read_bytes())
+    old[8] = 1
+    (tmp_path / "v1.savareply").write_bytes(bytes(old))
+    assert run_cli("drop", "reply", str(inst.dir), str(tmp_path / "v1.savareply")).returncode == 1
     r = run_cli("drop", "reply", str(inst.dir), str(reply))
     assert r.returncode == 0, r.stderr
     box = Requester(inst).open_ok(receipt)
