@@ -41,6 +41,8 @@ cj_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const c
 	struct clean_job *c = arg;
 	(void)real_len, (void)mime, (void)mime_len;
 	size_t k = name_len < CLEAN_NAME_MAX - 16 ? name_len : CLEAN_NAME_MAX - 16;
+	while (k < name_len && k > 0 && ((unsigned char)name[k] & 0xC0) == 0x80)
+		k--;   /* cut between characters, never inside one */
 	memcpy(c->name, name, k);
 	c->name[k] = '\0';
 	return 0;

@@ -68,7 +68,7 @@ store_clean_refused(store_t *st, const uint8_t original[16], const char *reason)
 		return STORE_ERROR;
 	sqlite3_bind_text(q, 1, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, original, 16, SQLITE_STATIC);
-	return q_done(q);
+	return q_done_one(st, q, STORE_NOT_FOUND);
 }
 
 int

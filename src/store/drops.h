@@ -60,6 +60,7 @@ int store_clean_begin(store_t *st, const uint8_t original[16], int64_t hour) WUR
 /* The copy made: its attachment row (in the original's case and message) and the state,
  * in one transaction; STORE_NOT_FOUND when the original is gone (shredded meanwhile). */
 int store_clean_made(store_t *st, const uint8_t original[16], const store_attachment_t *att) WUR;
+/* STORE_NOT_FOUND when it is not being made (gone with its case meanwhile). */
 int store_clean_refused(store_t *st, const uint8_t original[16], const char *reason) WUR;
 /* The row of a file that is either the original or its copy, or STORE_NOT_FOUND. */
 int store_clean_get(store_t *st, const uint8_t id[16], store_clean_t *out) WUR;
