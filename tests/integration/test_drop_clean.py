@@ -167,6 +167,9 @@ def test_online_cleaned_copy_beside_the_original(tmp_path):
         asks = CLEAN_RE.findall(page.text)
         assert len(asks) == 4, page.text   # offered for every file: the worker tells what it cannot clean
         names = {}
+        # without the form's token nothing is asked
+        assert abe.post(asks[0][0], data={"x": "1"}).status_code == 403
+        assert abe.post(asks[0][0], data={"csrf": "A" * 43}).status_code == 403
         for action, fid in asks:
             r = abe.post(action, data={"csrf": find_csrf(page.text)})
             assert r.status_code == 303 and r.headers["Location"].endswith(f"/staff/drop/{did}?clean=asked"), r.text
