@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config gettext clang libclang-rt-14-dev
 libmicrohttpd-dev libsodium-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libinih-dev
 libqrencode-dev nettle-dev libseccomp-dev libunistring-dev sqlite3 python3 python3-pytest python3-requests
-ffmpeg bubblewrap fonts-dejavu-core libimage-exiftool-perl wrk nginx-light python3-nacl
+ffmpeg bubblewrap poppler-utils fonts-dejavu-core libimage-exiftool-perl wrk nginx-light python3-nacl
 chromium nodejs"
 missing=""
 for p in $PKGS; do

@@ -22,7 +22,7 @@
 static const char usage_drop[] =
 "usage: sava drop keygen OUTFILE\n"
 "       sava drop export DIR OUTDIR\n"
-"       sava decrypt KEYFILE BUNDLE OUTDIR\n"
+"       sava decrypt [--clean] KEYFILE BUNDLE OUTDIR\n"
 "       sava drop answer REPLYKEY TEXTFILE OUTFILE\n"
 "       sava drop reply DIR FILE\n"
 "\n"
@@ -37,7 +37,11 @@ static const char usage_drop[] =
 "\n"
 "On the offline machine, decrypt opens BUNDLE with KEYFILE: it checks every frame\n"
 "first, and only then writes OUTDIR/ID/ (message.txt, the files as sent, and\n"
-"reply-key.txt); if any check fails it writes nothing. sava does not clean documents:\n"
+"reply-key.txt); if any check fails it writes nothing. With --clean it also writes, in\n"
+"OUTDIR/ID/cleaned/, a cleaned copy of each image (JPEG, PNG, WebP: encoded again from\n"
+"its pixels) and PDF (every page rasterized, in a new PDF), with no metadata, made in\n"
+"the same sandbox as on a server (bubblewrap, ffmpeg and poppler-utils must be\n"
+"installed, or it refuses before opening anything). Other files are not cleaned:\n"
 "remove their metadata before anything leaves the offline machine.\n"
 "\n"
 "On the offline machine, answer seals the text of TEXTFILE (UTF-8, at most 20000 bytes)\n"
@@ -247,11 +251,11 @@ drop_answer_cmd(const char *keypath, const char *textpath, const char *out)
 		    DROPREPLY_TEXT_MAX);
 		goto done;
 	}
-	size_t slen = 48 + DROPREPLY_LABEL_BYTES + 16 + (size_t)tn;
+	size_t slen = drop_reply_sealed_len((size_t)tn);
 	if (!sealed || drop_reply_seal(pk, id, text, (size_t)tn, sealed) != 0)
 		goto done;
 	memcpy(head, DROPREPLY_MAGIC, 8);
-	head[8] = 1;
+	head[8] = DROPREPLY_VERSION;
 	head[9] = head[10] = head[11] = 0;
 	memcpy(head + 12, id, 16);
 	le32_put(head + 28, (uint32_t)slen);
@@ -482,7 +486,7 @@ keyfile_read(const char *path, uint8_t *kf, size_t *len)
 }
 
 static int
-decrypt_run(const char *outdir, struct decrypt_out *o, drop_bundle_t *b)
+decrypt_run(const char *outdir, struct decrypt_out *o, drop_bundle_t *b, bool clean)
 {
 	uint8_t id[16], pk_req[32];
 	char hex[33], pkhex[65], out[4200], partial[4300], line[200];
@@ -527,7 +531,7 @@ decrypt_run(const char *outdir, struct decrypt_out *o, drop_bundle_t *b)
 		return 1;
 	}
 	printf("%s\n", out);
-	return 0;
+	return clean ? clean_dir(out) : 0;
 }
 
 int
@@ -537,10 +541,17 @@ cmd_decrypt(int argc, char **argv)
 		fputs(usage_drop, stdout);
 		return 0;
 	}
+	bool clean = argc >= 2 && strcmp(argv[1], "--clean") == 0;
+	if (clean) {
+		argc--;
+		argv++;
+	}
 	if (argc != 4) {
 		fputs(usage_drop, stderr);
 		return 2;
 	}
+	if (clean && clean_check_tools() != 0)
+		return 1;
 	struct stat sb;
 	size_t kflen = 0;
 	drop_bundle_t *b = NULL;
@@ -561,7 +572,7 @@ cmd_decrypt(int argc, char **argv)
 		fprintf(stderr, "sava decrypt: %s; nothing was written\n", bundle_why(st));
 		goto done;
 	}
-	rc = decrypt_run(argv[3], &o, b);
+	rc = decrypt_run(argv[3], &o, b, clean);
 done:
 	drop_bundle_free(b);
 	if (o.bundle_fd >= 0)

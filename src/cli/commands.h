@@ -13,6 +13,10 @@ int cmd_dev(int argc, char **argv);
 int cmd_appeal(int argc, char **argv);
 int cmd_drop(int argc, char **argv);      /* cmd_drop.c: keygen, export */
 int cmd_decrypt(int argc, char **argv);   /* cmd_drop.c: a bundle opened offline */
+/* cmd_clean.c (decrypt --clean): -1, said on stderr, when this machine lacks a tool the
+ * cleaning needs; clean_dir cleans the files of an opened bundle's folder (1: some failed). */
+int clean_check_tools(void);
+int clean_dir(const char *dir);
 int cmd_subtitles(int argc, char **argv);
 int cmd_reach(int argc, char **argv);
 

@@ -87,6 +87,9 @@ audit_action_name(audit_action_t action)
 	case AUDIT_DROP_EXPORT: return "drop submission exported";
 	case AUDIT_DROP_EXPIRED: return "drop submission expired";
 	case AUDIT_DROP_REPLY_IMPORT: return "drop reply imported";
+	case AUDIT_DROP_CLEAN_ASK: return "drop file cleaning asked";
+	case AUDIT_DROP_CLEANED: return "drop file cleaned";
+	case AUDIT_DROP_CLEAN_REFUSED: return "drop file could not be cleaned";
 	case AUDIT_REACH_POST: return "reach post registered";
 	case AUDIT_REACH_COUNT: return "reach count entered";
 	case AUDIT_REACH_IMPORT: return "reach file imported";

@@ -80,6 +80,9 @@ typedef enum {
 	AUDIT_DROP_EXPORT = 72,         /* actor none: `sava drop export` wrote it as a bundle */
 	AUDIT_DROP_EXPIRED = 73,        /* actor none: shredded after [drop] keep_days */
 	AUDIT_DROP_REPLY_IMPORT = 74,   /* actor none: `sava drop reply` stored a reply written offline */
+	AUDIT_DROP_CLEAN_ASK = 75,      /* an analyst asked for a file's cleaned copy */
+	AUDIT_DROP_CLEANED = 76,        /* actor none: the media worker made it */
+	AUDIT_DROP_CLEAN_REFUSED = 77,  /* actor none: it could not be made */
 	/* reach (issue 13): no object, so the log never ties an editor to a post or a channel */
 	AUDIT_REACH_POST = 50,          /* an editor registered (or linked) a post */
 	AUDIT_REACH_COUNT = 51,         /* an editor typed a count */

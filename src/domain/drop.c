@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/lang.h"
 #include "core/log.h"
 #include "domain/access.h"
 #include "domain/drop_private.h"
 #include "domain/flood.h"
 #include "domain/groups.h"
+#include "domain/mediajobs.h"
 #include "domain/rules.h"
 #include "domain/retention.h"
 #include "domain/submit.h"
@@ -179,6 +181,95 @@ drop_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_o
 		audit_case(app, a, s->acct.id, AUDIT_DROP_READ);
 	access_free(a);
 	return st;
+}
+
+/* ---- cleaned copies (drop_clean.c makes them) ---- */
+
+bool
+drop_clean_offered(const app_t *app, const staff_t *s)
+{
+	return !drop_is_offline(app) && drop_allowed(app, s);
+}
+
+intake_status_t
+drop_clean_ask(const app_t *app, const staff_t *s, const uint8_t aid[16])
+{
+	store_attachment_t at;
+	store_clean_t cl;
+	int rc = store_attachment_get(app->store, aid, &at);
+	if (rc == STORE_ERROR)
+		return INTAKE_ERROR;
+	struct access *a = access_new();
+	if (!a)
+		return INTAKE_ERROR;
+	static const uint8_t no_case[16];
+	intake_status_t st = analyst_access(app, s, rc == STORE_OK ? at.case_id : no_case, a);
+	if (rc != STORE_OK)
+		st = st == INTAKE_ERROR ? INTAKE_ERROR : INTAKE_NOT_FOUND;
+	if (st == INTAKE_OK && drop_is_offline(app))
+		st = INTAKE_NOT_FOUND;
+	/* a copy is not cleaned again */
+	if (st == INTAKE_OK && store_clean_get(app->store, aid, &cl) == STORE_OK && cl.has_clean &&
+	    sodium_memcmp(cl.clean, aid, 16) == 0)
+		st = INTAKE_INVALID;
+	case_file_keys_t *keys = NULL;
+	if (st == INTAKE_OK && case_file_keys_new(access_keys(app, a), at.id, at.fk_wrap, &keys) != VAULT_OK)
+		st = INTAKE_ERROR;
+	if (st == INTAKE_OK) {
+		rc = store_clean_begin(app->store, aid, clock_hour());
+		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_INVALID : INTAKE_ERROR;
+	}
+	if (st == INTAKE_OK) {
+		bool queued = mediajobs_enqueue_doc(app, aid, keys);
+		keys = NULL;   /* taken over, also when refused */
+		if (!queued) {
+			if (store_clean_refused(app->store, aid, N_("the media worker is busy: ask again later")) != STORE_OK)
+				log_warnx("a drop file's cleaning that could not be queued stays marked as being made");
+			st = INTAKE_BUSY;
+		} else {
+			audit_case(app, a, s->acct.id, AUDIT_DROP_CLEAN_ASK);
+		}
+	}
+	case_file_keys_free(keys);
+	access_free(a);
+	return st;
+}
+
+intake_status_t
+drop_file_case(const app_t *app, const staff_t *s, const uint8_t aid[16], uint8_t case_id[16])
+{
+	store_attachment_t at;
+	store_case_t c;
+	if (!drop_allowed(app, s) || store_attachment_get(app->store, aid, &at) != STORE_OK ||
+	    store_case_get(app->store, at.case_id, &c) != STORE_OK || c.stage != STAGE_DROP)
+		return INTAKE_NOT_FOUND;
+	memcpy(case_id, at.case_id, 16);
+	return INTAKE_OK;
+}
+
+void
+drop_clean_info(const app_t *app, const staff_t *s, const case_view_t *cv, const uint8_t aid[16],
+    drop_clean_info_t *out)
+{
+	store_clean_t cl;
+	memset(out, 0, sizeof(*out));
+	bool in_view = false;
+	for (size_t i = 0; i < cv->nmsgs; i++)
+		for (size_t k = 0; k < cv->msgs[i].nfiles; k++)
+			in_view = in_view || sodium_memcmp(cv->msgs[i].files[k].id, aid, 16) == 0;
+	if (!in_view || !drop_allowed(app, s) || store_clean_get(app->store, aid, &cl) != STORE_OK)
+		return;
+	if (cl.has_clean && sodium_memcmp(cl.clean, aid, 16) == 0) {
+		out->state = DROP_CLEAN_COPY;
+		memcpy(out->other, cl.original, 16);
+		return;
+	}
+	out->state = cl.state == STORE_CLEAN_MAKING ? DROP_CLEAN_MAKING
+	    : cl.state == STORE_CLEAN_MADE          ? DROP_CLEAN_MADE
+	                                            : DROP_CLEAN_REFUSED;
+	if (cl.has_clean)
+		memcpy(out->other, cl.clean, 16);
+	snprintf_cut(out->reason, sizeof(out->reason), "%s", cl.reason);
 }
 
 /* ---- retention ---- */

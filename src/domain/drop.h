@@ -66,6 +66,33 @@ intake_status_t drop_list(const app_t *app, const staff_t *s, size_t offset, req
 intake_status_t drop_view(const app_t *app, const staff_t *s, const uint8_t id[16], case_view_t *out) WUR;
 /* A question or answer to the source's mailbox, with files. */
 intake_status_t drop_reply(const app_t *app, const staff_t *s, const uint8_t id[16], sv_t message, upload_t *u) WUR;
+/* A file's cleaned copy (online mode), asked for: queued for the media worker, which
+ * decrypts it only inside its sandbox and seals the copy to the analysts like the
+ * original, beside it (audited "drop file cleaning asked"). INTAKE_OK when queued;
+ * INTAKE_INVALID when one is being made or was made, or the file is itself a copy;
+ * INTAKE_BUSY when the worker's queue is full; INTAKE_NOT_FOUND as for drop_file. */
+intake_status_t drop_clean_ask(const app_t *app, const staff_t *s, const uint8_t aid[16]) WUR;
+/* The submission a file belongs to, for an analyst who may open it (else NOT_FOUND). */
+intake_status_t drop_file_case(const app_t *app, const staff_t *s, const uint8_t aid[16], uint8_t case_id[16]) WUR;
+/* Where a file of a submission the analyst has open stands as to cleaning. */
+typedef enum {
+	DROP_CLEAN_NONE = 0,   /* never asked (or asked, and a stop cut it short) */
+	DROP_CLEAN_MAKING,     /* queued or running */
+	DROP_CLEAN_MADE,       /* other: the copy */
+	DROP_CLEAN_REFUSED,    /* reason: a msgid */
+	DROP_CLEAN_COPY,       /* this file is the cleaned copy of other */
+} drop_clean_state_t;
+#define DROP_CLEAN_REASON_BYTES 201
+typedef struct {
+	drop_clean_state_t state;
+	uint8_t other[16];
+	char reason[DROP_CLEAN_REASON_BYTES];
+} drop_clean_info_t;
+/* For the files of view cv (drop_view's, for staff s): the state of file aid. */
+void drop_clean_info(const app_t *app, const staff_t *s, const case_view_t *cv, const uint8_t aid[16],
+    drop_clean_info_t *out);
+/* Whether a file can be cleaned at all: the online mode, an analyst, the worker there. */
+bool drop_clean_offered(const app_t *app, const staff_t *s);
 /* A file of a submission, decrypted for one download. */
 intake_status_t drop_file(const app_t *app, const staff_t *s, const uint8_t aid[16], case_file_out_t *out) WUR;
 

@@ -16,12 +16,15 @@
 #include "core/lang.h"
 #include "core/log.h"
 #include "domain/audit.h"
+#include "domain/drop_private.h"
 #include "media/media.h"
 #include "store/appeals.h"
 #include "store/blobs.h"
+#include "store/drops.h"
 #include "store/testimonies.h"
 
 #define JOBS_QUEUED_MAX 64
+#define JOB_KIND_DOC 1000           /* a drop file's cleaned copy (drop_clean.c); no job row */
 #define JOBS_THREADS_MAX 2
 #define JOB_ATTEMPTS_MAX 3
 
@@ -60,6 +63,13 @@ mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_
 {
 	(void)app;
 	return enqueue(STORE_JOB_REDACT, id, keys, 1, r);
+}
+
+bool
+mediajobs_enqueue_doc(const app_t *app, const uint8_t id[16], case_file_keys_t *keys)
+{
+	(void)app;
+	return enqueue(JOB_KIND_DOC, id, keys, 0, NULL);
 }
 
 static bool
@@ -494,7 +504,9 @@ redact_run(const app_t *app, struct job *j)
 static void
 job_run(const app_t *app, struct job *j)
 {
-	if (j->kind == STORE_JOB_REDACT)
+	if (j->kind == JOB_KIND_DOC)
+		drop_clean_run(app, j->id, j->keys, &j->cancelled);
+	else if (j->kind == STORE_JOB_REDACT)
 		redact_run(app, j);
 	else
 		clean_run(app, j);
@@ -551,6 +563,11 @@ mediajobs_start(const app_t *app)
 	size_t nt = 0;
 	if (store_testimonies_requeue(app->store, &nt) != STORE_OK)
 		return -1;
+	size_t nd = 0;
+	if (store_cleans_forget_making(app->store, &nd) != STORE_OK)
+		return -1;
+	if (nd)
+		log_warnx("%zu drop file cleaning(s) cut short by a stop are to be asked again", nd);
 	if (nt)
 		log_warnx("%zu testimony video(s) left being redacted by a stop wait for an editor's page to start again", nt);
 	if (n)

@@ -18,6 +18,8 @@
 bool mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at);
 /* The same for a testimony's video (issue 14): its redacted copy made with r (copied). */
 bool mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, const media_redact_t *r);
+/* The same for a drop file's cleaned copy (issue 14): id is the file's attachment id. */
+bool mediajobs_enqueue_doc(const app_t *app, const uint8_t id[16], case_file_keys_t *keys);
 /* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
  * the next read or write) and keeps nothing. */
 void mediajobs_cancel(const uint8_t id[16]);

@@ -37,10 +37,11 @@ int consent_decode(const uint8_t *p, size_t n, consent_t *out) WUR;
 /* True when c allows publishing what (CONSENT_* scope bits) in where, on day today. */
 bool consent_allows(const consent_t *c, uint32_t today, uint8_t what, uint8_t where);
 
-/* Looks for each line of list (trimmed; empty lines skipped) in text, case-folded and in
- * NFC, with ё as е and runs of spaces as one. Returns 1 when one is found (the first such
- * line in *hit, a view into list), 0 when none is, -1 when either is not valid UTF-8 or
- * memory runs out. */
+/* strike.c: looks for each line of list (trimmed; empty lines skipped) in text, both
+ * folded (case, NFD, stress marks dropped, ё as е, ў as в, Latin look-alikes as Cyrillic, dashes
+ * as one, spaces as one), anywhere, or word by word as inflected forms of one stem.
+ * Returns 1 when one is found (the first such line in *hit, a view into list), 0 when
+ * none is, -1 when either is not valid UTF-8 or memory runs out. */
 int strike_find(sv_t text, sv_t list, sv_t *hit) WUR;
 
 /* What a video's redaction hides, as the testimonies row keeps it (no content: flags and

@@ -92,6 +92,15 @@ upload_new_drop(const app_t *app, unsigned max_files, uint64_t max_bytes, drop_k
 	return u;
 }
 
+upload_t *
+upload_new_refused(const app_t *app)
+{
+	upload_t *u = upload_new_for(app, 0, 0);
+	if (u)
+		u->refused = true;
+	return u;
+}
+
 const drop_keys_t *
 upload_drop_keys(const upload_t *u)
 {

@@ -22,6 +22,10 @@ upload_t *upload_new_drop(const app_t *app, unsigned max_files, uint64_t max_byt
  * page can give them back. upload_discarded: a file came and was dropped. */
 upload_t *upload_new_discard(const app_t *app);
 bool upload_discarded(const upload_t *u);
+/* One that keeps no file at all (upload_refused is true from the start), so that a form
+ * refused before its files arrive (a flood, a cap) still gets its text read and given
+ * back. */
+upload_t *upload_new_refused(const app_t *app);
 /* Its keys (NULL for any other upload). */
 const struct drop_keys *upload_drop_keys(const upload_t *u);
 /* One file part: name and type as the browser sent them (cleaned here). An empty part

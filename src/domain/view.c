@@ -14,6 +14,7 @@
 #include "domain/access.h"
 #include "store/appeals.h"
 #include "store/blobs.h"
+#include "store/drops.h"
 #include "vault/drop.h"
 
 int
@@ -355,6 +356,9 @@ view_files(struct view_ctx *x)
 	}
 	for (size_t i = 0; i < fc.n; i++) {
 		const store_attachment_t *at = &fc.list[i];
+		/* a drop file's cleaned copy is the analysts' (drop_clean.c): not in the source's mailbox */
+		if (!x->staff && store_clean_is_copy(x->app->store, at->id) != 0)
+			continue;
 		case_msg_t *m = view_msg(x->v, at->seq);
 		/* grown by hand: realloc would release the old names unwiped */
 		case_file_t *nf = m ? malloc((m->nfiles + 1) * sizeof(*nf)) : NULL;

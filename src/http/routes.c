@@ -88,6 +88,7 @@ static const route_t routes[] = {
 	{ "/staff/drop/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_drop, false },
 	{ "/staff/drop/{id}/reply", HTTP_POST, BODY_MULTIPART, 0, page_staff_drop_reply, false, &page_drop_staff_upload },
 	{ "/staff/drop/files/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_drop_file, false },
+	{ "/staff/drop/files/{id}/clean", HTTP_POST, BODY_FORM, 1024, page_staff_drop_clean, false },
 	{ "/staff/subtitles", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_subtitles, false },
 	{ "/staff/subtitles/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_subtitles_appeal, false },
 	{ "/staff/subtitles/{id}/edit", HTTP_POST, BODY_FORM, LIMIT_FORM_BODY_BYTES, page_staff_subtitles_edit, false },

@@ -207,9 +207,11 @@ jail_bwrap_argv(const char **out, size_t cap, const media_limits_t *lim, char *s
 		}
 	}
 	/* ffmpeg's libraries: the linker's cache, and Debian's alternatives (libblas.so.3
-	 * is a symlink through /etc/alternatives). Nothing else of /etc. */
+	 * is a symlink through /etc/alternatives). Nothing else of /etc but fonts. */
 	ADD("--ro-bind-try"); ADD("/etc/ld.so.cache"); ADD("/etc/ld.so.cache");
 	ADD("--ro-bind-try"); ADD("/etc/alternatives"); ADD("/etc/alternatives");
+	/* fontconfig's settings: pdftoppm finds the fonts a PDF names but does not embed */
+	ADD("--ro-bind-try"); ADD("/etc/fonts"); ADD("/etc/fonts");
 	ADD("--proc"); ADD("/proc");
 	ADD("--dev"); ADD("/dev");
 	ADD("--size"); ADD(size);

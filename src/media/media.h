@@ -102,7 +102,8 @@ typedef struct {
 	const media_redact_t *mj_redact;   /* NULL: the clean only (an appeal) */
 } media_job_t;
 
-typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4 } media_out_t;
+typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4,
+	MEDIA_OUT_DOC_JPEG = 5, MEDIA_OUT_DOC_PDF = 6 } media_out_t;
 
 /* The bytes' only ways in and out. The caller owns ctx.
  * read_input: fill buf with up to cap bytes of the plaintext; *got = 0 means the end.
@@ -158,5 +159,37 @@ typedef struct {
  * 720x1280), stream back through write_output while scan.c checks them: as with
  * media_clean, keep them only if this returns MEDIA_OK. Blocks: a worker thread's. */
 media_status_t media_burn(const media_burn_t *job, const media_io_t *io, media_burn_result_t *out);
+
+/* ---- documents cleaned (the drop, issue 14) ---- */
+
+#define MEDIA_DOC_DPI      150    /* a PDF's pages are rasterized at this resolution */
+#define MEDIA_DOC_IMG_SIDE 8192   /* an image's longest side at most (scaled down past it) */
+
+typedef enum { MEDIA_DOC_NONE = 0, MEDIA_DOC_JPEG, MEDIA_DOC_PNG, MEDIA_DOC_WEBP, MEDIA_DOC_PDF } media_doc_kind_t;
+/* What a file is by its first bytes (n of them; 16 are enough): a JPEG, PNG, WebP or PDF
+ * may be cleaned; anything else is MEDIA_DOC_NONE. */
+media_doc_kind_t media_doc_sniff(const uint8_t *p, size_t n);
+/* The cleaned copy's outputs: an image becomes a JPEG (MEDIA_OUT_DOC_JPEG), a PDF a PDF
+ * of page images (MEDIA_OUT_DOC_PDF). */
+
+typedef struct {
+	media_status_t md_status;
+	media_doc_kind_t md_kind;           /* what the input was */
+	const char *md_refusal;             /* with MEDIA_REFUSED: a msgid for staff (N_) */
+	char md_reason[MEDIA_REASON_BYTES]; /* English detail for the log; empty with MEDIA_OK */
+	unsigned md_pages;                  /* a PDF's pages */
+	uint64_t md_bytes;                  /* the cleaned copy's */
+} media_doc_result_t;
+
+/* Cleans one document in ONE sandbox run (bubblewrap, seccomp, rlimits, as a video):
+ * an image is decoded and re-encoded from its pixels by ffmpeg (a JPEG, no metadata);
+ * a PDF is rasterized page by page by pdftoppm, and sava itself writes a new PDF around
+ * the page images (pdfout.h). Every image that comes back is checked by scan_jpeg first.
+ * The cleaned bytes stream through io->mi_write_output (MEDIA_OUT_DOC_*) as they are
+ * made: keep them only if this returns MEDIA_OK. Blocks: a worker thread's. */
+media_status_t media_doc_clean(const media_limits_t *lim, const media_io_t *io, media_doc_result_t *out);
+/* The programs a cleaning needs, present on this machine: NULL, or the first missing
+ * one's path (for a clear refusal). */
+const char *media_doc_missing_tool(bool sandboxed);
 
 #endif

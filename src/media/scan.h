@@ -67,6 +67,8 @@ typedef struct {
 	size_t js_app0_have;
 	unsigned js_sof, js_sos, js_app0_count;
 	bool js_eoi;
+	uint8_t js_sof_head[6];        /* the frame's precision, height, width, components */
+	size_t js_sof_have;
 	scan_marks_t js_marks;
 	bool js_failed;
 	char js_reason[SCAN_REASON_BYTES];
@@ -76,5 +78,8 @@ void scan_jpeg_init(scan_jpeg_t *s);
 int scan_jpeg_feed(scan_jpeg_t *s, const uint8_t *p, size_t n) WUR;
 int scan_jpeg_end(scan_jpeg_t *s) WUR;
 const char *scan_jpeg_reason(const scan_jpeg_t *s);
+/* After scan_jpeg_end returned 0: the frame's size and colour components (1 grey, 3
+ * YCbCr); -1 when the frame is not 8-bit with 1 or 3 components. */
+int scan_jpeg_frame(const scan_jpeg_t *s, uint16_t *width, uint16_t *height, unsigned *components) WUR;
 
 #endif

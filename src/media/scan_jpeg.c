@@ -132,6 +132,9 @@ scan_jpeg_feed(scan_jpeg_t *s, const uint8_t *p, size_t n)
 			if (s->js_marker == 0xE0)
 				for (size_t j = 0; j < k && s->js_app0_have < sizeof(s->js_app0); j++)
 					s->js_app0[s->js_app0_have++] = p[i + j];
+			if (s->js_marker >= 0xC0 && s->js_marker <= 0xC2 && s->js_sof == 0)
+				for (size_t j = 0; j < k && s->js_sof_have < sizeof(s->js_sof_head); j++)
+					s->js_sof_head[s->js_sof_have++] = p[i + j];
 			if (scan_marks_feed(&s->js_marks, p + i, k)) {
 				scan_jpeg_fail(s, "metadata marker in a segment");
 				break;
@@ -178,4 +181,16 @@ const char *
 scan_jpeg_reason(const scan_jpeg_t *s)
 {
 	return s->js_failed ? s->js_reason : "";
+}
+
+int
+scan_jpeg_frame(const scan_jpeg_t *s, uint16_t *width, uint16_t *height, unsigned *components)
+{
+	const uint8_t *h = s->js_sof_head;
+	if (s->js_failed || !s->js_eoi || s->js_sof_have < sizeof(s->js_sof_head) || h[0] != 8 || (h[5] != 1 && h[5] != 3))
+		return -1;
+	*height = (uint16_t)(h[1] << 8 | h[2]);
+	*width = (uint16_t)(h[3] << 8 | h[4]);
+	*components = h[5];
+	return *width && *height ? 0 : -1;
 }

@@ -21,6 +21,7 @@ static const char *const action_msgids[] __attribute__((unused)) = {
 	N_("story published"), N_("story taken down"), N_("testimony shredded"),
 	N_("drop submission read"), N_("drop submission answered"),
 	N_("drop submission exported"), N_("drop submission expired"), N_("drop reply imported"),
+	N_("drop file cleaning asked"), N_("drop file cleaned"), N_("drop file could not be cleaned"),
 	N_("subtitles saved"),
 	N_("subtitles sent to review"),
 	N_("subtitles reviewed"),

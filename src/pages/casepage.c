@@ -310,6 +310,13 @@ size_text(const request_t *rq, uint64_t n, char out[48])
 void
 page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff)
 {
+	page_view_vars_files(rq, v, cv, file_prefix, staff, NULL, NULL);
+}
+
+void
+page_view_vars_files(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff,
+    void (*file_fn)(void *ctx, tvars_t *item, const case_file_t *f), void *ctx)
+{
 	char when[32], hex[33], size[48];
 	static const char *const status_msgids[] = { N_("Received"), N_("In progress"), N_("Closed") };
 	tvars_set_cstr(v, "status", i18n(rq->lang, status_msgids[cv->status]));
@@ -340,6 +347,8 @@ page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const cha
 			tvars_set_cstr(f, "name", m->files[k].name);
 			if (size_text(rq, m->files[k].size, size))
 				tvars_set_cstr(f, "size", size);
+			if (file_fn)
+				file_fn(ctx, f, &m->files[k]);
 		}
 	}
 }

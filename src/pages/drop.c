@@ -12,15 +12,17 @@
 static const char *const msg_full =
     N_("We cannot take documents right now. Nothing was sent. Your text is below: copy it, and try again later.");
 static const char *const msg_full_files = N_("Files are not kept: choose them again when you try again.");
+static const char *const msg_waiting =
+    N_("Too many submissions are waiting right now. Your message is below; try again in an hour. Files must be chosen again.");
 
 /* ---- uploads ---- */
 
+/* Refused before a byte of a file is written (closed, a flood, the waiting cap): its
+ * files are skipped, its text still read, so that the page can give the message back. */
 static int
 up_begin_drop(request_t *rq, void **upload)
 {
-	if (drop_admit(rq->app) != INTAKE_OK)
-		return 503;
-	*upload = drop_upload_new(rq->app);
+	*upload = drop_admit(rq->app) == INTAKE_OK ? drop_upload_new(rq->app) : upload_new_refused(rq->app);
 	return *upload ? 0 : 503;
 }
 
@@ -121,7 +123,7 @@ drop_form(request_t *rq, response_t *rs, const page_problems_t *p, const char *n
 			tvars_set(v, "message", page_field(rq, "message"));
 		if (p)
 			page_problems_vars(rq, v, p);
-		if (notice && upload_refused(rq->upload))
+		if (notice && notice != msg_waiting && upload_refused(rq->upload))
 			tvars_setf(v, "notice", "%s %s", i18n(rq->lang, notice), i18n(rq->lang, msg_full_files));
 		else if (notice)
 			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
@@ -165,7 +167,11 @@ page_drop(request_t *rq, response_t *rs)
 			return;
 		}
 		if (upload_refused(rq->upload)) {
-			drop_form(rq, rs, NULL, msg_full, 503);
+			/* a flood or the waiting cap (the files were skipped), or a full disk */
+			if (drop_admit(rq->app) == INTAKE_OVERLOADED)
+				drop_form(rq, rs, NULL, msg_waiting, 503);
+			else
+				drop_form(rq, rs, NULL, msg_full, 503);
 			return;
 		}
 		page_problems_t p = { .n = 0 };
@@ -185,8 +191,7 @@ page_drop(request_t *rq, response_t *rs)
 		drop_form(rq, rs, NULL, NULL, 503);
 		return;
 	case INTAKE_OVERLOADED:
-		drop_form(rq, rs, NULL,
-		    N_("We are overloaded right now, and nothing was saved. Please try again in a few minutes."), 503);
+		drop_form(rq, rs, NULL, msg_waiting, 503);
 		return;
 	case INTAKE_BUSY:
 		drop_form(rq, rs, NULL, N_("The service is busy, and nothing was saved. Please try again in a minute."), 503);
@@ -275,6 +280,43 @@ page_staff_drops(request_t *rq, response_t *rs)
 	page_render(rq, rs, "staff_drops", N_("Secure drop"), v);
 }
 
+/* Each file's cleaned copy: asked for, being made, made (the copy says so), refused. */
+struct clean_vars {
+	request_t *rq;
+	const staff_t *s;
+	const case_view_t *cv;
+	bool offered;
+};
+
+static void
+clean_file_vars(void *ctx, tvars_t *f, const case_file_t *file)
+{
+	struct clean_vars *c = ctx;
+	drop_clean_info_t ci;
+	char hex[33];
+	drop_clean_info(c->rq->app, c->s, c->cv, file->id, &ci);
+	sodium_bin2hex(hex, sizeof(hex), file->id, 16);
+	switch (ci.state) {
+	case DROP_CLEAN_COPY:
+		tvars_set_cstr(f, "is_copy", "1");
+		return;
+	case DROP_CLEAN_MAKING:
+		tvars_set_cstr(f, "clean_making", "1");
+		return;
+	case DROP_CLEAN_MADE:
+		tvars_set_cstr(f, "clean_made", "1");
+		return;
+	case DROP_CLEAN_REFUSED:
+		tvars_set_cstr(f, "clean_refused", "1");
+		tvars_set_cstr(f, "clean_reason", i18n(c->rq->lang, ci.reason));
+		break;
+	default:
+		break;
+	}
+	if (c->offered)
+		tvars_setf(f, "clean_action", "/%s/staff/drop/files/%s/clean", lang_code(c->rq->lang), hex);
+}
+
 /* A submission's page; with problems p or an error, the reply typed comes back. */
 static void
 drop_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const page_problems_t *p,
@@ -293,7 +335,10 @@ drop_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16
 	}
 	tvars_t *v = page_staff_vars(rq);
 	if (v) {
-		page_view_vars(rq, v, &cv, prefix, true);
+		struct clean_vars cvars = { rq, s, &cv, drop_clean_offered(rq->app, s) };
+		page_view_vars_files(rq, v, &cv, prefix, true, clean_file_vars, &cvars);
+		if (cvars.offered)
+			tvars_set_cstr(v, "clean_offered", "1");
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		tvars_setf(v, "reply_action", "/%s/staff/drop/%s/reply", lang_code(rq->lang), hex);
 		tvars_setf(v, "drops_href", "/%s/staff/drop", lang_code(rq->lang));
@@ -325,9 +370,19 @@ page_staff_drop(request_t *rq, response_t *rs)
 	uint8_t id[16];
 	char q[8];
 	const staff_t *s = page_need_staff_id(rq, rs, id);
+	const char *notice = NULL, *error = NULL;
+	if (http_query(rq, "sent", q, sizeof(q)) == 0)
+		notice = N_("Sent. The source reads it in the mailbox.");
+	if (http_query(rq, "clean", q, sizeof(q)) == 0) {
+		if (strcmp(q, "asked") == 0)
+			notice = N_("A cleaned copy is being made. It appears beside the file; reload this page in a minute.");
+		else if (strcmp(q, "busy") == 0)
+			error = N_("The media worker is busy. Ask for the cleaned copy again later.");
+		else
+			error = N_("This file has a cleaned copy already, or is one.");
+	}
 	if (s)
-		drop_render(rq, rs, s, id, NULL, NULL,
-		    http_query(rq, "sent", q, sizeof(q)) == 0 ? N_("Sent. The source reads it in the mailbox.") : NULL, 0);
+		drop_render(rq, rs, s, id, NULL, error, notice, 0);
 }
 
 static void
@@ -372,6 +427,30 @@ page_staff_drop_reply(request_t *rq, response_t *rs)
 	}
 	sodium_bin2hex(hex, sizeof(hex), id, 16);
 	http_redirectf(rs, 303, "/%s/staff/drop/%s?sent=1", lang_code(rq->lang), hex);
+}
+
+/* "Make a cleaned copy": queued, then back to the submission with a banner. */
+void
+page_staff_drop_clean(request_t *rq, response_t *rs)
+{
+	uint8_t aid[16];
+	const staff_t *s = page_need_staff(rq, rs);
+	if (!s)
+		return;
+	intake_status_t st = page_id_param(rq, aid) == 0 ? drop_clean_ask(rq->app, s, aid) : INTAKE_NOT_FOUND;
+	if (st == INTAKE_NOT_FOUND || st == INTAKE_ERROR) {
+		rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+		return;
+	}
+	char hex[33];
+	uint8_t case_id[16];
+	if (drop_file_case(rq->app, s, aid, case_id) != INTAKE_OK) {
+		rs->status = 404;
+		return;
+	}
+	sodium_bin2hex(hex, sizeof(hex), case_id, 16);
+	http_redirectf(rs, 303, "/%s/staff/drop/%s?clean=%s", lang_code(rq->lang), hex,
+	    st == INTAKE_OK ? "asked" : st == INTAKE_BUSY ? "busy" : "again");
 }
 
 void

@@ -108,6 +108,10 @@ void page_rule_problem(const request_t *rq, page_problems_t *p, const char *anch
 void page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p);
 /* The conversation as "messages" (each with "files"), "status" and "closed". */
 void page_view_vars(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff);
+/* The same, with file_fn called on each file's item (more vars for a page's own use). */
+void page_view_vars_files(const request_t *rq, tvars_t *v, const case_view_t *cv, const char *file_prefix, bool staff,
+    void (*file_fn)(void *ctx, tvars_t *item, const case_file_t *f), void *ctx);
+void page_staff_drop_clean(request_t *rq, response_t *rs);
 /* When an hour-rounded time was, as a person says it: "today", "yesterday", "3 days
  * ago" in the page's language (days counted in Minsk's time), or the date when long ago. */
 void page_when(lang_t lang, int64_t hour, char out[32]);

@@ -57,7 +57,7 @@ int
 dropreply_parse(const uint8_t *p, size_t n, dropreply_t *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (n < DROPREPLY_HEAD_BYTES || memcmp(p, DROPREPLY_MAGIC, 8) != 0 || p[8] != 1 || p[9] || p[10] || p[11])
+	if (n < DROPREPLY_HEAD_BYTES || memcmp(p, DROPREPLY_MAGIC, 8) != 0 || p[8] != DROPREPLY_VERSION || p[9] || p[10] || p[11])
 		return -1;
 	memcpy(out->drop_id, p + 12, 16);
 	size_t len = le32_get(p + 28);

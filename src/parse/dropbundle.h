@@ -62,14 +62,19 @@ typedef struct {
 int dropbundle_manifest_parse(const uint8_t *p, size_t n, dropbundle_manifest_t *out);
 
 /* A reply written offline (`sava drop answer`), imported unopened (`sava drop reply`):
- * "SAVAREPL" | 01 | 00 00 00 | drop_id 16 | len u32 | sealed (len bytes, to the end). */
+ * "SAVAREPL" | 02 | 00 00 00 | drop_id 16 | len u32 | sealed (len bytes, to the end).
+ * Version 2 seals the text padded to padme(len + 1) (at least 256 bytes), so neither the
+ * file nor the stored item tells the reply's length; version 1 (unpadded) is refused. */
 #define DROPREPLY_MAGIC        "SAVAREPL"
+#define DROPREPLY_VERSION      2
 #define DROPREPLY_HEAD_BYTES   (8 + 1 + 3 + 16 + 4)
-#define DROPREPLY_LABEL        "sava-drop-reply-v1"
+#define DROPREPLY_LABEL        "sava-drop-reply-v2"
 #define DROPREPLY_LABEL_BYTES  18
 #define DROPREPLY_TEXT_MAX     20000     /* bytes of the reply's text */
-#define DROPREPLY_SEALED_MIN   (48 + DROPREPLY_LABEL_BYTES + 16 + 1)
-#define DROPREPLY_SEALED_MAX   (48 + DROPREPLY_LABEL_BYTES + 16 + DROPREPLY_TEXT_MAX)
+#define DROPREPLY_PADDED_MIN   256       /* padme's least */
+#define DROPREPLY_PADDED_MAX   20480     /* padme(DROPREPLY_TEXT_MAX + 1) */
+#define DROPREPLY_SEALED_MIN   (48 + DROPREPLY_LABEL_BYTES + 16 + DROPREPLY_PADDED_MIN)
+#define DROPREPLY_SEALED_MAX   (48 + DROPREPLY_LABEL_BYTES + 16 + DROPREPLY_PADDED_MAX)
 typedef struct {
 	uint8_t drop_id[16];
 	const uint8_t *sealed;      /* points into the input */

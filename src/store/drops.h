@@ -43,6 +43,32 @@ int store_drops_expired(store_t *st, int stage, int64_t before, uint8_t (*ids)[1
 int store_drops_waiting_expired(store_t *st, int64_t before, uint8_t (*ids)[16], uint32_t *slots, size_t max,
     size_t *n) WUR;
 int store_drop_delete(store_t *st, const uint8_t id[16], uint8_t (*ids)[16], size_t max, size_t *n) WUR;
+/* ---- a drop file's cleaned copy (migration 13) ---- */
+enum { STORE_CLEAN_MAKING = 0, STORE_CLEAN_MADE = 1, STORE_CLEAN_REFUSED = 2 };
+#define STORE_CLEAN_REASON_MAX 200
+typedef struct {
+	uint8_t original[16];
+	int state;                          /* STORE_CLEAN_* */
+	bool has_clean;
+	uint8_t clean[16];                  /* with STORE_CLEAN_MADE */
+	char reason[STORE_CLEAN_REASON_MAX + 1];
+	int64_t hour;
+} store_clean_t;
+/* A cleaning of attachment original begins: STORE_CONFLICT when one is being made or was
+ * made (one refused may be asked again). */
+int store_clean_begin(store_t *st, const uint8_t original[16], int64_t hour) WUR;
+/* The copy made: its attachment row (in the original's case and message) and the state,
+ * in one transaction; STORE_NOT_FOUND when the original is gone (shredded meanwhile). */
+int store_clean_made(store_t *st, const uint8_t original[16], const store_attachment_t *att) WUR;
+/* STORE_NOT_FOUND when it is not being made (gone with its case meanwhile). */
+int store_clean_refused(store_t *st, const uint8_t original[16], const char *reason) WUR;
+/* The row of a file that is either the original or its copy, or STORE_NOT_FOUND. */
+int store_clean_get(store_t *st, const uint8_t id[16], store_clean_t *out) WUR;
+/* Whether attachment id is a cleaned copy: 1, 0 or -1. */
+int store_clean_is_copy(store_t *st, const uint8_t id[16]) WUR;
+/* At a start: cleanings that a stop cut short are forgotten (asked again from the page). */
+int store_cleans_forget_making(store_t *st, size_t *n) WUR;
+
 /* Whether a blob is a drop stream's: 1, 0 or -1 (the start's sweep of orphan blobs). */
 int store_drop_stream_exists(store_t *st, const uint8_t id[16]) WUR;
 

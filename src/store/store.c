@@ -401,6 +401,18 @@ static const char *const store_migrations[] = {
 	"  AND (t.media_by = NEW.approved_by OR t.media_by = NEW.published_by)) BEGIN "
 	"  SELECT RAISE(ABORT, 'CHECK constraint failed: approved_by, published_by <> media_by');"
 	"END;",
+	/* 13: a drop file's cleaned copy (issue 14), asked for by an analyst: which file
+	 * (original, an attachment of a drop case), its state (0 being made, 1 made, 2 could
+	 * not be), the copy's attachment (sealed like the original, same case and message) and,
+	 * when it could not be made, sava's own reason (a msgid: never the file's content).
+	 * Goes with the original's row, so with the case. */
+	"CREATE TABLE drop_cleans ("
+	"  original BLOB PRIMARY KEY REFERENCES attachments (id) ON DELETE CASCADE,"
+	"  state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),"
+	"  clean BLOB UNIQUE REFERENCES attachments (id) ON DELETE SET NULL,"
+	"  reason TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 200),"
+	"  hour INTEGER NOT NULL"
+	") STRICT;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -136,8 +136,11 @@ drop_pk_req(vault_t *v, const case_opener_t *who, const case_ref_t *ref, uint8_t
 	return st;
 }
 
-#define REPLY_LABEL "sava-drop-reply-v1"
+/* v1 (unpadded) may be stored already and still opens; v2's text is padded (padme) */
+#define REPLY_LABEL_V1 "sava-drop-reply-v1"
+#define REPLY_LABEL "sava-drop-reply-v2"
 #define REPLY_HEAD (sizeof(REPLY_LABEL) - 1 + 16)
+_Static_assert(sizeof(REPLY_LABEL) == sizeof(REPLY_LABEL_V1), "both labels are 18 bytes");
 
 vault_status_t
 drop_reply_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t *sealed, size_t sealed_len,
@@ -157,12 +160,20 @@ drop_reply_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, con
 		return VAULT_ERROR;
 	}
 	vault_status_t st = case_unlock(v, who, ref, s);
+	bool v1 = false;
+	size_t text_len = plen - REPLY_HEAD;
 	if (st == VAULT_OK && (crypto_box_seal_open(pt, sealed, sealed_len, s->hpk, s->hsk) != 0 ||
-	                          memcmp(pt, REPLY_LABEL, sizeof(REPLY_LABEL) - 1) != 0 ||
+	                          (memcmp(pt, REPLY_LABEL, sizeof(REPLY_LABEL) - 1) != 0 &&
+	                              !(v1 = memcmp(pt, REPLY_LABEL_V1, sizeof(REPLY_LABEL_V1) - 1) == 0)) ||
 	                          sodium_memcmp(pt + sizeof(REPLY_LABEL) - 1, ref->case_id, 16) != 0))
 		st = VAULT_NOT_FOUND;
+	/* v2: the padding must be exactly padme's, to the byte */
+	if (st == VAULT_OK && !v1 &&
+	    (text_len == 0 || sodium_unpad(&text_len, pt + REPLY_HEAD, plen - REPLY_HEAD, plen - REPLY_HEAD) != 0 ||
+	        vault_padme(text_len + 1) != plen - REPLY_HEAD))
+		st = VAULT_NOT_FOUND;
 	if (st == VAULT_OK) {
-		*len = plen - REPLY_HEAD;
+		*len = text_len;
 		memcpy(out, pt + REPLY_HEAD, *len);
 	}
 	sodium_free(pt);   /* wiped */
@@ -172,19 +183,28 @@ drop_reply_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, con
 
 /* ---- the offline machine ---- */
 
+size_t
+drop_reply_sealed_len(size_t n)
+{
+	return crypto_box_SEALBYTES + REPLY_HEAD + vault_padme(n + 1);
+}
+
 int
 drop_reply_seal(const uint8_t pk_req[32], const uint8_t drop_id[16], const uint8_t *text, size_t n, uint8_t *out)
 {
-	uint8_t *pt = sodium_malloc(REPLY_HEAD + n);
+	size_t padded = vault_padme(n + 1), got = 0;
+	uint8_t *pt = sodium_malloc(REPLY_HEAD + padded);
 	if (!pt)
 		return -1;
 	memcpy(pt, REPLY_LABEL, sizeof(REPLY_LABEL) - 1);
 	memcpy(pt + sizeof(REPLY_LABEL) - 1, drop_id, 16);
 	if (n)
 		memcpy(pt + REPLY_HEAD, text, n);
-	int rc = crypto_box_seal(out, pt, REPLY_HEAD + n, pk_req);
+	int rc = sodium_pad(&got, pt + REPLY_HEAD, n, padded, padded) == 0 && got == padded ? 0 : -1;
+	if (rc == 0)
+		rc = crypto_box_seal(out, pt, REPLY_HEAD + padded, pk_req) == 0 ? 0 : -1;
 	sodium_free(pt);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 void

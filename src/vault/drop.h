@@ -39,15 +39,16 @@ vault_status_t drop_unwrap(vault_t *v, const uint8_t case_id[16], uint32_t slot,
 vault_status_t drop_pk_req(vault_t *v, const case_opener_t *who, const case_ref_t *ref, uint8_t pk[32]) WUR;
 
 /* A reply written offline, as its requester's mailbox opens it: SEAL(pk_req, label |
- * case_id | text) opened with his session's key, the label and the case checked; the
- * text (at most sealed_len - 48 - 34 bytes) to out. VAULT_NOT_FOUND when it does not
+ * case_id | text) opened with his session's key, the label and the case checked, v2's
+ * padding removed (and checked); the text (at most sealed_len - 48 - 34 bytes) to out. VAULT_NOT_FOUND when it does not
  * open or is another case's. */
 vault_status_t drop_reply_open(vault_t *v, const case_opener_t *who, const case_ref_t *ref, const uint8_t *sealed,
     size_t sealed_len, uint8_t *out, size_t cap, size_t *len) WUR;
 
 /* ---- the offline machine ---- */
-/* A reply to a submission's requester: out (48 + 34 + n bytes) = SEAL(pk_req,
- * "sava-drop-reply-v1" | drop_id | text). */
+/* A reply to a submission's requester: out (drop_reply_sealed_len(n) bytes) = SEAL(pk_req,
+ * "sava-drop-reply-v2" | drop_id | sodium_pad(text, padme(n + 1))). */
+size_t drop_reply_sealed_len(size_t n);
 int drop_reply_seal(const uint8_t pk_req[32], const uint8_t drop_id[16], const uint8_t *text, size_t n, uint8_t *out)
     WUR;
 /* A new key pair: the key file's bytes (secret: the caller writes them 0600 and wipes

@@ -203,6 +203,19 @@ def test_offline_round_trip_gives_the_exact_bytes(offline, tmp_path):
     r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q.txt"), str(reply))
     assert r.returncode == 0, r.stderr
     assert q.encode() not in reply.read_bytes()
+    # padded (padme, at least 256 bytes of text): a longer answer makes the same file size
+    assert len(reply.read_bytes()) == 32 + 48 + 18 + 16 + 256
+    (tmp_path / "q2.txt").write_text("x" * 200)
+    r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q2.txt"), str(tmp_path / "r2"))
+    assert r.returncode == 0 and len((tmp_path / "r2").read_bytes()) == len(reply.read_bytes())
+    (tmp_path / "q3.txt").write_text("x" * 1000)
+    r = run_cli("drop", "answer", str(d / "reply-key.txt"), str(tmp_path / "q3.txt"), str(tmp_path / "r3"))
+    assert r.returncode == 0 and len((tmp_path / "r3").read_bytes()) == 32 + 48 + 18 + 16 + 1024
+    # a version 1 reply (unpadded) is refused
+    old = bytearray(reply.read_bytes())
+    old[8] = 1
+    (tmp_path / "v1.savareply").write_bytes(bytes(old))
+    assert run_cli("drop", "reply", str(inst.dir), str(tmp_path / "v1.savareply")).returncode == 1
     r = run_cli("drop", "reply", str(inst.dir), str(reply))
     assert r.returncode == 0, r.stderr
     box = Requester(inst).open_ok(receipt)
@@ -380,8 +393,13 @@ def test_offline_submissions_waiting_for_export_are_capped_and_expire(tmp_path):
         send(Requester(inst), marker("TWO"), [])
         rq = Requester(inst)
         blobs = len(list((inst.dir / "blobs").iterdir()))
-        r = rq.post("/en/drop", files=multipart(rq.token, marker("THREE"), (), [("c.bin", os.urandom(3000))]))
-        assert r.status_code == 503 and "busy" in r.text, r.text[:2000]
+        three = marker("THREE")
+        r = rq.post("/en/drop", files=multipart(rq.token, three, (), [("c.bin", os.urandom(3000))]))
+        # the drop form again, with the message given back and why, in plain words
+        assert r.status_code == 503, r.text[:2000]
+        assert "Too many submissions are waiting right now." in r.text and "Files must be chosen again." in r.text
+        assert f">{three}</textarea>" in r.text and 'name="message"' in r.text
+        assert not re.search(r'\bid="receipt"', r.text)
         assert len(list((inst.dir / "blobs").iterdir())) == blobs
     finally:
         inst.stop()
@@ -403,3 +421,28 @@ def test_offline_submissions_waiting_for_export_are_capped_and_expire(tmp_path):
         assert "We could not open a mailbox" in Requester(again).open(first).text
     finally:
         _teardown(again)
+
+
+def test_a_flood_refusal_gives_the_message_back(tmp_path):
+    """Online, the drop's flood bucket ([intake] per_minute, burst): a submission past it
+    gets the drop form again with its message and a plain explanation, keeps no file, and
+    makes no case. (per_minute = 1, so the bucket cannot refill between the two posts.)"""
+    inst = start_instance(tmp_path / "srv", conf={("intake", "per_minute"): "1", ("intake", "burst"): "1"})
+    try:
+        ada, abe = analysts(inst)
+        assert send(Requester(inst), marker("FIRST"), []).status_code == 200
+        blobs = len(list((inst.dir / "blobs").iterdir()))
+        second = marker("SECOND") + "\nКто подписал приказ?"
+        r = send(Requester(inst), second, [("order.pdf", os.urandom(5000))])
+        assert r.status_code == 503, r.text[:2000]
+        assert "Too many submissions are waiting right now." in r.text and "try again in an hour" in r.text
+        assert "Files must be chosen again." in r.text
+        assert second.split("\n")[0] in r.text and "Кто подписал приказ?" in r.text
+        assert 'action="/en/drop"' in r.text and not re.search(r'\bid="receipt"', r.text)
+        assert len(list((inst.dir / "blobs").iterdir())) == blobs
+        assert len(unique(DROP_LINK_RE.findall(abe.get("/en/staff/drop").text))) == 1
+        # in Russian too, translated
+        r = send(Requester(inst, "ru"), "текст", [])
+        assert r.status_code == 503 and "слишком много отправок" in r.text and "текст</textarea>" in r.text
+    finally:
+        _teardown(inst)
