@@ -9,7 +9,7 @@
 #include "pages/staff_common.h"
 
 static const char *const situation_short[] = {
-	N_("call-up notice"), N_("serving"), N_("near a border"), N_("out of the country"), N_("for someone else"),
+	N_("call-up notice"), N_("serving"), N_("near a border"), N_("out of the country"), N_("other"),
 };
 
 static const char *
@@ -210,6 +210,7 @@ request_render(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id
 		tvars_set_cstr(v, "when", when);
 		tvars_set_cstr(v, "situation", choice_label(rq, intake_situations, situation_short, cv.situation));
 		tvars_set_cstr(v, "region", choice_label(rq, intake_regions, page_region_labels, cv.region));
+		tvars_set_cstr(v, "writer", choice_label(rq, intake_writers, page_writer_labels, cv.writer));
 		tvars_set(v, "contact", buf_sv(&cv.contact));
 		page_stage_vars(rq, v, s, &cv, id);
 		page_assign_vars(rq, v, s, &cv, id);
