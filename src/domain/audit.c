@@ -87,6 +87,8 @@ audit_action_name(audit_action_t action)
 	case AUDIT_DROP_EXPORT: return "drop submission exported";
 	case AUDIT_DROP_EXPIRED: return "drop submission expired";
 	case AUDIT_DROP_REPLY_IMPORT: return "drop reply imported";
+	case AUDIT_SUB_BURNED: return "captions burned in";
+	case AUDIT_SUB_BURN_FAILED: return "captions burn-in failed";
 	case AUDIT_REACH_POST: return "reach post registered";
 	case AUDIT_REACH_COUNT: return "reach count entered";
 	case AUDIT_REACH_IMPORT: return "reach file imported";

@@ -80,6 +80,9 @@ typedef enum {
 	AUDIT_DROP_EXPORT = 72,         /* actor none: `sava drop export` wrote it as a bundle */
 	AUDIT_DROP_EXPIRED = 73,        /* actor none: shredded after [drop] keep_days */
 	AUDIT_DROP_REPLY_IMPORT = 74,   /* actor none: `sava drop reply` stored a reply written offline */
+	/* captions burned in (issue 12): actor none, the media job; object: the appeal */
+	AUDIT_SUB_BURNED = 80,          /* a render of approved captions, 16:9 and 9:16, kept */
+	AUDIT_SUB_BURN_FAILED = 81,     /* a render failed (the row says why) */
 	/* reach (issue 13): no object, so the log never ties an editor to a post or a channel */
 	AUDIT_REACH_POST = 50,          /* an editor registered (or linked) a post */
 	AUDIT_REACH_COUNT = 51,         /* an editor typed a count */

@@ -18,10 +18,17 @@
 bool mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at);
 /* The same for a testimony's video (issue 14): its redacted copy made with r (copied). */
 bool mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, const media_redact_t *r);
+/* Captions burned into appeal's clean video (keys: those that read it), for lang's
+ * approved WebVTT vtt (copied), as render run of its sub_burns row. A waiting render of
+ * the same language is replaced, a running one stopped. False when the queue is full. */
+bool mediajobs_enqueue_burn(const app_t *app, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    case_file_keys_t *keys, sv_t vtt);
+/* Whether render run of appeal's lang is in the queue (or running) now. */
+bool mediajobs_burn_queued(const uint8_t appeal[16], const char *lang, const uint8_t run[16]);
 /* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
  * the next read or write) and keeps nothing. */
 void mediajobs_cancel(const uint8_t id[16]);
-/* Whether appeal id is in the queue (or being cleaned) now. */
+/* Whether appeal id is in the queue (or being cleaned) now (a burn not counted). */
 bool mediajobs_queued(const uint8_t id[16]);
 /* The daemon's workers ([media] jobs of them); stop waits for the running jobs' ends. */
 int mediajobs_start(const app_t *app) WUR;

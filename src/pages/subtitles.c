@@ -450,3 +450,42 @@ page_staff_subtitles_video(request_t *rq, response_t *rs)
 	/* in parts, as the player asks: a cue's preview seeks without the whole video in memory */
 	page_inline_part(rs, &f, "video/mp4");
 }
+
+/* A burned-in render (shape=wide or tall: the video, in parts as a player asks) or the
+ * text of its captions for the post (shape=text: a download). */
+void
+page_staff_subtitles_burn(request_t *rq, response_t *rs)
+{
+	uint8_t id[16];
+	char lang[4], q[8];
+	case_file_out_t f;
+	const staff_t *s = page_need_staff_id(rq, rs, id);
+	if (!s)
+		return;
+	int shape = http_query(rq, "shape", q, sizeof(q)) != 0 ? -1
+	    : strcmp(q, "wide") == 0                          ? SUBS_BURN_WIDE
+	    : strcmp(q, "tall") == 0                          ? SUBS_BURN_TALL
+	    : strcmp(q, "text") == 0                          ? SUBS_BURN_TEXT
+	                                                      : -1;
+	if (shape < 0 || !query_lang(rq, "lang", lang)) {
+		rs->status = 404;
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	buf_t text;
+	buf_init(&text, (size_t)SUB_INPUT_MAX * 2);
+	subs_status_t st = subtitles_burn_file(rq->app, s, id, lang, shape, sv_from_cstr(rq->range), &f, &text);
+	if (st != SUBS_OK) {
+		buf_free(&text);
+		rs->status = st == SUBS_NOT_FOUND ? 404 : st == SUBS_BUSY ? 503 : 500;
+		return;
+	}
+	if (shape != SUBS_BURN_TEXT) {
+		buf_free(&text);
+		page_inline_part(rs, &f, "video/mp4");
+		return;
+	}
+	f.data = text;
+	snprintf_cut(f.name, sizeof(f.name), "%s-captions.txt", lang);
+	page_download(rs, &f);
+}

@@ -401,6 +401,25 @@ static const char *const store_migrations[] = {
 	"  AND (t.media_by = NEW.approved_by OR t.media_by = NEW.published_by)) BEGIN "
 	"  SELECT RAISE(ABORT, 'CHECK constraint failed: approved_by, published_by <> media_by');"
 	"END;",
+	/* 13: captions burned in (issue 12): per appeal and language (ru, be) the render of its
+	 * approved subtitles, 16:9 and 9:16, sealed as files of the appeal's case. In the clear:
+	 * the appeal, the language, the approved version rendered, the state of the job, its
+	 * run (a random id: a newer approval's job replaces an older one's), the files' ids and
+	 * sizes, an English reason, the hour. It goes with the case when it is shredded. */
+	"CREATE TABLE sub_burns ("
+	"  case_id BLOB NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	"  lang TEXT NOT NULL CHECK (length(lang) = 2),"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  run BLOB NOT NULL CHECK (length(run) = 16),"
+	"  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
+	"  wide BLOB CHECK (wide IS NULL OR length(wide) = 16),"
+	"  tall BLOB CHECK (tall IS NULL OR length(tall) = 16),"
+	"  wide_bytes INTEGER NOT NULL DEFAULT 0,"
+	"  tall_bytes INTEGER NOT NULL DEFAULT 0,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  hour INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, lang)"
+	") STRICT;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

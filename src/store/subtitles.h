@@ -105,4 +105,44 @@ int store_subver_approve(store_t *st, const uint8_t appeal[16], const char *lang
 int store_sub_approved_langs(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const char *lang),
     void *ctx) WUR;
 
+/* ---- captions burned in (subburns.c, migration 13) ---- */
+enum {
+	STORE_BURN_WAITING = 0,       /* queued: a media job renders it */
+	STORE_BURN_RUNNING = 1,
+	STORE_BURN_DONE = 2,          /* wide and tall are files of the case */
+	STORE_BURN_FAILED = 3,        /* reason says why, in English */
+};
+#define STORE_BURN_REASON_MAX 160
+enum { STORE_JOB_BURN = 3 };   /* a media job's kind (STORE_JOB_CLEAN's), durable as its sub_burns row */
+typedef struct {
+	char lang[4];
+	uint32_t version;             /* the approved version rendered */
+	uint8_t run[16];              /* this render's job: a newer approval makes a new one */
+	int state;                    /* STORE_BURN_* */
+	bool has_files;
+	uint8_t wide[16], tall[16];   /* attachment ids, with STORE_BURN_DONE */
+	uint64_t wide_bytes, tall_bytes;
+	char reason[STORE_BURN_REASON_MAX + 1];
+	int64_t hour;
+} store_subburn_t;
+/* A render of lang's approved version queued as job run (replacing any before it), in
+ * one transaction: the older render's attachment rows are deleted and their ids go to
+ * old (*nold of them, at most 2): the caller deletes their blobs. */
+int store_subburn_queue(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version,
+    const uint8_t run[16], int64_t hour, uint8_t old[2][16], size_t *nold) WUR;
+int store_subburn_get(store_t *st, const uint8_t appeal[16], const char *lang, store_subburn_t *out) WUR;
+/* Every render of appeal, by language. */
+int store_subburns_each(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const store_subburn_t *b),
+    void *ctx) WUR;
+/* Job run starts: STORE_CONFLICT unless it is still the row's job and waiting. */
+int store_subburn_start(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16]) WUR;
+/* Job run's files, in one transaction: the attachments stored with the case, the row
+ * done. STORE_CONFLICT when run is no longer the row's job, or the appeal was withdrawn. */
+int store_subburn_done(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    const store_attachment_t *wide, const store_attachment_t *tall, int64_t hour) WUR;
+int store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    const char *reason) WUR;
+/* At start: renders left running by a stop wait again (an editor's page queues them). */
+int store_subburns_requeue(store_t *st) WUR;
+
 #endif

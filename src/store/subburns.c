@@ -1,0 +1,198 @@
+/* subburns: the rows of captions burned in (migration 13): per appeal and language, which
+ * approved version was rendered, by which job run, and the two sealed files it made
+ * (attachments of the appeal's case, so that a shred takes them). Nothing of the captions
+ * themselves is here. */
+#include "store/subtitles.h"
+
+#include <stdio.h>
+
+#include "store/store_private.h"
+
+#define BURN_COLUMNS "lang, version, run, state, wide, tall, wide_bytes, tall_bytes, reason, hour"
+
+static int
+burn_row(sqlite3_stmt *q, store_subburn_t *b)
+{
+	bool ok = true;
+	memset(b, 0, sizeof(*b));
+	const unsigned char *lang = sqlite3_column_text(q, 0);
+	snprintf(b->lang, sizeof(b->lang), "%s", lang ? (const char *)lang : "");
+	b->version = (uint32_t)sqlite3_column_int64(q, 1);
+	blob_copy(b->run, 16, q, 2, &ok);
+	b->state = sqlite3_column_int(q, 3);
+	if (sqlite3_column_type(q, 4) != SQLITE_NULL && sqlite3_column_type(q, 5) != SQLITE_NULL) {
+		blob_copy(b->wide, 16, q, 4, &ok);
+		blob_copy(b->tall, 16, q, 5, &ok);
+		b->has_files = true;
+	}
+	b->wide_bytes = (uint64_t)sqlite3_column_int64(q, 6);
+	b->tall_bytes = (uint64_t)sqlite3_column_int64(q, 7);
+	const unsigned char *reason = sqlite3_column_text(q, 8);
+	snprintf(b->reason, sizeof(b->reason), "%s", reason ? (const char *)reason : "");
+	b->hour = sqlite3_column_int64(q, 9);
+	return ok ? 0 : -1;
+}
+
+int
+store_subburn_get(store_t *st, const uint8_t appeal[16], const char *lang, store_subburn_t *out)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "SELECT " BURN_COLUMNS " FROM sub_burns WHERE case_id = ? AND lang = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	int ret = rc == SQLITE_ROW ? (burn_row(q, out) == 0 ? STORE_OK : STORE_ERROR)
+	    : rc == SQLITE_DONE    ? STORE_NOT_FOUND
+	                           : STORE_ERROR;
+	sqlite3_finalize(q);
+	return ret;
+}
+
+int
+store_subburns_each(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const store_subburn_t *b), void *ctx)
+{
+	sqlite3_stmt *q;
+	store_subburn_t b;
+	if (q_prepare(st, &q, "SELECT " BURN_COLUMNS " FROM sub_burns WHERE case_id = ? ORDER BY lang") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (burn_row(q, &b) != 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		if (fn(ctx, &b) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* The attachment rows of a render (none: *n = 0), deleted; their ids to old. */
+static int
+burn_forget_files(store_t *st, const uint8_t appeal[16], const char *lang, uint8_t old[2][16], size_t *nold)
+{
+	store_subburn_t b;
+	sqlite3_stmt *q;
+	*nold = 0;
+	int rc = store_subburn_get(st, appeal, lang, &b);
+	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && !b.has_files))
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	memcpy(old[0], b.wide, 16);
+	memcpy(old[1], b.tall, 16);
+	for (size_t i = 0; i < 2; i++) {
+		if (q_prepare(st, &q, "DELETE FROM attachments WHERE id = ? AND case_id = ?") != 0)
+			return STORE_ERROR;
+		sqlite3_bind_blob(q, 1, old[i], 16, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 2, appeal, 16, SQLITE_STATIC);
+		if ((rc = q_done(q)) != STORE_OK)
+			return rc;
+	}
+	*nold = 2;
+	return STORE_OK;
+}
+
+int
+store_subburn_queue(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version, const uint8_t run[16],
+    int64_t hour, uint8_t old[2][16], size_t *nold)
+{
+	sqlite3_stmt *q;
+	int rc;
+	*nold = 0;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if ((rc = burn_forget_files(st, appeal, lang, old, nold)) != STORE_OK)
+		goto rollback;
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "INSERT INTO sub_burns (case_id, lang, version, run, state, hour) VALUES (?1, ?2, ?3, ?4, 0, ?5) "
+	        "ON CONFLICT (case_id, lang) DO UPDATE SET version = ?3, run = ?4, state = 0, wide = NULL, tall = NULL, "
+	        "wide_bytes = 0, tall_bytes = 0, reason = '', hour = ?5") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, version);
+	sqlite3_bind_blob(q, 4, run, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, hour);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if ((rc = q_commit(st)) != STORE_OK)
+		*nold = 0;
+	return rc;
+rollback:
+	*nold = 0;
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_subburn_start(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE sub_burns SET state = 1 WHERE case_id = ? AND lang = ? AND run = ? AND state = 0") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, run, 16, SQLITE_STATIC);
+	return q_done_one(st, q, STORE_CONFLICT);
+}
+
+int
+store_subburn_done(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    const store_attachment_t *wide, const store_attachment_t *tall, int64_t hour)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	/* still this run's, and the appeal not withdrawn (state 4) meanwhile */
+	if (q_prepare(st, &q,
+	        "UPDATE sub_burns SET state = 2, wide = ?4, tall = ?5, wide_bytes = ?6, tall_bytes = ?7, hour = ?8 "
+	        "WHERE case_id = ?1 AND lang = ?2 AND run = ?3 AND state = 1 "
+	        "AND EXISTS (SELECT 1 FROM appeals a WHERE a.id = ?1 AND a.state <> 4)") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, run, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, wide->id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, tall->id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, (int64_t)wide->blob_len);
+	sqlite3_bind_int64(q, 7, (int64_t)tall->blob_len);
+	sqlite3_bind_int64(q, 8, hour);
+	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK)
+		goto rollback;
+	/* the files belong to the case's first message, beside nothing a reader lists */
+	if ((rc = store_attachment_insert(st, appeal, 1, wide)) != STORE_OK ||
+	    (rc = store_attachment_insert(st, appeal, 1, tall)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16], const char *reason)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE sub_burns SET state = 3, reason = ?4 WHERE case_id = ?1 AND lang = ?2 AND run = ?3") !=
+	    0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, run, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, reason, -1, SQLITE_STATIC);
+	return q_done_one(st, q, STORE_CONFLICT);
+}
+
+int
+store_subburns_requeue(store_t *st)
+{
+	return q_exec(st, "UPDATE sub_burns SET state = 0 WHERE state = 1") == 0 ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,150 @@
+"""Captions burned in (issue 12) against the real daemon: an approved Russian version is
+rendered by the media worker, 16:9 and 9:16, sealed for the editors and listed with its
+state; the files carry no metadata (the same checks as the clean video); publication puts
+them beside the video with the captions as text; a newer approval replaces them, and a
+withdrawal takes everything away."""
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import time
+
+import requests
+
+from conftest import HTTP_TIMEOUT, run_cli
+from intake_util import find_csrf
+from test_appeals import check_clean, editors, media_files, pytestmark  # noqa: F401
+from test_subtitles import VTT, add_appeal, cues_of, edit, inst, page, step, take, translator  # noqa: F401
+
+
+def db_count(inst, sql, *args):
+    db = sqlite3.connect(f"file:{inst.dir / 'sava.db'}?mode=ro", uri=True)
+    try:
+        return db.execute(sql, args).fetchone()[0]
+    finally:
+        db.close()
+
+
+def wait_ready(editor, aid, version, timeout=240):
+    """The staff page once the Russian render of version is ready."""
+    deadline = time.time() + timeout
+    while True:
+        text = editor.get(f"/en/staff/appeals/{aid}").text
+        if re.search(r"Русский</strong>, version %d: ready" % version, text):
+            return text
+        assert "it failed" not in text, text[text.find("Captions burned in"):][:800]
+        assert time.time() < deadline, text[text.find("Captions burned in"):][:800]
+        time.sleep(1)
+
+
+def probe_size(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "stream=width,height", "-of", "json", str(path)],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    s = json.loads(out)["streams"][0]
+    return s["width"], s["height"]
+
+
+def save(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def translate_ru(who, aid, words):
+    ids = cues_of(page(who, aid, "ru"))
+    assert len(ids) == len(words)
+    edit(who, aid, "ru", "save", {f"t_{i}": w for i, w in zip(ids, words)})
+
+
+def test_approved_russian_is_burned_in_published_replaced_and_withdrawn(inst, tmp_path):
+    edna, erin = editors(inst)
+    tanya = translator(inst, edna)
+    aid = add_appeal(inst, tmp_path)
+    r = edna.get(f"/en/staff/subtitles/{aid}")
+    assert edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(r.text), "do": "start"}).status_code == 303
+
+    # the transcription, approved: nothing is burned in for the spoken language
+    take(tanya, aid, "en")
+    r = tanya.post(f"/en/staff/subtitles/{aid}/import", files=[
+        ("csrf", (None, find_csrf(page(tanya, aid, "en")))), ("lang", (None, "en")), ("format", (None, "vtt")),
+        ("encoding", (None, "")), ("file", ("f.vtt", VTT.encode(), "text/vtt"))])
+    assert r.status_code == 303 and "done=imported" in r.headers["Location"]
+    step(tanya, aid, "en", "submit")
+    step(erin, aid, "en", "review")
+    step(edna, aid, "en", "approve")
+    assert "Captions burned in" not in edna.get(f"/en/staff/appeals/{aid}").text
+    blobs_before = db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid))
+
+    # the Russian version approved: the media worker renders both shapes
+    take(tanya, aid, "ru")
+    translate_ru(tanya, aid, ["Я не хочу,", "чтобы мой сын шёл на войну.", "Верните его домой."])
+    step(tanya, aid, "ru", "submit")
+    step(erin, aid, "ru", "review")
+    step(edna, aid, "ru", "approve")
+    text = wait_ready(edna, aid, 1)
+    hrefs = dict(re.findall(r'href="(/en/staff/subtitles/%s/burn\?lang=ru&amp;shape=(wide|tall|text))"' % aid, text))
+    hrefs = {v: k.replace("&amp;", "&") for k, v in hrefs.items()}
+    assert set(hrefs) == {"wide", "tall", "text"}, text
+    # sealed for the editors: two more files of the case, none in the public folder yet
+    assert db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid)) == blobs_before + 2
+    assert media_files(inst) == []
+    assert tanya.get(f"/en/staff/appeals/{aid}").status_code == 404          # the editors' page
+    wide = edna.get(hrefs["wide"])
+    tall = edna.get(hrefs["tall"])
+    assert wide.status_code == 200 and tall.status_code == 200
+    assert wide.content[4:8] == b"ftyp" and tall.content[4:8] == b"ftyp"
+    w, t = save(tmp_path, "w.mp4", wide.content), save(tmp_path, "t.mp4", tall.content)
+    check_clean(w)
+    check_clean(t)
+    assert probe_size(w) == (1280, 720) and probe_size(t) == (720, 1280)
+    words = edna.get(hrefs["text"])
+    assert words.status_code == 200 and words.headers["Content-Disposition"].startswith("attachment")
+    assert words.content.decode() == "Я не хочу,\nчтобы мой сын шёл на войну.\nВерните его домой.\n"
+    # someone without the editors' key gets nothing, as for any file of the case
+    assert erin.get(hrefs["wide"].replace(aid, "0" * 32)).status_code == 404
+
+    # published: the renders and the words go beside the video, and on its page
+    r = edna.post(f"/en/staff/appeals/{aid}/approve", data={"csrf": find_csrf(edna.get(f"/en/staff/appeals/{aid}").text)})
+    assert r.status_code == 303
+    r = erin.post(f"/en/staff/appeals/{aid}/publish", data={"csrf": find_csrf(erin.get(f"/en/staff/appeals/{aid}").text)})
+    assert r.status_code == 303
+    names = sorted(os.path.basename(f) for f in media_files(inst))
+    assert names == ["en.vtt", "poster.jpg", "ru-16x9.mp4", "ru-9x16.mp4", "ru-captions.txt", "ru.vtt", "video.mp4"], names
+    slug = os.path.basename(os.path.dirname(media_files(inst)[0]))
+    public = requests.get(inst.url(f"/ru/appeals/{slug}"), timeout=HTTP_TIMEOUT).text
+    for name in ("ru-16x9.mp4", "ru-9x16.mp4", "ru-captions.txt"):
+        assert f'href="/media/{slug}/{name}"' in public, name
+        got = requests.get(inst.url(f"/media/{slug}/{name}"), timeout=HTTP_TIMEOUT)
+        assert got.status_code == 200, name
+    got = requests.get(inst.url(f"/media/{slug}/ru-captions.txt"), timeout=HTTP_TIMEOUT)
+    assert got.headers["Content-Type"].startswith("text/plain") and "Верните его домой." in got.content.decode()
+    check_clean(os.path.join(inst.dir, "media", slug, "ru-9x16.mp4"))
+    assert open(os.path.join(inst.dir, "media", slug, "ru-16x9.mp4"), "rb").read() == wide.content
+
+    # a newer approval: the old renders go at once, the new ones replace them
+    translate_ru(edna, aid, ["Я не хочу,", "чтобы мой сын шёл на войну.", "Пусть он вернётся."])
+    step(edna, aid, "ru", "submit")
+    step(tanya, aid, "ru", "review")
+    step(erin, aid, "ru", "approve")
+    assert "Пусть он вернётся." in requests.get(inst.url(f"/media/{slug}/ru-captions.txt"),
+                                                 timeout=HTTP_TIMEOUT).content.decode()
+    wait_ready(edna, aid, 2)
+    assert db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid)) == blobs_before + 2
+    new_wide = open(os.path.join(inst.dir, "media", slug, "ru-16x9.mp4"), "rb").read()
+    assert new_wide != wide.content and new_wide[4:8] == b"ftyp"
+    check_clean(os.path.join(inst.dir, "media", slug, "ru-16x9.mp4"))
+    public = requests.get(inst.url(f"/en/appeals/{slug}"), timeout=HTTP_TIMEOUT).text
+    assert f'href="/media/{slug}/ru-9x16.mp4"' in public
+
+    # withdrawn: every file goes, the renders' rows with the case
+    r = edna.post(f"/en/staff/appeals/{aid}/withdraw",
+                  data={"csrf": find_csrf(edna.get(f"/en/staff/appeals/{aid}").text), "confirm": "yes"})
+    assert r.status_code == 303
+    assert media_files(inst) == []
+    assert requests.get(inst.url(f"/media/{slug}/ru-16x9.mp4"), timeout=HTTP_TIMEOUT).status_code == 404
+    assert db_count(inst, "SELECT count(*) FROM sub_burns WHERE case_id = ?", bytes.fromhex(aid)) == 0
+    assert db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid)) == 0
+    log = run_cli("audit", "verify", inst.dir)
+    assert log.returncode == 0, log.stderr
