@@ -102,7 +102,10 @@ typedef struct {
 	const media_redact_t *mj_redact;   /* NULL: the clean only (an appeal) */
 } media_job_t;
 
-typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4 } media_out_t;
+typedef enum {
+	MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4, MEDIA_OUT_WAVE = 5,
+	MEDIA_OUT_PAUSES = 6
+} media_out_t;
 
 /* The bytes' only ways in and out. The caller owns ctx.
  * read_input: fill buf with up to cap bytes of the plaintext; *got = 0 means the end.
@@ -158,5 +161,26 @@ typedef struct {
  * 720x1280), stream back through write_output while scan.c checks them: as with
  * media_clean, keep them only if this returns MEDIA_OK. Blocks: a worker thread's. */
 media_status_t media_burn(const media_burn_t *job, const media_io_t *io, media_burn_result_t *out);
+
+/* ---- the cue editor's timing aids ---- */
+
+#define MEDIA_WAVE_MAX   (2u << 20)     /* bytes of the waveform's JPEG */
+#define MEDIA_PAUSES_MAX (256u * 1024)  /* bytes of silencedetect's report */
+
+typedef struct {
+	media_limits_t ma_limits;
+} media_aids_t;
+
+typedef struct {
+	media_status_t ma_status;
+	char ma_reason[MEDIA_REASON_BYTES];   /* English, for the log; empty with MEDIA_OK */
+	uint64_t ma_wave_bytes, ma_pauses_bytes;
+} media_aids_result_t;
+
+/* From a clean video (the input), in ONE sandbox run: MEDIA_OUT_WAVE, the sound's shape
+ * (ffargs_waveform: a JPEG, checked as the poster is), and MEDIA_OUT_PAUSES, the text
+ * silencedetect wrote (parse it with silence_parse; it is ffmpeg's words about sava's own
+ * clean copy, yet parsed as hostile). Keep them only if this returns MEDIA_OK. Blocks. */
+media_status_t media_aids(const media_aids_t *job, const media_io_t *io, media_aids_result_t *out);
 
 #endif
