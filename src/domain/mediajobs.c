@@ -85,7 +85,7 @@ job_clear(struct job *j)
 static bool
 job_same(const struct job *j, int kind, const uint8_t id[16], const struct job *burn)
 {
-	if (!j->used || (j->kind == STORE_JOB_BURN) != (kind == STORE_JOB_BURN) || sodium_memcmp(j->id, id, 16) != 0)
+	if (!j->used || j->kind != kind || sodium_memcmp(j->id, id, 16) != 0)
 		return false;
 	return kind != STORE_JOB_BURN || strcmp(j->lang, burn->lang) == 0;
 }
@@ -158,7 +158,26 @@ mediajobs_queued(const uint8_t id[16])
 	bool found = false;
 	pthread_mutex_lock(&jobs.lock);
 	for (size_t i = 0; i < JOBS_QUEUED_MAX && !found; i++)
-		found = jobs.q[i].used && jobs.q[i].kind != STORE_JOB_BURN && sodium_memcmp(jobs.q[i].id, id, 16) == 0;
+		found = jobs.q[i].used && (jobs.q[i].kind == STORE_JOB_CLEAN || jobs.q[i].kind == STORE_JOB_REDACT) &&
+		    sodium_memcmp(jobs.q[i].id, id, 16) == 0;
+	pthread_mutex_unlock(&jobs.lock);
+	return found;
+}
+
+bool
+mediajobs_enqueue_aids(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys)
+{
+	(void)app;
+	return enqueue(STORE_JOB_AIDS, appeal, keys, 0, NULL, NULL);
+}
+
+bool
+mediajobs_aids_queued(const uint8_t appeal[16])
+{
+	bool found = false;
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < JOBS_QUEUED_MAX && !found; i++)
+		found = jobs.q[i].used && jobs.q[i].kind == STORE_JOB_AIDS && sodium_memcmp(jobs.q[i].id, appeal, 16) == 0;
 	pthread_mutex_unlock(&jobs.lock);
 	return found;
 }
@@ -579,6 +598,8 @@ job_run(const app_t *app, struct job *j)
 		redact_run(app, j);
 	else if (j->kind == STORE_JOB_BURN)
 		mediajobs_burn_run(app, j);
+	else if (j->kind == STORE_JOB_AIDS)
+		mediajobs_aids_run(app, j);
 	else
 		clean_run(app, j);
 }

@@ -25,6 +25,9 @@ bool mediajobs_enqueue_burn(const app_t *app, const uint8_t appeal[16], const ch
     case_file_keys_t *keys, sv_t vtt);
 /* Whether render run of appeal's lang is in the queue (or running) now. */
 bool mediajobs_burn_queued(const uint8_t appeal[16], const char *lang, const uint8_t run[16]);
+/* The cue editor's timing aids of appeal's clean video (keys: those that read it). */
+bool mediajobs_enqueue_aids(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys);
+bool mediajobs_aids_queued(const uint8_t appeal[16]);
 /* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
  * the next read or write) and keeps nothing. */
 void mediajobs_cancel(const uint8_t id[16]);

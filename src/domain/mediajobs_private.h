@@ -60,7 +60,8 @@ void mediajobs_outs_drop(const app_t *app, struct output *outs, size_t n);
 /* A job's step, audited with no actor. */
 void mediajobs_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audit_action_t action);
 
-/* A burn job (subburn_job.c). */
+/* A burn job (subburn_job.c), a timing aids job (subaids_job.c). */
 void mediajobs_burn_run(const app_t *app, struct job *j);
+void mediajobs_aids_run(const app_t *app, struct job *j);
 
 #endif

@@ -76,6 +76,7 @@ typedef struct {
 	subs_task_t task;
 	bool may_edit, may_submit, may_review, may_approve;
 	uint32_t duration;          /* of the clean video, seconds */
+	int aids;                   /* the timing aids: STORE_BURN_* (STORE_BURN_DONE: shown), or -1 */
 } subs_view_t;
 /* Version version (0: the newest) of lang; audited. */
 subs_status_t subtitles_view(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
@@ -157,6 +158,18 @@ subs_status_t subtitles_burns(const app_t *app, const staff_t *s, const uint8_t 
  * names; SUBS_BURN_TEXT: the captions' words into text. Audited. */
 subs_status_t subtitles_burn_file(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
     int shape, sv_t range, case_file_out_t *out, buf_t *text) WUR;
+
+/* ---- the cue editor's timing aids (subaids.c) ---- */
+/* The waveform of the appeal's clean video (a JPEG, SUBS_WAVE_W x SUBS_WAVE_H, the whole
+ * duration), decrypted into out. */
+#define SUBS_WAVE_W 1600
+#define SUBS_WAVE_H 120
+subs_status_t subtitles_waveform(const app_t *app, const staff_t *s, const uint8_t appeal[16], case_file_out_t *out) WUR;
+/* The transcription's first draft made from the pauses: a cue (no words yet) for each
+ * stretch of sound between them, split to 7 s at most; as an import (res). SUBS_STEP
+ * when lang is not the spoken language or it has cues already. */
+subs_status_t subtitles_from_pauses(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
+    subs_import_t *res) WUR;
 
 /* ---- the public ---- */
 /* The languages of a published appeal's burned-in files (media/<slug>/<lang>-16x9.mp4,

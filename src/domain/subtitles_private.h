@@ -56,6 +56,10 @@ int subs_captions_text(sv_t vtt, buf_t *out) WUR;
 int subs_burn_queue(const app_t *app, struct access *a, const store_appeal_t *ap, const char *lang);
 /* After lang was approved: its render, or every render when it is the transcription. */
 int subs_burn_after_approval(const app_t *app, struct access *a, const store_appeal_t *ap, const char *lang);
+/* ---- the cue editor's timing aids (subaids.c) ---- */
+/* Its waveform and pauses wanted, queued with a's keys when they are waiting; their
+ * state (STORE_BURN_*), or -1. */
+int subs_aids_ensure(const app_t *app, struct access *a, const store_appeal_t *ap);
 void subs_handle(const app_t *app, bool has, const uint8_t id[16], char out[33]);
 
 #endif

@@ -181,6 +181,7 @@ page_staff_subtitles_appeal(request_t *rq, response_t *rs)
 			    : strcmp(q, "back") == 0     ? N_("Sent back for changes.")
 			    : strcmp(q, "approve") == 0  ? N_("Approved. Once the appeal is published, these subtitles are public with it.")
 			    : strcmp(q, "restore") == 0  ? N_("The earlier version is your new draft.")
+			    : strcmp(q, "pauses") == 0   ? N_("A cue was made for each stretch of speech. Write the words of each, and adjust the times.")
 			                                 : NULL;
 		if (http_query(rq, "import_error", q, sizeof(q)) == 0) {
 			uint64_t code = 0, line = 0;
@@ -276,7 +277,10 @@ page_staff_subtitles_step(request_t *rq, response_t *rs)
 		st = subtitles_approve(rq->app, s, id, lang, true), done = "approve";
 	else if (sv_eq(what, SV("approve_back")))
 		st = subtitles_approve(rq->app, s, id, lang, false), done = "back";
-	else if (sv_eq(what, SV("restore"))) {
+	else if (sv_eq(what, SV("pauses"))) {
+		subs_import_t res;
+		st = subtitles_from_pauses(rq->app, s, id, lang, &res), done = "pauses";
+	} else if (sv_eq(what, SV("restore"))) {
 		uint64_t ver = 0;
 		uint32_t nv;
 		st = num_parse_u64(page_field(rq, "version"), 1, UINT32_MAX, &ver) == 0
@@ -488,4 +492,21 @@ page_staff_subtitles_burn(request_t *rq, response_t *rs)
 	f.data = text;
 	snprintf_cut(f.name, sizeof(f.name), "%s-captions.txt", lang);
 	page_download(rs, &f);
+}
+
+/* The waveform under the cue editor (a JPEG the media worker drew from the clean video). */
+void
+page_staff_subtitles_waveform(request_t *rq, response_t *rs)
+{
+	uint8_t id[16];
+	case_file_out_t f;
+	const staff_t *s = page_need_staff_id(rq, rs, id);
+	if (!s)
+		return;
+	subs_status_t st = subtitles_waveform(rq->app, s, id, &f);
+	if (st != SUBS_OK) {
+		rs->status = st == SUBS_NOT_FOUND ? 404 : st == SUBS_BUSY ? 503 : 500;
+		return;
+	}
+	page_inline_part(rs, &f, "image/jpeg");
 }

@@ -401,7 +401,8 @@ static const char *const store_migrations[] = {
 	"  AND (t.media_by = NEW.approved_by OR t.media_by = NEW.published_by)) BEGIN "
 	"  SELECT RAISE(ABORT, 'CHECK constraint failed: approved_by, published_by <> media_by');"
 	"END;",
-	/* 13: captions burned in (issue 12): per appeal and language (ru, be) the render of its
+	/* 13: captions burned in (issue 12), and the cue editor's timing aids (below): per
+	 * appeal and language (ru, be) the render of its
 	 * approved subtitles, 16:9 and 9:16, sealed as files of the appeal's case. In the clear:
 	 * the appeal, the language, the approved version rendered, the state of the job, its
 	 * run (a random id: a newer approval's job replaces an older one's), the files' ids and
@@ -419,6 +420,16 @@ static const char *const store_migrations[] = {
 	"  reason TEXT NOT NULL DEFAULT '',"
 	"  hour INTEGER NOT NULL,"
 	"  PRIMARY KEY (case_id, lang)"
+	") STRICT;"
+	/* and the cue editor's timing aids, made once per clean video: the waveform picture
+	 * and the pauses, both sealed files of the case; in the clear only their ids, the
+	 * state of the job that makes them and the hour */
+	"CREATE TABLE sub_aids ("
+	"  case_id BLOB PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,"
+	"  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
+	"  wave BLOB CHECK (wave IS NULL OR length(wave) = 16),"
+	"  pauses BLOB CHECK (pauses IS NULL OR length(pauses) = 16),"
+	"  hour INTEGER NOT NULL"
 	") STRICT;",
 };
 

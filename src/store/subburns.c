@@ -1,4 +1,5 @@
-/* subburns: the rows of captions burned in (migration 13): per appeal and language, which
+/* subburns: the rows of captions burned in (migration 13), and of the cue editor's timing
+ * aids: per appeal and language, which
  * approved version was rendered, by which job run, and the two sealed files it made
  * (attachments of the appeal's case, so that a shred takes them). Nothing of the captions
  * themselves is here. */
@@ -194,5 +195,91 @@ store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang, co
 int
 store_subburns_requeue(store_t *st)
 {
-	return q_exec(st, "UPDATE sub_burns SET state = 0 WHERE state = 1") == 0 ? STORE_OK : STORE_ERROR;
+	return q_exec(st, "UPDATE sub_burns SET state = 0 WHERE state = 1;UPDATE sub_aids SET state = 0 WHERE state = 1") == 0
+	    ? STORE_OK
+	    : STORE_ERROR;
+}
+
+/* ---- timing aids ---- */
+
+int
+store_subaids_get(store_t *st, const uint8_t appeal[16], store_subaids_t *out)
+{
+	sqlite3_stmt *q;
+	memset(out, 0, sizeof(*out));
+	if (q_prepare(st, &q, "SELECT state, wave, pauses, hour FROM sub_aids WHERE case_id = ?") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	int rc = sqlite3_step(q), ret = rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	if (rc == SQLITE_ROW) {
+		bool ok = true;
+		out->state = sqlite3_column_int(q, 0);
+		if (sqlite3_column_type(q, 1) != SQLITE_NULL && sqlite3_column_type(q, 2) != SQLITE_NULL) {
+			blob_copy(out->wave, 16, q, 1, &ok);
+			blob_copy(out->pauses, 16, q, 2, &ok);
+			out->has_files = true;
+		}
+		out->hour = sqlite3_column_int64(q, 3);
+		ret = ok ? STORE_OK : STORE_ERROR;
+	}
+	sqlite3_finalize(q);
+	return ret;
+}
+
+int
+store_subaids_want(store_t *st, const uint8_t appeal[16], int64_t hour)
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "INSERT INTO sub_aids (case_id, state, hour) VALUES (?, 0, ?) ON CONFLICT (case_id) DO NOTHING") !=
+	    0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, hour);
+	return q_done(q);
+}
+
+int
+store_subaids_start(store_t *st, const uint8_t appeal[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE sub_aids SET state = 1 WHERE case_id = ? AND state = 0") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	return q_done_one(st, q, STORE_CONFLICT);
+}
+
+int
+store_subaids_done(store_t *st, const uint8_t appeal[16], const store_attachment_t *wave,
+    const store_attachment_t *pauses, int64_t hour)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "UPDATE sub_aids SET state = 2, wave = ?2, pauses = ?3, hour = ?4 WHERE case_id = ?1 AND state = 1 "
+	        "AND EXISTS (SELECT 1 FROM appeals a WHERE a.id = ?1 AND a.state <> 4)") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, wave->id, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, pauses->id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, hour);
+	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK ||
+	    (rc = store_attachment_insert(st, appeal, 1, wave)) != STORE_OK ||
+	    (rc = store_attachment_insert(st, appeal, 1, pauses)) != STORE_OK)
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_subaids_failed(store_t *st, const uint8_t appeal[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE sub_aids SET state = 3 WHERE case_id = ? AND state = 1") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	return q_done(q);
 }

@@ -142,7 +142,27 @@ int store_subburn_done(store_t *st, const uint8_t appeal[16], const char *lang, 
     const store_attachment_t *wide, const store_attachment_t *tall, int64_t hour) WUR;
 int store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
     const char *reason) WUR;
-/* At start: renders left running by a stop wait again (an editor's page queues them). */
+/* At start: renders (and timing aids) left running by a stop wait again (an editor's
+ * page queues them). */
 int store_subburns_requeue(store_t *st) WUR;
+
+/* ---- the cue editor's timing aids (subburns.c, migration 13) ---- */
+enum { STORE_JOB_AIDS = 4 };   /* a media job's kind, durable as its sub_aids row */
+typedef struct {
+	int state;                    /* STORE_BURN_* (waiting, running, done, failed) */
+	bool has_files;
+	uint8_t wave[16], pauses[16]; /* attachment ids, once done */
+	int64_t hour;
+} store_subaids_t;
+int store_subaids_get(store_t *st, const uint8_t appeal[16], store_subaids_t *out) WUR;
+/* Wanted: a waiting row unless there is one (STORE_OK either way). */
+int store_subaids_want(store_t *st, const uint8_t appeal[16], int64_t hour) WUR;
+/* Waiting to running: STORE_CONFLICT when it is not waiting. */
+int store_subaids_start(store_t *st, const uint8_t appeal[16]) WUR;
+/* Its two files stored with the case and the row done, in one transaction;
+ * STORE_CONFLICT when it is not running or the appeal was withdrawn. */
+int store_subaids_done(store_t *st, const uint8_t appeal[16], const store_attachment_t *wave,
+    const store_attachment_t *pauses, int64_t hour) WUR;
+int store_subaids_failed(store_t *st, const uint8_t appeal[16]) WUR;
 
 #endif

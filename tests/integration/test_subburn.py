@@ -26,6 +26,14 @@ def db_count(inst, sql, *args):
         db.close()
 
 
+def case_files(inst, aid):
+    """The appeal's sealed files other than the cue editor's timing aids (made once the
+    editor page is opened, in the background)."""
+    return db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?1 AND id NOT IN "
+                    "(SELECT wave FROM sub_aids WHERE case_id = ?1 AND wave IS NOT NULL UNION "
+                    "SELECT pauses FROM sub_aids WHERE case_id = ?1 AND pauses IS NOT NULL)", bytes.fromhex(aid))
+
+
 def wait_ready(editor, aid, version, timeout=240):
     """The staff page once the Russian render of version is ready."""
     deadline = time.time() + timeout
@@ -75,7 +83,7 @@ def test_approved_russian_is_burned_in_published_replaced_and_withdrawn(inst, tm
     step(erin, aid, "en", "review")
     step(edna, aid, "en", "approve")
     assert "Captions burned in" not in edna.get(f"/en/staff/appeals/{aid}").text
-    blobs_before = db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid))
+    blobs_before = case_files(inst, aid)
 
     # the Russian version approved: the media worker renders both shapes
     take(tanya, aid, "ru")
@@ -88,7 +96,7 @@ def test_approved_russian_is_burned_in_published_replaced_and_withdrawn(inst, tm
     hrefs = {v: k.replace("&amp;", "&") for k, v in hrefs.items()}
     assert set(hrefs) == {"wide", "tall", "text"}, text
     # sealed for the editors: two more files of the case, none in the public folder yet
-    assert db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid)) == blobs_before + 2
+    assert case_files(inst, aid) == blobs_before + 2
     assert media_files(inst) == []
     assert tanya.get(f"/en/staff/appeals/{aid}").status_code == 404          # the editors' page
     wide = edna.get(hrefs["wide"])
@@ -131,7 +139,7 @@ def test_approved_russian_is_burned_in_published_replaced_and_withdrawn(inst, tm
     assert "Пусть он вернётся." in requests.get(inst.url(f"/media/{slug}/ru-captions.txt"),
                                                  timeout=HTTP_TIMEOUT).content.decode()
     wait_ready(edna, aid, 2)
-    assert db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid)) == blobs_before + 2
+    assert case_files(inst, aid) == blobs_before + 2
     new_wide = open(os.path.join(inst.dir, "media", slug, "ru-16x9.mp4"), "rb").read()
     assert new_wide != wide.content and new_wide[4:8] == b"ftyp"
     check_clean(os.path.join(inst.dir, "media", slug, "ru-16x9.mp4"))
@@ -148,3 +156,54 @@ def test_approved_russian_is_burned_in_published_replaced_and_withdrawn(inst, tm
     assert db_count(inst, "SELECT count(*) FROM attachments WHERE case_id = ?", bytes.fromhex(aid)) == 0
     log = run_cli("audit", "verify", inst.dir)
     assert log.returncode == 0, log.stderr
+
+
+def test_the_editor_shows_the_waveform_and_makes_cues_from_the_pauses(inst, tmp_path):
+    edna, erin = editors(inst)
+    # sound for 1.2 s of every 2 s, silence between: four stretches of "speech" in 8 s
+    video = tmp_path / "pauses.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=8", "-f", "lavfi", "-i",
+                    "testsrc=s=320x240:d=8", "-af", "volume='if(lt(mod(t,2),1.2),1,0)':eval=frame", "-shortest",
+                    "-c:v", "libx264", "-c:a", "aac", str(video)], check=True, timeout=60)
+    r = run_cli("appeal", "add", inst.dir, video, "--language", "en", timeout=240)
+    assert r.returncode == 0, r.stderr
+    aid = r.stdout.split()[0]
+    r = edna.get(f"/en/staff/subtitles/{aid}")
+    assert edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(r.text), "do": "start"}).status_code == 303
+
+    # the first look asks the media worker for the picture; it comes once, then stays
+    text = page(edna, aid, "en")
+    deadline = time.time() + 120
+    while "/waveform" not in text:
+        assert "drawing the sound" in text or "/waveform" in text, text[:3000]
+        assert time.time() < deadline
+        time.sleep(1)
+        text = page(edna, aid, "en")
+    wave = edna.get(f"/en/staff/subtitles/{aid}/waveform")
+    assert wave.status_code == 200 and wave.headers["Content-Type"] == "image/jpeg" and wave.content[:2] == b"\xff\xd8"
+    assert b"Exif" not in wave.content
+    assert db_count(inst, "SELECT count(*) FROM sub_aids WHERE case_id = ? AND state = 2", bytes.fromhex(aid)) == 1
+    # sealed, like the video it was drawn from: nothing of it in the clear on disk
+    assert media_files(inst) == []
+    # no cues yet: the page offers to make them from the pauses
+    assert 'value="pauses"' in text and "<rect" not in text
+    r = edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(text), "lang": "en", "do": "pauses"})
+    assert r.status_code == 303 and "done=pauses" in r.headers["Location"], (r.status_code, r.text[:2000])
+    text = page(edna, aid, "en")
+    assert len(cues_of(text)) == 4, re.findall(r'name="[se]_\d+"[^>]*value="([^"]*)"', text)
+    starts = re.findall(r'name="s_\d+"[^>]*value="([^"]*)"', text)
+    ends = re.findall(r'name="e_\d+"[^>]*value="([^"]*)"', text)
+    secs = [(float(a.split(":")[-1]) + 60 * int(a.split(":")[-2]), float(b.split(":")[-1])) for a, b in zip(starts, ends)]
+    for k, (a, b) in enumerate(secs):
+        assert abs(a - (0 if k == 0 else 2 * k + 0.02)) < 0.15 and abs(b - (2 * k + 1.2)) < 0.15, secs
+    # the page's cues drawn over the sound, each a link to its fields
+    boxes = re.findall(r'<a href="#c(\d+)"><rect class="cue-box" x="(\d+)"', text)
+    assert [int(c) for c, _ in boxes] == cues_of(text)
+    assert [int(x) for _, x in boxes] == sorted(int(x) for _, x in boxes) and int(boxes[1][1]) > 350
+    # only over an empty transcription: a second press changes nothing
+    r = edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(text), "lang": "en", "do": "pauses"})
+    assert r.status_code == 409
+    assert len(cues_of(page(edna, aid, "en"))) == 4
+    # the picture is the appeal's: someone who does not hold the editors' key gets nothing
+    outsider = __import__("intake_util").Staff(inst, "olga", "translator").login()
+    assert outsider.get(f"/en/staff/subtitles/{aid}/waveform").status_code == 404
