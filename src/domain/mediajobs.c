@@ -172,6 +172,13 @@ mediajobs_enqueue_aids(const app_t *app, const uint8_t appeal[16], case_file_key
 }
 
 bool
+mediajobs_enqueue_transcribe(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys)
+{
+	(void)app;
+	return enqueue(STORE_JOB_TRANSCRIBE, appeal, keys, 0, NULL, NULL);
+}
+
+bool
 mediajobs_aids_queued(const uint8_t appeal[16])
 {
 	bool found = false;
@@ -449,6 +456,8 @@ job_run(const app_t *app, struct job *j)
 		mediajobs_burn_run(app, j);
 	else if (j->kind == STORE_JOB_AIDS)
 		mediajobs_aids_run(app, j);
+	else if (j->kind == STORE_JOB_TRANSCRIBE)
+		mediajobs_transcribe_run(app, j);
 	else
 		clean_run(app, j);
 }

@@ -28,6 +28,8 @@ bool mediajobs_burn_queued(const uint8_t appeal[16], const char *lang, const uin
 /* The cue editor's timing aids of appeal's clean video (keys: those that read it). */
 bool mediajobs_enqueue_aids(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys);
 bool mediajobs_aids_queued(const uint8_t appeal[16]);
+/* A machine transcription of appeal's clean video ([subtitles] transcribe_cmd). */
+bool mediajobs_enqueue_transcribe(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys);
 /* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
  * the next read or write) and keeps nothing. */
 void mediajobs_cancel(const uint8_t id[16]);

@@ -63,5 +63,6 @@ void mediajobs_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audi
 /* A burn job (subburn_job.c), a timing aids job (subaids_job.c). */
 void mediajobs_burn_run(const app_t *app, struct job *j);
 void mediajobs_aids_run(const app_t *app, struct job *j);
+void mediajobs_transcribe_run(const app_t *app, struct job *j);
 
 #endif

@@ -5,6 +5,7 @@
  * a staff-only appeal never leaks through them. */
 #include "domain/subtitles_private.h"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -14,6 +15,7 @@
 #include "media/ffargs.h"
 #include "parse/silence.h"
 #include "parse/webvtt.h"
+#include "store/blobs.h"
 
 #define AIDS_CUE_MAX_MS  7000     /* a cue made from a pause is split to this at most */
 #define AIDS_CUE_MIN_MS  300      /* speech shorter than this between pauses: none */
@@ -138,5 +140,80 @@ subtitles_from_pauses(const app_t *app, const staff_t *s, const uint8_t appeal[1
 	buf_free(&vtt);
 	sub_doc_free(&doc);
 	sub_doc_free(&cur);
+	return st;
+}
+
+/* ---- a machine transcription ([subtitles] transcribe_cmd) ---- */
+
+/* She may change lang now: an editor while nobody else holds its task, or the task's
+ * holder (the rule of every change, subedit.c). */
+static bool
+aids_may_change(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang)
+{
+	store_subtask_t t;
+	if (store_subtask_of(app->store, appeal, lang, &t) != STORE_OK || t.kind == STORE_SUBTASK_REVIEW ||
+	    t.kind == STORE_SUBTASK_APPROVE || subs_taken_by_other(&t, s))
+		return false;
+	return subs_is_editor(s) || (t.has_claimant && t.claimed_until > clock_hour() &&
+	                                sodium_memcmp(t.claimant, s->acct.id, 16) == 0);
+}
+
+subs_status_t
+subtitles_transcribe(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang)
+{
+	struct subs_open o;
+	store_attachment_t at;
+	case_file_keys_t *keys = NULL;
+	subs_status_t st = subs_open(app, s, appeal, lang, &o);
+	if (st == SUBS_OK && (!app->config.sub_transcribe_cmd[0] || strcmp(lang, o.ap.language) != 0 ||
+	                         !aids_may_change(app, s, appeal, lang)))
+		st = SUBS_STEP;
+	if (st == SUBS_OK && (store_subaids_want(app->store, appeal, clock_hour()) != STORE_OK ||
+	                         store_attachment_get(app->store, o.ap.clean, &at) != STORE_OK || !access_keys(app, o.a)))
+		st = SUBS_ERROR;
+	if (st == SUBS_OK) {
+		int rc = store_subaids_transcribe(app->store, appeal);
+		st = rc == STORE_OK ? SUBS_OK : rc == STORE_CONFLICT ? SUBS_STEP : SUBS_ERROR;
+	}
+	if (st == SUBS_OK && (case_file_keys_new(access_keys(app, o.a), at.id, at.fk_wrap, &keys) != VAULT_OK ||
+	                         !mediajobs_enqueue_transcribe(app, appeal, keys))) {
+		if (store_subaids_transcribed(app->store, appeal, NULL) != STORE_OK)
+			log_warnx("a machine transcription that could not be queued could not be marked failed");
+		st = SUBS_BUSY;
+	}
+	if (st == SUBS_OK)
+		audit_case(app, o.a, s->acct.id, AUDIT_SUB_TRANSCRIBE);
+	subs_close(&o);
+	return st;
+}
+
+subs_status_t
+subtitles_transcript_use(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
+    subs_import_t *res)
+{
+	struct subs_open o;
+	store_subaids_t x;
+	store_attachment_t at;
+	case_file_out_t f;
+	uint8_t id[16];
+	memset(&f, 0, sizeof(f));
+	memset(res, 0, sizeof(*res));
+	subs_status_t st = subs_open(app, s, appeal, lang, &o);
+	if (st == SUBS_OK && (strcmp(lang, o.ap.language) != 0 || store_subaids_get(app->store, appeal, &x) != STORE_OK ||
+	                         !x.has_transcript || store_attachment_get(app->store, x.transcript, &at) != STORE_OK))
+		st = SUBS_NOT_FOUND;
+	if (st == SUBS_OK) {
+		intake_status_t is = view_file_part(app, o.a, &at, SV_NULL, s->acct.id, &f);
+		st = is == INTAKE_OK ? SUBS_OK : is == INTAKE_BUSY ? SUBS_BUSY : SUBS_ERROR;
+	}
+	subs_close(&o);
+	/* as an import: her draft, by the rules of every change */
+	if (st == SUBS_OK)
+		st = subtitles_import(app, s, appeal, lang, buf_sv(&f.data), SUBS_VTT, 0, res);
+	buf_free(&f.data);
+	intake_file_release(f.reserved);
+	if (st == SUBS_OK && store_subaids_transcript_take(app->store, appeal, id) == STORE_OK &&
+	    store_blob_unlink(app->store, id) != STORE_OK)
+		log_warnx("a used machine transcription's file could not be deleted; the next start deletes it");
 	return st;
 }

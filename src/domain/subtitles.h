@@ -77,6 +77,8 @@ typedef struct {
 	bool may_edit, may_submit, may_review, may_approve;
 	uint32_t duration;          /* of the clean video, seconds */
 	int aids;                   /* the timing aids: STORE_BURN_* (STORE_BURN_DONE: shown), or -1 */
+	bool transcriber;           /* [subtitles] transcribe_cmd is set */
+	int transcribing;           /* 0 none, 1 under way, 2 ready to use, 3 the last try failed */
 } subs_view_t;
 /* Version version (0: the newest) of lang; audited. */
 subs_status_t subtitles_view(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
@@ -169,6 +171,13 @@ subs_status_t subtitles_waveform(const app_t *app, const staff_t *s, const uint8
  * stretch of sound between them, split to 7 s at most; as an import (res). SUBS_STEP
  * when lang is not the spoken language or it has cues already. */
 subs_status_t subtitles_from_pauses(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
+    subs_import_t *res) WUR;
+
+/* A machine transcription of the spoken language ([subtitles] transcribe_cmd), asked by
+ * someone who may change it: SUBS_STEP when none is set up, or one is under way. */
+subs_status_t subtitles_transcribe(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang) WUR;
+/* The machine's transcription, once made, as her new draft (an import, res). */
+subs_status_t subtitles_transcript_use(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
     subs_import_t *res) WUR;
 
 /* ---- the public ---- */

@@ -135,3 +135,107 @@ media_aids(const media_aids_t *job, const media_io_t *io, media_aids_result_t *o
 	}
 	return out->ma_status;
 }
+
+/* ---- a machine transcription ---- */
+
+typedef struct {
+	const media_io_t *io;
+	uint64_t bytes;
+	bool caller_stop;
+} tr_run_t;
+
+static int
+tr_read_input(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+	tr_run_t *m = ctx;
+	if (m->io->mi_read_input(m->io->mi_ctx, buf, cap, got) != 0) {
+		m->caller_stop = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tr_write_output(void *ctx, int which, const uint8_t *p, size_t n)
+{
+	tr_run_t *m = ctx;
+	if (which != 0)
+		return -1;
+	m->bytes += n;
+	if (m->io->mi_write_output(m->io->mi_ctx, MEDIA_OUT_PAUSES, p, n) != 0) {
+		m->caller_stop = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tr_output_end(void *ctx, int which, buf_t *control)
+{
+	(void)ctx, (void)which, (void)control;
+	return 0;
+}
+
+/* The command's words are checked: an absolute path of [A-Za-z0-9._/-], no "..". */
+static bool
+tr_cmd_ok(const char *cmd)
+{
+	size_t n = strlen(cmd);
+	if (n < 2 || n > 200 || cmd[0] != '/' || strstr(cmd, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = cmd[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		        c == '/' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+media_status_t
+media_transcribe(const media_transcribe_t *job, const media_io_t *io, media_transcribe_result_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->mt_status = MEDIA_ERROR;
+	tr_run_t m = { io, 0, false };
+	buf_t script;
+	ffargs_t a;
+	buf_init(&script, AIDS_SCRIPT_CAP);
+	bool lang_ok = job->mt_lang[0] >= 'a' && job->mt_lang[0] <= 'z' && job->mt_lang[1] >= 'a' && job->mt_lang[1] <= 'z' &&
+	    job->mt_lang[2] == '\0';
+	if (!lang_ok || !job->mt_cmd || !tr_cmd_ok(job->mt_cmd) ||
+	    buf_append_cstr(&script, "cat >in.mp4 || exit $?\nexec 0</dev/null\n") != 0 ||
+	    ffargs_wav(&a, "file:in.mp4", "file:audio.wav") != 0 || ffargs_sh(&script, &a) != 0 ||
+	    buf_append_cstr(&script, "</dev/null 3>&- 4>&- 5>&- 6>&- 7<&- || exit $?\nrm -f in.mp4\n") != 0 ||
+	    buf_appendf(&script, "'%s' audio.wav %s </dev/null 4>&- 5>&- 6>&- 7<&- >&3 || exit $?\nexec 3>&-\nexit 0\n",
+	        job->mt_cmd, job->mt_lang) != 0) {
+		buf_free(&script);
+		snprintf_cut(out->mt_reason, sizeof(out->mt_reason), "could not build the job");
+		return out->mt_status;
+	}
+	const char *argv[] = { "/bin/sh", "-c", script.data, "sh", NULL };
+	sandbox_io_t sio = {
+		.sb_ctx = &m,
+		.sb_read_input = tr_read_input,
+		.sb_write_output = tr_write_output,
+		.sb_output_end = tr_output_end,
+		.sb_output_cap = { MEDIA_CAPTIONS_MAX, 0, 0, 0 },
+		.sb_input_cap = job->mt_limits.ml_file_bytes,
+	};
+	sandbox_result_t sr;
+	media_status_t st = sandbox_run(argv, &job->mt_limits, &sio, &sr);
+	buf_free(&script);
+	if (m.caller_stop) {
+		snprintf_cut(out->mt_reason, sizeof(out->mt_reason), "stopped: the caller's input or output failed");
+	} else if (st != MEDIA_OK) {
+		out->mt_status = st;
+		snprintf_cut(out->mt_reason, sizeof(out->mt_reason), "%s", sr.sr_why);
+	} else if (sr.sr_exit != 0 || m.bytes == 0) {
+		snprintf_cut(out->mt_reason, sizeof(out->mt_reason), "the transcriber ended with exit %d and %llu bytes",
+		    sr.sr_exit, (unsigned long long)m.bytes);
+	} else {
+		out->mt_status = MEDIA_OK;
+		out->mt_bytes = m.bytes;
+	}
+	return out->mt_status;
+}

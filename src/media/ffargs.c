@@ -272,6 +272,19 @@ ffargs_silence(ffargs_t *a, const char *input)
 	return 0;
 }
 
+int
+ffargs_wav(ffargs_t *a, const char *input, const char *output)
+{
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
+	static const char *const body[] = { "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+		"-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", NULL };
+	ffargs_start(a);
+	if (ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
+	    ffargs_list(a, body) || ffargs_add(a, output))
+		return -1;
+	return 0;
+}
+
 uint32_t
 ffargs_poster_at(uint32_t chosen_ms, uint32_t duration_ms)
 {

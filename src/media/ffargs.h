@@ -60,6 +60,8 @@ int ffargs_burn(ffargs_t *a, const char *input, const char *captions, const char
 #define FFARGS_SILENCE_S "0.35"
 int ffargs_waveform(ffargs_t *a, const char *input, const char *output) WUR;
 int ffargs_silence(ffargs_t *a, const char *input) WUR;
+/* The sound alone as 16 kHz mono 16-bit WAV, what speech recognisers read. */
+int ffargs_wav(ffargs_t *a, const char *input, const char *output) WUR;
 
 /* The poster time actually used: the editor's choice, or half the duration when the
  * choice lies at or past the end (duration_ms 0: unknown, the choice stands). */

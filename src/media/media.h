@@ -69,6 +69,9 @@ typedef struct {
 	/* Tests only, never from sava.conf: runs the job without the seccomp filter, so that
 	 * a test can show what the filter stops. */
 	bool ml_no_seccomp;
+	/* A folder the job may read besides /usr, bound read-only at the same path (the
+	 * operator's transcriber and its model: [subtitles] transcribe_cmd's); NULL: none. */
+	const char *ml_extra_ro;
 } media_limits_t;
 
 void media_limits_default(media_limits_t *l);
@@ -182,5 +185,22 @@ typedef struct {
  * silencedetect wrote (parse it with silence_parse; it is ffmpeg's words about sava's own
  * clean copy, yet parsed as hostile). Keep them only if this returns MEDIA_OK. Blocks. */
 media_status_t media_aids(const media_aids_t *job, const media_io_t *io, media_aids_result_t *out);
+
+/* ---- a machine transcription ([subtitles] transcribe_cmd) ---- */
+typedef struct {
+	media_limits_t mt_limits;    /* ml_extra_ro: the command's folder */
+	const char *mt_cmd;          /* an absolute path of [a-zA-Z0-9._/-], checked by the config */
+	char mt_lang[4];             /* two lowercase letters */
+} media_transcribe_t;
+typedef struct {
+	media_status_t mt_status;
+	char mt_reason[MEDIA_REASON_BYTES];
+	uint64_t mt_bytes;
+} media_transcribe_result_t;
+/* The clean video's sound as 16 kHz mono WAV (audio.wav, in the job's folder), given to
+ * the operator's command inside the sandbox as `CMD audio.wav LANG`; what it writes on its
+ * standard output (a WebVTT file, at most MEDIA_CAPTIONS_MAX bytes) streams back as
+ * MEDIA_OUT_PAUSES. Parse it as hostile (webvtt_parse). Blocks. */
+media_status_t media_transcribe(const media_transcribe_t *job, const media_io_t *io, media_transcribe_result_t *out);
 
 #endif

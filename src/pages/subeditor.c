@@ -32,6 +32,19 @@ fragment_time(uint32_t ms, char out[24])
 	snprintf_cut(out, 24, "%u.%03u", ms / 1000, ms % 1000);
 }
 
+/* The transcription: a machine's draft, when the operator set one up. */
+static void
+transcribe_vars(tvars_t *v, const subs_view_t *sv, bool editable)
+{
+	if (editable && sv->is_source) {
+		tvars_set_cstr(v, "transcriber", "1");
+		tvars_set_cstr(v, !sv->transcriber ? "tr_off" : sv->transcribing == 1 ? "tr_running"
+		        : sv->transcribing == 2 ? "tr_ready" : "tr_ask", "1");
+		if (sv->transcriber && sv->transcribing == 3)
+			tvars_set_cstr(v, "tr_failed", "1");
+	}
+}
+
 /* The waveform (the media worker's, for the whole video) with this page's cues drawn on
  * it as boxes that link to their fields: timing seen without any script. */
 static void
@@ -232,6 +245,7 @@ page_subs_editor(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 	tvars_set(v, "cue_ids", buf_sv(&ids));
 	buf_free(&ids);
 	wave_vars(rq, v, &sv, from, to, hex, editable);
+	transcribe_vars(v, &sv, editable);
 	tvars_setf(v, "page", "%llu", (unsigned long long)page);
 	tvars_set(v, "shift", errs->give_back ? page_field(rq, "shift") : SV(""));
 	char qs[64];

@@ -182,6 +182,7 @@ page_staff_subtitles_appeal(request_t *rq, response_t *rs)
 			    : strcmp(q, "approve") == 0  ? N_("Approved. Once the appeal is published, these subtitles are public with it.")
 			    : strcmp(q, "restore") == 0  ? N_("The earlier version is your new draft.")
 			    : strcmp(q, "pauses") == 0   ? N_("A cue was made for each stretch of speech. Write the words of each, and adjust the times.")
+			    : strcmp(q, "transcribe") == 0 ? N_("The machine is transcribing the video. It can take as long as the video, or longer: reload the page later.")
 			                                 : NULL;
 		if (http_query(rq, "import_error", q, sizeof(q)) == 0) {
 			uint64_t code = 0, line = 0;
@@ -277,7 +278,12 @@ page_staff_subtitles_step(request_t *rq, response_t *rs)
 		st = subtitles_approve(rq->app, s, id, lang, true), done = "approve";
 	else if (sv_eq(what, SV("approve_back")))
 		st = subtitles_approve(rq->app, s, id, lang, false), done = "back";
-	else if (sv_eq(what, SV("pauses"))) {
+	else if (sv_eq(what, SV("transcribe")))
+		st = subtitles_transcribe(rq->app, s, id, lang), done = "transcribe";
+	else if (sv_eq(what, SV("transcript"))) {
+		subs_import_t res;
+		st = subtitles_transcript_use(rq->app, s, id, lang, &res), done = "imported";
+	} else if (sv_eq(what, SV("pauses"))) {
 		subs_import_t res;
 		st = subtitles_from_pauses(rq->app, s, id, lang, &res), done = "pauses";
 	} else if (sv_eq(what, SV("restore"))) {

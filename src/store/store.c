@@ -422,14 +422,17 @@ static const char *const store_migrations[] = {
 	"  PRIMARY KEY (case_id, lang)"
 	") STRICT;"
 	/* and the cue editor's timing aids, made once per clean video: the waveform picture
-	 * and the pauses, both sealed files of the case; in the clear only their ids, the
-	 * state of the job that makes them and the hour */
+	 * and the pauses, both sealed files of the case, and a machine transcription waiting
+	 * to be used ([subtitles] transcribe_cmd); in the clear only their ids, the states of
+	 * the jobs that make them and the hour */
 	"CREATE TABLE sub_aids ("
 	"  case_id BLOB PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,"
 	"  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
 	"  wave BLOB CHECK (wave IS NULL OR length(wave) = 16),"
 	"  pauses BLOB CHECK (pauses IS NULL OR length(pauses) = 16),"
-	"  hour INTEGER NOT NULL"
+	"  hour INTEGER NOT NULL,"
+	"  transcribing INTEGER NOT NULL DEFAULT 0 CHECK (transcribing BETWEEN 0 AND 3),"
+	"  transcript BLOB CHECK (transcript IS NULL OR length(transcript) = 16)"
 	") STRICT;",
 };
 

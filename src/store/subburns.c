@@ -195,7 +195,9 @@ store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang, co
 int
 store_subburns_requeue(store_t *st)
 {
-	return q_exec(st, "UPDATE sub_burns SET state = 0 WHERE state = 1;UPDATE sub_aids SET state = 0 WHERE state = 1") == 0
+	/* a transcription cut by a stop is asked again from the editor */
+	return q_exec(st, "UPDATE sub_burns SET state = 0 WHERE state = 1;UPDATE sub_aids SET state = 0 WHERE state = 1;"
+	                  "UPDATE sub_aids SET transcribing = 3 WHERE transcribing = 1") == 0
 	    ? STORE_OK
 	    : STORE_ERROR;
 }
@@ -207,7 +209,7 @@ store_subaids_get(store_t *st, const uint8_t appeal[16], store_subaids_t *out)
 {
 	sqlite3_stmt *q;
 	memset(out, 0, sizeof(*out));
-	if (q_prepare(st, &q, "SELECT state, wave, pauses, hour FROM sub_aids WHERE case_id = ?") != 0)
+	if (q_prepare(st, &q, "SELECT state, wave, pauses, hour, transcribing, transcript FROM sub_aids WHERE case_id = ?") != 0)
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
 	int rc = sqlite3_step(q), ret = rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
@@ -220,6 +222,11 @@ store_subaids_get(store_t *st, const uint8_t appeal[16], store_subaids_t *out)
 			out->has_files = true;
 		}
 		out->hour = sqlite3_column_int64(q, 3);
+		out->transcribing = sqlite3_column_int(q, 4);
+		if (sqlite3_column_type(q, 5) != SQLITE_NULL) {
+			blob_copy(out->transcript, 16, q, 5, &ok);
+			out->has_transcript = true;
+		}
 		ret = ok ? STORE_OK : STORE_ERROR;
 	}
 	sqlite3_finalize(q);
@@ -282,4 +289,72 @@ store_subaids_failed(store_t *st, const uint8_t appeal[16])
 		return STORE_ERROR;
 	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
 	return q_done(q);
+}
+
+int
+store_subaids_transcribe(store_t *st, const uint8_t appeal[16])
+{
+	sqlite3_stmt *q;
+	if (q_prepare(st, &q, "UPDATE sub_aids SET transcribing = 1 WHERE case_id = ? AND transcribing IN (0, 3)") != 0)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	return q_done_one(st, q, STORE_CONFLICT);
+}
+
+int
+store_subaids_transcribed(store_t *st, const uint8_t appeal[16], const store_attachment_t *t)
+{
+	sqlite3_stmt *q;
+	int rc = STORE_ERROR;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if (q_prepare(st, &q,
+	        "UPDATE sub_aids SET transcribing = ?2, transcript = ?3 WHERE case_id = ?1 AND transcribing = 1 "
+	        "AND EXISTS (SELECT 1 FROM appeals a WHERE a.id = ?1 AND a.state <> 4)") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, t ? 2 : 3);
+	if (t)
+		sqlite3_bind_blob(q, 3, t->id, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 3);
+	if ((rc = q_done_one(st, q, STORE_CONFLICT)) != STORE_OK || (t && (rc = store_attachment_insert(st, appeal, 1, t)) != STORE_OK))
+		goto rollback;
+	return q_commit(st);
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
+int
+store_subaids_transcript_take(store_t *st, const uint8_t appeal[16], uint8_t id[16])
+{
+	sqlite3_stmt *q;
+	store_subaids_t x;
+	int rc;
+	if (q_exec(st, "BEGIN IMMEDIATE") != 0)
+		return STORE_ERROR;
+	if ((rc = store_subaids_get(st, appeal, &x)) != STORE_OK || !x.has_transcript) {
+		rc = rc == STORE_OK ? STORE_NOT_FOUND : rc;
+		goto rollback;
+	}
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q, "DELETE FROM attachments WHERE id = ? AND case_id = ?") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, x.transcript, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, appeal, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	rc = STORE_ERROR;
+	if (q_prepare(st, &q, "UPDATE sub_aids SET transcribing = 0, transcript = NULL WHERE case_id = ?") != 0)
+		goto rollback;
+	sqlite3_bind_blob(q, 1, appeal, 16, SQLITE_STATIC);
+	if ((rc = q_done(q)) != STORE_OK)
+		goto rollback;
+	if ((rc = q_commit(st)) == STORE_OK)
+		memcpy(id, x.transcript, 16);
+	return rc;
+rollback:
+	q_exec(st, "ROLLBACK");
+	return rc == STORE_OK ? STORE_ERROR : rc;
 }

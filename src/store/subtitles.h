@@ -147,12 +147,15 @@ int store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang
 int store_subburns_requeue(store_t *st) WUR;
 
 /* ---- the cue editor's timing aids (subburns.c, migration 13) ---- */
-enum { STORE_JOB_AIDS = 4 };   /* a media job's kind, durable as its sub_aids row */
+enum { STORE_JOB_AIDS = 4, STORE_JOB_TRANSCRIBE = 5 };   /* media jobs' kinds, durable as sub_aids rows */
 typedef struct {
 	int state;                    /* STORE_BURN_* (waiting, running, done, failed) */
 	bool has_files;
 	uint8_t wave[16], pauses[16]; /* attachment ids, once done */
 	int64_t hour;
+	int transcribing;             /* 0 none, 1 asked (a job runs), 2 done: transcript waits, 3 failed */
+	bool has_transcript;
+	uint8_t transcript[16];       /* the machine's WebVTT, a sealed file of the case */
 } store_subaids_t;
 int store_subaids_get(store_t *st, const uint8_t appeal[16], store_subaids_t *out) WUR;
 /* Wanted: a waiting row unless there is one (STORE_OK either way). */
@@ -164,5 +167,12 @@ int store_subaids_start(store_t *st, const uint8_t appeal[16]) WUR;
 int store_subaids_done(store_t *st, const uint8_t appeal[16], const store_attachment_t *wave,
     const store_attachment_t *pauses, int64_t hour) WUR;
 int store_subaids_failed(store_t *st, const uint8_t appeal[16]) WUR;
+/* A machine transcription asked for: STORE_CONFLICT when one is asked already. */
+int store_subaids_transcribe(store_t *st, const uint8_t appeal[16]) WUR;
+/* Its file (t NULL: it failed), in one transaction with its attachment row. */
+int store_subaids_transcribed(store_t *st, const uint8_t appeal[16], const store_attachment_t *t) WUR;
+/* The waiting transcript taken (used or dropped): its attachment row deleted, its id to
+ * id (the caller deletes its blob), the row back to none. STORE_NOT_FOUND: none waits. */
+int store_subaids_transcript_take(store_t *st, const uint8_t appeal[16], uint8_t id[16]) WUR;
 
 #endif

@@ -12,9 +12,9 @@ import time
 
 import requests
 
-from conftest import HTTP_TIMEOUT, run_cli
+from conftest import HTTP_TIMEOUT, _teardown, run_cli, start_instance
 from intake_util import find_csrf
-from test_appeals import check_clean, editors, media_files, pytestmark  # noqa: F401
+from test_appeals import MEDIA_CONF, check_clean, editors, media_files, pytestmark  # noqa: F401
 from test_subtitles import VTT, add_appeal, cues_of, edit, inst, page, step, take, translator  # noqa: F401
 
 
@@ -185,8 +185,9 @@ def test_the_editor_shows_the_waveform_and_makes_cues_from_the_pauses(inst, tmp_
     assert db_count(inst, "SELECT count(*) FROM sub_aids WHERE case_id = ? AND state = 2", bytes.fromhex(aid)) == 1
     # sealed, like the video it was drawn from: nothing of it in the clear on disk
     assert media_files(inst) == []
-    # no cues yet: the page offers to make them from the pauses
+    # no cues yet: the page offers to make them from the pauses; no transcriber is set up
     assert 'value="pauses"' in text and "<rect" not in text
+    assert "not set up on this server" in text and 'value="transcribe"' not in text
     r = edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(text), "lang": "en", "do": "pauses"})
     assert r.status_code == 303 and "done=pauses" in r.headers["Location"], (r.status_code, r.text[:2000])
     text = page(edna, aid, "en")
@@ -207,3 +208,52 @@ def test_the_editor_shows_the_waveform_and_makes_cues_from_the_pauses(inst, tmp_
     # the picture is the appeal's: someone who does not hold the editors' key gets nothing
     outsider = __import__("intake_util").Staff(inst, "olga", "translator").login()
     assert outsider.get(f"/en/staff/subtitles/{aid}/waveform").status_code == 404
+
+
+FAKE_TRANSCRIBER = """#!/bin/sh
+# a stand-in for whisper.cpp: reads the WAV sava made, says what it heard as WebVTT
+test -s "$1" || exit 3
+head -c 4 "$1" | grep -q RIFF || exit 4
+printf 'WEBVTT\n\n00:00.500 --> 00:02.000\nmachine words in %s\n\n00:02.500 --> 00:04.000\n<i>more</i>\n' "$2"
+"""
+
+
+def test_a_machine_transcription_becomes_a_draft_to_correct(tmp_path):
+    tr = tmp_path / "tr"
+    tr.mkdir()
+    script = tr / "fake-transcribe"
+    script.write_text(FAKE_TRANSCRIBER)
+    script.chmod(0o755)
+    conf = dict(MEDIA_CONF)
+    conf[("subtitles", "transcribe_cmd")] = str(script)
+    inst = start_instance(tmp_path, conf=conf)
+    try:
+        edna, erin = editors(inst)
+        aid = add_appeal(inst, tmp_path)
+        r = edna.get(f"/en/staff/subtitles/{aid}")
+        assert edna.post(f"/en/staff/subtitles/{aid}/step",
+                         data={"csrf": find_csrf(r.text), "do": "start"}).status_code == 303
+        text = page(edna, aid, "en")
+        assert 'value="transcribe"' in text and "not set up" not in text
+        r = edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(text), "lang": "en", "do": "transcribe"})
+        assert r.status_code == 303 and "done=transcribe" in r.headers["Location"], r.text[:2000]
+        deadline = time.time() + 120
+        while 'value="transcript"' not in text:
+            assert "failed" not in text, text[:3000]
+            assert time.time() < deadline
+            time.sleep(1)
+            text = page(edna, aid, "en")
+        # sealed until used: nothing of it in the clear
+        assert media_files(inst) == []
+        r = edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(text), "lang": "en", "do": "transcript"})
+        assert r.status_code == 303 and "done=imported" in r.headers["Location"], r.text[:2000]
+        vtt = edna.get(f"/en/staff/subtitles/{aid}/export?lang=en&format=vtt").content.decode()
+        assert "00:00:00.500 --> 00:00:02.000\nmachine words in en" in vtt and "<i>more</i>" in vtt, vtt
+        text = page(edna, aid, "en")
+        assert 'value="transcript"' not in text and 'value="transcribe"' in text
+        assert db_count(inst, "SELECT count(*) FROM sub_aids WHERE case_id = ? AND transcript IS NOT NULL",
+                        bytes.fromhex(aid)) == 0
+        log = run_cli("audit", "verify", inst.dir)
+        assert log.returncode == 0, log.stderr
+    finally:
+        _teardown(inst)
