@@ -6,6 +6,7 @@
 #include "domain/subtitles_private.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -104,19 +105,20 @@ subs_status_t
 subtitles_from_pauses(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
     subs_import_t *res)
 {
-	static silence_t pauses[AIDS_PAUSES_READ];
+	silence_t *pauses = calloc(AIDS_PAUSES_READ, sizeof(*pauses));   /* request threads: never static */
 	struct subs_open o;
 	case_file_out_t f;
 	sub_doc_t doc, cur;
 	buf_t vtt;
 	uint32_t next;
 	size_t n = 0;
+	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	memset(res, 0, sizeof(*res));
 	sub_doc_init(&doc);
 	sub_doc_init(&cur);
 	buf_init(&vtt, MEDIA_CAPTIONS_MAX);
-	subs_status_t st = subs_open(app, s, appeal, lang, &o);
+	subs_status_t st = pauses ? subs_open(app, s, appeal, lang, &o) : SUBS_ERROR;
 	/* the transcription's first draft only: never over cues someone wrote */
 	if (st == SUBS_OK && strcmp(lang, o.ap.language) != 0)
 		st = SUBS_STEP;
@@ -140,6 +142,7 @@ subtitles_from_pauses(const app_t *app, const staff_t *s, const uint8_t appeal[1
 	buf_free(&vtt);
 	sub_doc_free(&doc);
 	sub_doc_free(&cur);
+	free(pauses);
 	return st;
 }
 

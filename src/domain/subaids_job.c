@@ -7,6 +7,7 @@
 #include "domain/mediajobs_private.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -53,16 +54,17 @@ aids_write(void *ctx, media_out_t which, const uint8_t *p, size_t n)
 static int
 aids_pauses(struct aids_io *x)
 {
-	static silence_t pauses[AIDS_PAUSES_KEPT];
+	silence_t *pauses = calloc(AIDS_PAUSES_KEPT, sizeof(*pauses));   /* two workers: never static */
 	size_t n = 0;
 	buf_t plain;
 	buf_init(&plain, MEDIA_PAUSES_MAX);
-	int rc = silence_parse(buf_sv(&x->report), pauses, AIDS_PAUSES_KEPT, &n) == 0 &&
+	int rc = pauses && silence_parse(buf_sv(&x->report), pauses, AIDS_PAUSES_KEPT, &n) == 0 &&
 	        silence_write(pauses, n, &plain) == 0 &&
 	        mediajobs_out_write(x->app, &x->out[1], "pauses.txt", "text/plain", (const uint8_t *)plain.data, plain.len) == 0
 	    ? 0
 	    : -1;
 	buf_free(&plain);
+	free(pauses);
 	return rc;
 }
 
