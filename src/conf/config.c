@@ -58,6 +58,9 @@ const char config_default_text[] =
 "# The onion service address (for example abc...xyz.onion). When set, pages carry an\n"
 "# Onion-Location header so Tor Browser offers the onion version.\n"
 "onion_address =\n"
+"# Where the \"Exit this page\" link in every public page's header goes: a neutral page on\n"
+"# another site (https only), so that someone who is being watched can leave at once.\n"
+"exit_url = https://www.gismeteo.by/\n"
 "\n"
 "[intake]\n"
 "# Digits in a requester's receipt: 16 (looks like a card or phone number) or 20\n"
@@ -194,6 +197,7 @@ config_defaults(config_t *c)
 	c->kdf_queue_staff = 32;
 	c->kdf_queue = 64;   /* the largest of the three */
 	snprintf(c->default_lang, sizeof(c->default_lang), "ru");
+	snprintf(c->exit_url, sizeof(c->exit_url), "https://www.gismeteo.by/");
 	c->receipt_digits = 16;
 	c->max_files = LIMIT_MP_FILES;
 	c->max_file_mb = 50;
@@ -393,6 +397,22 @@ config_listen(const char *v, config_t *c)
 	return 0;
 }
 
+/* An https:// address to leave for: printable ASCII without spaces, quotes or angle
+ * brackets (it goes into every public page's header as a link). */
+static bool
+config_exit_url(const char *v, config_t *c)
+{
+	size_t n = strlen(v);
+	if (n < 9 || n >= sizeof(c->exit_url) || strncmp(v, "https://", 8) != 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] >= 127 || v[i] == '"' || v[i] == '\'' || v[i] == '<' || v[i] == '>' || v[i] == '\\' ||
+		    v[i] == '`')
+			return true;
+	memcpy(c->exit_url, v, n + 1);
+	return false;
+}
+
 /* An onion address: 56 base32 characters and ".onion" (v3), or empty. */
 static int
 config_onion(const char *v, config_t *c)
@@ -473,6 +493,9 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		} else if (strcmp(name, "onion_address") == 0) {
 			bad = config_onion(value, c);
 			want = "a v3 onion address (56 letters and digits, then .onion) or nothing";
+		} else if (strcmp(name, "exit_url") == 0) {
+			bad = config_exit_url(value, c);
+			want = "an https:// address of at most 200 characters, without spaces or quotes";
 		} else {
 			goto unknown;
 		}

@@ -28,6 +28,7 @@ typedef struct {
 	                            * ([server] kdf_queue = N, in older files, sets all three.) */
 	char onion_address[128];   /* [site] onion_address: adds Onion-Location when set */
 	char default_lang[4];      /* [site] default_language: be, ru or en */
+	char exit_url[201];        /* [site] exit_url: where "Exit this page" goes */
 	unsigned receipt_digits;   /* [intake] receipt_digits: 16 or 20 */
 	unsigned max_files;        /* [intake] max_files: attachments per message */
 	unsigned max_file_mb;      /* [intake] max_file_mb: MiB per attachment */

@@ -49,6 +49,8 @@ struct upload {
 	uint64_t expect;           /* the part's length as guessed (upload_file_begin), or 0 */
 	bool too_many, too_large;
 	bool refused;              /* no room for files: all dropped, the rest skipped (upload_refuse) */
+	bool discard;              /* keeps no file at all (upload_new_discard) */
+	bool discarded;            /* ...and a file came */
 	drop_keys_t *drop;         /* an offline drop's: every file under its f (owned) */
 };
 
@@ -62,6 +64,21 @@ upload_new_for(const app_t *app, unsigned max_files, uint64_t max_bytes)
 	u->max_files = max_files;
 	u->max_bytes = max_bytes;
 	return u;
+}
+
+upload_t *
+upload_new_discard(const app_t *app)
+{
+	upload_t *u = upload_new_for(app, 0, 0);
+	if (u)
+		u->discard = true;
+	return u;
+}
+
+bool
+upload_discarded(const upload_t *u)
+{
+	return u && u->discarded;
 }
 
 upload_t *
@@ -250,6 +267,11 @@ upload_file_data(upload_t *u, const char *p, size_t n)
 {
 	if (!u->in_part || u->skipping || u->refused || n == 0)
 		return 0;
+	if (u->discard) {   /* not a byte of it written anywhere */
+		u->discarded = true;
+		u->skipping = true;
+		return 0;
+	}
 	int rc;
 	if (!u->cur && (rc = upload_open_file(u)) != 0)
 		return rc == UPLOAD_NO_ROOM ? upload_refuse(u) : rc;
@@ -330,7 +352,7 @@ int
 upload_seal(upload_t *u, const app_t *app, case_keys_t *keys, const uint8_t case_id[16], store_attachment_t *att,
     int64_t hour)
 {
-	if (u && (u->refused || u->drop))   /* a drop's files are never wrapped to a case */
+	if (u && (u->refused || u->drop || u->discard))   /* a drop's files are never wrapped to a case */
 		return -1;
 	if (!u || u->n == 0)
 		return 0;

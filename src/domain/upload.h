@@ -17,6 +17,11 @@ upload_t *upload_new_for(const app_t *app, unsigned max_files, uint64_t max_byte
  * returned). */
 struct drop_keys;
 upload_t *upload_new_drop(const app_t *app, unsigned max_files, uint64_t max_bytes, struct drop_keys *k);
+/* A form's whose files must not be kept (a mailbox reply that came after the mailbox
+ * closed): every file part is skipped unwritten, so its text fields still arrive and the
+ * page can give them back. upload_discarded: a file came and was dropped. */
+upload_t *upload_new_discard(const app_t *app);
+bool upload_discarded(const upload_t *u);
 /* Its keys (NULL for any other upload). */
 const struct drop_keys *upload_drop_keys(const upload_t *u);
 /* One file part: name and type as the browser sent them (cleaned here). An empty part

@@ -36,6 +36,15 @@ http_csrf_read_cookie(request_t *rq, sv_t header)
 		rq->csrf_have = true;
 }
 
+void
+http_csrf_use_session(request_t *rq, sv_t cookie)
+{
+	if (csrf_decode(cookie, rq->csrf_key) == 0) {
+		rq->csrf_have = true;
+		rq->csrf_set_cookie = false;
+	}
+}
+
 int
 http_csrf_token(request_t *rq, char out[64])
 {

@@ -149,6 +149,9 @@ struct request {
 /* The CSRF token for forms on this page (base64url, NUL-terminated in out[64]);
  * creates the form secret, and marks its cookie to be set, when the request had none. */
 int http_csrf_token(request_t *rq, char out[64]) WUR;
+/* The forms of this answer are for the staff session whose cookie it sets (a page shown
+ * right after a login, rather than a redirect). */
+void http_csrf_use_session(request_t *rq, sv_t cookie);
 /* True when the form's csrf field matches the request's cookie (constant time). */
 bool http_csrf_ok(const request_t *rq);
 bool http_csrf_value_ok(const request_t *rq, sv_t value);

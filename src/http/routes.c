@@ -17,7 +17,7 @@ static const route_t routes[] = {
 	/* A requester's pages are logged without status and time: a 303 after a receipt
 	 * would say that it was right, and when. */
 	{ "/{lang}/help", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_MULTIPART, 0, page_help, false, &page_help_upload, true },
-	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 4096, page_mailbox, false, NULL, true },
+	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1048576, page_mailbox, false, NULL, true },
 	{ "/{lang}/mailbox/reply", HTTP_POST, BODY_MULTIPART, 0, page_mailbox_reply, false, &page_mailbox_upload, true },
 	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false, NULL, true },
 	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false, NULL, true },
@@ -32,7 +32,7 @@ static const route_t routes[] = {
 	{ "/{lang}/stories/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_story, false },
 	{ "/static/sava.css", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_static_css, true },
 	{ "/staff/", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_home, false },
-	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_login, false },
+	{ "/staff/login", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1048576, page_staff_login, false },
 	{ "/staff/logout", HTTP_POST, BODY_FORM, 1024, page_staff_logout, false },
 	{ "/staff/enroll/{token}", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 8192, page_staff_enroll, false },
 	{ "/staff/sessions", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_sessions, false },

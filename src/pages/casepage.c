@@ -25,12 +25,20 @@ up_begin_help(request_t *rq, void **upload)
 	return intake_admit(rq->app) == INTAKE_OK ? up_new(rq, upload) : 503;
 }
 
-/* A mailbox reply: files only with a live mailbox session. */
+/* A mailbox reply: files only with a live mailbox session. Without one (the mailbox
+ * closed while he wrote) the files are dropped unread and the text still read, so the page
+ * can give it back beside the receipt field. */
 static int
 up_begin_mailbox(request_t *rq, void **upload)
 {
 	const mailbox_t *m;
-	return page_mailbox_session(rq, &m) > 0 ? up_new(rq, upload) : 403;
+	int have = page_mailbox_session(rq, &m);
+	if (have > 0)
+		return up_new(rq, upload);
+	if (have < 0)
+		return 500;
+	*upload = upload_new_discard(rq->app);
+	return *upload ? 0 : 503;
 }
 
 /* A staff reply: files only from someone who can open the request (others get the
@@ -41,9 +49,17 @@ up_begin_staff(request_t *rq, void **upload)
 	staff_status_t st;
 	const staff_t *s;
 	uint8_t id[16];
-	bool ok = page_id_param(rq, id) == 0 && (s = page_staff_session(rq, &st)) != NULL &&
-	    casework_may_write(rq->app, s, id);
-	return ok ? up_new(rq, upload) : 404;
+	if (page_id_param(rq, id) != 0)
+		return 404;
+	if ((s = page_staff_session(rq, &st)) == NULL) {
+		if (st == STAFF_ERROR)
+			return 500;
+		/* the session ended while she wrote: files dropped unread, the text read, so
+		 * that the login page can carry it (staff_resume.c) */
+		*upload = upload_new_discard(rq->app);
+		return *upload ? 0 : 503;
+	}
+	return casework_may_write(rq->app, s, id) ? up_new(rq, upload) : 404;
 }
 
 static int

@@ -1,4 +1,4 @@
-/* help: the front door for requesters: the help form, the receipt, and the mailbox. The
+/* help: the front door for requesters: the help form and the receipt (the mailbox: mailbox.c). The
  * receipt arrives only in a POST body and is never logged; every response is no-store.
  * Nothing here needs JavaScript. */
 #include <stdio.h>
@@ -14,8 +14,6 @@
  * what was typed (never files, which a browser cannot be given back). */
 static const char *const msg_full_help =
     N_("We cannot take requests right now. Nothing was sent. Your text is below: copy it, and try again later.");
-static const char *const msg_full_reply =
-    N_("We cannot take messages right now. Nothing was sent. Your text is below: copy it, and try again later.");
 static const char *const msg_full_files = N_("Files are not kept: choose them again when you try again.");
 
 /* Labels of the form's lists, in the order of intake_situations and intake_regions. */
@@ -119,8 +117,14 @@ receipt_page(request_t *rq, response_t *rs)
 	char shown[PAGE_RECEIPT_SHOWN];
 	page_receipt_grouped(rq->scratch, shown);
 	tvars_t *v = help_vars(rq);
-	if (v)
-		tvars_set_cstr(v, "receipt", shown);
+	/* two groups of four a line ("1234 5678"), each line kept whole: at 360 px the
+	 * receipt never wraps inside a group */
+	size_t len = strlen(shown);
+	for (size_t at = 0; v && at < len; at += 10) {
+		tvars_t *it = tvars_add_item(v, "receipt_lines");
+		if (it)
+			tvars_setf(it, "line", "%.*s", (int)(len - at < 9 ? len - at : 9), shown + at);
+	}
 	sodium_memzero(shown, sizeof(shown));
 	sodium_memzero(rq->scratch, sizeof(rq->scratch));
 	page_render(rq, rs, "receipt", N_("Your request has been received"), v);
@@ -187,256 +191,4 @@ page_help(request_t *rq, response_t *rs)
 		    500);
 		return;
 	}
-}
-
-/* ---- the mailbox ---- */
-
-/* The receipt form: error is a msgid, notice a sentence already in the page's language.
- * typed (the receipt as he typed it) is given back in its field, in this answer's body only
- * (no-store, wiped once sent; never in a URL, a cookie or the log). */
-static void
-mailbox_form_typed(request_t *rq, response_t *rs, const char *error, const char *notice, sv_t typed)
-{
-	tvars_t *v = help_vars(rq);
-	if (v) {
-		tvars_setf(v, "action", "/%s/mailbox", lang_code(rq->lang));
-		if (error)
-			tvars_set_cstr(v, "error", i18n(rq->lang, error));
-		if (notice)
-			tvars_set_cstr(v, "notice", notice);
-		if (typed.len)
-			tvars_set(v, "receipt", typed);
-	}
-	page_render(rq, rs, "mailbox", N_("Open your mailbox"), v);
-}
-
-static void
-mailbox_form(request_t *rq, response_t *rs, const char *error, const char *notice)
-{
-	mailbox_form_typed(rq, rs, error, notice ? i18n(rq->lang, notice) : NULL, SV(""));
-}
-
-/* Refused by the limit on receipts: when to try again, in seconds, in the page and in
- * Retry-After, and the receipt he typed kept. The page rounds up to five seconds: "5, 10,
- * 15 ... seconds" take the same word form in be and ru, so one sentence fits them all. */
-static void
-mailbox_refused(request_t *rq, response_t *rs)
-{
-	char notice[400];
-	unsigned wait = mailbox_wait_s(rq->app), shown = (wait + 4) / 5 * 5;
-	const char *msg = i18n(rq->lang, N_("Too many attempts right now. Try again in about {N} seconds."));
-	const char *at = strstr(msg, "{N}");
-	if (shown < 5)
-		shown = 5;
-	if (at)
-		snprintf_cut(notice, sizeof(notice), "%.*s%u%s", (int)(at - msg), msg, shown, at + 3);
-	else
-		snprintf_cut(notice, sizeof(notice), "%s", msg);
-	mailbox_form_typed(rq, rs, NULL, notice, page_field(rq, "receipt"));
-	rs->retry_after = wait ? wait : 1;
-	if (rs->status == 0)
-		rs->status = 503;
-}
-
-static void
-mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, const char *notice,
-    int status)
-{
-	case_view_t cv;
-	char prefix[32];
-	intake_status_t st = INTAKE_ERROR;
-	if (!snprintf_ok(prefix, sizeof(prefix), "/%s/mailbox/file/", lang_code(rq->lang)) ||
-	    (st = mailbox_view(rq->app, m, &cv)) != INTAKE_OK) {
-		if (st == INTAKE_INVALID)   /* a video appeal's receipt: its own page */
-			http_redirectf(rs, 303, "/%s/appeal/status", lang_code(rq->lang));
-		else
-			rs->status = 500;
-		return;
-	}
-	tvars_t *v = help_vars(rq);
-	if (v) {
-		page_view_vars(rq, v, &cv, prefix, false);
-		if (drop_mailbox_offline(rq->app, m))
-			tvars_set_cstr(v, "drop_offline", "1");
-		if (p) {
-			page_problems_vars(rq, v, p);
-			tvars_set(v, "message", page_field(rq, "message"));
-		}
-		if (notice && upload_refused(rq->upload))
-			tvars_setf(v, "notice", "%s %s", i18n(rq->lang, notice), i18n(rq->lang, msg_full_files));
-		else if (notice)
-			tvars_set_cstr(v, "notice", i18n(rq->lang, notice));
-		if (notice)
-			tvars_set(v, "message", page_field(rq, "message"));
-	}
-	case_view_free(&cv);
-	page_render(rq, rs, "mailbox_view", N_("Your mailbox"), v);
-	if (status && rs->status == 0)
-		rs->status = status;
-}
-
-static void
-mailbox_page(request_t *rq, response_t *rs, const mailbox_t *m, const page_problems_t *p, int status)
-{
-	mailbox_render(rq, rs, m, p, NULL, status);
-}
-
-static void
-mailbox_notice(request_t *rq, response_t *rs, const mailbox_t *m, const char *notice, int status)
-{
-	mailbox_render(rq, rs, m, NULL, notice, status);
-}
-
-static void
-mailbox_work(request_t *rq)
-{
-	char cookie[SESS_COOKIE_CHARS + 1];
-	size_t n = strnlen(rq->scratch, RECEIPT_DIGITS_MAX);
-	rq->work_status = mailbox_open(rq->app, rq->scratch, n, cookie);
-	sodium_memzero(rq->scratch, sizeof(rq->scratch));
-	if (rq->work_status == INTAKE_OK)
-		memcpy(rq->scratch, cookie, sizeof(cookie));
-	sodium_memzero(cookie, sizeof(cookie));
-}
-
-static void
-mailbox_redirect(request_t *rq, response_t *rs)
-{
-	http_redirectf(rs, 303, "/%s/mailbox", lang_code(rq->lang));
-}
-
-void
-page_mailbox(request_t *rq, response_t *rs)
-{
-	const mailbox_t *m;
-	if (rq->method != HTTP_POST) {
-		int have = page_mailbox_session(rq, &m);
-		if (have > 0)
-			mailbox_page(rq, rs, m, NULL, 0);
-		else if (have == 0)
-			mailbox_form(rq, rs, NULL, NULL);
-		else
-			rs->status = 500;
-		return;
-	}
-	if (!rq->work_done) {
-		const sv_t *receipt = form_get(&rq->form, "receipt");
-		size_t n = receipt ? receipt_parse(*receipt, rq->scratch) : 0;
-		if (n == 0) {
-			mailbox_form(rq, rs, rq->app->config.receipt_digits == 20
-			        ? N_("A receipt has 20 digits, like 1234 5678 9012 3456 7890. Check it and try again.")
-			        : N_("A receipt has 16 digits, like 1234 5678 9012 3456. Check it and try again."),
-			    NULL);
-			if (rs->status == 0)
-				rs->status = 400;
-			return;
-		}
-		http_defer(rq, mailbox_work, WORK_MAILBOX_OPEN);
-		return;
-	}
-	switch ((intake_status_t)rq->work_status) {
-	case INTAKE_OK: {
-		int set = http_cookie_set(rq, rs, HTTP_COOKIE_MAILBOX, sv_from_cstr(rq->scratch), HTTP_COOKIE_SESSION);
-		sodium_memzero(rq->scratch, sizeof(rq->scratch));
-		if (set != 0)
-			rs->status = 500;
-		else
-			mailbox_redirect(rq, rs);
-		return;
-	}
-	case INTAKE_NOT_FOUND:
-		/* The same page, whatever was wrong with the receipt. */
-		mailbox_form(rq, rs, NULL,
-		    N_("We could not open a mailbox with this receipt. Check the digits and try again. A request is deleted, with its mailbox, when it is closed or has had no activity for a long time."));
-		return;
-	case INTAKE_OVERLOADED:
-		mailbox_refused(rq, rs);
-		return;
-	case INTAKE_BUSY:
-		mailbox_form_typed(rq, rs, NULL,
-		    i18n(rq->lang, N_("Too many people are opening mailboxes right now. Please wait a minute and try again.")),
-		    page_field(rq, "receipt"));
-		if (rs->status == 0)
-			rs->status = 503;
-		return;
-	default:
-		rs->status = 500;
-		return;
-	}
-}
-
-static void
-reply_work(request_t *rq)
-{
-	const mailbox_t *m;
-	int have = page_mailbox_session(rq, &m);
-	rq->work_status = have > 0 ? mailbox_reply(rq->app, m, page_field(rq, "message"), rq->upload)
-	                           : have == 0 ? INTAKE_NOT_FOUND : INTAKE_ERROR;
-}
-
-void
-page_mailbox_reply(request_t *rq, response_t *rs)
-{
-	const mailbox_t *m;
-	if (!rq->work_done) {
-		int have = page_mailbox_session(rq, &m);
-		if (have <= 0) {
-			if (have < 0)
-				rs->status = 500;
-			else
-				mailbox_redirect(rq, rs);
-			return;
-		}
-		page_problems_t p = { .n = 0 };
-		page_check_message(rq, false, &p);
-		if (upload_refused(rq->upload))
-			mailbox_notice(rq, rs, m, msg_full_reply, 503);
-		else if (p.n)
-			mailbox_page(rq, rs, m, &p, 400);
-		else
-			http_defer(rq, reply_work, WORK_MAILBOX_REPLY);
-		return;
-	}
-	if (rq->work_status == INTAKE_OK || rq->work_status == INTAKE_NOT_FOUND) {
-		mailbox_redirect(rq, rs);
-	} else if (rq->work_status == INTAKE_OVERLOADED && page_mailbox_session(rq, &m) > 0) {
-		mailbox_notice(rq, rs, m, N_("You have sent many messages. Please wait for an answer before you write again."), 503);
-	} else if (rq->work_status == INTAKE_FULL && page_mailbox_session(rq, &m) > 0) {
-		mailbox_notice(rq, rs, m, msg_full_reply, 503);
-	} else {
-		rs->status = 500;
-	}
-}
-
-void
-page_mailbox_leave(request_t *rq, response_t *rs)
-{
-	const mailbox_t *m;
-	if (page_mailbox_session(rq, &m) > 0)
-		mailbox_leave(rq->app, m);
-	if (http_cookie_clear(rq, rs, HTTP_COOKIE_MAILBOX) != 0) {
-		rs->status = 500;
-		return;
-	}
-	rs->clear_site_data = true;
-	mailbox_redirect(rq, rs);
-}
-
-void
-page_mailbox_file(request_t *rq, response_t *rs)
-{
-	const mailbox_t *m;
-	uint8_t aid[16];
-	case_file_out_t f;
-	int have = page_mailbox_session(rq, &m);
-	if (have <= 0 || page_id_param(rq, aid) != 0) {
-		rs->status = have < 0 ? 500 : 404;
-		return;
-	}
-	intake_status_t st = mailbox_file(rq->app, m, aid, &f);
-	if (st != INTAKE_OK) {
-		rs->status = st == INTAKE_NOT_FOUND ? 404 : st == INTAKE_BUSY ? 503 : 500;
-		return;
-	}
-	page_download(rs, &f);
 }

@@ -15,7 +15,7 @@
 static const char *const page_template_names[] = {
 	"layout", "landing", "article", "help", "mailbox", "error",
 	"staff_login", "staff_home", "staff_enroll", "staff_sessions", "staff_passphrase", "staff_recover",
-	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view",
+	"staff_accounts", "staff_revoke", "staff_groups", "staff_audit", "receipt", "mailbox_view", "mailbox_left", "staff_resume",
 	"staff_requests", "staff_request", "staff_shred", "staff_profile", "staff_account", "staff_cases",
 	"volunteer", "staff_applications", "staff_application", "staff_application_done", "staff_application_reject",
 	"appeal", "appeal_status", "appeals", "appeal_public", "staff_appeals", "staff_appeal", "staff_appeal_new",
@@ -101,6 +101,7 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	tvars_setf(v, "appeals_href", "/%s/appeals", code);
 	tvars_setf(v, "stories_href", "/%s/stories", code);
 	tvars_setf(v, "drop_href", "/%s/drop", code);
+	tvars_set_cstr(v, "exit_url", rq->app->config.exit_url);
 	if (rq->app->test_instance)
 		tvars_set_cstr(v, "test_instance", "1");
 	/* Staff pages say for a while that the triage key was re-created by an operator's

@@ -42,17 +42,34 @@ void
 page_staff_login(request_t *rq, response_t *rs)
 {
 	const char *error = NULL;
+	page_problems_t p = { .n = 0 };
 	if (rq->method == HTTP_POST && !rq->work_done) {
-		http_defer(rq, login_work, WORK_STAFF_LOGIN);
-		return;
+		/* what is wrong with the form itself, field by field: it says nothing about
+		 * any account, and costs no Argon2id */
+		sv_t code = page_field(rq, "totp");
+		bool digits = code.len == 6;
+		for (size_t i = 0; digits && i < code.len; i++)
+			digits = code.p[i] >= '0' && code.p[i] <= '9';
+		if (page_field(rq, "handle").len == 0)
+			page_problem_add(&p, "handle", i18n(rq->lang, N_("Enter your name.")));
+		if (page_field(rq, "passphrase").len == 0)
+			page_problem_add(&p, "passphrase", i18n(rq->lang, N_("Enter your passphrase.")));
+		if (!digits)
+			page_problem_add(&p, "totp", i18n(rq->lang, N_("Enter the 6 digits your app shows now.")));
+		if (p.n == 0) {
+			http_defer(rq, login_work, WORK_STAFF_LOGIN);
+			return;
+		}
+		rs->status = 400;
 	}
-	if (rq->method == HTTP_POST) {
+	if (rq->method == HTTP_POST && rq->work_done) {
 		if (rq->work_status == STAFF_OK) {
 			int set = http_cookie_set(rq, rs, HTTP_COOKIE_STAFF, sv_from_cstr(rq->scratch), HTTP_COOKIE_SESSION);
+			http_csrf_use_session(rq, sv_from_cstr(rq->scratch));
 			sodium_memzero(rq->scratch, sizeof(rq->scratch));
 			if (set != 0)
 				rs->status = 500;
-			else
+			else if (!page_staff_resume(rq, rs))
 				page_staff_redirect(rq, rs, "/staff/");
 			return;
 		}
@@ -61,8 +78,12 @@ page_staff_login(request_t *rq, response_t *rs)
 	}
 	tvars_t *v = page_staff_vars(rq);
 	set_error(v, rq, error);
-	if (v && rq->method == HTTP_POST)
+	if (v && p.n)
+		page_problems_vars(rq, v, &p);
+	if (v && rq->method == HTTP_POST) {
 		tvars_set(v, "handle", page_field(rq, "handle"));
+		page_staff_resume_keep(rq, v);
+	}
 	page_render(rq, rs, "staff_login", N_("Staff login"), v);
 }
 

@@ -69,6 +69,8 @@ page_need_staff(request_t *rq, response_t *rs)
 	}
 	if (st == STAFF_ERROR)
 		rs->status = 500;
+	else if (rq->method == HTTP_POST)
+		page_staff_session_ended(rq, rs);   /* nothing typed is lost */
 	else
 		page_staff_redirect(rq, rs, "/staff/login");
 	return NULL;

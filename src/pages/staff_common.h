@@ -8,6 +8,14 @@
  * when it ends), or NULL with a redirect to the login page (or a 500) set. A verified
  * session lets the layout add the staff notices. */
 const staff_t *page_need_staff(request_t *rq, response_t *rs);
+/* A form posted without a live staff session: the login form, saying why, with what was
+ * typed carried in it (staff_resume.c). */
+void page_staff_session_ended(request_t *rq, response_t *rs);
+/* After a login: the carried text given back in its form, to send again (true), or false
+ * when the login form carried none. */
+bool page_staff_resume(request_t *rq, response_t *rs);
+/* A failed login keeps carrying it. */
+void page_staff_resume_keep(const request_t *rq, tvars_t *v);
 /* The same for a page about one thing: its {id} into id, or NULL with a 404. */
 const staff_t *page_need_staff_id(request_t *rq, response_t *rs, uint8_t id[16]);
 /* Common values of every staff page: the CSRF token and the links of the staff layout. */

@@ -9,7 +9,7 @@ receipt_parse(sv_t in, char out[RECEIPT_PARSE_MAX + 1])
 	out[0] = '\0';
 	for (size_t i = 0; i < in.len; i++) {
 		char c = in.p[i];
-		if (c == ' ' || c == '-' || c == '\t')
+		if (c == ' ' || c == '-' || c == '\t' || c == '\r' || c == '\n')   /* pasted from two lines too */
 			continue;
 		if (c < '0' || c > '9' || n == RECEIPT_PARSE_MAX) {
 			out[0] = '\0';

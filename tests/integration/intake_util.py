@@ -16,7 +16,7 @@ from test_staff import PASSPHRASE, enroll, invite, login, totp
 
 SITUATIONS = ("notice", "serving", "border", "out", "other")
 
-RECEIPT_RE = re.compile(r'<p\b[^>]*\bid="receipt"[^>]*>([^<]*)</p>')
+RECEIPT_RE = re.compile(r'<p\b[^>]*\bid="receipt"[^>]*>((?:<span class="receipt-line">\d{4}(?: \d{4})?</span>)+)</p>')
 REQUEST_LINK_RE = re.compile(r'href="(?:/[a-z]{2})?/staff/requests/([0-9a-f]{32})"')
 STAFF_FILE_RE = re.compile(r'href="(?:/[a-z]{2})?/staff/files/([0-9a-f]{32})"')
 MAILBOX_FILE_RE = re.compile(r'href="/(?:be|ru|en)/mailbox/file/([0-9a-f]{32})"')
@@ -76,7 +76,10 @@ def receipt_of(resp, digits=16):
     single spaces inside the element with id="receipt"."""
     m = RECEIPT_RE.search(resp.text)
     assert m, f"no receipt on the page (status {resp.status_code}):\n{resp.text[:3000]}"
-    value = m.group(1)
+    lines = re.findall(r'<span class="receipt-line">([^<]*)</span>', m.group(1))
+    # two groups of four a line (the last may have one), so it never wraps mid-group
+    assert all(len(l.split(" ")) <= 2 for l in lines) and all(len(l.split(" ")) == 2 for l in lines[:-1]), lines
+    value = " ".join(lines)
     groups = digits // 4
     assert re.fullmatch(r"\d{4}(?: \d{4}){%d}" % (groups - 1), value), \
         f"the receipt {value!r} is not {groups} groups of four digits"
@@ -176,12 +179,15 @@ class Requester:
         assert r.status_code == 200, f"submission: {r.status_code}\n{r.text[:3000]}"
         return receipt_of(r, digits)
 
-    def open(self, typed, token=True):
-        """POST /{lang}/mailbox with the receipt as typed."""
+    def open(self, typed, token=True, message=None):
+        """POST /{lang}/mailbox with the receipt as typed (and a kept reply, as the page
+        shown after the mailbox closed carries it)."""
         data = {"receipt": typed}
         tok = self._tok(token)
         if tok is not None:
             data = {"csrf": tok, "receipt": typed}
+        if message is not None:
+            data["message"] = message
         return self.post(f"/{self.lang}/mailbox", data=data)
 
     def open_ok(self, typed):

@@ -127,6 +127,10 @@ def test_two_inits_give_different_audit_keys(tmp_path):
 @pytest.mark.parametrize("section,key,value", [
     ("server", "threads", "lots"),
     ("server", "colour", "red"),
+    # the exit link: a plain https address only (it goes into every public header)
+    ("site", "exit_url", "http://example.org/"),
+    ("site", "exit_url", "javascript:alert(1)"),
+    ("site", "exit_url", 'https://a.org/"><b>'),
 ])
 def test_serve_refuses_broken_config_naming_the_line(tmp_path, section, key, value):
     d = tmp_path / "inst"

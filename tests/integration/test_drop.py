@@ -175,7 +175,9 @@ def test_offline_round_trip_gives_the_exact_bytes(offline, tmp_path):
     assert msg not in box.text and "this server cannot read it" in box.text
     assert 'action="/en/mailbox/reply"' not in box.text
     # nothing typed into it is kept for that computer: a reply is refused
-    assert src.reply(marker("LATE")).status_code == 303
+    late = marker("LATE")
+    r = src.reply(late)
+    assert r.status_code == 409 and "does not take messages" in r.text and late in r.text   # given back
     assert "LATE-" not in src.mailbox().text
     # export: one bundle, then none waiting
     bundles = export(inst, tmp_path / "usb")

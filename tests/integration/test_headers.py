@@ -31,7 +31,7 @@ CASES = {
     "unknown 404": (lambda s: s.get("/en/no-such-page"), 404, "no-store"),
     "POST 405": (lambda s: _post_form(s, "/en/", "a=b"), 405, "no-store"),
     "PUT 405": (lambda s: s.request("PUT", "/en/guide", data="x"), 405, "no-store"),
-    "body 413": (lambda s: _post_form(s, "/en/mailbox", "receipt=" + "1" * 4992), 413, "no-store"),
+    "body 413": (lambda s: _post_form(s, "/en/mailbox/leave", "csrf=" + "1" * 4992), 413, "no-store"),
     "target 414": (lambda s: raw_request(s.port, "GET", "/en/guide?q=" + "a" * 3000), 414, "no-store"),
     "type 415": (lambda s: s.post("/en/mailbox", data="receipt=1",
                                   headers={"Content-Type": "text/plain"}), 415, "no-store"),

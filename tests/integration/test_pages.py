@@ -12,6 +12,7 @@ ALL_PAGES = [f"/{lang}{p}" for lang in LANGS for p in PAGES]
 ERROR_PAGES = [f"/{lang}/no-such-page" for lang in LANGS]
 EXTERNAL = re.compile(r"""\b(?:src|href|action|formaction|srcset|poster|data)\s*=\s*["']?\s*(?:https?:|//)""",
                       re.I)
+EXIT_LINK = re.compile(r'<a class="exit" href="https://www\.gismeteo\.by/" rel="noreferrer">')
 PAGE_BUDGET = 30_000   # bytes, page + stylesheet
 
 
@@ -26,7 +27,7 @@ def stylesheet(sava):
 def test_nothing_from_another_origin_no_script_no_inline_style(sava, path):
     r = sava.get(path)
     assert r.status_code in (200, 404)
-    text = r.text
+    text = EXIT_LINK.sub("", r.text, count=1)   # the one link out, which loads nothing
     bad = EXTERNAL.findall(text)
     assert not bad, f"{path} points to another origin: {bad}"
     assert not re.search(r"<script\b", text, re.I), f"{path} has a <script>"
@@ -107,8 +108,38 @@ def test_links_stay_on_site(sava):
     hrefs = set(re.findall(r"\bhref=\"([^\"]*)\"", r.text))
     assert hrefs
     for h in sorted(hrefs):
-        if h.startswith("#"):
+        if h.startswith("#") or h == "https://www.gismeteo.by/":   # the exit link
             continue
         assert h.startswith("/") and not h.startswith("//"), h
         assert sava.get(h).status_code == 200, h
     assert header_values(r, "Content-Type")[0].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ALL_PAGES + ERROR_PAGES)
+def test_exit_this_page_in_every_public_header(sava, path):
+    """A plain link out, without a referrer, at the top of every public page; the
+    JavaScript notice is there for CSS to show only when scripts run (no <noscript>)."""
+    text = sava.get(path).text
+    header = text[text.index('<header class="site">'):text.index("</header>")]
+    assert len(EXIT_LINK.findall(header)) == 1, path
+    assert header.index('class="exit"') < header.index('class="main-nav'), "the exit link comes first"
+    assert 'class="js-notice' in text and "<noscript" not in text
+    assert '<details class="menu narrow"><summary>' in header   # the phone's one-row header
+
+
+def test_exit_url_from_the_config(make_instance):
+    inst = make_instance(conf={("site", "exit_url"): "https://example.org/weather?city=minsk"})
+    text = inst.get("/be/").text
+    assert '<a class="exit" href="https://example.org/weather?city=minsk" rel="noreferrer">' in text
+
+
+def test_error_pages_say_error_in_the_title(sava):
+    """A form answered with an error summary starts its title with "Error:" in the page's
+    language; the same page without errors does not."""
+    from intake_util import Requester
+    for lang, word in (("en", "Error:"), ("ru", "Ошибка:"), ("be", "Памылка:")):
+        rq = Requester(sava, lang)
+        r = rq.open("12")
+        assert r.status_code == 400 and 'class="error-summary"' in r.text
+        assert re.search(r"<title>" + word + " ", r.text), re.search(r"<title>[^<]*", r.text).group(0)
+        assert not re.search(r"<title>" + word, rq.mailbox().text)

@@ -16,6 +16,7 @@ main(void)
 	CHECK(parse("1234 5678 9012 3456", out) == 16 && strcmp(out, "1234567890123456") == 0);
 	CHECK(parse("1234-5678-9012-3456", out) == 16 && strcmp(out, "1234567890123456") == 0);
 	CHECK(parse(" \t1234 - 5678 9012-3456 ", out) == 16);
+	CHECK(parse("1234 5678\r\n9012 3456\n", out) == 16 && strcmp(out, "1234567890123456") == 0);   /* copied from the two lines */
 	CHECK(parse("12345678901234567890", out) == 20 && strcmp(out, "12345678901234567890") == 0);
 	CHECK(parse("123456789012345", out) == 0 && out[0] == '\0');          /* 15 */
 	CHECK(parse("12345678901234567", out) == 0);                           /* 17 */
