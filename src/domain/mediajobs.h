@@ -3,7 +3,10 @@
  * memory (case_file_keys_t), handed over by whoever held them: the upload itself, an
  * editor's page after a restart (appeals_list), or `sava appeal add`. A job decrypts the
  * original into the media worker's sandbox (src/media), seals the clean video and poster
- * it gives back to the same holders, and then shreds the original. Private to the domain. */
+ * it gives back to the same holders, and then shreds the original. The same queue runs a
+ * testimony's redaction, and for subtitles (issue 12) the captions burned in, the cue
+ * editor's timing aids and a machine transcription, each durable as its own row
+ * (store/subtitles.h: sub_burns, sub_aids). Private to the domain. */
 #ifndef SAVA_MEDIAJOBS_H
 #define SAVA_MEDIAJOBS_H
 
