@@ -156,14 +156,10 @@ appeal_work(request_t *rq)
 static void
 appeal_receipt(request_t *rq, response_t *rs)
 {
-	char shown[PAGE_RECEIPT_SHOWN];
-	page_receipt_grouped(rq->scratch, shown);
 	tvars_t *v = appeal_vars(rq);
-	if (v) {
-		tvars_set_cstr(v, "receipt", shown);
+	if (v)
 		tvars_set_cstr(v, "sent", "1");
-	}
-	sodium_memzero(shown, sizeof(shown));
+	page_receipt_vars(v, rq->scratch);
 	sodium_memzero(rq->scratch, sizeof(rq->scratch));
 	page_render(rq, rs, "appeal", N_("Your video has been received"), v);
 }

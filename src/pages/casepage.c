@@ -241,6 +241,22 @@ page_problems_vars(const request_t *rq, tvars_t *v, const page_problems_t *p)
 		tvars_set_cstr(v, "files_dropped", "1");
 }
 
+void
+page_receipt_vars(tvars_t *v, const char *digits)
+{
+	char shown[PAGE_RECEIPT_SHOWN];
+	page_receipt_grouped(digits, shown);
+	/* two groups of four a line ("1234 5678"), each line kept whole: at 360 px the
+	 * receipt never wraps inside a group */
+	size_t len = strlen(shown);
+	for (size_t at = 0; v && at < len; at += 10) {
+		tvars_t *it = tvars_add_item(v, "receipt_lines");
+		if (it)
+			tvars_setf(it, "line", "%.*s", (int)(len - at < 9 ? len - at : 9), shown + at);
+	}
+	sodium_memzero(shown, sizeof(shown));
+}
+
 /* ---- the conversation ---- */
 
 /* Belarus keeps UTC+3 all year (no summer time since 2011): "today" is Minsk's day. */

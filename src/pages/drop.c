@@ -144,14 +144,10 @@ drop_work(request_t *rq)
 static void
 drop_receipt(request_t *rq, response_t *rs)
 {
-	char shown[PAGE_RECEIPT_SHOWN];
-	page_receipt_grouped(rq->scratch, shown);
 	tvars_t *v = drop_vars(rq);
-	if (v) {
+	if (v)
 		tvars_set_cstr(v, "sent", "1");
-		tvars_set_cstr(v, "receipt", shown);
-	}
-	sodium_memzero(shown, sizeof(shown));
+	page_receipt_vars(v, rq->scratch);
 	sodium_memzero(rq->scratch, sizeof(rq->scratch));
 	page_render(rq, rs, "drop", N_("Your documents have been received"), v);
 }

@@ -114,18 +114,8 @@ help_work(request_t *rq)
 static void
 receipt_page(request_t *rq, response_t *rs)
 {
-	char shown[PAGE_RECEIPT_SHOWN];
-	page_receipt_grouped(rq->scratch, shown);
 	tvars_t *v = help_vars(rq);
-	/* two groups of four a line ("1234 5678"), each line kept whole: at 360 px the
-	 * receipt never wraps inside a group */
-	size_t len = strlen(shown);
-	for (size_t at = 0; v && at < len; at += 10) {
-		tvars_t *it = tvars_add_item(v, "receipt_lines");
-		if (it)
-			tvars_setf(it, "line", "%.*s", (int)(len - at < 9 ? len - at : 9), shown + at);
-	}
-	sodium_memzero(shown, sizeof(shown));
+	page_receipt_vars(v, rq->scratch);
 	sodium_memzero(rq->scratch, sizeof(rq->scratch));
 	page_render(rq, rs, "receipt", N_("Your request has been received"), v);
 }

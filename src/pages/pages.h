@@ -88,6 +88,9 @@ void page_form_render(request_t *rq, response_t *rs, const char *tmpl, const cha
 /* A receipt's digits in groups of four, for reading and copying. */
 #define PAGE_RECEIPT_SHOWN (RECEIPT_DIGITS_MAX + RECEIPT_DIGITS_MAX / 4 + 1)
 void page_receipt_grouped(const char *digits, char out[PAGE_RECEIPT_SHOWN]);
+/* The receipt as the items of "receipt_lines" (each "line": two groups of four), for a
+ * confirmation panel; the grouped copy is wiped here. */
+void page_receipt_vars(tvars_t *v, const char *digits);
 /* The message (required, or optional when files came with it: rule_message) and the
  * files, as problems of the form. */
 void page_check_message(const request_t *rq, bool required, page_problems_t *p);

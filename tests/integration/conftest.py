@@ -501,9 +501,10 @@ class Visitor:
     def cookie_header(self):
         return f"{self.cookie_name}={self.cookie_value}"
 
-    def post(self, fields=None, body=None, token=True, cookie=True, lang=None, headers=None):
-        """POSTs the mailbox form; fields is a list of (name, value) pairs (the csrf field is
-        added first when token is True, or the given string when token is a string)."""
+    def post(self, fields=None, body=None, token=True, cookie=True, lang=None, headers=None, path="mailbox"):
+        """POSTs the mailbox form (or the form at /{lang}/PATH); fields is a list of (name,
+        value) pairs (the csrf field is added first when token is True, or the given string
+        when token is a string)."""
         lang = lang or self.lang
         h = {"Content-Type": "application/x-www-form-urlencoded"}
         if cookie:
@@ -517,4 +518,4 @@ class Visitor:
                 pairs.append(("csrf", token))
             pairs += list(fields or [])
             body = urllib.parse.urlencode(pairs)
-        return self.inst.post(f"/{lang}/mailbox", data=body, headers=h)
+        return self.inst.post(f"/{lang}/{path}", data=body, headers=h)

@@ -232,7 +232,8 @@ def test_from_first_message_to_closed_with_two_verifiers(instances):
     assert "stage=invalid" in move(olga, rid, 7, 6).headers["Location"]
     text = rq.mailbox().text
     assert "Closed" in text and "/mailbox/reply" not in text
-    assert rq.reply("still there?").status_code == 303
+    r = rq.reply("still there?")   # refused, the words given back to copy
+    assert r.status_code == 409 and "does not take messages" in r.text and "still there?" in r.text
     assert "still there?" not in olga.get(f"/en/staff/requests/{rid}").text
     page = olga.get(f"/en/staff/requests/{rid}").text
     history = page.split("History")[1]

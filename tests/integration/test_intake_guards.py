@@ -143,9 +143,10 @@ def test_mailbox_and_triage_replies_take_no_file_without_their_session(instances
     n = len(blobs(inst))
     # a stranger's browser, with its own valid form token but no mailbox session
     stranger = Requester(inst)
+    # (the file is dropped unread; the text comes back beside the receipt field)
     status = upload_in_progress(inst, stranger, "/en/mailbox/reply",
                                 [part("csrf", stranger.token), part("message", "x")], False)
-    assert status and " 403 " in status + " ", status
+    assert status is None or " 200 " in status + " ", status
     # an owl (not in triage) replying to a real request
     owl = Staff(inst, "olga", "owl").login()
     token = owl.token()
