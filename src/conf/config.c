@@ -162,6 +162,10 @@ const char config_default_text[] =
 "targets = ru be\n"
 "# Hours a translator's taken task stays hers before others may take it.\n"
 "claim_hours = 48\n"
+"# A speech recogniser the operator installed (whisper.cpp, for one), run in the media\n"
+"# sandbox as `CMD audio.wav LANG` with only its own folder and /usr to read; it writes\n"
+"# a WebVTT file on standard output, which becomes a draft to correct. Empty: none.\n"
+"transcribe_cmd =\n"
 "# Quality checks (after Netflix's timed-text guide). Errors block approval: more lines\n"
 "# or longer lines than these, overlapping or empty cues, unbalanced markup, reading\n"
 "# speed over cps_error. Warnings: on screen less than min_ms or more than max_ms, fewer\n"
@@ -252,6 +256,27 @@ static bool
 config_lang2(const char *v, size_t n)
 {
 	return n == 2 && v[0] >= 'a' && v[0] <= 'z' && v[1] >= 'a' && v[1] <= 'z';
+}
+
+/* [subtitles] transcribe_cmd: empty, or an absolute path of [A-Za-z0-9._/-] without "..",
+ * whose words are safe inside the media job's script. 0, or 1 when bad. */
+static int
+config_command(const char *value, char *out, size_t cap)
+{
+	size_t n = strlen(value);
+	out[0] = '\0';
+	if (n == 0)
+		return 0;
+	if (n >= cap || n > 200 || value[0] != '/' || strstr(value, ".."))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = value[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		        c == '/' || c == '-'))
+			return 1;
+	}
+	memcpy(out, value, n + 1);
+	return 0;
 }
 
 /* "ru be uk": up to CONFIG_SUB_TARGETS_MAX codes, each once. */
@@ -595,7 +620,10 @@ config_handler(void *user, const char *section, const char *name, const char *va
 		    : strcmp(name, "cps_warn") == 0               ? &c->sub_cps_warn
 		    : strcmp(name, "cps_error") == 0              ? &c->sub_cps_error
 		                                                  : NULL;
-		if (strcmp(name, "targets") == 0) {
+		if (strcmp(name, "transcribe_cmd") == 0) {
+			bad = config_command(value, c->sub_transcribe_cmd, sizeof(c->sub_transcribe_cmd));
+			want = "an absolute path of letters, digits and . _ / - (no ..), 200 bytes at most, or nothing";
+		} else if (strcmp(name, "targets") == 0) {
 			bad = config_targets(value, c);
 			want = "one to 8 two-letter language codes";
 		} else if (strncmp(name, "chars_per_line_", 15) == 0) {

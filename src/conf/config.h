@@ -62,6 +62,7 @@ typedef struct {
 	 * hers, and the quality checks' limits (chars_per_line_LANG overrides per language) */
 	char sub_targets[CONFIG_SUB_TARGETS_MAX][4];   /* [subtitles] targets = ru be */
 	size_t sub_ntargets;
+	char sub_transcribe_cmd[204];  /* [subtitles] transcribe_cmd: empty, or an absolute path */
 	unsigned sub_claim_hours;  /* [subtitles] claim_hours */
 	unsigned sub_max_lines;    /* [subtitles] max_lines */
 	unsigned sub_chars_per_line; /* [subtitles] chars_per_line: a language without its own */

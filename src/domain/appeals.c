@@ -467,9 +467,11 @@ appeal_publish(const app_t *app, const staff_t *s, const uint8_t id[16])
 		int rc = store_appeal_publish(app->store, id, s->acct.id, slug, name, text, clock_hour());
 		st = rc == STORE_OK ? INTAKE_OK : rc == STORE_CONFLICT ? INTAKE_INVALID : INTAKE_ERROR;
 	}
-	if (st == INTAKE_OK)
+	if (st == INTAKE_OK) {
 		audit_case(app, a, s->acct.id, AUDIT_APPEAL_PUBLISH);
-	else if (store_media_remove(app->store, slug) != STORE_OK)
+		if (subtitles_publish_burns(app, a, id) != 0)   /* the burned-in captions beside it */
+			log_warnx("an appeal's burned-in captions could not all be published with it");
+	} else if (store_media_remove(app->store, slug) != STORE_OK)
 		log_warnx("an appeal's half-published files could not be deleted");
 	appeal_view_free(&v);
 	access_free(a);

@@ -90,6 +90,9 @@ audit_action_name(audit_action_t action)
 	case AUDIT_DROP_CLEAN_ASK: return "drop file cleaning asked";
 	case AUDIT_DROP_CLEANED: return "drop file cleaned";
 	case AUDIT_DROP_CLEAN_REFUSED: return "drop file could not be cleaned";
+	case AUDIT_SUB_BURNED: return "captions burned in";
+	case AUDIT_SUB_BURN_FAILED: return "captions burn-in failed";
+	case AUDIT_SUB_TRANSCRIBE: return "machine transcription asked";
 	case AUDIT_REACH_POST: return "reach post registered";
 	case AUDIT_REACH_COUNT: return "reach count entered";
 	case AUDIT_REACH_IMPORT: return "reach file imported";

@@ -83,6 +83,10 @@ typedef enum {
 	AUDIT_DROP_CLEAN_ASK = 75,      /* an analyst asked for a file's cleaned copy */
 	AUDIT_DROP_CLEANED = 76,        /* actor none: the media worker made it */
 	AUDIT_DROP_CLEAN_REFUSED = 77,  /* actor none: it could not be made */
+	/* captions burned in (issue 12): actor none, the media job; object: the appeal */
+	AUDIT_SUB_BURNED = 80,          /* a render of approved captions, 16:9 and 9:16, kept */
+	AUDIT_SUB_BURN_FAILED = 81,     /* a render failed (the row says why) */
+	AUDIT_SUB_TRANSCRIBE = 82,      /* a machine transcription asked for; object: the appeal */
 	/* reach (issue 13): no object, so the log never ties an editor to a post or a channel */
 	AUDIT_REACH_POST = 50,          /* an editor registered (or linked) a post */
 	AUDIT_REACH_COUNT = 51,         /* an editor typed a count */

@@ -4,7 +4,7 @@
  * under a one-time spool key first and under the case's file keys once the worker has
  * checked them; then one transaction swaps the original for them, and the original's blob
  * is deleted. Nothing in the clear ever reaches the instance's disk. */
-#include "domain/mediajobs.h"
+#include "domain/mediajobs_private.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -21,22 +21,13 @@
 #include "store/appeals.h"
 #include "store/blobs.h"
 #include "store/drops.h"
+#include "store/subtitles.h"
 #include "store/testimonies.h"
 
 #define JOBS_QUEUED_MAX 64
 #define JOB_KIND_DOC 1000           /* a drop file's cleaned copy (drop_clean.c); no job row */
 #define JOBS_THREADS_MAX 2
 #define JOB_ATTEMPTS_MAX 3
-
-struct job {
-	bool used, running;
-	_Atomic bool cancelled;     /* withdrawn while queued or running: stop reading it */
-	int kind;                   /* STORE_JOB_CLEAN (an appeal) or STORE_JOB_REDACT (a testimony) */
-	uint8_t id[16];
-	case_file_keys_t *keys;
-	uint32_t poster_at;
-	media_redact_t redact;      /* a testimony's: what its copy hides */
-};
 
 static struct {
 	pthread_mutex_t lock;
@@ -49,41 +40,89 @@ static struct {
 } jobs = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
 static bool enqueue(int kind, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at,
-    const media_redact_t *redact);
+    const media_redact_t *redact, const struct job *burn);
 
 bool
 mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at)
 {
 	(void)app;
-	return enqueue(STORE_JOB_CLEAN, id, keys, poster_at, NULL);
+	return enqueue(STORE_JOB_CLEAN, id, keys, poster_at, NULL, NULL);
 }
 
 bool
 mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, const media_redact_t *r)
 {
 	(void)app;
-	return enqueue(STORE_JOB_REDACT, id, keys, 1, r);
+	return enqueue(STORE_JOB_REDACT, id, keys, 1, r, NULL);
+}
+
+bool
+mediajobs_enqueue_burn(const app_t *app, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    case_file_keys_t *keys, sv_t vtt)
+{
+	struct job b;
+	(void)app;
+	memset(&b, 0, sizeof(b));
+	if (vtt.len == 0 || vtt.len > MEDIA_CAPTIONS_MAX || !(b.vtt = sodium_malloc(vtt.len))) {
+		case_file_keys_free(keys);
+		return false;
+	}
+	memcpy(b.vtt, vtt.p, vtt.len);
+	b.vtt_len = vtt.len;
+	snprintf(b.lang, sizeof(b.lang), "%s", lang);
+	memcpy(b.run, run, 16);
+	return enqueue(STORE_JOB_BURN, appeal, keys, 0, NULL, &b);
+}
+
+/* A job's own memory, wiped: its keys and its captions. */
+static void
+job_clear(struct job *j)
+{
+	case_file_keys_free(j->keys);
+	if (j->vtt)
+		sodium_free(j->vtt);
+	memset(j, 0, sizeof(*j));
+}
+
+/* The same job: a burn is one per appeal and language, the others one per id. */
+static bool
+job_same(const struct job *j, int kind, const uint8_t id[16], const struct job *burn)
+{
+	if (!j->used || j->kind != kind || sodium_memcmp(j->id, id, 16) != 0)
+		return false;
+	return kind != STORE_JOB_BURN || strcmp(j->lang, burn->lang) == 0;
 }
 
 bool
 mediajobs_enqueue_doc(const app_t *app, const uint8_t id[16], case_file_keys_t *keys)
 {
 	(void)app;
-	return enqueue(JOB_KIND_DOC, id, keys, 0, NULL);
+	return enqueue(JOB_KIND_DOC, id, keys, 0, NULL, NULL);
 }
 
 static bool
-enqueue(int kind, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at, const media_redact_t *redact)
+enqueue(int kind, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_at, const media_redact_t *redact,
+    const struct job *burn)
 {
 	bool ok = false;
+	struct job old;
+	memset(&old, 0, sizeof(old));
 	pthread_mutex_lock(&jobs.lock);
 	struct job *free_slot = NULL;
 	bool dup = false;
 	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++) {
-		if (jobs.q[i].used && sodium_memcmp(jobs.q[i].id, id, 16) == 0)
+		if (job_same(&jobs.q[i], kind, id, burn) && kind == STORE_JOB_BURN && !jobs.q[i].running) {
+			old = jobs.q[i];   /* a newer approval's render takes the waiting one's place */
+			memset(&jobs.q[i], 0, sizeof(jobs.q[i]));
+			if (!free_slot)
+				free_slot = &jobs.q[i];
+		} else if (job_same(&jobs.q[i], kind, id, burn) && kind == STORE_JOB_BURN) {
+			atomic_store(&jobs.q[i].cancelled, true);   /* rendering an older version: stop it */
+		} else if (job_same(&jobs.q[i], kind, id, burn)) {
 			dup = true;
-		else if (!jobs.q[i].used && !free_slot)
+		} else if (!jobs.q[i].used && !free_slot) {
 			free_slot = &jobs.q[i];
+		}
 	}
 	if (!dup && free_slot) {
 		free_slot->used = true;
@@ -94,12 +133,22 @@ enqueue(int kind, const uint8_t id[16], case_file_keys_t *keys, uint32_t poster_
 		free_slot->poster_at = poster_at;
 		if (redact)
 			free_slot->redact = *redact;
+		if (burn) {
+			memcpy(free_slot->lang, burn->lang, sizeof(free_slot->lang));
+			memcpy(free_slot->run, burn->run, 16);
+			free_slot->vtt = burn->vtt;
+			free_slot->vtt_len = burn->vtt_len;
+			burn = NULL;
+		}
 		keys = NULL;
 		ok = true;
 		pthread_cond_signal(&jobs.more);
 	}
 	pthread_mutex_unlock(&jobs.lock);
 	case_file_keys_free(keys);
+	if (burn && burn->vtt)
+		sodium_free(burn->vtt);
+	job_clear(&old);
 	return ok;
 }
 
@@ -119,57 +168,51 @@ mediajobs_queued(const uint8_t id[16])
 	bool found = false;
 	pthread_mutex_lock(&jobs.lock);
 	for (size_t i = 0; i < JOBS_QUEUED_MAX && !found; i++)
-		found = jobs.q[i].used && sodium_memcmp(jobs.q[i].id, id, 16) == 0;
+		found = jobs.q[i].used && (jobs.q[i].kind == STORE_JOB_CLEAN || jobs.q[i].kind == STORE_JOB_REDACT) &&
+		    sodium_memcmp(jobs.q[i].id, id, 16) == 0;
+	pthread_mutex_unlock(&jobs.lock);
+	return found;
+}
+
+bool
+mediajobs_enqueue_aids(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys)
+{
+	(void)app;
+	return enqueue(STORE_JOB_AIDS, appeal, keys, 0, NULL, NULL);
+}
+
+bool
+mediajobs_enqueue_transcribe(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys)
+{
+	(void)app;
+	return enqueue(STORE_JOB_TRANSCRIBE, appeal, keys, 0, NULL, NULL);
+}
+
+bool
+mediajobs_aids_queued(const uint8_t appeal[16])
+{
+	bool found = false;
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < JOBS_QUEUED_MAX && !found; i++)
+		found = jobs.q[i].used && jobs.q[i].kind == STORE_JOB_AIDS && sodium_memcmp(jobs.q[i].id, appeal, 16) == 0;
+	pthread_mutex_unlock(&jobs.lock);
+	return found;
+}
+
+bool
+mediajobs_burn_queued(const uint8_t appeal[16], const char *lang, const uint8_t run[16])
+{
+	bool found = false;
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < JOBS_QUEUED_MAX && !found; i++)
+		found = jobs.q[i].used && jobs.q[i].kind == STORE_JOB_BURN && sodium_memcmp(jobs.q[i].id, appeal, 16) == 0 &&
+		    strcmp(jobs.q[i].lang, lang) == 0 && sodium_memcmp(jobs.q[i].run, run, 16) == 0 &&
+		    !atomic_load(&jobs.q[i].cancelled);
 	pthread_mutex_unlock(&jobs.lock);
 	return found;
 }
 
 /* ---- one job ---- */
-
-/* The original, decrypted as the worker reads it. */
-struct input {
-	store_blob_t *blob;
-	case_blob_reader_t *r;
-	uint8_t *pending;           /* plaintext not yet handed over */
-	size_t have, off, cap;
-	bool ended, failed;
-};
-
-static int
-in_meta(void *arg, uint64_t real_len, const char *name, size_t name_len, const char *mime, size_t mime_len)
-{
-	(void)arg, (void)real_len, (void)name, (void)name_len, (void)mime, (void)mime_len;
-	return 0;
-}
-
-static int
-in_data(void *arg, const uint8_t *p, size_t n)
-{
-	struct input *in = arg;
-	if (in->have + n > in->cap) {
-		size_t cap = in->have + n;
-		uint8_t *np = sodium_malloc(cap);
-		if (!np)
-			return 1;
-		if (in->have)
-			memcpy(np, in->pending, in->have);
-		if (in->pending)
-			sodium_free(in->pending);   /* wiped */
-		in->pending = np;
-		in->cap = cap;
-	}
-	memcpy(in->pending + in->have, p, n);
-	in->have += n;
-	return 0;
-}
-
-/* One output sealed as it streams back: the spool pass now, the case's keys at the end. */
-struct output {
-	uint8_t aid[16];
-	store_blob_t *blob;
-	case_blob_writer_t *w;
-	bool made;
-};
 
 struct job_io {
 	const app_t *app;
@@ -182,83 +225,29 @@ static int
 job_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
 {
 	struct job_io *x = ctx;
-	struct input *in = &x->in;
-	uint8_t ct[65536];
 	*got = 0;
 	if (atomic_load(&x->job->cancelled))
 		return -1;   /* withdrawn: the sandbox is stopped, nothing more of hers goes in */
-	while (in->off == in->have && !in->ended) {
-		in->off = in->have = 0;
-		size_t n = 0;
-		if (store_blob_read(in->blob, ct, sizeof(ct), &n) != STORE_OK)
-			return -1;
-		if (n == 0) {
-			in->ended = true;
-			if (case_blob_reader_end(in->r) != 0)
-				return -1;   /* cut short, or tampered with: nothing of it is used */
-			break;
-		}
-		if (case_blob_reader_feed(in->r, ct, n) != 0)
-			return -1;
-	}
-	size_t take = in->have - in->off < cap ? in->have - in->off : cap;
-	if (take)
-		memcpy(buf, in->pending + in->off, take);
-	in->off += take;
-	*got = take;
-	return 0;
-}
-
-static int
-out_pwrite(void *arg, const uint8_t *p, size_t n, uint64_t off)
-{
-	struct output *o = arg;
-	return store_blob_pwrite(o->blob, p, n, off) == STORE_OK ? 0 : -1;
-}
-
-static int
-out_pread(void *arg, uint8_t *p, size_t n, uint64_t off)
-{
-	struct output *o = arg;
-	return store_blob_pread(o->blob, p, n, off) == STORE_OK ? 0 : -1;
+	return mediajobs_in_read(&x->in, buf, cap, got);
 }
 
 static int
 job_write(void *ctx, media_out_t which, const uint8_t *p, size_t n)
 {
+	static const char *const names[] = { "appeal.mp4", "poster.jpg" }, *const story[] = { "story.mp4", "poster.jpg" };
+	static const char *const mimes[] = { "video/mp4", "image/jpeg" };
 	struct job_io *x = ctx;
-	struct output *o = &x->out[which == MEDIA_OUT_VIDEO ? 0 : 1];
+	size_t k = which == MEDIA_OUT_VIDEO ? 0 : 1;
 	if (atomic_load(&x->job->cancelled))
 		return -1;
-	if (!o->w) {
-		static const char *const names[] = { "appeal.mp4", "poster.jpg" }, *const story[] = { "story.mp4", "poster.jpg" };
-		static const char *const mimes[] = { "video/mp4", "image/jpeg" };
-		size_t k = (size_t)(o - x->out);
-		randombytes_buf(o->aid, 16);
-		if (store_blob_create(x->app->store, o->aid, &o->blob) != STORE_OK)
-			return -1;
-		o->made = true;
-		const char *name = x->job->kind == STORE_JOB_REDACT ? story[k] : names[k];
-		if (case_blob_writer_start(o->aid, name, strlen(name), mimes[k], strlen(mimes[k]), out_pwrite, out_pread, o,
-		        &o->w) != 0)
-			return -1;
-	}
-	return case_blob_writer_write(o->w, p, n) == 0 ? 0 : -1;
+	return mediajobs_out_write(x->app, &x->out[k], x->job->kind == STORE_JOB_REDACT ? story[k] : names[k], mimes[k], p,
+	    n);
 }
 
 static void
 outputs_drop(const app_t *app, struct job_io *x)
 {
-	for (int i = 0; i < 2; i++) {
-		struct output *o = &x->out[i];
-		case_blob_writer_free(o->w);
-		o->w = NULL;
-		store_blob_close(o->blob);
-		o->blob = NULL;
-		if (o->made && store_blob_unlink(app->store, o->aid) != STORE_OK)
-			log_warnx("a media job's sealed output could not be deleted");
-		o->made = false;
-	}
+	mediajobs_outs_drop(app, x->out, 2);
 }
 
 /* Both outputs bound to the case's keys, written whole and synced. */
@@ -266,23 +255,7 @@ static int
 outputs_finish(const app_t *app, struct job_io *x, const case_file_keys_t *keys, store_attachment_t att[2],
     const uint8_t case_id[16])
 {
-	int64_t hour = clock_hour();
-	for (int i = 0; i < 2; i++) {
-		struct output *o = &x->out[i];
-		memset(&att[i], 0, sizeof(att[i]));
-		if (!o->w || case_blob_writer_bind_file_keys(keys, o->w) != VAULT_OK ||
-		    case_blob_writer_finish(o->w, att[i].fk_wrap, &att[i].blob_len) != 0) {
-			o->w = NULL;   /* finish frees it, whatever it answers */
-			return -1;
-		}
-		o->w = NULL;
-		if (store_blob_sync(o->blob) != STORE_OK)
-			return -1;
-		memcpy(att[i].id, o->aid, 16);
-		memcpy(att[i].case_id, case_id, 16);
-		att[i].created_hour = hour;
-	}
-	return store_blobs_sync(app->store) == STORE_OK ? 0 : -1;
+	return mediajobs_outs_finish(app, x->out, 2, keys, att, case_id);
 }
 
 static char last_error[MEDIA_REASON_BYTES];
@@ -315,8 +288,8 @@ job_attempts(const app_t *app, int kind, const uint8_t id[16])
 }
 
 /* The media job's own steps are audited with no actor. */
-static void
-job_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audit_action_t action)
+void
+mediajobs_audit(const app_t *app, const uint8_t id[16], uint32_t slot, audit_action_t action)
 {
 	uint8_t object[16];
 	if (case_audit_id(app->vault, id, slot, object) != VAULT_OK ||
@@ -330,10 +303,8 @@ static media_status_t
 job_media(const app_t *app, struct job *j, const uint8_t original[16], media_job_t *mj, struct job_io *x,
     media_result_t *res)
 {
-	case_blob_sink_t sink = { in_meta, in_data, &x->in };
 	media_status_t st = MEDIA_ERROR;
-	if (store_blob_open(app->store, original, false, &x->in.blob) == STORE_OK &&
-	    case_file_keys_reader(j->keys, &sink, &x->in.r) == VAULT_OK) {
+	if (mediajobs_in_open(app, j->keys, original, &x->in) == 0) {
 		mj->mj_kind = MEDIA_KIND_VIDEO;
 		mj->mj_max_seconds = app->config.appeal_max_s;
 		media_limits_default(&mj->mj_limits);
@@ -343,23 +314,8 @@ job_media(const app_t *app, struct job *j, const uint8_t original[16], media_job
 		media_io_t io = { x, job_read, job_write };
 		st = media_clean(mj, &io, res);
 	}
-	case_blob_reader_free(x->in.r);
-	store_blob_close(x->in.blob);
-	if (x->in.pending)
-		sodium_free(x->in.pending);
-	memset(&x->in, 0, sizeof(x->in));
+	mediajobs_in_close(&x->in);
 	return st;
-}
-
-/* The outputs are kept: the store holds their rows now. */
-static void
-outputs_keep(struct job_io *x)
-{
-	for (int i = 0; i < 2; i++) {
-		store_blob_close(x->out[i].blob);
-		x->out[i].blob = NULL;
-		x->out[i].made = false;
-	}
 }
 
 /* For the editors' page, in words the catalogs translate; the detail is in the log. */
@@ -404,7 +360,7 @@ clean_run(const app_t *app, struct job *j)
 		int rc = store_appeal_cleaned(app->store, j->id, &att[0], &att[1], (res.mr_duration_ms + 999) / 1000,
 		    res.mr_width, res.mr_height, original, &had_original);
 		if (rc == STORE_OK) {
-			outputs_keep(&x);
+			mediajobs_outs_keep(x.out, 2);
 			/* the original's key went with its row; its blob goes now */
 			if (had_original && store_blob_unlink(app->store, original) != STORE_OK)
 				log_warnx("an appeal's original file could not be deleted; the next start deletes it");
@@ -413,7 +369,7 @@ clean_run(const app_t *app, struct job *j)
 			if (store_compact(app->store) != STORE_OK)
 				log_warnx("the database could not be checkpointed after an appeal was cleaned");
 			if (store_case_get(app->store, j->id, &c) == STORE_OK) {
-				job_audit(app, j->id, c.slot, AUDIT_APPEAL_CLEANED);
+				mediajobs_audit(app, j->id, c.slot, AUDIT_APPEAL_CLEANED);
 			}
 			outputs_drop(app, &x);
 			return;
@@ -427,7 +383,7 @@ clean_run(const app_t *app, struct job *j)
 	if (st == MEDIA_REFUSED) {
 		if (store_appeal_refused(app->store, j->id, media_refusal_text(res.mr_refusal)) == STORE_OK &&
 		    store_case_get(app->store, j->id, &c) == STORE_OK) {
-			job_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
+			mediajobs_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
 		}
 		return;
 	}
@@ -437,7 +393,7 @@ clean_run(const app_t *app, struct job *j)
 		if (store_appeal_refused(app->store, j->id, N_("it could not be cleaned within the worker's limits")) ==
 		        STORE_OK &&
 		    store_case_get(app->store, j->id, &c) == STORE_OK)
-			job_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
+			mediajobs_audit(app, j->id, c.slot, AUDIT_APPEAL_REFUSED);
 		return;
 	}
 	/* a limit, the sandbox, or sava's own failure: it waits for another try */
@@ -476,12 +432,12 @@ redact_run(const app_t *app, struct job *j)
 	if (st == MEDIA_OK && outputs_finish(app, &x, j->keys, att, j->id) == 0) {
 		int rc = store_testimony_media_done(app->store, j->id, &att[0], &att[1], old, &nold);
 		if (rc == STORE_OK) {
-			outputs_keep(&x);
+			mediajobs_outs_keep(x.out, 2);
 			for (size_t i = 0; i < nold; i++)
 				if (store_blob_unlink(app->store, old[i]) != STORE_OK)
 					log_warnx("a testimony's older redacted file could not be deleted; the next start deletes it");
 			if (store_case_get(app->store, j->id, &c) == STORE_OK)
-				job_audit(app, j->id, c.slot, AUDIT_TESTIMONY_COPY);
+				mediajobs_audit(app, j->id, c.slot, AUDIT_TESTIMONY_COPY);
 		}
 		outputs_drop(app, &x);
 		return;
@@ -508,6 +464,12 @@ job_run(const app_t *app, struct job *j)
 		drop_clean_run(app, j->id, j->keys, &j->cancelled);
 	else if (j->kind == STORE_JOB_REDACT)
 		redact_run(app, j);
+	else if (j->kind == STORE_JOB_BURN)
+		mediajobs_burn_run(app, j);
+	else if (j->kind == STORE_JOB_AIDS)
+		mediajobs_aids_run(app, j);
+	else if (j->kind == STORE_JOB_TRANSCRIBE)
+		mediajobs_transcribe_run(app, j);
 	else
 		clean_run(app, j);
 }
@@ -528,8 +490,7 @@ static void
 job_done(struct job *j)
 {
 	pthread_mutex_lock(&jobs.lock);
-	case_file_keys_free(j->keys);
-	memset(j, 0, sizeof(*j));
+	job_clear(j);
 	pthread_mutex_unlock(&jobs.lock);
 }
 
@@ -572,6 +533,8 @@ mediajobs_start(const app_t *app)
 		log_warnx("%zu testimony video(s) left being redacted by a stop wait for an editor's page to start again", nt);
 	if (n)
 		log_warnx("%zu appeal(s) left being cleaned by a stop wait for an editor's page to start again", n);
+	if (store_subburns_requeue(app->store) != STORE_OK)
+		return -1;
 	jobs.app = app;
 	jobs.stopping = false;
 	unsigned want = app->config.media_jobs ? app->config.media_jobs : 1;
@@ -592,10 +555,8 @@ mediajobs_stop(void)
 		pthread_join(jobs.threads[i], NULL);
 	jobs.nthreads = 0;
 	pthread_mutex_lock(&jobs.lock);
-	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++) {
-		case_file_keys_free(jobs.q[i].keys);
-		memset(&jobs.q[i], 0, sizeof(jobs.q[i]));
-	}
+	for (size_t i = 0; i < JOBS_QUEUED_MAX; i++)
+		job_clear(&jobs.q[i]);
 	pthread_mutex_unlock(&jobs.lock);
 }
 

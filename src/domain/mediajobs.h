@@ -3,7 +3,10 @@
  * memory (case_file_keys_t), handed over by whoever held them: the upload itself, an
  * editor's page after a restart (appeals_list), or `sava appeal add`. A job decrypts the
  * original into the media worker's sandbox (src/media), seals the clean video and poster
- * it gives back to the same holders, and then shreds the original. Private to the domain. */
+ * it gives back to the same holders, and then shreds the original. The same queue runs a
+ * testimony's redaction, and for subtitles (issue 12) the captions burned in, the cue
+ * editor's timing aids and a machine transcription, each durable as its own row
+ * (store/subtitles.h: sub_burns, sub_aids). Private to the domain. */
 #ifndef SAVA_MEDIAJOBS_H
 #define SAVA_MEDIAJOBS_H
 
@@ -20,10 +23,22 @@ bool mediajobs_enqueue(const app_t *app, const uint8_t id[16], case_file_keys_t 
 bool mediajobs_enqueue_redact(const app_t *app, const uint8_t id[16], case_file_keys_t *keys, const media_redact_t *r);
 /* The same for a drop file's cleaned copy (issue 14): id is the file's attachment id. */
 bool mediajobs_enqueue_doc(const app_t *app, const uint8_t id[16], case_file_keys_t *keys);
+/* Captions burned into appeal's clean video (keys: those that read it), for lang's
+ * approved WebVTT vtt (copied), as render run of its sub_burns row. A waiting render of
+ * the same language is replaced, a running one stopped. False when the queue is full. */
+bool mediajobs_enqueue_burn(const app_t *app, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    case_file_keys_t *keys, sv_t vtt);
+/* Whether render run of appeal's lang is in the queue (or running) now. */
+bool mediajobs_burn_queued(const uint8_t appeal[16], const char *lang, const uint8_t run[16]);
+/* The cue editor's timing aids of appeal's clean video (keys: those that read it). */
+bool mediajobs_enqueue_aids(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys);
+bool mediajobs_aids_queued(const uint8_t appeal[16]);
+/* A machine transcription of appeal's clean video ([subtitles] transcribe_cmd). */
+bool mediajobs_enqueue_transcribe(const app_t *app, const uint8_t appeal[16], case_file_keys_t *keys);
 /* Appeal id was withdrawn: its job, queued or running, stops (its sandbox is killed at
  * the next read or write) and keeps nothing. */
 void mediajobs_cancel(const uint8_t id[16]);
-/* Whether appeal id is in the queue (or being cleaned) now. */
+/* Whether appeal id is in the queue (or being cleaned) now (a burn not counted). */
 bool mediajobs_queued(const uint8_t id[16]);
 /* The daemon's workers ([media] jobs of them); stop waits for the running jobs' ends. */
 int mediajobs_start(const app_t *app) WUR;

@@ -275,6 +275,9 @@ subtitles_approve(const app_t *app, const staff_t *s, const uint8_t appeal[16], 
 		if (st == SUBS_OK && o.ap.state == STORE_APPEAL_PUBLISHED &&
 		    (is_source ? subtitles_publish_all(app, o.a, appeal, o.ap.slug) : subs_publish_lang(app, o.a, &o.ap, lang)) != 0)
 			log_warnx("approved subtitles could not be written to the appeal's public folder");
+		/* the burned-in renders of this version (of every translation, for a transcription) */
+		if (st == SUBS_OK && subs_burn_after_approval(app, o.a, &o.ap, lang) != 0)
+			log_warnx("the captions of an approved version could not all be queued to be burned in");
 	} else if (st == SUBS_OK) {
 		st = send_back(app, &o, &t, lang, STORE_SUBTASK_APPROVE, &meta);
 	}
@@ -304,6 +307,21 @@ subs_publish_lang(const app_t *app, struct access *a, const store_appeal_t *ap, 
 		f = NULL;
 	}
 	store_media_abort(f);
+	f = NULL;
+	/* a burned-in language: its words as plain text, for the post */
+	if (rc == 0 && subs_burn_lang(lang)) {
+		buf_t text;
+		char tname[SUBS_BURN_NAME_BYTES];
+		buf_init(&text, (size_t)SUB_INPUT_MAX * 2);
+		subs_burn_name(lang, SUBS_BURN_TEXT, tname);
+		rc = subs_captions_text(buf_sv(&vtt), &text) == 0 && store_media_create(app->store, ap->slug, tname, &f) == STORE_OK &&
+		        store_media_write(f, (const uint8_t *)text.data, text.len) == STORE_OK
+		    ? (store_media_commit(f) == STORE_OK ? 0 : -1)
+		    : -1;
+		if (rc != 0)
+			store_media_abort(f);
+		buf_free(&text);
+	}
 	buf_free(&vtt);
 	return rc;
 }

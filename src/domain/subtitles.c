@@ -280,6 +280,11 @@ subtitles_view(const app_t *app, const staff_t *s, const uint8_t appeal[16], con
 		    out->version == t.version && !mine &&
 		    !(meta.has_reviewer && sodium_memcmp(meta.reviewer, s->acct.id, 16) == 0);
 	}
+	out->aids = subs_aids_ensure(app, o.a, &o.ap);   /* made once per clean video */
+	out->transcriber = app->config.sub_transcribe_cmd[0] != '\0';
+	store_subaids_t aids;
+	if (store_subaids_get(app->store, appeal, &aids) == STORE_OK)
+		out->transcribing = aids.transcribing;
 	audit_case(app, o.a, s->acct.id, AUDIT_SUB_READ);
 done:
 	subs_close(&o);

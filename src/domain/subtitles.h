@@ -76,6 +76,9 @@ typedef struct {
 	subs_task_t task;
 	bool may_edit, may_submit, may_review, may_approve;
 	uint32_t duration;          /* of the clean video, seconds */
+	int aids;                   /* the timing aids: STORE_BURN_* (STORE_BURN_DONE: shown), or -1 */
+	bool transcriber;           /* [subtitles] transcribe_cmd is set */
+	int transcribing;           /* 0 none, 1 under way, 2 ready to use, 3 the last try failed */
 } subs_view_t;
 /* Version version (0: the newest) of lang; audited. */
 subs_status_t subtitles_view(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
@@ -139,7 +142,48 @@ subs_status_t subtitles_approve(const app_t *app, const staff_t *s, const uint8_
 subs_status_t subtitles_approved_webvtt(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
     buf_t *out) WUR;
 
+/* ---- captions burned in (subburn.c): 16:9 and 9:16 renders of ru and be ---- */
+enum { SUBS_BURN_WIDE = 0, SUBS_BURN_TALL = 1, SUBS_BURN_TEXT = 2 };
+#define SUBS_BURN_NAME_BYTES 24
+typedef struct {
+	char lang[4];
+	uint32_t version;           /* the approved version rendered */
+	int state;                  /* STORE_BURN_* */
+	uint64_t wide_bytes, tall_bytes;
+	char reason[STORE_BURN_REASON_MAX + 1];   /* a failed render's, English */
+	int64_t hour;
+} subs_burn_t;
+/* The appeal's renders (those waiting after a restart queued again with s's keys). */
+subs_status_t subtitles_burns(const app_t *app, const staff_t *s, const uint8_t appeal[16],
+    subs_burn_t rows[SUBS_LANGS_MAX], size_t *n) WUR;
+/* A render's file (shape SUBS_BURN_WIDE or _TALL) decrypted into out, the part range
+ * names; SUBS_BURN_TEXT: the captions' words into text. Audited. */
+subs_status_t subtitles_burn_file(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
+    int shape, sv_t range, case_file_out_t *out, buf_t *text) WUR;
+
+/* ---- the cue editor's timing aids (subaids.c) ---- */
+/* The waveform of the appeal's clean video (a JPEG, SUBS_WAVE_W x SUBS_WAVE_H, the whole
+ * duration), decrypted into out. */
+#define SUBS_WAVE_W 1600
+#define SUBS_WAVE_H 120
+subs_status_t subtitles_waveform(const app_t *app, const staff_t *s, const uint8_t appeal[16], case_file_out_t *out) WUR;
+/* The transcription's first draft made from the pauses: a cue (no words yet) for each
+ * stretch of sound between them, split to 7 s at most; as an import (res). SUBS_STEP
+ * when lang is not the spoken language or it has cues already. */
+subs_status_t subtitles_from_pauses(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
+    subs_import_t *res) WUR;
+
+/* A machine transcription of the spoken language ([subtitles] transcribe_cmd), asked by
+ * someone who may change it: SUBS_STEP when none is set up, or one is under way. */
+subs_status_t subtitles_transcribe(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang) WUR;
+/* The machine's transcription, once made, as her new draft (an import, res). */
+subs_status_t subtitles_transcript_use(const app_t *app, const staff_t *s, const uint8_t appeal[16], const char *lang,
+    subs_import_t *res) WUR;
+
 /* ---- the public ---- */
+/* The languages of a published appeal's burned-in files (media/<slug>/<lang>-16x9.mp4,
+ * <lang>-9x16.mp4, <lang>-captions.txt). */
+size_t subtitles_public_burns(const app_t *app, const char *slug, char langs[][4], size_t max);
 /* The languages of a published appeal's public subtitle files (media/<slug>/<lang>.vtt). */
 size_t subtitles_public_langs(const app_t *app, const char *slug, char langs[][4], size_t max);
 
@@ -147,5 +191,8 @@ size_t subtitles_public_langs(const app_t *app, const char *slug, char langs[][4
 struct access;
 /* At publication: each approved language's file into the appeal's public folder. 0 or -1. */
 int subtitles_publish_all(const app_t *app, struct access *a, const uint8_t appeal[16], const char *slug);
+/* Once it is published: the finished renders decrypted into its public folder, those
+ * still rendering made again (they write their public files as they finish). 0 or -1. */
+int subtitles_publish_burns(const app_t *app, struct access *a, const uint8_t appeal[16]);
 
 #endif

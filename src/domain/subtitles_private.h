@@ -44,6 +44,22 @@ subs_status_t subs_approved_vtt(const app_t *app, struct access *a, const store_
     buf_t *out) WUR;
 /* The approved lang of a published appeal written to media/<slug>/<lang>.vtt. */
 int subs_publish_lang(const app_t *app, struct access *a, const store_appeal_t *ap, const char *lang);
+/* ---- captions burned in (subburn.c) ---- */
+/* lang is burned in (ru, be). */
+bool subs_burn_lang(const char *lang);
+/* The public file of lang's render: SUBS_BURN_WIDE, _TALL or _TEXT ("ru-16x9.mp4"). */
+void subs_burn_name(const char *lang, int shape, char out[SUBS_BURN_NAME_BYTES]);
+/* The cues' words, one cue a line, without markup: the text for the post. 0 or -1. */
+int subs_captions_text(sv_t vtt, buf_t *out) WUR;
+/* The render of lang's newest approved version queued (a language not burned in, or
+ * none approved: nothing to do, 0), the older render's files deleted. 0 or -1. */
+int subs_burn_queue(const app_t *app, struct access *a, const store_appeal_t *ap, const char *lang);
+/* After lang was approved: its render, or every render when it is the transcription. */
+int subs_burn_after_approval(const app_t *app, struct access *a, const store_appeal_t *ap, const char *lang);
+/* ---- the cue editor's timing aids (subaids.c) ---- */
+/* Its waveform and pauses wanted, queued with a's keys when they are waiting; their
+ * state (STORE_BURN_*), or -1. */
+int subs_aids_ensure(const app_t *app, struct access *a, const store_appeal_t *ap);
 void subs_handle(const app_t *app, bool has, const uint8_t id[16], char out[33]);
 
 #endif

@@ -36,6 +36,7 @@ static const struct files_type {
 	{ ".jpg", "image/jpeg", true },
 	{ ".vtt", "text/vtt; charset=utf-8", false },
 	{ ".srt", "application/x-subrip", false },
+	{ ".txt", "text/plain; charset=utf-8", false },
 };
 
 /* Never called: the server answers this route with files_answer. A 404 if it ever were. */

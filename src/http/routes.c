@@ -97,6 +97,8 @@ static const route_t routes[] = {
 	    &page_subs_upload },
 	{ "/staff/subtitles/{id}/export", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_subtitles_export, false },
 	{ "/staff/subtitles/{id}/video", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_subtitles_video, false },
+	{ "/staff/subtitles/{id}/burn", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_subtitles_burn, false },
+	{ "/staff/subtitles/{id}/waveform", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_subtitles_waveform, false },
 	{ "/staff/reach", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_reach, false },
 	{ "/staff/reach/post", HTTP_POST, BODY_FORM, 8192, page_staff_reach_post, false },
 	{ "/staff/reach/count", HTTP_POST, BODY_FORM, 2048, page_staff_reach_count, false },

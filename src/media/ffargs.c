@@ -239,6 +239,52 @@ ffargs_burn(ffargs_t *a, const char *input, const char *captions, const char *ou
 	return 0;
 }
 
+int
+ffargs_waveform(ffargs_t *a, const char *input, const char *output)
+{
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
+	/* the sound's shape, one mono trace on white, as a baseline JPEG without metadata
+	 * (the same checks as a poster) */
+	static const char *const body[] = { "-filter_complex",
+		"color=c=white:s=" FFARGS_WAVE_SIZE "[bg];[0:a:0]aformat=channel_layouts=mono,showwavespic=s=" FFARGS_WAVE_SIZE
+		":colors=0x1d70b8:scale=sqrt[w];[bg][w]overlay=shortest=1,format=yuvj420p[out]",
+		"-map", "[out]", "-frames:v", "1", "-map_metadata", "-1", "-map_chapters", "-1",
+		"-fflags", "+bitexact", "-flags:v", "+bitexact",
+		"-c:v", "mjpeg", "-q:v", "4", "-f", "image2", "-update", "1", NULL };
+	ffargs_start(a);
+	if (ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
+	    ffargs_list(a, body) || ffargs_add(a, output))
+		return -1;
+	return 0;
+}
+
+int
+ffargs_silence(ffargs_t *a, const char *input)
+{
+	/* -v info: silencedetect says what it found at that level, on stderr */
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-nostats", "-v", "info", NULL };
+	static const char *const body[] = { "-map", "0:a:0", "-af", "silencedetect=noise=" FFARGS_SILENCE_DB
+		":duration=" FFARGS_SILENCE_S, "-f", "null", "-", NULL };
+	ffargs_start(a);
+	if (ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
+	    ffargs_list(a, body))
+		return -1;
+	return 0;
+}
+
+int
+ffargs_wav(ffargs_t *a, const char *input, const char *output)
+{
+	static const char *const head[] = { FFARGS_FFMPEG, "-nostdin", "-hide_banner", "-v", "error", "-y", NULL };
+	static const char *const body[] = { "-map", "0:a:0", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+		"-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", NULL };
+	ffargs_start(a);
+	if (ffargs_list(a, head) || ffargs_list(a, ffargs_input_opts) || ffargs_add(a, "-i") || ffargs_add(a, input) ||
+	    ffargs_list(a, body) || ffargs_add(a, output))
+		return -1;
+	return 0;
+}
+
 uint32_t
 ffargs_poster_at(uint32_t chosen_ms, uint32_t duration_ms)
 {

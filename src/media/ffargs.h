@@ -50,6 +50,19 @@ int ffargs_burn(ffargs_t *a, const char *input, const char *captions, const char
 /* The font the captions are set in (fonts-dejavu-core): its folder, for the sandbox. */
 #define FFARGS_FONTS_DIR "/usr/share/fonts/truetype/dejavu"
 
+/* The editor's timing aids (issue 12): the sound's shape as a FFARGS_WAVE_SIZE JPEG
+ * (showwavespic, white ground, no metadata), and the pauses (silencedetect: quieter than
+ * FFARGS_SILENCE_DB for FFARGS_SILENCE_S seconds), which ffmpeg reports on stderr. */
+#define FFARGS_WAVE_W 1600
+#define FFARGS_WAVE_H 120
+#define FFARGS_WAVE_SIZE "1600x120"
+#define FFARGS_SILENCE_DB "-32dB"
+#define FFARGS_SILENCE_S "0.35"
+int ffargs_waveform(ffargs_t *a, const char *input, const char *output) WUR;
+int ffargs_silence(ffargs_t *a, const char *input) WUR;
+/* The sound alone as 16 kHz mono 16-bit WAV, what speech recognisers read. */
+int ffargs_wav(ffargs_t *a, const char *input, const char *output) WUR;
+
 /* The poster time actually used: the editor's choice, or half the duration when the
  * choice lies at or past the end (duration_ms 0: unknown, the choice stands). */
 uint32_t ffargs_poster_at(uint32_t chosen_ms, uint32_t duration_ms);

@@ -192,6 +192,9 @@ jail_bwrap_argv(const char **out, size_t cap, const media_limits_t *lim, char *s
 	ADD("--setenv"); ADD("LC_ALL"); ADD("C");
 	ADD("--cap-drop"); ADD("ALL");
 	ADD("--ro-bind"); ADD("/usr"); ADD("/usr");
+	if (lim->ml_extra_ro && lim->ml_extra_ro[0] == '/') {
+		ADD("--ro-bind"); ADD(lim->ml_extra_ro); ADD(lim->ml_extra_ro);
+	}
 	for (int i = 0; i < JAIL_ROOT_LINKS; i++) {
 		struct stat st;
 		if (lstat(roots[i], &st) != 0)

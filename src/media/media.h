@@ -69,6 +69,9 @@ typedef struct {
 	/* Tests only, never from sava.conf: runs the job without the seccomp filter, so that
 	 * a test can show what the filter stops. */
 	bool ml_no_seccomp;
+	/* A folder the job may read besides /usr, bound read-only at the same path (the
+	 * operator's transcriber and its model: [subtitles] transcribe_cmd's); NULL: none. */
+	const char *ml_extra_ro;
 } media_limits_t;
 
 void media_limits_default(media_limits_t *l);
@@ -102,8 +105,10 @@ typedef struct {
 	const media_redact_t *mj_redact;   /* NULL: the clean only (an appeal) */
 } media_job_t;
 
-typedef enum { MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4,
-	MEDIA_OUT_DOC_JPEG = 5, MEDIA_OUT_DOC_PDF = 6 } media_out_t;
+typedef enum {
+	MEDIA_OUT_VIDEO = 1, MEDIA_OUT_POSTER = 2, MEDIA_OUT_WIDE = 3, MEDIA_OUT_TALL = 4,
+	MEDIA_OUT_DOC_JPEG = 5, MEDIA_OUT_DOC_PDF = 6, MEDIA_OUT_WAVE = 7, MEDIA_OUT_PAUSES = 8
+} media_out_t;
 
 /* The bytes' only ways in and out. The caller owns ctx.
  * read_input: fill buf with up to cap bytes of the plaintext; *got = 0 means the end.
@@ -191,5 +196,42 @@ media_status_t media_doc_clean(const media_limits_t *lim, const media_io_t *io, 
 /* The programs a cleaning needs, present on this machine: NULL, or the first missing
  * one's path (for a clear refusal). */
 const char *media_doc_missing_tool(bool sandboxed);
+/* ---- the cue editor's timing aids ---- */
+
+#define MEDIA_WAVE_MAX   (2u << 20)     /* bytes of the waveform's JPEG */
+#define MEDIA_PAUSES_MAX (256u * 1024)  /* bytes of silencedetect's report */
+
+typedef struct {
+	media_limits_t ma_limits;
+} media_aids_t;
+
+typedef struct {
+	media_status_t ma_status;
+	char ma_reason[MEDIA_REASON_BYTES];   /* English, for the log; empty with MEDIA_OK */
+	uint64_t ma_wave_bytes, ma_pauses_bytes;
+} media_aids_result_t;
+
+/* From a clean video (the input), in ONE sandbox run: MEDIA_OUT_WAVE, the sound's shape
+ * (ffargs_waveform: a JPEG, checked as the poster is), and MEDIA_OUT_PAUSES, the text
+ * silencedetect wrote (parse it with silence_parse; it is ffmpeg's words about sava's own
+ * clean copy, yet parsed as hostile). Keep them only if this returns MEDIA_OK. Blocks. */
+media_status_t media_aids(const media_aids_t *job, const media_io_t *io, media_aids_result_t *out);
+
+/* ---- a machine transcription ([subtitles] transcribe_cmd) ---- */
+typedef struct {
+	media_limits_t mt_limits;    /* ml_extra_ro: the command's folder */
+	const char *mt_cmd;          /* an absolute path of [a-zA-Z0-9._/-], checked by the config */
+	char mt_lang[4];             /* two lowercase letters */
+} media_transcribe_t;
+typedef struct {
+	media_status_t mt_status;
+	char mt_reason[MEDIA_REASON_BYTES];
+	uint64_t mt_bytes;
+} media_transcribe_result_t;
+/* The clean video's sound as 16 kHz mono WAV (audio.wav, in the job's folder), given to
+ * the operator's command inside the sandbox as `CMD audio.wav LANG`; what it writes on its
+ * standard output (a WebVTT file, at most MEDIA_CAPTIONS_MAX bytes) streams back as
+ * MEDIA_OUT_PAUSES. Parse it as hostile (webvtt_parse). Blocks. */
+media_status_t media_transcribe(const media_transcribe_t *job, const media_io_t *io, media_transcribe_result_t *out);
 
 #endif

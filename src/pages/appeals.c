@@ -407,6 +407,17 @@ page_appeal_public(request_t *rq, response_t *rs)
 			if (strcmp(langs[i], lang_code(rq->lang)) == 0)
 				tvars_set_cstr(it, "default", "1");
 		}
+		/* the captions burned in, ready to post: both shapes and the words for the post */
+		n = subtitles_public_burns(rq->app, slug, langs, SUBS_LANGS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			tvars_t *it = tvars_add_item(v, "burns");
+			if (!it)
+				break;
+			tvars_set_cstr(it, "label", page_language_name(langs[i]));
+			tvars_setf(it, "wide", "/media/%s/%s-16x9.mp4", slug, langs[i]);
+			tvars_setf(it, "tall", "/media/%s/%s-9x16.mp4", slug, langs[i]);
+			tvars_setf(it, "text", "/media/%s/%s-captions.txt", slug, langs[i]);
+		}
 	}
 	page_render(rq, rs, "appeal_public", N_("Video appeal"), v);
 }

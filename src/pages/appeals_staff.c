@@ -6,6 +6,7 @@
 
 #include "domain/appeals.h"
 #include "domain/roster.h"
+#include "domain/subtitles.h"
 #include "pages/staff_common.h"
 
 /* ---- editors ---- */
@@ -113,6 +114,41 @@ page_staff_appeals(request_t *rq, response_t *rs)
 	page_render(rq, rs, "staff_appeals", N_("Video appeals"), v);
 }
 
+/* The captions burned in: each language's render, its state, and its files once made. */
+static void
+burn_vars(request_t *rq, tvars_t *v, const staff_t *s, const uint8_t id[16], const char *hex)
+{
+	static const char *const states[] = {
+		[STORE_BURN_WAITING] = N_("waiting for the media worker"),
+		[STORE_BURN_RUNNING] = N_("being rendered"),
+		[STORE_BURN_DONE] = N_("ready"),
+		[STORE_BURN_FAILED] = N_("it failed"),
+	};
+	subs_burn_t rows[SUBS_LANGS_MAX];
+	size_t n = 0;
+	if (subtitles_burns(rq->app, s, id, rows, &n) != SUBS_OK)
+		return;
+	const char *l = lang_code(rq->lang);
+	for (size_t i = 0; i < n; i++) {
+		tvars_t *it = tvars_add_item(v, "burns");
+		if (!it)
+			return;
+		tvars_set_cstr(it, "label", page_language_name(rows[i].lang));
+		tvars_setf(it, "version", "%u", rows[i].version);
+		int st = rows[i].state >= 0 && rows[i].state <= STORE_BURN_FAILED ? rows[i].state : STORE_BURN_FAILED;
+		tvars_set_cstr(it, "state", i18n(rq->lang, states[st]));
+		if (st == STORE_BURN_FAILED && rows[i].reason[0])
+			tvars_set_cstr(it, "reason", i18n(rq->lang, rows[i].reason));
+		if (st == STORE_BURN_DONE) {
+			tvars_setf(it, "wide_href", "/%s/staff/subtitles/%s/burn?lang=%s&shape=wide", l, hex, rows[i].lang);
+			tvars_setf(it, "tall_href", "/%s/staff/subtitles/%s/burn?lang=%s&shape=tall", l, hex, rows[i].lang);
+			tvars_setf(it, "text_href", "/%s/staff/subtitles/%s/burn?lang=%s&shape=text", l, hex, rows[i].lang);
+			tvars_setf(it, "wide_mb", "%.1f", (double)rows[i].wide_bytes / 1048576.0);
+			tvars_setf(it, "tall_mb", "%.1f", (double)rows[i].tall_bytes / 1048576.0);
+		}
+	}
+}
+
 static void
 staff_appeal_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t id[16], const char *notice, int status)
 {
@@ -144,6 +180,7 @@ staff_appeal_page(request_t *rq, response_t *rs, const staff_t *s, const uint8_t
 			tvars_set_cstr(v, "refusal", i18n(rq->lang, av.row.refusal));
 		if (av.has_clean) {
 			tvars_setf(v, "subtitles_href", "/%s/staff/subtitles/%s", l, hex);
+			burn_vars(rq, v, s, id, hex);
 			tvars_setf(v, "video_href", "/%s/staff/appeals/%s/video", l, hex);
 			tvars_setf(v, "poster_href", "/%s/staff/appeals/%s/poster", l, hex);
 			tvars_setf(v, "size", "%u×%u, %u:%02u", av.row.width, av.row.height, av.row.duration / 60,

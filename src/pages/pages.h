@@ -243,6 +243,8 @@ void page_staff_subtitles_video(request_t *rq, response_t *rs);
 extern const upload_ops_t page_subs_upload;
 void page_staff_appeal_video(request_t *rq, response_t *rs);
 void page_staff_appeal_poster(request_t *rq, response_t *rs);
+void page_staff_subtitles_burn(request_t *rq, response_t *rs);
+void page_staff_subtitles_waveform(request_t *rq, response_t *rs);
 /* drop.c: the secure drop */
 void page_drop(request_t *rq, response_t *rs);
 void page_staff_drops(request_t *rq, response_t *rs);

@@ -32,6 +32,51 @@ fragment_time(uint32_t ms, char out[24])
 	snprintf_cut(out, 24, "%u.%03u", ms / 1000, ms % 1000);
 }
 
+/* The transcription: a machine's draft, when the operator set one up. */
+static void
+transcribe_vars(tvars_t *v, const subs_view_t *sv, bool editable)
+{
+	if (editable && sv->is_source) {
+		tvars_set_cstr(v, "transcriber", "1");
+		tvars_set_cstr(v, !sv->transcriber ? "tr_off" : sv->transcribing == 1 ? "tr_running"
+		        : sv->transcribing == 2 ? "tr_ready" : "tr_ask", "1");
+		if (sv->transcriber && sv->transcribing == 3)
+			tvars_set_cstr(v, "tr_failed", "1");
+	}
+}
+
+/* The waveform (the media worker's, for the whole video) with this page's cues drawn on
+ * it as boxes that link to their fields: timing seen without any script. */
+static void
+wave_vars(request_t *rq, tvars_t *v, const subs_view_t *sv, size_t from, size_t to, const char *hex, bool editable)
+{
+	const char *l = lang_code(rq->lang);
+	if (sv->aids == STORE_BURN_WAITING || sv->aids == STORE_BURN_RUNNING) {
+		tvars_set_cstr(v, "wave_waiting", "1");
+		return;
+	}
+	if (sv->aids != STORE_BURN_DONE || sv->duration == 0)
+		return;
+	uint64_t total = (uint64_t)sv->duration * 1000;
+	tvars_setf(v, "wave_href", "/%s/staff/subtitles/%s/waveform", l, hex);
+	tvars_setf(v, "wave_w", "%d", SUBS_WAVE_W);
+	tvars_setf(v, "wave_h", "%d", SUBS_WAVE_H);
+	for (size_t i = from; i < to; i++) {
+		const sub_cue_t *c = &sv->doc.cues[i];
+		uint64_t a = c->start < total ? c->start : total, b = c->end < total ? c->end : total;
+		tvars_t *it = tvars_add_item(v, "boxes");
+		if (!it)
+			return;
+		tvars_setf(it, "cid", "%u", c->cid);
+		tvars_setf(it, "n", "%zu", i + 1);
+		tvars_setf(it, "x", "%llu", (unsigned long long)(a * SUBS_WAVE_W / total));
+		tvars_setf(it, "w", "%llu", (unsigned long long)(b > a ? (b - a) * SUBS_WAVE_W / total + 1 : 1));
+	}
+	/* an empty transcription: its first cues can come from the pauses */
+	if (editable && sv->is_source && sv->doc.ncues == 0)
+		tvars_setf(v, "pauses_action", "/%s/staff/subtitles/%s/step", l, hex);
+}
+
 static void
 cue_vars(const request_t *rq, tvars_t *it, const subs_view_t *sv, size_t i, const page_subs_errors_t *errs,
     const char *hex)
@@ -199,6 +244,8 @@ page_subs_editor(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 	}
 	tvars_set(v, "cue_ids", buf_sv(&ids));
 	buf_free(&ids);
+	wave_vars(rq, v, &sv, from, to, hex, editable);
+	transcribe_vars(v, &sv, editable);
 	tvars_setf(v, "page", "%llu", (unsigned long long)page);
 	tvars_set(v, "shift", errs->give_back ? page_field(rq, "shift") : SV(""));
 	char qs[64];

@@ -181,6 +181,8 @@ page_staff_subtitles_appeal(request_t *rq, response_t *rs)
 			    : strcmp(q, "back") == 0     ? N_("Sent back for changes.")
 			    : strcmp(q, "approve") == 0  ? N_("Approved. Once the appeal is published, these subtitles are public with it.")
 			    : strcmp(q, "restore") == 0  ? N_("The earlier version is your new draft.")
+			    : strcmp(q, "pauses") == 0   ? N_("A cue was made for each stretch of speech. Write the words of each, and adjust the times.")
+			    : strcmp(q, "transcribe") == 0 ? N_("The machine is transcribing the video. It can take as long as the video, or longer: reload the page later.")
 			                                 : NULL;
 		if (http_query(rq, "import_error", q, sizeof(q)) == 0) {
 			uint64_t code = 0, line = 0;
@@ -276,7 +278,15 @@ page_staff_subtitles_step(request_t *rq, response_t *rs)
 		st = subtitles_approve(rq->app, s, id, lang, true), done = "approve";
 	else if (sv_eq(what, SV("approve_back")))
 		st = subtitles_approve(rq->app, s, id, lang, false), done = "back";
-	else if (sv_eq(what, SV("restore"))) {
+	else if (sv_eq(what, SV("transcribe")))
+		st = subtitles_transcribe(rq->app, s, id, lang), done = "transcribe";
+	else if (sv_eq(what, SV("transcript"))) {
+		subs_import_t res;
+		st = subtitles_transcript_use(rq->app, s, id, lang, &res), done = "imported";
+	} else if (sv_eq(what, SV("pauses"))) {
+		subs_import_t res;
+		st = subtitles_from_pauses(rq->app, s, id, lang, &res), done = "pauses";
+	} else if (sv_eq(what, SV("restore"))) {
 		uint64_t ver = 0;
 		uint32_t nv;
 		st = num_parse_u64(page_field(rq, "version"), 1, UINT32_MAX, &ver) == 0
@@ -449,4 +459,60 @@ page_staff_subtitles_video(request_t *rq, response_t *rs)
 	}
 	/* in parts, as the player asks: a cue's preview seeks without the whole video in memory */
 	page_inline_part(rs, &f, "video/mp4");
+}
+
+/* A burned-in render (shape=wide or tall: the video, in parts as a player asks) or the
+ * text of its captions for the post (shape=text: a download). */
+void
+page_staff_subtitles_burn(request_t *rq, response_t *rs)
+{
+	uint8_t id[16];
+	char lang[4], q[8];
+	case_file_out_t f;
+	const staff_t *s = page_need_staff_id(rq, rs, id);
+	if (!s)
+		return;
+	int shape = http_query(rq, "shape", q, sizeof(q)) != 0 ? -1
+	    : strcmp(q, "wide") == 0                          ? SUBS_BURN_WIDE
+	    : strcmp(q, "tall") == 0                          ? SUBS_BURN_TALL
+	    : strcmp(q, "text") == 0                          ? SUBS_BURN_TEXT
+	                                                      : -1;
+	if (shape < 0 || !query_lang(rq, "lang", lang)) {
+		rs->status = 404;
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	buf_t text;
+	buf_init(&text, (size_t)SUB_INPUT_MAX * 2);
+	subs_status_t st = subtitles_burn_file(rq->app, s, id, lang, shape, sv_from_cstr(rq->range), &f, &text);
+	if (st != SUBS_OK) {
+		buf_free(&text);
+		rs->status = st == SUBS_NOT_FOUND ? 404 : st == SUBS_BUSY ? 503 : 500;
+		return;
+	}
+	if (shape != SUBS_BURN_TEXT) {
+		buf_free(&text);
+		page_inline_part(rs, &f, "video/mp4");
+		return;
+	}
+	f.data = text;
+	snprintf_cut(f.name, sizeof(f.name), "%s-captions.txt", lang);
+	page_download(rs, &f);
+}
+
+/* The waveform under the cue editor (a JPEG the media worker drew from the clean video). */
+void
+page_staff_subtitles_waveform(request_t *rq, response_t *rs)
+{
+	uint8_t id[16];
+	case_file_out_t f;
+	const staff_t *s = page_need_staff_id(rq, rs, id);
+	if (!s)
+		return;
+	subs_status_t st = subtitles_waveform(rq->app, s, id, &f);
+	if (st != SUBS_OK) {
+		rs->status = st == SUBS_NOT_FOUND ? 404 : st == SUBS_BUSY ? 503 : 500;
+		return;
+	}
+	page_inline_part(rs, &f, "image/jpeg");
 }

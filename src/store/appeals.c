@@ -551,6 +551,21 @@ store_media_remove(store_t *st, const char *slug)
 }
 
 int
+store_media_delete(store_t *st, const char *slug, const char *name)
+{
+	if (!media_name_ok(name, 64))
+		return STORE_ERROR;
+	int dfd = media_dir(st, slug, false);
+	if (dfd < 0)
+		return errno == ENOENT ? STORE_OK : STORE_ERROR;
+	int rc = unlinkat(dfd, name, 0) == 0 || errno == ENOENT ? STORE_OK : STORE_ERROR;
+	if (rc == STORE_OK && fsync(dfd) != 0)
+		rc = STORE_ERROR;
+	close(dfd);
+	return rc;
+}
+
+int
 store_appeal_retry(store_t *st, const uint8_t id[16], int64_t hour)
 {
 	sqlite3_stmt *q;

@@ -101,6 +101,8 @@ int store_media_write(store_media_file_t *f, const uint8_t *p, size_t n) WUR;
 int store_media_commit(store_media_file_t *f) WUR;
 /* Deletes the half-written file; frees f (NULL is fine). */
 void store_media_abort(store_media_file_t *f);
+/* Deletes DIR/media/<slug>/<name>: STORE_OK, also when there was none. */
+int store_media_delete(store_t *st, const char *slug, const char *name) WUR;
 /* Deletes DIR/media/<slug> and every file in it: STORE_OK, also when there was none. */
 int store_media_remove(store_t *st, const char *slug) WUR;
 

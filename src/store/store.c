@@ -413,6 +413,39 @@ static const char *const store_migrations[] = {
 	"  reason TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 200),"
 	"  hour INTEGER NOT NULL"
 	") STRICT;",
+	/* 14: captions burned in (issue 12), and the cue editor's timing aids (below): per
+	 * appeal and language (ru, be) the render of its
+	 * approved subtitles, 16:9 and 9:16, sealed as files of the appeal's case. In the clear:
+	 * the appeal, the language, the approved version rendered, the state of the job, its
+	 * run (a random id: a newer approval's job replaces an older one's), the files' ids and
+	 * sizes, an English reason, the hour. It goes with the case when it is shredded. */
+	"CREATE TABLE sub_burns ("
+	"  case_id BLOB NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	"  lang TEXT NOT NULL CHECK (length(lang) = 2),"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  run BLOB NOT NULL CHECK (length(run) = 16),"
+	"  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
+	"  wide BLOB CHECK (wide IS NULL OR length(wide) = 16),"
+	"  tall BLOB CHECK (tall IS NULL OR length(tall) = 16),"
+	"  wide_bytes INTEGER NOT NULL DEFAULT 0,"
+	"  tall_bytes INTEGER NOT NULL DEFAULT 0,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  hour INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, lang)"
+	") STRICT;"
+	/* and the cue editor's timing aids, made once per clean video: the waveform picture
+	 * and the pauses, both sealed files of the case, and a machine transcription waiting
+	 * to be used ([subtitles] transcribe_cmd); in the clear only their ids, the states of
+	 * the jobs that make them and the hour */
+	"CREATE TABLE sub_aids ("
+	"  case_id BLOB PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,"
+	"  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),"
+	"  wave BLOB CHECK (wave IS NULL OR length(wave) = 16),"
+	"  pauses BLOB CHECK (pauses IS NULL OR length(pauses) = 16),"
+	"  hour INTEGER NOT NULL,"
+	"  transcribing INTEGER NOT NULL DEFAULT 0 CHECK (transcribing BETWEEN 0 AND 3),"
+	"  transcript BLOB CHECK (transcript IS NULL OR length(transcript) = 16)"
+	") STRICT;",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

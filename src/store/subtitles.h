@@ -105,4 +105,74 @@ int store_subver_approve(store_t *st, const uint8_t appeal[16], const char *lang
 int store_sub_approved_langs(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const char *lang),
     void *ctx) WUR;
 
+/* ---- captions burned in (subburns.c, migration 13) ---- */
+enum {
+	STORE_BURN_WAITING = 0,       /* queued: a media job renders it */
+	STORE_BURN_RUNNING = 1,
+	STORE_BURN_DONE = 2,          /* wide and tall are files of the case */
+	STORE_BURN_FAILED = 3,        /* reason says why, in English */
+};
+#define STORE_BURN_REASON_MAX 160
+enum { STORE_JOB_BURN = 3 };   /* a media job's kind (STORE_JOB_CLEAN's), durable as its sub_burns row */
+typedef struct {
+	char lang[4];
+	uint32_t version;             /* the approved version rendered */
+	uint8_t run[16];              /* this render's job: a newer approval makes a new one */
+	int state;                    /* STORE_BURN_* */
+	bool has_files;
+	uint8_t wide[16], tall[16];   /* attachment ids, with STORE_BURN_DONE */
+	uint64_t wide_bytes, tall_bytes;
+	char reason[STORE_BURN_REASON_MAX + 1];
+	int64_t hour;
+} store_subburn_t;
+/* A render of lang's approved version queued as job run (replacing any before it), in
+ * one transaction: the older render's attachment rows are deleted and their ids go to
+ * old (*nold of them, at most 2): the caller deletes their blobs. */
+int store_subburn_queue(store_t *st, const uint8_t appeal[16], const char *lang, uint32_t version,
+    const uint8_t run[16], int64_t hour, uint8_t old[2][16], size_t *nold) WUR;
+int store_subburn_get(store_t *st, const uint8_t appeal[16], const char *lang, store_subburn_t *out) WUR;
+/* Every render of appeal, by language. */
+int store_subburns_each(store_t *st, const uint8_t appeal[16], int (*fn)(void *ctx, const store_subburn_t *b),
+    void *ctx) WUR;
+/* Job run starts: STORE_CONFLICT unless it is still the row's job and waiting. */
+int store_subburn_start(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16]) WUR;
+/* Job run's files, in one transaction: the attachments stored with the case, the row
+ * done. STORE_CONFLICT when run is no longer the row's job, or the appeal was withdrawn. */
+int store_subburn_done(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    const store_attachment_t *wide, const store_attachment_t *tall, int64_t hour) WUR;
+int store_subburn_failed(store_t *st, const uint8_t appeal[16], const char *lang, const uint8_t run[16],
+    const char *reason) WUR;
+/* At start: renders (and timing aids) left running by a stop wait again (an editor's
+ * page queues them). */
+int store_subburns_requeue(store_t *st) WUR;
+
+/* ---- the cue editor's timing aids (subburns.c, migration 13) ---- */
+enum { STORE_JOB_AIDS = 4, STORE_JOB_TRANSCRIBE = 5 };   /* media jobs' kinds, durable as sub_aids rows */
+typedef struct {
+	int state;                    /* STORE_BURN_* (waiting, running, done, failed) */
+	bool has_files;
+	uint8_t wave[16], pauses[16]; /* attachment ids, once done */
+	int64_t hour;
+	int transcribing;             /* 0 none, 1 asked (a job runs), 2 done: transcript waits, 3 failed */
+	bool has_transcript;
+	uint8_t transcript[16];       /* the machine's WebVTT, a sealed file of the case */
+} store_subaids_t;
+int store_subaids_get(store_t *st, const uint8_t appeal[16], store_subaids_t *out) WUR;
+/* Wanted: a waiting row unless there is one (STORE_OK either way). */
+int store_subaids_want(store_t *st, const uint8_t appeal[16], int64_t hour) WUR;
+/* Waiting to running: STORE_CONFLICT when it is not waiting. */
+int store_subaids_start(store_t *st, const uint8_t appeal[16]) WUR;
+/* Its two files stored with the case and the row done, in one transaction;
+ * STORE_CONFLICT when it is not running or the appeal was withdrawn. */
+int store_subaids_done(store_t *st, const uint8_t appeal[16], const store_attachment_t *wave,
+    const store_attachment_t *pauses, int64_t hour) WUR;
+int store_subaids_failed(store_t *st, const uint8_t appeal[16]) WUR;
+/* A machine transcription asked for: STORE_CONFLICT when one is asked already. */
+int store_subaids_transcribe(store_t *st, const uint8_t appeal[16]) WUR;
+/* Its file (t NULL: it failed), in one transaction with its attachment row. */
+int store_subaids_transcribed(store_t *st, const uint8_t appeal[16], const store_attachment_t *t) WUR;
+/* The waiting transcript taken (used or dropped): its attachment row deleted, its id to
+ * id (the caller deletes its blob), the row back to none. STORE_NOT_FOUND: none waits. */
+int store_subaids_transcript_take(store_t *st, const uint8_t appeal[16], uint8_t id[16]) WUR;
+
 #endif

@@ -299,7 +299,8 @@ def test_translator_to_approved_russian_with_two_people_and_the_gallery(inst, tm
     page_ = erin.get(f"/en/staff/appeals/{aid}")
     r = erin.post(f"/en/staff/appeals/{aid}/publish", data={"csrf": find_csrf(page_.text)})
     assert r.status_code == 303
-    names = sorted(os.path.basename(f) for f in media_files(inst))
+    # (the Russian renders and their words come as the media worker makes them: test_subburn.py)
+    names = sorted(os.path.basename(f) for f in media_files(inst) if "-" not in os.path.basename(f))
     assert names == ["en.vtt", "poster.jpg", "ru.vtt", "video.mp4"], names
     slug = os.path.basename(os.path.dirname(media_files(inst)[0]))
     public = requests.get(inst.url(f"/ru/appeals/{slug}"), timeout=HTTP_TIMEOUT).text
