@@ -325,15 +325,18 @@ wk_add(wk_t **w, size_t *n, size_t *cap, int64_t week, int64_t v)
 	return 0;
 }
 
-static int
-recompute(store_t *st, const touched_t *t)
+int
+store_reach_recompute(store_t *st, int64_t post, const char *metric)
 {
+	touched_t tt = { .post = post };
+	snprintf(tt.metric, sizeof(tt.metric), "%s", metric);
+	const touched_t *t = &tt;
 	sqlite3_stmt *q;
 	wk_t *w = NULL;
 	size_t n = 0, cap = 0;
 	int64_t latest = 0, latest_day = -1, prev_life = 0, last_day = INT64_MIN, day_value = 0;
 	int latest_lower = 0, rc = STORE_ERROR;
-	bool lifetime = false, account, had = false;
+	bool lifetime = false, account, had = false, any = false;
 	int64_t before = 0;
 	store_reach_keys_t keys;
 	if (store_reach_keys(st, t->post, &keys) != STORE_OK)
@@ -359,6 +362,7 @@ recompute(store_t *st, const touched_t *t)
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int period = sqlite3_column_int(q, 0);
 		int64_t day = sqlite3_column_int64(q, 1), v = sqlite3_column_int64(q, 2);
+		any = true;
 		if (period == STORE_REACH_LIFETIME) {
 			lifetime = true;
 			/* the week's value is its last count: move the week by the change */
@@ -436,6 +440,16 @@ recompute(store_t *st, const touched_t *t)
 	sqlite3_finalize(up);
 	if (!ok)
 		goto out;
+	if (!any) {
+		/* its last snapshot was removed (an import taken back): it counts no more */
+		if (q_prepare(st, &q, "DELETE FROM reach_latest WHERE post = ? AND metric = ?") != 0)
+			goto out;
+		sqlite3_bind_int64(q, 1, t->post);
+		sqlite3_bind_text(q, 2, t->metric, -1, SQLITE_STATIC);
+		if ((rc = q_done(q)) == STORE_OK && had)
+			rc = store_reach_sums_move(st, &keys, t->metric, -before, -1);
+		goto out;
+	}
 	if (q_prepare(st, &q,
 	        "INSERT OR REPLACE INTO reach_latest (post, metric, views, measured_day, lower) VALUES (?, ?, ?, ?, ?)") != 0)
 		goto out;
@@ -449,6 +463,35 @@ recompute(store_t *st, const touched_t *t)
 out:
 	free(w);
 	return rc;
+}
+
+/* The aggregates of every (post, metric) the batch touched since it began or was last
+ * flushed; then it has touched none. */
+static int
+recompute_touched(store_reach_batch_t *b)
+{
+	if (b->ntouched)
+		qsort(b->touched, b->ntouched, sizeof(b->touched[0]), touched_cmp);
+	for (size_t i = 0; i < b->ntouched; i++) {
+		if (i && touched_cmp(&b->touched[i], &b->touched[i - 1]) == 0)
+			continue;
+		if (store_reach_recompute(b->st, b->touched[i].post, b->touched[i].metric) != STORE_OK)
+			return STORE_ERROR;
+	}
+	b->ntouched = 0;
+	return STORE_OK;
+}
+
+int
+store_reach_batch_flush(store_reach_batch_t *b)
+{
+	sqlite3_stmt *qs[] = { b->find, b->find_url, b->insert_post, b->fill, b->prev, b->insert_snap, b->exists };
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		sqlite3_reset(qs[i]);
+	if (recompute_touched(b) != STORE_OK || q_commit(b->st) != STORE_OK)
+		return STORE_ERROR;
+	/* other writers (a help request) take their turn here */
+	return q_exec(b->st, "BEGIN IMMEDIATE") == 0 ? STORE_OK : STORE_ERROR;
 }
 
 int
@@ -466,14 +509,8 @@ store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout)
 		if (q_done(q) != STORE_OK)
 			goto fail;
 	}
-	if (b->ntouched)
-		qsort(b->touched, b->ntouched, sizeof(b->touched[0]), touched_cmp);
-	for (size_t i = 0; i < b->ntouched; i++) {
-		if (i && touched_cmp(&b->touched[i], &b->touched[i - 1]) == 0)
-			continue;
-		if (recompute(st, &b->touched[i]) != STORE_OK)
-			goto fail;
-	}
+	if (recompute_touched(b) != STORE_OK)
+		goto fail;
 	rc = q_commit(st);
 	batch_free(b);
 	return rc;

@@ -401,6 +401,9 @@ static const char *const store_migrations[] = {
 	"  AND (t.media_by = NEW.approved_by OR t.media_by = NEW.published_by)) BEGIN "
 	"  SELECT RAISE(ABORT, 'CHECK constraint failed: approved_by, published_by <> media_by');"
 	"END;",
+	/* 13: a reach import's snapshots found by its file's hash (its first 8 bytes are
+	 * enough to be selective), so that an editor can take a wrong file back */
+	"CREATE INDEX reach_snapshots_source ON reach_snapshots (substr(source, 1, 8));",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
