@@ -95,6 +95,8 @@ import_row(void *ctx, const reach_row_t *row)
 	store_reach_count_t c = { .platform = row->platform, .post_id = row->post_id, .url = row->url,
 		.channel = SV(""), .metric = row->metric, .period = row->period, .measured_day = row->measured_day,
 		.posted_day = row->posted_day, .views = row->count, .account = row->account };
+	if (c.url.len && memmem(c.url.p, c.url.len, "/@", 2))
+		c.url = SV("");   /* an address that names the account (TikTok's /@name/video/N) */
 	if (row->account) {
 		/* a channel's own series: one per platform, "@", whose channel is not said */
 		snprintf(account_id, sizeof(account_id), "@");
