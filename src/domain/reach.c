@@ -165,6 +165,8 @@ reach_import(const app_t *app, const staff_t *s, const uint8_t *p, size_t n, con
 	 * known good, so only the database can stop it (and the same file again completes it) */
 	if (store_reach_batch_begin(app->store, source, today, &x.b) != STORE_OK)
 		return REACH_IMPORT_ERROR;
+	if (rc == STORE_NOT_FOUND)
+		store_reach_batch_touch_known(x.b);
 	if (reach_parse(p, n, &o, import_row, &x, &pr) != REACH_OK) {
 		store_reach_batch_abort(x.b);
 		return x.flushed ? REACH_IMPORT_PARTIAL : REACH_IMPORT_ERROR;

@@ -28,7 +28,8 @@ struct store_reach_batch {
 	int64_t today;
 	sqlite3_stmt *find, *find_url, *insert_post, *fill, *prev, *insert_snap, *exists;
 	touched_t *touched;
-	size_t ntouched, cap;
+	size_t ntouched, cap, nunique;
+	bool touch_known;   /* a file not finished before: rebuild what it touches, even known */
 };
 
 static void
@@ -154,7 +155,7 @@ snapshot_add(store_reach_batch_t *b, int64_t post, sv_t metric, int period, int6
 	*added = sqlite3_changes(store_db(b->st)) == 1;
 	if (!*added)
 		*lower = false;
-	return *added ? touch(b, post, metric) : STORE_OK;
+	return *added || b->touch_known ? touch(b, post, metric) : STORE_OK;
 }
 
 int
@@ -465,41 +466,66 @@ out:
 	return rc;
 }
 
-/* The aggregates of every (post, metric) the batch touched since it began or was last
- * flushed; then it has touched none. */
-static int
-recompute_touched(store_reach_batch_t *b)
+#define RECOMPUTE_PART 500   /* (post, metric) aggregates rebuilt in one transaction */
+
+/* Sorts the touched list and drops its repeats. */
+static void
+touched_unique(store_reach_batch_t *b)
 {
+	size_t k = 0;
 	if (b->ntouched)
 		qsort(b->touched, b->ntouched, sizeof(b->touched[0]), touched_cmp);
-	for (size_t i = 0; i < b->ntouched; i++) {
-		if (i && touched_cmp(&b->touched[i], &b->touched[i - 1]) == 0)
-			continue;
-		if (store_reach_recompute(b->st, b->touched[i].post, b->touched[i].metric) != STORE_OK)
-			return STORE_ERROR;
-	}
-	b->ntouched = 0;
-	return STORE_OK;
+	for (size_t i = 0; i < b->ntouched; i++)
+		if (k == 0 || touched_cmp(&b->touched[i], &b->touched[k - 1]) != 0)
+			b->touched[k++] = b->touched[i];
+	b->ntouched = k;
+}
+
+/* Commits, and begins the next part: other writers (a help request) take their turn. */
+static int
+part_commit(store_reach_batch_t *b)
+{
+	sqlite3_stmt *qs[] = { b->find, b->find_url, b->insert_post, b->fill, b->prev, b->insert_snap, b->exists };
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		sqlite3_reset(qs[i]);
+	if (q_commit(b->st) != STORE_OK)
+		return STORE_ERROR;
+	return q_exec(b->st, "BEGIN IMMEDIATE") == 0 ? STORE_OK : STORE_ERROR;
 }
 
 int
 store_reach_batch_flush(store_reach_batch_t *b)
 {
-	sqlite3_stmt *qs[] = { b->find, b->find_url, b->insert_post, b->fill, b->prev, b->insert_snap, b->exists };
-	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
-		sqlite3_reset(qs[i]);
-	if (recompute_touched(b) != STORE_OK || q_commit(b->st) != STORE_OK)
-		return STORE_ERROR;
-	/* other writers (a help request) take their turn here */
-	return q_exec(b->st, "BEGIN IMMEDIATE") == 0 ? STORE_OK : STORE_ERROR;
+	if (b->ntouched > 4096 && b->ntouched > 2 * b->nunique) {
+		touched_unique(b);   /* a file of days touches its posts again and again */
+		b->nunique = b->ntouched;
+	}
+	return part_commit(b);
 }
 
+void
+store_reach_batch_touch_known(store_reach_batch_t *b)
+{
+	b->touch_known = true;
+}
+
+/* The aggregates of every (post, metric) the batch touched, RECOMPUTE_PART a
+ * transaction, then the file's row, in the last one. Until then the dashboard may show
+ * a part of the file's counts; a file without its row is taken as unfinished, and
+ * importing it again rebuilds all it touches (store_reach_batch_touch_known). */
 int
 store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout)
 {
 	store_t *st = b->st;
 	int rc = STORE_ERROR;
 	sqlite3_stmt *q;
+	touched_unique(b);
+	for (size_t i = 0; i < b->ntouched; i++) {
+		if (i && i % RECOMPUTE_PART == 0 && part_commit(b) != STORE_OK)
+			goto fail;
+		if (store_reach_recompute(st, b->touched[i].post, b->touched[i].metric) != STORE_OK)
+			goto fail;
+	}
 	if (layout >= 0) {
 		if (q_prepare(st, &q, "INSERT OR IGNORE INTO reach_imports (source, day, layout) VALUES (?, ?, ?)") != 0)
 			goto fail;
@@ -509,8 +535,6 @@ store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout)
 		if (q_done(q) != STORE_OK)
 			goto fail;
 	}
-	if (recompute_touched(b) != STORE_OK)
-		goto fail;
 	rc = q_commit(st);
 	batch_free(b);
 	return rc;

@@ -92,12 +92,15 @@ int store_reach_batch_add(store_reach_batch_t *b, const store_reach_count_t *c, 
 /* One count for a known post (typed by an editor). STORE_NOT_FOUND when there is none. */
 int store_reach_batch_add_post(store_reach_batch_t *b, int64_t post, sv_t metric, int period, int64_t day,
     uint64_t views, bool *added, bool *lower) WUR;
-/* Commits what the batch has so far (with the aggregates it touched) and begins again,
- * so that a large file never holds the write lock for long: each part is whole, and
- * importing the same file again adds what a failure left out. */
+/* Commits the counts the batch has so far and begins again, so that a large file never
+ * holds the write lock for long; the aggregates wait for store_reach_batch_commit. */
 int store_reach_batch_flush(store_reach_batch_t *b) WUR;
-/* Records the file's day and layout (layout < 0: a typed count, not recorded), brings the
- * aggregates of every post it touched up to date, commits; frees b either way. */
+/* A file that has no reach_imports row (new, or stopped part of the way before): its
+ * known counts are rebuilt at commit too, so a second try finishes what the first left. */
+void store_reach_batch_touch_known(store_reach_batch_t *b);
+/* Brings the aggregates of every post it touched up to date (a part at a time, each its
+ * own transaction), then records the file's day and layout (layout < 0: a typed count,
+ * not recorded) and commits; frees b either way. */
 int store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout) WUR;
 /* Rolls back; frees b (NULL is fine). */
 void store_reach_batch_abort(store_reach_batch_t *b);
