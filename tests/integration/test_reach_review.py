@@ -145,7 +145,8 @@ def test_files_channels_are_not_kept_and_audit_names_no_editor(make_instance):
 
 
 def test_a_help_request_goes_through_during_a_large_import(make_instance, tmp_path):
-    inst = make_instance(conf={("intake", "per_minute"): "600"})
+    # the intake's own rate limit (burst, per minute) must not be what refuses them
+    inst = make_instance(conf={("intake", "per_minute"): "600", ("intake", "burst"): "100"})
     coordinator(inst)   # the triage key exists: requests are taken
     # 60,000 daily counts of 3,000 posts: many parts of REACH_IMPORT_PART counts
     lines = [HEADER]
@@ -162,10 +163,12 @@ def test_a_help_request_goes_through_during_a_large_import(make_instance, tmp_pa
             running = proc.poll() is None
             visitor = Requester(inst)
             visitor.help_page()
-            visitor.submit_ok("I was called up for Monday; what can I do?")
+            r = visitor.submit("I was called up for Monday; what can I do?")
+            assert r.status_code == 200 and 'id="receipt"' in r.text, \
+                (r.status_code, re.sub(r"<[^>]+>", " ", r.text)[:1500], inst.log()[-2000:])
             if running and proc.poll() is None:
                 sent_during += 1
-            if not running or sent_during >= 30:
+            if not running or sent_during >= 20:
                 break
     finally:
         out, err = proc.communicate(timeout=600)
