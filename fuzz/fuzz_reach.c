@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reach_result_t r;
 	for (int i = 0; i < 2; i++) {
 		size_t n = 0;
-		reach_opts_t o = { .today = 20362, .platform = i ? "facebook" : NULL };
+		reach_opts_t o = { .today = 20362, .platform = i ? "facebook" : NULL, .latest = i ? 20363 : 0 };
 		reach_status_t st = reach_parse(data, size, &o, check_row, &n, &r);
 		if (st == REACH_E_LINE && (r.bad_line == 0 || !r.why))
 			__builtin_trap();

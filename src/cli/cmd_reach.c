@@ -1,7 +1,10 @@
 /* cmd_reach: `sava reach import DIR FILE [--platform P]` reads one platform export file
- * into the instance (all of it, or nothing: the first bad line is named), and `sava
- * reach totals DIR` prints the latest views per platform and their total. */
+ * into the instance (all of it, or nothing: the first bad line is named), `sava reach
+ * totals DIR` prints the latest views per platform and their total, `sava reach imports
+ * DIR` lists the files imported, and `sava reach remove DIR HASH` takes one back. */
 #include <errno.h>
+#include <sodium.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -16,6 +19,8 @@
 static const char usage_reach[] =
 "usage: sava reach import DIR FILE [--platform P]\n"
 "       sava reach totals DIR\n"
+"       sava reach imports DIR\n"
+"       sava reach remove DIR HASH\n"
 "\n"
 "import reads one export file of view counts, its layout told from its bytes: sava's\n"
 "generic CSV (docs/formats.md), YouTube Studio's Table data, Chart data and Totals,\n"
@@ -25,7 +30,11 @@ static const char usage_reach[] =
 "the platform of a file that does not say (Meta's daily files).\n"
 "\n"
 "totals prints the latest views of every post per platform, one \"PLATFORM VIEWS\" line\n"
-"each, then \"total VIEWS\" (the metrics of [campaign] metrics in sava.conf).\n";
+"each, then \"total VIEWS\" (the metrics of [campaign] metrics in sava.conf).\n"
+"\n"
+"imports lists the files imported, the latest first: \"HASH DAY LAYOUT\" a line (HASH is\n"
+"the file's BLAKE2b, 64 hex digits). remove deletes every count the file HASH gave, and\n"
+"the posts only it made; the file can be imported again later.\n";
 
 /* The whole file, at most REACH_FILE_MAX bytes (one more says it is larger). */
 static uint8_t *
@@ -133,6 +142,61 @@ reach_totals_cmd(const char *dir)
 	return 0;
 }
 
+static int
+import_print(void *ctx, const store_reach_import_t *i)
+{
+	char hex[65];
+	int y, m, d;
+	(void)ctx;
+	sodium_bin2hex(hex, sizeof(hex), i->source, 32);
+	reach_civil(i->day, &y, &m, &d);
+	printf("%s %04d-%02d-%02d %s\n", hex, y, m, d,
+	    i->layout > 0 && i->layout < REACH_LAYOUTS ? reach_layout_name((reach_layout_t)i->layout) : "?");
+	return 0;
+}
+
+static int
+reach_imports_cmd(const char *dir)
+{
+	app_t app;
+	if (cli_open(dir, &app, "reach imports") != 0)
+		return 1;
+	int rc = store_reach_imports_list(app.store, SIZE_MAX, import_print, NULL);
+	cli_close(&app);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "sava reach imports: the database could not be read\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+reach_remove_cmd(const char *dir, const char *hex)
+{
+	app_t app;
+	uint8_t source[32];
+	uint64_t n = 0;
+	if (strlen(hex) != 64 || sodium_hex2bin(source, 32, hex, 64, NULL, NULL, NULL) != 0) {
+		fprintf(stderr, "sava reach remove: HASH is the file's 64 hex digits, as `sava reach imports` prints them\n");
+		return 2;
+	}
+	if (cli_open(dir, &app, "reach remove") != 0)
+		return 1;
+	intake_status_t st = reach_import_remove_cli(&app, source, &n);
+	cli_close(&app);
+	if (st == INTAKE_NOT_FOUND) {
+		fprintf(stderr, "sava reach remove: no file with this hash was imported\n");
+		return 1;
+	}
+	if (st != INTAKE_OK) {
+		fprintf(stderr, "sava reach remove: the database failed part of the way (%" PRIu64 " counts deleted); "
+		                "run it again\n", n);
+		return 1;
+	}
+	printf("removed: %" PRIu64 " counts deleted\n", n);
+	return 0;
+}
+
 int
 cmd_reach(int argc, char **argv)
 {
@@ -146,11 +210,15 @@ cmd_reach(int argc, char **argv)
 		fputs(usage_reach, stdout);
 		return 0;
 	}
-	if (argc < 2 || (strcmp(argv[1], "import") != 0 && strcmp(argv[1], "totals") != 0)) {
+	static const char *const subs[] = { "import", "totals", "imports", "remove" };
+	size_t sub = 0;
+	while (argc >= 2 && sub < 4 && strcmp(argv[1], subs[sub]) != 0)
+		sub++;
+	if (argc < 2 || sub == 4) {
 		fputs(usage_reach, stderr);
 		return 2;
 	}
-	bool import = strcmp(argv[1], "import") == 0;
+	bool import = sub == 0;
 	argc--;
 	argv++;
 	int c;
@@ -162,9 +230,18 @@ cmd_reach(int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	if (optind != argc - (import ? 2 : 1)) {
+	if (optind != argc - (import || sub == 3 ? 2 : 1)) {
 		fputs(usage_reach, stderr);
 		return 2;
 	}
-	return import ? reach_import_cmd(argv[optind], argv[optind + 1], platform) : reach_totals_cmd(argv[optind]);
+	switch (sub) {
+	case 0:
+		return reach_import_cmd(argv[optind], argv[optind + 1], platform);
+	case 1:
+		return reach_totals_cmd(argv[optind]);
+	case 2:
+		return reach_imports_cmd(argv[optind]);
+	default:
+		return reach_remove_cmd(argv[optind], argv[optind + 1]);
+	}
 }

@@ -96,6 +96,7 @@ audit_action_name(audit_action_t action)
 	case AUDIT_REACH_POST: return "reach post registered";
 	case AUDIT_REACH_COUNT: return "reach count entered";
 	case AUDIT_REACH_IMPORT: return "reach file imported";
+	case AUDIT_REACH_IMPORT_REMOVE: return "reach file removed";
 	}
 	return "unknown action";
 }

@@ -87,10 +87,12 @@ typedef enum {
 	AUDIT_SUB_BURNED = 80,          /* a render of approved captions, 16:9 and 9:16, kept */
 	AUDIT_SUB_BURN_FAILED = 81,     /* a render failed (the row says why) */
 	AUDIT_SUB_TRANSCRIBE = 82,      /* a machine transcription asked for; object: the appeal */
-	/* reach (issue 13): no object, so the log never ties an editor to a post or a channel */
-	AUDIT_REACH_POST = 50,          /* an editor registered (or linked) a post */
-	AUDIT_REACH_COUNT = 51,         /* an editor typed a count */
-	AUDIT_REACH_IMPORT = 52,        /* an export file was imported (actor none: the command line) */
+	/* reach (issue 13): no object and no actor (src/domain/reach.c), so the log never ties
+	 * an editor to a post or a channel */
+	AUDIT_REACH_POST = 50,          /* a post was registered (or linked) */
+	AUDIT_REACH_COUNT = 51,         /* a count was typed */
+	AUDIT_REACH_IMPORT = 52,        /* an export file was imported */
+	AUDIT_REACH_IMPORT_REMOVE = 53, /* an imported file was taken back (no actor, no object) */
 } audit_action_t;
 
 /* English, lower case, for the command line ("login failed"); "unknown action" for a

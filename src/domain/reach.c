@@ -1,10 +1,13 @@
-/* reach: the rules of posts, counts and imports (reach.h). An import is parsed straight
- * into one store transaction: the first bad line (or a platform sava is not told about)
- * rolls all of it back. A file's identity is its BLAKE2b hash, so importing it again
- * adds nothing; its day (for layouts without dates) is the day it was first imported. */
+/* reach: the rules of posts, counts and imports (reach.h). An import reads the whole
+ * file once with no transaction open (the first bad line, a platform sava is not told
+ * about, or a day after tomorrow refuses all of it), then stores it in short parts, so
+ * that no other writer (a help request) waits long for the database. A file's identity
+ * is its BLAKE2b hash, so importing it again adds nothing; its day (for layouts without
+ * dates) is the day it was first imported. One import runs at a time. */
 #include "domain/reach.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,9 +44,28 @@ reach_metrics_of(const app_t *app, store_metrics_t *m)
 static void
 reach_audit(const app_t *app, const staff_t *s, audit_action_t action)
 {
-	/* no object: which post or file an editor touched is not the log's to keep */
-	if (audit_append(app->vault, app->store, s ? s->acct.id : NULL, action, NULL) != 0)
+	/* no object and no actor: the posts' rising numbers and days would tie an entry's
+	 * editor to the post she added (and so to its channel), in a seized database */
+	(void)s;
+	if (audit_append(app->vault, app->store, NULL, action, NULL) != 0)
 		log_warnx("could not append to the audit log (action %d)", (int)action);
+}
+
+/* ---- one import at a time: each holds its whole file in memory ---- */
+
+static atomic_bool import_running;
+
+bool
+reach_import_claim(void)
+{
+	bool no = false;
+	return atomic_compare_exchange_strong(&import_running, &no, true);
+}
+
+void
+reach_import_release(void)
+{
+	atomic_store(&import_running, false);
 }
 
 /* ---- imports ---- */
@@ -52,7 +74,8 @@ typedef struct {
 	const app_t *app;
 	store_reach_batch_t *b;
 	reach_import_t *r;
-	bool platform_bad, store_bad;
+	size_t part;             /* counts stored since the last commit */
+	bool platform_bad, store_bad, flushed;
 } import_ctx_t;
 
 static int
@@ -68,18 +91,26 @@ import_row(void *ctx, const reach_row_t *row)
 		memcpy(x->r->platform, platform, sizeof(platform));
 		return -1;
 	}
+	/* the channel a file names is not kept: it may be a partner's own account */
 	store_reach_count_t c = { .platform = row->platform, .post_id = row->post_id, .url = row->url,
-		.channel = row->channel, .metric = row->metric, .period = row->period, .measured_day = row->measured_day,
+		.channel = SV(""), .metric = row->metric, .period = row->period, .measured_day = row->measured_day,
 		.posted_day = row->posted_day, .views = row->count, .account = row->account };
+	if (c.url.len && memmem(c.url.p, c.url.len, "/@", 2))
+		c.url = SV("");   /* an address that names the account (TikTok's /@name/video/N) */
 	if (row->account) {
-		/* a channel's own series: one per platform and channel, "@channel" */
-		int k = snprintf(account_id, sizeof(account_id), "@%.*s", (int)row->channel.len, row->channel.p);
-		c.post_id = (sv_t){ account_id, k > 0 ? (size_t)k : 0 };
+		/* a channel's own series: one per platform, "@", whose channel is not said */
+		snprintf(account_id, sizeof(account_id), "@");
+		c.post_id = sv_from_cstr(account_id);
 		c.url = SV("");
 	}
-	if (store_reach_batch_add(x->b, &c, &added, &lower) != STORE_OK) {
+	if (store_reach_batch_add(x->b, &c, &added, &lower) != STORE_OK ||
+	    (++x->part == REACH_IMPORT_PART && store_reach_batch_flush(x->b) != STORE_OK)) {
 		x->store_bad = true;
 		return -1;
+	}
+	if (x->part == REACH_IMPORT_PART) {
+		x->part = 0;
+		x->flushed = true;
 	}
 	if (added)
 		x->r->added++;
@@ -119,7 +150,7 @@ reach_import(const app_t *app, const staff_t *s, const uint8_t *p, size_t n, con
 	else if (rc != STORE_OK)
 		return REACH_IMPORT_ERROR;
 	import_ctx_t x = { .app = app, .r = r };
-	reach_opts_t o = { .today = day, .platform = platform && platform[0] ? platform : NULL };
+	reach_opts_t o = { .today = day, .platform = platform && platform[0] ? platform : NULL, .latest = today + 1 };
 	r->parse = reach_parse(p, n, &o, check_row, &x, &pr);
 	r->layout = pr.layout;
 	r->rows = pr.rows;
@@ -130,15 +161,18 @@ reach_import(const app_t *app, const staff_t *s, const uint8_t *p, size_t n, con
 		r->why = pr.why;
 		return REACH_IMPORT_REFUSED;
 	}
-	/* the second pass stores it, all or nothing */
+	/* the second pass stores it, REACH_IMPORT_PART counts a transaction: the file is
+	 * known good, so only the database can stop it (and the same file again completes it) */
 	if (store_reach_batch_begin(app->store, source, today, &x.b) != STORE_OK)
 		return REACH_IMPORT_ERROR;
+	if (rc == STORE_NOT_FOUND)
+		store_reach_batch_touch_known(x.b);
 	if (reach_parse(p, n, &o, import_row, &x, &pr) != REACH_OK) {
 		store_reach_batch_abort(x.b);
-		return REACH_IMPORT_ERROR;
+		return x.flushed ? REACH_IMPORT_PARTIAL : REACH_IMPORT_ERROR;
 	}
 	if (store_reach_batch_commit(x.b, day, (int)pr.layout) != STORE_OK)
-		return REACH_IMPORT_ERROR;
+		return x.flushed ? REACH_IMPORT_PARTIAL : REACH_IMPORT_ERROR;
 	reach_audit(app, s, AUDIT_REACH_IMPORT);
 	return REACH_IMPORT_OK;
 }
@@ -150,6 +184,12 @@ reach_import_problem(reach_import_status_t st, const reach_import_t *r)
 		return NULL;
 	if (st == REACH_IMPORT_ERROR)
 		return N_("The database could not take the file. Nothing was imported; the operator's log says more.");
+	if (st == REACH_IMPORT_PARTIAL)
+		return N_("The database stopped taking the file part of the way through; the operator's log says why. Import "
+		          "the same file again: what is already in is not added twice.");
+	if (st == REACH_IMPORT_BUSY)
+		return N_("Another import is running: try again in a minute. Nothing of this file was kept, so choose it "
+		          "again then.");
 	if (st == REACH_IMPORT_PLATFORM)
 		return N_("A line names a platform that is not in [reach] platforms of sava.conf. Nothing was imported.");
 	switch (r->parse) {
@@ -172,6 +212,54 @@ reach_import_problem(reach_import_status_t st, const reach_import_t *r)
 		          "data, Chart data and Totals; TikTok Studio's Content and Overview; Meta Business Suite's "
 		          "per-post exports and daily metric files. Nothing was imported.");
 	}
+}
+
+intake_status_t
+reach_imports(const app_t *app, const staff_t *s, int (*fn)(void *ctx, const store_reach_import_t *i), void *ctx)
+{
+	if (!reach_can_edit(s))
+		return INTAKE_NOT_FOUND;
+	return store_reach_imports_list(app->store, REACH_IMPORTS_SHOWN, fn, ctx) == STORE_OK ? INTAKE_OK : INTAKE_ERROR;
+}
+
+intake_status_t
+reach_import_find(const app_t *app, const staff_t *s, sv_t hex, store_reach_import_t *out)
+{
+	uint8_t source[32];
+	if (!reach_can_edit(s))
+		return INTAKE_NOT_FOUND;
+	if (hex.len != 64 || sodium_hex2bin(source, 32, hex.p, 64, NULL, NULL, NULL) != 0)
+		return INTAKE_NOT_FOUND;
+	int rc = store_reach_import_get(app->store, source, out);
+	return rc == STORE_OK ? INTAKE_OK : rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+}
+
+intake_status_t
+reach_import_remove(const app_t *app, const staff_t *s, sv_t hex, uint64_t *n)
+{
+	store_reach_import_t it;
+	*n = 0;
+	intake_status_t st = reach_import_find(app, s, hex, &it);
+	if (st != INTAKE_OK)
+		return st;
+	if (store_reach_import_remove(app->store, it.source, n) != STORE_OK)
+		return INTAKE_ERROR;
+	reach_audit(app, s, AUDIT_REACH_IMPORT_REMOVE);
+	return INTAKE_OK;
+}
+
+intake_status_t
+reach_import_remove_cli(const app_t *app, const uint8_t source[32], uint64_t *n)
+{
+	store_reach_import_t it;
+	*n = 0;
+	int rc = store_reach_import_get(app->store, source, &it);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : INTAKE_ERROR;
+	if (store_reach_import_remove(app->store, source, n) != STORE_OK)
+		return INTAKE_ERROR;
+	reach_audit(app, NULL, AUDIT_REACH_IMPORT_REMOVE);
+	return INTAKE_OK;
 }
 
 /* ---- posts ---- */

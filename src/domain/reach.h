@@ -2,8 +2,10 @@
  * (issue 13). Editors register posts and type counts; anyone importing a platform's own
  * export file (the web page or `sava reach import`) adds its counts as snapshots, all of
  * the file or nothing. Nothing here is encrypted: posts are public, counts are numbers.
- * Who posted a post is kept only as a kind (staff, partner), never as an account, and
- * the audit log records that an editor added a post or a count, never which one. */
+ * Who posted a post is kept only as a kind (staff, partner), never as an account; a
+ * file's channel names are not kept; and the audit log records that a post, a count or
+ * a file was added, never which one nor by whom (with the posts' numbers and days, an
+ * actor would tie a person to a post). */
 #ifndef SAVA_REACH_DOMAIN_H
 #define SAVA_REACH_DOMAIN_H
 
@@ -16,6 +18,8 @@
 #define REACH_ITEM_MAX_CHARS   40      /* a campaign item's name (not an appeal) */
 #define REACH_PAGE             50      /* posts on one page */
 #define REACH_TOP              10      /* appeals on the dashboard's chart */
+#define REACH_IMPORT_PART      2000    /* counts stored in one transaction of an import */
+#define REACH_IMPORTS_SHOWN    50      /* imported files listed on the import page */
 
 /* Editors manage posts and counts; viewers, coordinators and admins read the dashboard. */
 bool reach_can_edit(const staff_t *s);
@@ -27,6 +31,8 @@ typedef enum {
 	REACH_IMPORT_REFUSED,      /* the file: r->parse says why (and r->bad_line, r->why) */
 	REACH_IMPORT_PLATFORM,     /* line r->bad_line names a platform not in [reach] platforms */
 	REACH_IMPORT_ERROR,        /* the database: nothing was imported */
+	REACH_IMPORT_PARTIAL,      /* the database stopped it after a part: import it again */
+	REACH_IMPORT_BUSY,         /* another import is running (the page's answer) */
 } reach_import_status_t;
 
 typedef struct {
@@ -38,8 +44,9 @@ typedef struct {
 	char platform[REACH_PLATFORM_MAX + 1];   /* REACH_IMPORT_PLATFORM: the name in the file */
 } reach_import_t;
 
-/* Imports one export file (at most REACH_FILE_MAX bytes): every count, in one
- * transaction, or nothing. platform: the person's choice for a layout that does not say
+/* Imports one export file (at most REACH_FILE_MAX bytes): the whole file is checked
+ * first (a bad line, or a day after tomorrow, refuses all of it), then stored in parts of
+ * REACH_IMPORT_PART counts, each its own short transaction. platform: the person's choice for a layout that does not say
  * its own (NULL or ""). s: the editor (NULL: the command line). */
 reach_import_status_t reach_import(const app_t *app, const staff_t *s, const uint8_t *p, size_t n,
     const char *platform, reach_import_t *r) WUR;
@@ -47,6 +54,21 @@ reach_import_status_t reach_import(const app_t *app, const staff_t *s, const uin
 /* Why a file was refused, in English (a msgid; the line number, when there is one, is
  * r->bad_line, and r->why the line's problem). NULL for REACH_IMPORT_OK. */
 const char *reach_import_problem(reach_import_status_t st, const reach_import_t *r);
+
+/* One import at a time (the web page's: it holds the file in memory): claim before
+ * taking the upload, release when done. False when another is running. */
+bool reach_import_claim(void);
+void reach_import_release(void);
+/* The imported files, the latest first (REACH_IMPORTS_SHOWN at most). */
+intake_status_t reach_imports(const app_t *app, const staff_t *s, int (*fn)(void *ctx, const store_reach_import_t *i),
+    void *ctx) WUR;
+/* One imported file by its hash in hex (64 digits), with its number of counts. */
+intake_status_t reach_import_find(const app_t *app, const staff_t *s, sv_t hex, store_reach_import_t *out) WUR;
+/* Takes a file back: every count it gave is deleted (*n: how many), the aggregates are
+ * rebuilt, and the posts it alone made go. INTAKE_NOT_FOUND: no such file. */
+intake_status_t reach_import_remove(const app_t *app, const staff_t *s, sv_t hex, uint64_t *n) WUR;
+/* The same for `sava reach remove` (no editor: the command line). */
+intake_status_t reach_import_remove_cli(const app_t *app, const uint8_t source[32], uint64_t *n) WUR;
 
 /* ---- posts ---- */
 typedef struct {

@@ -1,13 +1,18 @@
 /* metrics: /metrics in the Prometheus text format, with aggregates only (requests per
  * route class and status class, requests in flight, work waiting per purpose, appeals
- * per state, campaign totals), answered by a second libmicrohttpd daemon that listens
+ * per state, campaign views), answered by a second libmicrohttpd daemon that listens
  * only on the loopback address of [metrics] listen. The public daemon has no route for
- * it (a 404 like any unknown path), so no proxy in front can ever expose it. */
+ * it (a 404 like any unknown path), so no proxy in front can ever expose it. A request
+ * whose Host is not the loopback name and port is refused (DNS rebinding: a page in the
+ * operator's browser cannot read it). Routes marked log_quiet (a receipt checked, a
+ * help request sent) are not counted at all, and the numbers of Owls and of men safe
+ * are not here: a scraper, or a seized Prometheus, would learn them day by day. */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 #include "domain/reach.h"
@@ -29,6 +34,8 @@ void
 metrics_count(const route_t *route, int status)
 {
 	unsigned c = CLASS_NONE;
+	if (route && route->log_quiet)
+		return;   /* their statuses would say whether a receipt was right */
 	if (route) {
 		const char *p = route->pattern;
 		c = strncmp(p, "/staff", 6) == 0 ? CLASS_STAFF
@@ -82,16 +89,31 @@ metrics_text(const app_t *app, buf_t *b)
 		return -1;
 	bad = buf_appendf(b, "# TYPE sava_campaign_views_total gauge\nsava_campaign_views_total %" PRIu64 "\n"
 	                     "# TYPE sava_campaign_views_goal gauge\nsava_campaign_views_goal %" PRIu64 "\n"
-	                     "# TYPE sava_campaign_owls gauge\nsava_campaign_owls %" PRIu64 "\n"
-	                     "# TYPE sava_campaign_safe gauge\nsava_campaign_safe %" PRIu64 "\n"
 	                     "# TYPE sava_reach_posts gauge\nsava_reach_posts %" PRIu64 "\n"
 	                     "# TYPE sava_reach_snapshots gauge\nsava_reach_snapshots %" PRIu64 "\n"
 	                     "# TYPE sava_reach_flagged gauge\nsava_reach_flagged %" PRIu64 "\n"
 	                     "# HELP sava_appeals Video appeals by state (the media jobs' work).\n# TYPE sava_appeals gauge\n",
-	    f.views, app->config.campaign.views_goal, f.owls, f.safe, f.posts, f.snapshots, f.flagged);
+	    f.views, app->config.campaign.views_goal, f.posts, f.snapshots, f.flagged);
 	for (unsigned i = 0; i < 6 && !bad; i++)
 		bad = buf_appendf(b, "sava_appeals{state=\"%s\"} %zu\n", states[i], f.appeals[i]);
 	return bad ? -1 : 0;
+}
+
+/* True when host is the loopback name or address with the listener's port:
+ * 127.0.0.1:P, localhost:P, [::1]:P, or the configured address itself. */
+static bool
+host_ok(const campaign_conf_t *c, const char *host)
+{
+	char want[80];
+	static const char *const names[] = { "127.0.0.1", "localhost", "[::1]" };
+	if (!host)
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (snprintf_ok(want, sizeof(want), "%s:%u", names[i], c->metrics_port) && strcasecmp(host, want) == 0)
+			return true;
+	bool v6 = strchr(c->metrics_addr, ':') != NULL;
+	return snprintf_ok(want, sizeof(want), v6 ? "[%s]:%u" : "%s:%u", c->metrics_addr, c->metrics_port) &&
+	    strcasecmp(host, want) == 0;
 }
 
 static enum MHD_Result
@@ -107,11 +129,15 @@ metrics_access(void *cls, struct MHD_Connection *conn, const char *url, const ch
 	buf_t b;
 	buf_init(&b, 1 << 20);
 	unsigned status = MHD_HTTP_OK;
-	static char not_found[] = "not found\n", failed[] = "error\n";
+	static char not_found[] = "not found\n", failed[] = "error\n", misdirected[] = "wrong host\n";
 	char *body = not_found;
 	size_t len = sizeof(not_found) - 1;
 	bool own = false;
-	if (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0) {
+	if (!host_ok(&app->config.campaign, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) {
+		status = MHD_HTTP_MISDIRECTED_REQUEST;   /* 421: another name (DNS rebinding) */
+		body = misdirected;
+		len = sizeof(misdirected) - 1;
+	} else if (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0) {
 		status = MHD_HTTP_NOT_FOUND;
 	} else if (metrics_text(app, &b) != 0 || !(body = buf_detach(&b, &len))) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;

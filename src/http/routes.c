@@ -104,6 +104,7 @@ static const route_t routes[] = {
 	{ "/staff/reach/count", HTTP_POST, BODY_FORM, 2048, page_staff_reach_count, false },
 	{ "/staff/reach/import", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_MULTIPART, 0, page_staff_reach_import, false,
 	    &page_reach_upload },
+	{ "/staff/reach/import/remove", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1024, page_staff_reach_import_remove, false },
 	{ "/staff/campaign", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_campaign, false },
 	{ "/staff/campaign/export", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_staff_campaign_export, false },
 	{ "/{lang}/campaign", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_campaign, false },

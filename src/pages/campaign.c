@@ -4,9 +4,11 @@
  * optional public page of rounded figures ([campaign] public_counters). Aggregates only:
  * no post, person or case is named here but the appeals' short ids and items' names. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "domain/reach.h"
 #include "pages/charts.h"
 #include "pages/staff_common.h"
@@ -327,18 +329,48 @@ page_staff_campaign_export(request_t *rq, response_t *rs)
 
 /* ---- the public counters ---- */
 
-/* A rounded figure in words: "12.3 million", "450 thousand", or below a thousand,
- * rounded down to tens ("more than" is the template's). */
+/* A rounded figure in words: "12.3 million", "450 thousand", below a thousand rounded
+ * down to hundreds, and below a hundred only "fewer than 100": a small count that moved
+ * by tens would tell a watcher when a few more men were safe. */
 static void
 rounded(const request_t *rq, uint64_t n, char out[64])
 {
+	if (n < 100) {
+		snprintf_cut(out, 64, "%s", i18n(rq->lang, N_("fewer than 100")));
+		return;
+	}
 	if (n >= 1000000)
 		snprintf_cut(out, 64, "%" PRIu64 ".%" PRIu64 " %s", n / 1000000, (n % 1000000) / 100000,
 		    i18n(rq->lang, N_("million")));
 	else if (n >= 1000)
 		snprintf_cut(out, 64, "%" PRIu64 " %s", n / 1000, i18n(rq->lang, N_("thousand")));
 	else
-		snprintf_cut(out, 64, "%" PRIu64, n / 10 * 10);
+		snprintf_cut(out, 64, "%" PRIu64, n / 100 * 100);
+}
+
+/* The public figures are read once a day (the first request of the day), so that a
+ * watcher who asks every minute still learns no more than the day a figure moved. */
+static pthread_mutex_t public_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t public_day = -1;
+static uint64_t public_views, public_owls, public_safe;
+
+static int
+public_figures(const app_t *app, uint64_t *views, uint64_t *owls, uint64_t *safe)
+{
+	int rc = 0;
+	int64_t today = clock_day();
+	pthread_mutex_lock(&public_lock);
+	if (public_day != today) {
+		if (reach_totals(app, &public_views, &public_owls, &public_safe) == INTAKE_OK)
+			public_day = today;
+		else
+			rc = -1;
+	}
+	*views = public_views;
+	*owls = public_owls;
+	*safe = public_safe;
+	pthread_mutex_unlock(&public_lock);
+	return rc;
 }
 
 void
@@ -350,7 +382,7 @@ page_campaign(request_t *rq, response_t *rs)
 		rs->status = 404;
 		return;
 	}
-	if (reach_totals(rq->app, &views, &owls, &safe) != INTAKE_OK) {
+	if (public_figures(rq->app, &views, &owls, &safe) != 0) {
 		rs->status = 500;
 		return;
 	}

@@ -22,7 +22,7 @@ static const char *const page_template_names[] = {
 	"staff_testimonies", "staff_testimony", "staff_testimony_new", "staff_testimony_from", "stories", "story",
 	"drop", "staff_drops", "staff_drop", "staff_subtitles", "staff_subtitles_appeal",
 	"staff_subtitles_edit",
-	"staff_reach", "staff_reach_import", "staff_campaign", "campaign", "staff_assign_confirm",
+	"staff_reach", "staff_reach_import", "staff_reach_import_remove", "staff_campaign", "campaign", "staff_assign_confirm",
 };
 #define PAGE_TEMPLATES (sizeof(page_template_names) / sizeof(page_template_names[0]))
 static tmpl_t *page_templates[PAGE_TEMPLATES];

@@ -251,12 +251,13 @@ void page_staff_drops(request_t *rq, response_t *rs);
 void page_staff_drop(request_t *rq, response_t *rs);
 void page_staff_drop_reply(request_t *rq, response_t *rs);
 void page_staff_drop_file(request_t *rq, response_t *rs);
-/* reach.c, campaign.c: reach and the campaign dashboard (issue 13) */
+/* reach.c, reach_import.c, campaign.c: reach and the campaign dashboard (issue 13) */
 extern const upload_ops_t page_reach_upload;
 void page_staff_reach(request_t *rq, response_t *rs);
 void page_staff_reach_post(request_t *rq, response_t *rs);
 void page_staff_reach_count(request_t *rq, response_t *rs);
 void page_staff_reach_import(request_t *rq, response_t *rs);
+void page_staff_reach_import_remove(request_t *rq, response_t *rs);
 void page_staff_campaign(request_t *rq, response_t *rs);
 void page_staff_campaign_export(request_t *rq, response_t *rs);
 void page_campaign(request_t *rq, response_t *rs);

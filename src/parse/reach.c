@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bidi.h"
 #include "core/lang.h"
 #include "parse/reach_csv.h"
 #include "parse/reach_text.h"
+#include "parse/urlenc.h"
 
 /* The columns sava reads. */
 enum {
@@ -110,9 +112,32 @@ bad(rd_t *d, uint32_t line, const char *why)
 	return REACH_E_LINE;
 }
 
+/* Text that reaches a page or a terminal: clean UTF-8, no control character (not even
+ * a tab or a line end), and nothing that reorders or hides text. */
+static bool
+shown_ok(sv_t s)
+{
+	if (!text_is_clean_utf8(s))
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c < 0x20 || c == 0x7f || (c >= 0xc2 && bidi_hidden_len(s.p + i, s.len - i)))
+			return false;
+		if (c == 0xc2 && i + 1 < s.len && (unsigned char)s.p[i + 1] < 0xa0)
+			return false;   /* C1 controls, U+0080 to U+009F */
+	}
+	return true;
+}
+
 static reach_status_t
 emit(rd_t *d, reach_row_t *row)
 {
+	if (d->o->latest > 0 && row->measured_day > d->o->latest)
+		return bad(d, row->line, N_("the day counted is later than tomorrow"));
+	if (!shown_ok(row->post_id) || !shown_ok(row->url) || !shown_ok(row->metric))
+		return bad(d, row->line, N_("the post id, address or metric has a control or invisible character"));
+	if (!shown_ok(row->channel))
+		row->channel.len = 0;   /* never shown: left out, as a name too long is */
 	if (row->post_id.len > REACH_ID_MAX)
 		return bad(d, row->line, N_("the post id is too long"));
 	if (row->url.len > REACH_URL_MAX)

@@ -56,6 +56,7 @@ typedef struct {
 typedef struct {
 	int64_t today;          /* the day of a file that has no date (or no year) of its own */
 	const char *platform;   /* given by the person importing (--platform), or NULL */
+	int64_t latest;         /* the latest measured day taken (today + 1); 0: no bound */
 } reach_opts_t;
 
 typedef enum {

@@ -28,7 +28,8 @@ struct store_reach_batch {
 	int64_t today;
 	sqlite3_stmt *find, *find_url, *insert_post, *fill, *prev, *insert_snap, *exists;
 	touched_t *touched;
-	size_t ntouched, cap;
+	size_t ntouched, cap, nunique;
+	bool touch_known;   /* a file not finished before: rebuild what it touches, even known */
 };
 
 static void
@@ -154,7 +155,7 @@ snapshot_add(store_reach_batch_t *b, int64_t post, sv_t metric, int period, int6
 	*added = sqlite3_changes(store_db(b->st)) == 1;
 	if (!*added)
 		*lower = false;
-	return *added ? touch(b, post, metric) : STORE_OK;
+	return *added || b->touch_known ? touch(b, post, metric) : STORE_OK;
 }
 
 int
@@ -325,15 +326,18 @@ wk_add(wk_t **w, size_t *n, size_t *cap, int64_t week, int64_t v)
 	return 0;
 }
 
-static int
-recompute(store_t *st, const touched_t *t)
+int
+store_reach_recompute(store_t *st, int64_t post, const char *metric)
 {
+	touched_t tt = { .post = post };
+	snprintf(tt.metric, sizeof(tt.metric), "%s", metric);
+	const touched_t *t = &tt;
 	sqlite3_stmt *q;
 	wk_t *w = NULL;
 	size_t n = 0, cap = 0;
 	int64_t latest = 0, latest_day = -1, prev_life = 0, last_day = INT64_MIN, day_value = 0;
 	int latest_lower = 0, rc = STORE_ERROR;
-	bool lifetime = false, account, had = false;
+	bool lifetime = false, account, had = false, any = false;
 	int64_t before = 0;
 	store_reach_keys_t keys;
 	if (store_reach_keys(st, t->post, &keys) != STORE_OK)
@@ -359,6 +363,7 @@ recompute(store_t *st, const touched_t *t)
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int period = sqlite3_column_int(q, 0);
 		int64_t day = sqlite3_column_int64(q, 1), v = sqlite3_column_int64(q, 2);
+		any = true;
 		if (period == STORE_REACH_LIFETIME) {
 			lifetime = true;
 			/* the week's value is its last count: move the week by the change */
@@ -436,6 +441,16 @@ recompute(store_t *st, const touched_t *t)
 	sqlite3_finalize(up);
 	if (!ok)
 		goto out;
+	if (!any) {
+		/* its last snapshot was removed (an import taken back): it counts no more */
+		if (q_prepare(st, &q, "DELETE FROM reach_latest WHERE post = ? AND metric = ?") != 0)
+			goto out;
+		sqlite3_bind_int64(q, 1, t->post);
+		sqlite3_bind_text(q, 2, t->metric, -1, SQLITE_STATIC);
+		if ((rc = q_done(q)) == STORE_OK && had)
+			rc = store_reach_sums_move(st, &keys, t->metric, -before, -1);
+		goto out;
+	}
 	if (q_prepare(st, &q,
 	        "INSERT OR REPLACE INTO reach_latest (post, metric, views, measured_day, lower) VALUES (?, ?, ?, ?, ?)") != 0)
 		goto out;
@@ -451,12 +466,66 @@ out:
 	return rc;
 }
 
+#define RECOMPUTE_PART 500   /* (post, metric) aggregates rebuilt in one transaction */
+
+/* Sorts the touched list and drops its repeats. */
+static void
+touched_unique(store_reach_batch_t *b)
+{
+	size_t k = 0;
+	if (b->ntouched)
+		qsort(b->touched, b->ntouched, sizeof(b->touched[0]), touched_cmp);
+	for (size_t i = 0; i < b->ntouched; i++)
+		if (k == 0 || touched_cmp(&b->touched[i], &b->touched[k - 1]) != 0)
+			b->touched[k++] = b->touched[i];
+	b->ntouched = k;
+}
+
+/* Commits, and begins the next part: other writers (a help request) take their turn. */
+static int
+part_commit(store_reach_batch_t *b)
+{
+	sqlite3_stmt *qs[] = { b->find, b->find_url, b->insert_post, b->fill, b->prev, b->insert_snap, b->exists };
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		sqlite3_reset(qs[i]);
+	if (q_commit(b->st) != STORE_OK)
+		return STORE_ERROR;
+	return q_exec(b->st, "BEGIN IMMEDIATE") == 0 ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_reach_batch_flush(store_reach_batch_t *b)
+{
+	if (b->ntouched > 4096 && b->ntouched > 2 * b->nunique) {
+		touched_unique(b);   /* a file of days touches its posts again and again */
+		b->nunique = b->ntouched;
+	}
+	return part_commit(b);
+}
+
+void
+store_reach_batch_touch_known(store_reach_batch_t *b)
+{
+	b->touch_known = true;
+}
+
+/* The aggregates of every (post, metric) the batch touched, RECOMPUTE_PART a
+ * transaction, then the file's row, in the last one. Until then the dashboard may show
+ * a part of the file's counts; a file without its row is taken as unfinished, and
+ * importing it again rebuilds all it touches (store_reach_batch_touch_known). */
 int
 store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout)
 {
 	store_t *st = b->st;
 	int rc = STORE_ERROR;
 	sqlite3_stmt *q;
+	touched_unique(b);
+	for (size_t i = 0; i < b->ntouched; i++) {
+		if (i && i % RECOMPUTE_PART == 0 && part_commit(b) != STORE_OK)
+			goto fail;
+		if (store_reach_recompute(st, b->touched[i].post, b->touched[i].metric) != STORE_OK)
+			goto fail;
+	}
 	if (layout >= 0) {
 		if (q_prepare(st, &q, "INSERT OR IGNORE INTO reach_imports (source, day, layout) VALUES (?, ?, ?)") != 0)
 			goto fail;
@@ -464,14 +533,6 @@ store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout)
 		sqlite3_bind_int64(q, 2, day);
 		sqlite3_bind_int(q, 3, layout);
 		if (q_done(q) != STORE_OK)
-			goto fail;
-	}
-	if (b->ntouched)
-		qsort(b->touched, b->ntouched, sizeof(b->touched[0]), touched_cmp);
-	for (size_t i = 0; i < b->ntouched; i++) {
-		if (i && touched_cmp(&b->touched[i], &b->touched[i - 1]) == 0)
-			continue;
-		if (recompute(st, &b->touched[i]) != STORE_OK)
 			goto fail;
 	}
 	rc = q_commit(st);

@@ -92,13 +92,41 @@ int store_reach_batch_add(store_reach_batch_t *b, const store_reach_count_t *c, 
 /* One count for a known post (typed by an editor). STORE_NOT_FOUND when there is none. */
 int store_reach_batch_add_post(store_reach_batch_t *b, int64_t post, sv_t metric, int period, int64_t day,
     uint64_t views, bool *added, bool *lower) WUR;
-/* Records the file's day and layout (layout < 0: a typed count, not recorded), brings the
- * aggregates of every post it touched up to date, commits; frees b either way. */
+/* Commits the counts the batch has so far and begins again, so that a large file never
+ * holds the write lock for long; the aggregates wait for store_reach_batch_commit. */
+int store_reach_batch_flush(store_reach_batch_t *b) WUR;
+/* A file that has no reach_imports row (new, or stopped part of the way before): its
+ * known counts are rebuilt at commit too, so a second try finishes what the first left. */
+void store_reach_batch_touch_known(store_reach_batch_t *b);
+/* Brings the aggregates of every post it touched up to date (a part at a time, each its
+ * own transaction), then records the file's day and layout (layout < 0: a typed count,
+ * not recorded) and commits; frees b either way. */
 int store_reach_batch_commit(store_reach_batch_t *b, int64_t day, int layout) WUR;
 /* Rolls back; frees b (NULL is fine). */
 void store_reach_batch_abort(store_reach_batch_t *b);
 /* The day a file was first imported: STORE_NOT_FOUND when it never was. */
 int store_reach_import_day(store_t *st, const uint8_t source[32], int64_t *day) WUR;
+
+/* The aggregates of one (post, metric) rebuilt from its snapshots, inside the caller's
+ * transaction (none left: it leaves the sums). Internal to the store. */
+int store_reach_recompute(store_t *st, int64_t post, const char *metric) WUR;
+
+/* ---- imported files: listed, and taken back ---- */
+typedef struct {
+	uint8_t source[32];
+	int64_t day;            /* the day it was first imported */
+	int layout;             /* reach_layout_t */
+	uint64_t counts;        /* its snapshots (store_reach_import_get only) */
+} store_reach_import_t;
+/* The imported files, the latest first, at most limit. */
+int store_reach_imports_list(store_t *st, size_t limit, int (*fn)(void *ctx, const store_reach_import_t *i),
+    void *ctx) WUR;
+/* One file, with its number of counts; STORE_NOT_FOUND. */
+int store_reach_import_get(store_t *st, const uint8_t source[32], store_reach_import_t *out) WUR;
+/* Deletes every snapshot of a file, a part at a time (each its own short transaction,
+ * with the aggregates of what it touched), then the posts the files made that have no
+ * count left and are linked to nothing, and the file's row. *n: the snapshots deleted. */
+int store_reach_import_remove(store_t *st, const uint8_t source[32], uint64_t *n) WUR;
 
 /* ---- the dashboard: aggregates only ---- */
 /* Latest counts per platform (posts only, not accounts' series), largest first. */

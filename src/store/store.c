@@ -446,6 +446,9 @@ static const char *const store_migrations[] = {
 	"  transcribing INTEGER NOT NULL DEFAULT 0 CHECK (transcribing BETWEEN 0 AND 3),"
 	"  transcript BLOB CHECK (transcript IS NULL OR length(transcript) = 16)"
 	") STRICT;",
+	/* 15: a reach import's snapshots found by its file's hash (its first 8 bytes are
+	 * enough to be selective), so that an editor can take a wrong file back */
+	"CREATE INDEX reach_snapshots_source ON reach_snapshots (substr(source, 1, 8));",
 };
 
 #define STORE_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -238,10 +238,46 @@ test_text(void)
 	CHECK(reach_platform_ok(SV("vk")) && !reach_platform_ok(SV("V K")) && !reach_platform_ok(SV("")));
 }
 
+/* The review's checks: a day after opts.latest, and a control, bidi or hidden character
+ * in what is shown (id, address, metric), refuse the line; a channel with one is left out. */
+static void
+test_refused_text_and_days(void)
+{
+	sum_t s;
+	reach_result_t r;
+	reach_opts_t o = { .today = TODAY, .latest = TODAY + 1 };
+	const char *h = "platform,post_id,url,measured_on,views\n";
+	char text[512];
+	snprintf(text, sizeof(text), "%svk,1,,2025-10-02,5\nvk,2,,2025-10-03,5\n", h);
+	memset(&s, 0, sizeof(s));
+	CHECK(reach_parse((const uint8_t *)text, strlen(text), &o, collect, &s, &r) == REACH_E_LINE && r.bad_line == 3);
+	CHECK(strstr(r.why, "later than tomorrow") != NULL);
+	o.latest = 0;   /* no bound asked */
+	memset(&s, 0, sizeof(s));
+	CHECK(reach_parse((const uint8_t *)text, strlen(text), &o, collect, &s, &r) == REACH_OK);
+	static const char *const bad[] = {
+		"vk,a\xE2\x80\xAE" "b,,2025-10-01,5\n",          /* U+202E in the id */
+		"vk,1,https://vk.com/\xE2\x81\xA6x,2025-10-01,5\n",   /* U+2066 in the address */
+		"vk,a\xE2\x80\x8B" "b,,2025-10-01,5\n",          /* U+200B, zero width */
+		"vk,a\xC2\x85" "b,,2025-10-01,5\n",               /* U+0085, a C1 control */
+		"vk,\"a\tb\",,2025-10-01,5\n",                  /* a tab */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", h, bad[i]);
+		memset(&s, 0, sizeof(s));
+		CHECK(reach_parse((const uint8_t *)text, strlen(text), &o, collect, &s, &r) == REACH_E_LINE && r.bad_line == 2);
+	}
+	/* Cyrillic and emoji are text, not controls */
+	snprintf(text, sizeof(text), "%svk,\xD0\xB6\xF0\x9F\xA7\xA3,,2025-10-01,5\n", h);
+	memset(&s, 0, sizeof(s));
+	CHECK(reach_parse((const uint8_t *)text, strlen(text), &o, collect, &s, &r) == REACH_OK);
+}
+
 int
 main(void)
 {
 	test_samples();
+	test_refused_text_and_days();
 	test_more_layouts();
 	test_bad_lines();
 	test_csv();
