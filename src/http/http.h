@@ -139,6 +139,7 @@ struct request {
 	char scratch[64];
 	bool staff_page;           /* set once a staff session is verified: the layout adds staff notices */
 	const char *banner;        /* an msgid: what an action just did, shown under the H1 (page_banner) */
+	bool exit_leaves;          /* an open mailbox: "Exit this page" also ends its session */
 	void *secret;              /* http_request_secret's memory, and its size */
 	size_t secret_len;
 	int status;                /* what was sent, for the log */

@@ -17,7 +17,7 @@ static const route_t routes[] = {
 	/* A requester's pages are logged without status and time: a 303 after a receipt
 	 * would say that it was right, and when. */
 	{ "/{lang}/help", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_MULTIPART, 0, page_help, false, &page_help_upload, true },
-	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 1048576, page_mailbox, false, NULL, true },
+	{ "/{lang}/mailbox", HTTP_GET | HTTP_HEAD | HTTP_POST, BODY_FORM, 393216, page_mailbox, false, NULL, true },
 	{ "/{lang}/mailbox/reply", HTTP_POST, BODY_MULTIPART, 0, page_mailbox_reply, false, &page_mailbox_upload, true },
 	{ "/{lang}/mailbox/leave", HTTP_POST, BODY_FORM, 1024, page_mailbox_leave, false, NULL, true },
 	{ "/{lang}/mailbox/file/{id}", HTTP_GET | HTTP_HEAD, BODY_NONE, 0, page_mailbox_file, false, NULL, true },

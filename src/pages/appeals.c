@@ -45,7 +45,9 @@ up_begin_appeal_staff(request_t *rq, void **upload)
 {
 	staff_status_t st;
 	const staff_t *s = page_staff_session(rq, &st);
-	if (!s || !appeals_allowed(rq->app, s))
+	if (!s)
+		return page_up_no_session(rq, upload, st);
+	if (!appeals_allowed(rq->app, s))
 		return 404;
 	*upload = appeal_upload_new(rq->app);
 	return *upload ? 0 : 503;

@@ -18,6 +18,17 @@ up_new(request_t *rq, void **upload)
 	return *upload ? 0 : 503;
 }
 
+int
+page_up_no_session(request_t *rq, void **upload, staff_status_t st)
+{
+	if (st == STAFF_ERROR)
+		return 500;
+	/* the session ended while she wrote: files dropped unread, the text read, so that
+	 * the login page can carry it (staff_resume.c) */
+	*upload = upload_new_discard(rq->app);
+	return *upload ? 0 : 503;
+}
+
 /* The help form: files only while a request would be taken. */
 static int
 up_begin_help(request_t *rq, void **upload)
@@ -51,14 +62,8 @@ up_begin_staff(request_t *rq, void **upload)
 	uint8_t id[16];
 	if (page_id_param(rq, id) != 0)
 		return 404;
-	if ((s = page_staff_session(rq, &st)) == NULL) {
-		if (st == STAFF_ERROR)
-			return 500;
-		/* the session ended while she wrote: files dropped unread, the text read, so
-		 * that the login page can carry it (staff_resume.c) */
-		*upload = upload_new_discard(rq->app);
-		return *upload ? 0 : 503;
-	}
+	if ((s = page_staff_session(rq, &st)) == NULL)
+		return page_up_no_session(rq, upload, st);
 	return casework_may_write(rq->app, s, id) ? up_new(rq, upload) : 404;
 }
 

@@ -31,7 +31,9 @@ up_begin_drop_staff(request_t *rq, void **upload)
 {
 	staff_status_t st;
 	const staff_t *s = page_staff_session(rq, &st);
-	if (!s || !drop_allowed(rq->app, s))
+	if (!s)
+		return page_up_no_session(rq, upload, st);
+	if (!drop_allowed(rq->app, s))
 		return 404;
 	*upload = upload_new(rq->app);
 	return *upload ? 0 : 503;

@@ -132,6 +132,7 @@ mailbox_render(request_t *rq, response_t *rs, const mailbox_t *m, const page_pro
 			rs->status = 500;
 		return;
 	}
+	rq->exit_leaves = true;
 	tvars_t *v = mailbox_vars(rq);
 	if (v) {
 		page_view_vars(rq, v, &cv, prefix, false);
@@ -350,6 +351,10 @@ page_mailbox_leave(request_t *rq, response_t *rs)
 		return;
 	}
 	rs->clear_site_data = true;
+	if (sv_eq(page_field(rq, "exit"), SV("1"))) {   /* "Exit this page": straight to the neutral site */
+		http_redirect(rs, 303, rq->app->config.exit_url);
+		return;
+	}
 	page_render(rq, rs, "mailbox_left", N_("You have left your mailbox"), mailbox_vars(rq));
 }
 

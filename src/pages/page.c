@@ -102,6 +102,14 @@ page_layout(request_t *rq, const char *title, sv_t body, buf_t *out)
 	tvars_setf(v, "stories_href", "/%s/stories", code);
 	tvars_setf(v, "drop_href", "/%s/drop", code);
 	tvars_set_cstr(v, "exit_url", rq->app->config.exit_url);
+	/* in an open mailbox, leaving for the neutral site also closes it: whoever takes the
+	 * phone next cannot press Back into the conversation */
+	char exit_csrf[64];
+	if (rq->exit_leaves && http_csrf_token(rq, exit_csrf) == 0) {
+		tvars_set_cstr(v, "exit_form", "1");
+		tvars_set_cstr(v, "exit_csrf", exit_csrf);
+		tvars_setf(v, "exit_action", "/%s/mailbox/leave", code);
+	}
 	if (rq->app->test_instance)
 		tvars_set_cstr(v, "test_instance", "1");
 	/* Staff pages say for a while that the triage key was re-created by an operator's

@@ -69,6 +69,9 @@ void page_staff_request_note(request_t *rq, response_t *rs);
 /* The hooks of the forms with files: each checks, before a file is written, what its
  * page would check anyway (intake open and not overloaded; a live mailbox or a triage
  * member's session). */
+/* A staff form's upload without a live session: one that keeps no file (its text is read,
+ * for the login page to carry), or the status to refuse with. */
+int page_up_no_session(request_t *rq, void **upload, staff_status_t st);
 extern const upload_ops_t page_help_upload, page_mailbox_upload, page_staff_upload;
 extern const upload_ops_t page_appeal_upload, page_appeal_staff_upload;
 extern const upload_ops_t page_drop_upload, page_drop_staff_upload;

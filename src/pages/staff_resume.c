@@ -7,7 +7,7 @@
 #include "domain/session.h"
 #include "pages/staff_common.h"
 
-#define RESUME_FIELDS_MAX 24
+#define RESUME_FIELDS_MAX 64
 #define RESUME_NAME_MAX 32
 #define RESUME_PREFIX "kept_"
 
@@ -20,15 +20,23 @@ resume_name_ok(sv_t n)
 	for (size_t i = 0; i < n.len; i++)
 		if (!((n.p[i] >= 'a' && n.p[i] <= 'z') || (n.p[i] >= '0' && n.p[i] <= '9') || n.p[i] == '_'))
 			return false;
-	return !sv_eq(n, SV("csrf"));
+	/* never a secret: a passphrase, a recovery key, a code is typed again, not carried
+	 * through two more pages and requests */
+	static const char *const secret[] = { "csrf", "passphrase", "current", "new", "again", "recovery", "totp", "code",
+		"secret", NULL };
+	for (size_t i = 0; secret[i]; i++)
+		if (sv_eq(n, sv_from_cstr(secret[i])))
+			return false;
+	return true;
 }
 
 /* Where the form went: one of sava's own staff paths, never another site's. */
 static bool
 resume_path_ok(sv_t p)
 {
-	if (p.len < 8 || p.len > 200 || p.p[0] != '/' || memmem(p.p, p.len, "//", 2) || memmem(p.p, p.len, "..", 2) ||
-	    !memmem(p.p, p.len, "/staff/", 7))
+	/* "/xx/staff/..." */
+	if (p.len < 11 || p.len > 200 || p.p[0] != '/' || p.p[3] != '/' || memcmp(p.p + 3, "/staff/", 7) != 0 ||
+	    memmem(p.p, p.len, "//", 2) || memmem(p.p, p.len, "..", 2))
 		return false;
 	for (size_t i = 0; i < p.len; i++)
 		if (!((p.p[i] >= 'a' && p.p[i] <= 'z') || (p.p[i] >= '0' && p.p[i] <= '9') || p.p[i] == '/' || p.p[i] == '_' ||

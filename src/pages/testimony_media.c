@@ -15,7 +15,9 @@ up_begin(request_t *rq, void **upload)
 {
 	staff_status_t st;
 	const staff_t *s = page_staff_session(rq, &st);
-	if (!s || !testimonies_allowed(rq->app, s) || !(s->acct.roles & ROLE_EDITOR))
+	if (!s)
+		return page_up_no_session(rq, upload, st);
+	if (!testimonies_allowed(rq->app, s) || !(s->acct.roles & ROLE_EDITOR))
 		return 404;
 	*upload = testimony_upload_new(rq->app);
 	return *upload ? 0 : 503;

@@ -126,3 +126,35 @@ def test_login_form_errors_mark_their_fields(instances):
     assert re.search(r"<title>Error: ", r.text)
     r = anna.post("/en/staff/login", data={"csrf": tok, "handle": "nobody", "passphrase": "", "totp": "123456"})
     assert 'value="nobody"' in r.text and '<a href="#handle">' not in r.text and '<a href="#passphrase">' in r.text
+
+
+def test_exit_from_an_open_mailbox_closes_it(instances):
+    """In an open mailbox "Exit this page" is a button that ends the session on its way to
+    the neutral site: whoever takes the phone next cannot press Back into it."""
+    inst = instances()
+    coordinator(inst)
+    rq = Requester(inst)
+    receipt = rq.submit_ok(f"Help {marker()}")
+    page = rq.open_ok(receipt)
+    form = re.search(r'<form class="exit-form" method="post" action="/en/mailbox/leave" novalidate>'
+                     r'<input type="hidden" name="csrf" value="([^"]+)"><input type="hidden" name="exit" value="1">',
+                     page.text)
+    assert form, "no exit button in the open mailbox's header"
+    r = rq.post("/en/mailbox/leave", data={"csrf": form.group(1), "exit": "1"})
+    assert r.status_code == 303 and r.headers["Location"] == "https://www.gismeteo.by/", r.status_code
+    assert "cookies" in ", ".join(r.headers.get("Clear-Site-Data", "").split(","))
+    assert "Open your mailbox" in rq.mailbox().text   # closed
+    assert '<a class="exit" href="https://www.gismeteo.by/" rel="noreferrer">' in rq.mailbox().text
+
+
+def test_secrets_are_never_carried_through_the_login(instances):
+    """A passphrase change posted after the session ended: nothing of it is carried (it is
+    typed again), so no passphrase sits in two more pages."""
+    inst = instances()
+    anna = coordinator(inst)
+    tok = find_csrf(anna.get("/en/staff/passphrase").text)
+    _session_ends(instances, anna)
+    r = anna.post("/en/staff/passphrase", data={"csrf": tok, "current": "old secret words here",
+                                                "new": "new secret words here!", "again": "new secret words here!"})
+    assert r.status_code == 200 and "Your session had ended" in r.text
+    assert "secret words" not in r.text
