@@ -70,7 +70,7 @@ clean_check_tools(void)
 /* One file of dir: its cleaned copy into dir/cleaned/, or a line saying why not. 0 when
  * it was cleaned or is not a kind that can be; 1 when cleaning it failed. */
 static int
-clean_one(const char *dir, const char *name)
+clean_one(const char *dir, const char *name, unsigned index)
 {
 	char in[4400], tmp[4500], out[4500];
 	struct clean_io c = { -1, -1, false };
@@ -98,10 +98,12 @@ clean_one(const char *dir, const char *name)
 	if (close(c.out_fd) != 0)
 		rc = -1;
 	if (st == MEDIA_OK && rc == 0 &&
-	    snprintf(out, sizeof(out), "%s/cleaned/%s.cleaned.%s", dir, name, res.md_kind == MEDIA_DOC_PDF ? "pdf" : "jpg") <
+	    snprintf(out, sizeof(out), "%s/cleaned/cleaned-%02u.%s", dir, index, res.md_kind == MEDIA_DOC_PDF ? "pdf" : "jpg") <
 	        (int)sizeof(out) &&
 	    rename(tmp, out) == 0) {
-		printf("%s\n", out);
+		/* a neutral name (the original's may name a day, a device or a person); this
+		 * line, on the offline machine only, says which is which */
+		printf("%s <- %s\n", out, name);
 		return 0;
 	}
 	unlink(tmp);
@@ -146,7 +148,7 @@ clean_dir(const char *dir)
 		closedir(d);
 	qsort(names, n, sizeof(*names), clean_cmp);
 	for (size_t i = 0; i < n; i++) {
-		failed |= clean_one(dir, names[i]);
+		failed |= clean_one(dir, names[i], (unsigned)i + 1);
 		free(names[i]);
 	}
 	return failed;

@@ -119,7 +119,9 @@ cj_write(void *ctx, media_out_t which, const uint8_t *p, size_t n)
 	if (!c->w) {
 		char name[CLEAN_NAME_MAX + 1];
 		bool pdf = which == MEDIA_OUT_DOC_PDF;
-		snprintf_cut(name, sizeof(name), "%s.cleaned.%s", c->name[0] ? c->name : "file", pdf ? "pdf" : "jpg");
+		/* a neutral name: the original's ("IMG_20240302_143512", "Скан_паспорт") may name
+		 * a day, a device or a person, and the copy is what gets passed on */
+		snprintf_cut(name, sizeof(name), "cleaned-copy.%s", pdf ? "pdf" : "jpg");
 		const char *mime = pdf ? "application/pdf" : "image/jpeg";
 		randombytes_buf(c->aid, 16);
 		if (store_blob_create(c->app->store, c->aid, &c->out_blob) != STORE_OK)

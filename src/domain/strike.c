@@ -63,11 +63,25 @@ strike_combining(ucs4_t u)
 	return u >= 0x300 && u <= 0x36F;
 }
 
-/* A Latin letter that looks like a Cyrillic one, as that one (folded: lower case). */
+/* A Latin or Greek letter that looks like a Cyrillic one, as that one (folded: lower
+ * case; fullwidth and other compatibility forms are already plain letters: NFKD). */
 static ucs4_t
 strike_lookalike(ucs4_t u)
 {
 	switch (u) {
+	case 0x3B1: return 0x430;   /* Greek alpha, epsilon, iota, kappa, omicron, rho, tau, upsilon, chi, beta, mu */
+	case 0x3B5: return 0x435;
+	case 0x3B9: return 0x456;
+	case 0x3BA: return 0x43A;
+	case 0x3BF: return 0x43E;
+	case 0x3C1: return 0x440;
+	case 0x3C4: return 0x442;
+	case 0x3C5: return 0x443;
+	case 0x3C7: return 0x445;
+	case 0x3B2: return 0x432;
+	case 0x3BC: return 0x43C;
+	case 0x458: return 'j';     /* Cyrillic je and dze, the other way round */
+	case 0x455: return 's';
 	case 'a': return 0x430;
 	case 'e': return 0x435;
 	case 'o': return 0x43E;
@@ -112,7 +126,8 @@ strike_fold(sv_t s, folded_t *f)
 	if (u8_check((const uint8_t *)s.p, s.len) != NULL || s.len > SIZE_MAX / 16 - 16)
 		return -1;
 	size_t len = 0;
-	uint8_t *cf = u8_casefold((const uint8_t *)s.p, s.len, NULL, UNINORM_NFD, NULL, &len);
+	/* NFKD: fullwidth, circled and other compatibility forms become plain letters */
+	uint8_t *cf = u8_casefold((const uint8_t *)s.p, s.len, NULL, UNINORM_NFKD, NULL, &len);
 	if (!cf)
 		return -1;
 	ucs4_t *out = malloc((len + 1) * sizeof(*out));
@@ -124,14 +139,15 @@ strike_fold(sv_t s, folded_t *f)
 		if (k <= 0)
 			break;
 		i += (size_t)k;
-		if (strike_invisible(u) || u == 0x301 || u == 0x300)
-			continue;   /* invisible, or a stress mark */
-		if (u == 0x308 && w > 0 && out[w - 1] == 0x435)
-			continue;   /* ё: written е as often as not */
+		if (strike_invisible(u) || uc_is_property_default_ignorable_code_point(u) ||
+		    uc_is_general_category(u, UC_CATEGORY_Cf))
+			continue;   /* nothing a reader sees: LRM, invisible separators, joiners */
 		if (u == 0x306 && w > 0 && out[w - 1] == 0x443) {
 			out[w - 1] = 0x432;   /* Belarusian ў as в, which it becomes when declined (Іванаў: Іванава) */
 			continue;
 		}
+		if (uc_is_general_category(u, UC_CATEGORY_Mn) || uc_is_general_category(u, UC_CATEGORY_Me))
+			continue;   /* every mark: stress marks, ё's dots (ё read as е), й's breve, a macron */
 		if (strike_space(u)) {
 			if (!in_space)
 				out[w++] = ' ';
@@ -228,6 +244,12 @@ strike_word_match(const struct endings *es, const ucs4_t *t, size_t tn, const uc
 		    strike_is_ending(es, t + s, tn - s))
 			return true;
 	}
+	/* a vowel that drops out when declined (Павел: Павла, Орёл: Орла, Лёв: Льва is not
+	 * caught): w = s + V + C with V е or о, t = s + C + an ending */
+	if (wn >= 4 && (w[wn - 2] == 0x435 || w[wn - 2] == 0x43E) && uc_is_property_alphabetic(w[wn - 1]) &&
+	    tn > wn - 1 && memcmp(t, w, (wn - 2) * sizeof(*t)) == 0 && t[wn - 2] == w[wn - 1] &&
+	    strike_is_ending(es, t + wn - 1, tn - (wn - 1)) && tn - (wn - 1) > 0)
+		return true;
 	return false;
 }
 

@@ -111,15 +111,18 @@ def test_decrypt_clean_removes_metadata_and_keeps_the_page(offline, tmp_path):
     assert "03-broken.pdf could not be cleaned" in r.stderr
     assert "04-notes.txt not cleaned: not an image" in r.stderr
     cleaned = sorted(p.name for p in (d / "cleaned").iterdir())
-    assert cleaned == ["01-photo.jpg.cleaned.jpg", "02-order.pdf.cleaned.pdf"], cleaned
+    # neutral names (the originals' may name a day, a device or a person); the run says
+    # which is which on the offline machine's terminal only
+    assert cleaned == ["cleaned-01.jpg", "cleaned-02.pdf"], cleaned
+    assert "cleaned-01.jpg <- 01-photo.jpg" in r.stdout and "cleaned-02.pdf <- 02-order.pdf" in r.stdout
     # the originals stay as sent
     assert (d / "01-photo.jpg").read_bytes() == photo and (d / "02-order.pdf").read_bytes() == pdf
-    assert_no_metadata(d / "cleaned" / "01-photo.jpg.cleaned.jpg", "jpeg")
-    assert_no_metadata(d / "cleaned" / "02-order.pdf.cleaned.pdf", "pdf")
-    size = subprocess.run(["exiftool", "-s3", "-ImageSize", str(d / "cleaned" / "01-photo.jpg.cleaned.jpg")],
+    assert_no_metadata(d / "cleaned" / "cleaned-01.jpg", "jpeg")
+    assert_no_metadata(d / "cleaned" / "cleaned-02.pdf", "pdf")
+    size = subprocess.run(["exiftool", "-s3", "-ImageSize", str(d / "cleaned" / "cleaned-01.jpg")],
                           capture_output=True, text=True, check=True).stdout.split()
     assert size in (["320x240"], ["320", "240"]), size
-    assert red_in_middle(d / "cleaned" / "02-order.pdf.cleaned.pdf", tmp_path)
+    assert red_in_middle(d / "cleaned" / "cleaned-02.pdf", tmp_path)
 
 
 def test_decrypt_clean_refuses_without_its_tools(offline, tmp_path):
@@ -193,7 +196,8 @@ def test_online_cleaned_copy_beside_the_original(tmp_path):
         copies = {f: r for f, r in got.items() if "cleaned" in r.headers.get("Content-Disposition", "")}
         assert len(copies) == 2
         for f, r in copies.items():
-            kind = "pdf" if ".cleaned.pdf" in r.headers["Content-Disposition"] else "jpg"
+            kind = "pdf" if "cleaned-copy.pdf" in r.headers["Content-Disposition"] else "jpg"
+            assert "photo" not in r.headers["Content-Disposition"] and "order" not in r.headers["Content-Disposition"]
             p = tmp_path / f"copy.{kind}"
             p.write_bytes(r.content)
             assert_no_metadata(p, kind)
@@ -209,7 +213,7 @@ def test_online_cleaned_copy_beside_the_original(tmp_path):
         assert "already" in abe.get(again.headers["Location"]).text
         # the source's mailbox shows his files as he sent them, not the analysts' copies
         box = Requester(inst).open_ok(receipt)
-        assert "photo.jpg" in box.text and ".cleaned." not in box.text
+        assert "photo.jpg" in box.text and "cleaned-copy" not in box.text
         # nothing of the originals' metadata at rest in the clear
         found = []
         scan_tree(inst.dir, [SECRET, msg], found)

@@ -71,6 +71,17 @@ static void
 test_strike(void)
 {
 	sv_t hit;
+	/* the review's cases: invisible and bidi characters, other marks, Greek and fullwidth
+	 * look-alikes, a vowel that drops out when declined */
+	CHECK(find("Это был Ива\u200Eнов.", "Иванов", &hit) == 1);
+	CHECK(find("Это был Ива\u2063нов.", "Иванов", &hit) == 1);
+	CHECK(find("Это был Ива\u034Fнов.", "Иванов", &hit) == 1);
+	CHECK(find("Это был Ива\u0304нов.", "Иванов", &hit) == 1);
+	CHECK(find("Это был Иван\u03BFв.", "Иванов", &hit) == 1);
+	CHECK(find("Это был Ив\uFF41нов.", "Иванов", &hit) == 1);
+	CHECK(find("Спросите Павла.", "Павел", &hit) == 1);
+	CHECK(find("Он из Орла.", "Орёл", &hit) == 1);
+	CHECK(find("Спросите Павлика.", "Павел", &hit) == 0);   /* another word */
 	CHECK(find("Я служил в Гродно, потом ушёл.", "Минск\nгродно\n", &hit) == 1);
 	CHECK_SV(hit, "гродно");
 	CHECK(find("ИВАН ПЕТРОВ сказал", "  иван   петров  ", &hit) == 1);    /* case, spaces */
