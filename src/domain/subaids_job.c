@@ -6,6 +6,7 @@
  * in its own plain form. Nothing in the clear reaches the disk. */
 #include "domain/mediajobs_private.h"
 
+#include <limits.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,36 @@ tr_keep(const app_t *app, struct tr_io *x, struct output *o, store_attachment_t 
 	return 0;
 }
 
+/* The transcriber's folder is bound into the sandbox, readable: it must be its own,
+ * never a system folder (all of /etc), a home, nor the instance's folder or one holding
+ * it (its keys). Resolved first, so a link cannot point elsewhere. */
+static bool
+tr_dir_ok(const app_t *app, const char *dir)
+{
+	/* nothing under these; these others themselves (/home/op/whisper is its own) */
+	static const char *const under[] = { "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/run", "/job", NULL };
+	static const char *const itself[] = { "/home", "/var", "/var/lib", "/tmp", "/srv", "/mnt", "/media", "/opt", "/usr",
+		"/usr/bin", "/usr/local", "/usr/local/bin", NULL };
+	char real[PATH_MAX], inst[PATH_MAX];
+	if (!realpath(dir, real) || strcmp(real, "/") == 0 || !realpath(app->dir, inst))
+		return false;
+	size_t rl = strlen(real), il = strlen(inst);
+	for (size_t i = 0; under[i]; i++) {
+		size_t n = strlen(under[i]);
+		if (strncmp(real, under[i], n) == 0 && (real[n] == '\0' || real[n] == '/'))
+			return false;
+	}
+	for (size_t i = 0; itself[i]; i++)
+		if (strcmp(real, itself[i]) == 0)
+			return false;
+	/* the instance inside it, or it inside the instance */
+	if (strncmp(inst, real, rl) == 0 && (inst[rl] == '\0' || inst[rl] == '/'))
+		return false;
+	if (strncmp(real, inst, il) == 0 && (real[il] == '\0' || real[il] == '/'))
+		return false;
+	return true;
+}
+
 void
 mediajobs_transcribe_run(const app_t *app, struct job *j)
 {
@@ -195,7 +226,11 @@ mediajobs_transcribe_run(const app_t *app, struct job *j)
 	mt.mt_cmd = app->config.sub_transcribe_cmd;
 	snprintf(mt.mt_lang, sizeof(mt.mt_lang), "%s", ap.language);
 	media_status_t st = MEDIA_ERROR;
-	if (app->config.sub_transcribe_cmd[0] && mediajobs_in_open(app, j->keys, ap.clean, &x.in) == 0) {
+	if (mt.mt_limits.ml_extra_ro && !tr_dir_ok(app, dir)) {
+		log_warnx("[subtitles] transcribe_cmd's folder %s is not its own (a system folder, or the instance's): "
+		          "no machine transcription",
+		    dir);
+	} else if (app->config.sub_transcribe_cmd[0] && mediajobs_in_open(app, j->keys, ap.clean, &x.in) == 0) {
 		media_io_t io = { &x, tr_read, tr_write };
 		st = media_transcribe(&mt, &io, &res);
 	}

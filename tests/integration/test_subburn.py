@@ -257,3 +257,31 @@ def test_a_machine_transcription_becomes_a_draft_to_correct(tmp_path):
         assert log.returncode == 0, log.stderr
     finally:
         _teardown(inst)
+
+
+def test_a_transcriber_inside_the_instance_is_refused(tmp_path):
+    """transcribe_cmd's folder is bound into the sandbox, readable: one that holds the
+    instance's keys (or is a system folder) is refused, and nothing runs."""
+    script = tmp_path / "inst" / "tools" / "fake-transcribe"
+    conf = dict(MEDIA_CONF)
+    conf[("subtitles", "transcribe_cmd")] = str(script)
+    inst = start_instance(tmp_path, conf=conf)
+    try:
+        script.parent.mkdir()
+        script.write_text(FAKE_TRANSCRIBER)
+        script.chmod(0o755)
+        edna, erin = editors(inst)
+        aid = add_appeal(inst, tmp_path)
+        r = edna.get(f"/en/staff/subtitles/{aid}")
+        assert edna.post(f"/en/staff/subtitles/{aid}/step",
+                         data={"csrf": find_csrf(r.text), "do": "start"}).status_code == 303
+        text = page(edna, aid, "en")
+        r = edna.post(f"/en/staff/subtitles/{aid}/step", data={"csrf": find_csrf(text), "lang": "en", "do": "transcribe"})
+        assert r.status_code == 303
+        deadline = time.time() + 60
+        while "not its own" not in (tmp_path / "serve.log").read_text():
+            assert time.time() < deadline, "the refusal was not logged"
+            time.sleep(0.5)
+        assert 'value="transcript"' not in page(edna, aid, "en")
+    finally:
+        _teardown(inst)
