@@ -496,10 +496,15 @@ page_stage_apply(request_t *rq, response_t *rs, const staff_t *s, const uint8_t 
 		rs->status = 404;
 		return NULL;
 	}
-	if (sv_eq(page_field(rq, "checklist"), SV("1"))) {
+	/* the ticks ride with "Save the checklist" and the moves along the corridor only:
+	 * a verification or a rejection never writes the page's (perhaps old) ticks over a
+	 * colleague's */
+	if (sv_eq(page_field(rq, "checklist"), SV("1")) && !verify && to != STAGE_REJECTED) {
 		intake_status_t st = casework_checklist(rq->app, s, id, (int)from, checklist_bits(rq));
+		if (st == INTAKE_NOT_FOUND)
+			return "invalid";   /* moved by someone else first: said, with the texts given back */
 		if (st != INTAKE_OK) {
-			rs->status = st == INTAKE_NOT_FOUND ? 404 : 500;
+			rs->status = 500;
 			return NULL;
 		}
 		if (!verify && to == from)

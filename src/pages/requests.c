@@ -346,6 +346,12 @@ page_staff_request_reply(request_t *rq, response_t *rs)
 		note_save(rq, rs, s, id);
 		return;
 	}
+	/* a reply goes to the man's mailbox only when "Send" was pressed: anything else
+	 * fails closed */
+	if (!sv_eq(page_field(rq, "do"), SV("reply"))) {
+		rs->status = 400;
+		return;
+	}
 	if (!rq->work_done) {
 		page_problems_t p = { .n = 0 };
 		page_check_message(rq, false, &p);

@@ -303,7 +303,7 @@ class Staff:
         if token is True:
             token = find_csrf(self.request_page(rid).text)
             assert token, "the request page has no reply form"
-        return self.post(f"/staff/requests/{rid}/reply", files=multipart(token, message, (), files))
+        return self.post(f"/staff/requests/{rid}/reply", files=multipart(token, message, [("do", "reply")], files))
 
 
 def coordinator(inst, handle="anna"):

@@ -117,7 +117,7 @@ def test_a_full_disk_is_said_and_what_was_typed_comes_back(tmp_path):
         assert "disk is full, so this was not saved" in under_h1(r.text)
         assert textarea_text(r.text, "note") == note
         answer = marker("ANSWER")
-        r = anna.post(f"/en/staff/requests/{rid}/reply", files=multipart(find_csrf(request_page), answer))
+        r = anna.post(f"/en/staff/requests/{rid}/reply", files=multipart(find_csrf(request_page), answer, [("do", "reply")]))
         assert r.status_code == 503 and textarea_text(r.text) == answer
         assert "disk is full, so this was not saved" in under_h1(r.text)
 

@@ -514,7 +514,8 @@ def test_only_triage_holders_see_requests(instances):
             assert a.content.replace(real.encode(), b"ID") == b.content.replace(fake.encode(), b"ID"), \
                 f"{who.handle}: {path}: a real id is told apart from a random one"
         forged = f"Not yours {marker()}"
-        r = who.post(f"/staff/requests/{rid}/reply", files=[("csrf", (None, who.token())), ("message", (None, forged))])
+        r = who.post(f"/staff/requests/{rid}/reply", files=[("csrf", (None, who.token())), ("message", (None, forged)),
+                                                          ("do", (None, "reply"))])
         assert r.status_code in (403, 404), f"{who.handle}: reply {r.status_code}"
         assert forged not in anna.request_page(rid).text
 

@@ -81,14 +81,14 @@ def test_a_reply_with_a_file_after_the_session_ended(instances):
     reply = f"Here is what to do {marker('REPLY')}"
     _session_ends(instances, anna)
     r = anna.post(f"/en/staff/requests/{rid}/reply",
-                  files=multipart(tok, reply, (), [("plan.txt", b"not carried")]))
+                  files=multipart(tok, reply, [("do", "reply")], [("plan.txt", b"not carried")]))
     assert r.status_code == 200, r.status_code
     f = _fields(r.text)
     assert f.get("kept_message") == reply and f.get("return_multipart") == "1", f
     assert "Files cannot be carried" in r.text
     r = _login_again(anna, f)
     assert r.status_code == 200 and 'enctype="multipart/form-data"' in r.text
-    r = anna.post(f"/en/staff/requests/{rid}/reply", files=multipart(find_csrf(r.text), reply, (), []))
+    r = anna.post(f"/en/staff/requests/{rid}/reply", files=multipart(find_csrf(r.text), reply, [("do", "reply")], []))
     assert r.status_code == 303, r.status_code
     assert reply in anna.request_page(rid).text
 

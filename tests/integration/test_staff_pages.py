@@ -311,3 +311,18 @@ def test_profile_saved_banner_and_errors_at_their_field(instances):
     assert r.status_code == 303
     assert after_h1(olga.get(r.headers["Location"]).text).startswith('<div class="banner" role="status"><p>Your profile was saved.')
     assert "Ваш профиль сохранён." in after_h1(olga.get("/ru/staff/profile?saved=1").text)
+
+
+
+def test_the_case_form_sends_a_reply_only_when_send_was_pressed(make_instance):
+    """The one form fails closed: a post that names no known action stores nothing and
+    sends nothing to the man's mailbox."""
+    from intake_util import Requester, coordinator, find_csrf, marker, multipart
+    inst = make_instance()
+    anna = coordinator(inst)
+    Requester(inst).submit_ok(f"Help {marker()}")
+    rid = anna.request_ids()[0]
+    text = f"Unintended {marker()}"
+    r = anna.post(f"/en/staff/requests/{rid}/reply", files=multipart(find_csrf(anna.request_page(rid).text), text))
+    assert r.status_code == 400
+    assert text not in anna.request_page(rid).text
