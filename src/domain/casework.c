@@ -441,6 +441,8 @@ casework_vouch(const app_t *app, const staff_t *s, const uint8_t app_id[16], sv_
 	h[member.len] = '\0';
 	if (store_account_by_handle(app->store, h, &m) != STORE_OK || m.status == ACCT_REVOKED)
 		return INTAKE_INVALID;
+	if (sodium_memcmp(m.id, s->acct.id, 16) == 0)
+		return INTAKE_INVALID;   /* she who records a vouch cannot be it: one voice is not two */
 	buf_t pt;
 	buf_init(&pt, 32 + note.len);
 	st = INTAKE_ERROR;

@@ -264,6 +264,10 @@ def test_an_application_needs_its_vouches(instances):
     assert "/accept" not in page                                       # no button yet
     r = anna.post(f"/en/staff/applications/{aid}/accept", data={"csrf": find_csrf(page)})
     assert r.status_code == 400 and "Too few members have vouched" in r.text and 'href="#vouches"' in r.text
+    # the coordinator who records a vouch cannot name herself: one voice is not two
+    r = anna.post(f"/en/staff/applications/{aid}/vouch", data={"csrf": find_csrf(page), "member": "anna"})
+    assert r.status_code != 303
+    assert "Members who vouched: <strong>0</strong>" in anna.get(f"/en/staff/applications/{aid}").text
     for who in ("olga", "olga", "vera"):   # the same member twice counts once
         r = anna.post(f"/en/staff/applications/{aid}/vouch", data={"csrf": find_csrf(page), "member": who})
         assert r.status_code == 303 and "done=vouch" in r.headers["Location"]
