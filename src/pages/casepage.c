@@ -29,11 +29,16 @@ page_up_no_session(request_t *rq, void **upload, staff_status_t st)
 	return *upload ? 0 : 503;
 }
 
-/* The help form: files only while a request would be taken. */
+/* The help form: files only while a request would be taken. Otherwise (too many at once,
+ * the service closed) the files are dropped unread and the text still read, so that the
+ * page gives it back instead of a bare 503. */
 static int
 up_begin_help(request_t *rq, void **upload)
 {
-	return intake_admit(rq->app) == INTAKE_OK ? up_new(rq, upload) : 503;
+	if (intake_admit(rq->app) == INTAKE_OK)
+		return up_new(rq, upload);
+	*upload = upload_new_refused(rq->app);
+	return *upload ? 0 : 503;
 }
 
 /* A mailbox reply: files only with a live mailbox session. Without one (the mailbox

@@ -301,3 +301,21 @@ def test_bidi_controls_in_hostile_text_are_neutralized(instances):
     assert_neutralized(listing, [fields["about"][:20]])
     aid = re.search(r"/staff/applications/([0-9a-f]{32})", listing).group(1)
     assert_neutralized(coord.get(f"/en/staff/applications/{aid}").text, list(fields.values()))
+
+
+def test_a_refused_help_request_gives_the_text_back(instances):
+    """Refused for load (too many at once): the form comes back with what he wrote (his
+    file dropped unread, and said), not a bare 503 page."""
+    inst = instances(conf={("intake", "per_minute"): "1"})
+    coordinator(inst)
+    rq = Requester(inst)
+    if int(time.time()) % 60 > 50:   # keep both submissions inside one minute
+        time.sleep(61 - int(time.time()) % 60)
+    rq.submit_ok(marker("FIRST"))
+    before = blobs(inst)
+    words = f"Please help my son {marker('KEPT')}"
+    r = rq.submit(words, files=[("order.jpg", b"\xff\xd8 not kept")])
+    assert r.status_code == 503, r.status_code
+    assert re.search(r'<textarea[^>]*name="message"[^>]*>' + re.escape(words) + "</textarea>", r.text), r.text[:3000]
+    assert "Nothing was sent" in r.text
+    assert blobs(inst) == before
