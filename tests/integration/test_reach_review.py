@@ -193,6 +193,9 @@ def test_one_page_import_at_a_time(make_instance):
     slow = socket.create_connection(("127.0.0.1", inst.port), timeout=30)
     try:
         slow.sendall(head.encode() + body[: len(body) // 2])
+        # let the server take the slow file's part (and its claim) before the first probe:
+        # a probe that got there first would hold the slot and the slow one be the refused
+        time.sleep(1.5)
         busy = None
         for _ in range(100):
             r = import_bytes(edna, "vk.csv", (HEADER + "vk,9,,,,2025-10-01,5,lifetime\n").encode(), token)
@@ -205,12 +208,14 @@ def test_one_page_import_at_a_time(make_instance):
         assert "error-summary" in busy.text
     finally:
         slow.close()
-    # the slot is free again once the first request is gone
-    for _ in range(100):
+    # the slot is free again once the server has seen the first request go (bounded: a
+    # loaded machine under ASan can take some seconds to notice the closed socket)
+    deadline = time.time() + 60
+    while True:
         r = import_bytes(edna, "vk.csv", (HEADER + "vk,9,,,,2025-10-01,5,lifetime\n").encode(), token)
-        if r.status_code != 503:
+        if r.status_code != 503 or time.time() > deadline:
             break
-        time.sleep(0.1)
+        time.sleep(0.2)
     assert r.status_code == 200 and "The file is imported" in r.text
 
 
