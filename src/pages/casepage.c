@@ -288,6 +288,16 @@ page_count_text(lang_t lang, const char *one, const char *many, unsigned long n,
 }
 
 void
+page_fill_n(const char *msg, const char *n, char *out, size_t outlen)
+{
+	const char *at = strstr(msg, "{N}");
+	if (at)
+		snprintf_cut(out, outlen, "%.*s%s%s", (int)(at - msg), msg, n, at + 3);
+	else
+		snprintf_cut(out, outlen, "%s", msg);
+}
+
+void
 page_when(lang_t lang, int64_t hour, char out[32])
 {
 	int64_t now = clock_hour();

@@ -19,17 +19,6 @@ static const char *const msg_sent = N_("Sent. The answer will appear here, usual
 #define MB_OPEN(ws) ((ws) & 0xff)
 #define MB_REPLY(ws) (((ws) >> 8) & 0xff)
 
-/* A sentence with {N} in it, the number n put in by hand (a catalog is never a format). */
-static void
-notice_n(const char *msg, const char *n, char *out, size_t outlen)
-{
-	const char *at = strstr(msg, "{N}");
-	if (at)
-		snprintf_cut(out, outlen, "%.*s%s%s", (int)(at - msg), msg, n, at + 3);
-	else
-		snprintf_cut(out, outlen, "%s", msg);
-}
-
 static tvars_t *
 mailbox_vars(request_t *rq)
 {
@@ -48,7 +37,7 @@ mailbox_vars(request_t *rq)
 	if (rq->app->config.max_files > 0)
 		tvars_set_cstr(v, "files_allowed", "1");
 	page_count_text(rq->lang, NN_("%u minute", "%u minutes"), rq->app->config.mailbox_idle_min, idle, sizeof(idle));
-	notice_n(i18n(rq->lang, N_("Leave the mailbox so that nobody can open it from this browser. It also closes by itself after {N} without activity.")),
+	page_fill_n(i18n(rq->lang, N_("Leave the mailbox so that nobody can open it from this browser. It also closes by itself after {N} without activity.")),
 	    idle, leave, sizeof(leave));
 	tvars_set_cstr(v, "leave_text", leave);
 	return v;
@@ -92,7 +81,7 @@ mailbox_closed(request_t *rq, response_t *rs)
 {
 	char idle[48], notice[600];
 	page_count_text(rq->lang, NN_("%u minute", "%u minutes"), rq->app->config.mailbox_idle_min, idle, sizeof(idle));
-	notice_n(i18n(rq->lang, page_field(rq, "message").len
+	page_fill_n(i18n(rq->lang, page_field(rq, "message").len
 	                 ? N_("Your mailbox had closed, so your message was not sent. A mailbox closes after {N} without activity, or when you leave it. Your message is below: enter your receipt, and it is sent as the mailbox opens.")
 	                 : N_("Your mailbox is closed. A mailbox closes after {N} without activity, or when you leave it. Enter your receipt to open it again.")),
 	    idle, notice, sizeof(notice));
@@ -110,7 +99,7 @@ mailbox_refused(request_t *rq, response_t *rs)
 	if (shown < 5)
 		shown = 5;
 	snprintf_cut(n, sizeof(n), "%u", shown);
-	notice_n(i18n(rq->lang, N_("Too many attempts right now. Try again in about {N} seconds.")), n, notice, sizeof(notice));
+	page_fill_n(i18n(rq->lang, N_("Too many attempts right now. Try again in about {N} seconds.")), n, notice, sizeof(notice));
 	mailbox_form_typed(rq, rs, NULL, notice, page_field(rq, "receipt"));
 	rs->retry_after = wait ? wait : 1;
 	if (rs->status == 0)

@@ -121,6 +121,9 @@ void page_when(lang_t lang, int64_t hour, char out[32]);
 /* A count in words, "3 days ago", from an NN_() pair whose texts hold "%u" where the
  * number goes; the form is the one n needs in lang. */
 void page_count_text(lang_t lang, const char *one, const char *many, unsigned long n, char *out, size_t outlen);
+/* A translated sentence with "{N}" in it, n put there by hand (a catalog is never a
+ * format string); the sentence as it is when it has none. */
+void page_fill_n(const char *msg, const char *n, char *out, size_t outlen);
 /* A decrypted file as the response: a download, never rendered; f->data is taken over. */
 void page_download(response_t *rs, case_file_out_t *f);
 /* The same shown in the page (a preview of sava's own, checked output), as content_type. */

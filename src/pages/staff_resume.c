@@ -96,11 +96,7 @@ page_staff_session_ended(request_t *rq, response_t *rs)
 		page_count_text(rq->lang, NN_("%u minute", "%u minutes"), SESSION_IDLE_S / 60, mins, sizeof(mins));
 		const char *msg = i18n(rq->lang,
 		    N_("Your session had ended, so this was not saved. A session ends after {N} without activity, after 12 hours, or when sava restarts. Log in again: what you wrote is kept in this page and comes back to you."));
-		const char *at = strstr(msg, "{N}");
-		if (at)
-			snprintf_cut(notice, sizeof(notice), "%.*s%s%s", (int)(at - msg), msg, mins, at + 3);
-		else
-			snprintf_cut(notice, sizeof(notice), "%s", msg);
+		page_fill_n(msg, mins, notice, sizeof(notice));
 		tvars_set_cstr(v, "notice", notice);
 		if (resume_path_ok(rq->path)) {
 			tvars_set(v, "return_to", rq->path);
